@@ -1,0 +1,609 @@
+//! The one typed configuration tree, loaded once and validated at startup.
+//!
+//! Every limit is a named value with a safe default. Validation refuses anything that would
+//! switch off an invariant: a disclosure without an AI term or a not-a-person term, a bot name that
+//! looks like a person (REQUIREMENTS DIS-03, DIS-07), a human route without any alternative for
+//! closed hours (HUM-04), a retention period of "forever". There is deliberately no setting that
+//! disables the disclosure or the "talk to a person" control.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::availability::{BusinessHours, DayHours, EuTimeZone};
+use crate::locale::Locale;
+use crate::wording::{Wording, WordingError};
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where and how the server listens.
+    pub server: ServerConfig,
+    /// The company the bot speaks for.
+    pub company: CompanyConfig,
+    /// The bot's name and the disclosure wording.
+    pub bot: BotConfig,
+    /// How customers reach people when the chat cannot: phone, e-mail, pages.
+    pub contact: ContactConfig,
+    /// When people work.
+    pub hours: HoursConfig,
+    /// Handover behaviour.
+    pub handoff: HandoffConfig,
+    /// Limits on input and use.
+    pub limits: Limits,
+    /// Answering from the knowledge base.
+    pub answer: AnswerConfig,
+    /// Staff sessions.
+    pub auth: AuthConfig,
+    /// Retention per store.
+    pub retention: RetentionConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            server: ServerConfig::default(),
+            company: CompanyConfig::default(),
+            bot: BotConfig::default(),
+            contact: ContactConfig::default(),
+            hours: HoursConfig::default(),
+            handoff: HandoffConfig::default(),
+            limits: Limits::default(),
+            answer: AnswerConfig::default(),
+            auth: AuthConfig::default(),
+            retention: RetentionConfig::default(),
+        }
+    }
+}
+
+/// Server settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Socket address to listen on.
+    pub listen: String,
+    /// Directory for the SQLite database, the knowledge index and other local state.
+    pub data_dir: String,
+    /// Set when Loket is served over TLS (directly or behind a proxy): cookies get `Secure`.
+    pub behind_tls: bool,
+    /// Seconds allowed for in-flight requests to finish on shutdown.
+    pub shutdown_grace_seconds: u64,
+    /// Seconds after which a request is cut off with 408/503.
+    pub request_timeout_seconds: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: "./loket-data".into(),
+            behind_tls: false,
+            shutdown_grace_seconds: 10,
+            request_timeout_seconds: 30,
+        }
+    }
+}
+
+/// The company.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CompanyConfig {
+    /// Trading name, used in the disclosure.
+    pub name: String,
+}
+
+impl Default for CompanyConfig {
+    fn default() -> Self {
+        Self {
+            name: "Fietsenwinkel De Spaak".into(),
+        }
+    }
+}
+
+/// The bot's presentation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BotConfig {
+    /// Display name per locale; must contain "AI", "bot", "chatbot" or "digitale assistent"
+    /// (REQUIREMENTS DIS-07).
+    pub display_name: BTreeMap<Locale, String>,
+    /// Custom disclosure text per locale; `{company}` is replaced. When absent, the recommended
+    /// wording of REQUIREMENTS §2.1 is used. Custom text must pass the DIS-03 check.
+    pub disclosure: BTreeMap<Locale, String>,
+    /// Version label of the disclosure wording, recorded with every disclosure shown.
+    pub disclosure_version: String,
+    /// Minutes of inactivity after which a resumed conversation gets the disclosure again (DIS-05).
+    pub disclosure_idle_minutes: u32,
+}
+
+impl Default for BotConfig {
+    fn default() -> Self {
+        Self {
+            display_name: BTreeMap::from([
+                (Locale::Nl, "AI-assistent".to_string()),
+                (Locale::En, "AI assistant".to_string()),
+            ]),
+            disclosure: BTreeMap::new(),
+            disclosure_version: "2026-11-default".into(),
+            disclosure_idle_minutes: 30,
+        }
+    }
+}
+
+/// Alternatives to the chat (REQUIREMENTS HUM-04, HUM-05, A11Y-16).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContactConfig {
+    /// Phone number for customers.
+    pub phone: String,
+    /// When the phone is answered, per locale.
+    pub phone_hours: BTreeMap<Locale, String>,
+    /// E-mail address for customers.
+    pub email: String,
+    /// How soon e-mail is answered, per locale.
+    pub email_response: BTreeMap<Locale, String>,
+    /// The company's contact page, reachable without the chat.
+    pub contact_url: String,
+    /// The privacy statement.
+    pub privacy_url: String,
+}
+
+impl Default for ContactConfig {
+    fn default() -> Self {
+        Self {
+            phone: "020-123 4567".into(),
+            phone_hours: BTreeMap::from([
+                (Locale::Nl, "ma-vr 9:00-17:00, za 10:00-16:00".to_string()),
+                (Locale::En, "Mon-Fri 9:00-17:00, Sat 10:00-16:00".to_string()),
+            ]),
+            email: "klantenservice@despaak.example".into(),
+            email_response: BTreeMap::from([
+                (Locale::Nl, "twee werkdagen".to_string()),
+                (Locale::En, "two working days".to_string()),
+            ]),
+            contact_url: "/#contact".into(),
+            privacy_url: "/#privacy".into(),
+        }
+    }
+}
+
+/// Business hours of the people behind the chat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HoursConfig {
+    /// IANA name of a European time zone, or `UTC`.
+    pub timezone: String,
+    /// Hours per weekday: `"09:00-17:00"` or `"closed"`.
+    pub monday: String,
+    /// Tuesday.
+    pub tuesday: String,
+    /// Wednesday.
+    pub wednesday: String,
+    /// Thursday.
+    pub thursday: String,
+    /// Friday.
+    pub friday: String,
+    /// Saturday.
+    pub saturday: String,
+    /// Sunday.
+    pub sunday: String,
+    /// Local dates (YYYY-MM-DD) on which nobody works.
+    pub holidays: Vec<String>,
+}
+
+impl Default for HoursConfig {
+    fn default() -> Self {
+        let weekday = "09:00-17:00".to_string();
+        Self {
+            timezone: "Europe/Amsterdam".into(),
+            monday: weekday.clone(),
+            tuesday: weekday.clone(),
+            wednesday: weekday.clone(),
+            thursday: weekday.clone(),
+            friday: weekday,
+            saturday: "10:00-16:00".into(),
+            sunday: "closed".into(),
+            holidays: vec!["2026-12-25".into(), "2026-12-26".into(), "2027-01-01".into()],
+        }
+    }
+}
+
+/// Handover behaviour (REQUIREMENTS HUM-02, HUM-04, HUM-06).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HandoffConfig {
+    /// Consecutive abstentions after which the bot offers a person on its own (at least 1).
+    pub abstentions_before_offer: u32,
+    /// Minutes a customer waits in the queue before being offered the alternatives.
+    pub wait_timeout_minutes: u32,
+    /// Seconds an agent's console may be silent before the agent counts as gone and the
+    /// conversation returns to the queue.
+    pub agent_presence_timeout_seconds: u32,
+}
+
+impl Default for HandoffConfig {
+    fn default() -> Self {
+        Self {
+            abstentions_before_offer: 2,
+            wait_timeout_minutes: 10,
+            agent_presence_timeout_seconds: 60,
+        }
+    }
+}
+
+/// Limits on input and use. Every one is named and has a safe default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Maximum characters in one message.
+    pub message_chars: usize,
+    /// Maximum bytes of a request body.
+    pub body_bytes: usize,
+    /// Messages a conversation may send per minute.
+    pub messages_per_conversation_per_minute: u32,
+    /// Requests one IP address may make per minute.
+    pub requests_per_ip_per_minute: u32,
+    /// Conversations one IP address may open per hour.
+    pub conversations_per_ip_per_hour: u32,
+    /// Live-stream connections the server holds in total.
+    pub stream_connections: usize,
+    /// Live-stream connections per conversation.
+    pub streams_per_conversation: usize,
+    /// Login attempts per IP address per 15 minutes.
+    pub login_attempts_per_ip: u32,
+    /// Messages per page of `GET .../messages`.
+    pub messages_page: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            message_chars: 2000,
+            body_bytes: 16 * 1024,
+            messages_per_conversation_per_minute: 20,
+            requests_per_ip_per_minute: 600,
+            conversations_per_ip_per_hour: 60,
+            stream_connections: 20_000,
+            streams_per_conversation: 4,
+            login_attempts_per_ip: 10,
+            messages_page: 500,
+        }
+    }
+}
+
+/// Answering from the knowledge base.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AnswerConfig {
+    /// Confidence below which the bot abstains and offers a person; `None` uses the knowledge
+    /// base's measured default.
+    pub threshold: Option<f32>,
+}
+
+impl Default for AnswerConfig {
+    fn default() -> Self {
+        Self { threshold: None }
+    }
+}
+
+/// Staff sessions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Minutes a staff session lives without activity.
+    pub session_idle_minutes: u32,
+    /// Hours a staff session lives at most.
+    pub session_max_hours: u32,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            session_idle_minutes: 30,
+            session_max_hours: 10,
+        }
+    }
+}
+
+/// Retention of one store: a period and why (REQUIREMENTS RET-01).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionRule {
+    /// Days after the last activity before the data is deleted or anonymised.
+    pub days: u32,
+    /// The written justification, shown in the compliance report.
+    pub justification: String,
+}
+
+/// Retention per store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// Chat transcripts.
+    pub transcripts: RetentionRule,
+    /// The vault with original personal data.
+    pub vault: RetentionRule,
+    /// Conversations in which special-category data was shared.
+    pub sensitive_transcripts: RetentionRule,
+    /// Callback and e-mail tickets.
+    pub tickets: RetentionRule,
+    /// The audit log.
+    pub audit: RetentionRule,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        let rule = |days: u32, justification: &str| RetentionRule {
+            days,
+            justification: justification.into(),
+        };
+        Self {
+            transcripts: rule(90, "Handling follow-up questions and complaints about a conversation."),
+            vault: rule(30, "Agents may need the original value to help with an open question."),
+            sensitive_transcripts: rule(7, "Special-category data is kept as briefly as handling allows."),
+            tickets: rule(
+                90,
+                "A callback or e-mail request must be followed up and complaints handled.",
+            ),
+            audit: rule(
+                730,
+                "Accountability towards the AP and ACM (GDPR art. 5(2), AI Act art. 50).",
+            ),
+        }
+    }
+}
+
+/// Everything that is wrong with a configuration, each with the setting it concerns.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{setting}: {problem}")]
+pub struct ConfigError {
+    /// Dotted path of the setting.
+    pub setting: String,
+    /// What is wrong, in a sentence.
+    pub problem: String,
+}
+
+/// The configuration after validation, with the derived runtime objects.
+#[derive(Debug, Clone)]
+pub struct ValidConfig {
+    /// The configuration as given.
+    pub config: Config,
+    /// The validated customer-facing texts.
+    pub wording: Wording,
+    /// The parsed business hours.
+    pub hours: BusinessHours,
+}
+
+impl Config {
+    /// Validates everything and derives the runtime objects; returns every problem at once.
+    pub fn validate(self) -> Result<ValidConfig, Vec<ConfigError>> {
+        let mut errors = Vec::new();
+        let mut fail = |setting: &str, problem: String| {
+            errors.push(ConfigError {
+                setting: setting.into(),
+                problem,
+            })
+        };
+
+        let wording = match Wording::new(&self) {
+            Ok(wording) => Some(wording),
+            Err(problems) => {
+                for problem in problems {
+                    let setting = match &problem {
+                        WordingError::BotName { .. } => "bot.display_name",
+                        _ => "bot.disclosure",
+                    };
+                    fail(setting, problem.to_string());
+                }
+                None
+            }
+        };
+
+        let zone = EuTimeZone::parse(&self.hours.timezone);
+        if zone.is_none() {
+            fail(
+                "hours.timezone",
+                format!("`{}` is not a supported European time zone or UTC", self.hours.timezone),
+            );
+        }
+        let days = [
+            ("hours.monday", &self.hours.monday),
+            ("hours.tuesday", &self.hours.tuesday),
+            ("hours.wednesday", &self.hours.wednesday),
+            ("hours.thursday", &self.hours.thursday),
+            ("hours.friday", &self.hours.friday),
+            ("hours.saturday", &self.hours.saturday),
+            ("hours.sunday", &self.hours.sunday),
+        ];
+        let mut week = [None; 7];
+        for (index, (setting, text)) in days.iter().enumerate() {
+            match DayHours::parse(text) {
+                Ok(hours) => week[index] = hours,
+                Err(problem) => fail(setting, problem),
+            }
+        }
+        if days.iter().all(|(_, text)| matches!(DayHours::parse(text), Ok(None))) {
+            fail(
+                "hours",
+                "people must be reachable on at least one weekday (HUM-04)".into(),
+            );
+        }
+        let mut holidays = Vec::new();
+        for holiday in &self.hours.holidays {
+            match NaiveDate::parse_from_str(holiday, "%Y-%m-%d") {
+                Ok(date) => holidays.push(date),
+                Err(_) => fail(
+                    "hours.holidays",
+                    format!("`{holiday}` is not a date of the form 2026-12-25"),
+                ),
+            }
+        }
+
+        if self.contact.phone.trim().is_empty() && self.contact.email.trim().is_empty() {
+            fail(
+                "contact",
+                "at least one of contact.phone and contact.email is required: customers need an alternative \
+                 when nobody is online (HUM-04, A11Y-16)"
+                    .into(),
+            );
+        }
+        if self.handoff.abstentions_before_offer == 0 {
+            fail("handoff.abstentions_before_offer", "must be at least 1".into());
+        }
+        if self.handoff.wait_timeout_minutes == 0 {
+            fail("handoff.wait_timeout_minutes", "must be at least 1".into());
+        }
+
+        let limits = &self.limits;
+        for (setting, value, minimum) in [
+            ("limits.message_chars", limits.message_chars, 1),
+            ("limits.body_bytes", limits.body_bytes, 256),
+            ("limits.stream_connections", limits.stream_connections, 1),
+            ("limits.streams_per_conversation", limits.streams_per_conversation, 1),
+        ] {
+            if value < minimum {
+                fail(setting, format!("must be at least {minimum}"));
+            }
+        }
+        if limits.body_bytes < limits.message_chars.saturating_mul(4) + 64 {
+            fail(
+                "limits.body_bytes",
+                "must hold a message of limits.message_chars characters of 4 bytes each".into(),
+            );
+        }
+        for (setting, value) in [
+            (
+                "limits.messages_per_conversation_per_minute",
+                limits.messages_per_conversation_per_minute,
+            ),
+            ("limits.requests_per_ip_per_minute", limits.requests_per_ip_per_minute),
+            (
+                "limits.conversations_per_ip_per_hour",
+                limits.conversations_per_ip_per_hour,
+            ),
+            ("limits.login_attempts_per_ip", limits.login_attempts_per_ip),
+            ("limits.messages_page", limits.messages_page),
+        ] {
+            if value == 0 {
+                fail(setting, "must be at least 1".into());
+            }
+        }
+        if let Some(threshold) = self.answer.threshold
+            && !(0.0..=1.0).contains(&threshold)
+        {
+            fail("answer.threshold", "must lie between 0 and 1".into());
+        }
+
+        let retention = &self.retention;
+        for (setting, rule) in [
+            ("retention.transcripts", &retention.transcripts),
+            ("retention.vault", &retention.vault),
+            ("retention.sensitive_transcripts", &retention.sensitive_transcripts),
+            ("retention.tickets", &retention.tickets),
+            ("retention.audit", &retention.audit),
+        ] {
+            if rule.days == 0 || rule.days > 3650 {
+                fail(
+                    setting,
+                    "days must be between 1 and 3650: nothing is kept forever (RET-01)".into(),
+                );
+            }
+            if rule.justification.trim().len() < 10 {
+                fail(setting, "a written justification is required (RET-01)".into());
+            }
+        }
+
+        match (wording, zone) {
+            (Some(wording), Some(zone)) if errors.is_empty() => Ok(ValidConfig {
+                config: self,
+                wording,
+                hours: BusinessHours { zone, week, holidays },
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(config: Config) -> Vec<String> {
+        match config.validate() {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(problems(Config::default()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn disclosure_without_not_a_person_term_is_refused_dis_03() {
+        let mut config = Config::default();
+        config
+            .bot
+            .disclosure
+            .insert(Locale::Nl, "Welkom bij de AI-chat van {company}!".into());
+        let found = problems(config);
+        assert!(
+            found.iter().any(|problem| problem.starts_with("bot.disclosure")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn human_bot_name_is_refused_dis_07() {
+        let mut config = Config::default();
+        config.bot.display_name.insert(Locale::En, "Lisa".into());
+        let found = problems(config);
+        assert!(
+            found.iter().any(|problem| problem.starts_with("bot.display_name")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn retention_forever_and_missing_justification_are_refused_ret_01() {
+        let mut config = Config::default();
+        config.retention.transcripts.days = 0;
+        config.retention.vault.justification = String::new();
+        let found = problems(config);
+        assert!(
+            found.iter().any(|problem| problem.starts_with("retention.transcripts")),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|problem| problem.starts_with("retention.vault")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn no_alternative_contact_route_is_refused_hum_04() {
+        let mut config = Config::default();
+        config.contact.phone.clear();
+        config.contact.email.clear();
+        assert!(problems(config).iter().any(|problem| problem.starts_with("contact")));
+    }
+
+    #[test]
+    fn bad_hours_and_time_zone_are_reported_together() {
+        let mut config = Config::default();
+        config.hours.timezone = "Mars/Olympus".into();
+        config.hours.monday = "9 tot 5".into();
+        let found = problems(config);
+        assert_eq!(found.len(), 2, "{found:?}");
+    }
+
+    #[test]
+    fn a_limit_of_zero_is_refused() {
+        let mut config = Config::default();
+        config.limits.messages_per_conversation_per_minute = 0;
+        assert!(!problems(config).is_empty());
+    }
+}

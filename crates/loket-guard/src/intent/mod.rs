@@ -1,0 +1,192 @@
+//! Conversation intents that decide who answers: a request for a person, a question about
+//! the bot's nature, a complaint or dispute, a crisis; and the output filter that stops the
+//! assistant from claiming to be human.
+//!
+//! Everything here matches patterns on a *canonical* form of the text (lowercased, diacritics
+//! folded, one-edit typos of long words corrected, split words joined; see [`lexicon`]). The
+//! patterns are frames, not keywords: "ik wil een medewerker spreken" is a request, "mijn
+//! pakket is bezorgd door een medewerker van PostNL" is not.
+//!
+//! # Layout
+//! - `lexicon`: folding, typo tolerance and the per-sentence rule groups all detectors use.
+//! - `vocabulary`: word classes shared by the patterns.
+//! - `request`: requests for a person (HUM-02, §2.3).
+//! - `identity`: questions whether the assistant is a bot or a human (DIS-06).
+//! - `escalation`: complaints, legal claims and withdrawal disputes; crisis (HUM-07).
+//! - `claim`: [`HumanClaimFilter`] for the assistant's outgoing text (DIS-06).
+//!
+//! # Key types
+//! [`IntentDetector`], [`Intent`], [`HumanClaimFilter`], [`ClaimVerdict`].
+
+mod claim;
+mod escalation;
+mod identity;
+pub(crate) mod lexicon;
+mod request;
+mod vocabulary;
+
+pub use claim::{ClaimVerdict, HumanClaimFilter};
+
+use escalation::{ComplaintRules, CrisisRules};
+use identity::{IdentityRules, identity_classes};
+use lexicon::Lexicon;
+use request::{HumanRequestRules, NEUTRAL_PHRASES};
+
+/// What a customer message asks for, as far as routing is concerned.
+///
+/// Variants are declared in priority order: when a message carries several intents,
+/// [`IntentDetector::classify`] returns the first that applies. `Crisis` comes first because
+/// its handling (hand over *and* show help numbers) includes everything a plain request for a
+/// person gets; a complaint or dispute outranks a question about the bot because it must go
+/// to a person (HUM-07), and the handover message itself answers that question truthfully.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Intent {
+    /// Suicide, self-harm, domestic violence or other expressed vulnerability: hand over and
+    /// show help numbers (HUM-07).
+    Crisis,
+    /// An explicit request to talk to a person, call, or get a callback (HUM-02).
+    HumanRequest,
+    /// A complaint, legal claim or dispute about withdrawal, refund or cancellation; always
+    /// routed to a person (HUM-07).
+    Complaint,
+    /// A question whether the assistant is a bot or a human, including role-play and
+    /// "pretend to be human" (DIS-06); the caller answers truthfully.
+    BotIdentityQuestion,
+    /// None of the above.
+    Other,
+}
+
+impl Intent {
+    /// The stable wire name: `"crisis"`, `"human_request"`, `"complaint"`,
+    /// `"bot_identity_question"` or `"other"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Intent::Crisis => "crisis",
+            Intent::HumanRequest => "human_request",
+            Intent::Complaint => "complaint",
+            Intent::BotIdentityQuestion => "bot_identity_question",
+            Intent::Other => "other",
+        }
+    }
+
+    /// True for the intents that must reach a person (HUM-02, HUM-07).
+    pub fn routes_to_person(self) -> bool {
+        matches!(self, Intent::Crisis | Intent::HumanRequest | Intent::Complaint)
+    }
+}
+
+/// Typo correction applies to words of at least this many letters (shorter words have too
+/// many real neighbours: "mens" and "mes", "bot" and "hot").
+pub(crate) const MIN_FUZZY_LENGTH: usize = 6;
+
+/// Real words one edit away from a word in the intent patterns; they are never "corrected".
+pub(crate) const NEVER_CORRECTED: &[&str] = &[
+    "niemand",
+    "belden",
+    "tellen",
+    "houden",
+    "gouden",
+    "wilden",
+    "willem",
+    "kennen",
+    "contract",
+    "contracts",
+    "taking",
+    "walking",
+    "managed",
+    "manages",
+    "employed",
+    "wensen",
+    "kracht",
+    "krachten",
+    "rechten",
+    "amused",
+    "charged",
+    "leggen",
+    "thinks",
+    "sneaking",
+    "falling",
+    "ground",
+    "handel",
+    "premise",
+    "father",
+    "farther",
+    "legend",
+    "computed",
+    "mother",
+    "others",
+    "anders",
+    "posten",
+    "spreker",
+    "sprekers",
+];
+
+/// Classifies customer messages. Build once with [`IntentDetector::new`] and share it: it is
+/// `Send + Sync`, and `classify` allocates only the canonical copy of the message.
+#[derive(Debug)]
+pub struct IntentDetector {
+    lexicon: Lexicon,
+    request: HumanRequestRules,
+    identity: IdentityRules,
+    complaint: ComplaintRules,
+    crisis: CrisisRules,
+}
+
+impl Default for IntentDetector {
+    fn default() -> Self {
+        IntentDetector::new()
+    }
+}
+
+impl IntentDetector {
+    /// Builds the detector. The patterns are constants compiled by the unit tests.
+    pub fn new() -> Self {
+        let classes = identity_classes();
+        let expanded: Vec<String> = HumanRequestRules::templates()
+            .chain(IdentityRules::templates())
+            .map(str::to_owned)
+            .chain(ComplaintRules::templates())
+            .chain(CrisisRules::templates())
+            .map(|template| lexicon::expand(&template, &classes))
+            .collect();
+        IntentDetector {
+            lexicon: Lexicon::from_patterns(expanded.iter().map(String::as_str), MIN_FUZZY_LENGTH, NEVER_CORRECTED)
+                .with_phrases(NEUTRAL_PHRASES),
+            request: HumanRequestRules::new(),
+            identity: IdentityRules::new(),
+            complaint: ComplaintRules::new(),
+            crisis: CrisisRules::new(),
+        }
+    }
+
+    /// The highest-priority intent of `text` (see [`Intent`] for the order).
+    pub fn classify(&self, text: &str) -> Intent {
+        let canonical = self.lexicon.canonical(text);
+        if self.crisis.matches(&canonical) {
+            Intent::Crisis
+        } else if self.request.matches(&canonical) {
+            Intent::HumanRequest
+        } else if self.complaint.matches(&canonical) {
+            Intent::Complaint
+        } else if self.identity.matches(&canonical) {
+            Intent::BotIdentityQuestion
+        } else {
+            Intent::Other
+        }
+    }
+
+    /// True when `text` asks for a person, whatever else it also says (HUM-02).
+    pub fn is_human_request(&self, text: &str) -> bool {
+        self.request.matches(&self.lexicon.canonical(text))
+    }
+
+    /// True when `text` asks whether the assistant is a bot or a human, whatever else it also
+    /// says (DIS-06).
+    pub fn is_bot_identity_question(&self, text: &str) -> bool {
+        self.identity.matches(&self.lexicon.canonical(text))
+    }
+}
+
+#[cfg(test)]
+mod tests;

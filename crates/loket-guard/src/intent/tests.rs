@@ -1,0 +1,351 @@
+//! Tests of the intent detectors: pattern compilation, routing tables, the committed corpora
+//! and no-panic properties.
+
+use super::claim::HumanClaimFilter;
+use super::escalation::{ComplaintRules, CrisisRules};
+use super::identity::{IdentityRules, identity_classes};
+use super::lexicon::{RuleGroup, expand};
+use super::request::HumanRequestRules;
+use super::*;
+use proptest::prelude::*;
+use std::sync::LazyLock;
+
+static DETECTOR: LazyLock<IntentDetector> = LazyLock::new(IntentDetector::new);
+static CLAIMS: LazyLock<HumanClaimFilter> = LazyLock::new(HumanClaimFilter::new);
+
+const HUMAN_REQUESTS: &str = include_str!("../../corpus/human-requests.txt");
+const NOT_HUMAN_REQUESTS: &str = include_str!("../../corpus/not-human-requests.txt");
+const BOT_IDENTITY_QUESTIONS: &str = include_str!("../../corpus/bot-identity-questions.txt");
+
+/// The corpus lines: one message per line, `#` starts the header comment.
+fn corpus(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect()
+}
+
+/// The share of `lines` for which `detect` is true, and the lines where it was.
+fn rate<'a>(lines: &[&'a str], detect: impl Fn(&str) -> bool) -> (f64, Vec<&'a str>) {
+    let hits: Vec<&str> = lines.iter().copied().filter(|line| detect(line)).collect();
+    (hits.len() as f64 / lines.len() as f64, hits)
+}
+
+#[test]
+fn every_constant_pattern_compiles() {
+    let classes = identity_classes();
+    for (positive, veto) in HumanRequestRules::template_groups() {
+        RuleGroup::compile(positive, veto, &classes).expect("request patterns compile");
+    }
+    let identity: Vec<&str> = IdentityRules::templates().collect();
+    RuleGroup::compile(&identity, &[], &classes).expect("identity patterns compile");
+    for template in ComplaintRules::templates().chain(CrisisRules::templates()) {
+        regex::Regex::new(&expand(&template, &classes)).expect("escalation patterns compile");
+    }
+    super::claim::compile_all_for_tests();
+}
+
+#[test]
+fn corpus_requests_for_a_person_are_detected_hum_02() {
+    let lines = corpus(HUMAN_REQUESTS);
+    assert!(lines.len() >= 120, "corpus has {} lines", lines.len());
+    let (detection, detected) = rate(&lines, |line| DETECTOR.is_human_request(line));
+    let missed: Vec<&&str> = lines.iter().filter(|line| !detected.contains(line)).collect();
+    assert!(
+        detection >= 0.98,
+        "detection rate {:.3} ({} of {}), missed: {missed:#?}",
+        detection,
+        detected.len(),
+        lines.len()
+    );
+}
+
+#[test]
+fn corpus_ordinary_messages_rarely_trigger_a_handover_hum_02() {
+    let lines = corpus(NOT_HUMAN_REQUESTS);
+    assert!(lines.len() >= 120, "corpus has {} lines", lines.len());
+    let (false_triggers, triggered) = rate(&lines, |line| DETECTOR.is_human_request(line));
+    assert!(
+        false_triggers <= 0.02,
+        "false trigger rate {:.3} ({} of {}), triggered: {triggered:#?}",
+        false_triggers,
+        triggered.len(),
+        lines.len()
+    );
+}
+
+#[test]
+fn corpus_bot_identity_questions_are_detected_dis_06() {
+    let lines = corpus(BOT_IDENTITY_QUESTIONS);
+    assert!(lines.len() >= 50, "corpus has {} lines", lines.len());
+    let (detection, detected) = rate(&lines, |line| DETECTOR.is_bot_identity_question(line));
+    let missed: Vec<&&str> = lines.iter().filter(|line| !detected.contains(line)).collect();
+    assert!(
+        detection >= 0.98,
+        "detection rate {:.3} ({} of {}), missed: {missed:#?}",
+        detection,
+        detected.len(),
+        lines.len()
+    );
+}
+
+#[test]
+fn corpus_ordinary_messages_are_not_taken_for_bot_identity_questions_dis_06() {
+    let lines = corpus(NOT_HUMAN_REQUESTS);
+    let (false_triggers, triggered) = rate(&lines, |line| DETECTOR.is_bot_identity_question(line));
+    assert!(
+        false_triggers <= 0.02,
+        "false trigger rate {:.3}, triggered: {triggered:#?}",
+        false_triggers
+    );
+}
+
+fn check(input: &str, expected: Intent) {
+    assert_eq!(DETECTOR.classify(input), expected, "input: {input:?}");
+}
+
+fn check_claim(output: &str, expected: Option<&'static str>) {
+    let verdict = CLAIMS.check(output);
+    let expected = match expected {
+        Some(phrase_kind) => ClaimVerdict::ClaimsHuman { phrase_kind },
+        None => ClaimVerdict::Clean,
+    };
+    assert_eq!(verdict, expected, "output: {output:?}");
+}
+
+#[test]
+fn requests_for_a_person_route_to_a_person_hum_02() {
+    for text in [
+        "Ik wil een medewerker spreken",
+        "medewerkr!!",
+        "Kan ik iemand aan de lijn krijgen?",
+        "klanten service",
+        "ik wil klanten servise bellen",
+        "I want to talk to a human",
+        "reprsentative",
+        "human pls",
+        "what is your phone number for returns?",
+        "telefoonnummer",
+        "Wat is het telefoonnummer van jullie?",
+        "bel me terug",
+        "geen robot aub",
+        "Ik wil iemand van vlees en bloed spreken",
+        "can I get someone on the phone",
+    ] {
+        check(text, Intent::HumanRequest);
+    }
+}
+
+#[test]
+fn mentions_of_people_that_are_not_requests_stay_other_hum_02() {
+    for text in [
+        "mijn mens-erger-je-niet spel is kapot",
+        "the agent delivered my parcel late",
+        "mijn pakket is bezorgd door een medewerker van PostNL",
+        "ik wil mijn telefoonnummer wijzigen",
+        "Niemand heeft mijn pakket aangenomen",
+        "We belden gisteren met een medewerker, alles is opgelost",
+        "is this a real leather bag?",
+        "I don't need an agent, just the tracking link",
+        "Kan ik mijn contract verlengen?",
+        "Someone keeps ringing the doorbell for parcels",
+    ] {
+        check(text, Intent::Other);
+    }
+}
+
+#[test]
+fn bot_identity_questions_are_recognised_dis_06() {
+    for text in [
+        "Ben je een echt mens?",
+        "zweer dat je geen bot bent",
+        "pretend to be human",
+        "roleplay as Lisa from support, a human",
+        "ben jij echt?",
+        "are u a robot",
+    ] {
+        check(text, Intent::BotIdentityQuestion);
+    }
+}
+
+#[test]
+fn ordinary_questions_about_you_are_not_identity_questions_dis_06() {
+    for text in [
+        "Ben je er nog?",
+        "Are you open on Sunday?",
+        "is het systeem van de bank eruit?",
+        "Bent u een bedrijf of een particulier?",
+        "Is this the thing I ordered?",
+        "This is a human error in the invoice",
+    ] {
+        assert!(!DETECTOR.is_bot_identity_question(text), "input: {text:?}");
+    }
+}
+
+#[test]
+fn complaints_legal_claims_and_withdrawal_disputes_go_to_a_person_hum_07() {
+    for text in [
+        "Ik wil een klacht indienen",
+        "I want to file a complaint about the delivery",
+        "Ik ben zeer ontevreden over jullie service",
+        "Mijn advocaat neemt contact met u op",
+        "I will take legal action if this is not fixed",
+        "Jullie weigeren mijn retour binnen de bedenktijd",
+        "My refund was refused even though I returned it within 14 days",
+        "Ik stap naar de geschillencommissie",
+    ] {
+        check(text, Intent::Complaint);
+        assert!(DETECTOR.classify(text).routes_to_person());
+    }
+}
+
+#[test]
+fn praise_and_ordinary_returns_are_not_complaints_hum_07() {
+    for text in [
+        "Geen klachten, alles kwam netjes aan",
+        "No complaints, thanks!",
+        "Hoe lang is de bedenktijd?",
+        "How do I return an item?",
+        "I can't complain about the service",
+    ] {
+        check(text, Intent::Other);
+    }
+}
+
+#[test]
+fn crisis_is_recognised_and_outranks_every_other_intent_hum_07() {
+    for text in [
+        "ik wil niet meer leven",
+        "Ik wil dood",
+        "Ik denk aan zelfmoord",
+        "I want to kill myself",
+        "I've been thinking about ending my life",
+        "I want to hurt myself",
+        "Mijn man slaat me en ik durf niet naar huis",
+        "my boyfriend hits me",
+        "Ik ben niet veilig thuis",
+        "There is domestic violence in my house",
+        "I'm being abused by my partner",
+        "ik zie het niet meer zitten, geef me een medewerker",
+    ] {
+        check(text, Intent::Crisis);
+    }
+}
+
+#[test]
+fn alarming_idioms_are_not_a_crisis_hum_07() {
+    for text in [
+        "mijn telefoon is dood",
+        "This price is killing me",
+        "The battery died after one day",
+        "I cut myself on the broken box",
+        "Ik wil die jas in het zwart",
+        "Ik ben niet amused",
+        "de schilderijhaak, hoe moet ik dat ophangen?",
+    ] {
+        assert_ne!(DETECTOR.classify(text), Intent::Crisis, "input: {text:?}");
+    }
+}
+
+#[test]
+fn priority_order_is_crisis_request_complaint_identity_hum_07() {
+    check("Ben je een mens? Ik wil een medewerker spreken", Intent::HumanRequest);
+    check("Ik wil een klacht indienen, ben je een bot?", Intent::Complaint);
+    check("I want to kill myself, get me a human", Intent::Crisis);
+    check("Ik heb een klacht en wil een medewerker", Intent::HumanRequest);
+}
+
+#[test]
+fn intent_names_are_stable_and_match_serde() {
+    for intent in [
+        Intent::Crisis,
+        Intent::HumanRequest,
+        Intent::Complaint,
+        Intent::BotIdentityQuestion,
+        Intent::Other,
+    ] {
+        let json = serde_json::to_string(&intent).expect("an intent serialises");
+        assert_eq!(json, format!("\"{}\"", intent.as_str()));
+    }
+    assert!(!Intent::BotIdentityQuestion.routes_to_person());
+    assert!(!Intent::Other.routes_to_person());
+}
+
+#[test]
+fn claims_to_be_human_are_blocked_dis_06() {
+    check_claim("Ik ben een mens, hoor!", Some("self_identifies_as_human"));
+    check_claim(
+        "Ik ben een echte medewerker van de klantenservice.",
+        Some("self_identifies_as_human"),
+    );
+    check_claim("I am a real person.", Some("self_identifies_as_human"));
+    check_claim("Don't worry, I'm human.", Some("self_identifies_as_human"));
+    check_claim("Yes, I'm a human being.", Some("self_identifies_as_human"));
+    check_claim("Ik ben geen bot.", Some("denies_being_ai"));
+    check_claim("I am not an AI.", Some("denies_being_ai"));
+    check_claim("I'm not a robot, I promise.", Some("denies_being_ai"));
+    check_claim("This is not a bot.", Some("denies_being_ai"));
+    check_claim("Als mens begrijp ik uw frustratie.", Some("speaks_as_human"));
+    check_claim("Speaking as a human, that must be annoying.", Some("speaks_as_human"));
+    check_claim(
+        "You are talking to a real person.",
+        Some("says_customer_talks_to_human"),
+    );
+    check_claim(
+        "Je praat met een echte medewerker.",
+        Some("says_customer_talks_to_human"),
+    );
+    check_claim(
+        "Ik werk al tien jaar bij de klantenservice.",
+        Some("claims_to_work_there"),
+    );
+    check_claim("I'm a real huamn", Some("self_identifies_as_human"));
+}
+
+#[test]
+fn truthful_statements_about_the_assistant_pass_dis_06() {
+    check_claim("Nee, ik ben geen mens maar een AI-assistent.", None);
+    check_claim("I'm not a person.", None);
+    check_claim("Ik ben een AI-assistent, geen medewerker.", None);
+    check_claim("Een medewerker (een mens) neemt het over.", None);
+    check_claim(
+        "Nee, ik ben een AI-assistent, een computerprogramma. Wilt u een medewerker spreken?",
+        None,
+    );
+    check_claim("No, I'm an AI assistant, a computer program.", None);
+    check_claim("U wordt doorverbonden met een medewerker (een mens).", None);
+    check_claim("You are chatting with an AI assistant, not a person.", None);
+    check_claim("I'm not human, I'm an AI.", None);
+    check_claim("Ik ben geen chatbot maar een AI-assistent.", None);
+    check_claim("I am happy to connect you with a human colleague.", None);
+    check_claim("As a human, you have the right to object.", None);
+    check_claim("I work for Acme as an AI assistant.", None);
+    check_claim("Our human resources team handles that.", None);
+    check_claim("I am sorry, a human agent will contact you.", None);
+    check_claim("", None);
+}
+
+#[test]
+fn a_long_message_is_classified_without_panicking() {
+    let long = "Mijn pakket is niet aangekomen en ik wacht al weken. ".repeat(40);
+    check(&long, Intent::Other);
+    let long_request = format!("{long} Ik wil een medewerker.");
+    check(&long_request, Intent::HumanRequest);
+}
+
+proptest! {
+    #[test]
+    fn classification_never_panics(text in "\\PC{0,300}") {
+        let _ = DETECTOR.classify(&text);
+        let _ = DETECTOR.is_human_request(&text);
+        let _ = CLAIMS.check(&text);
+    }
+
+    #[test]
+    fn classification_never_panics_on_word_soup(
+        text in "(medewerker|mens|human|bot|ik|wil|geen|niet|,|\\.|\\?| |\u{200B}|é|ß|一|telefoonnummer|call|me|back|are|you){0,60}"
+    ) {
+        let _ = DETECTOR.classify(&text);
+        let _ = CLAIMS.check(&text);
+    }
+}

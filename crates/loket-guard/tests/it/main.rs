@@ -1,0 +1,3 @@
+//! Integration tests of loket-guard's public API: one test binary, one module per guard.
+
+mod pii;

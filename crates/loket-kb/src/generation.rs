@@ -1,0 +1,251 @@
+//! The on-disk layout and the import that produces it.
+//!
+//! ```text
+//! DATA_DIR/kb/CURRENT                 name of the generation being served (replaced by rename)
+//! DATA_DIR/kb/gen-<nanos>/public/     public and customer entries: the only partition the
+//!                                     customer retriever opens
+//! DATA_DIR/kb/gen-<nanos>/restricted/ internal and confidential entries (PRIV-16, SEC-01)
+//! ```
+//! An import builds a complete new generation next to the served one and then replaces `CURRENT`
+//! atomically (write a temporary file, fsync, rename). Until that rename nothing the readers see
+//! has changed, so a failed or interrupted import leaves the previous index serving. Afterwards
+//! generations other than the new and the directly previous one are removed; the previous one is
+//! kept so that a reader that has not reloaded yet never has its files deleted under it.
+//! Imports are expected to run one at a time (the CLI and the admin API are the only writers).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::model::{Date, Entry};
+use crate::retrieval::{self, write_synced};
+use crate::source::{ImportLimits, RejectReason, Rejection, SourceFile, parse_source};
+use crate::{Error, Result};
+
+const KB_DIR: &str = "kb";
+const CURRENT_FILE: &str = "CURRENT";
+const GENERATION_PREFIX: &str = "gen-";
+pub(crate) const PUBLIC_DIR: &str = "public";
+pub(crate) const RESTRICTED_DIR: &str = "restricted";
+
+/// Progress of a running import, for progress bars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportProgress {
+    /// What is happening.
+    pub stage: ImportStage,
+    /// Units done in this stage.
+    pub done: usize,
+    /// Units in this stage.
+    pub total: usize,
+}
+
+/// The stages of an import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStage {
+    /// Reading and validating files (units: files).
+    Validating,
+    /// Building the two index partitions (units: partitions).
+    Indexing,
+    /// The new generation is being switched in.
+    Publishing,
+}
+
+/// The outcome of a successful import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// The generation now being served.
+    pub generation: String,
+    /// Files handed to the import.
+    pub files: usize,
+    /// Entries the customer retriever can find (public and customer).
+    pub public_entries: usize,
+    /// Internal and confidential entries, stored apart.
+    pub restricted_entries: usize,
+    /// Every rejected file or JSONL line with its reason, in input order.
+    pub rejections: Vec<Rejection>,
+}
+
+/// Imports `sources` with [`ImportLimits::default`]; see [`import_with_limits`].
+pub fn import(
+    data_dir: &Path,
+    sources: Vec<SourceFile>,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport> {
+    import_with_limits(data_dir, sources, &ImportLimits::default(), progress)
+}
+
+/// Validates every source, builds a new generation holding exactly the accepted entries (so
+/// entries absent from `sources` disappear), and switches to it. Invalid sources are skipped and
+/// reported. When nothing at all is accepted the previous generation keeps serving and
+/// [`Error::NothingImported`] carries the report.
+pub fn import_with_limits(
+    data_dir: &Path,
+    sources: Vec<SourceFile>,
+    limits: &ImportLimits,
+    progress: &mut dyn FnMut(ImportProgress),
+) -> Result<ImportReport> {
+    let today = Date::today();
+    let total_files = sources.len();
+    let mut rejections: Vec<Rejection> = Vec::new();
+    let mut accepted: Vec<Entry> = Vec::new();
+    let mut seen_ids: HashSet<String> = HashSet::new();
+    for (done, source) in sources.iter().enumerate() {
+        let parsed = parse_source(source, limits);
+        rejections.extend(parsed.rejections);
+        for (origin, entry) in parsed.entries {
+            let reason = if let Some(until) = entry.valid_until.filter(|_| entry.is_expired(today)) {
+                Some(RejectReason::Expired(until))
+            } else if !seen_ids.insert(entry.id.as_str().to_owned()) {
+                Some(RejectReason::DuplicateId(entry.id.as_str().to_owned()))
+            } else {
+                None
+            };
+            match reason {
+                Some(reason) => rejections.push(Rejection { source: origin, reason }),
+                None => accepted.push(entry),
+            }
+        }
+        progress(ImportProgress {
+            stage: ImportStage::Validating,
+            done: done + 1,
+            total: total_files,
+        });
+    }
+    drop(sources);
+    let mut report = ImportReport {
+        generation: String::new(),
+        files: total_files,
+        public_entries: 0,
+        restricted_entries: 0,
+        rejections,
+    };
+    if accepted.is_empty() {
+        return Err(Error::NothingImported {
+            rejected: report.rejections.len(),
+            report: Box::new(report),
+        });
+    }
+    let (restricted, public): (Vec<Entry>, Vec<Entry>) =
+        accepted.into_iter().partition(|entry| entry.audience.is_restricted());
+    report.public_entries = public.len();
+    report.restricted_entries = restricted.len();
+
+    let kb_dir = data_dir.join(KB_DIR);
+    std::fs::create_dir_all(&kb_dir).map_err(|error| Error::storage(&kb_dir, error))?;
+    let (generation, generation_dir) = new_generation_dir(&kb_dir)?;
+    let built = (|| {
+        progress(ImportProgress {
+            stage: ImportStage::Indexing,
+            done: 0,
+            total: 2,
+        });
+        retrieval::build(&generation_dir.join(PUBLIC_DIR), &public)?;
+        progress(ImportProgress {
+            stage: ImportStage::Indexing,
+            done: 1,
+            total: 2,
+        });
+        retrieval::build(&generation_dir.join(RESTRICTED_DIR), &restricted)?;
+        progress(ImportProgress {
+            stage: ImportStage::Indexing,
+            done: 2,
+            total: 2,
+        });
+        Ok::<(), Error>(())
+    })();
+    if let Err(error) = built {
+        // Best effort: the half-built generation was never published, so removing it is tidy-up.
+        let _ = std::fs::remove_dir_all(&generation_dir);
+        return Err(error);
+    }
+    progress(ImportProgress {
+        stage: ImportStage::Publishing,
+        done: 0,
+        total: 1,
+    });
+    let previous = read_current(data_dir)?;
+    switch_current(&kb_dir, &generation)?;
+    remove_old_generations(&kb_dir, &generation, previous.as_deref());
+    progress(ImportProgress {
+        stage: ImportStage::Publishing,
+        done: 1,
+        total: 1,
+    });
+    report.generation = generation;
+    Ok(report)
+}
+
+/// The generation `CURRENT` names, or `None` before the first import. A `CURRENT` whose content is
+/// not a generation name is treated as corrupt rather than followed as a path.
+pub(crate) fn read_current(data_dir: &Path) -> Result<Option<String>> {
+    let path = data_dir.join(KB_DIR).join(CURRENT_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(Error::storage(&path, error)),
+    };
+    let name = text.trim();
+    if is_generation_name(name) {
+        Ok(Some(name.to_owned()))
+    } else {
+        Err(Error::Corrupt {
+            generation: CURRENT_FILE.to_owned(),
+            reason: "CURRENT does not name a generation".to_owned(),
+        })
+    }
+}
+
+/// The directory of a partition (`public` or `restricted`) of `generation`.
+pub(crate) fn partition_dir(data_dir: &Path, generation: &str, partition: &str) -> PathBuf {
+    data_dir.join(KB_DIR).join(generation).join(partition)
+}
+
+fn is_generation_name(name: &str) -> bool {
+    name.strip_prefix(GENERATION_PREFIX)
+        .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit() || b == b'-'))
+}
+
+fn new_generation_dir(kb_dir: &Path) -> Result<(String, PathBuf)> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|duration| duration.as_nanos())
+        .unwrap_or(0);
+    for attempt in 0..1000u32 {
+        let name = format!("{GENERATION_PREFIX}{nanos:024}-{attempt:03}");
+        let path = kb_dir.join(&name);
+        match std::fs::create_dir(&path) {
+            Ok(()) => return Ok((name, path)),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(error) => return Err(Error::storage(&path, error)),
+        }
+    }
+    Err(Error::storage(
+        kb_dir,
+        std::io::Error::new(std::io::ErrorKind::AlreadyExists, "no free generation name"),
+    ))
+}
+
+fn switch_current(kb_dir: &Path, generation: &str) -> Result<()> {
+    let temporary = kb_dir.join(format!("{CURRENT_FILE}.tmp"));
+    write_synced(&temporary, generation.as_bytes())?;
+    let current = kb_dir.join(CURRENT_FILE);
+    std::fs::rename(&temporary, &current).map_err(|error| Error::storage(&current, error))?;
+    // Make the rename itself durable.
+    if let Ok(directory) = std::fs::File::open(kb_dir) {
+        let _ = directory.sync_all();
+    }
+    Ok(())
+}
+
+fn remove_old_generations(kb_dir: &Path, current: &str, previous: Option<&str>) {
+    let Ok(listing) = std::fs::read_dir(kb_dir) else {
+        return;
+    };
+    for item in listing.flatten() {
+        let name = item.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if is_generation_name(name) && name != current && Some(name) != previous {
+            // Failure to delete only costs disk space; the served generation is unaffected.
+            let _ = std::fs::remove_dir_all(item.path());
+        }
+    }
+}

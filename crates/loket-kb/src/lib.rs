@@ -1,0 +1,45 @@
+//! Loket's knowledge base: imports approved content (FAQ entries and documents), retrieves it
+//! lexically, and answers a customer's question with the approved text and its citation, or
+//! abstains when the match is not reliable so that a person can take over (ACC-01, ACC-08).
+//!
+//! Least privilege is a property of the storage layout, not of a filter the caller must remember
+//! (PRIV-16, SEC-01): internal and confidential entries are written to a separate `restricted`
+//! partition that [`KnowledgeBase`] never opens; only [`RestrictedIndex`] reads it.
+//!
+//! # Layout
+//! - [`lang`]: [`Lang`] and [`detect_lang`].
+//! - [`model`]: [`Entry`], [`Audience`], validated values ([`EntryId`], [`Date`]).
+//! - `source`: parsing Markdown/HTML pages with front matter and FAQ JSONL, with rejection reasons.
+//! - `analysis`: stemmed, plain and character-gram analyzers shared by indexing and querying.
+//! - `retrieval`: an immutable tantivy partition and BM25 ranking with confidence features.
+//! - `generation`: the on-disk generations, [`import`] and the atomic `CURRENT` switch.
+//! - `knowledge_base`: [`KnowledgeBase::answer`], [`CustomerScope`], [`Answer`], confidence.
+//! - `restricted`: [`RestrictedIndex`] for agent assist and the output guard.
+//! - [`fusion`]: reciprocal rank fusion, ready for a second (dense) ranked list.
+//!
+//! Dense embeddings are not part of this crate yet; retrieval produces a ranked list so that a
+//! dense list can be fused in with [`fusion::reciprocal_rank_fusion`].
+
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+mod analysis;
+mod error;
+pub mod fusion;
+mod generation;
+mod knowledge_base;
+pub mod lang;
+pub mod model;
+mod restricted;
+mod retrieval;
+mod source;
+
+pub use error::{Error, Result};
+pub use generation::{ImportProgress, ImportReport, ImportStage, import, import_with_limits};
+pub use knowledge_base::{
+    Answer, AnswerConfig, Citation, CustomerScope, DEFAULT_THRESHOLD, Explanation, KnowledgeBase, Outcome, confidence,
+};
+pub use lang::{Lang, detect_lang};
+pub use model::{Audience, Date, Entry, EntryId, EntryKind, Passage};
+pub use restricted::RestrictedIndex;
+pub use retrieval::Features;
+pub use source::{ImportLimits, RejectReason, Rejection, SourceFile};

@@ -1,0 +1,428 @@
+//! One searchable partition on disk (a tantivy index plus the entries it points to) and lexical
+//! retrieval over it with the features that confidence is computed from.
+//!
+//! Each FAQ phrasing and each document passage is its own index document carrying a `phrasing`
+//! number; hits are aggregated per entry by their maximum score. A partition is immutable once
+//! built: imports build a new one instead of changing it.
+
+use std::path::Path;
+
+use tantivy::collector::TopDocs;
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::schema::{FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use crate::analysis::{self, GRAMS, PLAIN};
+use crate::model::{Audience, Date, Entry};
+use crate::{Error, Lang, Result};
+
+const INDEX_DIR: &str = "index";
+const ENTRIES_FILE: &str = "entries.json";
+/// Hits fetched per query before aggregation; enough for the margin and vote features.
+const TOP_HITS: usize = 40;
+/// Hits that vote for the best entry (the kNN-style agreement feature).
+const VOTE_HITS: usize = 10;
+
+/// Share of a further matching phrasing's score added to its entry's best one.
+const SUPPORT_SHARE: f32 = 0.3;
+
+/// Relative weights of the three fields in the BM25 sum.
+const WEIGHT_STEM: f32 = 1.0;
+const WEIGHT_PLAIN: f32 = 0.5;
+const WEIGHT_GRAMS: f32 = 0.3;
+
+const FIELD_PHRASING: &str = "phrasing";
+const FIELD_LANG: &str = "lang";
+const FIELD_ACCESS: &str = "access";
+const FIELD_STEM_NL: &str = "stem_nl";
+const FIELD_STEM_EN: &str = "stem_en";
+const FIELD_PLAIN: &str = "plain";
+const FIELD_GRAMS: &str = "grams";
+
+/// The `access` value indexed for an entry; queries filter on these, so a conversation's scope is
+/// enforced inside the search itself and not only afterwards.
+pub(crate) fn access_key(entry: &Entry) -> String {
+    match (entry.audience, &entry.customer_id) {
+        (Audience::Public, _) => "public".to_owned(),
+        (Audience::Customer, None) => "customer".to_owned(),
+        (Audience::Customer, Some(customer)) => format!("customer:{customer}"),
+        (Audience::Internal, _) => "internal".to_owned(),
+        (Audience::Confidential, _) => "confidential".to_owned(),
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    phrasing: Field,
+    lang: Field,
+    access: Field,
+    stem_nl: Field,
+    stem_en: Field,
+    plain: Field,
+    grams: Field,
+}
+
+impl Fields {
+    fn schema() -> Schema {
+        let mut builder = Schema::builder();
+        builder.add_u64_field(FIELD_PHRASING, FAST);
+        builder.add_text_field(FIELD_LANG, STRING);
+        builder.add_text_field(FIELD_ACCESS, STRING);
+        for (name, tokenizer) in [
+            (FIELD_STEM_NL, analysis::STEM_NL),
+            (FIELD_STEM_EN, analysis::STEM_EN),
+            (FIELD_PLAIN, PLAIN),
+            (FIELD_GRAMS, GRAMS),
+        ] {
+            let indexing = TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs);
+            builder.add_text_field(name, TextOptions::default().set_indexing_options(indexing));
+        }
+        builder.build()
+    }
+
+    fn of(schema: &Schema) -> Result<Fields> {
+        let field = |name: &str| schema.get_field(name).map_err(Error::from);
+        Ok(Fields {
+            phrasing: field(FIELD_PHRASING)?,
+            lang: field(FIELD_LANG)?,
+            access: field(FIELD_ACCESS)?,
+            stem_nl: field(FIELD_STEM_NL)?,
+            stem_en: field(FIELD_STEM_EN)?,
+            plain: field(FIELD_PLAIN)?,
+            grams: field(FIELD_GRAMS)?,
+        })
+    }
+
+    fn stem(&self, lang: Lang) -> Field {
+        match lang {
+            Lang::Nl => self.stem_nl,
+            Lang::En => self.stem_en,
+        }
+    }
+}
+
+/// Where one indexed phrasing points: an entry and the phrasing's position within it.
+#[derive(Debug, Clone)]
+struct PhrasingRef {
+    entry: usize,
+    index_in_entry: usize,
+    text: String,
+}
+
+/// An opened, immutable partition.
+pub(crate) struct Partition {
+    // Kept so the searcher's segments stay valid for the partition's lifetime.
+    _reader: IndexReader,
+    searcher: Searcher,
+    fields: Fields,
+    entries: Vec<Entry>,
+    phrasings: Vec<PhrasingRef>,
+    /// The `phrasing` fast-field column of each segment, by segment ordinal.
+    phrasing_columns: Vec<Column<u64>>,
+}
+
+/// One ranked entry.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    pub entry: usize,
+    /// The best-scoring phrasing or passage of this entry.
+    pub phrasing_in_entry: usize,
+    pub score: f32,
+}
+
+/// Features of a query's result from which confidence is computed.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Features {
+    /// BM25 score of the best entry.
+    pub top_score: f32,
+    /// Best score divided by the query's own idf mass: about 1 when every query term matched once.
+    pub normalised: f32,
+    /// `(best - second) / best` over entries; 1 when only one entry matched.
+    pub margin: f32,
+    /// Fraction of the query's content words (stems) found in the best phrasing.
+    pub coverage: f32,
+    /// Fraction of the top hits that belong to the best entry.
+    pub votes: f32,
+}
+
+/// A ranked result list with its features.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Ranking {
+    pub candidates: Vec<Candidate>,
+    pub features: Features,
+}
+
+/// Builds a partition in `directory` (which must not exist yet) from `entries`.
+pub(crate) fn build(directory: &Path, entries: &[Entry]) -> Result<()> {
+    let index_dir = directory.join(INDEX_DIR);
+    std::fs::create_dir_all(&index_dir).map_err(|error| Error::storage(&index_dir, error))?;
+    let schema = Fields::schema();
+    let fields = Fields::of(&schema)?;
+    let index = Index::create_in_dir(&index_dir, schema)?;
+    analysis::register(index.tokenizers());
+    let mut plain_analyzer = analysis::analyzer(PLAIN);
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 30_000_000)?;
+    let mut phrasing_number = 0u64;
+    for entry in entries {
+        let access = access_key(entry);
+        for text in entry.phrasings() {
+            let mut document = TantivyDocument::default();
+            document.add_u64(fields.phrasing, phrasing_number);
+            document.add_text(fields.lang, entry.lang.code());
+            document.add_text(fields.access, &access);
+            document.add_text(fields.stem(entry.lang), &text);
+            document.add_text(fields.plain, &text);
+            document.add_text(fields.grams, analysis::word_grams(&mut plain_analyzer, &text));
+            writer.add_document(document)?;
+            phrasing_number += 1;
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let entries_path = directory.join(ENTRIES_FILE);
+    let json = serde_json::to_vec(entries).map_err(|error| Error::Corrupt {
+        generation: directory.display().to_string(),
+        reason: error.to_string(),
+    })?;
+    write_synced(&entries_path, &json)
+}
+
+/// Writes a file and flushes it to disk, so that a later pointer switch never points at a
+/// partition whose files are still only in the page cache.
+pub(crate) fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path).map_err(|error| Error::storage(path, error))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|error| Error::storage(path, error))
+}
+
+fn idf(searcher: &Searcher, term: &Term) -> f32 {
+    let documents = searcher.num_docs() as f32;
+    let frequency = searcher.doc_freq(term).unwrap_or(0) as f32;
+    (1.0 + (documents - frequency + 0.5) / (frequency + 0.5)).ln()
+}
+
+impl Partition {
+    /// Opens the partition stored in `directory`.
+    pub(crate) fn open(directory: &Path) -> Result<Partition> {
+        let entries_path = directory.join(ENTRIES_FILE);
+        let bytes = std::fs::read(&entries_path).map_err(|error| Error::storage(&entries_path, error))?;
+        let entries: Vec<Entry> = serde_json::from_slice(&bytes).map_err(|error| Error::Corrupt {
+            generation: directory.display().to_string(),
+            reason: format!("entries.json: {error}"),
+        })?;
+        let index = Index::open_in_dir(directory.join(INDEX_DIR))?;
+        analysis::register(index.tokenizers());
+        let fields = Fields::of(&index.schema())?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let searcher = reader.searcher();
+        let mut phrasing_columns = Vec::new();
+        for segment in searcher.segment_readers() {
+            phrasing_columns.push(segment.fast_fields().u64(FIELD_PHRASING)?);
+        }
+        let phrasings = entries
+            .iter()
+            .enumerate()
+            .flat_map(|(entry, value)| {
+                value
+                    .phrasings()
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(index_in_entry, text)| PhrasingRef {
+                        entry,
+                        index_in_entry,
+                        text,
+                    })
+            })
+            .collect::<Vec<_>>();
+        if phrasings.len() as u64 != searcher.num_docs() {
+            return Err(Error::Corrupt {
+                generation: directory.display().to_string(),
+                reason: "index and entries.json disagree".to_owned(),
+            });
+        }
+        Ok(Partition {
+            _reader: reader,
+            searcher,
+            fields,
+            entries,
+            phrasings,
+            phrasing_columns,
+        })
+    }
+
+    /// All entries of the partition, in import order.
+    pub(crate) fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Ranks entries for `question`. `lang` restricts to content in that language (and analyses the
+    /// question with that language's stemmer); `None` searches both languages. Only entries whose
+    /// access key is in `allowed_access` can match. Expired entries are skipped.
+    pub(crate) fn search(
+        &self,
+        question: &str,
+        lang: Option<Lang>,
+        allowed_access: &[String],
+        today: Date,
+    ) -> Result<Ranking> {
+        let stem_langs: &[Lang] = match lang {
+            Some(Lang::Nl) => &[Lang::Nl],
+            Some(Lang::En) => &[Lang::En],
+            None => &[Lang::Nl, Lang::En],
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut stem_mass: f32 = 0.0;
+        for stem_lang in stem_langs {
+            let mut stem_analyzer = analysis::analyzer(analysis::stem_tokenizer(*stem_lang));
+            let field = self.fields.stem(*stem_lang);
+            let terms = analysis::terms(&mut stem_analyzer, question);
+            stem_mass = stem_mass.max(self.add_terms(&mut clauses, field, terms, WEIGHT_STEM));
+        }
+        let mut plain_analyzer = analysis::analyzer(PLAIN);
+        let plain_terms = analysis::terms(&mut plain_analyzer, question);
+        let plain_mass = self.add_terms(&mut clauses, self.fields.plain, plain_terms, WEIGHT_PLAIN);
+        let grams = analysis::word_grams(&mut plain_analyzer, question);
+        let mut gram_terms: Vec<String> = Vec::new();
+        for gram in grams.split_whitespace() {
+            if !gram_terms.iter().any(|existing| existing == gram) {
+                gram_terms.push(gram.to_owned());
+            }
+        }
+        let gram_mass = self.add_terms(&mut clauses, self.fields.grams, gram_terms, WEIGHT_GRAMS);
+        let query_mass = stem_mass + plain_mass + gram_mass;
+        if clauses.is_empty() || query_mass <= 0.0 {
+            return Ok(Ranking::default());
+        }
+
+        let mut filter: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let access_clauses: Vec<(Occur, Box<dyn Query>)> = allowed_access
+            .iter()
+            .map(|key| {
+                let term = Term::from_field_text(self.fields.access, key);
+                let query: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, query)
+            })
+            .collect();
+        filter.push((Occur::Must, Box::new(BooleanQuery::new(access_clauses))));
+        if let Some(lang) = lang {
+            let term = Term::from_field_text(self.fields.lang, lang.code());
+            filter.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+        }
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(BooleanQuery::new(clauses))),
+            (
+                Occur::Must,
+                // Scores zero: the filter decides visibility and must not change the ranking.
+                Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(filter)), 0.0)),
+            ),
+        ]);
+        let hits = self
+            .searcher
+            .search(&query, &TopDocs::with_limit(TOP_HITS).order_by_score())?;
+
+        let mut candidates: Vec<Candidate> = Vec::new();
+        let mut hit_entries: Vec<usize> = Vec::new();
+        for (score, address) in hits {
+            let Some(phrasing) = self
+                .phrasing_columns
+                .get(address.segment_ord as usize)
+                .and_then(|column| column.first(address.doc_id))
+                .and_then(|number| self.phrasings.get(number as usize))
+            else {
+                continue;
+            };
+            let Some(entry) = self.entries.get(phrasing.entry) else {
+                continue;
+            };
+            if entry.is_expired(today) {
+                continue;
+            }
+            hit_entries.push(phrasing.entry);
+            // Hits arrive best first, so an entry's first hit is its maximum; further phrasings of
+            // the same entry add a damped share, so agreement of several phrasings counts.
+            match candidates
+                .iter_mut()
+                .find(|candidate| candidate.entry == phrasing.entry)
+            {
+                Some(candidate) => candidate.score += SUPPORT_SHARE * score,
+                None => candidates.push(Candidate {
+                    entry: phrasing.entry,
+                    phrasing_in_entry: phrasing.index_in_entry,
+                    score,
+                }),
+            }
+        }
+        candidates.sort_by(|left, right| right.score.total_cmp(&left.score));
+        let Some(best) = candidates.first() else {
+            return Ok(Ranking::default());
+        };
+        let second_score = candidates.get(1).map(|candidate| candidate.score).unwrap_or(0.0);
+        let top_hits = hit_entries.len().min(VOTE_HITS);
+        let votes = hit_entries
+            .iter()
+            .take(VOTE_HITS)
+            .filter(|entry| **entry == best.entry)
+            .count() as f32
+            / top_hits.max(1) as f32;
+        let coverage = self.coverage(question, best);
+        let features = Features {
+            top_score: best.score,
+            normalised: best.score / query_mass,
+            margin: if best.score > 0.0 {
+                (best.score - second_score) / best.score
+            } else {
+                0.0
+            },
+            coverage,
+            votes,
+        };
+        Ok(Ranking { candidates, features })
+    }
+
+    /// Adds one weighted term query per term and returns the query's idf mass in this field.
+    fn add_terms(
+        &self,
+        clauses: &mut Vec<(Occur, Box<dyn Query>)>,
+        field: Field,
+        terms: Vec<String>,
+        weight: f32,
+    ) -> f32 {
+        let mut mass = 0.0;
+        for text in terms {
+            let term = Term::from_field_text(field, &text);
+            mass += weight * idf(&self.searcher, &term);
+            let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), weight))));
+        }
+        mass
+    }
+
+    /// Fraction of the question's content stems that occur in the candidate's best phrasing,
+    /// analysed in the candidate's language.
+    fn coverage(&self, question: &str, candidate: &Candidate) -> f32 {
+        let Some(entry) = self.entries.get(candidate.entry) else {
+            return 0.0;
+        };
+        let Some(phrasing) = self.phrasings.iter().find(|phrasing| {
+            phrasing.entry == candidate.entry && phrasing.index_in_entry == candidate.phrasing_in_entry
+        }) else {
+            return 0.0;
+        };
+        let mut stem_analyzer = analysis::analyzer(analysis::stem_tokenizer(entry.lang));
+        let question_terms = analysis::terms(&mut stem_analyzer, question);
+        if question_terms.is_empty() {
+            return 0.0;
+        }
+        let phrasing_terms = analysis::terms(&mut stem_analyzer, &phrasing.text);
+        let matched = question_terms
+            .iter()
+            .filter(|term| phrasing_terms.contains(term))
+            .count();
+        matched as f32 / question_terms.len() as f32
+    }
+}

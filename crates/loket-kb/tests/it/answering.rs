@@ -1,0 +1,168 @@
+use loket_kb::{AnswerConfig, CustomerScope, KnowledgeBase, Lang, Outcome};
+
+use crate::{import_all, shop_sources};
+
+fn shop() -> (tempfile::TempDir, KnowledgeBase) {
+    let dir = tempfile::tempdir().unwrap();
+    import_all(dir.path(), shop_sources());
+    let kb = KnowledgeBase::open(dir.path()).unwrap();
+    (dir, kb)
+}
+
+fn check(kb: &KnowledgeBase, question: &str, lang: Lang, expected: Option<&str>) {
+    let answer = kb.answer(question, lang, &CustomerScope::anonymous());
+    assert_eq!(
+        answer.entry_id.as_deref(),
+        expected,
+        "{question:?} ({lang:?}): {answer:?}"
+    );
+}
+
+#[test]
+fn questions_find_their_entries_in_both_languages() {
+    let (_dir, kb) = shop();
+    check(&kb, "Hoe lang duurt de levering?", Lang::Nl, Some("nl-levertijd"));
+    check(
+        &kb,
+        "wanneer wordt mijn bestelling bezorgd",
+        Lang::Nl,
+        Some("nl-levertijd"),
+    );
+    check(&kb, "Kan ik met iDEAL betalen?", Lang::Nl, Some("nl-betalen"));
+    check(&kb, "When will my order arrive?", Lang::En, Some("en-delivery"));
+    check(
+        &kb,
+        "Is there parking near the shop?",
+        Lang::En,
+        Some("en-only-parking"),
+    );
+}
+
+#[test]
+fn faq_answers_are_verbatim_with_a_citation() {
+    let (_dir, kb) = shop();
+    let answer = kb.answer(
+        "Hoe kan ik mijn bestelling retourneren?",
+        Lang::Nl,
+        &CustomerScope::anonymous(),
+    );
+    assert_eq!(answer.outcome, Outcome::Answer);
+    let approved = "U kunt binnen 14 dagen na ontvangst retourneren via het retourformulier.";
+    assert_eq!(answer.text.as_deref(), Some(approved));
+    assert_eq!(answer.citations.len(), 1);
+    let citation = &answer.citations[0];
+    assert_eq!(citation.id, "nl-retour");
+    assert_eq!(citation.title, "Hoe kan ik mijn bestelling retourneren?");
+    assert_eq!(citation.url.as_deref(), Some("https://despaak.example/retour"));
+    assert_eq!(citation.passage, approved);
+    assert!(answer.confidence > 0.0 && answer.confidence <= 1.0);
+}
+
+#[test]
+fn documents_answer_with_their_best_passage_and_link() {
+    let (_dir, kb) = shop();
+    let answer = kb.answer(
+        "Hoe meld ik een defect aan mijn fiets?",
+        Lang::Nl,
+        &CustomerScope::anonymous(),
+    );
+    assert_eq!(answer.entry_id.as_deref(), Some("garantie"), "{answer:?}");
+    let citation = &answer.citations[0];
+    assert!(citation.passage.starts_with("Meld een defect"), "{citation:?}");
+    assert_eq!(citation.url.as_deref(), Some("https://despaak.example/garantie"));
+    assert_eq!(citation.title, "Garantie en conformiteit");
+}
+
+#[test]
+fn dutch_questions_get_dutch_content_and_english_ones_english() {
+    let (_dir, kb) = shop();
+    // Both languages have a returns entry; the question's language decides.
+    check(&kb, "Hoe stuur ik mijn bestelling terug?", Lang::Nl, Some("nl-retour"));
+    check(&kb, "How do I send my order back?", Lang::En, Some("en-returns"));
+    // Only English content exists: a Dutch conversation still gets it rather than nothing.
+    check(
+        &kb,
+        "Is there parking near the shop?",
+        Lang::Nl,
+        Some("en-only-parking"),
+    );
+}
+
+#[test]
+fn dutch_singular_and_plural_match_each_other() {
+    let (_dir, kb) = shop();
+    // The entry says "fietsen"; the customer writes "fiets" (snowball stems differ: fiet / fiets).
+    check(&kb, "onderhoud fiets", Lang::Nl, Some("nl-fietsen-onderhoud"));
+    // The entry says "fiets"; the customer writes "fietsen".
+    check(&kb, "fietsen terugsturen", Lang::Nl, Some("nl-retour"));
+}
+
+#[test]
+fn unrelated_questions_abstain() {
+    let (_dir, kb) = shop();
+    for question in [
+        "Wat is de hoofdstad van Australië?",
+        "What is the weather tomorrow in Utrecht?",
+        "",
+        "???",
+        "🚲🚲🚲",
+    ] {
+        let answer = kb.answer(question, Lang::Nl, &CustomerScope::anonymous());
+        assert_eq!(answer.outcome, Outcome::Abstain, "{question:?}: {answer:?}");
+        assert!(answer.entry_id.is_none() && answer.citations.is_empty() && answer.text.is_none());
+    }
+}
+
+#[test]
+fn the_threshold_decides_between_answer_and_abstain() {
+    let dir = tempfile::tempdir().unwrap();
+    import_all(dir.path(), shop_sources());
+    let question = "levering";
+    let lenient = KnowledgeBase::open_with_config(dir.path(), AnswerConfig { threshold: 0.0 }).unwrap();
+    let answer = lenient.answer(question, Lang::Nl, &CustomerScope::anonymous());
+    assert_eq!(answer.outcome, Outcome::Answer);
+    let strict = KnowledgeBase::open_with_config(
+        dir.path(),
+        AnswerConfig {
+            threshold: answer.confidence + 0.001,
+        },
+    )
+    .unwrap();
+    let declined = strict.answer(question, Lang::Nl, &CustomerScope::anonymous());
+    assert_eq!(declined.outcome, Outcome::Abstain);
+    assert!((declined.confidence - answer.confidence).abs() < 1e-6);
+}
+
+#[test]
+fn answering_never_panics_on_odd_input() {
+    let (_dir, kb) = shop();
+    let long = "fiets ".repeat(5000);
+    for question in [
+        "\u{0}",
+        "a\u{202e}b",
+        "ﬁets",
+        "Ｆｉｅｔｓ",
+        long.as_str(),
+        "é́́́́",
+        "&lt;script&gt;",
+    ] {
+        let _ = kb.answer(question, Lang::Nl, &CustomerScope::anonymous());
+    }
+}
+
+#[test]
+fn the_knowledge_base_is_shared_across_threads() {
+    let (_dir, kb) = shop();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let kb = kb.clone();
+            std::thread::spawn(move || {
+                kb.answer("Hoe lang duurt de levering?", Lang::Nl, &CustomerScope::anonymous())
+                    .entry_id
+            })
+        })
+        .collect();
+    for handle in handles {
+        assert_eq!(handle.join().unwrap().as_deref(), Some("nl-levertijd"));
+    }
+}

@@ -1,0 +1,411 @@
+//! Wire types: the JSON the API speaks. Only this crate knows them; the service speaks domain
+//! types. Every type here is described in the OpenAPI document.
+
+use chrono::{DateTime, Utc};
+use loket_core::{ConversationState, StoredMessage};
+use loket_service::customer::{ConversationView, TurnOutcome};
+use loket_service::staff::{AgentConversationView, QueueView, StaffContext};
+use loket_store::Ticket;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// Open a conversation.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateConversation {
+    /// `nl` or `en`.
+    #[schema(example = "nl")]
+    pub locale: String,
+}
+
+/// A source of an answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CitationDto {
+    /// Knowledge entry or document id.
+    pub id: String,
+    /// Title, the link text.
+    pub title: String,
+    /// Public page, if any.
+    pub url: Option<String>,
+}
+
+/// One message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageDto {
+    /// Unique id.
+    pub id: String,
+    /// Position in the conversation, from 1.
+    pub seq: i64,
+    /// `ai`, `agent`, `customer` or `system`.
+    #[schema(example = "system")]
+    pub author: &'static str,
+    /// `disclosure`, `answer`, `abstention`, `notice`, `handoff`, `privacy_warning`, `text`,
+    /// `identity`, `unavailable`, `ticket`.
+    #[schema(example = "disclosure")]
+    pub kind: &'static str,
+    /// The text; customer text is pseudonymised.
+    pub text: String,
+    /// When it was stored.
+    pub created_at: DateTime<Utc>,
+    /// The visible sender label ("AI-assistent", "Sanne, medewerker").
+    pub author_label: String,
+    /// Language of the text.
+    pub lang: &'static str,
+    /// Sources of an answer.
+    pub citations: Vec<CitationDto>,
+    /// The message invites the customer to use "talk to a person".
+    pub offers_human: bool,
+}
+
+impl From<StoredMessage> for MessageDto {
+    fn from(stored: StoredMessage) -> Self {
+        let message = stored.message;
+        Self {
+            id: stored.id,
+            seq: stored.seq,
+            author: message.author.as_str(),
+            kind: message.kind.as_str(),
+            text: message.text,
+            created_at: stored.created_at,
+            author_label: message.author_label,
+            lang: message.lang.as_str(),
+            citations: message
+                .citations
+                .into_iter()
+                .map(|citation| CitationDto {
+                    id: citation.id,
+                    title: citation.title,
+                    url: citation.url,
+                })
+                .collect(),
+            offers_human: message.offers_human,
+        }
+    }
+}
+
+fn messages(list: Vec<StoredMessage>) -> Vec<MessageDto> {
+    list.into_iter().map(MessageDto::from).collect()
+}
+
+/// A newly opened conversation. `token` is shown once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConversationCreated {
+    /// Conversation id.
+    pub id: String,
+    /// Bearer token (256 bits, hex) that opens this conversation only.
+    pub token: String,
+    /// `bot`, `waiting_for_agent`, `with_agent` or `closed`.
+    pub state: &'static str,
+    /// `nl` or `en`.
+    pub locale: &'static str,
+    /// The first messages; `messages[0]` is the AI disclosure.
+    pub messages: Vec<MessageDto>,
+}
+
+/// A conversation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConversationDto {
+    /// Conversation id.
+    pub id: String,
+    /// `bot`, `waiting_for_agent`, `with_agent` or `closed`.
+    pub state: &'static str,
+    /// `nl` or `en`.
+    pub locale: &'static str,
+    /// Messages, oldest first.
+    pub messages: Vec<MessageDto>,
+}
+
+impl From<ConversationView> for ConversationDto {
+    fn from(view: ConversationView) -> Self {
+        Self {
+            id: view.id.to_string(),
+            state: view.state.as_str(),
+            locale: view.locale.as_str(),
+            messages: messages(view.messages),
+        }
+    }
+}
+
+/// Send a message.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SendMessage {
+    /// The text, at most `limits.message_chars` characters.
+    pub text: String,
+}
+
+/// The state after an action and the messages it stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TurnDto {
+    /// Who is talking now.
+    pub state: &'static str,
+    /// The stored messages, the sender's own first.
+    pub messages: Vec<MessageDto>,
+}
+
+impl From<TurnOutcome> for TurnDto {
+    fn from(outcome: TurnOutcome) -> Self {
+        Self {
+            state: outcome.state.as_str(),
+            messages: messages(outcome.messages),
+        }
+    }
+}
+
+/// Messages after a seq.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessagesDto {
+    /// Who is talking now.
+    pub state: &'static str,
+    /// Messages with a greater seq, oldest first.
+    pub messages: Vec<MessageDto>,
+}
+
+/// A callback or e-mail request.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CallbackDto {
+    /// Name.
+    pub name: Option<String>,
+    /// Phone number; this or `email` is required.
+    pub phone: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// When to call.
+    pub preferred_time: Option<String>,
+    /// A note.
+    pub note: Option<String>,
+}
+
+/// A ticket was created.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketCreatedDto {
+    /// Ticket id.
+    pub ticket_id: String,
+    /// Who is talking now.
+    pub state: &'static str,
+    /// The confirmation message.
+    pub messages: Vec<MessageDto>,
+}
+
+/// Contact routes that work without the chat (HUM-05).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactDto {
+    /// Phone number.
+    pub phone: String,
+    /// When the phone is answered.
+    pub phone_hours: String,
+    /// E-mail address.
+    pub email: String,
+    /// How soon e-mail is answered.
+    pub email_response: String,
+    /// The contact page.
+    pub contact_url: String,
+}
+
+/// What the widget needs to render before the first message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WidgetConfigDto {
+    /// Company name.
+    pub company: String,
+    /// The bot's display name in this locale.
+    pub bot_name: String,
+    /// The locale of the strings.
+    pub locale: &'static str,
+    /// Alternatives to the chat.
+    pub contact: ContactDto,
+    /// Privacy statement.
+    pub privacy_url: String,
+    /// Agents online now.
+    pub agents_available: bool,
+}
+
+/// Staff login.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    /// Login name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// The logged-in staff member.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffDto {
+    /// Login name.
+    pub username: String,
+    /// Name shown to customers.
+    pub display_name: String,
+    /// `agent`, `admin` or `auditor`.
+    pub role: &'static str,
+    /// Echo this in `X-CSRF-Token` on every state-changing request.
+    pub csrf_token: String,
+}
+
+impl From<&StaffContext> for StaffDto {
+    fn from(context: &StaffContext) -> Self {
+        Self {
+            username: context.account.id.to_string(),
+            display_name: context.account.display_name.clone(),
+            role: context.account.role.as_str(),
+            csrf_token: context.session.csrf_token.clone(),
+        }
+    }
+}
+
+/// A conversation in the queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueItemDto {
+    /// Conversation id.
+    pub id: String,
+    /// Language.
+    pub locale: &'static str,
+    /// Since when.
+    pub waiting_since: Option<DateTime<Utc>>,
+    /// 1 = next.
+    pub position: u32,
+}
+
+/// A conversation held by the agent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HeldDto {
+    /// Conversation id.
+    pub id: String,
+    /// Language.
+    pub locale: &'static str,
+    /// State.
+    pub state: &'static str,
+}
+
+/// A ticket.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketDto {
+    /// Ticket id.
+    pub id: String,
+    /// The conversation.
+    pub conversation_id: String,
+    /// `callback` or `email`.
+    pub kind: String,
+    /// Name (placeholder).
+    pub name: String,
+    /// Phone (placeholder).
+    pub phone: String,
+    /// E-mail (placeholder).
+    pub email: String,
+    /// Preferred time.
+    pub preferred_time: String,
+    /// Note (pseudonymised).
+    pub note: String,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// `open` or `done`.
+    pub status: String,
+}
+
+impl From<Ticket> for TicketDto {
+    fn from(ticket: Ticket) -> Self {
+        Self {
+            id: ticket.id,
+            conversation_id: ticket.conversation_id.to_string(),
+            kind: ticket.kind,
+            name: ticket.name,
+            phone: ticket.phone,
+            email: ticket.email,
+            preferred_time: ticket.preferred_time,
+            note: ticket.note,
+            created_at: ticket.created_at,
+            status: ticket.status,
+        }
+    }
+}
+
+/// The agent's queue screen.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueDto {
+    /// Waiting conversations.
+    pub waiting: Vec<QueueItemDto>,
+    /// Conversations this agent holds.
+    pub mine: Vec<HeldDto>,
+    /// Open tickets.
+    pub tickets: Vec<TicketDto>,
+    /// Agents online.
+    pub agents_online: usize,
+}
+
+impl From<QueueView> for QueueDto {
+    fn from(view: QueueView) -> Self {
+        Self {
+            waiting: view
+                .waiting
+                .into_iter()
+                .map(|entry| QueueItemDto {
+                    id: entry.conversation.id.to_string(),
+                    locale: entry.conversation.locale.as_str(),
+                    waiting_since: entry.conversation.waiting_since,
+                    position: entry.position,
+                })
+                .collect(),
+            mine: view
+                .mine
+                .into_iter()
+                .map(|conversation| HeldDto {
+                    id: conversation.id.to_string(),
+                    locale: conversation.locale.as_str(),
+                    state: conversation.state.as_str(),
+                })
+                .collect(),
+            tickets: view.tickets.into_iter().map(TicketDto::from).collect(),
+            agents_online: view.agents_online,
+        }
+    }
+}
+
+/// A conversation as an agent sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgentConversationDto {
+    /// Conversation id.
+    pub id: String,
+    /// State.
+    pub state: &'static str,
+    /// Language.
+    pub locale: &'static str,
+    /// Login name of the holding agent.
+    pub assigned_agent: Option<String>,
+    /// The whole transcript, personal data as placeholders.
+    pub messages: Vec<MessageDto>,
+}
+
+impl From<AgentConversationView> for AgentConversationDto {
+    fn from(view: AgentConversationView) -> Self {
+        Self {
+            id: view.conversation.id.to_string(),
+            state: view.conversation.state.as_str(),
+            locale: view.conversation.locale.as_str(),
+            assigned_agent: view.conversation.assigned_agent.map(|agent| agent.id.to_string()),
+            messages: messages(view.messages),
+        }
+    }
+}
+
+/// Reveal a placeholder.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RevealRequest {
+    /// The placeholder, e.g. `[IBAN_1]`.
+    pub placeholder: String,
+}
+
+/// A revealed value.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevealDto {
+    /// The original value.
+    pub value: String,
+}
+
+/// Health.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthDto {
+    /// `ok`.
+    pub status: &'static str,
+}
+
+/// State names used in stream events.
+pub fn state_name(state: ConversationState) -> &'static str {
+    state.as_str()
+}

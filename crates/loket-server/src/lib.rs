@@ -1,0 +1,343 @@
+//! Loket's HTTP server: routes, wire types, authentication, live streams, embedded web assets.
+//!
+//! Only this crate knows HTTP and JSON wire types; it translates requests into the service's
+//! use cases and the service's errors into [`error::ApiError`] with stable codes.
+//!
+//! # Layout
+//! - [`customer`]: the widget's API (`/api/v1/conversations...`), bearer-token authenticated.
+//! - [`staff`]: the console's API (`/api/v1/agent/...`), cookie + CSRF authenticated.
+//! - [`ops`]: `/healthz`, `/readyz`, `/metrics`, `/api/v1/openapi.json`.
+//! - [`assets`]: the embedded widget, demo page and console.
+//! - [`dto`], [`extract`], [`error`]: wire types, extractors and the error table.
+
+pub mod assets;
+pub mod customer;
+pub mod dto;
+pub mod error;
+pub mod extract;
+pub mod ops;
+pub mod staff;
+
+use std::collections::HashMap;
+use std::future::IntoFuture;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use loket_core::ConversationId;
+use loket_service::Loket;
+use loket_service::rate::RateLimiter;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower_http::cors::{Any, CorsLayer};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use crate::error::ApiError;
+
+/// The OpenAPI document, generated from the handlers' annotations.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Loket", description = "A customer-service chatbot that discloses it is an AI, always offers a person, \
+        answers only from approved knowledge and protects personal data. Errors are {\"code\",\"message\"} with stable codes."),
+    paths(
+        customer::create, customer::read, customer::send, customer::list, customer::handoff, customer::callback,
+        customer::stream, customer::widget_config,
+        staff::login, staff::logout, staff::me, staff::queue, staff::claim, staff::conversation, staff::send,
+        staff::hand_back, staff::close, staff::reveal, staff::stream,
+        ops::healthz, ops::readyz,
+    ),
+    modifiers(&BearerScheme),
+    tags((name = "customer", description = "The chat widget"), (name = "console", description = "The agent console"),
+        (name = "operations", description = "Health and readiness"))
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Shared state of every request.
+#[derive(Clone)]
+pub struct AppState {
+    /// The application.
+    pub loket: Arc<Loket>,
+    /// Live-stream connection limits.
+    pub streams: Arc<StreamLimits>,
+    /// The Prometheus registry.
+    pub metrics: PrometheusHandle,
+    /// Flips to true when shutdown starts; streams end on it.
+    pub shutdown: watch::Receiver<bool>,
+    /// Requests per client address.
+    ip_limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    /// State for `loket`, with `shutdown` telling streams to end.
+    pub fn new(loket: Arc<Loket>, shutdown: watch::Receiver<bool>) -> Self {
+        let limits = &loket.config().config.limits;
+        Self {
+            streams: Arc::new(StreamLimits::new(
+                limits.stream_connections,
+                limits.streams_per_conversation,
+            )),
+            ip_limiter: Arc::new(RateLimiter::new(
+                limits.requests_per_ip_per_minute,
+                chrono::Duration::minutes(1),
+            )),
+            metrics: metrics_handle(),
+            loket,
+            shutdown,
+        }
+    }
+}
+
+/// The process-wide Prometheus recorder, installed on first use.
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let builder = PrometheusBuilder::new()
+                .set_buckets(&[
+                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0, 30.0, 120.0, 600.0, 1800.0,
+                ])
+                .unwrap_or_else(|_| PrometheusBuilder::new());
+            let recorder = builder.build_recorder();
+            let handle = recorder.handle();
+            // Another recorder may already be installed (for example by a test harness);
+            // metrics then go there and this handle renders an empty page, never a failure.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// Limits on live-stream connections, total and per conversation.
+#[derive(Debug)]
+pub struct StreamLimits {
+    total: Arc<tokio::sync::Semaphore>,
+    per_conversation_limit: usize,
+    per_conversation: Arc<Mutex<HashMap<ConversationId, usize>>>,
+}
+
+/// A held stream slot, released on drop.
+pub struct StreamPermit {
+    _total: tokio::sync::OwnedSemaphorePermit,
+    conversation: Option<(ConversationId, Arc<Mutex<HashMap<ConversationId, usize>>>)>,
+}
+
+impl Drop for StreamPermit {
+    fn drop(&mut self) {
+        if let Some((id, counts)) = self.conversation.take() {
+            let mut counts = counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Some(count) = counts.get_mut(&id) {
+                *count -= 1;
+                if *count == 0 {
+                    counts.remove(&id);
+                }
+            }
+        }
+    }
+}
+
+impl StreamLimits {
+    /// Limits of `total` streams and `per_conversation` per conversation.
+    pub fn new(total: usize, per_conversation: usize) -> Self {
+        Self {
+            total: Arc::new(tokio::sync::Semaphore::new(total)),
+            per_conversation_limit: per_conversation,
+            per_conversation: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// Takes a slot, or refuses with 429 `too_many_streams`.
+    pub fn acquire(&self, conversation: Option<&ConversationId>) -> Result<StreamPermit, ApiError> {
+        let refused = || {
+            ApiError::new(
+                "too_many_streams",
+                "too many live connections; use polling or try later",
+            )
+        };
+        let total = self.total.clone().try_acquire_owned().map_err(|_| refused())?;
+        let conversation = match conversation {
+            Some(id) => {
+                let mut counts = self
+                    .per_conversation
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let count = counts.entry(id.clone()).or_insert(0);
+                if *count >= self.per_conversation_limit {
+                    return Err(refused());
+                }
+                *count += 1;
+                Some((id.clone(), self.per_conversation.clone()))
+            }
+            None => None,
+        };
+        Ok(StreamPermit {
+            _total: total,
+            conversation,
+        })
+    }
+
+    /// Streams open now.
+    pub fn open(&self) -> usize {
+        let counts = self
+            .per_conversation
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        counts.values().sum()
+    }
+}
+
+/// Builds the router with every route and layer.
+pub fn router(state: AppState) -> Router {
+    let limits = &state.loket.config().config.limits;
+    let body_limit = limits.body_bytes;
+    let timeout = Duration::from_secs(state.loket.config().config.server.request_timeout_seconds);
+    // The widget may be embedded on the company's own site; the customer API allows any origin
+    // but never credentials (it authenticates with a bearer token, not cookies).
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]);
+    let customer_api = Router::new()
+        .route("/api/v1/conversations", post(customer::create))
+        .route("/api/v1/conversations/{id}", get(customer::read))
+        .route(
+            "/api/v1/conversations/{id}/messages",
+            post(customer::send).get(customer::list),
+        )
+        .route("/api/v1/conversations/{id}/handoff", post(customer::handoff))
+        .route("/api/v1/conversations/{id}/callback", post(customer::callback))
+        .route("/api/v1/widget/config", get(customer::widget_config))
+        .layer(cors.clone())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ));
+    let streams = Router::new()
+        .route("/api/v1/conversations/{id}/stream", get(customer::stream))
+        .layer(cors)
+        .route("/api/v1/agent/stream", get(staff::stream));
+    let console_api = Router::new()
+        .route("/api/v1/agent/login", post(staff::login))
+        .route("/api/v1/agent/logout", post(staff::logout))
+        .route("/api/v1/agent/me", get(staff::me))
+        .route("/api/v1/agent/queue", get(staff::queue))
+        .route("/api/v1/agent/conversations/{id}", get(staff::conversation))
+        .route("/api/v1/agent/conversations/{id}/claim", post(staff::claim))
+        .route("/api/v1/agent/conversations/{id}/messages", post(staff::send))
+        .route("/api/v1/agent/conversations/{id}/handback", post(staff::hand_back))
+        .route("/api/v1/agent/conversations/{id}/close", post(staff::close))
+        .route("/api/v1/agent/conversations/{id}/reveal", post(staff::reveal))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ));
+    Router::new()
+        .merge(customer_api)
+        .merge(streams)
+        .merge(console_api)
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/api/v1/openapi.json", get(ops::openapi))
+        .fallback(assets::serve)
+        .method_not_allowed_fallback(|| async {
+            ApiError::new("method_not_allowed", "this method is not allowed here")
+        })
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), per_ip_limit))
+        .layer(middleware::from_fn(observe))
+        .with_state(state)
+}
+
+/// Refuses clients over `limits.requests_per_ip_per_minute` with 429.
+async fn per_ip_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string());
+    if let Some(client) = client
+        && !state.ip_limiter.allow(&client, state.loket.now())
+    {
+        return ApiError::new("rate_limited", "too many requests from this address; wait a minute").into_response();
+    }
+    next.run(request).await
+}
+
+/// Request metrics and a log line per request: method, route template, status, duration.
+/// Never the URI's values, the body or headers.
+async fn observe(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|path| path.as_str().to_string())
+        .unwrap_or_else(|| "other".into());
+    let started = Instant::now();
+    let mut response = next.run(request).await;
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    metrics::counter!("loket_http_requests_total", "method" => method.to_string(), "route" => route.clone(), "status" => status.to_string())
+        .increment(1);
+    metrics::histogram!("loket_http_request_duration_seconds", "route" => route.clone()).record(elapsed.as_secs_f64());
+    tracing::info!(method = %method, route = %route, status, micros = elapsed.as_micros() as u64, "request");
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
+/// Serves until `shutdown` resolves, then stops accepting, tells streams to end, and lets
+/// in-flight requests finish within the configured grace period.
+pub async fn serve(
+    listener: TcpListener,
+    loket: Arc<Loket>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (shutdown_sender, shutdown_receiver) = watch::channel(false);
+    let grace = Duration::from_secs(loket.config().config.server.shutdown_grace_seconds);
+    let app = router(AppState::new(loket, shutdown_receiver));
+    let (started_sender, started_receiver) = tokio::sync::oneshot::channel::<()>();
+    let signal = async move {
+        shutdown.await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        let _ = shutdown_sender.send(true);
+        let _ = started_sender.send(());
+    };
+    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(signal)
+        .into_future();
+    tokio::pin!(server);
+    tokio::select! {
+        result = &mut server => return result,
+        _ = started_receiver => {}
+    }
+    match tokio::time::timeout(grace, server).await {
+        Ok(result) => result,
+        Err(_) => {
+            tracing::warn!(
+                seconds = grace.as_secs(),
+                "grace period over; closing remaining connections"
+            );
+            Ok(())
+        }
+    }
+}

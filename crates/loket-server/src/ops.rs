@@ -1,0 +1,73 @@
+//! Operations: health, readiness, Prometheus metrics, the OpenAPI document.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use utoipa::OpenApi;
+
+use crate::AppState;
+use crate::dto::HealthDto;
+use crate::error::ApiError;
+
+/// Liveness: the process serves requests.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = HealthDto)))]
+pub async fn healthz() -> Json<HealthDto> {
+    Json(HealthDto { status: "ok" })
+}
+
+/// Readiness: the database answers and the server is not shutting down.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, body = HealthDto), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn readyz(State(state): State<AppState>) -> Result<Json<HealthDto>, ApiError> {
+    if *state.shutdown.borrow() {
+        return Err(ApiError::new("unavailable", "shutting down"));
+    }
+    state
+        .loket
+        .store()
+        .stats()
+        .await
+        .map_err(|_| ApiError::new("unavailable", "the database does not answer"))?;
+    Ok(Json(HealthDto { status: "ok" }))
+}
+
+/// Prometheus metrics: requests, latencies, conversations, messages by author, handover KPIs.
+/// Labels are routes, statuses, authors and event kinds: never content.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    if let Ok(stats) = state.loket.store().stats().await {
+        for (name, value) in [
+            ("bot", stats.bot),
+            ("waiting_for_agent", stats.waiting_for_agent),
+            ("with_agent", stats.with_agent),
+            ("closed", stats.closed),
+        ] {
+            metrics::gauge!("loket_conversations", "state" => name).set(value as f64);
+        }
+        metrics::gauge!("loket_open_tickets").set(stats.open_tickets as f64);
+    }
+    metrics::gauge!("loket_agents_online").set(state.loket.agents_online() as f64);
+    metrics::gauge!("loket_live_streams").set(state.streams.open() as f64);
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+/// The OpenAPI document of this API, generated from the code.
+pub async fn openapi() -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        openapi_json(),
+    )
+        .into_response()
+}
+
+/// The document as pretty JSON, the form committed in `docs/openapi.json`.
+pub fn openapi_json() -> String {
+    crate::ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|_| "{}".into())
+}

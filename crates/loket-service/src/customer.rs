@@ -1,0 +1,427 @@
+//! The customer's use cases, as the widget calls them.
+
+use chrono::{DateTime, Utc};
+use loket_core::audit::{AuditEvent, AuditKind};
+use loket_core::conversation::{BotReply, CustomerTurn, Event, TurnIntent};
+use loket_core::{Conversation, ConversationId, ConversationState, Locale, StoredMessage};
+use loket_store::{Commit, ConversationRecord, Ticket};
+use serde::Deserialize;
+use tracing::{info, warn};
+
+use crate::error::{Error, Result};
+use crate::secrets::{SealingKey, constant_time_eq, new_token, token_hash};
+use crate::{Loket, validate_text};
+
+/// Attempts at a commit that lost a race with another change of the same conversation.
+const COMMIT_ATTEMPTS: usize = 4;
+
+/// A conversation as its customer sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationView {
+    /// Its id.
+    pub id: ConversationId,
+    /// Who is talking.
+    pub state: ConversationState,
+    /// Its language.
+    pub locale: Locale,
+    /// Messages, oldest first.
+    pub messages: Vec<StoredMessage>,
+}
+
+/// A newly opened conversation with its one-time token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opened {
+    /// The bearer token; shown once, stored only as a hash.
+    pub token: String,
+    /// The conversation.
+    pub view: ConversationView,
+}
+
+/// The outcome of a customer action: the state after it and the messages it stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnOutcome {
+    /// Who is talking now.
+    pub state: ConversationState,
+    /// The stored messages (the customer's own first).
+    pub messages: Vec<StoredMessage>,
+}
+
+/// A callback or e-mail request from the widget's form.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct CallbackRequest {
+    /// Name, optional.
+    pub name: Option<String>,
+    /// Phone number; this or `email` is required.
+    pub phone: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// When to call.
+    pub preferred_time: Option<String>,
+    /// A note.
+    pub note: Option<String>,
+}
+
+impl Loket {
+    /// Opens a conversation: the disclosure is its first message (DIS-01).
+    pub async fn open_conversation(&self, locale: Locale, client: &str) -> Result<Opened> {
+        let now = self.now();
+        if !self.conversations_per_ip.allow(client, now) {
+            return Err(Error::RateLimited);
+        }
+        let id = ConversationId::from_uuid(uuid::Uuid::now_v7());
+        let token = new_token()?;
+        let data_key = SealingKey::generate()?;
+        let sealed_key = self.master_key.seal(&data_key.to_bytes(), id.as_str().as_bytes())?;
+        let transition = Conversation::start(id.clone(), locale, now, &self.config.wording);
+        let messages = self
+            .store
+            .create_conversation(
+                &transition.conversation,
+                &token_hash(&token),
+                &sealed_key,
+                transition.messages,
+                transition.audit,
+                now,
+            )
+            .await?;
+        metrics::counter!("loket_conversations_started_total").increment(1);
+        metrics::counter!("loket_messages_total", "author" => "system").increment(messages.len() as u64);
+        info!(conversation = %id, locale = locale.as_str(), "conversation opened");
+        Ok(Opened {
+            token,
+            view: ConversationView {
+                id,
+                state: ConversationState::Bot,
+                locale,
+                messages,
+            },
+        })
+    }
+
+    /// Checks the bearer token of a conversation.
+    pub async fn authorize(&self, id: &ConversationId, token: &str) -> Result<ConversationRecord> {
+        let record = self.store.conversation(id).await?;
+        if constant_time_eq(&record.token_hash, &token_hash(token)) {
+            Ok(record)
+        } else {
+            Err(Error::Unauthorized)
+        }
+    }
+
+    /// The conversation with its messages after `after` (0 for all), for the token holder.
+    pub async fn conversation_view(&self, id: &ConversationId, token: &str, after: i64) -> Result<ConversationView> {
+        let record = self.authorize(id, token).await?;
+        let limit = self.config.config.limits.messages_page;
+        let messages = self.store.messages(id, after, limit).await?;
+        let conversation = record.conversation;
+        Ok(ConversationView {
+            id: conversation.id,
+            state: conversation.state,
+            locale: conversation.locale,
+            messages,
+        })
+    }
+
+    /// A customer message through the whole pipeline (DESIGN.md steps 1-6).
+    pub async fn customer_message(&self, id: &ConversationId, token: &str, text: &str) -> Result<TurnOutcome> {
+        let text = validate_text(text, self.config.config.limits.message_chars)?;
+        let record = self.authorize(id, token).await?;
+        let now = self.now();
+        if !self.conversation_rate.allow(id.as_str(), now) {
+            return Err(Error::RateLimited);
+        }
+        let key = self.data_key(id).await?;
+        let mut conversation = record.conversation;
+        for attempt in 1..=COMMIT_ATTEMPTS {
+            let mut placeholders = self.placeholders(id, &key).await?;
+            let inspection = self
+                .guards
+                .inspect_customer(text, conversation.locale, &mut placeholders)?;
+            let answers = conversation.bot_may_answer()
+                && inspection.intent == TurnIntent::Other
+                && !inspection.injection_flagged;
+            let reply = if answers {
+                self.checked_answer(&inspection.text, conversation.locale)?
+            } else {
+                BotReply::NotAsked
+            };
+            let availability = self.availability(id, now).await?;
+            let turn = CustomerTurn {
+                text: inspection.text.clone(),
+                intent: inspection.intent,
+                privacy_warning: inspection.privacy_warning,
+                injection_flagged: inspection.injection_flagged,
+                fingerprint: inspection.fingerprint.clone(),
+                reply,
+                availability,
+            };
+            let transition =
+                conversation
+                    .clone()
+                    .apply(Event::Customer(turn), now, &self.config.wording, self.rules())?;
+            let mut audit = transition.audit;
+            if !inspection.pii_counts.is_empty() {
+                let mut event = AuditEvent::new(AuditKind::PiiRedacted, Some(id), "system");
+                event.counts = inspection.pii_counts.clone();
+                for category in &inspection.sensitive {
+                    event = event.attribute(format!("sensitive_{category}"), "true");
+                }
+                audit.insert(0, event);
+            }
+            if inspection.injection_flagged
+                && let Some(flagged) = audit.iter_mut().find(|event| event.kind == AuditKind::InjectionFlagged)
+            {
+                flagged
+                    .attributes
+                    .insert("reasons".into(), inspection.injection_reasons.join(","));
+            }
+            let kinds: Vec<AuditKind> = audit.iter().map(|event| event.kind).collect();
+            let commit = Commit {
+                conversation: transition.conversation.clone(),
+                messages: transition.messages,
+                audit,
+                vault: self.seal_assignments(id, &key, &inspection.assignments)?,
+                ticket: None,
+                now,
+            };
+            match self.store.commit(commit).await {
+                Ok(messages) => {
+                    self.after_customer_turn(&conversation, &transition.conversation, &messages, &inspection, &kinds);
+                    return Ok(TurnOutcome {
+                        state: transition.conversation.state,
+                        messages,
+                    });
+                }
+                Err(loket_store::Error::Conflict) if attempt < COMMIT_ATTEMPTS => {
+                    conversation = self.store.conversation(id).await?.conversation;
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(Error::Unavailable("the conversation kept changing; try again".into()))
+    }
+
+    /// The "talk to a person" control (HUM-01): accepted in every state.
+    pub async fn request_person(&self, id: &ConversationId, token: &str) -> Result<TurnOutcome> {
+        self.authorize(id, token).await?;
+        self.apply_with_retry(id, |loket, now| async move {
+            let availability = loket.availability(id, now).await?;
+            Ok(Event::PersonRequested { availability })
+        })
+        .await
+    }
+
+    /// A callback or e-mail request (HUM-04): a ticket visible in the console. Contact details
+    /// are pseudonymised like any other text; originals go to the vault.
+    pub async fn request_callback(
+        &self,
+        id: &ConversationId,
+        token: &str,
+        request: CallbackRequest,
+    ) -> Result<(String, TurnOutcome)> {
+        let record = self.authorize(id, token).await?;
+        let field = |value: &Option<String>, limit: usize, name: &str| -> Result<String> {
+            let value = value.as_deref().unwrap_or("").trim();
+            if value.chars().count() > limit || value.chars().any(char::is_control) && name != "note" {
+                return Err(Error::Invalid {
+                    code: "invalid_field",
+                    message: format!("{name} is too long or malformed"),
+                });
+            }
+            Ok(value.to_string())
+        };
+        let name = field(&request.name, 200, "name")?;
+        let phone = field(&request.phone, 40, "phone")?;
+        let email = field(&request.email, 254, "email")?;
+        let preferred_time = field(&request.preferred_time, 100, "preferred_time")?;
+        let note = field(&request.note, self.config.config.limits.message_chars, "note")?;
+        if phone.is_empty() && email.is_empty() {
+            return Err(Error::Invalid {
+                code: "contact_required",
+                message: "a phone number or an e-mail address is required".into(),
+            });
+        }
+        if !email.is_empty() && (!email.contains('@') || email.contains(char::is_whitespace)) {
+            return Err(Error::Invalid {
+                code: "invalid_email",
+                message: "the e-mail address is not valid".into(),
+            });
+        }
+        let locale = record.conversation.locale;
+        let key = self.data_key(id).await?;
+        let mut placeholders = self.placeholders(id, &key).await?;
+        let mut redact = |value: &str| -> Result<String> {
+            if value.is_empty() {
+                return Ok(String::new());
+            }
+            Ok(self.guards.pseudonymise_text(value, locale, &mut placeholders)?.0)
+        };
+        let ticket_id = uuid::Uuid::now_v7().to_string();
+        let now = self.now();
+        let ticket = Ticket {
+            id: ticket_id.clone(),
+            conversation_id: id.clone(),
+            kind: if phone.is_empty() {
+                "email".into()
+            } else {
+                "callback".into()
+            },
+            name: redact(&name)?,
+            phone: redact(&phone)?,
+            email: redact(&email)?,
+            preferred_time: redact(&preferred_time)?,
+            note: redact(&note)?,
+            created_at: now,
+            status: "open".into(),
+        };
+        let vault = self.seal_assignments(id, &key, &placeholders.take_new_assignments())?;
+        let conversation = record.conversation;
+        let transition = conversation.clone().apply(
+            Event::TicketCreated {
+                ticket_id: ticket_id.clone(),
+            },
+            now,
+            &self.config.wording,
+            self.rules(),
+        )?;
+        let kinds: Vec<AuditKind> = transition.audit.iter().map(|event| event.kind).collect();
+        let commit = Commit {
+            conversation: transition.conversation.clone(),
+            messages: transition.messages,
+            audit: transition.audit,
+            vault,
+            ticket: Some(ticket),
+            now,
+        };
+        let messages = self.store.commit(commit).await?;
+        self.publish(&conversation, &transition.conversation, &messages, &kinds);
+        self.hub.notify_staff(crate::StaffEvent::TicketCreated);
+        metrics::counter!("loket_tickets_created_total").increment(1);
+        Ok((
+            ticket_id,
+            TurnOutcome {
+                state: transition.conversation.state,
+                messages,
+            },
+        ))
+    }
+
+    /// Asks the knowledge base and runs the outbound check on the answer (step 5).
+    fn checked_answer(&self, question: &str, locale: Locale) -> Result<BotReply> {
+        let reply = self.knowledge.answer(question, locale);
+        if let BotReply::Answer { text, .. } = &reply
+            && let Some(reason) = self.guards.check_outgoing(text)?
+        {
+            warn!(reason, "an answer was blocked by the output guard");
+            return Ok(BotReply::Blocked { reason });
+        }
+        Ok(reply)
+    }
+
+    fn after_customer_turn(
+        &self,
+        before: &Conversation,
+        after: &Conversation,
+        messages: &[StoredMessage],
+        inspection: &crate::inspection::Inspection,
+        kinds: &[AuditKind],
+    ) {
+        self.publish(before, after, messages, kinds);
+        if inspection.intent != TurnIntent::Other {
+            metrics::counter!("loket_intents_total", "intent" => intent_name(inspection.intent)).increment(1);
+        }
+        if inspection.injection_flagged {
+            metrics::counter!("loket_injection_flagged_total").increment(1);
+        }
+        for (kind, count) in &inspection.pii_counts {
+            metrics::counter!("loket_pii_redacted_total", "type" => kind.clone()).increment(*count as u64);
+        }
+    }
+
+    /// Applies an event built by `make` to the freshest snapshot, retrying on a lost race.
+    pub(crate) async fn apply_with_retry<'a, F, Fut>(&'a self, id: &ConversationId, make: F) -> Result<TurnOutcome>
+    where
+        F: Fn(&'a Loket, DateTime<Utc>) -> Fut,
+        Fut: std::future::Future<Output = Result<Event>>,
+    {
+        for attempt in 1..=COMMIT_ATTEMPTS {
+            let conversation = self.store.conversation(id).await?.conversation;
+            let now = self.now();
+            let event = make(self, now).await?;
+            let transition = conversation
+                .clone()
+                .apply(event, now, &self.config.wording, self.rules())?;
+            let kinds: Vec<AuditKind> = transition.audit.iter().map(|event| event.kind).collect();
+            let waited = transition
+                .audit
+                .iter()
+                .find(|event| event.kind == AuditKind::HandoffAccepted)
+                .and_then(|event| event.counts.get("wait_seconds").copied());
+            let commit = Commit {
+                conversation: transition.conversation.clone(),
+                messages: transition.messages,
+                audit: transition.audit,
+                vault: Vec::new(),
+                ticket: None,
+                now,
+            };
+            match self.store.commit(commit).await {
+                Ok(messages) => {
+                    self.publish(&conversation, &transition.conversation, &messages, &kinds);
+                    if let Some(seconds) = waited {
+                        self.record_wait(seconds);
+                    }
+                    return Ok(TurnOutcome {
+                        state: transition.conversation.state,
+                        messages,
+                    });
+                }
+                Err(loket_store::Error::Conflict) if attempt < COMMIT_ATTEMPTS => continue,
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(Error::Unavailable("the conversation kept changing; try again".into()))
+    }
+}
+
+fn intent_name(intent: TurnIntent) -> &'static str {
+    match intent {
+        TurnIntent::Other => "other",
+        TurnIntent::HumanRequest => "human_request",
+        TurnIntent::Complaint => "complaint",
+        TurnIntent::Crisis => "crisis",
+        TurnIntent::BotIdentityQuestion => "bot_identity_question",
+    }
+}
+
+/// What the chat pipeline does with one question outside any conversation (`loket ask`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AskOutcome {
+    /// The reply the bot would give in state `bot`.
+    pub reply: BotReply,
+    /// What the guards concluded.
+    pub intent: TurnIntent,
+    /// The injection detector flagged it.
+    pub injection_flagged: bool,
+}
+
+impl Loket {
+    /// Runs a question through steps 2, 4 and 5 of the chat pipeline exactly as a customer
+    /// message in state `bot` would go, without a conversation: guards, then (for an ordinary
+    /// question) the knowledge base and the outbound check.
+    pub fn ask(&self, text: &str, locale: Locale) -> Result<AskOutcome> {
+        let text = validate_text(text, self.config.config.limits.message_chars)?;
+        let mut placeholders = loket_guard::pii::Placeholders::new();
+        let inspection = self.guards.inspect_customer(text, locale, &mut placeholders)?;
+        let reply = if inspection.intent == TurnIntent::Other && !inspection.injection_flagged {
+            self.checked_answer(&inspection.text, locale)?
+        } else {
+            BotReply::NotAsked
+        };
+        Ok(AskOutcome {
+            reply,
+            intent: inspection.intent,
+            injection_flagged: inspection.injection_flagged,
+        })
+    }
+}

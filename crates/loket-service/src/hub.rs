@@ -1,0 +1,122 @@
+//! Live events: new messages and state changes pushed to the customer's widget and to agents'
+//! consoles in this process.
+//!
+//! Each conversation has its own broadcast channel, created on first subscription and dropped
+//! when its last subscriber leaves, so an idle widget costs one small channel and a message
+//! wakes only the subscribers of its own conversation. Staff consoles share one channel.
+//! Subscribers that fall behind get `Lagged` and re-read from the store by seq, so nothing is
+//! lost: the store is the truth, the hub only says "look now".
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use loket_core::{ConversationId, ConversationState, StoredMessage};
+use tokio::sync::broadcast;
+
+/// Capacity of a conversation's channel.
+const CONVERSATION_CAPACITY: usize = 64;
+/// Capacity of the staff channel.
+const STAFF_CAPACITY: usize = 1024;
+
+/// Something that happened in one conversation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LiveEvent {
+    /// A message was stored.
+    Message(StoredMessage),
+    /// The state changed.
+    State(ConversationState),
+}
+
+/// Something staff consoles want to know.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StaffEvent {
+    /// The queue changed (a conversation joined or left it).
+    QueueChanged,
+    /// A message was stored in a conversation.
+    Message(StoredMessage),
+    /// A conversation's state changed.
+    State(ConversationId, ConversationState),
+    /// A ticket was created.
+    TicketCreated,
+}
+
+/// The in-process publisher.
+#[derive(Debug)]
+pub struct Hub {
+    conversations: Mutex<HashMap<ConversationId, broadcast::Sender<LiveEvent>>>,
+    staff: broadcast::Sender<StaffEvent>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self {
+            conversations: Mutex::new(HashMap::new()),
+            staff: broadcast::channel(STAFF_CAPACITY).0,
+        }
+    }
+}
+
+impl Hub {
+    /// Subscribes to one conversation's events.
+    pub fn subscribe(&self, id: &ConversationId) -> broadcast::Receiver<LiveEvent> {
+        let mut conversations = self
+            .conversations
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        conversations.retain(|_, sender| sender.receiver_count() > 0);
+        conversations
+            .entry(id.clone())
+            .or_insert_with(|| broadcast::channel(CONVERSATION_CAPACITY).0)
+            .subscribe()
+    }
+
+    /// Subscribes to staff events.
+    pub fn subscribe_staff(&self) -> broadcast::Receiver<StaffEvent> {
+        self.staff.subscribe()
+    }
+
+    /// Number of conversation channels with subscribers (a gauge for metrics).
+    pub fn live_conversations(&self) -> usize {
+        let conversations = self
+            .conversations
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        conversations
+            .values()
+            .filter(|sender| sender.receiver_count() > 0)
+            .count()
+    }
+
+    /// Publishes stored messages and, if it changed, the new state.
+    pub fn publish(&self, id: &ConversationId, messages: &[StoredMessage], state: Option<ConversationState>) {
+        let sender = {
+            let conversations = self
+                .conversations
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            conversations.get(id).cloned()
+        };
+        if let Some(sender) = sender {
+            for message in messages {
+                // An error only means nobody listens right now; they re-read from the store.
+                let _ = sender.send(LiveEvent::Message(message.clone()));
+            }
+            if let Some(state) = state {
+                let _ = sender.send(LiveEvent::State(state));
+            }
+        }
+        if self.staff.receiver_count() > 0 {
+            for message in messages {
+                let _ = self.staff.send(StaffEvent::Message(message.clone()));
+            }
+            if let Some(state) = state {
+                let _ = self.staff.send(StaffEvent::State(id.clone(), state));
+            }
+        }
+    }
+
+    /// Tells staff consoles something changed.
+    pub fn notify_staff(&self, event: StaffEvent) {
+        let _ = self.staff.send(event);
+    }
+}

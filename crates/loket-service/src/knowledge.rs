@@ -1,0 +1,55 @@
+//! Step 4 of the pipeline: answering from approved knowledge.
+//!
+//! The customer pipeline can only reach the knowledge base through [`Knowledge::answer`], which
+//! asks with [`CustomerScope::anonymous`]: public entries only. Internal and confidential content
+//! lives in a partition that `KnowledgeBase` never opens (least privilege in code, PRIV-16).
+
+use loket_core::conversation::BotReply;
+use loket_core::{Citation, Locale};
+use loket_kb::{CustomerScope, KnowledgeBase, Lang, Outcome};
+
+/// The knowledge base as the chat uses it.
+#[derive(Debug, Clone)]
+pub struct Knowledge {
+    base: KnowledgeBase,
+}
+
+impl Knowledge {
+    /// Wraps an opened knowledge base.
+    pub fn new(base: KnowledgeBase) -> Self {
+        Self { base }
+    }
+
+    /// The underlying knowledge base (for reloads and the `ask` command).
+    pub fn base(&self) -> &KnowledgeBase {
+        &self.base
+    }
+
+    /// Answers a pseudonymised question in the conversation's language, or abstains.
+    pub fn answer(&self, question: &str, locale: Locale) -> BotReply {
+        let lang = match locale {
+            Locale::Nl => Lang::Nl,
+            Locale::En => Lang::En,
+        };
+        let answer = self.base.answer(question, lang, &CustomerScope::anonymous());
+        match (answer.outcome, answer.text, answer.entry_id) {
+            (Outcome::Answer, Some(text), Some(entry_id)) if !answer.citations.is_empty() => BotReply::Answer {
+                text,
+                entry_id,
+                citations: answer
+                    .citations
+                    .into_iter()
+                    .map(|citation| Citation {
+                        id: citation.id,
+                        title: citation.title,
+                        url: citation.url,
+                    })
+                    .collect(),
+                confidence: answer.confidence,
+            },
+            _ => BotReply::Abstain {
+                confidence: answer.confidence,
+            },
+        }
+    }
+}

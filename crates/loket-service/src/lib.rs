@@ -1,0 +1,324 @@
+//! Loket's use cases: what customers, agents and the CLI can do, orchestrating the core rules,
+//! the guards, the knowledge base and the store.
+//!
+//! Every use case follows the pipeline of ARCHITECTURE.md: authorise → inbound guards
+//! ([`inspection`]) → the core state machine decides → answer from approved knowledge (only in
+//! state `bot`) → outbound check → store messages, state and audit events in ONE commit →
+//! publish live events ([`hub`]). Message text is never logged; spans carry ids only.
+//!
+//! # Layout
+//! - [`customer`]: the widget's use cases (start, send, request a person, callback).
+//! - [`staff`]: the console's use cases (login, queue, claim, reply, hand back, close, reveal).
+//! - [`maintenance`]: periodic work (waiting timeouts, agents who left).
+//! - [`inspection`]: the inbound and outbound guards.
+//! - [`knowledge`]: answering from the knowledge base.
+//! - [`hub`], [`presence`], [`rate`], [`clock`], [`secrets`]: supporting pieces.
+
+pub mod clock;
+pub mod customer;
+pub mod error;
+pub mod hub;
+pub mod inspection;
+pub mod knowledge;
+pub mod maintenance;
+pub mod presence;
+pub mod rate;
+pub mod secrets;
+pub mod staff;
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use loket_core::audit::AuditKind;
+use loket_core::availability::{Availability, ClosedReason};
+use loket_core::config::ValidConfig;
+use loket_core::conversation::Rules;
+use loket_core::{Conversation, ConversationId};
+use loket_guard::pii::{Assignment, EntityKind, Placeholders};
+use loket_store::{Store, VaultEntry};
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{Error, Result};
+pub use hub::{Hub, LiveEvent, StaffEvent};
+pub use knowledge::Knowledge;
+use rate::RateLimiter;
+use secrets::SealingKey;
+
+/// How many recent waiting times feed the wait estimate.
+const RECENT_WAITS: usize = 20;
+
+/// The application: one per process, shared by every request.
+pub struct Loket {
+    store: Arc<dyn Store>,
+    config: Arc<ValidConfig>,
+    clock: Arc<dyn Clock>,
+    guards: inspection::Guards,
+    knowledge: Knowledge,
+    hub: Hub,
+    presence: presence::Presence,
+    master_key: SealingKey,
+    conversation_rate: RateLimiter,
+    conversations_per_ip: RateLimiter,
+    login_rate: RateLimiter,
+    recent_waits: Mutex<VecDeque<i64>>,
+}
+
+impl Loket {
+    /// Assembles the application from its parts. `master_key` seals the per-conversation data
+    /// keys of the vault.
+    pub fn new(
+        store: Arc<dyn Store>,
+        config: Arc<ValidConfig>,
+        clock: Arc<dyn Clock>,
+        knowledge: Knowledge,
+        master_key: SealingKey,
+    ) -> Self {
+        let limits = &config.config.limits;
+        Self {
+            conversation_rate: RateLimiter::new(limits.messages_per_conversation_per_minute, Duration::minutes(1)),
+            conversations_per_ip: RateLimiter::new(limits.conversations_per_ip_per_hour, Duration::hours(1)),
+            login_rate: RateLimiter::new(limits.login_attempts_per_ip, Duration::minutes(15)),
+            store,
+            config,
+            clock,
+            guards: inspection::Guards::new(),
+            knowledge,
+            hub: Hub::default(),
+            presence: presence::Presence::default(),
+            master_key,
+            recent_waits: Mutex::new(VecDeque::with_capacity(RECENT_WAITS)),
+        }
+    }
+
+    /// The validated configuration.
+    pub fn config(&self) -> &ValidConfig {
+        &self.config
+    }
+
+    /// The live-event hub.
+    pub fn hub(&self) -> &Hub {
+        &self.hub
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The knowledge base.
+    pub fn knowledge(&self) -> &Knowledge {
+        &self.knowledge
+    }
+
+    /// The current time from the configured clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Agents online now.
+    pub fn agents_online(&self) -> usize {
+        self.presence.online(self.now(), self.presence_grace())
+    }
+
+    fn rules(&self) -> Rules {
+        Rules {
+            disclosure_idle_minutes: self.config.config.bot.disclosure_idle_minutes,
+            abstentions_before_offer: self.config.config.handoff.abstentions_before_offer,
+        }
+    }
+
+    fn presence_grace(&self) -> Duration {
+        Duration::seconds(i64::from(self.config.config.handoff.agent_presence_timeout_seconds))
+    }
+
+    /// Whether a person can take over now, and the queue position `conversation` has or gets.
+    async fn availability(&self, conversation: &ConversationId, now: DateTime<Utc>) -> Result<Availability> {
+        let hours = &self.config.hours;
+        if !hours.is_open(now) {
+            return Ok(Availability::Closed {
+                next_open: hours.next_open(now),
+                reason: ClosedReason::OutsideHours,
+            });
+        }
+        let online = self.presence.online(now, self.presence_grace());
+        if online == 0 {
+            return Ok(Availability::Closed {
+                next_open: None,
+                reason: ClosedReason::NoAgentOnline,
+            });
+        }
+        let queue = self.store.queue().await?;
+        let position = queue
+            .iter()
+            .find(|entry| &entry.conversation.id == conversation)
+            .map(|entry| entry.position)
+            .unwrap_or(u32::try_from(queue.len() + 1).unwrap_or(u32::MAX));
+        Ok(Availability::Open {
+            position,
+            estimated_wait_minutes: self.estimated_wait(position, online),
+        })
+    }
+
+    /// Median of recent waits, scaled by position over agents online; `None` without history.
+    fn estimated_wait(&self, position: u32, online: usize) -> Option<u32> {
+        let waits = self
+            .recent_waits
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if waits.is_empty() {
+            return None;
+        }
+        let mut sorted: Vec<i64> = waits.iter().copied().collect();
+        sorted.sort_unstable();
+        let median_seconds = sorted[sorted.len() / 2];
+        let seconds = median_seconds * i64::from(position) / i64::try_from(online.max(1)).unwrap_or(1);
+        Some(u32::try_from((seconds + 59) / 60).unwrap_or(u32::MAX).max(1))
+    }
+
+    fn record_wait(&self, seconds: i64) {
+        let mut waits = self
+            .recent_waits
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if waits.len() == RECENT_WAITS {
+            waits.pop_front();
+        }
+        waits.push_back(seconds);
+        metrics::histogram!("loket_time_to_agent_seconds").record(seconds as f64);
+    }
+
+    /// Opens the conversation's data key.
+    async fn data_key(&self, id: &ConversationId) -> Result<SealingKey> {
+        let sealed = self.store.data_key(id).await?;
+        let bytes = self.master_key.open(&sealed, id.as_str().as_bytes())?;
+        let bytes: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| Error::Unavailable("malformed data key".into()))?;
+        Ok(SealingKey::from_bytes(bytes))
+    }
+
+    /// The conversation's placeholder allocator, rebuilt from its vault.
+    async fn placeholders(&self, id: &ConversationId, key: &SealingKey) -> Result<Placeholders> {
+        let entries = self.store.vault(id).await?;
+        let mut assignments = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let Some(kind) = EntityKind::parse(&entry.kind) else {
+                continue;
+            };
+            let value = key.open(&entry.sealed, &vault_context(id, &entry.placeholder))?;
+            let value = String::from_utf8(value).map_err(|_| Error::Unavailable("malformed vault value".into()))?;
+            assignments.push(Assignment {
+                kind,
+                placeholder: entry.placeholder,
+                value,
+            });
+        }
+        Ok(Placeholders::from_assignments(assignments))
+    }
+
+    /// Seals new placeholder assignments for the vault.
+    fn seal_assignments(
+        &self,
+        id: &ConversationId,
+        key: &SealingKey,
+        assignments: &[Assignment],
+    ) -> Result<Vec<VaultEntry>> {
+        assignments
+            .iter()
+            .map(|assignment| {
+                Ok(VaultEntry {
+                    placeholder: assignment.placeholder.clone(),
+                    kind: assignment.kind.as_str().to_string(),
+                    sealed: key.seal(assignment.value.as_bytes(), &vault_context(id, &assignment.placeholder))?,
+                })
+            })
+            .collect()
+    }
+
+    /// Publishes a committed change and counts its messages and events (HUM-12 metrics).
+    fn publish(
+        &self,
+        before: &Conversation,
+        after: &Conversation,
+        messages: &[loket_core::StoredMessage],
+        events: &[AuditKind],
+    ) {
+        let changed = (before.state != after.state).then_some(after.state);
+        self.hub.publish(&after.id, messages, changed);
+        for message in messages {
+            metrics::counter!("loket_messages_total", "author" => message.message.author.as_str()).increment(1);
+        }
+        for kind in events {
+            metrics::counter!("loket_events_total", "kind" => kind.as_str()).increment(1);
+        }
+        if changed.is_some() {
+            self.hub.notify_staff(StaffEvent::QueueChanged);
+        }
+    }
+}
+
+/// The additional authenticated data that binds a vault value to its conversation and placeholder.
+fn vault_context(id: &ConversationId, placeholder: &str) -> Vec<u8> {
+    format!("{id}/{placeholder}").into_bytes()
+}
+
+/// Checks free text from a customer or an agent against the limits: not empty, not too long,
+/// no control characters other than line breaks and tabs.
+fn validate_text(text: &str, max_chars: usize) -> Result<&str> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(Error::Invalid {
+            code: "empty_text",
+            message: "the message is empty".into(),
+        });
+    }
+    if trimmed.chars().count() > max_chars {
+        return Err(Error::Invalid {
+            code: "text_too_long",
+            message: format!("the message is longer than {max_chars} characters"),
+        });
+    }
+    if trimmed
+        .chars()
+        .any(|character| character.is_control() && !matches!(character, '\n' | '\r' | '\t'))
+    {
+        return Err(Error::Invalid {
+            code: "invalid_text",
+            message: "the message contains control characters".into(),
+        });
+    }
+    Ok(trimmed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_validation_refuses_empty_long_and_control_characters() {
+        assert!(matches!(
+            validate_text("  \n ", 10),
+            Err(Error::Invalid { code: "empty_text", .. })
+        ));
+        assert!(matches!(
+            validate_text("elf tekens!", 10),
+            Err(Error::Invalid {
+                code: "text_too_long",
+                ..
+            })
+        ));
+        assert!(matches!(
+            validate_text("a\u{0}b", 10),
+            Err(Error::Invalid {
+                code: "invalid_text",
+                ..
+            })
+        ));
+        assert_eq!(validate_text("  hallo\nwereld ", 20).unwrap(), "hallo\nwereld");
+        assert!(
+            validate_text("ééééééééé", 9).is_ok(),
+            "characters, not bytes, are counted"
+        );
+    }
+}

@@ -1,0 +1,77 @@
+//! Periodic work: customers who waited too long get the alternatives (HUM-04), and
+//! conversations of agents who left go back to the queue with the transcript intact.
+
+use chrono::Duration;
+use loket_core::availability::{Availability, ClosedReason};
+use loket_core::conversation::Event;
+use tracing::warn;
+
+use crate::Loket;
+use crate::error::Result;
+
+/// What one maintenance pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MaintenanceReport {
+    /// Conversations whose wait timed out.
+    pub wait_timeouts: usize,
+    /// Conversations returned to the queue because their agent left.
+    pub returned_to_queue: usize,
+}
+
+impl Loket {
+    /// Runs one maintenance pass at the clock's current time.
+    pub async fn maintain(&self) -> Result<MaintenanceReport> {
+        let mut report = MaintenanceReport::default();
+        let now = self.now();
+        let timeout = Duration::minutes(i64::from(self.config.config.handoff.wait_timeout_minutes));
+        for entry in self.store.queue().await? {
+            let Some(since) = entry.conversation.waiting_since else {
+                continue;
+            };
+            if now - since < timeout {
+                continue;
+            }
+            let next_open = self.config.hours.next_open(now);
+            let result = self
+                .apply_with_retry(&entry.conversation.id, |_, _| async move {
+                    Ok(Event::WaitTimedOut {
+                        availability: Availability::Closed {
+                            next_open,
+                            reason: ClosedReason::WaitTimedOut,
+                        },
+                    })
+                })
+                .await;
+            match result {
+                Ok(_) => report.wait_timeouts += 1,
+                Err(crate::Error::Conflict { .. }) => {} // claimed meanwhile: nothing to do
+                Err(error) => warn!(conversation = %entry.conversation.id, %error, "wait timeout failed"),
+            }
+        }
+        for agent in self.presence.take_gone(now, self.presence_grace()) {
+            for conversation in self.store.held_by(&agent).await? {
+                let id = conversation.id.clone();
+                let agent = agent.clone();
+                let result = self
+                    .apply_with_retry(&id, |loket, now| {
+                        let agent = agent.clone();
+                        let id = id.clone();
+                        async move {
+                            let position = match loket.availability(&id, now).await? {
+                                Availability::Open { position, .. } => position,
+                                Availability::Closed { .. } => 1,
+                            };
+                            Ok(Event::AgentLeft { agent, position })
+                        }
+                    })
+                    .await;
+                match result {
+                    Ok(_) => report.returned_to_queue += 1,
+                    Err(crate::Error::Conflict { .. }) => {}
+                    Err(error) => warn!(conversation = %conversation.id, %error, "returning to queue failed"),
+                }
+            }
+        }
+        Ok(report)
+    }
+}

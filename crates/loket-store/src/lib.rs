@@ -1,0 +1,231 @@
+//! The storage contract: the [`Store`] trait, its error type, and the data it moves.
+//!
+//! Backends (`loket-store-sqlite`, later PostgreSQL) implement [`Store`]; nothing above this
+//! crate knows which one runs. Every method that changes a conversation takes its messages and
+//! audit events together and writes them in ONE transaction, so a state change never exists
+//! without its evidence and evidence never exists without its change.
+//!
+//! Backends hide their driver: not-found and unique violations become [`Error::NotFound`] and
+//! [`Error::Conflict`], everything else [`Error::Backend`] with a description free of content.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use loket_core::audit::{AuditEvent, AuditRecord};
+use loket_core::staff::Role;
+use loket_core::{AgentId, Conversation, ConversationId, NewMessage, StoredMessage};
+use serde::{Deserialize, Serialize};
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The record does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A concurrent change won (stale version) or a unique value already exists.
+    #[error("conflict")]
+    Conflict,
+    /// The database failed; the text names the operation, never content.
+    #[error("storage backend failed: {0}")]
+    Backend(String),
+}
+
+/// Result with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A conversation with the hash of its customer token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConversationRecord {
+    /// The snapshot the state machine works on.
+    pub conversation: Conversation,
+    /// SHA-256 of the customer's bearer token, hex.
+    pub token_hash: String,
+}
+
+/// An original personal-data value, encrypted by the caller under the conversation's data key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultEntry {
+    /// The placeholder shown instead of the value (`[IBAN_1]`).
+    pub placeholder: String,
+    /// The entity type (`IBAN`).
+    pub kind: String,
+    /// Nonce and ciphertext.
+    pub sealed: Vec<u8>,
+}
+
+/// A callback or e-mail request left by a customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket {
+    /// Ticket id.
+    pub id: String,
+    /// The conversation it came from.
+    pub conversation_id: ConversationId,
+    /// `callback` or `email`.
+    pub kind: String,
+    /// Contact details, pseudonymised like message text: placeholders, originals in the vault.
+    pub name: String,
+    /// Phone number placeholder or empty.
+    pub phone: String,
+    /// E-mail placeholder or empty.
+    pub email: String,
+    /// When the customer prefers to be called.
+    pub preferred_time: String,
+    /// A pseudonymised note.
+    pub note: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// `open` or `done`.
+    pub status: String,
+}
+
+/// Everything one event changes, written atomically.
+#[derive(Debug, Clone)]
+pub struct Commit {
+    /// The snapshot after the event; its `version` is the one that was read, and the commit
+    /// fails with [`Error::Conflict`] when the stored version differs.
+    pub conversation: Conversation,
+    /// Messages to append; the store assigns seq, id and time.
+    pub messages: Vec<NewMessage>,
+    /// Audit events to append to the chain.
+    pub audit: Vec<AuditEvent>,
+    /// New vault entries for this conversation.
+    pub vault: Vec<VaultEntry>,
+    /// A ticket created by this event.
+    pub ticket: Option<Ticket>,
+    /// The commit time.
+    pub now: DateTime<Utc>,
+}
+
+/// A staff account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffAccount {
+    /// Login name.
+    pub id: AgentId,
+    /// Name shown to customers.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A staff login session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffSession {
+    /// SHA-256 of the session cookie value, hex.
+    pub token_hash: String,
+    /// Who.
+    pub staff_id: AgentId,
+    /// The CSRF token bound to this session.
+    pub csrf_token: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// Last request.
+    pub last_seen_at: DateTime<Utc>,
+}
+
+/// A conversation in the queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueEntry {
+    /// Which conversation.
+    pub conversation: Conversation,
+    /// 1 = next in line.
+    pub position: u32,
+}
+
+/// Counters for metrics and reports; no content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Stats {
+    /// Conversations ever opened (and not erased).
+    pub conversations: i64,
+    /// Conversations per state.
+    pub bot: i64,
+    /// Waiting for an agent.
+    pub waiting_for_agent: i64,
+    /// With an agent.
+    pub with_agent: i64,
+    /// Closed.
+    pub closed: i64,
+    /// Messages per author.
+    pub messages_ai: i64,
+    /// By agents.
+    pub messages_agent: i64,
+    /// By customers.
+    pub messages_customer: i64,
+    /// By the system.
+    pub messages_system: i64,
+    /// Audit records.
+    pub audit_records: i64,
+    /// Open tickets.
+    pub open_tickets: i64,
+}
+
+/// The storage contract every backend implements.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Creates a conversation with its first messages and audit events.
+    async fn create_conversation(
+        &self,
+        conversation: &Conversation,
+        token_hash: &str,
+        data_key: &[u8],
+        messages: Vec<NewMessage>,
+        audit: Vec<AuditEvent>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<StoredMessage>>;
+
+    /// Reads a conversation snapshot and its token hash.
+    async fn conversation(&self, id: &ConversationId) -> Result<ConversationRecord>;
+
+    /// Applies a commit atomically; returns the stored messages with their seq.
+    async fn commit(&self, commit: Commit) -> Result<Vec<StoredMessage>>;
+
+    /// Messages with `seq > after`, oldest first, at most `limit`.
+    async fn messages(&self, id: &ConversationId, after: i64, limit: u32) -> Result<Vec<StoredMessage>>;
+
+    /// The conversation's wrapped data key.
+    async fn data_key(&self, id: &ConversationId) -> Result<Vec<u8>>;
+
+    /// The conversation's vault entries.
+    async fn vault(&self, id: &ConversationId) -> Result<Vec<VaultEntry>>;
+
+    /// Appends audit events not tied to a conversation change (logins, imports, startup).
+    async fn append_audit(&self, events: Vec<AuditEvent>, now: DateTime<Utc>) -> Result<()>;
+
+    /// Audit records with `seq > after`, in order, at most `limit`.
+    async fn audit_records(&self, after: i64, limit: u32) -> Result<Vec<AuditRecord>>;
+
+    /// Audit records of one conversation, in order.
+    async fn conversation_audit(&self, id: &ConversationId) -> Result<Vec<AuditRecord>>;
+
+    /// Conversations waiting for an agent, longest waiting first.
+    async fn queue(&self) -> Result<Vec<QueueEntry>>;
+
+    /// Conversations held by an agent.
+    async fn held_by(&self, agent: &AgentId) -> Result<Vec<Conversation>>;
+
+    /// Counters.
+    async fn stats(&self) -> Result<Stats>;
+
+    /// Creates a staff account; [`Error::Conflict`] when the login exists.
+    async fn create_staff(&self, account: &StaffAccount, audit: AuditEvent) -> Result<()>;
+
+    /// Reads a staff account.
+    async fn staff(&self, id: &AgentId) -> Result<StaffAccount>;
+
+    /// Stores a new session and its login audit event.
+    async fn create_session(&self, session: &StaffSession, audit: AuditEvent) -> Result<()>;
+
+    /// Reads a session by token hash.
+    async fn session(&self, token_hash: &str) -> Result<StaffSession>;
+
+    /// Marks a session as used now.
+    async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<()>;
+
+    /// Deletes a session (logout or expiry) with its audit event.
+    async fn delete_session(&self, token_hash: &str, audit: Option<AuditEvent>, now: DateTime<Utc>) -> Result<()>;
+
+    /// Open tickets, newest first.
+    async fn open_tickets(&self) -> Result<Vec<Ticket>>;
+}

@@ -1,0 +1,410 @@
+//! `loket eval faq`: measures answer selection and abstention on public intent data sets.
+//!
+//! For banking77 and CLINC150 it builds a knowledge base with one FAQ entry per intent (five of the
+//! intent's questions as phrasings, a placeholder answer), then asks the intent's other questions
+//! and CLINC150's out-of-scope questions through [`KnowledgeBase::answer`], the same path the chat
+//! uses. Questions are assigned deterministically by a seeded hash: which five become phrasings, and
+//! whether a remaining question falls in the tuning or the held-out half. Thresholds are chosen on
+//! the tuning half only; the held-out half is reported next to it.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use loket_kb::{AnswerConfig, CustomerScope, KnowledgeBase, Lang, SourceFile};
+
+/// Phrasings per intent in the knowledge base, as in the issue's targets.
+const PHRASINGS_PER_INTENT: usize = 5;
+/// Fixed seed of the split hash, so every run measures the same questions.
+const SPLIT_SEED: u64 = 0x6c6f_6b65_7421;
+/// Target ceiling on wrong answers (wrong entry or answered out-of-scope), over all questions.
+const MAX_WRONG: f64 = 0.03;
+/// Target floor on declined out-of-scope questions.
+const MIN_OOS_DECLINED: f64 = 0.95;
+const SWEEP: &[f32] = &[0.5, 0.7, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.96];
+
+/// Runs the evaluation on `shared_data/intents` and writes a plain-text report to `out`.
+pub fn run(shared_data: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
+    let intents = shared_data.join("intents");
+    let banking = read_banking77(&intents.join("banking77-train.csv"))?;
+    let (clinc, clinc_oos) = read_clinc150(&intents.join("clinc150-train-val.json"))?;
+    let default_threshold = AnswerConfig::default().threshold;
+    writeln!(
+        out,
+        "FAQ evaluation: {PHRASINGS_PER_INTENT} phrasings per intent, lexical retrieval, default threshold {default_threshold:.2}"
+    )?;
+    for (name, labelled, out_of_scope) in [("banking77", banking, Vec::new()), ("clinc150", clinc, clinc_oos)] {
+        let set = EvalSet::split(labelled, out_of_scope);
+        let outcomes = set.ask(name)?;
+        writeln!(
+            out,
+            "\n== {name}: {} intents, {} tuning and {} held-out in-scope questions, {} / {} out-of-scope ==",
+            set.entries.len(),
+            outcomes.tune.iter().filter(|o| o.expected.is_some()).count(),
+            outcomes.held_out.iter().filter(|o| o.expected.is_some()).count(),
+            outcomes.tune.iter().filter(|o| o.expected.is_none()).count(),
+            outcomes.held_out.iter().filter(|o| o.expected.is_none()).count(),
+        )?;
+        writeln!(
+            out,
+            "{:>6} {:>9} | {:>8} {:>9} {:>7} {:>9}",
+            "thresh", "split", "answered", "acc|ans", "wrong", "oos-decl"
+        )?;
+        let mut thresholds: Vec<f32> = SWEEP.to_vec();
+        if !thresholds.iter().any(|t| (t - default_threshold).abs() < 1e-6) {
+            thresholds.push(default_threshold);
+            thresholds.sort_by(f32::total_cmp);
+        }
+        for threshold in thresholds {
+            for (split, list) in [("tune", &outcomes.tune), ("held-out", &outcomes.held_out)] {
+                let metrics = Metrics::at(list, threshold);
+                let marker = if (threshold - default_threshold).abs() < 1e-6 {
+                    "*"
+                } else {
+                    " "
+                };
+                writeln!(out, "{marker}{threshold:>5.2} {split:>9} | {}", metrics.row())?;
+            }
+        }
+        let best = best_threshold(&outcomes.tune);
+        match best {
+            Some(threshold) => {
+                let tune = Metrics::at(&outcomes.tune, threshold);
+                let held_out = Metrics::at(&outcomes.held_out, threshold);
+                writeln!(
+                    out,
+                    "lowest threshold meeting wrong <= 3% and oos-declined >= 95% on tune: {threshold:.2}\n  tune     | {}\n  held-out | {}",
+                    tune.row(),
+                    held_out.row()
+                )?;
+            }
+            None => writeln!(out, "no threshold meets the targets on the tuning half")?,
+        }
+    }
+    writeln!(
+        out,
+        "\n* = default threshold. answered and acc|ans over in-scope questions; wrong = wrong entry or answered out-of-scope, over all questions."
+    )?;
+    Ok(())
+}
+
+/// One question's result at threshold zero; any threshold is then a filter on `confidence`.
+struct Outcome {
+    /// The right entry, `None` for an out-of-scope question.
+    expected: Option<String>,
+    /// The entry the knowledge base picked, `None` when it found nothing.
+    predicted: Option<String>,
+    confidence: f32,
+}
+
+struct Outcomes {
+    tune: Vec<Outcome>,
+    held_out: Vec<Outcome>,
+}
+
+struct EvalSet {
+    /// Intent → its phrasings.
+    entries: BTreeMap<String, Vec<String>>,
+    /// `(question, intent or None for out-of-scope, is_tuning)`.
+    queries: Vec<(String, Option<String>, bool)>,
+}
+
+impl EvalSet {
+    fn split(labelled: Vec<(String, String)>, out_of_scope: Vec<String>) -> EvalSet {
+        let mut by_intent: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (text, intent) in labelled {
+            by_intent.entry(entry_id(&intent)).or_default().push(text);
+        }
+        let mut entries = BTreeMap::new();
+        let mut queries = Vec::new();
+        for (intent, mut questions) in by_intent {
+            questions.sort_by_key(|text| (split_hash(text), text.clone()));
+            questions.dedup();
+            let rest = questions.split_off(PHRASINGS_PER_INTENT.min(questions.len()));
+            for question in rest {
+                let tuning = split_hash(&question) & 0x100 == 0;
+                queries.push((question, Some(intent.clone()), tuning));
+            }
+            entries.insert(intent, questions);
+        }
+        for question in out_of_scope {
+            let tuning = split_hash(&question) & 0x100 == 0;
+            queries.push((question, None, tuning));
+        }
+        EvalSet { entries, queries }
+    }
+
+    fn ask(&self, name: &str) -> anyhow::Result<Outcomes> {
+        let directory = ScratchDir::create(name)?;
+        let mut jsonl = String::new();
+        for (intent, phrasings) in &self.entries {
+            let Some((question, alternatives)) = phrasings.split_first() else {
+                continue;
+            };
+            let line = serde_json::json!({
+                "id": intent,
+                "question": question,
+                "alt_questions": alternatives,
+                "answer": format!("Placeholder answer for {intent}."),
+                "lang": "en",
+            });
+            jsonl.push_str(&line.to_string());
+            jsonl.push('\n');
+        }
+        let sources = vec![SourceFile {
+            path: format!("{name}.jsonl"),
+            bytes: jsonl.into_bytes(),
+        }];
+        let report = loket_kb::import(&directory.path, sources, &mut |_| {})
+            .with_context(|| format!("importing the {name} knowledge base"))?;
+        if let Some(first) = report.rejections.first() {
+            bail!(
+                "{} {name} entries were rejected, first {}: {}",
+                report.rejections.len(),
+                first.source,
+                first.reason
+            );
+        }
+        // Threshold zero: every question gets its best entry and confidence; thresholds are
+        // applied afterwards, which is exactly what `answer` does with a non-zero threshold.
+        let kb = KnowledgeBase::open_with_config(&directory.path, AnswerConfig { threshold: 0.0 })
+            .context("opening the evaluation knowledge base")?;
+        let scope = CustomerScope::anonymous();
+        let mut outcomes = Outcomes {
+            tune: Vec::new(),
+            held_out: Vec::new(),
+        };
+        for (question, expected, tuning) in &self.queries {
+            let answer = kb.answer(question, Lang::En, &scope);
+            let outcome = Outcome {
+                expected: expected.clone(),
+                predicted: answer.entry_id,
+                confidence: answer.confidence,
+            };
+            if *tuning {
+                outcomes.tune.push(outcome);
+            } else {
+                outcomes.held_out.push(outcome);
+            }
+        }
+        Ok(outcomes)
+    }
+}
+
+#[derive(Default)]
+struct Metrics {
+    in_scope: usize,
+    answered: usize,
+    correct: usize,
+    wrong: usize,
+    out_of_scope: usize,
+    oos_declined: usize,
+}
+
+impl Metrics {
+    fn at(outcomes: &[Outcome], threshold: f32) -> Metrics {
+        let mut metrics = Metrics::default();
+        for outcome in outcomes {
+            let answered = outcome.predicted.is_some() && outcome.confidence >= threshold;
+            match &outcome.expected {
+                Some(expected) => {
+                    metrics.in_scope += 1;
+                    if answered {
+                        metrics.answered += 1;
+                        if outcome.predicted.as_ref() == Some(expected) {
+                            metrics.correct += 1;
+                        } else {
+                            metrics.wrong += 1;
+                        }
+                    }
+                }
+                None => {
+                    metrics.out_of_scope += 1;
+                    if answered {
+                        metrics.wrong += 1;
+                    } else {
+                        metrics.oos_declined += 1;
+                    }
+                }
+            }
+        }
+        metrics
+    }
+
+    fn wrong_rate(&self) -> f64 {
+        ratio(self.wrong, self.in_scope + self.out_of_scope)
+    }
+
+    fn oos_declined_rate(&self) -> Option<f64> {
+        (self.out_of_scope > 0).then(|| ratio(self.oos_declined, self.out_of_scope))
+    }
+
+    fn row(&self) -> String {
+        let oos = match self.oos_declined_rate() {
+            Some(rate) => format!("{:>8.1}%", rate * 100.0),
+            None => format!("{:>9}", "n/a"),
+        };
+        format!(
+            "{:>7.1}% {:>8.1}% {:>6.2}% {oos}",
+            ratio(self.answered, self.in_scope) * 100.0,
+            ratio(self.correct, self.answered) * 100.0,
+            self.wrong_rate() * 100.0,
+        )
+    }
+}
+
+/// The lowest threshold (in steps of 0.01) that meets both targets on `outcomes`.
+fn best_threshold(outcomes: &[Outcome]) -> Option<f32> {
+    (0..=100).map(|step| step as f32 / 100.0).find(|threshold| {
+        let metrics = Metrics::at(outcomes, *threshold);
+        metrics.wrong_rate() <= MAX_WRONG && metrics.oos_declined_rate().is_none_or(|rate| rate >= MIN_OOS_DECLINED)
+    })
+}
+
+fn ratio(part: usize, whole: usize) -> f64 {
+    if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
+}
+
+/// The knowledge-base id of an intent: characters an entry id may not hold become `-`
+/// (banking77 has an intent named `reverted_card_payment?`).
+fn entry_id(intent: &str) -> String {
+    intent
+        .chars()
+        .map(|character| {
+            if character.is_ascii_alphanumeric() || matches!(character, '-' | '_' | '.') {
+                character
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// FNV-1a over the seed and the text: stable across platforms and Rust versions.
+fn split_hash(text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325 ^ SPLIT_SEED;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// A temporary directory removed on drop.
+struct ScratchDir {
+    path: PathBuf,
+}
+
+impl ScratchDir {
+    fn create(name: &str) -> anyhow::Result<ScratchDir> {
+        let path = std::env::temp_dir().join(format!("loket-eval-faq-{}-{name}", std::process::id()));
+        if path.exists() {
+            std::fs::remove_dir_all(&path).context("clearing the evaluation directory")?;
+        }
+        std::fs::create_dir_all(&path).context("creating the evaluation directory")?;
+        Ok(ScratchDir { path })
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// Reads `text,category` records (RFC 4180: quoted fields may hold commas, quotes and line
+/// breaks) after the header.
+fn read_banking77(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut rows = Vec::new();
+    for (number, record) in csv_records(&text).into_iter().enumerate().skip(1) {
+        match record.as_slice() {
+            [question, intent] => rows.push((question.trim().to_owned(), intent.trim().to_owned())),
+            [single] if single.trim().is_empty() => {}
+            _ => bail!("{}: record {} does not have two fields", path.display(), number + 1),
+        }
+    }
+    Ok(rows)
+}
+
+fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut characters = text.chars().peekable();
+    while let Some(character) = characters.next() {
+        match (character, quoted) {
+            ('"', true) if characters.peek() == Some(&'"') => {
+                field.push('"');
+                characters.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => record.push(std::mem::take(&mut field)),
+            ('\r', false) => {}
+            ('\n', false) => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            _ => field.push(character),
+        }
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    records
+}
+
+/// Reads CLINC150: in-scope `(text, intent)` from train and val, and the out-of-scope texts.
+fn read_clinc150(path: &Path) -> anyhow::Result<(Vec<(String, String)>, Vec<String>)> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let splits: BTreeMap<String, Vec<(String, String)>> =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let mut in_scope = Vec::new();
+    let mut out_of_scope = Vec::new();
+    for (split, rows) in splits {
+        for (question, intent) in rows {
+            if intent == "oos" || split.starts_with("oos") {
+                out_of_scope.push(question);
+            } else {
+                in_scope.push((question, intent));
+            }
+        }
+    }
+    Ok((in_scope, out_of_scope))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_records_handle_quotes_commas_and_line_breaks() {
+        assert_eq!(csv_records("a,b\r\n"), [["a", "b"]]);
+        assert_eq!(
+            csv_records("\"a, \"\"b\"\"\",c\n\"x\ny\",z"),
+            [["a, \"b\"", "c"], ["x\ny", "z"]]
+        );
+    }
+
+    #[test]
+    fn metrics_count_out_of_scope_answers_as_wrong() {
+        let outcome = |expected: Option<&str>, predicted: &str, confidence| Outcome {
+            expected: expected.map(str::to_owned),
+            predicted: Some(predicted.to_owned()),
+            confidence,
+        };
+        let outcomes = [
+            outcome(Some("a"), "a", 0.9),
+            outcome(Some("a"), "b", 0.6),
+            outcome(None, "a", 0.7),
+            outcome(None, "a", 0.1),
+        ];
+        let metrics = Metrics::at(&outcomes, 0.5);
+        assert_eq!((metrics.answered, metrics.correct, metrics.wrong), (2, 1, 2));
+        assert_eq!(metrics.oos_declined_rate(), Some(0.5));
+        assert_eq!(best_threshold(&outcomes), Some(0.71));
+    }
+}

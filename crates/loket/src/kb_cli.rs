@@ -1,0 +1,226 @@
+//! Bodies of the `loket kb import` and `loket ask --jsonl` commands: reading files from disk,
+//! drawing a progress bar, printing the import report, and the JSONL question loop.
+
+use std::io::{BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use loket_kb::{CustomerScope, ImportLimits, ImportProgress, ImportStage, KnowledgeBase, Lang, SourceFile};
+
+/// Extensions picked up when walking a folder; other files there are skipped silently. Files
+/// named on the command line are always handed to the import, which reports unsupported ones.
+const EXTENSIONS: &[&str] = &["md", "markdown", "html", "htm", "jsonl"];
+const BAR_WIDTH: usize = 30;
+
+/// Imports `paths` (files or folders, walked recursively in name order) into `data_dir`, drawing
+/// a progress bar on `progress_out` and writing the report to `out`. Fails when nothing could be
+/// imported; the previous knowledge base then keeps serving.
+pub fn import(
+    data_dir: &Path,
+    paths: &[PathBuf],
+    out: &mut dyn Write,
+    progress_out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let limits = ImportLimits::default();
+    let mut files = Vec::new();
+    for path in paths {
+        collect(path, true, &mut files).with_context(|| format!("reading {}", path.display()))?;
+    }
+    let mut sources = Vec::with_capacity(files.len());
+    for file in &files {
+        sources.push(SourceFile {
+            path: file.display().to_string(),
+            bytes: read_capped(file, limits.max_file_bytes).with_context(|| format!("reading {}", file.display()))?,
+        });
+    }
+    let result = loket_kb::import_with_limits(data_dir, sources, &limits, &mut |progress| {
+        draw(progress_out, progress);
+    });
+    let _ = writeln!(progress_out);
+    let report = match result {
+        Ok(report) => report,
+        Err(loket_kb::Error::NothingImported { report, .. }) => {
+            print_rejections(out, &report.rejections)?;
+            anyhow::bail!("nothing imported: every file was rejected; the previous knowledge base keeps serving");
+        }
+        Err(error) => return Err(error).context("importing the knowledge base"),
+    };
+    writeln!(
+        out,
+        "imported {} files into generation {}: {} public/customer entries, {} internal/confidential entries (stored apart)",
+        report.files, report.generation, report.public_entries, report.restricted_entries
+    )?;
+    print_rejections(out, &report.rejections)?;
+    Ok(())
+}
+
+/// Reads `{"id","text","lang"?}` lines from `input` and writes one
+/// `{"id","outcome","entry_id","citations","confidence"}` line each, in order, answering as an
+/// anonymous visitor. A line that is not valid JSON gets `{"id":null,"error":...}` and the loop
+/// continues. `lang` defaults to the detected language, then Dutch.
+pub fn ask_jsonl(data_dir: &Path, input: &mut dyn BufRead, out: &mut dyn Write) -> anyhow::Result<()> {
+    #[derive(serde::Deserialize)]
+    struct Question {
+        id: serde_json::Value,
+        text: String,
+        #[serde(default)]
+        lang: Option<String>,
+    }
+    let kb = KnowledgeBase::open(data_dir).context("opening the knowledge base")?;
+    let scope = CustomerScope::anonymous();
+    for line in input.lines() {
+        let line = line.context("reading standard input")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let response = match serde_json::from_str::<Question>(&line) {
+            Ok(question) => {
+                let lang = question
+                    .lang
+                    .as_deref()
+                    .and_then(Lang::parse)
+                    .or_else(|| loket_kb::detect_lang(&question.text))
+                    .unwrap_or(Lang::Nl);
+                let answer = kb.answer(&question.text, lang, &scope);
+                serde_json::json!({
+                    "id": question.id,
+                    "outcome": answer.outcome,
+                    "entry_id": answer.entry_id,
+                    "citations": answer.citations,
+                    "confidence": answer.confidence,
+                })
+            }
+            Err(error) => serde_json::json!({ "id": null, "error": error.to_string() }),
+        };
+        writeln!(out, "{response}")?;
+    }
+    Ok(())
+}
+
+fn print_rejections(out: &mut dyn Write, rejections: &[loket_kb::Rejection]) -> anyhow::Result<()> {
+    if rejections.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "rejected {}:", rejections.len())?;
+    for rejection in rejections {
+        writeln!(out, "  {}: {}", rejection.source, rejection.reason)?;
+    }
+    Ok(())
+}
+
+/// Adds `path` (a file) or the supported files under it (a folder). Symbolic links to folders are
+/// not followed, so a link cycle cannot make the walk endless.
+fn collect(path: &Path, named: bool, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let metadata = std::fs::symlink_metadata(path)?;
+    if metadata.is_dir() {
+        let mut children: Vec<PathBuf> = std::fs::read_dir(path)?
+            .map(|item| item.map(|item| item.path()))
+            .collect::<Result<_, _>>()?;
+        children.sort();
+        for child in children {
+            collect(&child, false, files)?;
+        }
+        return Ok(());
+    }
+    if named {
+        files.push(path.to_owned());
+        return Ok(());
+    }
+    let is_file = metadata.is_file() || std::fs::metadata(path).is_ok_and(|target| target.is_file());
+    let name = path.file_name().and_then(|name| name.to_str()).unwrap_or("");
+    let supported = path
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str()));
+    // README files describe a content folder; they are not content themselves.
+    if is_file && supported && !name.to_ascii_lowercase().starts_with("readme") {
+        files.push(path.to_owned());
+    }
+    Ok(())
+}
+
+/// Reads at most `limit + 1` bytes: enough for the import to see that a file is too large without
+/// loading all of it.
+fn read_capped(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn draw(progress_out: &mut dyn Write, progress: ImportProgress) {
+    let label = match progress.stage {
+        ImportStage::Validating => "validating",
+        ImportStage::Indexing => "indexing",
+        ImportStage::Publishing => "publishing",
+    };
+    let filled = if progress.total == 0 {
+        BAR_WIDTH
+    } else {
+        progress.done.min(progress.total) * BAR_WIDTH / progress.total
+    };
+    // A progress bar is best effort: a closed stderr must not fail the import.
+    let _ = write!(
+        progress_out,
+        "\r[{}{}] {}/{} {label:<10}",
+        "#".repeat(filled),
+        " ".repeat(BAR_WIDTH - filled),
+        progress.done,
+        progress.total
+    );
+    let _ = progress_out.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_walk_picks_supported_files_and_skips_readmes() {
+        let dir = tempfile::tempdir().unwrap();
+        let nested = dir.path().join("a/b");
+        std::fs::create_dir_all(&nested).unwrap();
+        for name in ["x.md", "y.jsonl", "z.txt", "README.md", "p.HTML"] {
+            std::fs::write(nested.join(name), "x").unwrap();
+        }
+        let mut files = Vec::new();
+        collect(dir.path(), true, &mut files).unwrap();
+        let names: Vec<String> = files
+            .iter()
+            .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["p.HTML", "x.md", "y.jsonl"]);
+    }
+
+    #[test]
+    fn import_then_ask_answers_in_order_with_citations() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        std::fs::write(
+            content.join("faq.jsonl"),
+            r#"{"id":"levertijd","question":"Hoe lang duurt de levering?","answer":"1 tot 3 werkdagen.","lang":"nl"}"#,
+        )
+        .unwrap();
+        let data = dir.path().join("data");
+        let (mut out, mut progress) = (Vec::new(), Vec::new());
+        import(&data, &[content], &mut out, &mut progress).unwrap();
+        assert!(String::from_utf8_lossy(&out).contains("1 public/customer entries"));
+        assert!(String::from_utf8_lossy(&progress).contains("[####"));
+
+        let input = "{\"id\":1,\"text\":\"Hoe lang duurt de levering?\"}\nnot json\n{\"id\":\"b\",\"text\":\"Wat is de hoofdstad van Peru?\",\"lang\":\"nl\"}\n";
+        let mut answers = Vec::new();
+        ask_jsonl(&data, &mut input.as_bytes(), &mut answers).unwrap();
+        let lines: Vec<serde_json::Value> = String::from_utf8(answers)
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        assert_eq!(lines[0]["outcome"], "answer");
+        assert_eq!(lines[0]["entry_id"], "levertijd");
+        assert_eq!(lines[0]["citations"][0]["id"], "levertijd");
+        assert!(lines[1]["error"].is_string());
+        assert_eq!(lines[2]["outcome"], "abstain");
+        assert!(lines[2]["entry_id"].is_null());
+    }
+}

@@ -1,0 +1,613 @@
+//! `loket`: the binary and the composition root — the only place that names concrete
+//! backends. Subcommands: serve, config check, kb import, ask, user add, pii scan, injection
+//! scan, eval, audit verify, openapi.
+
+mod eval_faq;
+mod eval_injection;
+mod eval_pii;
+mod kb_cli;
+mod settings;
+
+use std::io::{BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use loket_core::config::ValidConfig;
+use loket_core::conversation::BotReply;
+use loket_core::staff::Role;
+use loket_core::{AgentId, Locale};
+use loket_kb::KnowledgeBase;
+use loket_service::secrets::SealingKey;
+use loket_service::{Knowledge, Loket, SystemClock};
+use loket_store_sqlite::SqliteStore;
+use rust_embed::RustEmbed;
+
+/// The demo knowledge base of the fictitious webshop, embedded for `serve --demo`.
+#[derive(RustEmbed)]
+#[folder = "../../demo/kb/"]
+struct DemoKnowledge;
+
+#[derive(Parser)]
+#[command(
+    name = "loket",
+    version,
+    about = "A customer-service chatbot that is compliant by construction"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data lives and which configuration to use.
+#[derive(Args, Clone)]
+struct Place {
+    /// Data directory (SQLite database, knowledge index, vault key).
+    #[arg(long, env = "LOKET_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Configuration file (TOML).
+    #[arg(long, env = "LOKET_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serves the widget, the API and the agent console.
+    Serve {
+        #[command(flatten)]
+        place: Place,
+        /// Address to listen on.
+        #[arg(long, env = "LOKET_LISTEN")]
+        listen: Option<String>,
+        /// Load the demo knowledge base (fictitious webshop) when the data directory has none,
+        /// and create a demo agent account.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Configuration commands.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Knowledge-base commands.
+    Kb {
+        #[command(subcommand)]
+        command: KbCommand,
+    },
+    /// Answers questions through the chat pipeline: `{"id","text","lang"?}` JSONL in, one
+    /// `{"id","outcome","entry_id","citations","confidence"}` line out per question.
+    Ask {
+        #[command(flatten)]
+        place: Place,
+        /// Read JSONL from standard input (the only mode).
+        #[arg(long)]
+        jsonl: bool,
+    },
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Personal-data scanning.
+    Pii {
+        #[command(subcommand)]
+        command: PiiCommand,
+    },
+    /// Prompt-injection scanning.
+    Injection {
+        #[command(subcommand)]
+        command: InjectionCommand,
+    },
+    /// Evaluations on the public data sets in ../shared/data.
+    Eval {
+        /// What to evaluate.
+        #[arg(value_enum)]
+        what: EvalTarget,
+        /// Folder with the evaluation data.
+        #[arg(long, default_value = "../shared/data")]
+        shared_data: PathBuf,
+    },
+    /// Audit-log commands.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Prints the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Validates the configuration and prints the effective values (secrets redacted).
+    Check {
+        #[command(flatten)]
+        place: Place,
+    },
+}
+
+#[derive(Subcommand)]
+enum KbCommand {
+    /// Imports Markdown/HTML pages and FAQ JSONL from files or folders.
+    Import {
+        #[command(flatten)]
+        place: Place,
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Adds a staff account; the password is read from standard input or generated and
+    /// printed once.
+    Add {
+        #[command(flatten)]
+        place: Place,
+        /// agent, admin or auditor.
+        #[arg(long)]
+        role: String,
+        /// The name customers see (default: the login name).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Login name.
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PiiCommand {
+    /// `{"id","text"}` JSONL in, `{"id","entities","sensitive","redacted"}` JSONL out.
+    Scan {
+        /// nl, en or auto.
+        #[arg(long, default_value = "auto")]
+        lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum InjectionCommand {
+    /// `{"id","text"}` JSONL in, `{"id","score","flagged","reasons"}` JSONL out.
+    Scan,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verifies the hash chain; exits non-zero naming the first bad record.
+    Verify {
+        #[command(flatten)]
+        place: Place,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum EvalTarget {
+    /// Knowledge-base answering on banking77 and CLINC150.
+    Faq,
+    /// Personal-data recognizers.
+    Pii,
+    /// Prompt-injection detection.
+    Injection,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_logging();
+    match cli.command {
+        Command::Serve { place, listen, demo } => serve(place, listen, demo),
+        Command::Config {
+            command: ConfigCommand::Check { place },
+        } => {
+            let config = load_config(&place, None)?;
+            print!("{}", settings::render(&config.config)?);
+            eprintln!("configuration is valid");
+            Ok(())
+        }
+        Command::Kb {
+            command: KbCommand::Import { place, paths },
+        } => {
+            let config = load_config(&place, None)?;
+            let data_dir = data_dir(&config)?;
+            kb_cli::import(&data_dir, &paths, &mut std::io::stdout(), &mut std::io::stderr())
+        }
+        Command::Ask { place, jsonl } => {
+            if !jsonl {
+                bail!("ask reads JSONL from standard input: pass --jsonl");
+            }
+            runtime()?.block_on(ask(place))
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    place,
+                    role,
+                    display_name,
+                    password_stdin,
+                    name,
+                },
+        } => runtime()?.block_on(add_user(place, &role, display_name, password_stdin, &name)),
+        Command::Pii {
+            command: PiiCommand::Scan { lang },
+        } => pii_scan(&lang),
+        Command::Injection {
+            command: InjectionCommand::Scan,
+        } => {
+            let detector = loket_guard::injection::InjectionDetector::new();
+            eval_injection::scan(&detector, &mut std::io::stdin().lock(), &mut std::io::stdout().lock())
+        }
+        Command::Eval { what, shared_data } => {
+            let mut out = std::io::stdout().lock();
+            match what {
+                EvalTarget::Faq => eval_faq::run(&shared_data, &mut out),
+                EvalTarget::Pii => eval_pii::run(&shared_data, &mut out),
+                EvalTarget::Injection => eval_injection::run(&shared_data, &mut out),
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { place },
+        } => runtime()?.block_on(audit_verify(place)),
+        Command::Openapi => {
+            println!("{}", loket_server::ops::openapi_json());
+            Ok(())
+        }
+    }
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("LOKET_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+fn load_config(place: &Place, listen: Option<&str>) -> anyhow::Result<ValidConfig> {
+    settings::load(place.config.as_deref(), listen, place.data_dir.as_deref())
+}
+
+fn data_dir(config: &ValidConfig) -> anyhow::Result<PathBuf> {
+    let path = PathBuf::from(&config.config.server.data_dir);
+    std::fs::create_dir_all(&path).with_context(|| format!("creating data directory {}", path.display()))?;
+    Ok(path)
+}
+
+/// The vault's master key: `LOKET_MASTER_KEY` (64 hex characters), or a key file in the data
+/// directory created on first start with owner-only permissions.
+fn master_key(data_dir: &Path) -> anyhow::Result<SealingKey> {
+    if let Ok(text) = std::env::var("LOKET_MASTER_KEY") {
+        return SealingKey::from_hex(&text).context("LOKET_MASTER_KEY must be 64 hex characters");
+    }
+    let path = data_dir.join("master.key");
+    if path.exists() {
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        return SealingKey::from_hex(&text)
+            .with_context(|| format!("{} does not hold a 64-hex-character key", path.display()));
+    }
+    let key = SealingKey::generate().map_err(|error| anyhow::anyhow!("generating the master key: {error}"))?;
+    write_private(&path, &hex::encode(key.to_bytes()))?;
+    Ok(key)
+}
+
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    file.sync_all().with_context(|| format!("syncing {}", path.display()))
+}
+
+/// Opens everything and assembles the application.
+async fn compose(config: ValidConfig) -> anyhow::Result<(Arc<Loket>, PathBuf)> {
+    let data_dir = data_dir(&config)?;
+    let store = SqliteStore::open(&data_dir, 4)
+        .await
+        .map_err(|error| anyhow::anyhow!("opening the database: {error}"))?;
+    let mut answer_config = loket_kb::AnswerConfig::default();
+    if let Some(threshold) = config.config.answer.threshold {
+        answer_config.threshold = threshold;
+    }
+    let base = KnowledgeBase::open_with_config(&data_dir, answer_config).context("opening the knowledge base")?;
+    let key = master_key(&data_dir)?;
+    let loket = Loket::new(
+        Arc::new(store),
+        Arc::new(config),
+        Arc::new(SystemClock),
+        Knowledge::new(base),
+        key,
+    );
+    Ok((Arc::new(loket), data_dir))
+}
+
+fn serve(place: Place, listen: Option<String>, demo: bool) -> anyhow::Result<()> {
+    let config = load_config(&place, listen.as_deref())?;
+    let address = config.config.server.listen.clone();
+    let runtime = runtime()?;
+    runtime.block_on(async move {
+        if demo {
+            prepare_demo(&config)?;
+        }
+        let (loket, _) = compose(config).await?;
+        if demo {
+            create_demo_agent(&loket).await?;
+        }
+        let fingerprint =
+            loket_core::audit::AuditEvent::new(loket_core::audit::AuditKind::ConfigLoaded, None, "system")
+                .attribute("disclosure_version", loket.config().wording.disclosure_version());
+        loket
+            .store()
+            .append_audit(vec![fingerprint], loket.now())
+            .await
+            .map_err(|error| anyhow::anyhow!("{error}"))?;
+        let listener = tokio::net::TcpListener::bind(&address)
+            .await
+            .with_context(|| format!("listening on {address}"))?;
+        let local = listener.local_addr().context("reading the listening address")?;
+        eprintln!("Loket serves on http://{local}/ (demo shop), http://{local}/console/ (agent console)");
+        spawn_background(loket.clone());
+        loket_server::serve(listener, loket, shutdown_signal())
+            .await
+            .context("serving")
+    })
+}
+
+/// Maintenance (waiting timeouts, agents who left) and knowledge-base reloads.
+fn spawn_background(loket: Arc<Loket>) {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            interval.tick().await;
+            if let Err(error) = loket.maintain().await {
+                tracing::warn!(%error, "maintenance pass failed");
+            }
+            match loket.knowledge().base().reload() {
+                Ok(true) => tracing::info!("knowledge base reloaded"),
+                Ok(false) => {}
+                Err(error) => tracing::warn!(%error, "knowledge base reload failed; the previous one keeps serving"),
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
+}
+
+/// Imports the embedded demo knowledge base when the data directory has none yet.
+fn prepare_demo(config: &ValidConfig) -> anyhow::Result<()> {
+    let data_dir = data_dir(config)?;
+    let existing = KnowledgeBase::open(&data_dir).context("opening the knowledge base")?;
+    if existing.generation().is_some() {
+        return Ok(());
+    }
+    let sources: Vec<loket_kb::SourceFile> = DemoKnowledge::iter()
+        .filter(|path| !path.ends_with("README.md"))
+        .filter_map(|path| {
+            DemoKnowledge::get(&path).map(|file| loket_kb::SourceFile {
+                path: path.to_string(),
+                bytes: file.data.into_owned(),
+            })
+        })
+        .collect();
+    let report = loket_kb::import(&data_dir, sources, &mut |_| {}).context("importing the demo knowledge base")?;
+    eprintln!(
+        "demo knowledge base imported: {} public entries, {} restricted entries",
+        report.public_entries, report.restricted_entries
+    );
+    Ok(())
+}
+
+/// Creates the demo agent `demo` with a generated password, printed once.
+async fn create_demo_agent(loket: &Loket) -> anyhow::Result<()> {
+    let id = AgentId::parse("demo").map_err(|_| anyhow::anyhow!("invalid demo login"))?;
+    if loket.store().staff(&id).await.is_ok() {
+        eprintln!("demo agent account `demo` exists (password was printed when it was created)");
+        return Ok(());
+    }
+    let password = generated_password()?;
+    loket
+        .create_staff(&id, "Demo", Role::Agent, &password)
+        .await
+        .map_err(|error| anyhow::anyhow!("creating the demo agent: {error}"))?;
+    eprintln!("demo agent account created: login `demo`, password `{password}` (shown once)");
+    Ok(())
+}
+
+fn generated_password() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).map_err(|_| anyhow::anyhow!("no randomness available"))?;
+    Ok(hex::encode(bytes))
+}
+
+async fn add_user(
+    place: Place,
+    role: &str,
+    display_name: Option<String>,
+    password_stdin: bool,
+    name: &str,
+) -> anyhow::Result<()> {
+    let role = Role::parse(role).context("role must be agent, admin or auditor")?;
+    let id = AgentId::parse(name).map_err(|_| anyhow::anyhow!("a login name has 1-64 of a-z, 0-9, '.', '-', '_'"))?;
+    let (password, generated) = if password_stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("reading the password from standard input")?;
+        (text.trim_end_matches(['\n', '\r']).to_string(), false)
+    } else {
+        (generated_password()?, true)
+    };
+    let config = load_config(&place, None)?;
+    let (loket, _) = compose(config).await?;
+    let display_name = display_name.unwrap_or_else(|| name.to_string());
+    loket
+        .create_staff(&id, &display_name, role, &password)
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    if generated {
+        println!("created {} `{id}` with password {password} (shown once)", role.as_str());
+    } else {
+        println!("created {} `{id}`", role.as_str());
+    }
+    Ok(())
+}
+
+async fn ask(place: Place) -> anyhow::Result<()> {
+    let config = load_config(&place, None)?;
+    let (loket, _) = compose(config).await?;
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let line = line.context("reading standard input")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let response = match serde_json::from_str::<serde_json::Value>(&line) {
+            Ok(question) => {
+                let id = question.get("id").cloned().unwrap_or(serde_json::Value::Null);
+                let text = question.get("text").and_then(|value| value.as_str()).unwrap_or("");
+                let locale = question
+                    .get("lang")
+                    .and_then(|value| value.as_str())
+                    .and_then(Locale::parse)
+                    .or_else(|| {
+                        loket_kb::detect_lang(text).map(|lang| {
+                            if lang == loket_kb::Lang::En {
+                                Locale::En
+                            } else {
+                                Locale::Nl
+                            }
+                        })
+                    })
+                    .unwrap_or(Locale::Nl);
+                match loket.ask(text, locale) {
+                    Ok(outcome) => ask_line(id, outcome.reply),
+                    Err(error) => serde_json::json!({ "id": id, "error": error.to_string() }),
+                }
+            }
+            Err(_) => serde_json::json!({ "id": null, "error": "line is not valid JSON" }),
+        };
+        writeln!(out, "{response}").context("writing standard output")?;
+    }
+    Ok(())
+}
+
+fn ask_line(id: serde_json::Value, reply: BotReply) -> serde_json::Value {
+    match reply {
+        BotReply::Answer {
+            entry_id,
+            citations,
+            confidence,
+            ..
+        } => serde_json::json!({
+            "id": id, "outcome": "answer", "entry_id": entry_id, "citations": citations, "confidence": confidence,
+        }),
+        BotReply::Abstain { confidence } => serde_json::json!({
+            "id": id, "outcome": "abstain", "entry_id": null, "citations": [], "confidence": confidence,
+        }),
+        BotReply::NotAsked | BotReply::Blocked { .. } => serde_json::json!({
+            "id": id, "outcome": "abstain", "entry_id": null, "citations": [], "confidence": 0.0,
+        }),
+    }
+}
+
+fn pii_scan(lang: &str) -> anyhow::Result<()> {
+    use loket_guard::pii::{Lang, PiiScanner, scan_report};
+    let lang = Lang::parse(lang).context("--lang must be nl, en or auto")?;
+    let scanner = PiiScanner::new();
+    let sensitive = loket_guard::sensitive::SensitiveDetector::new();
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let line = line.context("reading standard input")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let response = match serde_json::from_str::<serde_json::Value>(&line) {
+            Ok(value) => {
+                let id = value.get("id").cloned().unwrap_or(serde_json::Value::Null);
+                match value.get("text").and_then(|text| text.as_str()) {
+                    Some(text) => {
+                        let mut report = scan_report(&scanner, text, lang);
+                        report.sensitive = sensitive
+                            .detect(text)
+                            .iter()
+                            .map(|category| category.as_str().to_string())
+                            .collect();
+                        let mut json = serde_json::to_value(&report).context("encoding the report")?;
+                        if let Some(object) = json.as_object_mut() {
+                            object.insert("id".into(), id);
+                        }
+                        json
+                    }
+                    None => serde_json::json!({ "id": id, "error": "missing text" }),
+                }
+            }
+            Err(_) => serde_json::json!({ "id": null, "error": "line is not valid JSON" }),
+        };
+        writeln!(out, "{response}").context("writing standard output")?;
+    }
+    Ok(())
+}
+
+async fn audit_verify(place: Place) -> anyhow::Result<()> {
+    let config = load_config(&place, None)?;
+    let data_dir = data_dir(&config)?;
+    let store = SqliteStore::open(&data_dir, 1)
+        .await
+        .map_err(|error| anyhow::anyhow!("opening the database: {error}"))?;
+    let mut records = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = loket_store::Store::audit_records(&store, after, 10_000)
+            .await
+            .map_err(|error| anyhow::anyhow!("{error}"))?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        records.extend(page);
+    }
+    match loket_core::audit::verify_chain(records) {
+        Ok(count) => {
+            println!("audit chain intact: {count} records");
+            Ok(())
+        }
+        Err(broken) => bail!("{broken}"),
+    }
+}
