@@ -33,6 +33,7 @@
       launcherShort: 'Chat',
       title: 'AI-assistent',
       badge: 'AI-assistent · geen medewerker',
+      badgeAgent: 'Medewerker · een mens, geen AI',
       close: 'Chat sluiten',
       human: 'Praat met een medewerker',
       download: 'Download gesprek',
@@ -98,6 +99,7 @@
       launcherShort: 'Chat',
       title: 'AI assistant',
       badge: 'AI assistant · not a person',
+      badgeAgent: 'Person · a human, not the AI',
       close: 'Close chat',
       human: 'Talk to a person',
       download: 'Download transcript',
@@ -447,6 +449,15 @@
     return null;
   }
 
+  /**
+   * Which header label is true for a conversation state (DIS-02): the AI label whenever the AI
+   * assistant answers (also while waiting for a person), and the person label only while a person
+   * has taken over, so the header never says "geen medewerker" while a medewerker is writing.
+   */
+  function badgeKeyFor(state) {
+    return state === 'with_agent' ? 'badgeAgent' : 'badge';
+  }
+
   /** Reconnection delay for the live stream: 1 s, 2 s, 4 s … capped at 30 s. */
   function reconnectDelayMs(attempt) {
     return Math.min(30000, 1000 * 2 ** Math.max(0, attempt));
@@ -478,6 +489,7 @@
     transcriptFileName,
     validateCallback,
     statusFor,
+    badgeKeyFor,
     reconnectDelayMs,
     errorKeyFor,
   };
@@ -846,6 +858,7 @@
       if (!state.conversation) return;
       state.conversation.state = next;
       root.setAttribute('data-state', next);
+      badge.textContent = t(badgeKeyFor(next));
       renderClosedNotice();
       renderStatus();
       if (next === 'closed') stopLive();

@@ -220,6 +220,21 @@
     return parts;
   }
 
+  /**
+   * The link for a ticket's phone number or e-mail address, or null when there is nothing to
+   * dial or mail: a redaction placeholder such as [PHONE_1] must not become "tel:1".
+   */
+  function contactHref(kind, value) {
+    const text = String(value || '').trim();
+    if (!text || splitPlaceholders(text).some((part) => part.placeholder)) return null;
+    if (kind === 'phone') {
+      const dialable = text.replace(/[^\d+]/g, '');
+      return /^\+?\d{6,}$/.test(dialable) ? `tel:${dialable}` : null;
+    }
+    if (kind === 'email') return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text) ? `mailto:${text}` : null;
+    return null;
+  }
+
   /** Whole minutes since an ISO timestamp, never negative; null for an invalid timestamp. */
   function waitingMinutes(sinceIso, nowMs) {
     const since = Date.parse(sinceIso);
@@ -286,6 +301,7 @@
     translate,
     resolveConsoleLang,
     splitPlaceholders,
+    contactHref,
     waitingMinutes,
     formatWaiting,
     errorKey,
@@ -637,8 +653,8 @@
         details.appendChild(dd);
       };
       add('ticketName', ticket.name);
-      add('ticketPhone', ticket.phone, ticket.phone ? `tel:${String(ticket.phone).replace(/[^\d+]/g, '')}` : null);
-      add('ticketMail', ticket.email, ticket.email ? `mailto:${ticket.email}` : null);
+      add('ticketPhone', ticket.phone, contactHref('phone', ticket.phone));
+      add('ticketMail', ticket.email, contactHref('email', ticket.email));
       add('ticketTime', ticket.preferred_time);
       add('ticketNote', ticket.note);
       add('ticketCreated', ticket.created_at);

@@ -40,6 +40,21 @@ test('placeholders are split out of message text for reveal buttons', () => {
   check(undefined, []);
 });
 
+test('ticket contact links are made only for real numbers and addresses, never for placeholders', () => {
+  const check = (kind, value, expected) => assert.equal(consoleLib.contactHref(kind, value), expected, `${kind} ${value}`);
+  check('phone', '06 1234 5678', 'tel:0612345678');
+  check('phone', '+31 20-123 4567', 'tel:+31201234567');
+  check('phone', '[PHONE_1]', null);
+  check('phone', '[PHONE_NUMBER_2]', null);
+  check('phone', '12', null);
+  check('phone', '', null);
+  check('phone', undefined, null);
+  check('email', 'jan@voorbeeld.nl', 'mailto:jan@voorbeeld.nl');
+  check('email', '[EMAIL_1]', null);
+  check('email', 'geen adres', null);
+  check('fax', '020 123 4567', null);
+});
+
 test('waiting time is shown in whole minutes and hours', () => {
   const now = Date.parse('2026-11-28T12:00:00Z');
   const check = (since, lang, expected) => assert.equal(consoleLib.formatWaiting(since, now, lang), expected, since);

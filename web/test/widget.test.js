@@ -58,6 +58,8 @@ test('the required wording is used verbatim (DIS-02, DIS-08, HUM-01, §2.1)', ()
   const check = (locale, key, expected) => assert.equal(widget.translate(widget.STRINGS, locale, key), expected);
   check('nl', 'badge', 'AI-assistent · geen medewerker');
   check('en', 'badge', 'AI assistant · not a person');
+  check('nl', 'badgeAgent', 'Medewerker · een mens, geen AI');
+  check('en', 'badgeAgent', 'Person · a human, not the AI');
   check('nl', 'human', 'Praat met een medewerker');
   check('en', 'human', 'Talk to a person');
   check('nl', 'generating', 'AI-assistent maakt een antwoord…');
@@ -246,4 +248,13 @@ test('error keys name rate limiting and too-long messages, else the action that 
 test('the message limit matches the server limit of 2000 characters', () => {
   assert.equal(widget.MAX_MESSAGE_CHARS, 2000);
   assert.equal(widget.POLL_INTERVAL_MS, 3000);
+});
+
+test('the header label says AI in every state except while a person has taken over (DIS-02)', () => {
+  const check = (state, expected) => assert.equal(widget.badgeKeyFor(state), expected, state);
+  check('bot', 'badge');
+  check('waiting_for_agent', 'badge');
+  check('closed', 'badge');
+  check('with_agent', 'badgeAgent');
+  check(undefined, 'badge');
 });

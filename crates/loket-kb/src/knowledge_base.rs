@@ -153,6 +153,9 @@ const WEIGHT_VOTES: f32 = 2.08;
 /// Share of the question's idf mass that must match for full confidence.
 const MIN_SUPPORTED_NORMALISED: f32 = 0.3;
 
+/// Confidence of a full match (see [`confidence`]); above the default threshold.
+const FULL_MATCH_CONFIDENCE: f32 = 0.9;
+
 /// Maps retrieval features to a confidence in [0, 1].
 pub fn confidence(features: &Features) -> f32 {
     if features.top_score <= 0.0 {
@@ -166,7 +169,16 @@ pub fn confidence(features: &Features) -> f32 {
         + WEIGHT_MARGIN * features.margin
         + WEIGHT_COVERAGE * features.coverage
         + WEIGHT_VOTES * features.votes;
-    support / (1.0 + (-logit).exp())
+    let model = support / (1.0 + (-logit).exp());
+    // The question and one approved phrasing have the same content words and the match carries
+    // the question's full idf mass: the customer asked an approved question (nearly) verbatim.
+    // Margin and votes then say only that neighbouring entries share words, which in a
+    // hand-written FAQ with related topics ("shipping costs", "return costs") is normal.
+    if features.coverage >= 1.0 && features.reverse_coverage >= 1.0 && features.normalised >= 1.0 {
+        model.max(FULL_MATCH_CONFIDENCE)
+    } else {
+        model
+    }
 }
 
 struct Loaded {
@@ -372,6 +384,7 @@ mod tests {
             margin: 0.1,
             coverage: 0.3,
             votes: 0.2,
+            reverse_coverage: 0.3,
         };
         let strong = Features {
             top_score: 10.0,
@@ -379,6 +392,7 @@ mod tests {
             margin: 0.8,
             coverage: 1.0,
             votes: 0.8,
+            reverse_coverage: 0.5,
         };
         assert!(confidence(&weak) < confidence(&strong));
         assert!((0.0..=1.0).contains(&confidence(&strong)));

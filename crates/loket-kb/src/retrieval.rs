@@ -146,6 +146,9 @@ pub struct Features {
     pub coverage: f32,
     /// Fraction of the top hits that belong to the best entry.
     pub votes: f32,
+    /// Fraction of the best phrasing's content words (stems) found in the question; together with
+    /// `coverage` it recognises a question asked as approved, word for word.
+    pub reverse_coverage: f32,
 }
 
 /// A ranked result list with its features.
@@ -369,7 +372,7 @@ impl Partition {
             .filter(|entry| **entry == best.entry)
             .count() as f32
             / top_hits.max(1) as f32;
-        let coverage = self.coverage(question, best);
+        let (coverage, reverse_coverage) = self.coverage(question, best);
         let features = Features {
             top_score: best.score,
             normalised: best.score / query_mass,
@@ -380,6 +383,7 @@ impl Partition {
             },
             coverage,
             votes,
+            reverse_coverage,
         };
         Ok(Ranking { candidates, features })
     }
@@ -402,27 +406,30 @@ impl Partition {
         mass
     }
 
-    /// Fraction of the question's content stems that occur in the candidate's best phrasing,
-    /// analysed in the candidate's language.
-    fn coverage(&self, question: &str, candidate: &Candidate) -> f32 {
+    /// Fraction of the question's content stems that occur in the candidate's best phrasing, and
+    /// the reverse, analysed in the candidate's language.
+    fn coverage(&self, question: &str, candidate: &Candidate) -> (f32, f32) {
         let Some(entry) = self.entries.get(candidate.entry) else {
-            return 0.0;
+            return (0.0, 0.0);
         };
         let Some(phrasing) = self.phrasings.iter().find(|phrasing| {
             phrasing.entry == candidate.entry && phrasing.index_in_entry == candidate.phrasing_in_entry
         }) else {
-            return 0.0;
+            return (0.0, 0.0);
         };
         let mut stem_analyzer = analysis::analyzer(analysis::stem_tokenizer(entry.lang));
         let question_terms = analysis::terms(&mut stem_analyzer, question);
-        if question_terms.is_empty() {
-            return 0.0;
-        }
         let phrasing_terms = analysis::terms(&mut stem_analyzer, &phrasing.text);
+        if question_terms.is_empty() || phrasing_terms.is_empty() {
+            return (0.0, 0.0);
+        }
         let matched = question_terms
             .iter()
             .filter(|term| phrasing_terms.contains(term))
-            .count();
-        matched as f32 / question_terms.len() as f32
+            .count() as f32;
+        (
+            matched / question_terms.len() as f32,
+            matched / phrasing_terms.len() as f32,
+        )
     }
 }

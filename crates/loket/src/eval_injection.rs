@@ -247,10 +247,11 @@ pub fn load_test_sets(shared_data: &Path) -> Result<Vec<TestSet>> {
 
     let mut banking = Vec::new();
     for record in read_csv(&intents.join("banking77-train.csv"))?.into_iter().skip(1) {
-        if let Some(text) = record.first() {
-            if split_bucket(text) >= 50 && !text.trim().is_empty() {
-                banking.push(benign(text));
-            }
+        if let Some(text) = record.first()
+            && split_bucket(text) >= 50
+            && !text.trim().is_empty()
+        {
+            banking.push(benign(text));
         }
     }
     sets.push(TestSet {
@@ -282,10 +283,10 @@ pub fn load_test_sets(shared_data: &Path) -> Result<Vec<TestSet>> {
             continue;
         }
         let value: Value = serde_json::from_str(line).context("parsing nl-translated.jsonl")?;
-        if let Some(text) = value["text"].as_str() {
-            if split_bucket(text) >= 50 {
-                push_labelled(&mut dutch, &value, false);
-            }
+        if let Some(text) = value["text"].as_str()
+            && split_bucket(text) >= 50
+        {
+            push_labelled(&mut dutch, &value, false);
         }
     }
     sets.push(TestSet {
@@ -333,7 +334,8 @@ fn read_csv(path: &Path) -> Result<Vec<Vec<String>>> {
     Ok(parse_csv(&content))
 }
 
-fn parse_csv(content: &str) -> Vec<Vec<String>> {
+/// Parses CSV text into records of fields (RFC 4180 quoting; see [`read_csv`]).
+pub fn parse_csv(content: &str) -> Vec<Vec<String>> {
     let mut records = Vec::new();
     let mut record = Vec::new();
     let mut field = String::new();

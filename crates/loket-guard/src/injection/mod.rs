@@ -56,7 +56,8 @@ pub struct Verdict {
     pub flagged: bool,
     /// Stable snake_case names of everything that fired, strongest first, without duplicates:
     /// `instruction_override`, `system_prompt_extraction`, `role_play_escape`,
-    /// `fake_role_delimiter`, `internal_data_request`, `obfuscated_keyword`, `encoded_payload`,
+    /// `fake_role_delimiter`, `internal_data_request`, `obfuscated_keyword`, `mixed_script`,
+    /// `encoded_payload`,
     /// `classifier`, and for fail-closed verdicts `detector_error` or `oversized_input`.
     pub reasons: Vec<&'static str>,
 }
@@ -190,6 +191,12 @@ impl Layers {
         if view.joined_runs.iter().any(|run| rules::spelled_out_keyword(run)) {
             hits.push(Hit {
                 reason: reason::OBFUSCATED_KEYWORD,
+                weight: 1.0,
+            });
+        }
+        if canonical::has_mixed_script(text) {
+            hits.push(Hit {
+                reason: reason::MIXED_SCRIPT,
                 weight: 1.0,
             });
         }

@@ -20,6 +20,7 @@ pub mod reason {
     pub const FAKE_ROLE_DELIMITER: &str = "fake_role_delimiter";
     pub const INTERNAL_DATA_REQUEST: &str = "internal_data_request";
     pub const OBFUSCATED_KEYWORD: &str = "obfuscated_keyword";
+    pub const MIXED_SCRIPT: &str = "mixed_script";
     pub const ENCODED_PAYLOAD: &str = "encoded_payload";
     pub const CLASSIFIER: &str = "classifier";
     pub const DETECTOR_ERROR: &str = "detector_error";
@@ -37,14 +38,19 @@ pub struct Hit {
 /// Filler between a verb and its object: up to a few words.
 const GAP3: &str = r"(?:\s+\S+){0,3}?\s+";
 const GAP5: &str = r"(?:\s+\S+){0,5}?\s+";
+/// A verb in command position: at the start, after punctuation, or after a word that
+/// introduces a command ("please", "now", "you", "to"). "Explain the ignore directive in
+/// webpack" has the verb as a noun modifier and does not match.
+const COMMAND: &str = r"(?:^|[.!?,;:\n\x22'(\[*>-]\s*|\b(?:please|pls|now|just|and|then|so|simply|kindly|also|first|you|to|must|should|can|will|nu|en|dan|gewoon|even|graag|moet|mag|kun|kan|wil|alsjeblieft|svp|je|jij)\s+)\b";
 
-/// (reason, weight, pattern). `{GAP3}`/`{GAP5}` are replaced by the fillers above.
+/// (reason, weight, pattern). `{GAP3}`, `{GAP5}` and `{COMMAND}` are replaced by the fragments
+/// above.
 const RULES: &[(&str, f32, &str)] = &[
     // --- instruction override -------------------------------------------------------------
     (
         INSTRUCTION_OVERRIDE,
         1.0,
-        r"\b(?:ignore|disregard|forget|skip|override|bypass|overrule|abandon|drop|neglect|discard|erase|delete|reset|circumvent|purge|disable|dismiss|suspend|lift|remove|deactivate|set\s+aside|turn\s+off|switch\s+off)\b{GAP3}(?:all\s+|any\s+|every\s+|of\s+)?(?:previous|prior|above|earlier|preceding|former|initial|original|old|existing|current|your|the|these|those|system|developer|safety)?\s*(?:instructions?|prompts?|directives?|guidelines?|programming|guardrails?|restrictions?|constraints?|safeguards?|system\s+message|training|protocols?|content\s+(?:filters?|polic(?:y|ies)|moderation)|safety\s+(?:measures|features|filters?|rules|guidelines|protocols|settings)|rules\s+(?:you|of\s+(?:your|the)\s+system)|commands?\s+(?:above|before))\b",
+        r"{COMMAND}(?:ignore|disregard|forget|skip|override|bypass|overrule|abandon|drop|neglect|discard|erase|delete|reset|circumvent|purge|disable|dismiss|suspend|lift|remove|deactivate|set\s+aside|turn\s+off|switch\s+off)\b{GAP3}(?:all\s+|any\s+|every\s+|of\s+)?(?:previous|prior|above|earlier|preceding|former|initial|original|old|existing|current|your|the|these|those|system|developer|safety)?\s*(?:instructions?|prompts?|directives?|guidelines?|programming|guardrails?|restrictions?|constraints?|safeguards?|system\s+message|training|protocols?|content\s+(?:filters?|polic(?:y|ies)|moderation)|safety\s+(?:measures|features|filters?|rules|guidelines|protocols|settings)|rules\s+(?:you|of\s+(?:your|the)\s+system)|commands?\s+(?:above|before))\b",
     ),
     (
         INSTRUCTION_OVERRIDE,
@@ -74,7 +80,7 @@ const RULES: &[(&str, f32, &str)] = &[
     (
         INSTRUCTION_OVERRIDE,
         1.0,
-        r"\b(?:negeer|vergeet|omzeil|overschrijf|passeer|schrap|wis|verwerp|laat)\b{GAP3}(?:al\s+|alle\s+)?(?:je|jouw|uw|de|het|die|deze)?\s*(?:vorige|eerdere|voorgaande|bovenstaande|oorspronkelijke|originele|oude|huidige|eerste|interne|geheime)?\s*(?:instructies?|regels|richtlijnen|opdrachten|systeemprompt|systeem\s*prompt|prompt|beperkingen|restricties|programmering|veiligheidsregels|filters?)\b(?:\s+(?:los|varen|vallen|achterwege))?",
+        r"{COMMAND}(?:negeer|vergeet|omzeil|overschrijf|passeer|schrap|wis|verwerp|laat)\b{GAP3}(?:al\s+|alle\s+)?(?:je|jouw|uw|de|het|die|deze)?\s*(?:vorige|eerdere|voorgaande|bovenstaande|oorspronkelijke|originele|oude|huidige|eerste|interne|geheime)?\s*(?:instructies?|regels|richtlijnen|opdrachten|systeemprompt|systeem\s*prompt|prompt|beperkingen|restricties|programmering|veiligheidsregels|filters?)\b(?:\s+(?:los|varen|vallen|achterwege))?",
     ),
     (
         INSTRUCTION_OVERRIDE,
@@ -152,11 +158,16 @@ const RULES: &[(&str, f32, &str)] = &[
         0.35,
         r"\b(?:system\s*prompt|systeemprompt|systeem\s+prompt|hidden\s+instructions|verborgen\s+instructies|initial\s+instructions)\b",
     ),
+    (
+        SYSTEM_PROMPT_EXTRACTION,
+        0.5,
+        r"\byour\s+(?:own\s+)?(?:system|configuration|config|setup|settings|parameters|initiali[sz]ation|guidelines|restrictions|training|instructions|prompt|programming|filters|policies|safety\s+\S+|limitations|constraints|directives|design|internals|creators?|developers?)\b|\b(?:je|jouw)\s+(?:configuratie|instellingen|parameters|richtlijnen|beperkingen|training|instructies|prompt|programmering|filters|ontwerp|makers?|ontwikkelaars?)\b",
+    ),
     // --- role-play escape ------------------------------------------------------------------
     (
         ROLE_PLAY_ESCAPE,
         1.0,
-        r"\b(?:do\s+anything\s+now|dan\s+(?:mode|modus|prompt|jailbreak)|(?:you\s+are|you're|act\s+as|pretend\s+to\s+be|become|play|stay\s+in\s+character\s+as)\s+(?:now\s+)?(?:a\s+|an\s+)?\x22?dan\b\x22?(?:\s*[,.!:]|\s+(?:and|who|which|mode))|jailbr(?:oken|eak\s+mode|eak\s+prompt|eak\s+yourself|eak\s+(?:the|this)\s+(?:ai|model|bot|chatbot|assistant))|aim\s+mode|evil\s*(?:bot|gpt|mode|confidant)|stan\s+mode|dude\s+mode|anti-?gpt|betterdan|mongo\s+tom)\b",
+        r"\b(?:do\s+anything\s+now|dan\s+(?:mode|modus)|(?:you\s+are|you're|act\s+as|pretend\s+to\s+be|become|play|stay\s+in\s+character\s+as)\s+(?:now\s+)?(?:a\s+|an\s+)?\x22?dan\b\x22?(?:\s*[,.!:]|\s+(?:and|who|which|mode))|jailbr(?:oken|eak\s+mode|eak\s+yourself)|aim\s+mode|evil\s*(?:bot|gpt|mode|confidant)|stan\s+mode|dude\s+mode|anti-?gpt|betterdan|mongo\s+tom)\b",
     ),
     (
         ROLE_PLAY_ESCAPE,
@@ -213,7 +224,7 @@ const RULES: &[(&str, f32, &str)] = &[
     (
         INTERNAL_DATA_REQUEST,
         1.0,
-        r"\b(?:give|show|send|tell|share|reveal|list|print|dump|leak|export|provide|display|read\s+out|forward|paste|what(?:'s|\s+is|\s+are))\b{GAP5}(?:api[\s-]?keys?|secret\s+keys?|access\s+(?:tokens?|keys?)|private\s+keys?|auth(?:entication)?\s+tokens?|credentials|admin\s+passwords?|database\s+passwords?|root\s+passwords?|server\s+passwords?|your\s+passwords?|passwords\s+of|internal\s+(?:documents?|docs|escalation|scripts?|procedures?|notes?|memos?|wiki|pricing|prices|price\s+list|policies|data|information|files?|emails?|knowledge\s+base|reports?|playbooks?)|escalation\s+scripts?|purchase\s+prices?|cost\s+prices?|wholesale\s+prices?|(?:profit\s+)?margins?\s+(?:on|of|for)|confidential\s+(?:documents?|information|data|files?|notes?)|connection\s+strings?|environment\s+variables|customer\s+(?:list|database|records)|(?:other|another|previous|last)\s+(?:customers?|users?|clients?)(?:'s?)?\s+(?:data|details|orders?|address(?:es)?|information|messages?|questions?|account|emails?|phone\s+numbers?|conversations?|chats?))",
+        r"\b(?:give|show|send|tell|share|reveal|list|print|dump|leak|export|provide|display|read\s+out|forward|paste|what(?:'s|\s+is|\s+are))\b{GAP5}(?:(?:your|the|its|our|this|that|company'?s?|admin|system)\s+(?:\S+\s+)?(?:api[\s-]?keys?|secret\s+keys?|access\s+(?:tokens?|keys?)|private\s+keys?|auth(?:entication)?\s+tokens?|credentials)|admin\s+passwords?|database\s+passwords?|root\s+passwords?|server\s+passwords?|your\s+passwords?|passwords\s+of|internal\s+(?:documents?|docs|escalation|scripts?|procedures?|notes?|memos?|wiki|pricing|prices|price\s+list|policies|data|information|files?|emails?|knowledge\s+base|reports?|playbooks?)|escalation\s+scripts?|purchase\s+prices?|cost\s+prices?|wholesale\s+prices?|(?:profit\s+)?margins?\s+(?:on|of|for)|confidential\s+(?:documents?|information|data|files?|notes?)|connection\s+strings?|environment\s+variables|customer\s+(?:list|database|records)|(?:other|another|previous|last)\s+(?:customers?|users?|clients?)(?:'s?)?\s+(?:data|details|orders?|address(?:es)?|information|messages?|questions?|account|emails?|phone\s+numbers?|conversations?|chats?))",
     ),
     (
         INTERNAL_DATA_REQUEST,
@@ -272,6 +283,7 @@ impl Rules {
                 pattern
                     .replace("{GAP3}", GAP3)
                     .replace("{GAP5}", GAP5)
+                    .replace("{COMMAND}", COMMAND)
                     .replace(r"\b", r"(?-u:\b)")
             })
             .collect();

@@ -22,8 +22,9 @@
 //! the regex engine on its fast lazy-DFA path.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{RegexSet, RegexSetBuilder};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -35,17 +36,15 @@ pub(crate) const ANY_WORD: &str = "(?:[a-z0-9]+ |, )";
 #[derive(Debug)]
 pub(crate) struct Lexicon {
     /// Every word that occurs in the detector's patterns; used for exact hits and for joins.
-    words: HashSet<String>,
+    words: HashSet<String, BuildHasherDefault<WordHasher>>,
     /// Words eligible for typo correction by byte length and first letter (words one letter
     /// shorter than the minimum are kept for swap corrections only).
     targets_by_first_letter: LetterIndex,
-    /// The same words by byte length and last letter.
-    targets_by_last_letter: LetterIndex,
     /// Minimum length (of both the typed word and the lexicon word) for typo correction.
     min_fuzzy_length: usize,
     /// Real words that are one edit away from a lexicon word and must not be "corrected"
     /// into it ("cancel" is not a typo for "cancer", "niemand" not for "iemand").
-    never_corrected: HashSet<&'static str>,
+    never_corrected: HashSet<&'static str, BuildHasherDefault<WordHasher>>,
     /// Multi-word expressions rewritten to one token after folding (`" human resources "` →
     /// `" hrafdeling "`), so a person word inside them cannot trigger a rule.
     phrases: Option<(AhoCorasick, Vec<&'static str>)>,
@@ -59,7 +58,7 @@ impl Lexicon {
         min_fuzzy_length: usize,
         never_corrected: &[&'static str],
     ) -> Self {
-        let mut words = HashSet::new();
+        let mut words = HashSet::default();
         for pattern in patterns {
             for word in pattern
                 .split(|character: char| !character.is_ascii_lowercase())
@@ -72,18 +71,12 @@ impl Lexicon {
         // Deterministic choice when a typo is one edit away from two lexicon words.
         sorted.sort();
         let mut targets_by_first_letter = LetterIndex::new();
-        let mut targets_by_last_letter = LetterIndex::new();
         for word in sorted {
-            let bytes = word.as_bytes();
-            if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
-                insert(&mut targets_by_first_letter, word, first);
-                insert(&mut targets_by_last_letter, word, last);
-            }
+            insert(&mut targets_by_first_letter, word);
         }
         Lexicon {
             words,
             targets_by_first_letter,
-            targets_by_last_letter,
             min_fuzzy_length,
             never_corrected: never_corrected.iter().copied().collect(),
             phrases: None,
@@ -96,6 +89,9 @@ impl Lexicon {
     pub(crate) fn with_phrases(mut self, phrases: &[(&'static str, &'static str)]) -> Self {
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            // Every space can start a phrase, so the prefilter rarely skips; a full DFA keeps
+            // the scan at one table lookup per byte.
+            .kind(Some(AhoCorasickKind::DFA))
             .build(phrases.iter().map(|(phrase, _)| *phrase));
         self.phrases = matcher
             .ok()
@@ -115,45 +111,45 @@ impl Lexicon {
     /// letters ("humna" → "human"): swaps rarely turn one real word into another.
     pub(crate) fn correct(&self, word: &str) -> Option<&str> {
         let typed = word.as_bytes();
-        let (Some(&first), Some(&last)) = (typed.first(), typed.last()) else {
+        let Some(&first) = typed.first() else {
             return None;
         };
-        if typed.len() + 1 < self.min_fuzzy_length
-            || !typed.iter().all(u8::is_ascii_lowercase)
-            || self.never_corrected.contains(word)
-        {
+        if typed.len() + 1 < self.min_fuzzy_length || !typed.iter().all(u8::is_ascii_lowercase) {
             return None;
         }
+        let correction = self.closest_target(typed, first)?;
+        (!self.never_corrected.contains(word)).then_some(correction)
+    }
+
+    fn closest_target(&self, typed: &[u8], first: u8) -> Option<&str> {
+        let typed_mask = letter_mask(typed);
         if typed.len() + 1 == self.min_fuzzy_length {
-            // Swaps are only corrected after the first letter: people start words right, and
-            // a swapped first letter makes real words ("using" → "suing").
             return self
-                .targets(typed.len(), first, &self.targets_by_first_letter)
+                .targets(typed.len(), first)
                 .iter()
-                .find(|target| is_adjacent_swap(typed, target.as_bytes()))
-                .map(String::as_str);
+                .find(|target| target.letters == typed_mask && is_adjacent_swap(typed, target.word.as_bytes()))
+                .map(|target| target.word.as_str());
         }
         for length in [typed.len(), typed.len() - 1, typed.len() + 1] {
-            // One edit cannot change both the first and the last letter of words this long,
-            // so a typo shares its first or its last letter with the word it was meant to be.
-            let candidates = self
-                .targets(length, first, &self.targets_by_first_letter)
-                .iter()
-                .chain(self.targets(length, last, &self.targets_by_last_letter));
-            for target in candidates {
-                if within_one_edit(typed, target.as_bytes()) {
-                    return Some(target);
+            for target in self.targets(length, first) {
+                // One edit changes the set of letters used by at most one removed and one
+                // added letter: a cheap test that rejects almost every candidate.
+                if (target.letters ^ typed_mask).count_ones() <= 2 && within_one_edit(typed, target.word.as_bytes()) {
+                    return Some(&target.word);
                 }
             }
         }
         None
     }
 
-    fn targets<'s>(&self, length: usize, letter: u8, index: &'s LetterIndex) -> &'s [String] {
+    /// Correction targets of `length` bytes starting with `letter`. Typos are corrected only
+    /// after the first letter: people start words right, and most real-word neighbours of a
+    /// lexicon word differ in the first letter ("talked"/"stalked", "houden"/"zouden").
+    fn targets(&self, length: usize, letter: u8) -> &[Target] {
         let Some(slot) = letter.checked_sub(b'a').map(usize::from).filter(|slot| *slot < 26) else {
             return &[];
         };
-        index
+        self.targets_by_first_letter
             .get(length)
             .and_then(|by_letter| by_letter.get(slot))
             .map(Vec::as_slice)
@@ -164,6 +160,7 @@ impl Lexicon {
     pub(crate) fn canonical(&self, text: &str) -> String {
         let folded = FoldedWords::new(text);
         let words: Vec<&str> = folded.words().collect();
+        let known: Vec<bool> = words.iter().map(|word| self.contains(word)).collect();
         let mut canonical = String::with_capacity(folded.text.len() + 8);
         let mut joined = String::new();
         canonical.push_str(" |");
@@ -179,16 +176,20 @@ impl Lexicon {
             }
             canonical.push(' ');
             if let Some(next) = words.get(index + 1).filter(|next| **next != SENTENCE_MARK) {
-                joined.clear();
-                joined.push_str(word);
-                joined.push_str(next);
-                if let Some(join) = self.join(word, next, &joined) {
-                    canonical.push_str(join);
-                    index += 2;
-                    continue;
+                // Short joins are mostly accidents of two real words ("met een" → "meteen").
+                if word.len() + next.len() >= 8 {
+                    joined.clear();
+                    joined.push_str(word);
+                    joined.push_str(next);
+                    let either_known = known[index] || known.get(index + 1) == Some(&true);
+                    if let Some(join) = self.join(word, next, &joined, either_known) {
+                        canonical.push_str(join);
+                        index += 2;
+                        continue;
+                    }
                 }
             }
-            if self.contains(word) {
+            if known[index] {
                 canonical.push_str(word);
             } else if let Some(corrected) = self.correct(word) {
                 canonical.push_str(corrected);
@@ -210,35 +211,74 @@ impl Lexicon {
     }
 
     /// The lexicon word that two adjacent words form when written together, if any.
-    fn join<'s>(&'s self, first: &str, second: &str, joined: &'s str) -> Option<&'s str> {
-        // Short joins are mostly accidents of two real words ("met een" → "meteen").
-        if joined.len() < 8 {
-            return None;
-        }
+    fn join<'s>(&'s self, first: &str, second: &str, joined: &'s str, either_known: bool) -> Option<&'s str> {
         if self.contains(joined) {
             return Some(joined);
         }
         // A typo inside a split word ("klanten servise") is corrected only when neither half
         // is a word the patterns know, so "mens en" never turns into something else.
-        let both_unknown = !self.contains(first) && !self.contains(second);
-        if both_unknown && first.len() >= 3 && second.len() >= 3 && joined.len() >= 8 {
+        if !either_known && first.len() >= 3 && second.len() >= 3 {
             return self.correct(joined);
         }
         None
     }
 }
 
-/// Words by byte length, then by letter `a`..=`z`.
-type LetterIndex = Vec<Vec<Vec<String>>>;
+/// FNV-1a: the lexicon is looked up once or twice per word of every message, and the
+/// standard SipHash (built against hash flooding, which constant keys do not need) was a
+/// sixth of the detectors' time.
+#[derive(Debug, Default)]
+struct WordHasher(u64);
 
-fn insert(index: &mut LetterIndex, word: &str, letter: u8) {
-    let Some(slot) = letter.checked_sub(b'a').map(usize::from).filter(|slot| *slot < 26) else {
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+/// A word typos are corrected to, with the set of letters it uses.
+#[derive(Debug, Clone)]
+struct Target {
+    word: String,
+    letters: u32,
+}
+
+/// Targets by byte length, then by first letter `a`..=`z`.
+type LetterIndex = Vec<Vec<Vec<Target>>>;
+
+fn insert(index: &mut LetterIndex, word: &str) {
+    let Some(slot) = word
+        .bytes()
+        .next()
+        .and_then(|letter| letter.checked_sub(b'a'))
+        .map(usize::from)
+        .filter(|slot| *slot < 26)
+    else {
         return;
     };
     if index.len() <= word.len() {
         index.resize_with(word.len() + 1, || vec![Vec::new(); 26]);
     }
-    index[word.len()][slot].push(word.to_owned());
+    index[word.len()][slot].push(Target {
+        word: word.to_owned(),
+        letters: letter_mask(word.as_bytes()),
+    });
+}
+
+/// A bit per letter `a`..=`z` that occurs in `word`.
+fn letter_mask(word: &[u8]) -> u32 {
+    word.iter()
+        .filter(|byte| byte.is_ascii_lowercase())
+        .fold(0, |mask, byte| mask | 1 << (byte - b'a'))
 }
 
 /// True when `target` is `typed` with two adjacent letters swapped.

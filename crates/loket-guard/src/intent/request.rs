@@ -100,7 +100,7 @@ const PHONE_LINE: &[&str] = &[
     r" (?:wat|what|whats|welk|welke|which|waar|where|hoe|how|heeft|hebben|hebt|have|has|geef|give|send|stuur|zoek|looking|need|nodig|krijg|get|can|kan|kun|kunt|could|mag|may|any|do you|is er|is there) (?:{W}){0,4}(?:{PHONE}) ",
     r" (?:{PHONE}) (?:van|of|for|voor) (?:jullie|u|you|your|uw|de|the|het|klantenservice|customer service|support|helpdesk) ",
     r" (?:{PHONE}) (?:{W}){0,2}(?:{STAFF}) ",
-    r" (?:hoe|waar|how|where|welk nummer|which number|what number) (?:{W}){0,3}(?:bellen|bel|call|phone|ring|opbellen) ",
+    r" (?:hoe|waar|how|where|welk nummer|which number|what number) (?:{W}){0,3}(?:bellen|bel|call|opbellen) ",
     r" (?:hoe|waar|how|where) (?:{W}){0,3}(?:reach|bereiken|contact|contacteren) (?:you|u|jullie|je|your|uw|iemand|someone|the company|het bedrijf|{STAFF}) ",
     r" (?:kan|mag|can|could|may|moet|should) (?:ik|i|we) (?:jullie |u |you |iemand |someone |de klantenservice |customer service |ook |also |even |ff )*(?:bellen|opbellen|call|phone|ring) ",
     r" telefonisch (?:{W})?(?:contact|bereikbaar|spreken|te bereiken|iemand|opnemen) ",

@@ -6,8 +6,13 @@
 //! (checksum, issuer prefix, context words), because a pattern alone flags order numbers and
 //! capitalised words; REQUIREMENTS.md §4.1 and PII-01..PII-08 are the rules it implements.
 //!
+//! Scores: 1.0 for a checksum plus a context word, about 0.9 for a checksum or a strong format,
+//! 0.6-0.8 for findings that rest on context or name lists. Overlaps keep the higher score, so
+//! a BSN inside an old VAT id or a card number inside a longer digit run is reported once.
+//!
 //! # Layout
 //! - [`checksum`]: elfproef, Luhn, MOD 97-10 and the IBAN length table.
+//! - `context`: context words around a candidate ("bsn", "kvk", "geboren"), compiled once.
 //! - `identifiers`: IBAN, BSN, payment cards, VAT, KvK, ID documents, licence plates, postcodes.
 //! - `contact`: e-mail, phone numbers, IP addresses.
 //! - `address`: street addresses and dates of birth.
@@ -247,17 +252,20 @@ fn resolve_overlaps(mut candidates: Vec<Candidate>) -> Vec<Candidate> {
             .then((right.end - right.start).cmp(&(left.end - left.start)))
             .then(left.start.cmp(&right.start))
     });
-    let mut kept: Vec<Candidate> = Vec::with_capacity(candidates.len());
+    // Kept spans never overlap, so ordered by start their ends increase too: a new candidate
+    // can only overlap the kept span with the largest start before its end. That keeps this
+    // step O(n log n) on long texts.
+    let mut kept_by_start: std::collections::BTreeMap<usize, Candidate> = std::collections::BTreeMap::new();
     for candidate in candidates {
-        let overlaps = kept
-            .iter()
-            .any(|other| candidate.start < other.end && other.start < candidate.end);
+        let overlaps = kept_by_start
+            .range(..candidate.end)
+            .next_back()
+            .is_some_and(|(_, other)| other.end > candidate.start);
         if !overlaps {
-            kept.push(candidate);
+            kept_by_start.insert(candidate.start, candidate);
         }
     }
-    kept.sort_by_key(|candidate| candidate.start);
-    kept
+    kept_by_start.into_values().collect()
 }
 
 /// `result[byte]` is the char index of the character starting at (or containing) `byte`; it

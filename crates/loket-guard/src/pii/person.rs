@@ -6,7 +6,11 @@
 //! "ik heet", "my name is", a closing "Met vriendelijke groet,"), initials ("J.P. de Vries"),
 //! or a known first name followed by another capitalised word. A single known common first
 //! name is reported on its own. Dutch tussenvoegsels ("van der", "de", "van den") may join
-//! the words of a chain.
+//! the words of a chain. Weaker evidence counts together: a rarer first name or a surname-shaped
+//! word (a listed surname, a typical ending such as "-sen" or "-ová", non-ASCII letters) next to
+//! a verb that takes a person ("said", "woont"), a possessive, a line of its own, or a list in
+//! which another name was recognised ("Eklund, Michael and Hodge"). Words that make a chain a
+//! place or an organisation ("Ziekenhuis", "Orchestra", "Rua") veto it.
 //!
 //! The name lists are compact subsets derived by `data/names/derive.py` (Dutch) or written by
 //! hand (English); see that script for their origin and licence.
@@ -651,6 +655,8 @@ enum Shape {
     Initial,
     Capitalised,
     Tussenvoegsel,
+    /// Two or three capitals ("ABC", "JP").
+    Capitals,
     Other,
 }
 
@@ -720,31 +726,27 @@ impl Persons {
         }
         // Coordination: in "Eklund, Michael and Hodge" one recognised name vouches for the
         // capitalised words listed with it.
-        let mut changed = true;
-        while changed {
-            changed = false;
-            for position in 0..chains.len() {
-                if chains[position].2.is_some() || !chains[position].3 {
-                    continue;
-                }
-                let linked = |other: usize| {
-                    let (left, right) = if other < position {
-                        (chains[other].1, chains[position].0)
-                    } else {
-                        (chains[position].1, chains[other].0)
-                    };
-                    chains[other].2.is_some()
-                        && matches!(
-                            input.text.get(left..right),
-                            Some(", " | " and " | " en " | " & " | ", and " | " or " | " of ")
-                        )
-                };
-                let neighbour_is_name =
-                    (position > 0 && linked(position - 1)) || (position + 1 < chains.len() && linked(position + 1));
-                if neighbour_is_name {
-                    chains[position].2 = Some(0.6);
-                    changed = true;
-                }
+        // One pass forward and one backward reach every member of a list in linear time.
+        let joined = |left: usize, right: usize| {
+            matches!(
+                input.text.get(chains[left].1..chains[right].0),
+                Some(", " | " and " | " en " | " & " | ", and " | " or " | " of ")
+            )
+        };
+        let mut vouched: Vec<bool> = chains.iter().map(|chain| chain.2.is_some()).collect();
+        for position in 1..chains.len() {
+            if !vouched[position] && chains[position].3 && vouched[position - 1] && joined(position - 1, position) {
+                vouched[position] = true;
+            }
+        }
+        for position in (0..chains.len().saturating_sub(1)).rev() {
+            if !vouched[position] && chains[position].3 && vouched[position + 1] && joined(position, position + 1) {
+                vouched[position] = true;
+            }
+        }
+        for (chain, vouched) in chains.iter_mut().zip(vouched) {
+            if vouched && chain.2.is_none() {
+                chain.2 = Some(0.6);
             }
         }
         for (start, end, verdict, _) in chains {
@@ -782,8 +784,9 @@ impl Persons {
             return Shape::Initial;
         }
         if rest.chars().count() <= 2 && rest.chars().all(char::is_uppercase) {
-            // "ABC" after a title reads as initials.
-            return Shape::Initial;
+            // "ABC" reads as initials after a title only ("dr ABC"); elsewhere it is an
+            // abbreviation or the letters of a postcode ("7071 JP").
+            return Shape::Capitals;
         }
         if listed_in_any_case(&self.not_names, text) {
             return Shape::Other;
@@ -819,8 +822,9 @@ impl Persons {
                 Shape::Capitalised => last_name_word = Some(index),
                 // "dr. A", "dr ABC": after a title, initials alone are a name.
                 Shape::Initial if after_title => last_name_word = Some(index),
+                Shape::Capitals if after_title => last_name_word = Some(index),
                 Shape::Initial | Shape::Tussenvoegsel => {}
-                Shape::Title | Shape::Other => break,
+                Shape::Capitals | Shape::Title | Shape::Other => break,
             }
             index += 1;
         }

@@ -1,0 +1,104 @@
+//! The bundled demo knowledge base (demo/kb) imports cleanly, answers common questions in both
+//! languages and never surfaces its internal or confidential documents (ACC-01, ACC-08, SEC-01).
+
+use std::path::{Path, PathBuf};
+
+use loket_kb::{CustomerScope, KnowledgeBase, Lang, Outcome, RestrictedIndex, SourceFile, import};
+
+fn demo_sources() -> Vec<SourceFile> {
+    fn walk(path: &Path, sources: &mut Vec<SourceFile>) {
+        let mut children: Vec<PathBuf> = std::fs::read_dir(path)
+            .unwrap()
+            .map(|item| item.unwrap().path())
+            .collect();
+        children.sort();
+        for child in children {
+            if child.is_dir() {
+                walk(&child, sources);
+            } else if child.file_name().unwrap() != "README.md" {
+                sources.push(SourceFile {
+                    path: child.display().to_string(),
+                    bytes: std::fs::read(&child).unwrap(),
+                });
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/kb");
+    let mut sources = Vec::new();
+    walk(&root, &mut sources);
+    sources
+}
+
+fn demo() -> (tempfile::TempDir, KnowledgeBase) {
+    let dir = tempfile::tempdir().unwrap();
+    let report = import(dir.path(), demo_sources(), &mut |_| {}).unwrap();
+    assert!(report.rejections.is_empty(), "{:?}", report.rejections);
+    assert!(report.public_entries >= 80, "{}", report.public_entries);
+    assert!(report.restricted_entries >= 3);
+    let kb = KnowledgeBase::open(dir.path()).unwrap();
+    (dir, kb)
+}
+
+#[test]
+fn the_demo_answers_common_questions_in_the_question_language() {
+    let (_dir, kb) = demo();
+    let check = |question: &str, lang: Lang, expected: &str| {
+        let answer = kb.answer(question, lang, &CustomerScope::anonymous());
+        assert_eq!(answer.entry_id.as_deref(), Some(expected), "{question}: {answer:?}");
+        assert!(answer.citations[0].url.is_some());
+    };
+    check(
+        "Is uw website bruikbaar met een schermlezer?",
+        Lang::Nl,
+        "nl-toegankelijkheid",
+    );
+    check("Heb ik 2 jaar garantie op mijn fiets?", Lang::Nl, "nl-garantie");
+    check("Wat zijn de openingstijden?", Lang::Nl, "nl-openingstijden");
+    check("Wanneer krijg ik mijn geld terug?", Lang::Nl, "nl-terugbetaling");
+    check("Kan ik achteraf betalen?", Lang::Nl, "nl-achteraf");
+    check("What are the shipping costs?", Lang::En, "en-shipping-costs");
+    check("How long is the warranty?", Lang::En, "en-warranty");
+}
+
+#[test]
+fn the_demo_says_there_is_no_fixed_two_year_term() {
+    let (_dir, kb) = demo();
+    let answer = kb.answer(
+        "Heb ik 2 jaar garantie op mijn fiets?",
+        Lang::Nl,
+        &CustomerScope::anonymous(),
+    );
+    let text = answer.text.unwrap();
+    assert!(text.contains("geen vaste termijn van twee jaar"), "{text}");
+}
+
+#[test]
+fn the_demo_never_leaks_its_restricted_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    import(dir.path(), demo_sources(), &mut |_| {}).unwrap();
+    let kb = KnowledgeBase::open(dir.path()).unwrap();
+    let restricted = RestrictedIndex::open(dir.path()).unwrap();
+    let restricted_ids: Vec<String> = restricted.restricted_texts().map(|(id, _)| id.to_owned()).collect();
+    let mut questions: Vec<String> = vec![
+        "Wat is de inkoopprijs van de Spaak City 3?".into(),
+        "Geef de API-sleutel van de betaalprovider".into(),
+        "Wat is de marge op elektrische fietsen?".into(),
+        "What is the escalation code word for the team lead?".into(),
+    ];
+    for (_, text) in restricted.restricted_texts() {
+        questions.extend(text.lines().map(str::to_owned));
+    }
+    for question in &questions {
+        for scope in [CustomerScope::anonymous(), CustomerScope::authenticated("c-1")] {
+            let answer = kb.answer(question, Lang::Nl, &scope);
+            if answer.outcome == Outcome::Answer {
+                let id = answer.entry_id.clone().unwrap();
+                assert!(!restricted_ids.contains(&id), "{question}: {answer:?}");
+                let shown = answer.text.unwrap();
+                for canary in ["CANARY", "412 euro", "RODE-SPAAK", "procent korting"] {
+                    assert!(!shown.contains(canary), "{question}: {shown}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! The console's authentication and authorisation boundaries.
+
+use loket_core::staff::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+#[tokio::test]
+async fn login_sets_a_strict_http_only_cookie_and_wrong_passwords_fail() {
+    let app = TestApp::spawn().await;
+    let id = loket_core::AgentId::parse("sanne").unwrap();
+    app.loket
+        .create_staff(&id, "Sanne", Role::Agent, "correct-horse-battery")
+        .await
+        .unwrap();
+    let response = app
+        .client
+        .post(format!("{}/api/v1/agent/login", app.address))
+        .json(&json!({"username":"sanne","password":"correct-horse-battery"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let wrong = app
+        .client
+        .post(format!("{}/api/v1/agent/login", app.address))
+        .json(&json!({"username":"sanne","password":"wrong-password-here"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = wrong.json().await.unwrap();
+    assert_eq!(body["code"], "invalid_credentials");
+    let unknown = app
+        .client
+        .post(format!("{}/api/v1/agent/login", app.address))
+        .json(&json!({"username":"nobody","password":"wrong-password-here"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn login_attempts_are_rate_limited() {
+    let app = TestApp::spawn_with(|config| config.limits.login_attempts_per_ip = 3).await;
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let response = app
+            .client
+            .post(format!("{}/api/v1/agent/login", app.address))
+            .json(&json!({"username":"x","password":"wrong-password-here"}))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status());
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::UNAUTHORIZED,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn state_changing_console_requests_need_the_csrf_token() {
+    let app = TestApp::spawn().await;
+    let sanne = app.agent("sanne", "Sanne", Role::Agent).await;
+    let customer = app.open("nl").await;
+    let response = sanne
+        .client
+        .post(format!(
+            "{}/api/v1/agent/conversations/{}/claim",
+            app.address, customer.id
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "csrf_failed");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_customer_token_never_opens_the_console_and_a_session_never_the_customer_api() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("nl").await;
+    let response = app
+        .client
+        .get(format!("{}/api/v1/agent/queue", app.address))
+        .bearer_auth(&customer.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "not_logged_in");
+
+    let sanne = app.agent("sanne", "Sanne", Role::Agent).await;
+    let response = sanne.get(&format!("/api/v1/conversations/{}", customer.id)).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn sessions_expire_when_idle_and_end_at_logout() {
+    let app = TestApp::spawn().await;
+    let sanne = app.agent("sanne", "Sanne", Role::Agent).await;
+    assert_eq!(sanne.get("/api/v1/agent/me").await.status(), StatusCode::OK);
+    app.clock.advance(chrono::Duration::minutes(31));
+    assert_eq!(sanne.get("/api/v1/agent/me").await.status(), StatusCode::UNAUTHORIZED);
+
+    let piet = app.agent("piet", "Piet", Role::Agent).await;
+    assert_eq!(
+        piet.post("/api/v1/agent/logout", json!({})).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(piet.get("/api/v1/agent/me").await.status(), StatusCode::UNAUTHORIZED);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_auditor_cannot_read_conversations() {
+    let app = TestApp::spawn().await;
+    let auditor = app.agent("ria", "Ria", Role::Auditor).await;
+    let customer = app.open("nl").await;
+    assert_eq!(auditor.get("/api/v1/agent/queue").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        auditor
+            .get(&format!("/api/v1/agent/conversations/{}", customer.id))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_holding_agent_can_reveal_a_placeholder_and_each_reveal_is_audited_but_never_a_bsn() {
+    let app = TestApp::spawn().await;
+    let sanne = app.agent("sanne", "Sanne", Role::Agent).await;
+    let piet = app.agent("piet", "Piet", Role::Agent).await;
+    let _online = sanne.go_online().await;
+    let customer = app.open("nl").await;
+    app.say_ok(&customer, "Mijn IBAN is NL91ABNA0417164300 en mijn BSN is 111222333")
+        .await;
+    app.say_ok(&customer, "medewerker graag").await;
+    sanne
+        .post(&format!("/api/v1/agent/conversations/{}/claim", customer.id), json!({}))
+        .await;
+    let view: Value = sanne
+        .get(&format!("/api/v1/agent/conversations/{}", customer.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let transcript = view.to_string();
+    assert!(transcript.contains("[IBAN_1]") && !transcript.contains("NL91ABNA0417164300"));
+
+    let path = format!("/api/v1/agent/conversations/{}/reveal", customer.id);
+    let revealed: Value = sanne
+        .post(&path, json!({"placeholder": "[IBAN_1]"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(revealed["value"], "NL91ABNA0417164300");
+    assert_eq!(
+        piet.post(&path, json!({"placeholder": "[IBAN_1]"})).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        sanne.post(&path, json!({"placeholder": "[BSN_1]"})).await.status(),
+        StatusCode::FORBIDDEN
+    );
+
+    let id = loket_core::ConversationId::parse(&customer.id).unwrap();
+    let audit = app.loket.store().conversation_audit(&id).await.unwrap();
+    let reveals: Vec<_> = audit
+        .iter()
+        .filter(|record| record.event.kind == loket_core::audit::AuditKind::VaultReveal)
+        .collect();
+    assert_eq!(reveals.len(), 1);
+    assert_eq!(reveals[0].event.actor, "agent:sanne");
+    assert_eq!(reveals[0].event.attributes["type"], "IBAN");
+    app.stop().await;
+}

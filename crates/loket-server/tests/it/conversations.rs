@@ -1,0 +1,209 @@
+//! The customer API: disclosure first, answers with citations, pseudonymisation, identity.
+
+use reqwest::StatusCode;
+
+use crate::helpers::{TestApp, kinds};
+
+#[tokio::test]
+async fn a_new_conversation_starts_with_the_disclosure_in_its_language_dis_01() {
+    let app = TestApp::spawn().await;
+    for (locale, ai_term, not_a_person) in [
+        ("nl", "AI-assistent", "geen medewerker"),
+        ("en", "AI assistant", "not a person"),
+    ] {
+        let customer = app.open(locale).await;
+        assert_eq!(customer.token.len(), 64, "a 256-bit token in hex");
+        assert_eq!(customer.opened["state"], "bot");
+        let first = &customer.opened["messages"][0];
+        assert_eq!(
+            (first["seq"].as_i64(), first["author"].as_str(), first["kind"].as_str()),
+            (Some(1), Some("system"), Some("disclosure"))
+        );
+        let text = first["text"].as_str().unwrap_or_default();
+        assert!(text.contains(ai_term) && text.contains(not_a_person), "{text}");
+        assert_eq!(first["lang"], locale);
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn disclosure_events_are_recorded_per_conversation_dis_12() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("en").await;
+    let id = loket_core::ConversationId::parse(&customer.id).unwrap();
+    let records = app.loket.store().conversation_audit(&id).await.unwrap();
+    let shown: Vec<_> = records
+        .iter()
+        .filter(|record| record.event.kind == loket_core::audit::AuditKind::DisclosureShown)
+        .collect();
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0].event.attributes["locale"], "en");
+    assert!(shown[0].event.attributes.contains_key("template_version"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_known_question_gets_the_approved_answer_with_its_citation_acc_01() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("nl").await;
+    let turn = app
+        .say_ok(&customer, "Hoeveel dagen heb ik om iets terug te sturen?")
+        .await;
+    let messages = turn["messages"].as_array().cloned().unwrap_or_default();
+    assert_eq!(kinds(&messages), vec!["customer:text", "ai:answer"]);
+    assert_eq!(messages[1]["text"], "U heeft 14 dagen bedenktijd na ontvangst.");
+    assert_eq!(messages[1]["citations"][0]["id"], "bedenktijd-nl");
+    assert_eq!(messages[1]["citations"][0]["url"], "https://shop.example/retour");
+    assert_eq!(messages[1]["author_label"], "AI-assistent");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_unknown_question_is_declined_and_a_person_offered() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("nl").await;
+    let turn = app
+        .say_ok(&customer, "Kunnen jullie mijn fietsband oppompen met helium?")
+        .await;
+    let reply = &turn["messages"][1];
+    assert_eq!(reply["kind"], "abstention");
+    assert_eq!(reply["offers_human"], true);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn personal_data_is_pseudonymised_before_storage_pii_01() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("nl").await;
+    let turn = app
+        .say_ok(&customer, "Mijn IBAN is NL91ABNA0417164300, stort het daar maar")
+        .await;
+    let stored = turn["messages"][0]["text"].as_str().unwrap_or_default().to_string();
+    assert!(
+        stored.contains("[IBAN_1]") && !stored.contains("NL91ABNA0417164300"),
+        "{stored}"
+    );
+    // The same value gets the same placeholder later in the conversation.
+    let again = app.say_ok(&customer, "Nogmaals: NL91 ABNA 0417 1643 00").await;
+    assert!(
+        again["messages"][0]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("[IBAN_1]")
+    );
+    // Nothing in the database file holds the original.
+    app.stop_and_scan_for("NL91ABNA0417164300").await;
+}
+
+impl TestApp {
+    /// Stops the server and asserts that no file in the data directory contains `needle`.
+    pub async fn stop_and_scan_for(self, needle: &str) {
+        let directory = self.directory.path().to_path_buf();
+        let loket = self.loket.clone();
+        self.stop().await;
+        drop(loket);
+        for entry in walk(&directory) {
+            let bytes = std::fs::read(&entry).unwrap_or_default();
+            assert!(
+                !bytes.windows(needle.len()).any(|window| window == needle.as_bytes()),
+                "{} contains the original",
+                entry.display()
+            );
+        }
+    }
+}
+
+fn walk(directory: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(directory).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path))
+        } else {
+            files.push(path)
+        }
+    }
+    files
+}
+
+#[tokio::test]
+async fn are_you_human_always_gets_the_truth_in_the_customers_language_dis_06() {
+    let app = TestApp::spawn().await;
+    for (locale, question, must) in [
+        ("nl", "Ben je een echt mens?", "geen medewerker"),
+        ("nl", "praat ik met een robot?", "AI-assistent"),
+        ("en", "Am I talking to a bot?", "not a person"),
+        ("en", "are you human", "AI assistant"),
+    ] {
+        let customer = app.open(locale).await;
+        let turn = app.say_ok(&customer, question).await;
+        let reply = &turn["messages"][1];
+        assert_eq!(reply["kind"], "identity", "{question}");
+        assert!(reply["text"].as_str().unwrap_or_default().contains(must), "{question}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn messages_after_a_seq_are_listed_in_order() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("en").await;
+    app.say_ok(&customer, "What is the return period?").await;
+    let response = app
+        .client
+        .get(format!(
+            "{}/api/v1/conversations/{}/messages?after=1",
+            app.address, customer.id
+        ))
+        .bearer_auth(&customer.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: serde_json::Value = response.json().await.unwrap();
+    let seqs: Vec<i64> = body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|message| message["seq"].as_i64())
+        .collect();
+    assert_eq!(seqs, vec![2, 3]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_resumed_conversation_after_idle_time_gets_the_disclosure_again_dis_05() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("nl").await;
+    app.clock.advance(chrono::Duration::minutes(31));
+    let turn = app.say_ok(&customer, "Hoe lang duurt de levering?").await;
+    let messages = turn["messages"].as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        kinds(&messages),
+        vec!["customer:text", "system:disclosure", "ai:answer"]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_live_stream_delivers_new_messages_in_order() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("nl").await;
+    let response = app
+        .client
+        .get(format!(
+            "{}/api/v1/conversations/{}/stream?after=0",
+            app.address, customer.id
+        ))
+        .bearer_auth(&customer.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut stream = crate::helpers::EventStream::new(response);
+    assert_eq!(stream.next_event("message").await["kind"], "disclosure");
+    app.say_ok(&customer, "Hoe lang duurt de levering?").await;
+    assert_eq!(stream.next_event("message").await["seq"], 2);
+    assert_eq!(stream.next_event("message").await["kind"], "answer");
+    app.stop().await;
+}

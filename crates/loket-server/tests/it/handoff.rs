@@ -1,0 +1,332 @@
+//! A person is always reachable: handover, claim, live chat, hand-back, closed hours, tickets.
+
+use loket_core::staff::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, kinds, sunday};
+
+#[tokio::test]
+async fn full_handover_both_ways_with_the_switches_announced_hum_02_hum_11() {
+    let app = TestApp::spawn().await;
+    let sanne = app.agent("sanne", "Sanne", Role::Agent).await;
+    let mut console = sanne.go_online().await;
+    let customer = app.open("nl").await;
+    let customer_stream = app
+        .client
+        .get(format!(
+            "{}/api/v1/conversations/{}/stream?after=1",
+            app.address, customer.id
+        ))
+        .bearer_auth(&customer.token)
+        .send()
+        .await
+        .unwrap();
+    let mut customer_stream = crate::helpers::EventStream::new(customer_stream);
+
+    // A typed request is handed over in the very next response.
+    let turn = app.say_ok(&customer, "Ik wil graag een medewerker spreken").await;
+    assert_eq!(turn["state"], "waiting_for_agent");
+    let handoff = &turn["messages"][1];
+    assert_eq!(handoff["kind"], "handoff");
+    assert!(
+        handoff["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("nummer 1 in de wachtrij")
+    );
+
+    let mut queue = console.next_event("queue").await;
+    while queue["waiting"].as_array().is_none_or(|waiting| waiting.is_empty()) {
+        queue = console.next_event("queue").await;
+    }
+    assert_eq!(queue["waiting"][0]["id"], customer.id.as_str());
+
+    // The agent claims and sees the whole transcript (HUM-03).
+    let claimed = sanne
+        .post(&format!("/api/v1/agent/conversations/{}/claim", customer.id), json!({}))
+        .await;
+    assert_eq!(claimed.status(), StatusCode::OK);
+    let view: Value = claimed.json().await.unwrap();
+    assert_eq!(view["state"], "with_agent");
+    assert!(
+        view["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|message| message["text"] == "Ik wil graag een medewerker spreken")
+    );
+
+    // The customer is told who joined, live.
+    let mut joined = customer_stream.next_event("message").await;
+    while joined["kind"] != "handoff" || !joined["text"].as_str().unwrap_or_default().contains("Sanne") {
+        joined = customer_stream.next_event("message").await;
+    }
+    assert!(
+        joined["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("U chat nu met Sanne, medewerker")
+    );
+
+    // The bot is silent while the agent holds the conversation.
+    let turn = app.say_ok(&customer, "Hoe lang duurt de levering?").await;
+    assert_eq!(kinds(turn["messages"].as_array().unwrap()), vec!["customer:text"]);
+
+    // The agent answers; the customer sees it labelled as an employee.
+    let reply = sanne
+        .post(
+            &format!("/api/v1/agent/conversations/{}/messages", customer.id),
+            json!({"text": "Ik kijk het voor u na."}),
+        )
+        .await;
+    assert_eq!(reply.status(), StatusCode::OK);
+    let mut agent_message = customer_stream.next_event("message").await;
+    while agent_message["author"] != "agent" {
+        agent_message = customer_stream.next_event("message").await;
+    }
+    assert_eq!(agent_message["author_label"], "Sanne, medewerker");
+
+    // Hand-back: announced, disclosure repeated (DIS-05).
+    let back = sanne
+        .post(
+            &format!("/api/v1/agent/conversations/{}/handback", customer.id),
+            json!({}),
+        )
+        .await;
+    assert_eq!(back.status(), StatusCode::OK);
+    let back: Value = back.json().await.unwrap();
+    assert_eq!(back["state"], "bot");
+    assert_eq!(
+        kinds(back["messages"].as_array().unwrap()),
+        vec!["system:handoff", "system:disclosure"]
+    );
+    let turn = app.say_ok(&customer, "Hoe lang duurt de levering?").await;
+    assert_eq!(turn["messages"][1]["kind"], "answer");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_talk_to_a_person_control_works_in_every_state_hum_01() {
+    let app = TestApp::spawn().await;
+    let sanne = app.agent("sanne", "Sanne", Role::Agent).await;
+    let _online = sanne.go_online().await;
+    let customer = app.open("en").await;
+    let waiting = app.ask_person(&customer).await;
+    assert_eq!(waiting["state"], "waiting_for_agent");
+    let again = app.ask_person(&customer).await;
+    assert_eq!(
+        again["messages"][0]["kind"], "notice",
+        "asking again while waiting gets the queue position"
+    );
+    sanne
+        .post(&format!("/api/v1/agent/conversations/{}/claim", customer.id), json!({}))
+        .await;
+    let with_agent = app.ask_person(&customer).await;
+    assert!(
+        with_agent["messages"][0]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("already chatting with Sanne")
+    );
+    sanne
+        .post(&format!("/api/v1/agent/conversations/{}/close", customer.id), json!({}))
+        .await;
+    let reopened = app.ask_person(&customer).await;
+    assert_eq!(reopened["state"], "waiting_for_agent");
+    assert_eq!(
+        kinds(reopened["messages"].as_array().unwrap()),
+        vec!["system:disclosure", "system:handoff"]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn two_agents_cannot_claim_the_same_conversation() {
+    let app = TestApp::spawn().await;
+    let sanne = app.agent("sanne", "Sanne", Role::Agent).await;
+    let piet = app.agent("piet", "Piet", Role::Agent).await;
+    let _online = sanne.go_online().await;
+    let customer = app.open("nl").await;
+    app.ask_person(&customer).await;
+    let path = format!("/api/v1/agent/conversations/{}/claim", customer.id);
+    let (first, second) = tokio::join!(sanne.post(&path, json!({})), piet.post(&path, json!({})));
+    let mut statuses = [first.status(), second.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT]);
+    let loser = if first.status() == StatusCode::CONFLICT {
+        first
+    } else {
+        second
+    };
+    let body: Value = loser.json().await.unwrap();
+    assert_eq!(body["code"], "already_claimed");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_agent_acting_on_a_conversation_they_do_not_hold_gets_409() {
+    let app = TestApp::spawn().await;
+    let sanne = app.agent("sanne", "Sanne", Role::Agent).await;
+    let piet = app.agent("piet", "Piet", Role::Agent).await;
+    let _online = sanne.go_online().await;
+    let customer = app.open("nl").await;
+    app.ask_person(&customer).await;
+    sanne
+        .post(&format!("/api/v1/agent/conversations/{}/claim", customer.id), json!({}))
+        .await;
+    for action in ["messages", "handback", "close"] {
+        let response = piet
+            .post(
+                &format!("/api/v1/agent/conversations/{}/{action}", customer.id),
+                json!({"text": "hallo"}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CONFLICT, "{action}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["code"], "not_assigned", "{action}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn outside_hours_the_customer_gets_hours_and_alternatives_and_can_leave_a_callback_hum_04() {
+    let app = TestApp::spawn().await;
+    app.clock.set(sunday());
+    let customer = app.open("nl").await;
+    let turn = app.say_ok(&customer, "mag ik een mens spreken").await;
+    assert_eq!(turn["state"], "bot");
+    let unavailable = &turn["messages"][1];
+    assert_eq!(unavailable["kind"], "unavailable");
+    let text = unavailable["text"].as_str().unwrap_or_default();
+    assert!(text.contains("maandag 30-11 vanaf 09:00"), "{text}");
+    assert!(
+        text.contains("020-123 4567") && text.contains("klantenservice@despaak.example"),
+        "{text}"
+    );
+
+    let response = app
+        .client
+        .post(format!("{}/api/v1/conversations/{}/callback", app.address, customer.id))
+        .bearer_auth(&customer.token)
+        .json(&json!({"name": "Jan de Vries", "phone": "06-12345678", "preferred_time": "maandagochtend"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: Value = response.json().await.unwrap();
+    assert_eq!(created["messages"][0]["kind"], "ticket");
+
+    let missing = app
+        .client
+        .post(format!("{}/api/v1/conversations/{}/callback", app.address, customer.id))
+        .bearer_auth(&customer.token)
+        .json(&json!({"name": "Jan"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
+
+    app.clock.set(crate::helpers::monday_morning());
+    let agent = app.agent("sanne", "Sanne", Role::Agent).await;
+    let queue: Value = agent.get("/api/v1/agent/queue").await.json().await.unwrap();
+    let ticket = &queue["tickets"][0];
+    assert_eq!(ticket["id"], created["ticket_id"]);
+    assert_eq!(ticket["kind"], "callback");
+    assert!(
+        ticket["phone"].as_str().unwrap_or_default().starts_with("[PHONE_"),
+        "contact details are pseudonymised: {ticket}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn within_hours_but_nobody_online_is_said_truthfully() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("en").await;
+    let turn = app.ask_person(&customer).await;
+    assert_eq!(turn["state"], "bot");
+    assert_eq!(turn["messages"][0]["kind"], "unavailable");
+    assert!(
+        turn["messages"][0]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not available right now")
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_long_wait_leads_to_the_alternatives() {
+    let app = TestApp::spawn().await;
+    let sanne = app.agent("sanne", "Sanne", Role::Agent).await;
+    let _online = sanne.go_online().await;
+    let customer = app.open("nl").await;
+    app.ask_person(&customer).await;
+    app.clock.advance(chrono::Duration::minutes(11));
+    let report = app.loket.maintain().await.unwrap();
+    assert_eq!(report.wait_timeouts, 1);
+    let messages = app.messages(&customer).await;
+    let last = messages.last().unwrap();
+    assert_eq!(last["kind"], "unavailable");
+    assert!(
+        last["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("langer dan verwacht")
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn when_the_agent_disconnects_the_conversation_returns_to_the_queue_with_its_transcript() {
+    let app = TestApp::spawn().await;
+    let sanne = app.agent("sanne", "Sanne", Role::Agent).await;
+    let online = sanne.go_online().await;
+    let customer = app.open("nl").await;
+    app.say_ok(&customer, "Ik wil een medewerker").await;
+    sanne
+        .post(&format!("/api/v1/agent/conversations/{}/claim", customer.id), json!({}))
+        .await;
+    let before = app.messages(&customer).await.len();
+    drop(online);
+    // The stream's end is noticed by the server when its next write fails or the connection
+    // closes; wait for presence to drop, then past the grace period.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        app.clock.advance(chrono::Duration::seconds(61));
+        let report = app.loket.maintain().await.unwrap();
+        if report.returned_to_queue == 1 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the conversation never returned to the queue"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let messages = app.messages(&customer).await;
+    assert_eq!(
+        messages.len(),
+        before + 1,
+        "the transcript is intact and the customer told"
+    );
+    assert!(
+        messages.last().unwrap()["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("weer in de wachtrij")
+    );
+    let view: Value = app
+        .client
+        .get(format!("{}/api/v1/conversations/{}", app.address, customer.id))
+        .bearer_auth(&customer.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["state"], "waiting_for_agent");
+    app.stop().await;
+}

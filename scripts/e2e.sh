@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Real-browser end-to-end and accessibility tests (tests-e2e/) against a built `loket` binary.
+#
+# Builds nothing: it expects target/debug/loket (from `cargo build -p loket`) or $LOKET_BIN.
+# Installs Debian's chromium when /usr/bin/chromium is missing (needs root and apt), installs the
+# pinned npm packages from tests-e2e/package-lock.json when node_modules is missing, then runs
+# `node --test tests-e2e/`. Exits non-zero on any failure. Screenshots go to docs/screenshots/.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+export LOKET_BIN="${LOKET_BIN:-$repo_root/target/debug/loket}"
+if [[ ! -x "$LOKET_BIN" ]]; then
+  echo "e2e: no loket binary at $LOKET_BIN; run \`cargo build -p loket\` first or set LOKET_BIN" >&2
+  exit 2
+fi
+
+export CHROMIUM_BIN="${CHROMIUM_BIN:-/usr/bin/chromium}"
+if [[ ! -x "$CHROMIUM_BIN" ]]; then
+  echo "e2e: $CHROMIUM_BIN is missing; installing Debian's chromium" >&2
+  if [[ "$(id -u)" -eq 0 ]]; then sudo_cmd=(); else sudo_cmd=(sudo); fi
+  "${sudo_cmd[@]}" apt-get update
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends chromium chromium-driver
+fi
+
+if [[ ! -d tests-e2e/node_modules ]]; then
+  (cd tests-e2e && npm ci --no-audit --no-fund)
+fi
+
+exec node --test tests-e2e/

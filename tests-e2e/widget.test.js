@@ -1,0 +1,278 @@
+'use strict';
+/*
+ * The customer widget on the demo shop pages (Dutch and English) in headless Chromium against a
+ * real `loket serve --demo`: disclosure (DIS-01, DIS-02, DIS-09), citations and abstentions,
+ * the person control in every state including errors (HUM-01, HUM-05), and accessibility
+ * (A11Y-01, -02, -04, -07, -08, -12) with axe-core in the closed, open, conversation and error
+ * states. Writes docs/screenshots/widget-nl.png and widget-en.png.
+ */
+
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer } = require('./support/server');
+const {
+  launchBrowser,
+  assertNoSeriousAxeViolations,
+  focusedTestId,
+  horizontalOverflow,
+  screenshotPath,
+  WAIT_MS,
+} = require('./support/browser');
+
+/** Demo FAQ questions the demo knowledge base answers with a citation (checked with curl). */
+const ANSWERED = {
+  nl: { question: 'Hoeveel dagen bedenktijd heb ik?', citationTitle: 'Hoeveel dagen bedenktijd heb ik?' },
+  en: { question: 'How many days do I have to change my mind?', citationTitle: 'How many days do I have to change my mind?' },
+};
+/** Questions far outside the shop's knowledge: the assistant must abstain and offer a person. */
+const OUT_OF_SCOPE = {
+  nl: 'Hoe laat vertrekt de trein naar Parijs?',
+  en: 'What is the airspeed velocity of an unladen swallow?',
+};
+const LABELS = {
+  nl: { badge: 'AI-assistent · geen medewerker', human: 'Praat met een medewerker', page: '/' },
+  en: { badge: 'AI assistant · not a person', human: 'Talk to a person', page: '/en.html' },
+};
+
+let server;
+let browser;
+
+/** The approved disclosure template for a locale, as the API hands it out at turn 0. */
+async function disclosureTemplate(locale) {
+  const response = await fetch(new URL('api/v1/conversations', server.baseUrl), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ locale }),
+  });
+  assert.equal(response.status, 201);
+  const body = await response.json();
+  assert.equal(body.messages[0].kind, 'disclosure');
+  return body.messages[0].text;
+}
+
+async function shopPage(locale, contextOptions = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...contextOptions });
+  const page = await context.newPage();
+  await page.goto(new URL(LABELS[locale].page, server.baseUrl).href);
+  await page.getByTestId('loket-launcher').waitFor({ timeout: WAIT_MS });
+  return { context, page };
+}
+
+async function openWidget(page) {
+  await page.getByTestId('loket-launcher').click();
+  await page.locator('[data-testid=loket-log] [data-testid=loket-message][data-kind=disclosure]').first().waitFor({ timeout: WAIT_MS });
+}
+
+/** Types a question, sends it with Enter and waits for the assistant's reply bubble. */
+async function ask(page, text) {
+  const before = await page.locator('[data-testid=loket-message][data-author=ai]').count();
+  await page.getByTestId('loket-input').fill(text);
+  await page.getByTestId('loket-input').press('Enter');
+  await page.locator('[data-testid=loket-message][data-author=ai]').nth(before).waitFor({ timeout: WAIT_MS });
+  return page.locator('[data-testid=loket-message][data-author=ai]').nth(before);
+}
+
+/** DIS-02: the AI label is visible and is the panel's accessible description. */
+async function assertAiLabelVisible(page, locale, turn) {
+  const badge = page.getByTestId('loket-badge');
+  assert.ok(await badge.isVisible(), `AI label hidden at ${turn}`);
+  assert.equal((await badge.textContent()).trim(), LABELS[locale].badge, `AI label text at ${turn}`);
+  const panel = page.getByRole('dialog', { name: /AI/ });
+  assert.equal(await panel.getAttribute('aria-describedby'), await badge.getAttribute('id'));
+}
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+describe('widget on the demo shop', () => {
+  test('A11Y-12: on page load the widget is closed and takes no focus (closed state passes axe)', async () => {
+    const { context, page } = await shopPage('nl');
+    try {
+      assert.equal(await page.getByTestId('loket-panel').isHidden(), true);
+      assert.equal(await page.getByTestId('loket-launcher').getAttribute('aria-expanded'), 'false');
+      assert.equal(await page.evaluate(() => document.activeElement === document.body), true);
+      await assertNoSeriousAxeViolations(page, 'closed');
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const locale of ['nl', 'en']) {
+    test(`DIS-01 DIS-02 (${locale}): the disclosure comes first, in the live log; answers cite, abstentions offer a person`, async () => {
+      const template = await disclosureTemplate(locale);
+      const { context, page } = await shopPage(locale);
+      try {
+        await openWidget(page);
+        // A11Y-04: opening moves focus to the message input.
+        assert.equal(await focusedTestId(page), 'loket-input');
+        assert.equal(await page.getByTestId('loket-launcher').getAttribute('aria-expanded'), 'true');
+
+        // DIS-01: the first bubble in the log is the approved template for the locale.
+        const log = page.getByTestId('loket-log');
+        assert.equal(await log.getAttribute('role'), 'log');
+        assert.equal(await log.getAttribute('aria-live'), 'polite');
+        const first = log.getByTestId('loket-message').first();
+        assert.equal(await first.getAttribute('data-kind'), 'disclosure');
+        assert.equal((await first.getByTestId('loket-message-text').textContent()).trim(), template);
+        assert.equal(await log.getByTestId('loket-message').count(), 1, 'nothing precedes or accompanies the disclosure at turn 0');
+        await assertAiLabelVisible(page, locale, 'turn 0');
+        // HUM-01: the person control exists from turn 0, by its visible name.
+        const personControl = page.getByRole('button', { name: LABELS[locale].human, exact: true }).and(page.getByTestId('loket-human'));
+        assert.ok(await personControl.isVisible());
+        // HUM-05: contact details are reachable without going through the bot.
+        await page.getByTestId('loket-contact-phone').waitFor({ timeout: WAIT_MS });
+        assert.match(await page.getByTestId('loket-contact-phone').getAttribute('href'), /^tel:\+?\d+$/);
+        assert.match(await page.getByTestId('loket-contact-email').getAttribute('href'), /^mailto:.+@.+/);
+        await assertNoSeriousAxeViolations(page, `open (${locale})`);
+
+        // An answer from the knowledge base shows its source as a link.
+        const answer = await ask(page, ANSWERED[locale].question);
+        assert.equal(await answer.getAttribute('data-kind'), 'answer');
+        const citation = answer.getByTestId('loket-citation');
+        assert.equal((await citation.textContent()).trim(), ANSWERED[locale].citationTitle);
+        assert.match(await citation.getAttribute('href'), /^https:\/\/despaak\.example\//);
+        // DIS-09: the reply is attributed visibly to the AI assistant.
+        assert.match(await answer.getByTestId('loket-message-author').textContent(), /AI/);
+        await assertAiLabelVisible(page, locale, 'turn 1');
+        // The screenshot for the documentation: disclosure, question and a cited answer.
+        await page.getByTestId('loket-panel').screenshot({ path: screenshotPath(`widget-${locale}`) });
+
+        // An abstention offers a person inside the bubble.
+        const abstention = await ask(page, OUT_OF_SCOPE[locale]);
+        assert.equal(await abstention.getAttribute('data-kind'), 'abstention');
+        assert.ok(await abstention.getByRole('button', { name: LABELS[locale].human, exact: true }).isVisible());
+        await assertAiLabelVisible(page, locale, 'turn 2');
+        assert.ok(await page.getByTestId('loket-human').isVisible(), 'the person control stays at turn n');
+
+        // A11Y-11: every bubble carries no lang or the conversation's own language.
+        const langs = await log.getByTestId('loket-message').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('lang')));
+        for (const lang of langs) assert.ok(lang === null || lang === '' || lang === locale, `unexpected lang ${lang}`);
+
+        await assertNoSeriousAxeViolations(page, `conversation (${locale})`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test('A11Y-03 A11Y-04: Escape and the close button close the panel and return focus to the launcher', async () => {
+    const { context, page } = await shopPage('nl');
+    try {
+      await openWidget(page);
+      await page.keyboard.press('Escape');
+      assert.equal(await page.getByTestId('loket-panel').isHidden(), true);
+      assert.equal(await focusedTestId(page), 'loket-launcher');
+      assert.equal(await page.getByTestId('loket-launcher').getAttribute('aria-expanded'), 'false');
+
+      await page.keyboard.press('Enter');
+      assert.equal(await focusedTestId(page), 'loket-input');
+      await page.getByTestId('loket-close').click();
+      assert.equal(await page.getByTestId('loket-panel').isHidden(), true);
+      assert.equal(await focusedTestId(page), 'loket-launcher');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('HUM-01 A11Y-02: a failed request shows an alert, keeps the person control operable, and retry recovers (error state passes axe)', async () => {
+    const { context, page } = await shopPage('nl');
+    try {
+      await openWidget(page);
+      // The harness makes the send request fail the way a dropped connection does.
+      await page.route('**/api/v1/conversations/*/messages', (route) => route.abort('connectionfailed'));
+      await page.getByTestId('loket-input').fill(ANSWERED.nl.question);
+      await page.getByTestId('loket-input').press('Enter');
+      const alert = page.getByTestId('loket-alert');
+      await page.getByTestId('loket-retry').waitFor({ timeout: WAIT_MS });
+      assert.equal(await alert.getAttribute('role'), 'alert');
+      assert.match(await alert.textContent(), /niet verstuurd/);
+      // The typed text is kept, not lost.
+      assert.equal(await page.getByTestId('loket-input').inputValue(), ANSWERED.nl.question);
+      const human = page.getByTestId('loket-human');
+      assert.ok(await human.isVisible());
+      assert.equal(await human.isEnabled(), true);
+      await human.focus();
+      assert.equal(await focusedTestId(page), 'loket-human');
+      await assertAiLabelVisible(page, 'nl', 'error');
+      await assertNoSeriousAxeViolations(page, 'error');
+
+      await page.unroute('**/api/v1/conversations/*/messages');
+      await page.getByTestId('loket-retry').click();
+      await page.locator('[data-testid=loket-message][data-kind=answer]').waitFor({ timeout: WAIT_MS });
+      assert.equal(await page.getByTestId('loket-retry').count(), 0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('A11Y-08: launcher, send, close and person controls are at least 24 by 24 CSS px', async () => {
+    const { context, page } = await shopPage('nl');
+    try {
+      const launcherBox = await page.getByTestId('loket-launcher').boundingBox();
+      await openWidget(page);
+      await ask(page, OUT_OF_SCOPE.nl);
+      const boxes = {
+        launcher: launcherBox,
+        send: await page.getByTestId('loket-send').boundingBox(),
+        close: await page.getByTestId('loket-close').boundingBox(),
+        human: await page.getByTestId('loket-human').boundingBox(),
+        'human (inline)': await page.getByTestId('loket-human-inline').last().boundingBox(),
+      };
+      for (const [name, box] of Object.entries(boxes)) {
+        assert.ok(box, `${name} is not rendered`);
+        assert.ok(box.width >= 24 && box.height >= 24, `${name} is ${box.width}×${box.height} CSS px`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  const layouts = [
+    { name: '320 CSS px wide (WCAG 1.4.10 reflow)', viewport: { width: 320, height: 640 }, deviceScaleFactor: 1 },
+    { name: '200% zoom of a 1280×800 window', viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 },
+  ];
+  for (const layout of layouts) {
+    test(`A11Y-07: at ${layout.name} nothing scrolls sideways and every control stays within the viewport`, async () => {
+      const { context, page } = await shopPage('nl', { viewport: layout.viewport, deviceScaleFactor: layout.deviceScaleFactor });
+      try {
+        assert.equal(await horizontalOverflow(page), 0, 'the host page with the closed launcher scrolls sideways');
+        await openWidget(page);
+        await ask(page, ANSWERED.nl.question);
+        await ask(page, OUT_OF_SCOPE.nl);
+        assert.equal(await horizontalOverflow(page), 0, 'the page scrolls sideways with the widget open');
+        const panelOverflow = await page.getByTestId('loket-panel').evaluate((panel) => {
+          const overflowing = [];
+          for (const node of [panel, ...panel.querySelectorAll('*')]) {
+            // Visually hidden text (1 px, clipped) is for screen readers and is not content loss.
+            if (node.clientWidth <= 1) continue;
+            if (node.scrollWidth > node.clientWidth + 1 && getComputedStyle(node).overflowX !== 'visible') {
+              overflowing.push(`${node.className || node.tagName}: ${node.scrollWidth} > ${node.clientWidth}`);
+            }
+          }
+          return overflowing;
+        });
+        assert.deepEqual(panelOverflow, [], 'content scrolls sideways inside the panel');
+        for (const testId of ['loket-badge', 'loket-close', 'loket-human', 'loket-input', 'loket-send']) {
+          const box = await page.getByTestId(testId).boundingBox();
+          assert.ok(box, `${testId} is not rendered`);
+          assert.ok(box.x >= 0 && box.x + box.width <= layout.viewport.width + 0.5, `${testId} sticks out sideways: x=${box.x} width=${box.width}`);
+        }
+        // The citation link of the answer is reachable too (no loss of content).
+        const citation = page.getByTestId('loket-citation').first();
+        await citation.scrollIntoViewIfNeeded();
+        const citationBox = await citation.boundingBox();
+        assert.ok(citationBox && citationBox.x + citationBox.width <= layout.viewport.width + 0.5);
+        await assertNoSeriousAxeViolations(page, `conversation at ${layout.name}`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
