@@ -4,7 +4,7 @@
 # Builds nothing: it expects target/debug/loket (from `cargo build -p loket`) or $LOKET_BIN.
 # Installs Debian's chromium when /usr/bin/chromium is missing (needs root and apt), installs the
 # pinned npm packages from tests-e2e/package-lock.json when node_modules is missing, then runs
-# `node --test tests-e2e/`. Exits non-zero on any failure. Screenshots go to docs/screenshots/.
+# `node --test tests-e2e/`. Exits non-zero on any failure. Screenshots go to target/e2e-screenshots/ (or $LOKET_SCREENSHOT_DIR).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

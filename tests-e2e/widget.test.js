@@ -4,7 +4,7 @@
  * real `loket serve --demo`: disclosure (DIS-01, DIS-02, DIS-09), citations and abstentions,
  * the person control in every state including errors (HUM-01, HUM-05), and accessibility
  * (A11Y-01, -02, -04, -07, -08, -12) with axe-core in the closed, open, conversation and error
- * states. Writes docs/screenshots/widget-nl.png and widget-en.png.
+ * states. Writes widget screenshots (see screenshotPath).
  */
 
 const { describe, test, before, after } = require('node:test');
@@ -229,6 +229,127 @@ describe('widget on the demo shop', () => {
         assert.ok(box, `${name} is not rendered`);
         assert.ok(box.width >= 24 && box.height >= 24, `${name} is ${box.width}×${box.height} CSS px`);
       }
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('DIS-08 A11Y-02: while a reply is generated the status line says so politely, with no typing indicator', async () => {
+    const { context, page } = await shopPage('nl');
+    try {
+      await openWidget(page);
+      // The harness holds the request until the in-flight state has been checked.
+      let release;
+      const held = new Promise((resolve) => { release = resolve; });
+      await page.route('**/api/v1/conversations/*/messages', async (route) => {
+        if (route.request().method() === 'POST') await held;
+        await route.continue();
+      });
+      await page.getByTestId('loket-input').fill(ANSWERED.nl.question);
+      await page.getByTestId('loket-input').press('Enter');
+      const status = page.getByTestId('loket-status');
+      await status.filter({ hasText: 'AI-assistent maakt een antwoord…' }).waitFor({ timeout: WAIT_MS });
+      assert.equal(await status.getAttribute('role'), 'status');
+      assert.equal(await status.getAttribute('aria-live'), 'polite');
+      // The customer's own text is shown at once, marked as still being sent.
+      assert.match(await page.getByTestId('loket-message-pending').textContent(), /bedenktijd/);
+      assert.doesNotMatch(await page.getByTestId('loket-panel').textContent(), /typt|aan het typen|is typing/i);
+      // Focus stays where the customer is typing (no focus moves for announcements).
+      assert.equal(await focusedTestId(page), 'loket-input');
+      release();
+      await page.locator('[data-testid=loket-message][data-kind=answer]').waitFor({ timeout: WAIT_MS });
+      await page.waitForFunction(() => !document.querySelector('[data-testid=loket-status]').textContent.includes('maakt een antwoord'), null, { timeout: WAIT_MS });
+      assert.equal(await page.getByTestId('loket-message-pending').count(), 0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('HUM-02 HUM-04: a typed request for a person gets the handover or the alternatives in the very next response', async () => {
+    const { context, page } = await shopPage('nl');
+    try {
+      await openWidget(page);
+      await page.getByTestId('loket-input').fill('Ik wil een medewerker spreken');
+      await page.getByTestId('loket-input').press('Enter');
+      const customerBubble = page.locator('[data-testid=loket-log] [data-testid=loket-message][data-author=customer]');
+      await customerBubble.waitFor({ timeout: WAIT_MS });
+      const next = page.locator('[data-testid=loket-log] [data-testid=loket-message][data-author=customer] + [data-testid=loket-message]');
+      await next.waitFor({ timeout: WAIT_MS });
+      // Nobody is logged in to the console on this server, so the truthful answer is the
+      // alternatives, with the callback form; never silence and never "try again later" alone.
+      assert.equal(await next.getAttribute('data-kind'), 'unavailable');
+      assert.match(await next.textContent(), /020-123 4567/);
+      await page.getByTestId('loket-callback-form').waitFor({ timeout: WAIT_MS });
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('A11Y-10: the launcher, dialog, log, input and buttons have names, roles and states', async () => {
+    const { context, page } = await shopPage('nl');
+    try {
+      const launcher = page.getByRole('button', { name: 'Chat met de AI-assistent', exact: true });
+      assert.equal(await launcher.getAttribute('aria-expanded'), 'false');
+      // WCAG 2.5.3: the visible text "Chat" is part of the accessible name.
+      assert.match(await launcher.textContent(), /Chat/);
+      await openWidget(page);
+      assert.equal(await launcher.getAttribute('aria-expanded'), 'true');
+      const dialog = page.getByRole('dialog', { name: 'AI-assistent' });
+      assert.ok(await dialog.isVisible());
+      assert.equal(await launcher.getAttribute('aria-controls'), await dialog.getAttribute('id'));
+      assert.ok(await page.getByRole('log', { name: 'Gesprek' }).isVisible());
+      assert.equal(await page.getByRole('textbox', { name: 'Uw bericht' }).getAttribute('data-testid'), 'loket-input');
+      for (const name of ['Versturen', 'Chat sluiten', 'Download gesprek']) {
+        assert.ok(await page.getByRole('button', { name, exact: true }).isVisible(), name);
+      }
+      assert.ok(await page.getByRole('navigation', { name: 'Andere manieren om contact op te nemen' }).isVisible());
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('A11Y-07: with the WCAG 1.4.12 text-spacing overrides no text in the widget is clipped', async () => {
+    const { context, page } = await shopPage('nl');
+    try {
+      await openWidget(page);
+      await ask(page, ANSWERED.nl.question);
+      await ask(page, OUT_OF_SCOPE.nl);
+      // A constructed style sheet, because the server's CSP (rightly) refuses inline <style>.
+      await page.evaluate(() => {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(`* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
+          p { margin-bottom: 2em !important; }`);
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+      });
+      const clipped = await page.getByTestId('loket-root').evaluate((root) => {
+        const found = [];
+        for (const node of root.querySelectorAll('*')) {
+          const style = getComputedStyle(node);
+          if (node.clientWidth <= 1 || style.display === 'none') continue;
+          const clips = (value) => value === 'hidden' || value === 'clip';
+          const width = clips(style.overflowX) && node.scrollWidth > node.clientWidth + 1;
+          const height = clips(style.overflowY) && node.scrollHeight > node.clientHeight + 1;
+          if (width || height) found.push(`${node.getAttribute('data-testid') || node.className}: ${node.scrollWidth}x${node.scrollHeight} in ${node.clientWidth}x${node.clientHeight}`);
+        }
+        return found;
+      });
+      assert.deepEqual(clipped, []);
+      assert.equal(await horizontalOverflow(page), 0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  // Known server defect, kept visible as a TODO: on the Dutch page an English question gets the
+  // English FAQ answer, but the API labels that message `"lang":"nl"`, so the bubble is marked
+  // Dutch and a screen reader reads English with Dutch pronunciation (WCAG 3.1.2).
+  test('A11Y-11: an English answer on the Dutch page carries lang="en"', async () => {
+    const { context, page } = await shopPage('nl');
+    try {
+      await openWidget(page);
+      const answer = await ask(page, ANSWERED.en.question);
+      assert.equal(await answer.getAttribute('data-kind'), 'answer');
+      assert.equal(await answer.getAttribute('lang'), 'en');
     } finally {
       await context.close();
     }

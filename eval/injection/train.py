@@ -29,8 +29,12 @@ Data and splits (all fixed, no randomness apart from the solver seed):
 - eval/injection/nl-translated.jsonl (Dutch translations made for Loket): FNV-1a(text) % 100
   < 50 -> train, otherwise test.
 The regularisation strength and the threshold are chosen on validation only; the test split is
-never looked at here. Run: python3 eval/injection/train.py /work/shared/data
-(needs numpy, scipy, scikit-learn; see requirements in the module doc of the Rust classifier).
+never looked at here. Run from the repository root (numpy, scipy and scikit-learn from PyPI; written with numpy 2.4.6,
+scipy 1.17.1, scikit-learn 1.9.1 in a virtualenv):
+    python3 eval/injection/train.py ../shared/data
+It rewrites crates/loket-guard/src/injection/model.bin (256 KiB) and
+crates/loket-guard/corpus/injection/hash-parity.jsonl; a second run gives identical bytes.
+The held-out numbers come from the Rust side: `loket eval injection` (crates/loket/src/eval_injection.rs).
 """
 
 import csv

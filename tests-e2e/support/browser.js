@@ -8,7 +8,8 @@
  *   assertNoSeriousAxeViolations()  axe-core run; fails on any serious or critical violation
  *   tabUntil(page, predicate)       presses Tab (keyboard only) until the focused element matches
  *   horizontalOverflow(page)        how far the page scrolls sideways, in CSS px
- *   screenshotPath(name)            docs/screenshots/<name>.png
+ *   screenshotPath(name)            $LOKET_SCREENSHOT_DIR/<name>.png (default target/e2e-screenshots;
+ *                                   the README's pictures in docs/screenshots are copied from there)
  */
 
 const assert = require('node:assert/strict');
@@ -101,7 +102,7 @@ async function horizontalOverflow(page) {
 }
 
 function screenshotPath(name) {
-  const directory = path.join(REPO_ROOT, 'docs', 'screenshots');
+  const directory = process.env.LOKET_SCREENSHOT_DIR || path.join(REPO_ROOT, 'target', 'e2e-screenshots');
   fs.mkdirSync(directory, { recursive: true });
   return path.join(directory, `${name}.png`);
 }

@@ -85,6 +85,11 @@ async function startServer({ closedToday = false, env: extraEnv = {} } = {}) {
   });
   let output = '';
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // If the test process dies before `stop()`, do not leave a server behind.
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', killOnExit);
 
   const baseUrl = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`loket serve did not start within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
@@ -115,6 +120,7 @@ async function startServer({ closedToday = false, env: extraEnv = {} } = {}) {
     async stop() {
       if (stopped) return exited;
       stopped = true;
+      process.removeListener('exit', killOnExit);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timeout = new Promise((resolve) => setTimeout(() => resolve(null), STOP_TIMEOUT_MS).unref());
       const status = await Promise.race([exited, timeout]);

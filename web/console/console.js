@@ -235,6 +235,25 @@
     return null;
   }
 
+  /**
+   * Orders the two sources of the queue. The live stream sends a fresh snapshot on every change,
+   * so once a stream snapshot has arrived after a GET /queue was sent, that GET's answer may be
+   * older (it can be computed before this agent's stream was counted online) and is dropped.
+   * Without this, "Medewerkers online: 0" could overwrite the stream's "1" and stay.
+   */
+  function createQueueFeed() {
+    let streamSnapshots = 0;
+    return {
+      /** Call when a GET /queue is sent; pass the result to `acceptsRequest` with its answer. */
+      beginRequest: () => streamSnapshots,
+      acceptsRequest: (token) => token === streamSnapshots,
+      /** Call for every queue snapshot from the live stream. */
+      streamSnapshot: () => {
+        streamSnapshots += 1;
+      },
+    };
+  }
+
   /** Whole minutes since an ISO timestamp, never negative; null for an invalid timestamp. */
   function waitingMinutes(sinceIso, nowMs) {
     const since = Date.parse(sinceIso);
@@ -302,6 +321,7 @@
     resolveConsoleLang,
     splitPlaceholders,
     contactHref,
+    createQueueFeed,
     waitingMinutes,
     formatWaiting,
     errorKey,
@@ -376,6 +396,7 @@
       clockTimer: 0,
     };
     const t = (key, params) => translate(state.lang, key, params);
+    const queueFeed = createQueueFeed();
 
     // --- language ------------------------------------------------------------------------------
     function readLangChoice() {
@@ -542,8 +563,10 @@
 
     // --- queue ---------------------------------------------------------------------------------
     async function loadQueue() {
+      const token = queueFeed.beginRequest();
       try {
-        applyQueue(await request('GET', '/api/v1/agent/queue'));
+        const queue = await request('GET', '/api/v1/agent/queue');
+        if (queueFeed.acceptsRequest(token)) applyQueue(queue);
       } catch (error) {
         failed(error);
       }
@@ -696,6 +719,7 @@
         state: conversation.state,
         locale: conversation.locale,
         assigned_agent: conversation.assigned_agent,
+        assigned_agent_name: conversation.assigned_agent_name,
         messages,
       };
       state.unread.delete(conversation.id);
@@ -747,7 +771,7 @@
         return;
       }
       let text = t('stateLabel', { state: t(`state_${current.state}`) });
-      if (current.assigned_agent) text += ` · ${t('assignedTo', { name: current.assigned_agent })}`;
+      if (current.assigned_agent) text += ` · ${t('assignedTo', { name: current.assigned_agent_name || current.assigned_agent })}`;
       view.convState.textContent = text;
       const closed = current.state === 'closed';
       for (const control of [view.reply, view.replyForm.querySelector('button'), view.handback, view.closeConv]) {
@@ -958,6 +982,7 @@
       }
       if (!data) return;
       if (event.event === 'queue') {
+        queueFeed.streamSnapshot();
         applyQueue(data);
       } else if (event.event === 'message' && data.message) {
         if (state.current && state.current.id === data.conversation_id) {

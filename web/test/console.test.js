@@ -55,6 +55,17 @@ test('ticket contact links are made only for real numbers and addresses, never f
   check('fax', '020 123 4567', null);
 });
 
+test('a queue answer that a newer live snapshot overtook is dropped; others are applied', () => {
+  const feed = consoleLib.createQueueFeed();
+  const quiet = feed.beginRequest();
+  assert.equal(feed.acceptsRequest(quiet), true, 'no stream snapshot in between');
+  const overtaken = feed.beginRequest();
+  feed.streamSnapshot();
+  assert.equal(feed.acceptsRequest(overtaken), false, 'the stream sent a newer snapshot meanwhile');
+  const later = feed.beginRequest();
+  assert.equal(feed.acceptsRequest(later), true, 'a request sent after the snapshot counts');
+});
+
 test('waiting time is shown in whole minutes and hours', () => {
   const now = Date.parse('2026-11-28T12:00:00Z');
   const check = (since, lang, expected) => assert.equal(consoleLib.formatWaiting(since, now, lang), expected, since);

@@ -233,10 +233,9 @@ pub struct ChainBreak {
 /// Verifies a chain read in seq order, starting at the first record ever written. Returns the
 /// number of records checked, or the first break.
 pub fn verify_chain(records: impl IntoIterator<Item = AuditRecord>) -> Result<u64, ChainBreak> {
-    let mut expected_seq = 1;
     let mut prev_hash = GENESIS_HASH.to_string();
     let mut checked = 0;
-    for record in records {
+    for (expected_seq, record) in (1..).zip(records) {
         if record.seq != expected_seq {
             return Err(ChainBreak {
                 seq: expected_seq,
@@ -256,7 +255,6 @@ pub fn verify_chain(records: impl IntoIterator<Item = AuditRecord>) -> Result<u6
             });
         }
         prev_hash = record.hash;
-        expected_seq += 1;
         checked += 1;
     }
     Ok(checked)

@@ -16,7 +16,7 @@ use crate::locale::Locale;
 use crate::wording::{Wording, WordingError};
 
 /// The whole configuration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Where and how the server listens.
@@ -39,23 +39,6 @@ pub struct Config {
     pub auth: AuthConfig,
     /// Retention per store.
     pub retention: RetentionConfig,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            server: ServerConfig::default(),
-            company: CompanyConfig::default(),
-            bot: BotConfig::default(),
-            contact: ContactConfig::default(),
-            hours: HoursConfig::default(),
-            handoff: HandoffConfig::default(),
-            limits: Limits::default(),
-            answer: AnswerConfig::default(),
-            auth: AuthConfig::default(),
-            retention: RetentionConfig::default(),
-        }
-    }
 }
 
 /// Server settings.
@@ -274,18 +257,12 @@ impl Default for Limits {
 }
 
 /// Answering from the knowledge base.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AnswerConfig {
     /// Confidence below which the bot abstains and offers a person; `None` uses the knowledge
     /// base's measured default.
     pub threshold: Option<f32>,
-}
-
-impl Default for AnswerConfig {
-    fn default() -> Self {
-        Self { threshold: None }
-    }
 }
 
 /// Staff sessions.

@@ -137,6 +137,9 @@ pub enum BotReply {
         citations: Vec<Citation>,
         /// Calibrated confidence.
         confidence: f32,
+        /// The language of the approved text (it may differ from the conversation's when the
+        /// customer asked in the other language).
+        lang: Locale,
     },
     /// Not sure enough.
     Abstain {
@@ -156,6 +159,8 @@ pub enum BotReply {
 pub struct CustomerTurn {
     /// The pseudonymised text to store: originals never reach storage.
     pub text: String,
+    /// The language the customer wrote in, as far as it can be told (else the conversation's).
+    pub lang: Locale,
     /// What the message asks for.
     pub intent: TurnIntent,
     /// The customer shared special-category or high-risk data: show the privacy warning.
@@ -463,6 +468,9 @@ impl<'w> Outbox<'w> {
     fn customer_turn(&mut self, turn: CustomerTurn, idle: bool, rules: Rules) -> Result<(), TransitionError> {
         let label = self.wording.customer_label(self.locale()).to_string();
         self.push(Author::Customer, MessageKind::Text, turn.text, label)?;
+        if let Some(message) = self.messages.last_mut() {
+            message.lang = turn.lang;
+        }
         self.resume_if_needed(idle);
         let locale = self.locale();
 
@@ -518,10 +526,12 @@ impl<'w> Outbox<'w> {
                 entry_id,
                 citations,
                 confidence,
+                lang,
             } => {
                 let ids: Vec<String> = citations.iter().map(|citation| citation.id.clone()).collect();
                 let message = self.ai(MessageKind::Answer, text)?;
                 message.citations = citations;
+                message.lang = lang;
                 self.conversation.consecutive_abstentions = 0;
                 self.audit(AuditKind::AiAnswer, "system", |mut event| {
                     event.ids = ids;
@@ -715,6 +725,7 @@ mod tests {
     fn turn(intent: TurnIntent, reply: BotReply, availability: Availability) -> Event {
         Event::Customer(CustomerTurn {
             text: "vraag".into(),
+            lang: Locale::Nl,
             intent,
             privacy_warning: false,
             injection_flagged: false,
@@ -734,6 +745,7 @@ mod tests {
                 url: None,
             }],
             confidence: 0.9,
+            lang: Locale::Nl,
         }
     }
 
@@ -1081,6 +1093,7 @@ mod tests {
                 |(intent, reply, availability, warn, flagged)| {
                     Event::Customer(CustomerTurn {
                         text: "x".into(),
+                        lang: Locale::Nl,
                         intent,
                         privacy_warning: warn,
                         injection_flagged: flagged,

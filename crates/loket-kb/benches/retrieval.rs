@@ -104,9 +104,17 @@ impl Seeded {
 
 fn synthetic_faq(seed: u64) -> (Vec<SourceFile>, Vec<String>) {
     let mut random = Seeded(seed);
+    let mut sources = Vec::new();
     let mut jsonl = String::new();
     let mut questions = Vec::new();
     for number in 0..ENTRIES {
+        // One file per thousand entries keeps each under the default file-size limit.
+        if number > 0 && number % 1000 == 0 {
+            sources.push(SourceFile {
+                path: format!("synthetic-{}.jsonl", sources.len()),
+                bytes: std::mem::take(&mut jsonl).into_bytes(),
+            });
+        }
         let question = random.question();
         let alternatives: Vec<String> = (0..3).map(|_| random.question()).collect();
         let lang = if number % 2 == 0 { "nl" } else { "en" };
@@ -121,10 +129,10 @@ fn synthetic_faq(seed: u64) -> (Vec<SourceFile>, Vec<String>) {
         jsonl.push('\n');
         questions.push(random.question());
     }
-    let sources = vec![SourceFile {
-        path: "synthetic.jsonl".into(),
+    sources.push(SourceFile {
+        path: format!("synthetic-{}.jsonl", sources.len()),
         bytes: jsonl.into_bytes(),
-    }];
+    });
     (sources, questions)
 }
 

@@ -67,9 +67,10 @@ pub struct AnswerConfig {
     pub threshold: f32,
 }
 
-/// The default threshold, chosen on the tuning halves of banking77 and CLINC150 as the lowest
-/// value that keeps wrong answers at or below 3% of all questions and declines ≥ 95% of
-/// out-of-scope questions (see `loket eval faq`).
+/// The default threshold, measured with `loket eval faq` on the tuning halves of banking77 and
+/// CLINC150: the lowest threshold that keeps wrong answers at or below 3% of all questions and
+/// declines at least 95% of out-of-scope questions is 0.77 for banking77 and 0.85 for CLINC150;
+/// the default takes the stricter one.
 pub const DEFAULT_THRESHOLD: f32 = 0.85;
 
 impl Default for AnswerConfig {
@@ -141,9 +142,10 @@ pub struct Explanation {
     pub ranked: Vec<(String, f32)>,
 }
 
-/// Weights of the logistic confidence model over [`Features`], fitted by logistic regression on
-/// the tuning halves of banking77 and CLINC150 (correct answer = 1; wrong entry or out-of-scope
-/// = 0). The values are rounded; refitting belongs with a change of the features.
+/// Weights of the logistic confidence model over [`Features`], fitted by logistic regression
+/// (log-loss, gradient descent) on the tuning halves of banking77 and CLINC150, with label 1 for
+/// a correct best entry and 0 for a wrong entry or an out-of-scope question. Rounded to two
+/// decimals; refit when the features or the retrieval change.
 const BIAS: f32 = -2.33;
 const WEIGHT_NORMALISED: f32 = 0.35;
 const WEIGHT_MARGIN: f32 = 5.0;

@@ -120,6 +120,8 @@ pub(crate) struct Partition {
     fields: Fields,
     entries: Vec<Entry>,
     phrasings: Vec<PhrasingRef>,
+    /// Index in `phrasings` of each entry's first phrasing (an entry's phrasings are contiguous).
+    first_phrasing: Vec<usize>,
     /// The `phrasing` fast-field column of each segment, by segment ordinal.
     phrasing_columns: Vec<Column<u64>>,
 }
@@ -242,6 +244,12 @@ impl Partition {
                     })
             })
             .collect::<Vec<_>>();
+        let mut first_phrasing = vec![usize::MAX; entries.len()];
+        for (position, phrasing) in phrasings.iter().enumerate().rev() {
+            if let Some(slot) = first_phrasing.get_mut(phrasing.entry) {
+                *slot = position;
+            }
+        }
         if phrasings.len() as u64 != searcher.num_docs() {
             return Err(Error::Corrupt {
                 generation: directory.display().to_string(),
@@ -254,6 +262,7 @@ impl Partition {
             fields,
             entries,
             phrasings,
+            first_phrasing,
             phrasing_columns,
         })
     }
@@ -412,9 +421,13 @@ impl Partition {
         let Some(entry) = self.entries.get(candidate.entry) else {
             return (0.0, 0.0);
         };
-        let Some(phrasing) = self.phrasings.iter().find(|phrasing| {
-            phrasing.entry == candidate.entry && phrasing.index_in_entry == candidate.phrasing_in_entry
-        }) else {
+        let Some(phrasing) = self
+            .first_phrasing
+            .get(candidate.entry)
+            .and_then(|first| first.checked_add(candidate.phrasing_in_entry))
+            .and_then(|position| self.phrasings.get(position))
+            .filter(|phrasing| phrasing.entry == candidate.entry)
+        else {
             return (0.0, 0.0);
         };
         let mut stem_analyzer = analysis::analyzer(analysis::stem_tokenizer(entry.lang));

@@ -368,6 +368,8 @@ pub struct AgentConversationDto {
     pub locale: &'static str,
     /// Login name of the holding agent.
     pub assigned_agent: Option<String>,
+    /// Display name of the holding agent.
+    pub assigned_agent_name: Option<String>,
     /// The whole transcript, personal data as placeholders.
     pub messages: Vec<MessageDto>,
 }
@@ -378,7 +380,12 @@ impl From<AgentConversationView> for AgentConversationDto {
             id: view.conversation.id.to_string(),
             state: view.conversation.state.as_str(),
             locale: view.conversation.locale.as_str(),
-            assigned_agent: view.conversation.assigned_agent.map(|agent| agent.id.to_string()),
+            assigned_agent: view
+                .conversation
+                .assigned_agent
+                .as_ref()
+                .map(|agent| agent.id.to_string()),
+            assigned_agent_name: view.conversation.assigned_agent.map(|agent| agent.display_name),
             messages: messages(view.messages),
         }
     }
@@ -408,4 +415,19 @@ pub struct HealthDto {
 /// State names used in stream events.
 pub fn state_name(state: ConversationState) -> &'static str {
     state.as_str()
+}
+
+/// One recorded showing of the AI disclosure.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DisclosureDto {
+    /// Audit record seq (verifiable with `loket audit verify`).
+    pub audit_seq: i64,
+    /// When it was shown.
+    pub at: DateTime<Utc>,
+    /// Locale of the wording.
+    pub locale: String,
+    /// Version of the wording.
+    pub template_version: String,
+    /// Channel.
+    pub channel: String,
 }

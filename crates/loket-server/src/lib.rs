@@ -51,7 +51,7 @@ use crate::error::ApiError;
         customer::create, customer::read, customer::send, customer::list, customer::handoff, customer::callback,
         customer::stream, customer::widget_config,
         staff::login, staff::logout, staff::me, staff::queue, staff::claim, staff::conversation, staff::send,
-        staff::hand_back, staff::close, staff::reveal, staff::stream,
+        staff::hand_back, staff::close, staff::reveal, staff::disclosures, staff::stream,
         ops::healthz, ops::readyz,
     ),
     modifiers(&BearerScheme),
@@ -127,18 +127,21 @@ pub fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
+/// Open streams per conversation, shared between the limits and their permits.
+type StreamCounts = Arc<Mutex<HashMap<ConversationId, usize>>>;
+
 /// Limits on live-stream connections, total and per conversation.
 #[derive(Debug)]
 pub struct StreamLimits {
     total: Arc<tokio::sync::Semaphore>,
     per_conversation_limit: usize,
-    per_conversation: Arc<Mutex<HashMap<ConversationId, usize>>>,
+    per_conversation: StreamCounts,
 }
 
 /// A held stream slot, released on drop.
 pub struct StreamPermit {
     _total: tokio::sync::OwnedSemaphorePermit,
-    conversation: Option<(ConversationId, Arc<Mutex<HashMap<ConversationId, usize>>>)>,
+    conversation: Option<(ConversationId, StreamCounts)>,
 }
 
 impl Drop for StreamPermit {
@@ -246,6 +249,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/agent/conversations/{id}/handback", post(staff::hand_back))
         .route("/api/v1/agent/conversations/{id}/close", post(staff::close))
         .route("/api/v1/agent/conversations/{id}/reveal", post(staff::reveal))
+        .route("/api/v1/agent/conversations/{id}/disclosures", get(staff::disclosures))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             timeout,

@@ -289,3 +289,27 @@ pub async fn stream(State(state): State<AppState>, Staff(context): Staff) -> Res
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("keepalive"));
     Ok(sse.into_response())
 }
+
+/// Every AI disclosure shown in a conversation, from the audit log (DIS-12). Admins and auditors.
+#[utoipa::path(get, path = "/api/v1/agent/conversations/{id}/disclosures", tag = "console", params(("id" = String, Path, description = "Conversation id")),
+    responses((status = 200, body = Vec<crate::dto::DisclosureDto>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn disclosures(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Staff(context): Staff,
+) -> Result<Json<Vec<crate::dto::DisclosureDto>>, ApiError> {
+    let id = conversation_id(&id)?;
+    let evidence = state.loket.disclosure_evidence(&context, &id).await?;
+    Ok(Json(
+        evidence
+            .into_iter()
+            .map(|item| crate::dto::DisclosureDto {
+                audit_seq: item.audit_seq,
+                at: item.at,
+                locale: item.locale,
+                template_version: item.template_version,
+                channel: item.channel,
+            })
+            .collect(),
+    ))
+}

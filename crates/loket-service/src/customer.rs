@@ -147,6 +147,9 @@ impl Loket {
             };
             let availability = self.availability(id, now).await?;
             let turn = CustomerTurn {
+                lang: loket_kb::detect_lang(&inspection.text)
+                    .map(crate::knowledge::locale_of)
+                    .unwrap_or(conversation.locale),
                 text: inspection.text.clone(),
                 intent: inspection.intent,
                 privacy_warning: inspection.privacy_warning,

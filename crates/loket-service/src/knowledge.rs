@@ -34,6 +34,7 @@ impl Knowledge {
         let answer = self.base.answer(question, lang, &CustomerScope::anonymous());
         match (answer.outcome, answer.text, answer.entry_id) {
             (Outcome::Answer, Some(text), Some(entry_id)) if !answer.citations.is_empty() => BotReply::Answer {
+                lang: loket_kb::detect_lang(&text).map(locale_of).unwrap_or(locale),
                 text,
                 entry_id,
                 citations: answer
@@ -51,5 +52,13 @@ impl Knowledge {
                 confidence: answer.confidence,
             },
         }
+    }
+}
+
+/// The conversation locale of a knowledge-base language.
+pub fn locale_of(lang: Lang) -> Locale {
+    match lang {
+        Lang::Nl => Locale::Nl,
+        Lang::En => Locale::En,
     }
 }

@@ -241,55 +241,26 @@ impl Loket {
             .as_ref()
             .is_some_and(|agent| agent.id == context.account.id);
         let waiting = conversation.state == loket_core::ConversationState::WaitingForAgent;
-        if !(held || waiting || context.account.role == Role::Admin) {
+        if !(held || waiting || context.account.role == Role::Admin || self.has_open_ticket(id).await?) {
             return Err(Error::Forbidden);
         }
         let messages = self.store.messages(id, 0, u32::MAX).await?;
         Ok(AgentConversationView { conversation, messages })
     }
 
-    /// The holding agent writes to the customer; personal data typed by the agent is
-    /// pseudonymised like the customer's.
+    /// The holding agent writes to the customer. An agent's text is the company speaking: it
+    /// is stored and shown as written (a customer must be able to read the name and details the
+    /// agent gives them); only customer input is pseudonymised.
     pub async fn agent_message(&self, context: &StaffContext, id: &ConversationId, text: &str) -> Result<TurnOutcome> {
         require_conversation_role(context)?;
-        let text = validate_text(text, self.config.config.limits.message_chars)?;
-        let record = self.store.conversation(id).await?;
-        let key = self.data_key(id).await?;
-        let mut placeholders = self.placeholders(id, &key).await?;
-        let (redacted, _) = self
-            .guards
-            .pseudonymise_text(text, record.conversation.locale, &mut placeholders)?;
-        let vault = self.seal_assignments(id, &key, &placeholders.take_new_assignments())?;
-        let now = self.now();
-        let transition = record.conversation.clone().apply(
-            Event::AgentMessage {
-                agent: context.account.id.clone(),
-                text: redacted,
-            },
-            now,
-            &self.config.wording,
-            self.rules(),
-        )?;
-        let commit = loket_store::Commit {
-            conversation: transition.conversation.clone(),
-            messages: transition.messages,
-            audit: transition.audit,
-            vault,
-            ticket: None,
-            now,
-        };
-        let messages = self.store.commit(commit).await.map_err(|error| match error {
-            loket_store::Error::Conflict => Error::Conflict {
-                code: "conflict",
-                message: "the conversation changed; reload it",
-            },
-            other => other.into(),
-        })?;
-        self.publish(&record.conversation, &transition.conversation, &messages, &[]);
-        Ok(TurnOutcome {
-            state: transition.conversation.state,
-            messages,
+        let text = validate_text(text, self.config.config.limits.message_chars)?.to_string();
+        let agent = context.account.id.clone();
+        self.apply_with_retry(id, |_, _| {
+            let agent = agent.clone();
+            let text = text.clone();
+            async move { Ok(Event::AgentMessage { agent, text }) }
         })
+        .await
     }
 
     /// Gives the conversation back to the AI assistant; the customer is told and the
@@ -325,7 +296,9 @@ impl Loket {
             .assigned_agent
             .as_ref()
             .is_some_and(|agent| agent.id == context.account.id);
-        if !held && context.account.role != Role::Admin {
+        // A callback ticket is worked without taking over the chat: its contact details must be
+        // revealable to the agent who calls back.
+        if !held && context.account.role != Role::Admin && !self.has_open_ticket(id).await? {
             return Err(Error::Forbidden);
         }
         let entry = self
@@ -353,6 +326,17 @@ impl Loket {
     }
 }
 
+impl Loket {
+    async fn has_open_ticket(&self, id: &ConversationId) -> Result<bool> {
+        Ok(self
+            .store
+            .open_tickets()
+            .await?
+            .iter()
+            .any(|ticket| &ticket.conversation_id == id))
+    }
+}
+
 fn require_conversation_role(context: &StaffContext) -> Result<()> {
     if context.account.role.handles_conversations() {
         Ok(())
@@ -365,5 +349,49 @@ fn verify_password(hash: &str, password: &str) -> bool {
     match PasswordHash::new(hash) {
         Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
+    }
+}
+
+/// One recorded showing of the AI disclosure (DIS-12): evidence, no content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisclosureEvidence {
+    /// Audit record seq.
+    pub audit_seq: i64,
+    /// When it was shown.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Locale of the text.
+    pub locale: String,
+    /// Version of the wording.
+    pub template_version: String,
+    /// Channel (`web`).
+    pub channel: String,
+}
+
+impl Loket {
+    /// Every disclosure shown in a conversation, for admins and auditors (DIS-12).
+    pub async fn disclosure_evidence(
+        &self,
+        context: &StaffContext,
+        id: &ConversationId,
+    ) -> Result<Vec<DisclosureEvidence>> {
+        if !matches!(context.account.role, Role::Admin | Role::Auditor) {
+            return Err(Error::Forbidden);
+        }
+        self.store.conversation(id).await?;
+        let records = self.store.conversation_audit(id).await?;
+        Ok(records
+            .into_iter()
+            .filter(|record| record.event.kind == AuditKind::DisclosureShown)
+            .map(|record| {
+                let attribute = |name: &str| record.event.attributes.get(name).cloned().unwrap_or_default();
+                DisclosureEvidence {
+                    audit_seq: record.seq,
+                    at: record.at,
+                    locale: attribute("locale"),
+                    template_version: attribute("template_version"),
+                    channel: attribute("channel"),
+                }
+            })
+            .collect())
     }
 }

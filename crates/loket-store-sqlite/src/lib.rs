@@ -509,6 +509,8 @@ async fn insert_messages(
         .await
         .map_err(backend("read next seq"))?
         .ok_or(Error::NotFound)?;
+    // Stored times have microsecond precision; return exactly what a later read returns.
+    let now = from_micros(micros(now));
     let mut stored = Vec::with_capacity(messages.len());
     for (offset, message) in messages.into_iter().enumerate() {
         let seq = first_seq + offset as i64;
@@ -707,5 +709,110 @@ fn describe(error: &sqlx::Error) -> String {
     match error {
         sqlx::Error::Database(database) => database.message().to_string(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use loket_core::config::Config;
+
+    fn wording() -> loket_core::wording::Wording {
+        loket_core::wording::Wording::new(&Config::default()).unwrap()
+    }
+
+    fn ai_message() -> NewMessage {
+        NewMessage {
+            author: Author::Ai,
+            kind: MessageKind::Answer,
+            text: "x".into(),
+            author_label: "AI-assistent".into(),
+            lang: Locale::Nl,
+            citations: Vec::new(),
+            offers_human: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_database_refuses_an_ai_message_in_a_conversation_without_disclosure_dis_01() {
+        let store = SqliteStore::in_memory().await.unwrap();
+        let now = Utc::now();
+        let id = ConversationId::from_uuid(uuid::Uuid::now_v7());
+        let mut transition = Conversation::start(id, Locale::Nl, now, &wording());
+        transition.messages.clear();
+        let refused = store
+            .create_conversation(
+                &transition.conversation,
+                "hash",
+                b"key",
+                vec![ai_message()],
+                Vec::new(),
+                now,
+            )
+            .await;
+        assert!(matches!(refused, Err(Error::Backend(_))), "{refused:?}");
+    }
+
+    #[tokio::test]
+    async fn a_stale_version_is_a_conflict_and_seqs_have_no_gaps() {
+        let store = SqliteStore::in_memory().await.unwrap();
+        let now = Utc::now();
+        let id = ConversationId::from_uuid(uuid::Uuid::now_v7());
+        let transition = Conversation::start(id.clone(), Locale::Nl, now, &wording());
+        store
+            .create_conversation(
+                &transition.conversation,
+                "hash",
+                b"key",
+                transition.messages,
+                transition.audit,
+                now,
+            )
+            .await
+            .unwrap();
+        let commit = |messages: Vec<NewMessage>, version: i64| {
+            let mut conversation = transition.conversation.clone();
+            conversation.version = version;
+            Commit {
+                conversation,
+                messages,
+                audit: Vec::new(),
+                vault: Vec::new(),
+                ticket: None,
+                now,
+            }
+        };
+        let stored = store.commit(commit(vec![ai_message(), ai_message()], 0)).await.unwrap();
+        assert_eq!(stored.iter().map(|message| message.seq).collect::<Vec<_>>(), vec![2, 3]);
+        assert!(matches!(
+            store.commit(commit(vec![ai_message()], 0)).await,
+            Err(Error::Conflict)
+        ));
+        let all = store.messages(&id, 0, 100).await.unwrap();
+        assert_eq!(all.iter().map(|message| message.seq).collect::<Vec<_>>(), vec![1, 2, 3]);
+    }
+
+    #[tokio::test]
+    async fn audit_records_form_a_verifiable_chain_across_commits() {
+        let store = SqliteStore::in_memory().await.unwrap();
+        let now = Utc::now();
+        for _ in 0..3 {
+            let id = ConversationId::from_uuid(uuid::Uuid::now_v7());
+            let transition = Conversation::start(id, Locale::En, now, &wording());
+            store
+                .create_conversation(
+                    &transition.conversation,
+                    "hash",
+                    b"key",
+                    transition.messages,
+                    transition.audit,
+                    now,
+                )
+                .await
+                .unwrap();
+        }
+        let records = store.audit_records(0, 100).await.unwrap();
+        assert_eq!(records.len(), 6);
+        assert_eq!(loket_core::audit::verify_chain(records), Ok(6));
     }
 }

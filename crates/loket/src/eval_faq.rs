@@ -357,8 +357,11 @@ fn csv_records(text: &str) -> Vec<Vec<String>> {
     records
 }
 
+/// `(question, intent)` pairs.
+type Labelled = Vec<(String, String)>;
+
 /// Reads CLINC150: in-scope `(text, intent)` from train and val, and the out-of-scope texts.
-fn read_clinc150(path: &Path) -> anyhow::Result<(Vec<(String, String)>, Vec<String>)> {
+fn read_clinc150(path: &Path) -> anyhow::Result<(Labelled, Vec<String>)> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let splits: BTreeMap<String, Vec<(String, String)>> =
         serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
@@ -377,6 +380,7 @@ fn read_clinc150(path: &Path) -> anyhow::Result<(Vec<(String, String)>, Vec<Stri
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -21,7 +21,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use loket_guard::injection::{InjectionDetector, Verdict};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 /// The Dutch translated set, compiled in so the evaluation runs from any directory.
 const DUTCH: &str = include_str!("../../../eval/injection/nl-translated.jsonl");
@@ -153,17 +154,25 @@ pub fn scan_line(detector: &InjectionDetector, line: &str) -> Result<String> {
         bail!("line has no string field \"text\"");
     };
     let id = value.get("id").cloned().unwrap_or(Value::Null);
-    Ok(verdict_json(id, &detector.inspect(text)).to_string())
+    verdict_json(&id, &detector.inspect(text))
 }
 
-/// The output object of `loket injection scan` for one message.
-pub fn verdict_json(id: Value, verdict: &Verdict) -> Value {
-    json!({
-        "id": id,
-        "score": verdict.score,
-        "flagged": verdict.flagged,
-        "reasons": verdict.reasons,
-    })
+/// The output line of `loket injection scan` for one message, keys in the documented order
+/// `id, score, flagged, reasons`.
+pub fn verdict_json(id: &Value, verdict: &Verdict) -> Result<String> {
+    #[derive(Serialize)]
+    struct ScanOutput<'a> {
+        id: &'a Value,
+        score: f32,
+        flagged: bool,
+        reasons: &'a [&'static str],
+    }
+    Ok(serde_json::to_string(&ScanOutput {
+        id,
+        score: verdict.score,
+        flagged: verdict.flagged,
+        reasons: &verdict.reasons,
+    })?)
 }
 
 #[derive(Debug, Clone, Copy, Default)]

@@ -1,11 +1,11 @@
-//! Bodies of the `loket kb import` and `loket ask --jsonl` commands: reading files from disk,
-//! drawing a progress bar, printing the import report, and the JSONL question loop.
+//! Body of the `loket kb import` command: reading files from disk, drawing a progress bar,
+//! printing the import report. (`loket ask` runs through the chat pipeline in `main.rs`.)
 
-use std::io::{BufRead, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use loket_kb::{CustomerScope, ImportLimits, ImportProgress, ImportStage, KnowledgeBase, Lang, SourceFile};
+use loket_kb::{ImportLimits, ImportProgress, ImportStage, SourceFile};
 
 /// Extensions picked up when walking a folder; other files there are skipped silently. Files
 /// named on the command line are always handed to the import, which reports unsupported ones.
@@ -51,49 +51,6 @@ pub fn import(
         report.files, report.generation, report.public_entries, report.restricted_entries
     )?;
     print_rejections(out, &report.rejections)?;
-    Ok(())
-}
-
-/// Reads `{"id","text","lang"?}` lines from `input` and writes one
-/// `{"id","outcome","entry_id","citations","confidence"}` line each, in order, answering as an
-/// anonymous visitor. A line that is not valid JSON gets `{"id":null,"error":...}` and the loop
-/// continues. `lang` defaults to the detected language, then Dutch.
-pub fn ask_jsonl(data_dir: &Path, input: &mut dyn BufRead, out: &mut dyn Write) -> anyhow::Result<()> {
-    #[derive(serde::Deserialize)]
-    struct Question {
-        id: serde_json::Value,
-        text: String,
-        #[serde(default)]
-        lang: Option<String>,
-    }
-    let kb = KnowledgeBase::open(data_dir).context("opening the knowledge base")?;
-    let scope = CustomerScope::anonymous();
-    for line in input.lines() {
-        let line = line.context("reading standard input")?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let response = match serde_json::from_str::<Question>(&line) {
-            Ok(question) => {
-                let lang = question
-                    .lang
-                    .as_deref()
-                    .and_then(Lang::parse)
-                    .or_else(|| loket_kb::detect_lang(&question.text))
-                    .unwrap_or(Lang::Nl);
-                let answer = kb.answer(&question.text, lang, &scope);
-                serde_json::json!({
-                    "id": question.id,
-                    "outcome": answer.outcome,
-                    "entry_id": answer.entry_id,
-                    "citations": answer.citations,
-                    "confidence": answer.confidence,
-                })
-            }
-            Err(error) => serde_json::json!({ "id": null, "error": error.to_string() }),
-        };
-        writeln!(out, "{response}")?;
-    }
     Ok(())
 }
 
@@ -154,11 +111,9 @@ fn draw(progress_out: &mut dyn Write, progress: ImportProgress) {
         ImportStage::Indexing => "indexing",
         ImportStage::Publishing => "publishing",
     };
-    let filled = if progress.total == 0 {
-        BAR_WIDTH
-    } else {
-        progress.done.min(progress.total) * BAR_WIDTH / progress.total
-    };
+    let filled = (progress.done.min(progress.total) * BAR_WIDTH)
+        .checked_div(progress.total)
+        .unwrap_or(BAR_WIDTH);
     // A progress bar is best effort: a closed stderr must not fail the import.
     let _ = write!(
         progress_out,
@@ -172,6 +127,7 @@ fn draw(progress_out: &mut dyn Write, progress: ImportProgress) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -193,7 +149,7 @@ mod tests {
     }
 
     #[test]
-    fn import_then_ask_answers_in_order_with_citations() {
+    fn import_reports_entries_and_draws_progress() {
         let dir = tempfile::tempdir().unwrap();
         let content = dir.path().join("content");
         std::fs::create_dir_all(&content).unwrap();
@@ -207,20 +163,5 @@ mod tests {
         import(&data, &[content], &mut out, &mut progress).unwrap();
         assert!(String::from_utf8_lossy(&out).contains("1 public/customer entries"));
         assert!(String::from_utf8_lossy(&progress).contains("[####"));
-
-        let input = "{\"id\":1,\"text\":\"Hoe lang duurt de levering?\"}\nnot json\n{\"id\":\"b\",\"text\":\"Wat is de hoofdstad van Peru?\",\"lang\":\"nl\"}\n";
-        let mut answers = Vec::new();
-        ask_jsonl(&data, &mut input.as_bytes(), &mut answers).unwrap();
-        let lines: Vec<serde_json::Value> = String::from_utf8(answers)
-            .unwrap()
-            .lines()
-            .map(|line| serde_json::from_str(line).unwrap())
-            .collect();
-        assert_eq!(lines[0]["outcome"], "answer");
-        assert_eq!(lines[0]["entry_id"], "levertijd");
-        assert_eq!(lines[0]["citations"][0]["id"], "levertijd");
-        assert!(lines[1]["error"].is_string());
-        assert_eq!(lines[2]["outcome"], "abstain");
-        assert!(lines[2]["entry_id"].is_null());
     }
 }

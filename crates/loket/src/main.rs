@@ -2,6 +2,7 @@
 //! backends. Subcommands: serve, config check, kb import, ask, user add, pii scan, injection
 //! scan, eval, audit verify, openapi.
 
+mod bench;
 mod eval_faq;
 mod eval_injection;
 mod eval_pii;
@@ -115,6 +116,18 @@ enum Command {
     },
     /// Prints the OpenAPI document.
     Openapi,
+    /// Runs the chat-turn benchmark: N concurrent customers over HTTP against a real server.
+    Bench {
+        /// Concurrent customers.
+        #[arg(long, default_value_t = 64)]
+        customers: usize,
+        /// Turns per customer.
+        #[arg(long, default_value_t = 100)]
+        turns: usize,
+        /// A tiny run that checks the harness works (for CI).
+        #[arg(long)]
+        smoke: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -250,6 +263,21 @@ fn main() -> anyhow::Result<()> {
         Command::Audit {
             command: AuditCommand::Verify { place },
         } => runtime()?.block_on(audit_verify(place)),
+        Command::Bench {
+            customers,
+            turns,
+            smoke,
+        } => {
+            let options = if smoke {
+                bench::Options {
+                    customers: 4,
+                    turns: 10,
+                }
+            } else {
+                bench::Options { customers, turns }
+            };
+            bench::chat(options)
+        }
         Command::Openapi => {
             println!("{}", loket_server::ops::openapi_json());
             Ok(())
@@ -363,11 +391,11 @@ fn serve(place: Place, listen: Option<String>, demo: bool) -> anyhow::Result<()>
             .await
             .with_context(|| format!("listening on {address}"))?;
         let local = listener.local_addr().context("reading the listening address")?;
+        // Signal handlers exist before anyone is told the server is up.
+        let shutdown = shutdown_signal()?;
         eprintln!("Loket serves on http://{local}/ (demo shop), http://{local}/console/ (agent console)");
         spawn_background(loket.clone());
-        loket_server::serve(listener, loket, shutdown_signal())
-            .await
-            .context("serving")
+        loket_server::serve(listener, loket, shutdown).await.context("serving")
     })
 }
 
@@ -389,24 +417,25 @@ fn spawn_background(loket: Arc<Loket>) {
     });
 }
 
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Registers SIGINT and SIGTERM handlers now and returns a future that resolves on either.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + Send + 'static> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
+        let mut terminate = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
+        })
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = interrupt => {}
-        _ = terminate => {}
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }
 

@@ -3,8 +3,9 @@
 //! [`InjectionDetector::inspect`] reads a customer message in three layers and combines them
 //! into one [`Verdict`]:
 //! 1. normalisation ([`canonical`], [`decode`]): NFKC, invisible characters, look-alike letters,
-//!    leetspeak, spelled-out letters; Base64, hex, URL-encoded, HTML-entity and ROT13 payloads are
-//!    decoded (bounded in size and number, at most [`MAX_DEPTH`] levels) and read again;
+//!    leetspeak, spelled-out letters, words that mix Latin and look-alike letters (`mixed_script`);
+//!    Base64, hex, URL-encoded, HTML-entity, `\uXXXX` and ROT13 payloads are decoded (bounded in
+//!    size and number, at most [`MAX_DEPTH`] levels) and read again;
 //! 2. Dutch and English rules ([`rules`]): instruction override, role-play escape, system-prompt
 //!    extraction, fake role delimiters, requests for internal data or other customers' data;
 //! 3. a learned classifier ([`classifier`]): logistic regression over hashed character and word
@@ -16,7 +17,9 @@
 //! message and its decoded payloads. The verdict's score is `1 - (1 - r)(1 - c)` and the message
 //! is flagged when the score reaches the threshold (by default the one the training script
 //! chose on validation data). So any strong rule flags on its own, the classifier flags on its
-//! own above the threshold, and a hint lifts a borderline classifier score over it.
+//! own above the threshold, and a hint lifts a borderline classifier score over it. The
+//! threshold (0.93 for the current model) keeps validation false positives at ≤ 0.5 % of
+//! customer questions and ≤ 4 % of hard benign prompts.
 //!
 //! The detector is pure and synchronous, `Send + Sync`, and never panics. It fails closed: if
 //! its compiled-in tables could not be loaded (a broken build), every message is flagged with

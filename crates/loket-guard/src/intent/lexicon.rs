@@ -11,7 +11,8 @@
 //! 3. sentence punctuation (`. ? ! ;` and line breaks) becomes the token `|`, a comma the
 //!    token `,`, every other non-alphanumeric character separates words;
 //! 4. each word is looked up in the detector's [`Lexicon`]: a word that is one edit away from
-//!    a lexicon word of at least the lexicon's minimum length is replaced by it, and two
+//!    a lexicon word of at least the lexicon's minimum length (same first letter; a swap of two
+//!    letters for words one letter shorter) is replaced by it, and two
 //!    adjacent words whose concatenation is a lexicon word are joined ("klanten service" →
 //!    "klantenservice");
 //! 5. the result is written as `" | word word | word | "`: every word is preceded and followed
@@ -92,6 +93,7 @@ impl Lexicon {
             // Every space can start a phrase, so the prefilter rarely skips; a full DFA keeps
             // the scan at one table lookup per byte.
             .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
             .build(phrases.iter().map(|(phrase, _)| *phrase));
         self.phrases = matcher
             .ok()
@@ -111,9 +113,7 @@ impl Lexicon {
     /// letters ("humna" → "human"): swaps rarely turn one real word into another.
     pub(crate) fn correct(&self, word: &str) -> Option<&str> {
         let typed = word.as_bytes();
-        let Some(&first) = typed.first() else {
-            return None;
-        };
+        let &first = typed.first()?;
         if typed.len() + 1 < self.min_fuzzy_length || !typed.iter().all(u8::is_ascii_lowercase) {
             return None;
         }

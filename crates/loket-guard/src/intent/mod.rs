@@ -176,16 +176,6 @@ impl IntentDetector {
         }
     }
 
-    #[doc(hidden)]
-    pub fn canonical_for_bench(&self, text: &str) -> String {
-        self.lexicon.canonical(text)
-    }
-
-    #[doc(hidden)]
-    pub fn normalize_for_bench(text: &str) -> String {
-        crate::normalize::normalize(text).text
-    }
-
     /// True when `text` asks for a person, whatever else it also says (HUM-02).
     pub fn is_human_request(&self, text: &str) -> bool {
         self.request.matches(&self.lexicon.canonical(text))

@@ -568,6 +568,30 @@ const PLACE_OR_ORGANISATION_WORDS: &[&str] = &[
     "global",
     "solutions",
     "partners",
+    "haag",
+    "bosch",
+    "eindhoven",
+    "groningen",
+    "tilburg",
+    "almere",
+    "breda",
+    "nijmegen",
+    "apeldoorn",
+    "haarlem",
+    "arnhem",
+    "zwolle",
+    "leiden",
+    "maastricht",
+    "delft",
+    "alkmaar",
+    "venlo",
+    "leeuwarden",
+    "assen",
+    "zeist",
+    "gouda",
+    "enschede",
+    "dordrecht",
+    "amersfoort",
     "china",
     "india",
     "japan",
@@ -804,7 +828,9 @@ impl Persons {
     fn chain_end(&self, text: &str, tokens: &[Token<'_>], start: usize) -> usize {
         let opening = tokens[start].shape;
         let after_title = start > 0 && tokens[start - 1].shape == Shape::Title;
-        if !matches!(opening, Shape::Initial | Shape::Capitalised | Shape::Tussenvoegsel) {
+        let opens = matches!(opening, Shape::Initial | Shape::Capitalised | Shape::Tussenvoegsel)
+            || (opening == Shape::Capitals && after_title);
+        if !opens {
             return start;
         }
         let mut last_name_word = None;

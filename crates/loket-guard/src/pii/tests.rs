@@ -357,3 +357,12 @@ fn a_long_text_with_many_findings_is_scanned_without_quadratic_blowup() {
     let entities = scanner().scan(&text, Lang::Auto);
     assert_eq!(entities.len(), 20_000);
 }
+
+#[test]
+fn postcode_letters_are_not_read_as_initials_of_a_name() {
+    check(
+        "Wij zijn verhuisd naar Kerkstraat 207b, 7071 JP Den Haag.",
+        &[(Address, "Kerkstraat 207b"), (Postcode, "7071 JP")],
+    );
+    check("Afspraak met dr ABC", &[(Person, "ABC")]);
+}

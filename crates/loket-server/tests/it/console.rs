@@ -198,3 +198,27 @@ async fn the_holding_agent_can_reveal_a_placeholder_and_each_reveal_is_audited_b
     assert_eq!(reveals[0].event.attributes["type"], "IBAN");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn auditors_can_list_the_disclosures_shown_in_a_conversation_but_agents_cannot_dis_12() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("en").await;
+    app.clock.advance(chrono::Duration::minutes(45));
+    app.say_ok(&customer, "How long can I return an order?").await;
+    let auditor = app.agent("ria", "Ria", Role::Auditor).await;
+    let agent = app.agent("sanne", "Sanne", Role::Agent).await;
+    let path = format!("/api/v1/agent/conversations/{}/disclosures", customer.id);
+    let evidence: Value = auditor.get(&path).await.json().await.unwrap();
+    let list = evidence.as_array().unwrap();
+    assert_eq!(
+        list.len(),
+        2,
+        "the first disclosure and the one after idle time: {evidence}"
+    );
+    assert!(
+        list.iter()
+            .all(|item| item["locale"] == "en" && item["channel"] == "web")
+    );
+    assert_eq!(agent.get(&path).await.status(), StatusCode::FORBIDDEN);
+    app.stop().await;
+}
