@@ -675,9 +675,37 @@
         else dd.textContent = value;
         details.appendChild(dd);
       };
-      add('ticketName', ticket.name);
-      add('ticketPhone', ticket.phone, contactHref('phone', ticket.phone));
-      add('ticketMail', ticket.email, contactHref('email', ticket.email));
+      // Contact details arrive pseudonymised; the agent who calls back reveals them (audited).
+      const addContact = (labelKey, value, kind) => {
+        if (!value) return;
+        const key = `${ticket.conversation_id} ${value}`;
+        if (!/^\[[A-Z_]+_\d+\]$/.test(value) || !ticket.conversation_id) {
+          add(labelKey, value, contactHref(kind, value));
+          return;
+        }
+        if (state.revealed.has(key)) {
+          const original = state.revealed.get(key);
+          add(labelKey, original, contactHref(kind, original));
+          return;
+        }
+        details.appendChild(element('dt', {}, t(labelKey)));
+        const dd = element('dd');
+        dd.appendChild(element('span', { class: 'placeholder-name' }, value));
+        const button = element('button', {
+          type: 'button',
+          class: 'button small',
+          'aria-label': t('revealLabel', { placeholder: value }),
+          'data-testid': 'console-ticket-reveal',
+          'data-placeholder': value,
+        }, t('reveal'));
+        button.addEventListener('click', () => revealTicketValue(ticket.conversation_id, value));
+        dd.appendChild(document.createTextNode(' '));
+        dd.appendChild(button);
+        details.appendChild(dd);
+      };
+      addContact('ticketName', ticket.name, 'name');
+      addContact('ticketPhone', ticket.phone, 'phone');
+      addContact('ticketMail', ticket.email, 'email');
       add('ticketTime', ticket.preferred_time);
       add('ticketNote', ticket.note);
       add('ticketCreated', ticket.created_at);
@@ -835,6 +863,18 @@
       button.addEventListener('click', () => reveal(placeholder));
       wrapper.appendChild(button);
       return wrapper;
+    }
+
+    async function revealTicketValue(conversationId, placeholder) {
+      clearAlert();
+      try {
+        const answer = await request('POST', conversationPath(conversationId, '/reveal'), { placeholder });
+        state.revealed.set(`${conversationId} ${placeholder}`, String(answer && answer.value !== undefined ? answer.value : ''));
+        renderQueue();
+        announce('revealed', { placeholder });
+      } catch (error) {
+        failed(error);
+      }
     }
 
     async function reveal(placeholder) {
