@@ -743,6 +743,26 @@
       return `api/v1/conversations/${encodeURIComponent(state.conversation.id)}${suffix}`;
     }
 
+    /**
+     * Applies the configured colours (validated for WCAG contrast by the server at startup) as
+     * the widget's custom properties. Only #rrggbb values are taken.
+     */
+    function applyTheme(target, theme) {
+      if (!theme || typeof theme !== 'object') return;
+      const properties = {
+        primary: ['--loket-primary'],
+        on_primary: ['--loket-on-primary', '--loket-customer-text'],
+        surface: ['--loket-surface'],
+        text: ['--loket-text'],
+        link: ['--loket-link'],
+      };
+      for (const [key, names] of Object.entries(properties)) {
+        const value = theme[key];
+        if (typeof value !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(value)) continue;
+        for (const name of names) target.style.setProperty(name, value);
+      }
+    }
+
     async function loadConfig() {
       if (state.configRequested) return;
       state.configRequested = true;
@@ -751,6 +771,7 @@
         if (state.config && typeof state.config.bot_name === 'string' && state.config.bot_name) {
           title.textContent = state.config.bot_name;
         }
+        applyTheme(root, state.config && state.config.theme);
         renderContact();
       } catch (_error) {
         // Allow a later open to try again; the person button and errors work without config.

@@ -39,6 +39,59 @@ pub struct Config {
     pub auth: AuthConfig,
     /// Retention per store.
     pub retention: RetentionConfig,
+    /// Colours of the widget; validated for WCAG 2.2 AA contrast at startup (A11Y-06).
+    pub theme: ThemeConfig,
+}
+
+/// The widget's colours as `#rrggbb`. A theme that fails WCAG 2.2 AA contrast stops startup.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThemeConfig {
+    /// Launcher, send button and customer bubbles.
+    pub primary: String,
+    /// Text and icons on `primary`.
+    pub on_primary: String,
+    /// Panel background.
+    pub surface: String,
+    /// Body text on the surface.
+    pub text: String,
+    /// Links on the surface.
+    pub link: String,
+}
+
+impl Default for ThemeConfig {
+    fn default() -> Self {
+        Self {
+            primary: "#1d4ed8".into(),
+            on_primary: "#ffffff".into(),
+            surface: "#ffffff".into(),
+            text: "#1a1a1a".into(),
+            link: "#1d4ed8".into(),
+        }
+    }
+}
+
+/// Parses `#rrggbb`.
+pub fn parse_colour(text: &str) -> Option<[u8; 3]> {
+    let hex = text.trim().strip_prefix('#')?;
+    if hex.len() != 6 || !hex.chars().all(|character| character.is_ascii_hexdigit()) {
+        return None;
+    }
+    let channel = |index: usize| u8::from_str_radix(&hex[index..index + 2], 16).ok();
+    Some([channel(0)?, channel(2)?, channel(4)?])
+}
+
+/// WCAG 2.x contrast ratio between two colours (1 to 21).
+pub fn contrast_ratio(first: [u8; 3], second: [u8; 3]) -> f64 {
+    let luminance = |colour: [u8; 3]| {
+        let linear = |channel: u8| {
+            let value = f64::from(channel) / 255.0;
+            if value <= 0.04045 { value / 12.92 } else { ((value + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * linear(colour[0]) + 0.7152 * linear(colour[1]) + 0.0722 * linear(colour[2])
+    };
+    let (a, b) = (luminance(first), luminance(second));
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
 }
 
 /// Server settings.
@@ -473,6 +526,41 @@ impl Config {
             fail("answer.threshold", "must lie between 0 and 1".into());
         }
 
+        let theme = &self.theme;
+        let colours: Vec<(&str, Option<[u8; 3]>)> = [
+            ("theme.primary", &theme.primary),
+            ("theme.on_primary", &theme.on_primary),
+            ("theme.surface", &theme.surface),
+            ("theme.text", &theme.text),
+            ("theme.link", &theme.link),
+        ]
+        .into_iter()
+        .map(|(setting, value)| (setting, parse_colour(value)))
+        .collect();
+        for (setting, colour) in &colours {
+            if colour.is_none() {
+                fail(setting, "must be a colour of the form #1d4ed8".into());
+            }
+        }
+        if let [(_, Some(primary)), (_, Some(on_primary)), (_, Some(surface)), (_, Some(text)), (_, Some(link))] =
+            colours.as_slice()
+        {
+            for (setting, foreground, background, minimum, what) in [
+                ("theme.on_primary", on_primary, primary, 4.5, "text on the primary colour"),
+                ("theme.text", text, surface, 4.5, "body text on the surface"),
+                ("theme.link", link, surface, 4.5, "links on the surface"),
+                ("theme.primary", primary, surface, 3.0, "the launcher and buttons against the surface"),
+            ] {
+                let ratio = contrast_ratio(*foreground, *background);
+                if ratio < minimum {
+                    fail(
+                        setting,
+                        format!("{what} has contrast {ratio:.2}:1; WCAG 2.2 AA needs at least {minimum}:1 (A11Y-06)"),
+                    );
+                }
+            }
+        }
+
         let retention = &self.retention;
         for (setting, rule) in [
             ("retention.transcripts", &retention.transcripts),
@@ -575,6 +663,24 @@ mod tests {
         config.hours.monday = "9 tot 5".into();
         let found = problems(config);
         assert_eq!(found.len(), 2, "{found:?}");
+    }
+
+    #[test]
+    fn a_theme_that_fails_contrast_is_refused_a11y_06() {
+        let mut config = Config::default();
+        config.theme.primary = "#9db4f0".into();
+        let found = problems(config);
+        assert!(found.iter().any(|problem| problem.starts_with("theme.on_primary")), "{found:?}");
+        let mut config = Config::default();
+        config.theme.text = "not a colour".into();
+        assert!(problems(config).iter().any(|problem| problem.starts_with("theme.text")));
+    }
+
+    #[test]
+    fn contrast_ratio_matches_wcag_reference_values() {
+        assert!((contrast_ratio([0, 0, 0], [255, 255, 255]) - 21.0).abs() < 0.01);
+        assert!((contrast_ratio([0x1d, 0x4e, 0xd8], [255, 255, 255]) - 6.7).abs() < 0.1);
+        assert!((contrast_ratio([0x77, 0x77, 0x77], [255, 255, 255]) - 4.48).abs() < 0.01);
     }
 
     #[test]

@@ -262,5 +262,12 @@ pub async fn widget_config(State(state): State<AppState>, Query(query): Query<Lo
         },
         privacy_url: contact.privacy_url.clone(),
         agents_available: state.loket.config().hours.is_open(state.loket.now()) && state.loket.agents_online() > 0,
+        theme: crate::dto::ThemeDto {
+            primary: valid.config.theme.primary.clone(),
+            on_primary: valid.config.theme.on_primary.clone(),
+            surface: valid.config.theme.surface.clone(),
+            text: valid.config.theme.text.clone(),
+            link: valid.config.theme.link.clone(),
+        },
     })
 }

@@ -215,6 +215,24 @@ pub struct WidgetConfigDto {
     pub privacy_url: String,
     /// Agents online now.
     pub agents_available: bool,
+    /// Colours, validated for contrast at startup: `primary`, `on_primary`, `surface`, `text`,
+    /// `link` as `#rrggbb`.
+    pub theme: ThemeDto,
+}
+
+/// The widget's colours.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThemeDto {
+    /// Launcher, send button and customer bubbles.
+    pub primary: String,
+    /// Text on `primary`.
+    pub on_primary: String,
+    /// Panel background.
+    pub surface: String,
+    /// Body text.
+    pub text: String,
+    /// Links.
+    pub link: String,
 }
 
 /// Staff login.
