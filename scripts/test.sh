@@ -14,7 +14,8 @@ node --test web/test/
 
 echo "== browser tests"
 cargo build -p loket --quiet
+export LOKET_BIN="${CARGO_TARGET_DIR:-target}/debug/loket"
 scripts/e2e.sh
 
 echo "== benchmark smoke run"
-target/debug/loket bench --smoke
+"$LOKET_BIN" bench --smoke
