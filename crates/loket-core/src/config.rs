@@ -86,7 +86,11 @@ pub fn contrast_ratio(first: [u8; 3], second: [u8; 3]) -> f64 {
     let luminance = |colour: [u8; 3]| {
         let linear = |channel: u8| {
             let value = f64::from(channel) / 255.0;
-            if value <= 0.04045 { value / 12.92 } else { ((value + 0.055) / 1.055).powf(2.4) }
+            if value <= 0.04045 {
+                value / 12.92
+            } else {
+                ((value + 0.055) / 1.055).powf(2.4)
+            }
         };
         0.2126 * linear(colour[0]) + 0.7152 * linear(colour[1]) + 0.0722 * linear(colour[2])
     };
@@ -542,14 +546,31 @@ impl Config {
                 fail(setting, "must be a colour of the form #1d4ed8".into());
             }
         }
-        if let [(_, Some(primary)), (_, Some(on_primary)), (_, Some(surface)), (_, Some(text)), (_, Some(link))] =
-            colours.as_slice()
+        if let [
+            (_, Some(primary)),
+            (_, Some(on_primary)),
+            (_, Some(surface)),
+            (_, Some(text)),
+            (_, Some(link)),
+        ] = colours.as_slice()
         {
             for (setting, foreground, background, minimum, what) in [
-                ("theme.on_primary", on_primary, primary, 4.5, "text on the primary colour"),
+                (
+                    "theme.on_primary",
+                    on_primary,
+                    primary,
+                    4.5,
+                    "text on the primary colour",
+                ),
                 ("theme.text", text, surface, 4.5, "body text on the surface"),
                 ("theme.link", link, surface, 4.5, "links on the surface"),
-                ("theme.primary", primary, surface, 3.0, "the launcher and buttons against the surface"),
+                (
+                    "theme.primary",
+                    primary,
+                    surface,
+                    3.0,
+                    "the launcher and buttons against the surface",
+                ),
             ] {
                 let ratio = contrast_ratio(*foreground, *background);
                 if ratio < minimum {
@@ -670,7 +691,10 @@ mod tests {
         let mut config = Config::default();
         config.theme.primary = "#9db4f0".into();
         let found = problems(config);
-        assert!(found.iter().any(|problem| problem.starts_with("theme.on_primary")), "{found:?}");
+        assert!(
+            found.iter().any(|problem| problem.starts_with("theme.on_primary")),
+            "{found:?}"
+        );
         let mut config = Config::default();
         config.theme.text = "not a colour".into();
         assert!(problems(config).iter().any(|problem| problem.starts_with("theme.text")));
