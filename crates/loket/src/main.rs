@@ -209,7 +209,8 @@ enum EvalTarget {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    init_logging();
+    // The benchmark's own request log would drown its report; it logs warnings only.
+    init_logging(if matches!(cli.command, Command::Bench { .. }) { "warn" } else { "info" });
     match cli.command {
         Command::Serve { place, listen, demo } => serve(place, listen, demo),
         Command::Config {
@@ -285,9 +286,9 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
-fn init_logging() {
+fn init_logging(default_level: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("LOKET_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_from_env("LOKET_LOG").unwrap_or_else(|_| EnvFilter::new(default_level));
     let _ = tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)
