@@ -41,6 +41,28 @@ pub struct Config {
     pub retention: RetentionConfig,
     /// Colours of the widget; validated for WCAG 2.2 AA contrast at startup (A11Y-06).
     pub theme: ThemeConfig,
+    /// Signed webhooks so handovers can be routed to a helpdesk (Zendesk, Freshdesk, Chatwoot).
+    pub webhooks: Vec<WebhookConfig>,
+}
+
+/// The events a webhook can subscribe to.
+pub const WEBHOOK_EVENTS: [&str; 4] = [
+    "handoff.requested",
+    "handoff.accepted",
+    "handoff.unavailable",
+    "ticket.created",
+];
+
+/// One webhook endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookConfig {
+    /// Where events are POSTed (`http://` or `https://`).
+    pub url: String,
+    /// The HMAC-SHA256 key that signs every delivery; at least 16 characters. Never printed.
+    pub secret: String,
+    /// Which of [`WEBHOOK_EVENTS`] to send.
+    pub events: Vec<String>,
 }
 
 /// The widget's colours as `#rrggbb`. A theme that fails WCAG 2.2 AA contrast stops startup.
@@ -295,6 +317,12 @@ pub struct Limits {
     pub login_attempts_per_ip: u32,
     /// Messages per page of `GET .../messages`.
     pub messages_page: u32,
+    /// Attempts per webhook delivery before it is given up (and logged as such).
+    pub webhook_attempts: u32,
+    /// Milliseconds before the first webhook retry; each next retry waits twice as long.
+    pub webhook_retry_base_millis: u64,
+    /// Seconds a webhook endpoint may take to answer.
+    pub webhook_timeout_seconds: u64,
 }
 
 impl Default for Limits {
@@ -309,6 +337,9 @@ impl Default for Limits {
             streams_per_conversation: 4,
             login_attempts_per_ip: 10,
             messages_page: 500,
+            webhook_attempts: 6,
+            webhook_retry_base_millis: 1000,
+            webhook_timeout_seconds: 10,
         }
     }
 }
@@ -530,6 +561,33 @@ impl Config {
             fail("answer.threshold", "must lie between 0 and 1".into());
         }
 
+        for (index, webhook) in self.webhooks.iter().enumerate() {
+            let setting = format!("webhooks[{index}]");
+            if !(webhook.url.starts_with("https://") || webhook.url.starts_with("http://")) {
+                fail(&setting, "url must start with https:// or http://".into());
+            }
+            if webhook.secret.chars().count() < 16 {
+                fail(&setting, "secret must have at least 16 characters".into());
+            }
+            if webhook.events.is_empty()
+                || webhook
+                    .events
+                    .iter()
+                    .any(|event| !WEBHOOK_EVENTS.contains(&event.as_str()))
+            {
+                fail(
+                    &setting,
+                    format!("events must be one or more of {}", WEBHOOK_EVENTS.join(", ")),
+                );
+            }
+        }
+        if self.limits.webhook_attempts == 0 || self.limits.webhook_timeout_seconds == 0 {
+            fail(
+                "limits.webhook_attempts",
+                "webhook attempts and timeout must be at least 1".into(),
+            );
+        }
+
         let theme = &self.theme;
         let colours: Vec<(&str, Option<[u8; 3]>)> = [
             ("theme.primary", &theme.primary),
@@ -705,6 +763,25 @@ mod tests {
         assert!((contrast_ratio([0, 0, 0], [255, 255, 255]) - 21.0).abs() < 0.01);
         assert!((contrast_ratio([0x1d, 0x4e, 0xd8], [255, 255, 255]) - 6.7).abs() < 0.1);
         assert!((contrast_ratio([0x77, 0x77, 0x77], [255, 255, 255]) - 4.48).abs() < 0.01);
+    }
+
+    #[test]
+    fn webhooks_need_a_url_a_long_secret_and_known_events() {
+        let mut config = Config::default();
+        config.webhooks.push(WebhookConfig {
+            url: "ftp://x".into(),
+            secret: "short".into(),
+            events: vec!["handoff.nope".into()],
+        });
+        let found = problems(config);
+        assert_eq!(
+            found
+                .iter()
+                .filter(|problem| problem.starts_with("webhooks[0]"))
+                .count(),
+            3,
+            "{found:?}"
+        );
     }
 
     #[test]

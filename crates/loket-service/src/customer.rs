@@ -178,7 +178,10 @@ impl Loket {
                     .attributes
                     .insert("reasons".into(), inspection.injection_reasons.join(","));
             }
-            let kinds: Vec<AuditKind> = audit.iter().map(|event| event.kind).collect();
+            let kinds: Vec<(AuditKind, Option<String>)> = audit
+                .iter()
+                .map(|event| (event.kind, event.ids.first().cloned()))
+                .collect();
             let commit = Commit {
                 conversation: transition.conversation.clone(),
                 messages: transition.messages,
@@ -287,7 +290,11 @@ impl Loket {
             &self.config.wording,
             self.rules(),
         )?;
-        let kinds: Vec<AuditKind> = transition.audit.iter().map(|event| event.kind).collect();
+        let kinds: Vec<(AuditKind, Option<String>)> = transition
+            .audit
+            .iter()
+            .map(|event| (event.kind, event.ids.first().cloned()))
+            .collect();
         let commit = Commit {
             conversation: transition.conversation.clone(),
             messages: transition.messages,
@@ -327,7 +334,7 @@ impl Loket {
         after: &Conversation,
         messages: &[StoredMessage],
         inspection: &crate::inspection::Inspection,
-        kinds: &[AuditKind],
+        kinds: &[(AuditKind, Option<String>)],
     ) {
         self.publish(before, after, messages, kinds);
         if inspection.intent != TurnIntent::Other {
@@ -354,7 +361,11 @@ impl Loket {
             let transition = conversation
                 .clone()
                 .apply(event, now, &self.config.wording, self.rules())?;
-            let kinds: Vec<AuditKind> = transition.audit.iter().map(|event| event.kind).collect();
+            let kinds: Vec<(AuditKind, Option<String>)> = transition
+                .audit
+                .iter()
+                .map(|event| (event.kind, event.ids.first().cloned()))
+                .collect();
             let waited = transition
                 .audit
                 .iter()

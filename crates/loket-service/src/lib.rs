@@ -25,6 +25,7 @@ pub mod presence;
 pub mod rate;
 pub mod secrets;
 pub mod staff;
+pub mod webhooks;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -62,6 +63,7 @@ pub struct Loket {
     conversations_per_ip: RateLimiter,
     login_rate: RateLimiter,
     recent_waits: Mutex<VecDeque<i64>>,
+    webhooks: webhooks::Webhooks,
 }
 
 impl Loket {
@@ -75,6 +77,14 @@ impl Loket {
         master_key: SealingKey,
     ) -> Self {
         let limits = &config.config.limits;
+        let webhooks = webhooks::Webhooks::new(
+            config.config.webhooks.clone(),
+            webhooks::DeliveryPolicy {
+                attempts: limits.webhook_attempts,
+                retry_base: std::time::Duration::from_millis(limits.webhook_retry_base_millis),
+                timeout: std::time::Duration::from_secs(limits.webhook_timeout_seconds),
+            },
+        );
         Self {
             conversation_rate: RateLimiter::new(limits.messages_per_conversation_per_minute, Duration::minutes(1)),
             conversations_per_ip: RateLimiter::new(limits.conversations_per_ip_per_hour, Duration::hours(1)),
@@ -88,6 +98,7 @@ impl Loket {
             presence: presence::Presence::default(),
             master_key,
             recent_waits: Mutex::new(VecDeque::with_capacity(RECENT_WAITS)),
+            webhooks,
         }
     }
 
@@ -242,15 +253,21 @@ impl Loket {
         before: &Conversation,
         after: &Conversation,
         messages: &[loket_core::StoredMessage],
-        events: &[AuditKind],
+        events: &[(AuditKind, Option<String>)],
     ) {
         let changed = (before.state != after.state).then_some(after.state);
         self.hub.publish(&after.id, messages, changed);
         for message in messages {
             metrics::counter!("loket_messages_total", "author" => message.message.author.as_str()).increment(1);
         }
-        for kind in events {
+        for (kind, first_id) in events {
             metrics::counter!("loket_events_total", "kind" => kind.as_str()).increment(1);
+            if let Some(event) = webhooks::event_name(*kind) {
+                let ticket = (*kind == AuditKind::TicketCreated)
+                    .then_some(first_id.as_deref())
+                    .flatten();
+                self.webhooks.publish(&self.store, event, &after.id, ticket, self.now());
+            }
         }
         if changed.is_some() {
             self.hub.notify_staff(StaffEvent::QueueChanged);

@@ -20,7 +20,8 @@ use loket_core::{
     AgentId, Author, Conversation, ConversationId, ConversationState, Locale, MessageKind, NewMessage, StoredMessage,
 };
 use loket_store::{
-    Commit, ConversationRecord, Error, QueueEntry, Result, StaffAccount, StaffSession, Stats, Store, Ticket, VaultEntry,
+    Commit, ConversationRecord, Error, QueueEntry, Result, StaffAccount, StaffSession, Stats, Store, Ticket,
+    VaultEntry, WebhookDelivery,
 };
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{
@@ -103,13 +104,22 @@ impl SqliteStore {
 
 /// The embedded migrations.
 pub fn migrator() -> Migrator {
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        "init".into(),
-        MigrationType::Simple,
-        include_str!("../migrations/0001_init.sql").into_sql_str(),
-        false,
-    )])
+    Migrator::with_migrations(vec![
+        Migration::new(
+            1,
+            "init".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0001_init.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            2,
+            "webhook deliveries".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0002_webhook_deliveries.sql").into_sql_str(),
+            false,
+        ),
+    ])
 }
 
 #[async_trait]
@@ -488,6 +498,57 @@ impl Store for SqliteStore {
                     note: row.try_get("note").map_err(&read)?,
                     created_at: from_micros(row.try_get("created_at").map_err(&read)?),
                     status: row.try_get("status").map_err(&read)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn record_webhook_delivery(&self, delivery: &WebhookDelivery) -> Result<()> {
+        self.insert_delivery(delivery).await
+    }
+
+    async fn webhook_deliveries(&self, limit: u32) -> Result<Vec<WebhookDelivery>> {
+        self.read_deliveries(limit).await
+    }
+}
+
+impl SqliteStore {
+    async fn insert_delivery(&self, delivery: &WebhookDelivery) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO webhook_deliveries (delivery, event, url, attempt, status, outcome, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&delivery.delivery)
+        .bind(&delivery.event)
+        .bind(&delivery.url)
+        .bind(i64::from(delivery.attempt))
+        .bind(delivery.status.map(i64::from))
+        .bind(&delivery.outcome)
+        .bind(micros(delivery.at))
+        .execute(&self.writer)
+        .await
+        .map_err(backend("record webhook delivery"))?;
+        Ok(())
+    }
+
+    async fn read_deliveries(&self, limit: u32) -> Result<Vec<WebhookDelivery>> {
+        let rows = sqlx::query("SELECT * FROM webhook_deliveries ORDER BY id DESC LIMIT ?")
+            .bind(i64::from(limit))
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend("read webhook deliveries"))?;
+        rows.iter()
+            .map(|row| {
+                let read = backend("read webhook deliveries");
+                let attempt: i64 = row.try_get("attempt").map_err(&read)?;
+                let status: Option<i64> = row.try_get("status").map_err(&read)?;
+                Ok(WebhookDelivery {
+                    delivery: row.try_get("delivery").map_err(&read)?,
+                    event: row.try_get("event").map_err(&read)?,
+                    url: row.try_get("url").map_err(&read)?,
+                    attempt: u32::try_from(attempt).unwrap_or(u32::MAX),
+                    status: status.and_then(|status| u16::try_from(status).ok()),
+                    outcome: row.try_get("outcome").map_err(&read)?,
+                    at: from_micros(row.try_get("at").map_err(&read)?),
                 })
             })
             .collect()

@@ -95,6 +95,25 @@ pub struct Commit {
     pub now: DateTime<Utc>,
 }
 
+/// One attempt to deliver a webhook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookDelivery {
+    /// Id shared by every attempt of one delivery.
+    pub delivery: String,
+    /// `handoff.requested`, ...
+    pub event: String,
+    /// The endpoint.
+    pub url: String,
+    /// 1 for the first attempt.
+    pub attempt: u32,
+    /// The HTTP status, when the endpoint answered.
+    pub status: Option<u16>,
+    /// `delivered`, `retrying` or `gave_up`.
+    pub outcome: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
 /// A staff account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffAccount {
@@ -228,4 +247,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Open tickets, newest first.
     async fn open_tickets(&self) -> Result<Vec<Ticket>>;
+
+    /// Appends one webhook delivery attempt to the delivery log.
+    async fn record_webhook_delivery(&self, delivery: &WebhookDelivery) -> Result<()>;
+
+    /// The newest `limit` delivery attempts, newest first.
+    async fn webhook_deliveries(&self, limit: u32) -> Result<Vec<WebhookDelivery>>;
 }

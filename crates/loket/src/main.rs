@@ -210,7 +210,11 @@ enum EvalTarget {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     // The benchmark's own request log would drown its report; it logs warnings only.
-    init_logging(if matches!(cli.command, Command::Bench { .. }) { "warn" } else { "info" });
+    init_logging(if matches!(cli.command, Command::Bench { .. }) {
+        "warn"
+    } else {
+        "info"
+    });
     match cli.command {
         Command::Serve { place, listen, demo } => serve(place, listen, demo),
         Command::Config {

@@ -68,9 +68,13 @@ pub fn load(file: Option<&Path>, listen: Option<&str>, data_dir: Option<&Path>) 
 
 /// The effective configuration as TOML, with secrets redacted (`loket config check`).
 pub fn render(config: &Config) -> anyhow::Result<String> {
-    // The configuration holds no secrets today (the master key comes from the environment or a
-    // key file and is never part of it); this stays the single place to redact them.
-    toml::to_string_pretty(config).context("rendering the configuration")
+    // Webhook secrets are the configuration's only secrets (the master key comes from the
+    // environment or a key file and is never part of it).
+    let mut shown = config.clone();
+    for webhook in &mut shown.webhooks {
+        webhook.secret = "<redacted>".into();
+    }
+    toml::to_string_pretty(&shown).context("rendering the configuration")
 }
 
 fn set(tree: &mut toml::Table, keys: &[String], value: Value) -> anyhow::Result<()> {
@@ -151,6 +155,21 @@ mod tests {
         std::fs::write(&path, "[bot.disclosure]\nnl = \"Welkom bij onze chat!\"\n").unwrap();
         let error = load(Some(&path), None, None).unwrap_err().to_string();
         assert!(error.contains("bot.disclosure"), "{error}");
+    }
+
+    #[test]
+    fn config_check_redacts_webhook_secrets() {
+        let mut config = Config::default();
+        config.webhooks.push(loket_core::config::WebhookConfig {
+            url: "https://helpdesk.example/hook".into(),
+            secret: "super-secret-value-123".into(),
+            events: vec!["handoff.requested".into()],
+        });
+        let text = render(&config).unwrap();
+        assert!(
+            !text.contains("super-secret-value-123") && text.contains("<redacted>"),
+            "{text}"
+        );
     }
 
     #[test]

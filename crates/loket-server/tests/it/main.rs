@@ -7,3 +7,4 @@ mod errors;
 mod handoff;
 mod helpers;
 mod observability;
+mod webhooks;
