@@ -75,6 +75,15 @@ impl Hub {
         self.staff.subscribe()
     }
 
+    /// True when someone (the customer's widget) follows this conversation live.
+    pub fn is_followed(&self, id: &ConversationId) -> bool {
+        let conversations = self
+            .conversations
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        conversations.get(id).is_some_and(|sender| sender.receiver_count() > 0)
+    }
+
     /// Number of conversation channels with subscribers (a gauge for metrics).
     pub fn live_conversations(&self) -> usize {
         let conversations = self

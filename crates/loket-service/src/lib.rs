@@ -64,6 +64,8 @@ pub struct Loket {
     login_rate: RateLimiter,
     recent_waits: Mutex<VecDeque<i64>>,
     webhooks: webhooks::Webhooks,
+    /// Waits already counted as abandoned: (conversation, the wait's start), so each wait counts once.
+    abandoned: Mutex<std::collections::HashSet<(ConversationId, DateTime<Utc>)>>,
 }
 
 impl Loket {
@@ -99,6 +101,7 @@ impl Loket {
             master_key,
             recent_waits: Mutex::new(VecDeque::with_capacity(RECENT_WAITS)),
             webhooks,
+            abandoned: Mutex::new(std::collections::HashSet::new()),
         }
     }
 
@@ -185,6 +188,15 @@ impl Loket {
         let median_seconds = sorted[sorted.len() / 2];
         let seconds = median_seconds * i64::from(position) / i64::try_from(online.max(1)).unwrap_or(1);
         Some(u32::try_from((seconds + 59) / 60).unwrap_or(u32::MAX).max(1))
+    }
+
+    /// Records a wait as abandoned; false when it was counted before.
+    fn mark_abandoned(&self, id: &ConversationId, since: DateTime<Utc>) -> bool {
+        let mut abandoned = self.abandoned.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if abandoned.len() > 100_000 {
+            abandoned.clear();
+        }
+        abandoned.insert((id.clone(), since))
     }
 
     fn record_wait(&self, seconds: i64) {

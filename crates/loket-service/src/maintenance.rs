@@ -16,6 +16,9 @@ pub struct MaintenanceReport {
     pub wait_timeouts: usize,
     /// Conversations returned to the queue because their agent left.
     pub returned_to_queue: usize,
+    /// Waiting conversations newly found abandoned: nobody has followed them live for longer
+    /// than the presence grace period (HUM-12 "abandoned while waiting").
+    pub abandoned: usize,
 }
 
 impl Loket {
@@ -24,10 +27,18 @@ impl Loket {
         let mut report = MaintenanceReport::default();
         let now = self.now();
         let timeout = Duration::minutes(i64::from(self.config.config.handoff.wait_timeout_minutes));
+        let grace = self.presence_grace();
         for entry in self.store.queue().await? {
             let Some(since) = entry.conversation.waiting_since else {
                 continue;
             };
+            if now - since >= grace
+                && !self.hub.is_followed(&entry.conversation.id)
+                && self.mark_abandoned(&entry.conversation.id, since)
+            {
+                report.abandoned += 1;
+                metrics::counter!("loket_waiting_abandoned_total").increment(1);
+            }
             if now - since < timeout {
                 continue;
             }

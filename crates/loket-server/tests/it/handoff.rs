@@ -330,3 +330,31 @@ async fn when_the_agent_disconnects_the_conversation_returns_to_the_queue_with_i
     assert_eq!(view["state"], "waiting_for_agent");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_customer_who_stops_following_a_waiting_conversation_counts_as_abandoned_once_hum_12() {
+    let app = TestApp::spawn().await;
+    let sanne = app.agent("sanne", "Sanne", Role::Agent).await;
+    let _online = sanne.go_online().await;
+    let followed = app.open("nl").await;
+    let left = app.open("nl").await;
+    let stream = app
+        .client
+        .get(format!("{}/api/v1/conversations/{}/stream", app.address, followed.id))
+        .bearer_auth(&followed.token)
+        .send()
+        .await
+        .unwrap();
+    let mut stream = crate::helpers::EventStream::new(stream);
+    stream.next_event("message").await;
+    app.ask_person(&followed).await;
+    app.ask_person(&left).await;
+    app.clock.advance(chrono::Duration::seconds(90));
+    assert_eq!(
+        app.loket.maintain().await.unwrap().abandoned,
+        1,
+        "only the conversation nobody follows"
+    );
+    assert_eq!(app.loket.maintain().await.unwrap().abandoned, 0, "counted once");
+    app.stop().await;
+}
