@@ -156,6 +156,10 @@ const WEIGHT_VOTES: f32 = 2.08;
 const MIN_SUPPORTED_NORMALISED: f32 = 0.3;
 
 /// Confidence of a full match (see [`confidence`]); above the default threshold.
+/// Below this share of the question's content words found in the best phrasing, confidence is 0.
+const MIN_COVERAGE: f32 = 0.34;
+/// Coverage above [`MIN_COVERAGE`] over which confidence ramps back to the model's value.
+const COVERAGE_RAMP: f32 = 0.16;
 const FULL_MATCH_CONFIDENCE: f32 = 0.9;
 
 /// Maps retrieval features to a confidence in [0, 1].
@@ -171,7 +175,11 @@ pub fn confidence(features: &Features) -> f32 {
         + WEIGHT_MARGIN * features.margin
         + WEIGHT_COVERAGE * features.coverage
         + WEIGHT_VOTES * features.votes;
-    let model = support / (1.0 + (-logit).exp());
+    // A question of which two thirds of the content words are nowhere in the best phrasing is
+    // about something else that happens to share a word ("de kleur van de maan" vs "ruilen voor
+    // een andere kleur"): such a match must never pass as an answer (ACC-01).
+    let covered = ((features.coverage - MIN_COVERAGE) / COVERAGE_RAMP).clamp(0.0, 1.0);
+    let model = support * covered / (1.0 + (-logit).exp());
     // The question and one approved phrasing have the same content words and the match carries
     // the question's full idf mass: the customer asked an approved question (nearly) verbatim.
     // Margin and votes then say only that neighbouring entries share words, which in a

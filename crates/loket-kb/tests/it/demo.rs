@@ -102,3 +102,16 @@ fn the_demo_never_leaks_its_restricted_documents() {
         }
     }
 }
+
+#[test]
+fn a_question_that_shares_only_one_word_with_an_entry_is_declined_acc_01() {
+    let (_dir, kb) = demo();
+    for question in [
+        "Wat is de kleur van de maan op dinsdag?",
+        "Wat is de hoofdstad van Frankrijk?",
+        "Which colour is the sky on Mars in winter?",
+    ] {
+        let answer = kb.answer(question, Lang::Nl, &CustomerScope::anonymous());
+        assert!(answer.entry_id.is_none(), "{question}: {answer:?}");
+    }
+}
