@@ -8,6 +8,7 @@ use loket_store::{Commit, ConversationRecord, Ticket};
 use serde::Deserialize;
 use tracing::{info, warn};
 
+use crate::PublishedEvent;
 use crate::error::{Error, Result};
 use crate::secrets::{SealingKey, constant_time_eq, new_token, token_hash};
 use crate::{Loket, validate_text};
@@ -178,10 +179,7 @@ impl Loket {
                     .attributes
                     .insert("reasons".into(), inspection.injection_reasons.join(","));
             }
-            let kinds: Vec<(AuditKind, Option<String>)> = audit
-                .iter()
-                .map(|event| (event.kind, event.ids.first().cloned()))
-                .collect();
+            let kinds = crate::published_events(&audit);
             let commit = Commit {
                 conversation: transition.conversation.clone(),
                 messages: transition.messages,
@@ -290,11 +288,7 @@ impl Loket {
             &self.config.wording,
             self.rules(),
         )?;
-        let kinds: Vec<(AuditKind, Option<String>)> = transition
-            .audit
-            .iter()
-            .map(|event| (event.kind, event.ids.first().cloned()))
-            .collect();
+        let kinds = crate::published_events(&transition.audit);
         let commit = Commit {
             conversation: transition.conversation.clone(),
             messages: transition.messages,
@@ -334,7 +328,7 @@ impl Loket {
         after: &Conversation,
         messages: &[StoredMessage],
         inspection: &crate::inspection::Inspection,
-        kinds: &[(AuditKind, Option<String>)],
+        kinds: &[PublishedEvent],
     ) {
         self.publish(before, after, messages, kinds);
         if inspection.intent != TurnIntent::Other {
@@ -361,11 +355,7 @@ impl Loket {
             let transition = conversation
                 .clone()
                 .apply(event, now, &self.config.wording, self.rules())?;
-            let kinds: Vec<(AuditKind, Option<String>)> = transition
-                .audit
-                .iter()
-                .map(|event| (event.kind, event.ids.first().cloned()))
-                .collect();
+            let kinds = crate::published_events(&transition.audit);
             let waited = transition
                 .audit
                 .iter()

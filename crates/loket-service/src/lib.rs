@@ -265,7 +265,7 @@ impl Loket {
         before: &Conversation,
         after: &Conversation,
         messages: &[loket_core::StoredMessage],
-        events: &[(AuditKind, Option<String>)],
+        events: &[PublishedEvent],
     ) {
         let changed = (before.state != after.state).then_some(after.state);
         self.hub.publish(&after.id, messages, changed);
@@ -285,6 +285,18 @@ impl Loket {
             self.hub.notify_staff(StaffEvent::QueueChanged);
         }
     }
+}
+
+/// What [`Loket::publish`] needs of a committed audit event: its kind (for metrics and webhooks)
+/// and its first id (the ticket of `ticket_created`).
+type PublishedEvent = (AuditKind, Option<String>);
+
+/// The published form of the audit events of one commit, taken before they move into it.
+fn published_events(audit: &[loket_core::audit::AuditEvent]) -> Vec<PublishedEvent> {
+    audit
+        .iter()
+        .map(|event| (event.kind, event.ids.first().cloned()))
+        .collect()
 }
 
 /// The additional authenticated data that binds a vault value to its conversation and placeholder.

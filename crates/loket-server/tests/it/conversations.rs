@@ -189,18 +189,7 @@ async fn a_resumed_conversation_after_idle_time_gets_the_disclosure_again_dis_05
 async fn the_live_stream_delivers_new_messages_in_order() {
     let app = TestApp::spawn().await;
     let customer = app.open("nl").await;
-    let response = app
-        .client
-        .get(format!(
-            "{}/api/v1/conversations/{}/stream?after=0",
-            app.address, customer.id
-        ))
-        .bearer_auth(&customer.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let mut stream = crate::helpers::EventStream::new(response);
+    let mut stream = app.follow(&customer, 0).await;
     assert_eq!(stream.next_event("message").await["kind"], "disclosure");
     app.say_ok(&customer, "Hoe lang duurt de levering?").await;
     assert_eq!(stream.next_event("message").await["seq"], 2);

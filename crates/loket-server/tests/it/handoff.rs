@@ -12,17 +12,7 @@ async fn full_handover_both_ways_with_the_switches_announced_hum_02_hum_11() {
     let sanne = app.agent("sanne", "Sanne", Role::Agent).await;
     let mut console = sanne.go_online().await;
     let customer = app.open("nl").await;
-    let customer_stream = app
-        .client
-        .get(format!(
-            "{}/api/v1/conversations/{}/stream?after=1",
-            app.address, customer.id
-        ))
-        .bearer_auth(&customer.token)
-        .send()
-        .await
-        .unwrap();
-    let mut customer_stream = crate::helpers::EventStream::new(customer_stream);
+    let mut customer_stream = app.follow(&customer, 1).await;
 
     // A typed request is handed over in the very next response.
     let turn = app.say_ok(&customer, "Ik wil graag een medewerker spreken").await;
@@ -338,14 +328,7 @@ async fn a_customer_who_stops_following_a_waiting_conversation_counts_as_abandon
     let _online = sanne.go_online().await;
     let followed = app.open("nl").await;
     let left = app.open("nl").await;
-    let stream = app
-        .client
-        .get(format!("{}/api/v1/conversations/{}/stream", app.address, followed.id))
-        .bearer_auth(&followed.token)
-        .send()
-        .await
-        .unwrap();
-    let mut stream = crate::helpers::EventStream::new(stream);
+    let mut stream = app.follow(&followed, 0).await;
     stream.next_event("message").await;
     app.ask_person(&followed).await;
     app.ask_person(&left).await;

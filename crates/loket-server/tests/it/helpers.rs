@@ -187,6 +187,22 @@ impl TestApp {
         response.json().await.expect("json")
     }
 
+    /// Follows a conversation's live stream from `after`, as the widget does.
+    pub async fn follow(&self, customer: &Customer, after: i64) -> EventStream {
+        let response = self
+            .client
+            .get(format!(
+                "{}/api/v1/conversations/{}/stream?after={after}",
+                self.address, customer.id
+            ))
+            .bearer_auth(&customer.token)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), StatusCode::OK);
+        EventStream::new(response)
+    }
+
     /// All messages of a conversation.
     pub async fn messages(&self, customer: &Customer) -> Vec<Value> {
         let response = self
