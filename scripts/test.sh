@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Runs every test of Loket: Rust unit and integration tests (real SQLite, real HTTP server),
+# Runs every test of Loket: Rust unit and integration tests (real SQLite and PostgreSQL, real HTTP
+# server, SIGKILL crash runs of the real binary),
 # the web assets' unit tests, the real-browser end-to-end and accessibility tests (headless
-# Chromium; scripts/e2e.sh installs Chromium and the pinned npm packages when missing), and a
-# smoke run of the benchmark so the harness cannot rot.
+# Chromium; scripts/e2e.sh installs Chromium and the pinned npm packages when missing), the
+# red-team run against the demo shop (fails on any leak), and a smoke run of the benchmark so
+# the harness cannot rot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== cargo test"
-cargo test --workspace --all-targets --quiet
+echo "== cargo test (SQLite, and PostgreSQL on a throwaway local server)"
+# scripts/postgres.sh installs PostgreSQL from Debian's packages when it is missing, starts a
+# private server on 127.0.0.1 for the duration of the command and sets LOKET_TEST_DATABASE_URL;
+# LOKET_REQUIRE_POSTGRES=1 turns a missing server into a failure instead of a skip.
+LOKET_REQUIRE_POSTGRES=1 scripts/postgres.sh run -- cargo test --workspace --all-targets --quiet
 
 echo "== web unit tests"
 node --test web/test/
@@ -16,6 +21,9 @@ echo "== browser tests"
 cargo build -p loket --quiet
 export LOKET_BIN="${CARGO_TARGET_DIR:-target}/debug/loket"
 scripts/e2e.sh
+
+echo "== red team (fails on any leak)"
+scripts/redteam.sh
 
 echo "== benchmark smoke run"
 "$LOKET_BIN" bench --smoke

@@ -38,6 +38,13 @@
       human: 'Praat met een medewerker',
       download: 'Download gesprek',
       downloadHint: 'U kunt dit gesprek met datum en tijd als tekstbestand bewaren.',
+      erase: 'Gesprek wissen',
+      eraseQuestion: 'Dit gesprek en de gegevens die u erin deelde worden definitief gewist. Doorgaan?',
+      eraseYes: 'Ja, wis het gesprek',
+      eraseNo: 'Annuleren',
+      erasing: 'Gesprek wordt gewist…',
+      erased: 'Uw gesprek is gewist. Met een nieuw bericht begint u een nieuw gesprek.',
+      errorErase: 'Het gesprek is niet gewist.',
       logLabel: 'Gesprek',
       inputLabel: 'Uw bericht',
       inputHint: 'Enter verstuurt, Shift+Enter maakt een nieuwe regel.',
@@ -104,6 +111,13 @@
       human: 'Talk to a person',
       download: 'Download transcript',
       downloadHint: 'You can keep this conversation, with date and time, as a text file.',
+      erase: 'Delete conversation',
+      eraseQuestion: 'This conversation and the data you shared in it will be deleted for good. Continue?',
+      eraseYes: 'Yes, delete it',
+      eraseNo: 'Cancel',
+      erasing: 'Deleting the conversation…',
+      erased: 'Your conversation was deleted. A new message starts a new conversation.',
+      errorErase: 'The conversation was not deleted.',
       logLabel: 'Conversation',
       inputLabel: 'Your message',
       inputHint: 'Enter sends, Shift+Enter starts a new line.',
@@ -439,6 +453,7 @@
   function statusFor(state, busy, messages) {
     if (busy === 'starting') return { key: 'starting' };
     if (busy === 'handoff') return { key: 'handoffSending' };
+    if (busy === 'erasing') return { key: 'erasing' };
     if (busy === 'sending') return { key: state === 'bot' ? 'generating' : 'sending' };
     if (state === 'waiting_for_agent') {
       const position = waitingPosition(messages);
@@ -643,7 +658,26 @@
       'data-testid': 'loket-download',
     }, t('download'));
     const downloadHint = element('p', { id: ids.download, class: 'loket-visually-hidden' }, t('downloadHint'));
-    actions.append(humanButton, downloadButton, downloadHint);
+    const eraseButton = element('button', {
+      type: 'button',
+      class: 'loket-secondary loket-erase',
+      'data-testid': 'loket-erase',
+    }, t('erase'));
+    actions.append(humanButton, downloadButton, downloadHint, eraseButton);
+    // Erasure asks first, in the page rather than in a browser dialog, so screen-reader users
+    // hear the question and the two answers in order (GDPR art. 17 self-service).
+    const eraseConfirm = element('div', {
+      class: 'loket-erase-confirm',
+      role: 'group',
+      'aria-label': t('erase'),
+      'data-testid': 'loket-erase-confirm',
+      hidden: true,
+    });
+    const eraseQuestion = element('p', { class: 'loket-hint' }, t('eraseQuestion'));
+    const eraseYes = element('button', { type: 'button', class: 'loket-human', 'data-testid': 'loket-erase-yes' }, t('eraseYes'));
+    const eraseNo = element('button', { type: 'button', class: 'loket-secondary', 'data-testid': 'loket-erase-no' }, t('eraseNo'));
+    eraseConfirm.append(eraseQuestion, eraseYes, eraseNo);
+    actions.appendChild(eraseConfirm);
 
     const composer = element('form', { class: 'loket-composer', 'data-testid': 'loket-composer', novalidate: true });
     const inputLabel = element('label', { for: ids.input, class: 'loket-input-label' }, t('inputLabel'));
@@ -843,7 +877,11 @@
     }
 
     async function createConversation() {
-      const answer = await request('POST', 'api/v1/conversations', { locale });
+      // A customer logged in on the company's site: the page passes a short-lived signed identity
+      // token, so the conversation may use customer knowledge and the customer can export it.
+      const identity = script.getAttribute('data-identity');
+      const body = identity ? { locale, identity } : { locale };
+      const answer = await request('POST', 'api/v1/conversations', body);
       state.conversation = { id: answer.id, token: answer.token, state: answer.state, locale: answer.locale };
       writeStored({ id: answer.id, token: answer.token });
       applyAnswer(answer);
@@ -1233,6 +1271,41 @@
 
     humanButton.addEventListener('click', requestHuman);
     downloadButton.addEventListener('click', downloadTranscript);
+    eraseButton.addEventListener('click', () => {
+      eraseConfirm.hidden = false;
+      eraseNo.focus();
+    });
+    eraseNo.addEventListener('click', () => {
+      eraseConfirm.hidden = true;
+      eraseButton.focus();
+    });
+    eraseYes.addEventListener('click', eraseConversation);
+
+    async function eraseConversation() {
+      eraseConfirm.hidden = true;
+      if (state.startPromise) await state.startPromise;
+      if (!state.conversation) {
+        statusLine.textContent = t('erased');
+        return;
+      }
+      setBusy('erasing');
+      clearError();
+      try {
+        await request('DELETE', conversationPath(''), undefined, true);
+      } catch (error) {
+        // Already gone (erased elsewhere or expired): the outcome the customer asked for.
+        if (!(error instanceof ApiError) || error.status !== 404) {
+          showError(errorKeyFor(error.status, error.code, 'errorErase'), eraseConversation);
+          endBusy('erasing');
+          return;
+        }
+      }
+      writeStored(null);
+      resetConversation();
+      endBusy('erasing');
+      statusLine.textContent = t('erased');
+      input.focus();
+    }
 
     function downloadTranscript() {
       const now = new Date().toISOString();

@@ -8,6 +8,7 @@
  *   assertNoSeriousAxeViolations()  axe-core run; fails on any serious or critical violation
  *   tabUntil(page, predicate)       presses Tab (keyboard only) until the focused element matches
  *   horizontalOverflow(page)        how far the page scrolls sideways, in CSS px
+ *   (every axe run is also recorded by ./accessibility-summary for the compliance report)
  *   screenshotPath(name)            $LOKET_SCREENSHOT_DIR/<name>.png (default target/e2e-screenshots;
  *                                   the README's pictures in docs/screenshots are copied from there)
  */
@@ -17,6 +18,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 const { REPO_ROOT } = require('./server');
+const { recordAxeResults } = require('./accessibility-summary');
 
 const CHROMIUM_BIN = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -50,10 +52,12 @@ async function launchBrowser() {
 async function assertNoSeriousAxeViolations(page, stateName) {
   const loaded = await page.evaluate(() => typeof window.axe !== 'undefined');
   if (!loaded) await page.evaluate(AXE_SOURCE);
+  const scanStarted = Date.now();
   const results = await page.evaluate(
     (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
     AXE_TAGS,
   );
+  recordAxeResults(stateName, results, Date.now() - scanStarted);
   const blocking = results.violations.filter((violation) => BLOCKING_IMPACTS.has(violation.impact));
   const report = blocking
     .map((violation) => `${violation.impact} ${violation.id}: ${violation.help}\n${violation.nodes

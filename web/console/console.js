@@ -26,6 +26,7 @@
       brandSub: 'medewerkersconsole',
       langToggle: 'English',
       logout: 'Uitloggen',
+      dashboardLink: 'Dashboard en nalevingsrapport',
       loggedInAs: 'Ingelogd als {name}',
       loginTitle: 'Inloggen',
       username: 'Gebruikersnaam',
@@ -102,6 +103,7 @@
       brandSub: 'agent console',
       langToggle: 'Nederlands',
       logout: 'Log out',
+      dashboardLink: 'Dashboard and compliance report',
       loggedInAs: 'Logged in as {name}',
       loginTitle: 'Log in',
       username: 'Username',
@@ -358,6 +360,7 @@
     const view = {
       langToggle: byId('lang-toggle'),
       logout: byId('logout'),
+      dashboardLink: byId('dashboard-link'),
       whoami: byId('whoami'),
       globalAlert: byId('global-alert'),
       globalStatus: byId('global-status'),
@@ -532,6 +535,8 @@
       view.loginView.hidden = true;
       view.appView.hidden = false;
       view.logout.hidden = false;
+      // Admins and auditors read evidence on the dashboard (GOV-07); agents have no access there.
+      view.dashboardLink.hidden = !(me.role === 'admin' || me.role === 'auditor');
       view.whoami.hidden = false;
       applyStaticStrings();
       clearAlert();
@@ -554,6 +559,7 @@
       view.appView.hidden = true;
       view.loginView.hidden = false;
       view.logout.hidden = true;
+      view.dashboardLink.hidden = true;
       view.whoami.hidden = true;
       view.whoami.textContent = '';
       clearAlert();

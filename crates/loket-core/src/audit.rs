@@ -69,6 +69,18 @@ pub enum AuditKind {
     ConfigLoaded,
     /// The knowledge base was (re)imported.
     KnowledgeImported,
+    /// A retention run deleted or anonymised expired data (counts per store, RET-02).
+    RetentionRun,
+    /// Everything held about a data subject was exported (GDPR art. 15 and 20).
+    SubjectExported,
+    /// Everything held about a data subject was erased (GDPR art. 17).
+    SubjectErased,
+    /// A legal hold was placed on or lifted from a conversation (RET-05).
+    LegalHold,
+    /// The compliance report was generated (GOV-01).
+    ReportGenerated,
+    /// A staff member opened a transcript (SEC-09: every view of personal data is logged).
+    TranscriptViewed,
 }
 
 impl AuditKind {
@@ -99,6 +111,12 @@ impl AuditKind {
             AuditKind::VaultReveal => "vault_reveal",
             AuditKind::ConfigLoaded => "config_loaded",
             AuditKind::KnowledgeImported => "knowledge_imported",
+            AuditKind::RetentionRun => "retention_run",
+            AuditKind::SubjectExported => "subject_exported",
+            AuditKind::SubjectErased => "subject_erased",
+            AuditKind::LegalHold => "legal_hold",
+            AuditKind::ReportGenerated => "report_generated",
+            AuditKind::TranscriptViewed => "transcript_viewed",
         }
     }
 }
@@ -233,9 +251,19 @@ pub struct ChainBreak {
 /// Verifies a chain read in seq order, starting at the first record ever written. Returns the
 /// number of records checked, or the first break.
 pub fn verify_chain(records: impl IntoIterator<Item = AuditRecord>) -> Result<u64, ChainBreak> {
-    let mut prev_hash = GENESIS_HASH.to_string();
+    verify_chain_from(0, GENESIS_HASH, records)
+}
+
+/// Verifies a chain whose records up to `anchor_seq` were removed by retention: the first
+/// remaining record must have seq `anchor_seq + 1` and commit to `anchor_hash` (RET-02, SEC-09).
+pub fn verify_chain_from(
+    anchor_seq: i64,
+    anchor_hash: &str,
+    records: impl IntoIterator<Item = AuditRecord>,
+) -> Result<u64, ChainBreak> {
+    let mut prev_hash = anchor_hash.to_string();
     let mut checked = 0;
-    for (expected_seq, record) in (1..).zip(records) {
+    for (expected_seq, record) in (anchor_seq + 1..).zip(records) {
         if record.seq != expected_seq {
             return Err(ChainBreak {
                 seq: expected_seq,
@@ -311,5 +339,80 @@ mod tests {
         records[1].event.actor = "agent:mallory".into();
         records[1].hash = record_hash(2, records[1].at, &records[1].event, &records[1].prev_hash);
         assert_eq!(verify_chain(records).unwrap_err().seq, 3);
+    }
+
+    /// One single-record change an attacker could make to the stored log.
+    #[derive(Debug, Clone)]
+    enum Tamper {
+        Mutate { position: usize, field: u8 },
+        Delete { position: usize },
+        Insert { position: usize, rehash: bool },
+        Swap { first: usize, second: usize },
+    }
+
+    fn tamper_strategy(length: usize) -> impl proptest::strategy::Strategy<Value = Tamper> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (0..length, 0..5u8).prop_map(|(position, field)| Tamper::Mutate { position, field }),
+            (0..length).prop_map(|position| Tamper::Delete { position }),
+            (0..=length, any::<bool>()).prop_map(|(position, rehash)| Tamper::Insert { position, rehash }),
+            (0..length, 0..length)
+                .prop_filter("two different records", |(first, second)| first != second)
+                .prop_map(|(first, second)| Tamper::Swap { first, second }),
+        ]
+    }
+
+    fn apply(records: &mut Vec<AuditRecord>, tamper: &Tamper) {
+        match *tamper {
+            Tamper::Mutate { position, field } => {
+                let record = &mut records[position];
+                match field {
+                    0 => record.event.actor = "agent:mallory".into(),
+                    1 => {
+                        record.event.counts.insert("n".into(), -1);
+                    }
+                    2 => record.event.kind = AuditKind::HandoffAccepted,
+                    3 => record.at += chrono::Duration::seconds(1),
+                    _ => record.event.ids.push("faq-forged".into()),
+                }
+            }
+            Tamper::Delete { position } => {
+                records.remove(position);
+            }
+            Tamper::Insert { position, rehash } => {
+                // A forged record that claims the place of `position`; with `rehash` the forger
+                // also recomputes its hash from its predecessor.
+                let prev_hash = position
+                    .checked_sub(1)
+                    .map_or(GENESIS_HASH.to_string(), |before| records[before].hash.clone());
+                let seq = i64::try_from(position).unwrap_or(0) + 1;
+                let event = AuditEvent::new(AuditKind::AiAnswer, None, "system").id("faq-forged");
+                let at = DateTime::from_timestamp(1_700_000_000 + seq, 0).unwrap_or_default();
+                let mut forged = AuditRecord::chained(seq, at, event, &prev_hash);
+                if !rehash {
+                    forged.hash = records[position.min(records.len() - 1)].hash.clone();
+                }
+                records.insert(position, forged);
+            }
+            Tamper::Swap { first, second } => records.swap(first, second),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Every single-record change is caught, at a random position, including the removal of
+        /// the newest record: the verifier knows the signed head (a checkpoint), as `loket audit
+        /// verify` does (SEC-09, issue 7 target "100 % of single-record tampering").
+        #[test]
+        fn any_single_record_tampering_is_caught_sec_09(tamper in tamper_strategy(30)) {
+            let original = chain(30);
+            let head = original[original.len() - 1].clone();
+            let mut records = original;
+            apply(&mut records, &tamper);
+            let intact = verify_chain(records.clone()).is_ok()
+                && records.last().map(|record| (record.seq, &record.hash)) == Some((head.seq, &head.hash));
+            proptest::prop_assert!(!intact, "{tamper:?} went unnoticed");
+        }
     }
 }

@@ -43,6 +43,72 @@ pub struct Config {
     pub theme: ThemeConfig,
     /// Signed webhooks so handovers can be routed to a helpdesk (Zendesk, Freshdesk, Chatwoot).
     pub webhooks: Vec<WebhookConfig>,
+    /// Customers identified by the company's own login (signed identity tokens).
+    pub identity: IdentityConfig,
+    /// Signed checkpoints of the audit chain.
+    pub audit: AuditConfig,
+    /// Which database and how many connections.
+    pub database: DatabaseConfig,
+}
+
+/// The database: SQLite in the data directory (the default) or a PostgreSQL server shared by
+/// several instances.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://<path>` or `postgres://user:password@host:port/database`; unset means
+    /// `loket.sqlite3` in the data directory. Usually given as `--database-url` or
+    /// `LOKET_DATABASE_URL`. It may carry a password, so it is never rendered.
+    #[serde(skip_serializing)]
+    pub url: Option<String>,
+    /// Connections per instance (PostgreSQL; SQLite uses one writer and this many readers).
+    pub pool_size: u32,
+    /// Seconds a request waits for a connection before it fails with 503 `unavailable`.
+    pub acquire_timeout_seconds: u64,
+    /// Seconds a single statement may run before PostgreSQL cancels it (503 `unavailable`).
+    pub statement_timeout_seconds: u64,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: None,
+            pool_size: 10,
+            acquire_timeout_seconds: 5,
+            statement_timeout_seconds: 30,
+        }
+    }
+}
+
+/// The URL schemes [`DatabaseConfig::url`] accepts.
+pub const DATABASE_SCHEMES: [&str; 3] = ["sqlite://", "postgres://", "postgresql://"];
+
+/// Customers identified by the company's own login. The company's site signs a short-lived
+/// token (a JWT with HS256 and claims `sub` and `exp`) with a shared secret; the widget passes it
+/// when opening a conversation. The conversation may then see `customer` knowledge and the
+/// customer can export or erase everything held about them (GDPR art. 15, 17, 20).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IdentityConfig {
+    /// The shared HMAC secret, at least 32 characters; without it identity tokens are refused.
+    pub secret: Option<String>,
+    /// Longest accepted token lifetime in seconds (from now to `exp`).
+    pub max_age_seconds: Option<u32>,
+}
+
+/// Signed checkpoints of the audit chain (SEC-09): the newest record's hash signed with an
+/// Ed25519 key derived from the master key, so a removed tail or a rewritten chain shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    /// Minutes between checkpoints while records are being written.
+    pub checkpoint_minutes: u32,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Self { checkpoint_minutes: 60 }
+    }
 }
 
 /// The events a webhook can subscribe to.
@@ -351,6 +417,13 @@ pub struct AnswerConfig {
     /// Confidence below which the bot abstains and offers a person; `None` uses the knowledge
     /// base's measured default.
     pub threshold: Option<f32>,
+    /// Domains that links in AI answers may point to (SEC-05), besides the hosts of the
+    /// knowledge base's own urls, which are always allowed; links elsewhere become plain text.
+    pub link_domains: Vec<String>,
+    /// Directory of a local sentence encoder (`config.json`, `tokenizer.json`,
+    /// `model.safetensors`) for dense retrieval next to the lexical one; `None` means lexical
+    /// only. Nothing is ever downloaded: the model must already be on disk.
+    pub encoder_dir: Option<std::path::PathBuf>,
 }
 
 /// Staff sessions.
@@ -396,6 +469,12 @@ pub struct RetentionConfig {
     pub tickets: RetentionRule,
     /// The audit log.
     pub audit: RetentionRule,
+    /// The webhook delivery log (operational data without content).
+    pub delivery_log: RetentionRule,
+    /// Minutes between retention runs.
+    pub run_every_minutes: u32,
+    /// Records removed per transaction, so a run never holds the database for long.
+    pub batch_size: u32,
 }
 
 impl Default for RetentionConfig {
@@ -416,6 +495,9 @@ impl Default for RetentionConfig {
                 730,
                 "Accountability towards the AP and ACM (GDPR art. 5(2), AI Act art. 50).",
             ),
+            delivery_log: rule(30, "Diagnosing failed deliveries to the helpdesk."),
+            run_every_minutes: 60,
+            batch_size: 500,
         }
     }
 }
@@ -647,6 +729,7 @@ impl Config {
             ("retention.sensitive_transcripts", &retention.sensitive_transcripts),
             ("retention.tickets", &retention.tickets),
             ("retention.audit", &retention.audit),
+            ("retention.delivery_log", &retention.delivery_log),
         ] {
             if rule.days == 0 || rule.days > 3650 {
                 fail(
@@ -657,6 +740,60 @@ impl Config {
             if rule.justification.trim().len() < 10 {
                 fail(setting, "a written justification is required (RET-01)".into());
             }
+        }
+        if retention.sensitive_transcripts.days > retention.transcripts.days {
+            fail(
+                "retention.sensitive_transcripts",
+                "must not be longer than retention.transcripts: special-category data gets the shorter period (RET-03)"
+                    .into(),
+            );
+        }
+        if !(1..=10_080).contains(&retention.run_every_minutes) {
+            fail(
+                "retention.run_every_minutes",
+                "must be between 1 and 10080 (a week)".into(),
+            );
+        }
+        if !(1..=100_000).contains(&retention.batch_size) {
+            fail("retention.batch_size", "must be between 1 and 100000".into());
+        }
+        if !(1..=1_440).contains(&self.audit.checkpoint_minutes) {
+            fail("audit.checkpoint_minutes", "must be between 1 and 1440 (a day)".into());
+        }
+        if let Some(url) = &self.database.url
+            && !DATABASE_SCHEMES.iter().any(|scheme| url.starts_with(scheme))
+        {
+            fail(
+                "database.url",
+                "must start with sqlite://, postgres:// or postgresql://".into(),
+            );
+        }
+        if !(1..=1000).contains(&self.database.pool_size) {
+            fail("database.pool_size", "must be between 1 and 1000".into());
+        }
+        for (setting, seconds) in [
+            (
+                "database.acquire_timeout_seconds",
+                self.database.acquire_timeout_seconds,
+            ),
+            (
+                "database.statement_timeout_seconds",
+                self.database.statement_timeout_seconds,
+            ),
+        ] {
+            if !(1..=3600).contains(&seconds) {
+                fail(setting, "must be between 1 and 3600 seconds".into());
+            }
+        }
+        if let Some(secret) = &self.identity.secret
+            && secret.chars().count() < 32
+        {
+            fail("identity.secret", "must be at least 32 characters".into());
+        }
+        if let Some(age) = self.identity.max_age_seconds
+            && !(1..=86_400).contains(&age)
+        {
+            fail("identity.max_age_seconds", "must be between 1 and 86400".into());
         }
 
         match (wording, zone) {
@@ -763,6 +900,23 @@ mod tests {
         assert!((contrast_ratio([0, 0, 0], [255, 255, 255]) - 21.0).abs() < 0.01);
         assert!((contrast_ratio([0x1d, 0x4e, 0xd8], [255, 255, 255]) - 6.7).abs() < 0.1);
         assert!((contrast_ratio([0x77, 0x77, 0x77], [255, 255, 255]) - 4.48).abs() < 0.01);
+    }
+
+    #[test]
+    fn a_database_url_needs_a_known_scheme_and_the_pool_settings_sane_bounds() {
+        let mut config = Config::default();
+        config.database.url = Some("mysql://db/loket".into());
+        config.database.pool_size = 0;
+        config.database.acquire_timeout_seconds = 0;
+        let found = problems(config);
+        let database: Vec<&String> = found
+            .iter()
+            .filter(|problem| problem.starts_with("database."))
+            .collect();
+        assert_eq!(database.len(), 3, "{found:?}");
+        let mut config = Config::default();
+        config.database.url = Some("postgres://loket:pw@127.0.0.1/loket".into());
+        assert!(config.validate().is_ok());
     }
 
     #[test]

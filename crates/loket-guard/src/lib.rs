@@ -10,9 +10,15 @@
 //!   that stops any claim to be human.
 //! - [`sensitive`]: special categories of personal data (GDPR art. 9 and 10).
 //! - [`injection`]: the layered prompt-injection detector.
+//! - [`grounding`]: the grounding verifier for generated answers (every sentence supported by its
+//!   cited passages; numbers, contact details and commitments only when the passages have them).
+//! - [`output`]: the output guard on every outgoing AI message: sanitised Markdown, canary
+//!   tokens, fingerprints of non-public text, and the human-claim filter.
 
+pub mod grounding;
 pub mod injection;
 pub mod intent;
 pub mod normalize;
+pub mod output;
 pub mod pii;
 pub mod sensitive;

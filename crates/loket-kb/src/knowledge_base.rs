@@ -10,7 +10,9 @@ use std::sync::{Arc, RwLock};
 
 use serde::Serialize;
 
+use crate::dense::{DenseIndex, DenseRanking, Embedder};
 use crate::generation::{PUBLIC_DIR, partition_dir, read_current};
+use crate::hybrid;
 use crate::model::{Audience, Date, Entry};
 use crate::retrieval::{Features, Partition, Ranking};
 use crate::{Error, Lang, Result};
@@ -70,7 +72,8 @@ pub struct AnswerConfig {
 /// The default threshold, measured with `loket eval faq` on the tuning halves of banking77 and
 /// CLINC150: the lowest threshold that keeps wrong answers at or below 3% of all questions and
 /// declines at least 95% of out-of-scope questions is 0.77 for banking77 and 0.85 for CLINC150;
-/// the default takes the stricter one.
+/// the default takes the stricter one. With an encoder, the hybrid confidence is shifted so that
+/// the same threshold is where its tuning halves meet the same targets.
 pub const DEFAULT_THRESHOLD: f32 = 0.85;
 
 impl Default for AnswerConfig {
@@ -140,6 +143,10 @@ pub struct Explanation {
     pub confidence: f32,
     /// Entry ids with their BM25 scores, best first.
     pub ranked: Vec<(String, f32)>,
+    /// Entry ids with their best phrasing's cosine, best first; empty without an encoder.
+    pub dense: Vec<(String, f32)>,
+    /// Share of the nearest phrasings that belong to the best dense entry.
+    pub dense_votes: f32,
 }
 
 /// Weights of the logistic confidence model over [`Features`], fitted by logistic regression
@@ -194,11 +201,14 @@ pub fn confidence(features: &Features) -> f32 {
 struct Loaded {
     generation: Option<String>,
     public: Option<Partition>,
+    /// The public partition's vectors, when they exist and match the configured encoder.
+    dense: Option<DenseIndex>,
 }
 
 struct Inner {
     data_dir: PathBuf,
     config: AnswerConfig,
+    encoder: Option<Arc<dyn Embedder>>,
     loaded: RwLock<Arc<Loaded>>,
 }
 
@@ -229,12 +239,24 @@ impl KnowledgeBase {
 
     /// Like [`KnowledgeBase::open`] with explicit settings.
     pub fn open_with_config(data_dir: &Path, config: AnswerConfig) -> Result<KnowledgeBase> {
+        KnowledgeBase::open_with_encoder(data_dir, config, None)
+    }
+
+    /// Like [`KnowledgeBase::open_with_config`], retrieving densely as well when `encoder` is
+    /// given and the generation holds vectors computed by the same encoder (see
+    /// [`crate::import_embedded`]); otherwise retrieval is lexical only.
+    pub fn open_with_encoder(
+        data_dir: &Path,
+        config: AnswerConfig,
+        encoder: Option<Arc<dyn Embedder>>,
+    ) -> Result<KnowledgeBase> {
         let generation = read_current(data_dir)?;
-        let loaded = load(data_dir, generation)?;
+        let loaded = load(data_dir, generation, encoder.as_deref())?;
         Ok(KnowledgeBase {
             inner: Arc::new(Inner {
                 data_dir: data_dir.to_owned(),
                 config,
+                encoder,
                 loaded: RwLock::new(Arc::new(loaded)),
             }),
         })
@@ -247,7 +269,7 @@ impl KnowledgeBase {
         if generation == self.generation() {
             return Ok(false);
         }
-        let loaded = load(&self.inner.data_dir, generation)?;
+        let loaded = load(&self.inner.data_dir, generation, self.inner.encoder.as_deref())?;
         let mut slot = self
             .inner
             .loaded
@@ -267,6 +289,13 @@ impl KnowledgeBase {
         self.inner.config
     }
 
+    /// Whether answers use dense retrieval: an encoder is configured and the served generation
+    /// was imported with it. `false` means lexical only (for example after switching models,
+    /// until the next import).
+    pub fn dense_enabled(&self) -> bool {
+        self.snapshot().dense.is_some()
+    }
+
     /// Answers `question` from content `scope` may see, preferring content in `lang` and falling
     /// back to the other language only when no content in `lang` is confident enough. Never
     /// returns internal or confidential content: it has no access to it.
@@ -277,15 +306,33 @@ impl KnowledgeBase {
         };
         let today = Date::today();
         let threshold = self.inner.config.threshold;
+        let query_vector = self.query_vector(&loaded, question);
+        let dense_scores = loaded
+            .dense
+            .as_ref()
+            .zip(query_vector.as_ref())
+            .map(|(dense, vector)| (dense, dense.scores(vector)));
         let mut best_confidence = 0.0f32;
         for lang_filter in [Some(lang), None] {
-            let Some(ranking) = rank(partition, question, lang_filter, scope, today) else {
-                continue;
+            let ranking = rank(partition, question, lang_filter, scope, today);
+            let choice = match &dense_scores {
+                Some((dense, scores)) => {
+                    let dense_ranking = dense.rank(scores, &allowed(partition, lang_filter, scope, today));
+                    hybrid::choose(&ranking.unwrap_or_default(), &dense_ranking)
+                }
+                _ => ranking.and_then(|ranking| {
+                    let best = ranking.candidates.first()?;
+                    Some(hybrid::Choice {
+                        entry: best.entry,
+                        phrasing_in_entry: best.phrasing_in_entry,
+                        confidence: confidence(&ranking.features),
+                    })
+                }),
             };
-            let confidence = confidence(&ranking.features);
-            best_confidence = best_confidence.max(confidence);
-            if confidence >= threshold
-                && let Some(answer) = build_answer(partition, &ranking, scope, confidence)
+            let Some(choice) = choice else { continue };
+            best_confidence = best_confidence.max(choice.confidence);
+            if choice.confidence >= threshold
+                && let Some(answer) = build_answer(partition, &choice, scope)
             {
                 return answer;
             }
@@ -297,6 +344,22 @@ impl KnowledgeBase {
     /// (`None`: both languages). For evaluation and tuning.
     pub fn explain(&self, question: &str, lang: Option<Lang>, scope: &CustomerScope) -> Explanation {
         let loaded = self.snapshot();
+        let dense_ranking = match (&loaded.public, &loaded.dense, self.query_vector(&loaded, question)) {
+            (Some(partition), Some(dense), Some(vector)) => {
+                dense.search(&vector, &allowed(partition, lang, scope, Date::today()))
+            }
+            _ => DenseRanking::default(),
+        };
+        let dense_ids = |partition: &Partition| {
+            dense_ranking
+                .candidates
+                .iter()
+                .filter_map(|candidate| {
+                    let entry = partition.entries().get(candidate.entry)?;
+                    Some((entry.id.as_str().to_owned(), candidate.cosine))
+                })
+                .collect::<Vec<_>>()
+        };
         let ranking = loaded.public.as_ref().and_then(|partition| {
             rank(partition, question, lang, scope, Date::today()).map(|ranking| (partition, ranking))
         });
@@ -305,6 +368,8 @@ impl KnowledgeBase {
                 features: Features::default(),
                 confidence: 0.0,
                 ranked: Vec::new(),
+                dense: loaded.public.as_ref().map(dense_ids).unwrap_or_default(),
+                dense_votes: dense_ranking.votes,
             },
             Some((partition, ranking)) => Explanation {
                 features: ranking.features,
@@ -317,8 +382,16 @@ impl KnowledgeBase {
                         Some((entry.id.as_str().to_owned(), candidate.score))
                     })
                     .collect(),
+                dense: dense_ids(partition),
+                dense_votes: dense_ranking.votes,
             },
         }
+    }
+
+    /// The question's vector when dense retrieval is active for `loaded`.
+    fn query_vector(&self, loaded: &Loaded, question: &str) -> Option<Vec<f32>> {
+        loaded.dense.as_ref()?;
+        Some(self.inner.encoder.as_ref()?.embed(question))
     }
 
     fn snapshot(&self) -> Arc<Loaded> {
@@ -330,7 +403,8 @@ impl KnowledgeBase {
     }
 }
 
-fn load(data_dir: &Path, generation: Option<String>) -> Result<Loaded> {
+fn load(data_dir: &Path, generation: Option<String>, encoder: Option<&dyn Embedder>) -> Result<Loaded> {
+    let mut dense = None;
     let public = match &generation {
         None => None,
         Some(name) => {
@@ -342,10 +416,21 @@ fn load(data_dir: &Path, generation: Option<String>) -> Result<Loaded> {
                     reason: "restricted entry in the public partition".to_owned(),
                 });
             }
+            if let Some(encoder) = encoder {
+                dense = DenseIndex::open(
+                    &partition_dir(data_dir, name, PUBLIC_DIR),
+                    partition.entries(),
+                    &encoder.fingerprint(),
+                )?;
+            }
             Some(partition)
         }
     };
-    Ok(Loaded { generation, public })
+    Ok(Loaded {
+        generation,
+        public,
+        dense,
+    })
 }
 
 fn rank(
@@ -360,13 +445,23 @@ fn rank(
     partition.search(question, lang, &scope.access_keys(), today).ok()
 }
 
-fn build_answer(partition: &Partition, ranking: &Ranking, scope: &CustomerScope, confidence: f32) -> Option<Answer> {
-    let best = ranking.candidates.first()?;
-    let entry = partition.entries().get(best.entry)?;
+/// Which entries of `partition` the dense search may return: the same rule as the lexical filter
+/// (scope, language, expiry), applied per entry.
+fn allowed(partition: &Partition, lang: Option<Lang>, scope: &CustomerScope, today: Date) -> Vec<bool> {
+    partition
+        .entries()
+        .iter()
+        .map(|entry| scope.permits(entry) && lang.is_none_or(|lang| entry.lang == lang) && !entry.is_expired(today))
+        .collect()
+}
+
+fn build_answer(partition: &Partition, choice: &hybrid::Choice, scope: &CustomerScope) -> Option<Answer> {
+    let confidence = choice.confidence;
+    let entry = partition.entries().get(choice.entry)?;
     if !scope.permits(entry) {
         return None;
     }
-    let text = entry.answer_text(best.phrasing_in_entry).to_owned();
+    let text = entry.answer_text(choice.phrasing_in_entry).to_owned();
     Some(Answer {
         outcome: Outcome::Answer,
         entry_id: Some(entry.id.as_str().to_owned()),

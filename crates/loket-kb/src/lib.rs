@@ -13,28 +13,41 @@
 //! - `analysis`: stemmed, plain and character-gram analyzers shared by indexing and querying.
 //! - `retrieval`: an immutable tantivy partition and BM25 ranking with confidence features.
 //! - `generation`: the on-disk generations, [`import`] and the atomic `CURRENT` switch.
+//! - `screening`: the [`Screen`] for embedded instructions; flagged entries are [`Quarantined`].
+//! - `exposure`: [`GuardCorpus`], what the output guard must know of a generation.
 //! - `knowledge_base`: [`KnowledgeBase::answer`], [`CustomerScope`], [`Answer`], confidence.
 //! - `restricted`: [`RestrictedIndex`] for agent assist and the output guard.
-//! - [`fusion`]: reciprocal rank fusion, ready for a second (dense) ranked list.
+//! - [`fusion`]: reciprocal rank fusion.
+//! - `dense`: the [`Embedder`] trait, vectors stored per partition, brute-force cosine search.
+//! - `hybrid`: fusion of the lexical and dense rankings and the hybrid confidence.
 //!
-//! Dense embeddings are not part of this crate yet; retrieval produces a ranked list so that a
-//! dense list can be fused in with [`fusion::reciprocal_rank_fusion`].
+//! Dense retrieval is optional: [`import_embedded`] stores vectors when given an [`Embedder`]
+//! (the binary passes a `loket_embed::Encoder`), and [`KnowledgeBase::open_with_encoder`] uses
+//! them when they come from the same encoder; otherwise everything is lexical only.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod analysis;
+mod dense;
 mod error;
+mod exposure;
 pub mod fusion;
 mod generation;
+mod hybrid;
 mod knowledge_base;
 pub mod lang;
 pub mod model;
 mod restricted;
 mod retrieval;
+mod screening;
 mod source;
 
+pub use dense::Embedder;
 pub use error::{Error, Result};
-pub use generation::{ImportProgress, ImportReport, ImportStage, import, import_with_limits};
+pub use exposure::GuardCorpus;
+pub use generation::{
+    ImportProgress, ImportReport, ImportStage, import, import_embedded, import_screened, import_with_limits,
+};
 pub use knowledge_base::{
     Answer, AnswerConfig, Citation, CustomerScope, DEFAULT_THRESHOLD, Explanation, KnowledgeBase, Outcome, confidence,
 };
@@ -42,4 +55,5 @@ pub use lang::{Lang, detect_lang};
 pub use model::{Audience, Date, Entry, EntryId, EntryKind, Passage};
 pub use restricted::RestrictedIndex;
 pub use retrieval::Features;
+pub use screening::{NoScreen, Quarantined, Screen};
 pub use source::{ImportLimits, RejectReason, Rejection, SourceFile};

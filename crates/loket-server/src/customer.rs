@@ -56,7 +56,10 @@ pub async fn create(
     let locale = Locale::parse(&body.locale)
         .filter(|_| body.locale.len() <= 16)
         .ok_or_else(|| ApiError::new("invalid_locale", "locale must be nl or en"))?;
-    let opened = state.loket.open_conversation(locale, &client.ip().to_string()).await?;
+    let opened = state
+        .loket
+        .open_conversation(locale, &client.ip().to_string(), body.identity.as_deref())
+        .await?;
     let view = ConversationDto::from(opened.view);
     let created = ConversationCreated {
         id: view.id,

@@ -15,6 +15,11 @@ pub struct CreateConversation {
     /// `nl` or `en`.
     #[schema(example = "nl")]
     pub locale: String,
+    /// A short-lived identity token signed by the company's site (JWT, HS256, claims `sub` and
+    /// `exp`) when the customer is logged in there: the conversation may then see customer
+    /// knowledge, and the customer can export their data.
+    #[serde(default)]
+    pub identity: Option<String>,
 }
 
 /// A source of an answer.

@@ -34,6 +34,8 @@ pub const CODES: &[(&str, u16)] = &[
     ("invalid_body", 400),
     ("invalid_locale", 400),
     ("invalid_query", 400),
+    ("invalid_format", 400),
+    ("invalid_days", 400),
     ("empty_text", 400),
     ("invalid_text", 400),
     ("invalid_field", 400),
@@ -41,19 +43,23 @@ pub const CODES: &[(&str, u16)] = &[
     ("contact_required", 400),
     ("weak_password", 400),
     ("invalid_name", 400),
+    ("invalid_subject", 400),
     ("missing_token", 401),
     ("invalid_token", 401),
     ("invalid_credentials", 401),
     ("not_logged_in", 401),
+    ("identity_invalid", 401),
     ("forbidden", 403),
     ("csrf_failed", 403),
     ("not_found", 404),
+    ("unknown_subject", 404),
     ("method_not_allowed", 405),
     ("request_timeout", 408),
     ("already_claimed", 409),
     ("not_assigned", 409),
     ("conflict", 409),
     ("staff_exists", 409),
+    ("legal_hold", 409),
     ("payload_too_large", 413),
     ("text_too_long", 413),
     ("unsupported_media_type", 415),
@@ -104,6 +110,12 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         }
+        // A database or guard that is briefly unavailable: nothing was stored, try again soon.
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         response
     }
 }
@@ -127,7 +139,10 @@ impl From<loket_service::Error> for ApiError {
             }
             Error::Unavailable(cause) => {
                 tracing::error!(%cause, "service unavailable");
-                ApiError::new("unavailable", "the service is temporarily unavailable; try again")
+                ApiError::new(
+                    "unavailable",
+                    "the service is temporarily unavailable and nothing was stored; try again in a second",
+                )
             }
         }
     }
@@ -144,5 +159,14 @@ mod tests {
             assert!(seen.insert(code), "{code} listed twice");
             assert!((400..600).contains(status));
         }
+    }
+
+    #[test]
+    fn busy_and_unavailable_answers_carry_a_retry_hint() {
+        let unavailable = ApiError::from(loket_service::Error::Unavailable("database down".into())).into_response();
+        assert_eq!(unavailable.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(unavailable.headers()[header::RETRY_AFTER], "1");
+        let limited = ApiError::new("rate_limited", "slow down").into_response();
+        assert_eq!(limited.headers()[header::RETRY_AFTER], "60");
     }
 }

@@ -6,16 +6,20 @@
 //! # Layout
 //! - [`customer`]: the widget's API (`/api/v1/conversations...`), bearer-token authenticated.
 //! - [`staff`]: the console's API (`/api/v1/agent/...`), cookie + CSRF authenticated.
+//! - [`admin`]: evidence for admins and auditors (`/api/v1/admin/compliance-report`,
+//!   `/api/v1/admin/dashboard`).
 //! - [`ops`]: `/healthz`, `/readyz`, `/metrics`, `/api/v1/openapi.json`.
 //! - [`assets`]: the embedded widget, demo page and console.
 //! - [`dto`], [`extract`], [`error`]: wire types, extractors and the error table.
 
+pub mod admin;
 pub mod assets;
 pub mod customer;
 pub mod dto;
 pub mod error;
 pub mod extract;
 pub mod ops;
+pub mod rights;
 pub mod staff;
 
 use std::collections::HashMap;
@@ -52,11 +56,15 @@ use crate::error::ApiError;
         customer::stream, customer::widget_config,
         staff::login, staff::logout, staff::me, staff::queue, staff::claim, staff::conversation, staff::send,
         staff::hand_back, staff::close, staff::reveal, staff::disclosures, staff::stream,
+        admin::compliance_report, admin::dashboard,
         ops::healthz, ops::readyz,
+        rights::export_own, rights::erase_own, rights::export_subject, rights::erase_subject, rights::legal_hold,
+        rights::run_retention, rights::checkpoints, rights::verify,
     ),
     modifiers(&BearerScheme),
     tags((name = "customer", description = "The chat widget"), (name = "console", description = "The agent console"),
-        (name = "operations", description = "Health and readiness"))
+        (name = "operations", description = "Health and readiness"),
+        (name = "admin", description = "Data-subject rights, retention and evidence"))
 )]
 pub struct ApiDoc;
 
@@ -217,11 +225,15 @@ pub fn router(state: AppState) -> Router {
     // but never credentials (it authenticates with a bearer token, not cookies).
     let cors = CorsLayer::new()
         .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST])
+        .allow_methods([Method::GET, Method::POST, Method::DELETE])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]);
     let customer_api = Router::new()
         .route("/api/v1/conversations", post(customer::create))
-        .route("/api/v1/conversations/{id}", get(customer::read))
+        .route(
+            "/api/v1/conversations/{id}",
+            get(customer::read).delete(rights::erase_own),
+        )
+        .route("/api/v1/conversations/{id}/export", get(rights::export_own))
         .route(
             "/api/v1/conversations/{id}/messages",
             post(customer::send).get(customer::list),
@@ -250,6 +262,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/agent/conversations/{id}/close", post(staff::close))
         .route("/api/v1/agent/conversations/{id}/reveal", post(staff::reveal))
         .route("/api/v1/agent/conversations/{id}/disclosures", get(staff::disclosures))
+        .route("/api/v1/admin/compliance-report", get(admin::compliance_report))
+        .route("/api/v1/admin/dashboard", get(admin::dashboard))
+        .route("/api/v1/admin/subjects/export", post(rights::export_subject))
+        .route("/api/v1/admin/subjects/erase", post(rights::erase_subject))
+        .route("/api/v1/admin/conversations/{id}/legal-hold", post(rights::legal_hold))
+        .route("/api/v1/admin/retention/run", post(rights::run_retention))
+        .route("/api/v1/admin/audit/checkpoints", get(rights::checkpoints))
+        .route("/api/v1/admin/audit/verify", get(rights::verify))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             timeout,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use loket_core::audit::{AuditEvent, AuditKind};
 use loket_core::conversation::{BotReply, CustomerTurn, Event, TurnIntent};
 use loket_core::{Conversation, ConversationId, ConversationState, Locale, StoredMessage};
-use loket_store::{Commit, ConversationRecord, Ticket};
+use loket_store::{Commit, ConversationRecord, NewConversation, Ticket};
 use serde::Deserialize;
 use tracing::{info, warn};
 
@@ -63,27 +63,33 @@ pub struct CallbackRequest {
 }
 
 impl Loket {
-    /// Opens a conversation: the disclosure is its first message (DIS-01).
-    pub async fn open_conversation(&self, locale: Locale, client: &str) -> Result<Opened> {
+    /// Opens a conversation: the disclosure is its first message (DIS-01). `identity` is the
+    /// company site's signed token for a logged-in customer (see [`crate::subject`]).
+    pub async fn open_conversation(&self, locale: Locale, client: &str, identity: Option<&str>) -> Result<Opened> {
         let now = self.now();
         if !self.conversations_per_ip.allow(client, now) {
             return Err(Error::RateLimited);
         }
+        let customer = identity.map(|token| self.verify_identity(token)).transpose()?;
         let id = ConversationId::from_uuid(uuid::Uuid::now_v7());
         let token = new_token()?;
         let data_key = SealingKey::generate()?;
+        let subject = customer
+            .map(|customer| self.subject_ref(&id, &data_key, &customer))
+            .transpose()?;
         let sealed_key = self.master_key.seal(&data_key.to_bytes(), id.as_str().as_bytes())?;
         let transition = Conversation::start(id.clone(), locale, now, &self.config.wording);
         let messages = self
             .store
-            .create_conversation(
-                &transition.conversation,
-                &token_hash(&token),
-                &sealed_key,
-                transition.messages,
-                transition.audit,
+            .create_conversation(NewConversation {
+                conversation: transition.conversation,
+                token_hash: token_hash(&token),
+                data_key: sealed_key,
+                subject,
+                messages: transition.messages,
+                audit: transition.audit,
                 now,
-            )
+            })
             .await?;
         metrics::counter!("loket_conversations_started_total").increment(1);
         metrics::counter!("loket_messages_total", "author" => "system").increment(messages.len() as u64);
@@ -186,6 +192,7 @@ impl Loket {
                 audit,
                 vault: self.seal_assignments(id, &key, &inspection.assignments)?,
                 ticket: None,
+                sensitive: !inspection.sensitive.is_empty(),
                 now,
             };
             match self.store.commit(commit).await {
@@ -295,6 +302,7 @@ impl Loket {
             audit: transition.audit,
             vault,
             ticket: Some(ticket),
+            sensitive: false,
             now,
         };
         let messages = self.store.commit(commit).await?;
@@ -312,12 +320,15 @@ impl Loket {
 
     /// Asks the knowledge base and runs the outbound check on the answer (step 5).
     fn checked_answer(&self, question: &str, locale: Locale) -> Result<BotReply> {
-        let reply = self.knowledge.answer(question, locale);
-        if let BotReply::Answer { text, .. } = &reply
-            && let Some(reason) = self.guards.check_outgoing(text)?
-        {
-            warn!(reason, "an answer was blocked by the output guard");
-            return Ok(BotReply::Blocked { reason });
+        let mut reply = self.knowledge.answer(question, locale);
+        if let BotReply::Answer { text, .. } = &mut reply {
+            match self.guards.check_outgoing(text, &self.knowledge)? {
+                crate::inspection::Outgoing::Send(sanitised) => *text = sanitised,
+                crate::inspection::Outgoing::Block(reason) => {
+                    warn!(reason, "an answer was blocked by the output guard");
+                    return Ok(BotReply::Blocked { reason });
+                }
+            }
         }
         Ok(reply)
     }
@@ -367,6 +378,7 @@ impl Loket {
                 audit: transition.audit,
                 vault: Vec::new(),
                 ticket: None,
+                sensitive: false,
                 now,
             };
             match self.store.commit(commit).await {

@@ -6,11 +6,17 @@
 //! wakes only the subscribers of its own conversation. Staff consoles share one channel.
 //! Subscribers that fall behind get `Lagged` and re-read from the store by seq, so nothing is
 //! lost: the store is the truth, the hub only says "look now".
+//!
+//! With several instances on one PostgreSQL database, each instance also hears the changes the
+//! others commit (LISTEN/NOTIFY, ids only) and hands them to [`Hub::relay`], which re-reads the
+//! messages from the store and publishes them here, so a customer and an agent connected to
+//! different instances see each other live.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use loket_core::{ConversationId, ConversationState, StoredMessage};
+use loket_store::Store;
 use tokio::sync::broadcast;
 
 /// Capacity of a conversation's channel.
@@ -39,6 +45,30 @@ pub enum StaffEvent {
     /// A ticket was created.
     TicketCreated,
 }
+
+/// A change another instance committed on the shared database, announced by ids only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemoteChange {
+    /// Messages `first_seq..=last_seq` were stored (none when `first_seq > last_seq`), the
+    /// state changed to `state` when set, and a ticket was created when `ticket`.
+    Committed {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The first stored seq.
+        first_seq: i64,
+        /// The last stored seq.
+        last_seq: i64,
+        /// The new state, when it changed.
+        state: Option<ConversationState>,
+        /// A ticket was created.
+        ticket: bool,
+    },
+    /// The conversation was erased: its live streams end.
+    Erased(ConversationId),
+}
+
+/// Most messages one relayed change re-reads; a subscriber that misses more catches up by seq.
+const RELAY_MESSAGES: i64 = 500;
 
 /// The in-process publisher.
 #[derive(Debug)]
@@ -84,6 +114,17 @@ impl Hub {
         conversations.get(id).is_some_and(|sender| sender.receiver_count() > 0)
     }
 
+    /// Closes a conversation's channel after it was erased: its live streams end.
+    pub fn forget(&self, id: &ConversationId) {
+        let mut conversations = self
+            .conversations
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        conversations.remove(id);
+        drop(conversations);
+        self.notify_staff(StaffEvent::QueueChanged);
+    }
+
     /// Number of conversation channels with subscribers (a gauge for metrics).
     pub fn live_conversations(&self) -> usize {
         let conversations = self
@@ -127,5 +168,41 @@ impl Hub {
     /// Tells staff consoles something changed.
     pub fn notify_staff(&self, event: StaffEvent) {
         let _ = self.staff.send(event);
+    }
+
+    /// Publishes here a change another instance committed. The notice carries ids only, so the
+    /// messages are re-read from the store, and only when someone on this instance follows the
+    /// conversation or a staff console is open: an instance nobody watches reads nothing.
+    pub async fn relay(&self, store: &dyn Store, change: RemoteChange) -> loket_store::Result<()> {
+        match change {
+            RemoteChange::Erased(id) => self.forget(&id),
+            RemoteChange::Committed {
+                conversation,
+                first_seq,
+                last_seq,
+                state,
+                ticket,
+            } => {
+                if !self.is_followed(&conversation) && self.staff.receiver_count() == 0 {
+                    return Ok(());
+                }
+                let count = (last_seq - first_seq + 1).clamp(0, RELAY_MESSAGES);
+                let messages = if count > 0 {
+                    store
+                        .messages(&conversation, first_seq - 1, u32::try_from(count).unwrap_or(0))
+                        .await?
+                } else {
+                    Vec::new()
+                };
+                self.publish(&conversation, &messages, state);
+                if state.is_some() {
+                    self.notify_staff(StaffEvent::QueueChanged);
+                }
+                if ticket {
+                    self.notify_staff(StaffEvent::TicketCreated);
+                }
+            }
+        }
+        Ok(())
     }
 }

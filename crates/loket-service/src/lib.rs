@@ -12,19 +12,26 @@
 //! - [`maintenance`]: periodic work (waiting timeouts, agents who left).
 //! - [`inspection`]: the inbound and outbound guards.
 //! - [`knowledge`]: answering from the knowledge base.
+//! - [`compliance`], [`dashboard`]: the compliance report and the dashboard's daily figures,
+//!   from configuration and the audit log (admins and auditors; no message text).
 //! - [`hub`], [`presence`], [`rate`], [`clock`], [`secrets`]: supporting pieces.
 
 pub mod clock;
+pub mod compliance;
 pub mod customer;
+pub mod dashboard;
 pub mod error;
+pub mod evidence;
 pub mod hub;
 pub mod inspection;
 pub mod knowledge;
 pub mod maintenance;
 pub mod presence;
 pub mod rate;
+pub mod retention;
 pub mod secrets;
 pub mod staff;
+pub mod subject;
 pub mod webhooks;
 
 use std::collections::VecDeque;
@@ -64,6 +71,8 @@ pub struct Loket {
     login_rate: RateLimiter,
     recent_waits: Mutex<VecDeque<i64>>,
     webhooks: webhooks::Webhooks,
+    /// Signs audit checkpoints and deletion certificates.
+    signer: evidence::EvidenceSigner,
     /// Waits already counted as abandoned: (conversation, the wait's start), so each wait counts once.
     abandoned: Mutex<std::collections::HashSet<(ConversationId, DateTime<Utc>)>>,
 }
@@ -87,6 +96,11 @@ impl Loket {
                 timeout: std::time::Duration::from_secs(limits.webhook_timeout_seconds),
             },
         );
+        // The output guard fingerprints the knowledge base in the configured data directory.
+        let guards = inspection::Guards::with_output(inspection::OutputSettings::for_data_dir(
+            std::path::Path::new(&config.config.server.data_dir),
+            config.config.answer.link_domains.clone(),
+        ));
         Self {
             conversation_rate: RateLimiter::new(limits.messages_per_conversation_per_minute, Duration::minutes(1)),
             conversations_per_ip: RateLimiter::new(limits.conversations_per_ip_per_hour, Duration::hours(1)),
@@ -94,7 +108,8 @@ impl Loket {
             store,
             config,
             clock,
-            guards: inspection::Guards::new(),
+            guards,
+            signer: evidence::EvidenceSigner::derive(&master_key),
             knowledge,
             hub: Hub::default(),
             presence: presence::Presence::default(),

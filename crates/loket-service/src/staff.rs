@@ -232,7 +232,8 @@ impl Loket {
     }
 
     /// The full transcript for an agent (HUM-03): only for a conversation in the queue or held
-    /// by this agent; admins may read any.
+    /// by this agent; admins may read any. Every view is an audit record: who, which
+    /// conversation, when, and on what ground (SEC-09).
     pub async fn agent_view(&self, context: &StaffContext, id: &ConversationId) -> Result<AgentConversationView> {
         require_conversation_role(context)?;
         let conversation = self.store.conversation(id).await?.conversation;
@@ -241,10 +242,27 @@ impl Loket {
             .as_ref()
             .is_some_and(|agent| agent.id == context.account.id);
         let waiting = conversation.state == loket_core::ConversationState::WaitingForAgent;
-        if !(held || waiting || context.account.role == Role::Admin || self.has_open_ticket(id).await?) {
+        let ground = if held {
+            "held"
+        } else if waiting {
+            "queue"
+        } else if self.has_open_ticket(id).await? {
+            "open_ticket"
+        } else if context.account.role == Role::Admin {
+            "admin"
+        } else {
             return Err(Error::Forbidden);
-        }
+        };
         let messages = self.store.messages(id, 0, u32::MAX).await?;
+        let audit = AuditEvent::new(
+            AuditKind::TranscriptViewed,
+            Some(id),
+            format!("agent:{}", context.account.id),
+        )
+        .attribute("role", context.account.role.as_str())
+        .attribute("ground", ground)
+        .count("messages", i64::try_from(messages.len()).unwrap_or(i64::MAX));
+        self.store.append_audit(vec![audit], self.now()).await?;
         Ok(AgentConversationView { conversation, messages })
     }
 

@@ -4,6 +4,9 @@
 //! that returned is on disk. Writes go through a pool of exactly one connection, which
 //! serialises them (SQLite allows one writer at a time anyway) and makes the audit chain's
 //! "read the last hash, append the next record" step race-free; reads use a separate pool.
+//! Chat turns (new conversations and commits) go through a group committer that writes all
+//! turns queued at that moment in one transaction, each in its own savepoint, so concurrent
+//! customers share one fsync instead of waiting for one each (see `group_committer`).
 //!
 //! Times are stored as microseconds since the Unix epoch.
 
@@ -20,8 +23,8 @@ use loket_core::{
     AgentId, Author, Conversation, ConversationId, ConversationState, Locale, MessageKind, NewMessage, StoredMessage,
 };
 use loket_store::{
-    Commit, ConversationRecord, Error, QueueEntry, Result, StaffAccount, StaffSession, Stats, Store, Ticket,
-    VaultEntry, WebhookDelivery,
+    AuditAnchor, Checkpoint, Commit, ConversationRecord, Erased, Error, Expiry, NewConversation, QueueEntry, Result,
+    StaffAccount, StaffSession, Stats, Store, SubjectRef, Ticket, VaultEntry, WebhookDelivery,
 };
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{
@@ -29,8 +32,16 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqlSafeStr, Sqlite, Transaction};
 
+/// How often an erasure tries to empty the write-ahead log while readers hold it.
+const PURGE_ATTEMPTS: u32 = 250;
+
 /// The file name of the database inside the data directory.
 pub const DATABASE_FILE: &str = "loket.sqlite3";
+
+/// Most chat turns written in one transaction (one fsync) by the group committer.
+const MAX_GROUP: usize = 64;
+/// Chat turns waiting for the group committer before senders wait for room.
+const GROUP_QUEUE: usize = 1024;
 
 /// A SQLite-backed store.
 #[derive(Clone)]
@@ -39,6 +50,81 @@ pub struct SqliteStore {
     writer: SqlitePool,
     /// Several connections for reads, which WAL lets run beside the writer.
     reader: SqlitePool,
+    /// The group committer: chat turns (new conversations and commits) queue here.
+    turns: tokio::sync::mpsc::Sender<Job>,
+}
+
+/// A chat-turn write for the group committer and where its result goes.
+enum Job {
+    Create(
+        Box<NewConversation>,
+        tokio::sync::oneshot::Sender<Result<Vec<StoredMessage>>>,
+    ),
+    Commit(Box<Commit>, tokio::sync::oneshot::Sender<Result<Vec<StoredMessage>>>),
+}
+
+/// Group commit: every chat turn is one durable transaction, but one fsync can carry many
+/// turns. The committer takes whatever turns are queued (up to [`MAX_GROUP`]), applies each in
+/// its own savepoint (so one turn's conflict or error does not touch the others), commits once,
+/// and only then answers every caller. A turn is acknowledged only after the commit that holds it
+/// returned, so "acknowledged" still means "on disk". With one customer the group is one turn and
+/// nothing waits; under load the fsync cost is shared.
+async fn group_committer(writer: SqlitePool, mut jobs: tokio::sync::mpsc::Receiver<Job>) {
+    while let Some(first) = jobs.recv().await {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut results: Vec<Result<Vec<StoredMessage>>> = Vec::with_capacity(group.len());
+        let mut replies = Vec::with_capacity(group.len());
+        let outcome = async {
+            let mut transaction = writer.begin_with("BEGIN IMMEDIATE").await.map_err(backend("begin"))?;
+            for job in group {
+                sqlx::query("SAVEPOINT turn")
+                    .execute(&mut *transaction)
+                    .await
+                    .map_err(backend("savepoint"))?;
+                let (result, reply) = match job {
+                    Job::Create(new, reply) => (insert_conversation(&mut transaction, *new).await, reply),
+                    Job::Commit(commit, reply) => (apply_commit(&mut transaction, *commit).await, reply),
+                };
+                let end = if result.is_ok() {
+                    "RELEASE SAVEPOINT turn"
+                } else {
+                    "ROLLBACK TO SAVEPOINT turn; RELEASE SAVEPOINT turn"
+                };
+                sqlx::raw_sql(end)
+                    .execute(&mut *transaction)
+                    .await
+                    .map_err(backend("end savepoint"))?;
+                results.push(result);
+                replies.push(reply);
+            }
+            transaction.commit().await.map_err(backend("commit"))
+        }
+        .await;
+        match outcome {
+            Ok(()) => {
+                for (reply, result) in replies.into_iter().zip(results) {
+                    let _ = reply.send(result);
+                }
+            }
+            Err(error) => {
+                // Nothing of the group is on disk: every caller hears so (and none is told its
+                // turn was stored). Callers whose job was not reached get the same error.
+                let description = match &error {
+                    Error::Backend(description) => description.clone(),
+                    other => other.to_string(),
+                };
+                for reply in replies {
+                    let _ = reply.send(Err(Error::Backend(description.clone())));
+                }
+            }
+        }
+    }
 }
 
 impl SqliteStore {
@@ -51,6 +137,9 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // Deleted content is overwritten with zeros, so an erased conversation leaves no
+            // bytes behind in free pages (GDPR art. 17).
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(10));
         Self::with_options(options, read_connections).await
     }
@@ -85,7 +174,24 @@ impl SqliteStore {
             .connect_with(options.read_only(false))
             .await
             .map_err(backend("open database for reading"))?;
-        Ok(Self { writer, reader })
+        let (turns, jobs) = tokio::sync::mpsc::channel(GROUP_QUEUE);
+        tokio::spawn(group_committer(writer.clone(), jobs));
+        Ok(Self { writer, reader, turns })
+    }
+
+    /// Hands a chat-turn write to the group committer and waits until it is on disk.
+    async fn submit(
+        &self,
+        job: impl FnOnce(tokio::sync::oneshot::Sender<Result<Vec<StoredMessage>>>) -> Job,
+    ) -> Result<Vec<StoredMessage>> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.turns
+            .send(job(reply))
+            .await
+            .map_err(|_| Error::Backend("the group committer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| Error::Backend("the group committer dropped a turn".into()))?
     }
 
     /// Closes both pools, waiting for connections to finish.
@@ -119,57 +225,20 @@ pub fn migrator() -> Migrator {
             include_str!("../migrations/0002_webhook_deliveries.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            3,
+            "evidence".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0003_evidence.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 
 #[async_trait]
 impl Store for SqliteStore {
-    async fn create_conversation(
-        &self,
-        conversation: &Conversation,
-        token_hash: &str,
-        data_key: &[u8],
-        messages: Vec<NewMessage>,
-        audit: Vec<AuditEvent>,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<StoredMessage>> {
-        let mut transaction = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO conversations (id, token_hash, data_key, locale, state, assigned_agent, assigned_agent_name,
-                created_at, last_activity_at, last_disclosure_at, waiting_since, consecutive_abstentions,
-                last_question_fingerprint, next_seq, version)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0)",
-        )
-        .bind(conversation.id.as_str())
-        .bind(token_hash)
-        .bind(data_key)
-        .bind(conversation.locale.as_str())
-        .bind(conversation.state.as_str())
-        .bind(
-            conversation
-                .assigned_agent
-                .as_ref()
-                .map(|agent| agent.id.as_str().to_string()),
-        )
-        .bind(
-            conversation
-                .assigned_agent
-                .as_ref()
-                .map(|agent| agent.display_name.clone()),
-        )
-        .bind(micros(conversation.created_at))
-        .bind(micros(conversation.last_activity_at))
-        .bind(conversation.last_disclosure_at.map(micros))
-        .bind(conversation.waiting_since.map(micros))
-        .bind(i64::from(conversation.consecutive_abstentions))
-        .bind(conversation.last_question_fingerprint.as_deref())
-        .execute(&mut *transaction)
-        .await
-        .map_err(classify("insert conversation"))?;
-        let stored = insert_messages(&mut transaction, &conversation.id, messages, now).await?;
-        append_audit(&mut transaction, audit, now).await?;
-        transaction.commit().await.map_err(backend("commit"))?;
-        Ok(stored)
+    async fn create_conversation(&self, new: NewConversation) -> Result<Vec<StoredMessage>> {
+        self.submit(|reply| Job::Create(Box::new(new), reply)).await
     }
 
     async fn conversation(&self, id: &ConversationId) -> Result<ConversationRecord> {
@@ -179,81 +248,26 @@ impl Store for SqliteStore {
             .await
             .map_err(backend("read conversation"))?
             .ok_or(Error::NotFound)?;
-        let token_hash: String = row.try_get("token_hash").map_err(backend("read conversation"))?;
+        let read = backend("read conversation");
+        let token_hash: String = row.try_get("token_hash").map_err(&read)?;
+        let subject_hash: Option<String> = row.try_get("subject_hash").map_err(&read)?;
+        let subject_sealed: Option<Vec<u8>> = row.try_get("subject_sealed").map_err(&read)?;
+        let legal_hold: bool = row.try_get("legal_hold").map_err(&read)?;
+        let sensitive_at: Option<i64> = row.try_get("sensitive_at").map_err(&read)?;
         Ok(ConversationRecord {
             conversation: conversation_from_row(&row)?,
             token_hash,
+            subject: match (subject_hash, subject_sealed) {
+                (Some(hash), Some(sealed)) => Some(SubjectRef { hash, sealed }),
+                _ => None,
+            },
+            legal_hold,
+            sensitive: sensitive_at.is_some(),
         })
     }
 
     async fn commit(&self, commit: Commit) -> Result<Vec<StoredMessage>> {
-        let mut transaction = self.begin().await?;
-        let conversation = &commit.conversation;
-        let updated = sqlx::query(
-            "UPDATE conversations SET state = ?, assigned_agent = ?, assigned_agent_name = ?, last_activity_at = ?,
-                last_disclosure_at = ?, waiting_since = ?, consecutive_abstentions = ?, last_question_fingerprint = ?,
-                version = version + 1
-             WHERE id = ? AND version = ?",
-        )
-        .bind(conversation.state.as_str())
-        .bind(
-            conversation
-                .assigned_agent
-                .as_ref()
-                .map(|agent| agent.id.as_str().to_string()),
-        )
-        .bind(
-            conversation
-                .assigned_agent
-                .as_ref()
-                .map(|agent| agent.display_name.clone()),
-        )
-        .bind(micros(conversation.last_activity_at))
-        .bind(conversation.last_disclosure_at.map(micros))
-        .bind(conversation.waiting_since.map(micros))
-        .bind(i64::from(conversation.consecutive_abstentions))
-        .bind(conversation.last_question_fingerprint.as_deref())
-        .bind(conversation.id.as_str())
-        .bind(conversation.version)
-        .execute(&mut *transaction)
-        .await
-        .map_err(backend("update conversation"))?;
-        if updated.rows_affected() != 1 {
-            return Err(Error::Conflict);
-        }
-        let stored = insert_messages(&mut transaction, &conversation.id, commit.messages, commit.now).await?;
-        for entry in commit.vault {
-            sqlx::query("INSERT INTO vault (conversation_id, placeholder, kind, sealed) VALUES (?, ?, ?, ?)")
-                .bind(conversation.id.as_str())
-                .bind(&entry.placeholder)
-                .bind(&entry.kind)
-                .bind(&entry.sealed)
-                .execute(&mut *transaction)
-                .await
-                .map_err(classify("insert vault entry"))?;
-        }
-        if let Some(ticket) = commit.ticket {
-            sqlx::query(
-                "INSERT INTO tickets (id, conversation_id, kind, name, phone, email, preferred_time, note, created_at, status)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&ticket.id)
-            .bind(ticket.conversation_id.as_str())
-            .bind(&ticket.kind)
-            .bind(&ticket.name)
-            .bind(&ticket.phone)
-            .bind(&ticket.email)
-            .bind(&ticket.preferred_time)
-            .bind(&ticket.note)
-            .bind(micros(ticket.created_at))
-            .bind(&ticket.status)
-            .execute(&mut *transaction)
-            .await
-            .map_err(classify("insert ticket"))?;
-        }
-        append_audit(&mut transaction, commit.audit, commit.now).await?;
-        transaction.commit().await.map_err(backend("commit"))?;
-        Ok(stored)
+        self.submit(|reply| Job::Commit(Box::new(commit), reply)).await
     }
 
     async fn messages(&self, id: &ConversationId, after: i64, limit: u32) -> Result<Vec<StoredMessage>> {
@@ -482,22 +496,250 @@ impl Store for SqliteStore {
             .fetch_all(&self.reader)
             .await
             .map_err(backend("read tickets"))?;
+        rows.iter().map(ticket_from_row).collect()
+    }
+
+    async fn conversation_ids(&self, after: Option<&ConversationId>, limit: u32) -> Result<Vec<ConversationId>> {
+        let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM conversations WHERE id > ? ORDER BY id LIMIT ?")
+            .bind(after.map(ConversationId::as_str).unwrap_or(""))
+            .bind(i64::from(limit))
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend("list conversations"))?;
+        parse_ids(ids)
+    }
+
+    async fn conversations_of_subject(&self, subject_hash: &str) -> Result<Vec<ConversationId>> {
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM conversations WHERE subject_hash = ? ORDER BY created_at, id")
+                .bind(subject_hash)
+                .fetch_all(&self.reader)
+                .await
+                .map_err(backend("find conversations of a subject"))?;
+        parse_ids(ids)
+    }
+
+    async fn tickets(&self, id: &ConversationId) -> Result<Vec<Ticket>> {
+        let rows = sqlx::query("SELECT * FROM tickets WHERE conversation_id = ? ORDER BY created_at, id")
+            .bind(id.as_str())
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend("read tickets"))?;
+        rows.iter().map(ticket_from_row).collect()
+    }
+
+    async fn set_legal_hold(
+        &self,
+        id: &ConversationId,
+        hold: bool,
+        audit: AuditEvent,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut transaction = self.begin().await?;
+        let updated = sqlx::query("UPDATE conversations SET legal_hold = ? WHERE id = ?")
+            .bind(hold)
+            .bind(id.as_str())
+            .execute(&mut *transaction)
+            .await
+            .map_err(backend("set legal hold"))?;
+        if updated.rows_affected() != 1 {
+            return Err(Error::NotFound);
+        }
+        append_audit(&mut transaction, vec![audit], now).await?;
+        transaction.commit().await.map_err(backend("commit"))
+    }
+
+    async fn erase_conversations(
+        &self,
+        ids: &[ConversationId],
+        audit: AuditEvent,
+        now: DateTime<Utc>,
+    ) -> Result<Erased> {
+        let mut transaction = self.begin().await?;
+        let mut erased = Erased::default();
+        for id in ids {
+            let hold: Option<bool> = sqlx::query_scalar("SELECT legal_hold FROM conversations WHERE id = ?")
+                .bind(id.as_str())
+                .fetch_optional(&mut *transaction)
+                .await
+                .map_err(backend("read legal hold"))?;
+            match hold {
+                None => continue,
+                Some(true) => return Err(Error::Conflict),
+                Some(false) => {}
+            }
+            let counted = count_attached(&mut transaction, id).await?;
+            erased.messages += counted.messages;
+            erased.vault_entries += counted.vault_entries;
+            erased.tickets += counted.tickets;
+            erased.conversations += delete_conversation(&mut transaction, id).await?;
+        }
+        let mut audit = audit;
+        for (name, count) in [
+            ("conversations", erased.conversations),
+            ("messages", erased.messages),
+            ("vault_entries", erased.vault_entries),
+            ("tickets", erased.tickets),
+        ] {
+            audit
+                .counts
+                .insert(name.into(), i64::try_from(count).unwrap_or(i64::MAX));
+        }
+        append_audit(&mut transaction, vec![audit], now).await?;
+        transaction.commit().await.map_err(backend("commit"))?;
+        self.purge_freed_pages().await?;
+        Ok(erased)
+    }
+
+    async fn expire(&self, expiry: Expiry, limit: u32, audit: AuditEvent, now: DateTime<Utc>) -> Result<u64> {
+        let limit = i64::from(limit.max(1));
+        let mut transaction = self.begin().await?;
+        let removed = match expiry {
+            Expiry::Transcripts(before) | Expiry::SensitiveTranscripts(before) => {
+                let sensitive_only = matches!(expiry, Expiry::SensitiveTranscripts(_));
+                let ids: Vec<String> = sqlx::query_scalar(
+                    "SELECT id FROM conversations
+                     WHERE last_activity_at < ? AND legal_hold = 0 AND (? = 0 OR sensitive_at IS NOT NULL)
+                     ORDER BY last_activity_at, id LIMIT ?",
+                )
+                .bind(micros(before))
+                .bind(sensitive_only)
+                .bind(limit)
+                .fetch_all(&mut *transaction)
+                .await
+                .map_err(backend("find expired conversations"))?;
+                let mut removed = 0;
+                for id in parse_ids(ids)? {
+                    removed += delete_conversation(&mut transaction, &id).await?;
+                }
+                removed
+            }
+            Expiry::Vault(before) => sqlx::query(
+                "DELETE FROM vault WHERE rowid IN (
+                     SELECT vault.rowid FROM vault JOIN conversations ON conversations.id = vault.conversation_id
+                     WHERE conversations.last_activity_at < ? AND conversations.legal_hold = 0 LIMIT ?)",
+            )
+            .bind(micros(before))
+            .bind(limit)
+            .execute(&mut *transaction)
+            .await
+            .map_err(backend("expire vault entries"))?
+            .rows_affected(),
+            Expiry::Tickets(before) => sqlx::query(
+                "DELETE FROM tickets WHERE id IN (
+                     SELECT tickets.id FROM tickets JOIN conversations ON conversations.id = tickets.conversation_id
+                     WHERE tickets.created_at < ? AND conversations.legal_hold = 0
+                     ORDER BY tickets.created_at LIMIT ?)",
+            )
+            .bind(micros(before))
+            .bind(limit)
+            .execute(&mut *transaction)
+            .await
+            .map_err(backend("expire tickets"))?
+            .rows_affected(),
+            Expiry::Audit(before) => {
+                let last: Option<(i64, String)> = sqlx::query_as(
+                    "SELECT seq, hash FROM (SELECT seq, hash FROM audit_log WHERE at < ? ORDER BY seq LIMIT ?)
+                     ORDER BY seq DESC LIMIT 1",
+                )
+                .bind(micros(before))
+                .bind(limit)
+                .fetch_optional(&mut *transaction)
+                .await
+                .map_err(backend("find expired audit records"))?;
+                match last {
+                    None => 0,
+                    Some((seq, hash)) => {
+                        sqlx::query(
+                            "INSERT INTO audit_anchor (id, seq, hash) VALUES (1, ?, ?)
+                             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                        )
+                        .bind(seq)
+                        .bind(&hash)
+                        .execute(&mut *transaction)
+                        .await
+                        .map_err(backend("move audit anchor"))?;
+                        sqlx::query("DELETE FROM audit_checkpoints WHERE seq <= ?")
+                            .bind(seq)
+                            .execute(&mut *transaction)
+                            .await
+                            .map_err(backend("expire checkpoints"))?;
+                        sqlx::query("DELETE FROM audit_log WHERE seq <= ?")
+                            .bind(seq)
+                            .execute(&mut *transaction)
+                            .await
+                            .map_err(backend("expire audit records"))?
+                            .rows_affected()
+                    }
+                }
+            }
+            Expiry::DeliveryLog(before) => sqlx::query(
+                "DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries WHERE at < ? ORDER BY id LIMIT ?)",
+            )
+            .bind(micros(before))
+            .bind(limit)
+            .execute(&mut *transaction)
+            .await
+            .map_err(backend("expire delivery log"))?
+            .rows_affected(),
+        };
+        if removed == 0 {
+            return Ok(0);
+        }
+        let mut audit = audit;
+        audit
+            .counts
+            .insert(expiry.store().into(), i64::try_from(removed).unwrap_or(i64::MAX));
+        append_audit(&mut transaction, vec![audit], now).await?;
+        transaction.commit().await.map_err(backend("commit"))?;
+        Ok(removed)
+    }
+
+    async fn audit_anchor(&self) -> Result<Option<AuditAnchor>> {
+        let row: Option<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM audit_anchor WHERE id = 1")
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend("read audit anchor"))?;
+        Ok(row.map(|(seq, hash)| AuditAnchor { seq, hash }))
+    }
+
+    async fn audit_head(&self) -> Result<Option<AuditRecord>> {
+        sqlx::query("SELECT * FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend("read audit head"))?
+            .as_ref()
+            .map(audit_from_row)
+            .transpose()
+    }
+
+    async fn append_checkpoint(&self, checkpoint: &Checkpoint) -> Result<()> {
+        sqlx::query("INSERT INTO audit_checkpoints (seq, hash, at, public_key, signature) VALUES (?, ?, ?, ?, ?)")
+            .bind(checkpoint.seq)
+            .bind(&checkpoint.hash)
+            .bind(micros(checkpoint.at))
+            .bind(&checkpoint.public_key)
+            .bind(&checkpoint.signature)
+            .execute(&self.writer)
+            .await
+            .map_err(classify("insert checkpoint"))?;
+        Ok(())
+    }
+
+    async fn checkpoints(&self) -> Result<Vec<Checkpoint>> {
+        let rows = sqlx::query("SELECT * FROM audit_checkpoints ORDER BY seq")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(backend("read checkpoints"))?;
         rows.iter()
             .map(|row| {
-                let read = backend("read tickets");
-                let conversation_id: String = row.try_get("conversation_id").map_err(&read)?;
-                Ok(Ticket {
-                    id: row.try_get("id").map_err(&read)?,
-                    conversation_id: ConversationId::parse(&conversation_id)
-                        .map_err(|_| Error::Backend("bad conversation id in ticket".into()))?,
-                    kind: row.try_get("kind").map_err(&read)?,
-                    name: row.try_get("name").map_err(&read)?,
-                    phone: row.try_get("phone").map_err(&read)?,
-                    email: row.try_get("email").map_err(&read)?,
-                    preferred_time: row.try_get("preferred_time").map_err(&read)?,
-                    note: row.try_get("note").map_err(&read)?,
-                    created_at: from_micros(row.try_get("created_at").map_err(&read)?),
-                    status: row.try_get("status").map_err(&read)?,
+                let read = backend("read checkpoints");
+                Ok(Checkpoint {
+                    seq: row.try_get("seq").map_err(&read)?,
+                    hash: row.try_get("hash").map_err(&read)?,
+                    at: from_micros(row.try_get("at").map_err(&read)?),
+                    public_key: row.try_get("public_key").map_err(&read)?,
+                    signature: row.try_get("signature").map_err(&read)?,
                 })
             })
             .collect()
@@ -513,6 +755,26 @@ impl Store for SqliteStore {
 }
 
 impl SqliteStore {
+    /// Moves every committed page into the database file and empties the write-ahead log, so
+    /// the zeroed pages of an erasure replace the old ones and no older copy stays in the log.
+    async fn purge_freed_pages(&self) -> Result<()> {
+        // A reader in the middle of a read holds the log; wait for it rather than leave the
+        // old pages there.
+        for _ in 0..PURGE_ATTEMPTS {
+            let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&self.writer)
+                .await
+                .map_err(backend("checkpoint the write-ahead log"))?;
+            if busy == 0 {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Err(Error::Backend(
+            "the write-ahead log stayed busy after an erasure".into(),
+        ))
+    }
+
     async fn insert_delivery(&self, delivery: &WebhookDelivery) -> Result<()> {
         sqlx::query(
             "INSERT INTO webhook_deliveries (delivery, event, url, attempt, status, outcome, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -621,10 +883,15 @@ async fn append_audit(
     if events.is_empty() {
         return Ok(());
     }
-    let last: Option<(i64, String)> = sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        .fetch_optional(&mut **transaction)
-        .await
-        .map_err(backend("read audit head"))?;
+    // The head is the newest record, or the anchor when retention removed every record: the
+    // chain continues from there instead of starting again at the genesis hash.
+    let last: Option<(i64, String)> = sqlx::query_as(
+        "SELECT seq, hash FROM (SELECT seq, hash FROM audit_log UNION ALL SELECT seq, hash FROM audit_anchor)
+         ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_optional(&mut **transaction)
+    .await
+    .map_err(backend("read audit head"))?;
     let (mut seq, mut prev_hash) = last.unwrap_or((0, GENESIS_HASH.to_string()));
     // Stored times have microsecond precision; hash exactly what is stored.
     let at = from_micros(micros(now));
@@ -653,6 +920,185 @@ async fn append_audit(
         prev_hash = record.hash;
     }
     Ok(())
+}
+
+async fn insert_conversation(
+    transaction: &mut Transaction<'static, Sqlite>,
+    new: NewConversation,
+) -> Result<Vec<StoredMessage>> {
+    let NewConversation {
+        conversation,
+        token_hash,
+        data_key,
+        subject,
+        messages,
+        audit,
+        now,
+    } = new;
+    let conversation = &conversation;
+    sqlx::query(
+        "INSERT INTO conversations (id, token_hash, data_key, locale, state, assigned_agent, assigned_agent_name,
+            created_at, last_activity_at, last_disclosure_at, waiting_since, consecutive_abstentions,
+            last_question_fingerprint, subject_hash, subject_sealed, next_seq, version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0)",
+    )
+    .bind(conversation.id.as_str())
+    .bind(&token_hash)
+    .bind(&data_key)
+    .bind(conversation.locale.as_str())
+    .bind(conversation.state.as_str())
+    .bind(agent_id(conversation))
+    .bind(agent_name(conversation))
+    .bind(micros(conversation.created_at))
+    .bind(micros(conversation.last_activity_at))
+    .bind(conversation.last_disclosure_at.map(micros))
+    .bind(conversation.waiting_since.map(micros))
+    .bind(i64::from(conversation.consecutive_abstentions))
+    .bind(conversation.last_question_fingerprint.as_deref())
+    .bind(subject.as_ref().map(|subject| subject.hash.clone()))
+    .bind(subject.map(|subject| subject.sealed))
+    .execute(&mut **transaction)
+    .await
+    .map_err(classify("insert conversation"))?;
+    let stored = insert_messages(transaction, &conversation.id, messages, now).await?;
+    append_audit(transaction, audit, now).await?;
+    Ok(stored)
+}
+
+async fn apply_commit(transaction: &mut Transaction<'static, Sqlite>, commit: Commit) -> Result<Vec<StoredMessage>> {
+    let conversation = &commit.conversation;
+    let updated = sqlx::query(
+        "UPDATE conversations SET state = ?, assigned_agent = ?, assigned_agent_name = ?, last_activity_at = ?,
+            last_disclosure_at = ?, waiting_since = ?, consecutive_abstentions = ?, last_question_fingerprint = ?,
+            version = version + 1
+         WHERE id = ? AND version = ?",
+    )
+    .bind(conversation.state.as_str())
+    .bind(agent_id(conversation))
+    .bind(agent_name(conversation))
+    .bind(micros(conversation.last_activity_at))
+    .bind(conversation.last_disclosure_at.map(micros))
+    .bind(conversation.waiting_since.map(micros))
+    .bind(i64::from(conversation.consecutive_abstentions))
+    .bind(conversation.last_question_fingerprint.as_deref())
+    .bind(conversation.id.as_str())
+    .bind(conversation.version)
+    .execute(&mut **transaction)
+    .await
+    .map_err(backend("update conversation"))?;
+    if updated.rows_affected() != 1 {
+        return Err(Error::Conflict);
+    }
+    if commit.sensitive {
+        sqlx::query("UPDATE conversations SET sensitive_at = COALESCE(sensitive_at, ?) WHERE id = ?")
+            .bind(micros(commit.now))
+            .bind(conversation.id.as_str())
+            .execute(&mut **transaction)
+            .await
+            .map_err(backend("mark conversation sensitive"))?;
+    }
+    let stored = insert_messages(transaction, &conversation.id, commit.messages, commit.now).await?;
+    for entry in commit.vault {
+        sqlx::query("INSERT INTO vault (conversation_id, placeholder, kind, sealed) VALUES (?, ?, ?, ?)")
+            .bind(conversation.id.as_str())
+            .bind(&entry.placeholder)
+            .bind(&entry.kind)
+            .bind(&entry.sealed)
+            .execute(&mut **transaction)
+            .await
+            .map_err(classify("insert vault entry"))?;
+    }
+    if let Some(ticket) = commit.ticket {
+        sqlx::query(
+            "INSERT INTO tickets (id, conversation_id, kind, name, phone, email, preferred_time, note, created_at, status)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&ticket.id)
+        .bind(ticket.conversation_id.as_str())
+        .bind(&ticket.kind)
+        .bind(&ticket.name)
+        .bind(&ticket.phone)
+        .bind(&ticket.email)
+        .bind(&ticket.preferred_time)
+        .bind(&ticket.note)
+        .bind(micros(ticket.created_at))
+        .bind(&ticket.status)
+        .execute(&mut **transaction)
+        .await
+        .map_err(classify("insert ticket"))?;
+    }
+    append_audit(transaction, commit.audit, commit.now).await?;
+    Ok(stored)
+}
+
+/// The assigned agent's login, as stored.
+fn agent_id(conversation: &Conversation) -> Option<String> {
+    conversation
+        .assigned_agent
+        .as_ref()
+        .map(|agent| agent.id.as_str().to_string())
+}
+
+/// The assigned agent's display name, as stored.
+fn agent_name(conversation: &Conversation) -> Option<String> {
+    conversation
+        .assigned_agent
+        .as_ref()
+        .map(|agent| agent.display_name.clone())
+}
+
+/// Deletes a conversation; messages, vault entries and tickets go with it (ON DELETE CASCADE).
+async fn delete_conversation(transaction: &mut Transaction<'static, Sqlite>, id: &ConversationId) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM conversations WHERE id = ?")
+        .bind(id.as_str())
+        .execute(&mut **transaction)
+        .await
+        .map_err(backend("delete conversation"))?
+        .rows_affected())
+}
+
+/// Counts what a conversation's deletion takes with it, for the deletion certificate.
+async fn count_attached(transaction: &mut Transaction<'static, Sqlite>, id: &ConversationId) -> Result<Erased> {
+    let (messages, vault_entries, tickets): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM messages WHERE conversation_id = ?1),
+                (SELECT COUNT(*) FROM vault WHERE conversation_id = ?1),
+                (SELECT COUNT(*) FROM tickets WHERE conversation_id = ?1)",
+    )
+    .bind(id.as_str())
+    .fetch_one(&mut **transaction)
+    .await
+    .map_err(backend("count conversation data"))?;
+    let count = |value: i64| u64::try_from(value).unwrap_or(0);
+    Ok(Erased {
+        conversations: 0,
+        messages: count(messages),
+        vault_entries: count(vault_entries),
+        tickets: count(tickets),
+    })
+}
+
+fn parse_ids(ids: Vec<String>) -> Result<Vec<ConversationId>> {
+    ids.iter()
+        .map(|id| ConversationId::parse(id).map_err(|_| Error::Backend("stored conversation id is invalid".into())))
+        .collect()
+}
+
+fn ticket_from_row(row: &SqliteRow) -> Result<Ticket> {
+    let read = backend("read tickets");
+    let conversation_id: String = row.try_get("conversation_id").map_err(&read)?;
+    Ok(Ticket {
+        id: row.try_get("id").map_err(&read)?,
+        conversation_id: ConversationId::parse(&conversation_id)
+            .map_err(|_| Error::Backend("bad conversation id in ticket".into()))?,
+        kind: row.try_get("kind").map_err(&read)?,
+        name: row.try_get("name").map_err(&read)?,
+        phone: row.try_get("phone").map_err(&read)?,
+        email: row.try_get("email").map_err(&read)?,
+        preferred_time: row.try_get("preferred_time").map_err(&read)?,
+        note: row.try_get("note").map_err(&read)?,
+        created_at: from_micros(row.try_get("created_at").map_err(&read)?),
+        status: row.try_get("status").map_err(&read)?,
+    })
 }
 
 fn conversation_from_row(row: &SqliteRow) -> Result<Conversation> {
@@ -794,6 +1240,23 @@ mod tests {
         }
     }
 
+    fn new_conversation(
+        conversation: &Conversation,
+        messages: Vec<NewMessage>,
+        audit: Vec<AuditEvent>,
+        now: DateTime<Utc>,
+    ) -> NewConversation {
+        NewConversation {
+            conversation: conversation.clone(),
+            token_hash: "hash".into(),
+            data_key: b"key".to_vec(),
+            subject: None,
+            messages,
+            audit,
+            now,
+        }
+    }
+
     #[tokio::test]
     async fn the_database_refuses_an_ai_message_in_a_conversation_without_disclosure_dis_01() {
         let store = SqliteStore::in_memory().await.unwrap();
@@ -802,14 +1265,12 @@ mod tests {
         let mut transition = Conversation::start(id, Locale::Nl, now, &wording());
         transition.messages.clear();
         let refused = store
-            .create_conversation(
+            .create_conversation(new_conversation(
                 &transition.conversation,
-                "hash",
-                b"key",
                 vec![ai_message()],
                 Vec::new(),
                 now,
-            )
+            ))
             .await;
         assert!(matches!(refused, Err(Error::Backend(_))), "{refused:?}");
     }
@@ -821,14 +1282,12 @@ mod tests {
         let id = ConversationId::from_uuid(uuid::Uuid::now_v7());
         let transition = Conversation::start(id.clone(), Locale::Nl, now, &wording());
         store
-            .create_conversation(
+            .create_conversation(new_conversation(
                 &transition.conversation,
-                "hash",
-                b"key",
-                transition.messages,
-                transition.audit,
+                transition.messages.clone(),
+                transition.audit.clone(),
                 now,
-            )
+            ))
             .await
             .unwrap();
         let commit = |messages: Vec<NewMessage>, version: i64| {
@@ -840,6 +1299,7 @@ mod tests {
                 audit: Vec::new(),
                 vault: Vec::new(),
                 ticket: None,
+                sensitive: false,
                 now,
             }
         };
@@ -861,19 +1321,340 @@ mod tests {
             let id = ConversationId::from_uuid(uuid::Uuid::now_v7());
             let transition = Conversation::start(id, Locale::En, now, &wording());
             store
-                .create_conversation(
+                .create_conversation(new_conversation(
                     &transition.conversation,
-                    "hash",
-                    b"key",
                     transition.messages,
                     transition.audit,
                     now,
-                )
+                ))
                 .await
                 .unwrap();
         }
         let records = store.audit_records(0, 100).await.unwrap();
         assert_eq!(records.len(), 6);
         assert_eq!(loket_core::audit::verify_chain(records), Ok(6));
+    }
+
+    /// A conversation with a customer message, a vault entry and a ticket, all carrying `seed`.
+    async fn seeded_conversation(
+        store: &SqliteStore,
+        seed: &str,
+        at: DateTime<Utc>,
+        sensitive: bool,
+    ) -> ConversationId {
+        let id = ConversationId::from_uuid(uuid::Uuid::now_v7());
+        let transition = Conversation::start(id.clone(), Locale::Nl, at, &wording());
+        store
+            .create_conversation(new_conversation(
+                &transition.conversation,
+                transition.messages,
+                transition.audit,
+                at,
+            ))
+            .await
+            .unwrap();
+        let customer = NewMessage {
+            author: Author::Customer,
+            kind: MessageKind::Text,
+            text: format!("mijn code is {seed}"),
+            author_label: "U".into(),
+            lang: Locale::Nl,
+            citations: Vec::new(),
+            offers_human: false,
+        };
+        store
+            .commit(Commit {
+                conversation: transition.conversation.clone(),
+                messages: vec![customer],
+                audit: vec![AuditEvent::new(AuditKind::PiiRedacted, Some(&id), "customer")],
+                vault: vec![VaultEntry {
+                    placeholder: "[IBAN_1]".into(),
+                    kind: "IBAN".into(),
+                    sealed: format!("vault {seed}").into_bytes(),
+                }],
+                ticket: Some(Ticket {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    conversation_id: id.clone(),
+                    kind: "callback".into(),
+                    name: format!("ticket {seed}"),
+                    phone: String::new(),
+                    email: String::new(),
+                    preferred_time: String::new(),
+                    note: String::new(),
+                    created_at: at,
+                    status: "open".into(),
+                }),
+                sensitive,
+                now: at,
+            })
+            .await
+            .unwrap();
+        id
+    }
+
+    fn files_containing(dir: &Path, needle: &[u8]) -> Vec<String> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                found.extend(files_containing(&path, needle));
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                if bytes.windows(needle.len()).any(|window| window == needle) {
+                    found.push(path.display().to_string());
+                }
+            }
+        }
+        found
+    }
+
+    #[tokio::test]
+    async fn after_erasure_a_seeded_value_is_in_no_file_of_the_data_directory_gdpr_17() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path(), 2).await.unwrap();
+        let now = Utc::now();
+        let seed = "ZQX-ERASE-ME-5521";
+        let keep = seeded_conversation(&store, "KEEP-ME-9931", now, false).await;
+        let erase = seeded_conversation(&store, seed, now, false).await;
+        // Readers have read it, and the write-ahead log and the database file both hold it.
+        assert_eq!(store.messages(&erase, 0, 10).await.unwrap().len(), 2);
+        sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&store.writer)
+            .await
+            .unwrap();
+        assert!(!files_containing(dir.path(), seed.as_bytes()).is_empty());
+
+        let erased = store
+            .erase_conversations(
+                std::slice::from_ref(&erase),
+                AuditEvent::new(AuditKind::SubjectErased, Some(&erase), "admin:root"),
+                now,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            erased,
+            Erased {
+                conversations: 1,
+                messages: 2,
+                vault_entries: 1,
+                tickets: 1
+            }
+        );
+        assert_eq!(files_containing(dir.path(), seed.as_bytes()), Vec::<String>::new());
+        assert!(matches!(store.conversation(&erase).await, Err(Error::NotFound)));
+        assert_eq!(store.messages(&keep, 0, 10).await.unwrap().len(), 2);
+        // A second erasure of the same conversation is harmless and erases nothing.
+        let again = store
+            .erase_conversations(
+                std::slice::from_ref(&erase),
+                AuditEvent::new(AuditKind::SubjectErased, Some(&erase), "admin:root"),
+                now,
+            )
+            .await
+            .unwrap();
+        assert_eq!(again, Erased::default());
+        let records = store.audit_records(0, 100).await.unwrap();
+        assert_eq!(loket_core::audit::verify_chain(records), Ok(8));
+    }
+
+    #[tokio::test]
+    async fn a_legal_hold_stops_erasure_and_retention_ret_05() {
+        let store = SqliteStore::in_memory().await.unwrap();
+        let old = Utc::now() - chrono::Duration::days(400);
+        let id = seeded_conversation(&store, "HOLD", old, false).await;
+        let hold = AuditEvent::new(AuditKind::LegalHold, Some(&id), "admin:root");
+        store.set_legal_hold(&id, true, hold.clone(), Utc::now()).await.unwrap();
+        assert!(store.conversation(&id).await.unwrap().legal_hold);
+        let erase = AuditEvent::new(AuditKind::SubjectErased, Some(&id), "admin:root");
+        assert!(matches!(
+            store
+                .erase_conversations(std::slice::from_ref(&id), erase, Utc::now())
+                .await,
+            Err(Error::Conflict)
+        ));
+        let run = AuditEvent::new(AuditKind::RetentionRun, None, "system");
+        for expiry in [
+            Expiry::Transcripts(Utc::now()),
+            Expiry::Vault(Utc::now()),
+            Expiry::Tickets(Utc::now()),
+        ] {
+            assert_eq!(store.expire(expiry, 10, run.clone(), Utc::now()).await.unwrap(), 0);
+        }
+        assert_eq!(store.vault(&id).await.unwrap().len(), 1);
+        store.set_legal_hold(&id, false, hold, Utc::now()).await.unwrap();
+        assert_eq!(
+            store
+                .expire(Expiry::Transcripts(Utc::now()), 10, run, Utc::now())
+                .await
+                .unwrap(),
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn retention_in_small_batches_removes_each_expired_record_once_and_counts_it_ret_02() {
+        let store = SqliteStore::in_memory().await.unwrap();
+        let now = Utc::now();
+        let old = now - chrono::Duration::days(100);
+        let mut expired = Vec::new();
+        for index in 0..5 {
+            expired.push(seeded_conversation(&store, &format!("OLD-{index}"), old, false).await);
+        }
+        let recent = seeded_conversation(&store, "NEW", now, false).await;
+        let sensitive = seeded_conversation(&store, "SENSITIVE", now - chrono::Duration::days(10), true).await;
+        assert!(store.conversation(&sensitive).await.unwrap().sensitive);
+
+        let run = AuditEvent::new(AuditKind::RetentionRun, None, "system");
+        let cutoff = now - chrono::Duration::days(90);
+        // Vault entries go first (shorter period), as an interrupted run would leave them: two at
+        // a time, then the next call picks up exactly what is left.
+        let mut removed = Vec::new();
+        loop {
+            let batch = store.expire(Expiry::Vault(cutoff), 2, run.clone(), now).await.unwrap();
+            removed.push(batch);
+            if batch == 0 {
+                break;
+            }
+        }
+        assert_eq!(removed, vec![2, 2, 1, 0]);
+        let sensitive_cutoff = now - chrono::Duration::days(7);
+        assert_eq!(
+            store
+                .expire(Expiry::SensitiveTranscripts(sensitive_cutoff), 10, run.clone(), now)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .expire(Expiry::Transcripts(cutoff), 3, run.clone(), now)
+                .await
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            store
+                .expire(Expiry::Transcripts(cutoff), 3, run.clone(), now)
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(store.expire(Expiry::Transcripts(cutoff), 3, run, now).await.unwrap(), 0);
+        for id in expired.iter().chain([&sensitive]) {
+            assert!(matches!(store.conversation(id).await, Err(Error::NotFound)));
+        }
+        assert_eq!(store.messages(&recent, 0, 10).await.unwrap().len(), 2);
+        let counted: i64 = store
+            .audit_records(0, 1000)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|record| record.event.kind == AuditKind::RetentionRun)
+            .flat_map(|record| record.event.counts.values())
+            .sum();
+        assert_eq!(counted, 5 + 1 + 5);
+    }
+
+    #[tokio::test]
+    async fn audit_retention_keeps_an_anchor_from_which_the_rest_still_verifies() {
+        let store = SqliteStore::in_memory().await.unwrap();
+        let now = Utc::now();
+        let old = now - chrono::Duration::days(800);
+        seeded_conversation(&store, "A", old, false).await;
+        seeded_conversation(&store, "B", now, false).await;
+        let checkpoint = Checkpoint {
+            seq: 2,
+            hash: store.audit_records(0, 10).await.unwrap()[1].hash.clone(),
+            at: from_micros(micros(now)),
+            public_key: "ab".into(),
+            signature: "cd".into(),
+        };
+        store.append_checkpoint(&checkpoint).await.unwrap();
+        assert_eq!(store.checkpoints().await.unwrap(), vec![checkpoint]);
+        let removed = store
+            .expire(
+                Expiry::Audit(now - chrono::Duration::days(730)),
+                100,
+                AuditEvent::new(AuditKind::RetentionRun, None, "system"),
+                now,
+            )
+            .await
+            .unwrap();
+        // A's three records (start, disclosure, redaction) are older than two years.
+        assert_eq!(removed, 3);
+        let anchor = store.audit_anchor().await.unwrap().unwrap();
+        assert_eq!(anchor.seq, 3);
+        assert!(store.checkpoints().await.unwrap().is_empty());
+        let rest = store.audit_records(0, 100).await.unwrap();
+        assert_eq!(rest[0].seq, 4);
+        assert_eq!(
+            loket_core::audit::verify_chain_from(anchor.seq, &anchor.hash, rest.clone()),
+            Ok(rest.len() as u64)
+        );
+        assert!(loket_core::audit::verify_chain(rest).is_err());
+        assert_eq!(
+            store.audit_head().await.unwrap().unwrap().seq,
+            7,
+            "six records and the run itself"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failing_turn_in_a_commit_group_leaves_the_other_turns_of_the_group_stored() {
+        let store = SqliteStore::in_memory().await.unwrap();
+        let now = Utc::now();
+        let mut conversations = Vec::new();
+        for _ in 0..40 {
+            let id = ConversationId::from_uuid(uuid::Uuid::now_v7());
+            let transition = Conversation::start(id, Locale::Nl, now, &wording());
+            store
+                .create_conversation(new_conversation(
+                    &transition.conversation,
+                    transition.messages,
+                    transition.audit,
+                    now,
+                ))
+                .await
+                .unwrap();
+            conversations.push(transition.conversation);
+        }
+        let mut tasks = Vec::new();
+        for (index, conversation) in conversations.iter().enumerate() {
+            let store = store.clone();
+            let mut conversation = conversation.clone();
+            // Every fourth turn is stale: a concurrent change won.
+            let stale = index % 4 == 0;
+            if stale {
+                conversation.version = 99;
+            }
+            tasks.push(tokio::spawn(async move {
+                let commit = Commit {
+                    audit: vec![AuditEvent::new(AuditKind::AiAnswer, Some(&conversation.id), "system")],
+                    conversation,
+                    messages: vec![ai_message()],
+                    vault: Vec::new(),
+                    ticket: None,
+                    sensitive: false,
+                    now,
+                };
+                (stale, store.commit(commit).await)
+            }));
+        }
+        for task in tasks {
+            let (stale, result) = task.await.unwrap();
+            if stale {
+                assert!(matches!(result, Err(Error::Conflict)), "{result:?}");
+            } else {
+                assert_eq!(result.unwrap()[0].seq, 2);
+            }
+        }
+        for (index, conversation) in conversations.iter().enumerate() {
+            let stored = store.messages(&conversation.id, 0, 10).await.unwrap();
+            assert_eq!(stored.len(), if index % 4 == 0 { 1 } else { 2 });
+        }
+        let records = store.audit_records(0, 1000).await.unwrap();
+        assert_eq!(records.len(), 40 * 2 + 30, "the rolled-back turns left no audit record");
+        assert_eq!(loket_core::audit::verify_chain(records), Ok(110));
     }
 }

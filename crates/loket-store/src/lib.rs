@@ -8,6 +8,9 @@
 //! Backends hide their driver: not-found and unique violations become [`Error::NotFound`] and
 //! [`Error::Conflict`], everything else [`Error::Backend`] with a description free of content.
 
+#[cfg(feature = "contract")]
+pub mod contract;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use loket_core::audit::{AuditEvent, AuditRecord};
@@ -39,6 +42,125 @@ pub struct ConversationRecord {
     pub conversation: Conversation,
     /// SHA-256 of the customer's bearer token, hex.
     pub token_hash: String,
+    /// The customer the company's site identified, when it did.
+    pub subject: Option<SubjectRef>,
+    /// Retention and erasure skip the conversation while this is set (RET-05).
+    pub legal_hold: bool,
+    /// Special-category data was shared in it: the short retention applies (PRIV-06, RET-03).
+    pub sensitive: bool,
+}
+
+/// A customer identified by the company's own login, as stored: a keyed hash to find their
+/// conversations (export, erasure) and the identifier sealed under the conversation's data key
+/// (for the knowledge-base scope). The plain identifier is never stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectRef {
+    /// HMAC-SHA256 of the identifier under a key derived from the master key, hex.
+    pub hash: String,
+    /// Nonce and ciphertext of the identifier.
+    pub sealed: Vec<u8>,
+}
+
+/// A conversation to create, with its first messages and audit events, written atomically.
+#[derive(Debug, Clone)]
+pub struct NewConversation {
+    /// The snapshot after [`Conversation::start`].
+    pub conversation: Conversation,
+    /// SHA-256 of the customer's bearer token, hex.
+    pub token_hash: String,
+    /// The wrapped per-conversation data key.
+    pub data_key: Vec<u8>,
+    /// The identified customer, if any.
+    pub subject: Option<SubjectRef>,
+    /// The first messages (the disclosure).
+    pub messages: Vec<NewMessage>,
+    /// Their audit events.
+    pub audit: Vec<AuditEvent>,
+    /// The creation time.
+    pub now: DateTime<Utc>,
+}
+
+/// What a retention batch removes (RET-02). Every variant deletes at most `limit` records per
+/// call, oldest first, skipping conversations under legal hold, so an interrupted run resumes
+/// where it stopped and never counts a record twice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expiry {
+    /// Conversations idle since before the time: the conversation with its messages, vault
+    /// entries and tickets.
+    Transcripts(DateTime<Utc>),
+    /// The same for conversations in which special-category data was shared.
+    SensitiveTranscripts(DateTime<Utc>),
+    /// Vault entries of conversations idle since before the time; placeholders stay in the text.
+    Vault(DateTime<Utc>),
+    /// Tickets created before the time.
+    Tickets(DateTime<Utc>),
+    /// Audit records older than the time; the hash of the last removed record is kept as the
+    /// chain's anchor so the rest still verifies.
+    Audit(DateTime<Utc>),
+    /// Webhook delivery attempts older than the time.
+    DeliveryLog(DateTime<Utc>),
+}
+
+impl Expiry {
+    /// The store's stable name, used in audit counts and the compliance report.
+    pub fn store(self) -> &'static str {
+        match self {
+            Expiry::Transcripts(_) => "transcripts",
+            Expiry::SensitiveTranscripts(_) => "sensitive_transcripts",
+            Expiry::Vault(_) => "vault",
+            Expiry::Tickets(_) => "tickets",
+            Expiry::Audit(_) => "audit",
+            Expiry::DeliveryLog(_) => "delivery_log",
+        }
+    }
+}
+
+/// Where a shortened audit chain starts: the last record removed by retention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditAnchor {
+    /// Its seq.
+    pub seq: i64,
+    /// Its hash, which the first remaining record commits to.
+    pub hash: String,
+}
+
+/// A signed statement that the audit chain had `hash` at `seq` (SEC-09).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The seq of the newest record covered.
+    pub seq: i64,
+    /// That record's hash.
+    pub hash: String,
+    /// When it was signed.
+    pub at: DateTime<Utc>,
+    /// The signing key's public key, hex, so a verifier can tell keys apart after a rotation.
+    pub public_key: String,
+    /// Ed25519 signature over [`Checkpoint::signed_bytes`], hex.
+    pub signature: String,
+}
+
+impl Checkpoint {
+    /// The exact bytes that are signed.
+    pub fn signed_bytes(seq: i64, hash: &str, at: DateTime<Utc>) -> Vec<u8> {
+        format!(
+            "loket-audit-checkpoint/v1\n{seq}\n{hash}\n{}",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+        )
+        .into_bytes()
+    }
+}
+
+/// What an erasure removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Erased {
+    /// Conversations.
+    pub conversations: u64,
+    /// Messages.
+    pub messages: u64,
+    /// Vault entries.
+    pub vault_entries: u64,
+    /// Tickets.
+    pub tickets: u64,
 }
 
 /// An original personal-data value, encrypted by the caller under the conversation's data key.
@@ -91,6 +213,9 @@ pub struct Commit {
     pub vault: Vec<VaultEntry>,
     /// A ticket created by this event.
     pub ticket: Option<Ticket>,
+    /// Special-category data was shared in this event: the conversation gets the short
+    /// retention from now on (RET-03).
+    pub sensitive: bool,
     /// The commit time.
     pub now: DateTime<Utc>,
 }
@@ -184,18 +309,57 @@ pub struct Stats {
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Creates a conversation with its first messages and audit events.
-    async fn create_conversation(
-        &self,
-        conversation: &Conversation,
-        token_hash: &str,
-        data_key: &[u8],
-        messages: Vec<NewMessage>,
-        audit: Vec<AuditEvent>,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<StoredMessage>>;
+    async fn create_conversation(&self, new: NewConversation) -> Result<Vec<StoredMessage>>;
 
     /// Reads a conversation snapshot and its token hash.
     async fn conversation(&self, id: &ConversationId) -> Result<ConversationRecord>;
+
+    /// Conversation ids greater than `after`, in id order, at most `limit` (for reports).
+    async fn conversation_ids(&self, after: Option<&ConversationId>, limit: u32) -> Result<Vec<ConversationId>>;
+
+    /// The conversations of an identified customer, by [`SubjectRef::hash`].
+    async fn conversations_of_subject(&self, subject_hash: &str) -> Result<Vec<ConversationId>>;
+
+    /// The tickets of one conversation, oldest first.
+    async fn tickets(&self, id: &ConversationId) -> Result<Vec<Ticket>>;
+
+    /// Places or lifts a legal hold, with its audit event.
+    async fn set_legal_hold(
+        &self,
+        id: &ConversationId,
+        hold: bool,
+        audit: AuditEvent,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Erases conversations with everything attached (messages, vault, tickets) and appends the
+    /// audit event in the same transaction, then makes sure no copy of the removed bytes stays
+    /// in the backend's files. [`Error::Conflict`] when one is under legal hold (nothing is
+    /// erased then); conversations that no longer exist are skipped.
+    async fn erase_conversations(
+        &self,
+        ids: &[ConversationId],
+        audit: AuditEvent,
+        now: DateTime<Utc>,
+    ) -> Result<Erased>;
+
+    /// Removes one batch of expired records and appends `audit` with the count under the
+    /// store's name, in one transaction; returns how many were removed (0: nothing left, and no
+    /// audit record is written).
+    async fn expire(&self, expiry: Expiry, limit: u32, audit: AuditEvent, now: DateTime<Utc>) -> Result<u64>;
+
+    /// The anchor of a chain shortened by retention, if any.
+    async fn audit_anchor(&self) -> Result<Option<AuditAnchor>>;
+
+    /// The newest audit record, if any.
+    async fn audit_head(&self) -> Result<Option<AuditRecord>>;
+
+    /// Stores a signed checkpoint. It gets no audit record of its own: a record written after
+    /// the checkpoint would be the one record the checkpoint cannot cover.
+    async fn append_checkpoint(&self, checkpoint: &Checkpoint) -> Result<()>;
+
+    /// All checkpoints, oldest first.
+    async fn checkpoints(&self) -> Result<Vec<Checkpoint>>;
 
     /// Applies a commit atomically; returns the stored messages with their seq.
     async fn commit(&self, commit: Commit) -> Result<Vec<StoredMessage>>;

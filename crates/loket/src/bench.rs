@@ -51,6 +51,8 @@ async fn run(options: Options) -> anyhow::Result<()> {
     config.limits.requests_per_ip_per_minute = u32::MAX;
     config.limits.conversations_per_ip_per_hour = u32::MAX;
     config.limits.messages_per_conversation_per_minute = u32::MAX;
+    // `LOKET_DATABASE_URL=postgres://…` runs the same workload on PostgreSQL.
+    config.database.url = std::env::var("LOKET_DATABASE_URL").ok();
     let config = config
         .validate()
         .map_err(|problems| anyhow::anyhow!("invalid bench configuration: {problems:?}"))?;

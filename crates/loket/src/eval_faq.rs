@@ -6,13 +6,20 @@
 //! uses. Questions are assigned deterministically by a seeded hash: which five become phrasings, and
 //! whether a remaining question falls in the tuning or the held-out half. Thresholds are chosen on
 //! the tuning half only; the held-out half is reported next to it.
+//!
+//! With `--encoder DIR` the knowledge bases are imported with embeddings and answer with hybrid
+//! (lexical + dense) retrieval; import throughput and per-question time (encoding included) are
+//! reported. `--dump FILE` writes each question's lexical and dense rankings as JSON lines, the
+//! input for fitting the fusion and confidence constants in `loket-kb`.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use loket_kb::{AnswerConfig, CustomerScope, KnowledgeBase, Lang, SourceFile};
+use loket_kb::{AnswerConfig, CustomerScope, Embedder, ImportLimits, KnowledgeBase, Lang, NoScreen, SourceFile};
 
 /// Phrasings per intent in the knowledge base, as in the targets.
 const PHRASINGS_PER_INTENT: usize = 5;
@@ -25,18 +32,44 @@ const MIN_OOS_DECLINED: f64 = 0.95;
 const SWEEP: &[f32] = &[0.5, 0.7, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.96];
 
 /// Runs the evaluation on `shared_data/intents` and writes a plain-text report to `out`.
-pub fn run(shared_data: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn run(shared_data: &Path, encoder: Option<&Path>, dump: Option<&Path>, out: &mut dyn Write) -> anyhow::Result<()> {
+    let encoder: Option<Arc<dyn Embedder>> = match encoder {
+        Some(directory) => {
+            let started = Instant::now();
+            let encoder = loket_embed::Encoder::load(directory)
+                .with_context(|| format!("loading the encoder in {}", directory.display()))?;
+            writeln!(out, "encoder loaded in {:.2} s", started.elapsed().as_secs_f64())?;
+            Some(Arc::new(encoder))
+        }
+        None => None,
+    };
+    let mut dump = match dump {
+        Some(path) => Some(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => None,
+    };
     let intents = shared_data.join("intents");
     let banking = read_banking77(&intents.join("banking77-train.csv"))?;
     let (clinc, clinc_oos) = read_clinc150(&intents.join("clinc150-train-val.json"))?;
     let default_threshold = AnswerConfig::default().threshold;
     writeln!(
         out,
-        "FAQ evaluation: {PHRASINGS_PER_INTENT} phrasings per intent, lexical retrieval, default threshold {default_threshold:.2}"
+        "FAQ evaluation: {PHRASINGS_PER_INTENT} phrasings per intent, {} retrieval, default threshold {default_threshold:.2}",
+        if encoder.is_some() {
+            "hybrid (lexical + dense)"
+        } else {
+            "lexical"
+        }
     )?;
     for (name, labelled, out_of_scope) in [("banking77", banking, Vec::new()), ("clinc150", clinc, clinc_oos)] {
         let set = EvalSet::split(labelled, out_of_scope);
-        let outcomes = set.ask(name)?;
+        let outcomes = set.ask(
+            name,
+            encoder.clone(),
+            dump.as_mut().map(|file| file as &mut dyn Write),
+            out,
+        )?;
         writeln!(
             out,
             "\n== {name}: {} intents, {} tuning and {} held-out in-scope questions, {} / {} out-of-scope ==",
@@ -135,7 +168,13 @@ impl EvalSet {
         EvalSet { entries, queries }
     }
 
-    fn ask(&self, name: &str) -> anyhow::Result<Outcomes> {
+    fn ask(
+        &self,
+        name: &str,
+        encoder: Option<Arc<dyn Embedder>>,
+        mut dump: Option<&mut dyn Write>,
+        out: &mut dyn Write,
+    ) -> anyhow::Result<Outcomes> {
         let directory = ScratchDir::create(name)?;
         let mut jsonl = String::new();
         for (intent, phrasings) in &self.entries {
@@ -156,8 +195,24 @@ impl EvalSet {
             path: format!("{name}.jsonl"),
             bytes: jsonl.into_bytes(),
         }];
-        let report = loket_kb::import(&directory.path, sources, &mut |_| {})
-            .with_context(|| format!("importing the {name} knowledge base"))?;
+        let started = Instant::now();
+        let report = loket_kb::import_embedded(
+            &directory.path,
+            sources,
+            &ImportLimits::default(),
+            &NoScreen,
+            encoder.as_deref(),
+            &mut |_| {},
+        )
+        .with_context(|| format!("importing the {name} knowledge base"))?;
+        let import_time = started.elapsed().as_secs_f64();
+        writeln!(
+            out,
+            "\n{name}: imported {} entries ({} phrasings) in {import_time:.2} s, {:.0} entries/s",
+            report.public_entries,
+            self.entries.values().map(Vec::len).sum::<usize>(),
+            report.public_entries as f64 / import_time.max(1e-9)
+        )?;
         if let Some(first) = report.rejections.first() {
             bail!(
                 "{} {name} entries were rejected, first {}: {}",
@@ -168,15 +223,31 @@ impl EvalSet {
         }
         // Threshold zero: every question gets its best entry and confidence; thresholds are
         // applied afterwards, which is exactly what `answer` does with a non-zero threshold.
-        let kb = KnowledgeBase::open_with_config(&directory.path, AnswerConfig { threshold: 0.0 })
+        let kb = KnowledgeBase::open_with_encoder(&directory.path, AnswerConfig { threshold: 0.0 }, encoder)
             .context("opening the evaluation knowledge base")?;
         let scope = CustomerScope::anonymous();
         let mut outcomes = Outcomes {
             tune: Vec::new(),
             held_out: Vec::new(),
         };
+        let mut times: Vec<Duration> = Vec::with_capacity(self.queries.len());
         for (question, expected, tuning) in &self.queries {
+            let started = Instant::now();
             let answer = kb.answer(question, Lang::En, &scope);
+            times.push(started.elapsed());
+            if let Some(dump) = dump.as_mut() {
+                let explanation = kb.explain(question, Some(Lang::En), &scope);
+                let line = serde_json::json!({
+                    "set": name,
+                    "tuning": tuning,
+                    "expected": expected,
+                    "lexical": explanation.ranked.iter().take(10).collect::<Vec<_>>(),
+                    "lexical_confidence": explanation.confidence,
+                    "dense": explanation.dense.iter().take(10).collect::<Vec<_>>(),
+                    "dense_votes": explanation.dense_votes,
+                });
+                writeln!(dump, "{line}")?;
+            }
             let outcome = Outcome {
                 expected: expected.clone(),
                 predicted: answer.entry_id,
@@ -188,6 +259,17 @@ impl EvalSet {
                 outcomes.held_out.push(outcome);
             }
         }
+        times.sort();
+        let percentile = |share: f64| {
+            let index = ((times.len() as f64 * share).ceil() as usize).clamp(1, times.len().max(1)) - 1;
+            times.get(index).map_or(0.0, |time| time.as_secs_f64() * 1000.0)
+        };
+        writeln!(
+            out,
+            "{name}: answer time per question (encoding included) p50 {:.2} ms, p99 {:.2} ms",
+            percentile(0.5),
+            percentile(0.99)
+        )?;
         Ok(outcomes)
     }
 }

@@ -3,15 +3,20 @@
 //! scan, eval, audit verify, openapi.
 
 mod bench;
+mod compliance_cli;
 mod eval_faq;
+mod eval_grounding;
 mod eval_injection;
 mod eval_pii;
+mod evidence_cli;
 mod kb_cli;
+mod redteam;
 mod settings;
 
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
@@ -20,8 +25,11 @@ use loket_core::conversation::BotReply;
 use loket_core::staff::Role;
 use loket_core::{AgentId, Locale};
 use loket_kb::KnowledgeBase;
+use loket_service::hub::RemoteChange;
 use loket_service::secrets::SealingKey;
 use loket_service::{Knowledge, Loket, SystemClock};
+use loket_store::Store;
+use loket_store_postgres::{Change, PgStore, PoolSettings};
 use loket_store_sqlite::SqliteStore;
 use rust_embed::RustEmbed;
 
@@ -50,10 +58,21 @@ struct Place {
     /// Configuration file (TOML).
     #[arg(long, env = "LOKET_CONFIG")]
     config: Option<PathBuf>,
+    /// Database: `postgres://user:password@host:port/database` or `sqlite://<file>`; the
+    /// default is `loket.sqlite3` in the data directory. Overrides `database.url`.
+    #[arg(long, env = "LOKET_DATABASE_URL")]
+    database_url: Option<String>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Brings the database schema up to date and exits. With several instances on one
+    /// PostgreSQL database: run this with the new version first, then restart the instances
+    /// one by one (migrations only add; older instances keep working on the newer schema).
+    Migrate {
+        #[command(flatten)]
+        place: Place,
+    },
     /// Serves the widget, the API and the agent console.
     Serve {
         #[command(flatten)]
@@ -108,14 +127,58 @@ enum Command {
         /// Folder with the evaluation data.
         #[arg(long, default_value = "../shared/data")]
         shared_data: PathBuf,
+        /// Sentence-encoder directory for dense retrieval (faq only); lexical only without it.
+        #[arg(long)]
+        encoder: Option<PathBuf>,
+        /// Writes every question's retrieval details as JSON lines here, for tuning (faq only).
+        #[arg(long)]
+        dump: Option<PathBuf>,
+    },
+    /// Grounding verifier commands.
+    Grounding {
+        #[command(subcommand)]
+        command: GroundingCommand,
     },
     /// Audit-log commands.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Data-subject rights: export, erasure, legal hold (GDPR art. 15, 17, 20).
+    Gdpr {
+        #[command(subcommand)]
+        command: GdprCommand,
+    },
+    /// Retention commands.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+    /// Compliance evidence.
+    Compliance {
+        #[command(subcommand)]
+        command: ComplianceCommand,
+    },
     /// Prints the OpenAPI document.
     Openapi,
+    /// Runs the bundled attack corpus against a running server; exits 1 on any leak.
+    Redteam {
+        /// Base URL of the running server.
+        #[arg(long)]
+        url: String,
+        /// The server's data directory (canaries and knowledge base to look for).
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// A JSONL corpus to use instead of the bundled one.
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// Milliseconds to wait between requests.
+        #[arg(long, default_value_t = 0)]
+        pace_ms: u64,
+        /// Longest wait, in seconds, when the server answers 429.
+        #[arg(long, default_value_t = 60)]
+        max_wait_seconds: u64,
+    },
     /// Runs the chat-turn benchmark: N concurrent customers over HTTP against a real server.
     Bench {
         /// Concurrent customers.
@@ -148,6 +211,9 @@ enum KbCommand {
         /// Files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Sentence-encoder directory for dense retrieval; defaults to `answer.encoder_dir`.
+        #[arg(long)]
+        encoder: Option<PathBuf>,
     },
 }
 
@@ -189,9 +255,91 @@ enum InjectionCommand {
 }
 
 #[derive(Subcommand)]
+enum GroundingCommand {
+    /// `{"id","passages":[...],"answer"}` JSONL in, `{"id","supported","reasons"}` JSONL out.
+    Check,
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
-    /// Verifies the hash chain; exits non-zero naming the first bad record.
+    /// Verifies the hash chain and the signed checkpoints; exits non-zero naming the first bad record.
     Verify {
+        #[command(flatten)]
+        place: Place,
+    },
+    /// Signs a checkpoint of the newest record now.
+    Checkpoint {
+        #[command(flatten)]
+        place: Place,
+    },
+    /// Exports the signed checkpoints with the public key (JSON).
+    Checkpoints {
+        #[command(flatten)]
+        place: Place,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ComplianceCommand {
+    /// Writes the compliance report (AI Act art. 50, AP/ACM, DPIA draft, art. 30 record).
+    Report {
+        #[command(flatten)]
+        place: Place,
+        /// json, md or html.
+        #[arg(long, value_enum, default_value = "md")]
+        format: compliance_cli::Format,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The browser tests' accessibility summary (default: target/e2e-accessibility.json
+        /// when it exists, else DATA_DIR/accessibility.json).
+        #[arg(long)]
+        accessibility: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum GdprCommand {
+    /// Exports everything held about a conversation or a customer.
+    Export {
+        #[command(flatten)]
+        place: Place,
+        #[command(flatten)]
+        subject: evidence_cli::SubjectArgs,
+        /// json or html.
+        #[arg(long, value_enum, default_value = "json")]
+        format: evidence_cli::ExportFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Erases everything held about a conversation or a customer; prints a signed certificate.
+    Erase {
+        #[command(flatten)]
+        place: Place,
+        #[command(flatten)]
+        subject: evidence_cli::SubjectArgs,
+    },
+    /// Places (or with --release lifts) a legal hold on a conversation.
+    Hold {
+        #[command(flatten)]
+        place: Place,
+        /// The conversation id.
+        #[arg(long)]
+        conversation: String,
+        /// Lift the hold.
+        #[arg(long)]
+        release: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Deletes what has expired now and prints the counts per store.
+    Run {
         #[command(flatten)]
         place: Place,
     },
@@ -205,6 +353,8 @@ enum EvalTarget {
     Pii,
     /// Prompt-injection detection.
     Injection,
+    /// The grounding verifier for generated answers.
+    Grounding,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -217,6 +367,7 @@ fn main() -> anyhow::Result<()> {
     });
     match cli.command {
         Command::Serve { place, listen, demo } => serve(place, listen, demo),
+        Command::Migrate { place } => runtime()?.block_on(migrate(place)),
         Command::Config {
             command: ConfigCommand::Check { place },
         } => {
@@ -226,11 +377,19 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Kb {
-            command: KbCommand::Import { place, paths },
+            command: KbCommand::Import { place, paths, encoder },
         } => {
             let config = load_config(&place, None)?;
             let data_dir = data_dir(&config)?;
-            kb_cli::import(&data_dir, &paths, &mut std::io::stdout(), &mut std::io::stderr())
+            let encoder = load_encoder(encoder.as_deref().or(config.config.answer.encoder_dir.as_deref()))?;
+            let encoder = encoder.as_deref().map(|encoder| encoder as &dyn loket_kb::Embedder);
+            kb_cli::import(
+                &data_dir,
+                &paths,
+                encoder,
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+            )
         }
         Command::Ask { place, jsonl } => {
             if !jsonl {
@@ -257,17 +416,51 @@ fn main() -> anyhow::Result<()> {
             let detector = loket_guard::injection::InjectionDetector::new();
             eval_injection::scan(&detector, &mut std::io::stdin().lock(), &mut std::io::stdout().lock())
         }
-        Command::Eval { what, shared_data } => {
+        Command::Eval {
+            what,
+            shared_data,
+            encoder,
+            dump,
+        } => {
             let mut out = std::io::stdout().lock();
             match what {
-                EvalTarget::Faq => eval_faq::run(&shared_data, &mut out),
+                EvalTarget::Faq => eval_faq::run(&shared_data, encoder.as_deref(), dump.as_deref(), &mut out),
                 EvalTarget::Pii => eval_pii::run(&shared_data, &mut out),
                 EvalTarget::Injection => eval_injection::run(&shared_data, &mut out),
+                EvalTarget::Grounding => eval_grounding::run(&shared_data, &mut out),
             }
         }
-        Command::Audit {
-            command: AuditCommand::Verify { place },
-        } => runtime()?.block_on(audit_verify(place)),
+        Command::Grounding {
+            command: GroundingCommand::Check,
+        } => eval_grounding::check(&mut std::io::stdin().lock(), &mut std::io::stdout().lock()),
+        Command::Audit { command } => runtime()?.block_on(async move {
+            match command {
+                AuditCommand::Verify { place } => evidence_cli::verify(&*open_app(&place).await?).await,
+                AuditCommand::Checkpoint { place } => evidence_cli::checkpoint(&*open_app(&place).await?).await,
+                AuditCommand::Checkpoints { place, out } => {
+                    evidence_cli::checkpoints(&*open_app(&place).await?, out).await
+                }
+            }
+        }),
+        Command::Gdpr { command } => runtime()?.block_on(async move {
+            match command {
+                GdprCommand::Export {
+                    place,
+                    subject,
+                    format,
+                    out,
+                } => evidence_cli::export(&*open_app(&place).await?, &subject, format, out).await,
+                GdprCommand::Erase { place, subject } => evidence_cli::erase(&*open_app(&place).await?, &subject).await,
+                GdprCommand::Hold {
+                    place,
+                    conversation,
+                    release,
+                } => evidence_cli::hold(&*open_app(&place).await?, &conversation, release).await,
+            }
+        }),
+        Command::Retention {
+            command: RetentionCommand::Run { place },
+        } => runtime()?.block_on(async move { evidence_cli::retention(&*open_app(&place).await?).await }),
         Command::Bench {
             customers,
             turns,
@@ -283,6 +476,37 @@ fn main() -> anyhow::Result<()> {
             };
             bench::chat(options)
         }
+        Command::Redteam {
+            url,
+            data_dir,
+            corpus,
+            pace_ms,
+            max_wait_seconds,
+        } => {
+            let clean = redteam::run(redteam::Options {
+                url,
+                data_dir,
+                corpus,
+                pace: std::time::Duration::from_millis(pace_ms),
+                max_wait: std::time::Duration::from_secs(max_wait_seconds),
+            })?;
+            if !clean {
+                eprintln!("red team: leaks found");
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Compliance {
+            command:
+                ComplianceCommand::Report {
+                    place,
+                    format,
+                    out,
+                    accessibility,
+                },
+        } => runtime()?.block_on(async move {
+            compliance_cli::report(&*open_app(&place).await?, format, accessibility, out).await
+        }),
         Command::Openapi => {
             println!("{}", loket_server::ops::openapi_json());
             Ok(())
@@ -308,7 +532,78 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 fn load_config(place: &Place, listen: Option<&str>) -> anyhow::Result<ValidConfig> {
-    settings::load(place.config.as_deref(), listen, place.data_dir.as_deref())
+    let mut config = settings::load(place.config.as_deref(), listen, place.data_dir.as_deref())?;
+    if let Some(url) = &place.database_url {
+        config.config.database.url = Some(url.clone());
+    }
+    Ok(config)
+}
+
+/// Opens the database the configuration names, running its migrations: PostgreSQL for a
+/// `postgres://` URL, else SQLite (the file in the data directory unless a `sqlite://` URL
+/// names another). Errors never include the URL, which may carry a password. The PostgreSQL
+/// store is also returned as such, for its live-event listener.
+async fn open_store(config: &ValidConfig, data_dir: &Path) -> anyhow::Result<(Arc<dyn Store>, Option<PgStore>)> {
+    let database = &config.config.database;
+    match database.url.as_deref() {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            let settings = PoolSettings {
+                max_connections: database.pool_size,
+                acquire_timeout: Duration::from_secs(database.acquire_timeout_seconds),
+                statement_timeout: Duration::from_secs(database.statement_timeout_seconds),
+            };
+            let store = PgStore::connect(url, settings)
+                .await
+                .map_err(|error| anyhow::anyhow!("opening the PostgreSQL database: {error}"))?;
+            Ok((Arc::new(store.clone()), Some(store)))
+        }
+        Some(url) => {
+            let Some(path) = url.strip_prefix("sqlite://") else {
+                bail!("database.url must start with sqlite://, postgres:// or postgresql://");
+            };
+            // The SQLite backend keeps its fixed file name (and its WAL beside it) in a directory.
+            let path = Path::new(path);
+            let directory = match (path.file_name(), path.parent()) {
+                (Some(name), Some(parent)) if name == loket_store_sqlite::DATABASE_FILE => parent,
+                _ => bail!(
+                    "a sqlite:// URL names a file called {}",
+                    loket_store_sqlite::DATABASE_FILE
+                ),
+            };
+            std::fs::create_dir_all(directory)
+                .with_context(|| format!("creating database directory {}", directory.display()))?;
+            let store = SqliteStore::open(directory, database.pool_size.min(16))
+                .await
+                .map_err(|error| anyhow::anyhow!("opening the SQLite database: {error}"))?;
+            Ok((Arc::new(store), None))
+        }
+        None => {
+            let store = SqliteStore::open(data_dir, database.pool_size.min(16))
+                .await
+                .map_err(|error| anyhow::anyhow!("opening the database: {error}"))?;
+            Ok((Arc::new(store), None))
+        }
+    }
+}
+
+/// `loket migrate`: opening a store applies its pending migrations.
+async fn migrate(place: Place) -> anyhow::Result<()> {
+    let config = load_config(&place, None)?;
+    let data_dir = data_dir(&config)?;
+    let backend = if config
+        .config
+        .database
+        .url
+        .as_deref()
+        .is_some_and(|url| url.starts_with("postgres"))
+    {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    open_store(&config, &data_dir).await?;
+    eprintln!("{backend} schema is up to date");
+    Ok(())
 }
 
 fn data_dir(config: &ValidConfig) -> anyhow::Result<PathBuf> {
@@ -350,26 +645,80 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     file.sync_all().with_context(|| format!("syncing {}", path.display()))
 }
 
+/// Loads the sentence encoder in `directory`, if one is configured.
+fn load_encoder(directory: Option<&Path>) -> anyhow::Result<Option<Arc<loket_embed::Encoder>>> {
+    directory
+        .map(|directory| {
+            loket_embed::Encoder::load(directory)
+                .map(Arc::new)
+                .with_context(|| format!("loading the sentence encoder in {}", directory.display()))
+        })
+        .transpose()
+}
+
 /// Opens everything and assembles the application.
 async fn compose(config: ValidConfig) -> anyhow::Result<(Arc<Loket>, PathBuf)> {
     let data_dir = data_dir(&config)?;
-    let store = SqliteStore::open(&data_dir, 4)
-        .await
-        .map_err(|error| anyhow::anyhow!("opening the database: {error}"))?;
+    let (store, postgres) = open_store(&config, &data_dir).await?;
     let mut answer_config = loket_kb::AnswerConfig::default();
     if let Some(threshold) = config.config.answer.threshold {
         answer_config.threshold = threshold;
     }
-    let base = KnowledgeBase::open_with_config(&data_dir, answer_config).context("opening the knowledge base")?;
+    let encoder = load_encoder(config.config.answer.encoder_dir.as_deref())?
+        .map(|encoder| encoder as Arc<dyn loket_kb::Embedder>);
+    let base =
+        KnowledgeBase::open_with_encoder(&data_dir, answer_config, encoder).context("opening the knowledge base")?;
+    if config.config.answer.encoder_dir.is_some() && !base.dense_enabled() {
+        tracing::warn!(
+            "the knowledge base has no vectors from the configured encoder: lexical retrieval until the next import"
+        );
+    }
     let key = master_key(&data_dir)?;
     let loket = Loket::new(
-        Arc::new(store),
+        store,
         Arc::new(config),
         Arc::new(SystemClock),
         Knowledge::new(base),
         key,
     );
-    Ok((Arc::new(loket), data_dir))
+    let loket = Arc::new(loket);
+    if let Some(postgres) = postgres {
+        relay_remote_changes(&postgres, &loket).await?;
+    }
+    Ok((loket, data_dir))
+}
+
+/// Publishes on this instance what other instances on the same PostgreSQL database commit, so
+/// customers and agents connected to different instances see each other live.
+async fn relay_remote_changes(postgres: &PgStore, loket: &Arc<Loket>) -> anyhow::Result<()> {
+    let mut notices = postgres
+        .listen()
+        .await
+        .map_err(|error| anyhow::anyhow!("listening for other instances' changes: {error}"))?;
+    let loket = Arc::clone(loket);
+    tokio::spawn(async move {
+        while let Some(notice) = notices.recv().await {
+            let change = match notice.change {
+                Change::Committed {
+                    first_seq,
+                    last_seq,
+                    state,
+                    ticket,
+                } => RemoteChange::Committed {
+                    conversation: notice.conversation,
+                    first_seq,
+                    last_seq,
+                    state,
+                    ticket,
+                },
+                Change::Erased => RemoteChange::Erased(notice.conversation),
+            };
+            if let Err(error) = loket.hub().relay(loket.store().as_ref(), change).await {
+                tracing::warn!(%error, "relaying another instance's change failed");
+            }
+        }
+    });
+    Ok(())
 }
 
 fn serve(place: Place, listen: Option<String>, demo: bool) -> anyhow::Result<()> {
@@ -404,14 +753,24 @@ fn serve(place: Place, listen: Option<String>, demo: bool) -> anyhow::Result<()>
     })
 }
 
-/// Maintenance (waiting timeouts, agents who left) and knowledge-base reloads.
+/// Maintenance (waiting timeouts, agents who left), retention runs, signed audit checkpoints and
+/// knowledge-base reloads.
 fn spawn_background(loket: Arc<Loket>) {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(std::time::Duration::from_secs(5));
+        let mut last_retention = None;
         loop {
             interval.tick().await;
             if let Err(error) = loket.maintain().await {
                 tracing::warn!(%error, "maintenance pass failed");
+            }
+            match loket.retention_if_due(last_retention).await {
+                Ok(Some(_)) => last_retention = Some(loket.now()),
+                Ok(None) => {}
+                Err(error) => tracing::warn!(%error, "retention run failed; the next run continues where it stopped"),
+            }
+            if let Err(error) = loket.checkpoint_if_due().await {
+                tracing::warn!(%error, "signing an audit checkpoint failed");
             }
             match loket.knowledge().base().reload() {
                 Ok(true) => tracing::info!("knowledge base reloaded"),
@@ -460,10 +819,22 @@ fn prepare_demo(config: &ValidConfig) -> anyhow::Result<()> {
             })
         })
         .collect();
-    let report = loket_kb::import(&data_dir, sources, &mut |_| {}).context("importing the demo knowledge base")?;
+    let screen = kb_cli::import_screen();
+    let encoder = load_encoder(config.config.answer.encoder_dir.as_deref())?;
+    let report = loket_kb::import_embedded(
+        &data_dir,
+        sources,
+        &loket_kb::ImportLimits::default(),
+        &screen,
+        encoder.as_deref().map(|encoder| encoder as &dyn loket_kb::Embedder),
+        &mut |_| {},
+    )
+    .context("importing the demo knowledge base")?;
     eprintln!(
-        "demo knowledge base imported: {} public entries, {} restricted entries",
-        report.public_entries, report.restricted_entries
+        "demo knowledge base imported: {} public entries, {} restricted entries, {} quarantined",
+        report.public_entries,
+        report.restricted_entries,
+        report.quarantined.len()
     );
     Ok(())
 }
@@ -621,27 +992,8 @@ fn pii_scan(lang: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn audit_verify(place: Place) -> anyhow::Result<()> {
-    let config = load_config(&place, None)?;
-    let data_dir = data_dir(&config)?;
-    let store = SqliteStore::open(&data_dir, 1)
-        .await
-        .map_err(|error| anyhow::anyhow!("opening the database: {error}"))?;
-    let mut records = Vec::new();
-    let mut after = 0;
-    loop {
-        let page = loket_store::Store::audit_records(&store, after, 10_000)
-            .await
-            .map_err(|error| anyhow::anyhow!("{error}"))?;
-        let Some(last) = page.last() else { break };
-        after = last.seq;
-        records.extend(page);
-    }
-    match loket_core::audit::verify_chain(records) {
-        Ok(count) => {
-            println!("audit chain intact: {count} records");
-            Ok(())
-        }
-        Err(broken) => bail!("{broken}"),
-    }
+/// Opens the application for a one-off command, as the server would.
+async fn open_app(place: &Place) -> anyhow::Result<Arc<Loket>> {
+    let config = load_config(place, None)?;
+    Ok(compose(config).await?.0)
 }

@@ -68,11 +68,14 @@ pub fn load(file: Option<&Path>, listen: Option<&str>, data_dir: Option<&Path>) 
 
 /// The effective configuration as TOML, with secrets redacted (`loket config check`).
 pub fn render(config: &Config) -> anyhow::Result<String> {
-    // Webhook secrets are the configuration's only secrets (the master key comes from the
-    // environment or a key file and is never part of it).
+    // Webhook secrets and the identity secret are the configuration's only secrets (the master
+    // key comes from the environment or a key file and is never part of it).
     let mut shown = config.clone();
     for webhook in &mut shown.webhooks {
         webhook.secret = "<redacted>".into();
+    }
+    if shown.identity.secret.is_some() {
+        shown.identity.secret = Some("<redacted>".into());
     }
     toml::to_string_pretty(&shown).context("rendering the configuration")
 }
@@ -158,8 +161,9 @@ mod tests {
     }
 
     #[test]
-    fn config_check_redacts_webhook_secrets() {
+    fn config_check_redacts_webhook_and_identity_secrets() {
         let mut config = Config::default();
+        config.identity.secret = Some("identity-secret-value-0123456789abcdef".into());
         config.webhooks.push(loket_core::config::WebhookConfig {
             url: "https://helpdesk.example/hook".into(),
             secret: "super-secret-value-123".into(),
@@ -167,7 +171,9 @@ mod tests {
         });
         let text = render(&config).unwrap();
         assert!(
-            !text.contains("super-secret-value-123") && text.contains("<redacted>"),
+            !text.contains("super-secret-value-123")
+                && !text.contains("identity-secret-value")
+                && text.contains("<redacted>"),
             "{text}"
         );
     }

@@ -266,6 +266,34 @@ fn collapse_spaces(text: &str) -> String {
     out
 }
 
+/// Function words that mark Dutch text (none of them is also an English word).
+const DUTCH_MARKERS: &[&str] = &[
+    "de", "het", "een", "ik", "je", "jij", "mijn", "niet", "wat", "hoe", "waar", "kan", "kunnen", "wil", "mag", "met",
+    "voor", "op", "dat", "die", "dit", "er", "ook", "maar", "naar", "bij", "heb", "heeft", "hebben", "ben", "wordt",
+    "nog", "geen", "uit", "dan", "jullie", "zijn", "graag", "u", "uw", "bedankt", "dank",
+];
+/// Function words that mark English text.
+const ENGLISH_MARKERS: &[&str] = &[
+    "the", "a", "an", "and", "i", "you", "my", "not", "what", "how", "where", "can", "will", "with", "for", "on",
+    "that", "this", "there", "also", "but", "to", "from", "have", "has", "am", "are", "be", "no", "your", "please",
+    "thanks", "do", "does", "it",
+];
+
+/// True when `canonical` (lowercased) has more Dutch than English function words: the learned
+/// classifier was trained mostly on English and scores ordinary Dutch messages high, so Dutch
+/// text is scored with its own calibration (see `DUTCH_LOGIT_SHIFT`).
+pub fn looks_dutch(canonical: &str) -> bool {
+    let (mut dutch, mut english) = (0usize, 0usize);
+    for word in canonical.split(|character: char| !character.is_alphanumeric()) {
+        if DUTCH_MARKERS.contains(&word) {
+            dutch += 1;
+        } else if ENGLISH_MARKERS.contains(&word) {
+            english += 1;
+        }
+    }
+    dutch > english
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,9 @@
 //! 2. Dutch and English rules ([`rules`]): instruction override, role-play escape, system-prompt
 //!    extraction, fake role delimiters, requests for internal data or other customers' data;
 //! 3. a learned classifier ([`classifier`]): logistic regression over hashed character and word
-//!    n-grams, trained by `eval/injection/train.py` and compiled in.
+//!    n-grams, trained by `eval/injection/train.py` and compiled in; messages that use the
+//!    vocabulary of attacks ("ignore", "system", "prompt", ...) are scored by a specialist model
+//!    trained on such messages only, so harmless questions with those words are not flagged.
 //!
 //! # Combination rule
 //! Each rule hit has a weight (1.0 for strong rules, less for hints). The rule score is the
@@ -18,8 +20,9 @@
 //! is flagged when the score reaches the threshold (by default the one the training script
 //! chose on validation data). So any strong rule flags on its own, the classifier flags on its
 //! own above the threshold, and a hint lifts a borderline classifier score over it. The
-//! threshold (0.93 for the current model) keeps validation false positives at ≤ 0.5 % of
-//! customer questions and ≤ 4 % of hard benign prompts.
+//! threshold (0.90 for the current model; both classifier models are calibrated to it) keeps
+//! validation false positives at ≤ 0.5 % of customer questions and ≤ 4 % of hard benign
+//! prompts.
 //!
 //! The detector is pure and synchronous, `Send + Sync`, and never panics. It fails closed: if
 //! its compiled-in tables could not be loaded (a broken build), every message is flagged with
@@ -89,6 +92,14 @@ struct Findings {
     hits: Vec<Hit>,
     classifier: f32,
 }
+
+/// How much less the classifier's logit counts for Dutch text. The classifier is trained mostly
+/// on English and scores ordinary Dutch customer messages high ("Dank je, je hebt me goed
+/// geholpen." at 0.95); the shift is chosen on the Dutch validation slice of
+/// `eval/injection/nl-translated.jsonl` (FNV bucket 40-49): the highest benign line there scores
+/// 0.981, so a Dutch message needs 0.982 from the classifier to reach the common threshold 0.9.
+/// Rules are not shifted: a Dutch instruction override is flagged as before.
+const DUTCH_LOGIT_SHIFT: f32 = 1.80;
 
 /// Threshold used when the model could not be loaded (every verdict is flagged anyway).
 const FALLBACK_THRESHOLD: f32 = 0.5;
@@ -203,7 +214,10 @@ impl Layers {
                 weight: 1.0,
             });
         }
-        let mut classifier = self.classifier.score(text);
+        let mut classifier = self.classifier.score_canonical(&canonical);
+        if canonical::looks_dutch(&canonical) {
+            classifier = shift_logit(classifier, DUTCH_LOGIT_SHIFT);
+        }
 
         if text.len() <= MAX_ROT13_BYTES {
             let rotated = rule_view(&rot13(&canonical));
@@ -232,6 +246,13 @@ impl Layers {
         }
         Findings { hits, classifier }
     }
+}
+
+/// `sigmoid(logit(p) - shift)`, with `p` kept inside (0, 1).
+fn shift_logit(probability: f32, shift: f32) -> f32 {
+    let p = probability.clamp(1e-6, 1.0 - 1e-6);
+    let logit = (p / (1.0 - p)).ln() - shift;
+    1.0 / (1.0 + (-logit).exp())
 }
 
 fn encoded_hit() -> Hit {

@@ -10,6 +10,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use regex::Regex;
 
+use super::checksum::elfproef;
 use super::context::{WordList, after, before, char_after, char_before};
 use super::identifiers::{candidate, compile, isolated_number};
 use super::{Candidate, EntityKind, Input};
@@ -174,7 +175,12 @@ impl Contact {
             }
             let has_context =
                 self.phone_words_before.in_window(lead) || self.phone_words_after.in_window(after(input, end, 12));
-            let score = if international && digits >= 8 {
+            // Nine digits without a leading 0 are no Dutch phone number but may be a BSN:
+            // when they pass the elfproef the BSN reading must win, so that the BSN policy
+            // (never kept, PII-01) applies rather than the phone policy. Found by fuzzing.
+            let compact: String = main_part.chars().filter(char::is_ascii_digit).collect();
+            let bsn_shaped = !international && compact.len() == 9 && !compact.starts_with('0') && elfproef(&compact);
+            let score: f32 = if international && digits >= 8 {
                 0.85
             } else if has_context {
                 0.8
@@ -183,6 +189,7 @@ impl Contact {
             } else {
                 continue;
             };
+            let score = if bsn_shaped { score.min(0.5) } else { score };
             found.push(candidate(EntityKind::Phone, matched.start(), end, score));
         }
     }

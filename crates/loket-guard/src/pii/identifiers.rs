@@ -197,7 +197,12 @@ impl Identifiers {
 
     fn find_ibans(&self, input: &Input<'_>, found: &mut Vec<Candidate>) {
         let Some(pattern) = &self.iban else { return };
-        for matched in pattern.find_iter(input.text) {
+        // The greedy match may swallow the start of a second IBAN ("NL91... mijn iban is
+        // NL91..."), so the search resumes right after each cut candidate, not after the
+        // match. Found by the planted-value fuzz test.
+        let mut position = 0;
+        while let Some(matched) = pattern.find_at(input.text, position) {
+            position = next_char_boundary(input.text, matched.start());
             let Some(expected) = iban_length(&matched.as_str()[..2]) else {
                 continue;
             };
@@ -217,6 +222,7 @@ impl Identifiers {
             let ends_cleanly = char_after(input.text, end).is_none_or(|next| !next.is_alphanumeric());
             if compact.len() == expected && ends_cleanly && iban_checksum(&compact) {
                 found.push(candidate(EntityKind::Iban, matched.start(), end, 1.0));
+                position = end;
             }
         }
     }
@@ -375,6 +381,13 @@ impl Identifiers {
 /// it compiles, so `None` never happens in a released build; a recognizer skips a `None`.
 pub(super) fn compile(source: &str) -> Option<Regex> {
     Regex::new(source).ok()
+}
+
+/// The byte offset of the character after the one at `offset` (the text's length at its end).
+fn next_char_boundary(text: &str, offset: usize) -> usize {
+    text.get(offset..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(text.len(), |character| offset + character.len_utf8())
 }
 
 pub(super) fn candidate(kind: EntityKind, start: usize, end: usize, score: f32) -> Candidate {

@@ -16,7 +16,8 @@
 //! - `identifiers`: IBAN, BSN, payment cards, VAT, KvK, ID documents, licence plates, postcodes.
 //! - `contact`: e-mail, phone numbers, IP addresses.
 //! - `address`: street addresses and dates of birth.
-//! - `person`: person names from titles, context phrases, initials and name gazetteers.
+//! - `person`: person names from titles, context phrases, initials and name gazetteers
+//!   (Dutch gazetteer and US census lists under `data/names`, see `SOURCES.md` there).
 //! - [`pseudonym`]: consistent placeholders per conversation, the per-type [`Policy`].
 //! - [`report`]: the JSON shape of `loket pii scan`.
 //!
@@ -124,8 +125,9 @@ pub struct Entity {
     pub score: f32,
 }
 
-/// The language of the text, which selects context words and name lists. `Auto` uses both,
-/// which is what a Dutch customer-service chat with English customers needs.
+/// The language of the text, which selects the context words and phrases of the recognizers
+/// (name lists are shared: a customer's name does not depend on the language they write in).
+/// `Auto` uses both, which is what a Dutch customer-service chat with English customers needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
@@ -175,8 +177,9 @@ struct Input<'a> {
     has_digits: bool,
 }
 
-/// All recognizers with their compiled patterns and gazetteers. Build it once (it takes a few
-/// milliseconds) and share it: it is `Send + Sync` and `scan` takes `&self`.
+/// All recognizers with their compiled patterns and gazetteers. Build it once (it compiles the
+/// patterns and hashes about 200,000 listed names) and share it: it is `Send + Sync` and
+/// `scan` takes `&self`.
 pub struct PiiScanner {
     identifiers: identifiers::Identifiers,
     contact: contact::Contact,

@@ -69,6 +69,13 @@ fn phone_numbers_in_dutch_notations_are_found() {
         check(&text, &[(Phone, phone)]);
     }
     check("bel 0612345 kort", &[]);
+    // Nine digits that pass the elfproef are a BSN even after a phone word (PII-01).
+    check("bel me op 120000209", &[(Bsn, "120000209")]);
+    // Two IBANs close together are both found; the greedy pattern once swallowed the second.
+    check(
+        "NL91ABNA0417164300 mijn iban is NL91ABNA0417164300",
+        &[(Iban, "NL91ABNA0417164300"), (Iban, "NL91ABNA0417164300")],
+    );
 }
 
 #[test]
@@ -167,6 +174,85 @@ fn person_names_need_evidence() {
     check("De Bakker op de hoek is dicht.", &[]);
     check("Ben je een bot? Wil je helpen?", &[]);
     check("The Bank of England", &[]);
+}
+
+#[test]
+fn person_names_from_the_census_and_dutch_lists_count_in_any_language() {
+    // A listed first name with a second capitalised word, in English or Dutch text.
+    check(
+        "Follow up with Matheus Araujo in a couple of months.",
+        &[(Person, "Matheus Araujo")],
+    );
+    check("I'm Naomi Ryan, originally from Leeds.", &[(Person, "Naomi Ryan")]);
+    check("Maureen Thibault\n\n41086 Kiannonkatu", &[(Person, "Maureen Thibault")]);
+    check("Roxanne is very reliable.", &[(Person, "Roxanne")]);
+    // Names in another case than capitalised: "McDowell" is "Mcdowell" in the census.
+    check("sung by Adam McDowell in 1975", &[(Person, "Adam McDowell")]);
+}
+
+#[test]
+fn person_context_roles_verbs_and_relatives_vouch_for_unknown_names() {
+    check("I would like to remove my kid Agi from the will.", &[(Person, "Agi")]);
+    check("Mijn dochter Fenna heeft een account.", &[(Person, "Fenna")]);
+    check(
+        "\"That is the direction,\" says Hartvigsson.",
+        &[(Person, "Hartvigsson")],
+    );
+    check("Sometimes people call me Csanád", &[(Person, "Csanád")]);
+    check("Producer James Sparks explained it.", &[(Person, "James Sparks")]);
+    check("Mehrudin shouted at Todd", &[(Person, "Mehrudin"), (Person, "Todd")]);
+    check("Wat is uw achternaam? Westerkamp", &[(Person, "Westerkamp")]);
+    check("Haar meisjesnaam is De Blanker", &[(Person, "De Blanker")]);
+    check("The name is A De Jong", &[(Person, "A De Jong")]);
+}
+
+#[test]
+fn a_word_of_a_recognised_name_is_a_name_when_it_comes_back() {
+    check(
+        "a film directed by Maciej Borkowski and starring Borkowski",
+        &[(Person, "Maciej Borkowski"), (Person, "Borkowski")],
+    );
+    check(
+        "They had 6: Gaetane, Hannah, Anthony and Derek.",
+        &[
+            (Person, "Gaetane"),
+            (Person, "Hannah"),
+            (Person, "Anthony"),
+            (Person, "Derek"),
+        ],
+    );
+}
+
+#[test]
+fn lowercase_names_need_an_introduction_or_a_first_name_with_a_surname() {
+    check("my name is lena andersson.", &[(Person, "lena andersson")]);
+    check(
+        "follow up with patricia desrosiers soon",
+        &[(Person, "patricia desrosiers")],
+    );
+    check("ik heet jan de vries", &[(Person, "jan de vries")]);
+    check("how much can i max out on my visa", &[]);
+    check("can somebody else top up my account?", &[]);
+    check("ik ben bakker van beroep", &[]);
+}
+
+#[test]
+fn places_streets_firms_and_things_are_not_persons() {
+    check("I will be travelling to Austria next week", &[]);
+    check("We moved here from Uruguay", &[]);
+    check("I work for Ellis-Ingram", &[]);
+    check("Tomomi is from Hawkins, Richardson and Santana", &[(Person, "Tomomi")]);
+    check("the corner of Mathias Pass", &[]);
+    check("He lives on the north side of Joaquin Suarez 2906.", &[]);
+    check("Professor Doctor J.C. Schoutelaan", &[]);
+    check("St. Antonius", &[]);
+    check("Nandos in Leeds", &[]);
+    check("Still says that the transaction is pending", &[]);
+    check("My App says it is still pending", &[]);
+    check("and the Seller says they have not received it", &[]);
+    check("exchange between UK pounds and Russian rubles", &[]);
+    check("De Bakker op de hoek is dicht.", &[]);
+    check("Dan bel ik morgen wel terug.", &[]);
 }
 
 #[test]

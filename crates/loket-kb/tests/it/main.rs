@@ -3,6 +3,7 @@
 
 mod answering;
 mod demo;
+mod dense;
 mod importing;
 mod privilege;
 

@@ -1,10 +1,13 @@
 //! Integration tests over the real HTTP server, a real SQLite database in a temporary
 //! directory and a real knowledge base. One test binary (`it`), one module per area.
 
+mod compliance;
+mod confidential;
 mod console;
 mod conversations;
 mod errors;
 mod handoff;
 mod helpers;
 mod observability;
+mod rights;
 mod webhooks;

@@ -1,0 +1,124 @@
+//! Integration tests of [`loket_embed::Encoder`]: a tiny generated model (always runs) and the
+//! real all-MiniLM-L6-v2 against reference vectors from an independent numpy forward pass
+//! (`tests/fixtures/reference.py`), which runs when `LOKET_TEST_ENCODER_DIR` names the model
+//! directory. With `LOKET_REQUIRE_ENCODER=1` a missing model fails instead of skipping.
+
+#![allow(clippy::unwrap_used)]
+
+mod tiny_model;
+
+use std::path::PathBuf;
+
+use loket_embed::{Encoder, pooling::dot};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Reference {
+    text: String,
+    ids: Vec<u32>,
+    embedding: Vec<f32>,
+}
+
+fn model_directory() -> Option<PathBuf> {
+    match std::env::var_os("LOKET_TEST_ENCODER_DIR") {
+        Some(directory) => Some(PathBuf::from(directory)),
+        None => {
+            assert!(
+                std::env::var("LOKET_REQUIRE_ENCODER").as_deref() != Ok("1"),
+                "LOKET_REQUIRE_ENCODER=1 but LOKET_TEST_ENCODER_DIR is not set"
+            );
+            println!("skipped: LOKET_TEST_ENCODER_DIR is not set");
+            None
+        }
+    }
+}
+
+fn references() -> Vec<Reference> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/minilm-reference.json");
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn minilm_tokens_and_embeddings_match_the_reference() {
+    let Some(directory) = model_directory() else { return };
+    let encoder = Encoder::load(&directory).unwrap();
+    assert_eq!(encoder.dimension(), 384);
+    for reference in references() {
+        assert_eq!(encoder.tokenize(&reference.text), reference.ids, "{}", reference.text);
+        let embedding = encoder.encode(&reference.text);
+        let cosine = dot(&embedding, &reference.embedding);
+        assert!(cosine >= 0.999, "cosine {cosine} for {:?}", reference.text);
+    }
+}
+
+#[test]
+fn minilm_batches_equal_single_encodings_and_rank_paraphrases_first() {
+    let Some(directory) = model_directory() else { return };
+    let encoder = Encoder::load(&directory).unwrap();
+    let texts: Vec<String> = references().into_iter().map(|reference| reference.text).collect();
+    let many: Vec<&str> = texts.iter().map(String::as_str).cycle().take(40).collect();
+    let batched = encoder.encode_batch(&many);
+    assert_eq!(batched.len(), many.len());
+    for (text, vector) in many.iter().zip(&batched) {
+        assert!(dot(vector, &encoder.encode(text)) > 0.9999, "{text}");
+    }
+    let query = encoder.encode("I forgot my PIN code, how can I change it?");
+    let best = texts
+        .iter()
+        .max_by(|left, right| dot(&query, &encoder.encode(left)).total_cmp(&dot(&query, &encoder.encode(right))))
+        .unwrap();
+    assert_eq!(best, "How do I reset my PIN?");
+}
+
+#[test]
+fn a_generated_model_loads_and_encodes_to_unit_vectors() {
+    let directory = tiny_model::write();
+    let encoder = Encoder::load(directory.path()).unwrap();
+    assert_eq!(encoder.dimension(), tiny_model::HIDDEN);
+    for text in [
+        "how do i reset my pin?",
+        "",
+        "unwanted unwanted unwanted unwanted",
+        "\u{0}\u{fffd}💥",
+    ] {
+        let vector = encoder.encode(text);
+        assert_eq!(vector.len(), tiny_model::HIDDEN);
+        assert!((dot(&vector, &vector) - 1.0).abs() < 1e-4, "{text:?}");
+        assert!(vector.iter().all(|value| value.is_finite()));
+    }
+    let texts: Vec<&str> = ["how do i", "reset my pin", "cafe!"]
+        .into_iter()
+        .cycle()
+        .take(50)
+        .collect();
+    let batched = encoder.encode_batch(&texts);
+    for (text, vector) in texts.iter().zip(&batched) {
+        assert!(dot(vector, &encoder.encode(text)) > 0.9999);
+    }
+    assert_ne!(encoder.encode("how do i"), encoder.encode("reset my pin"));
+}
+
+#[test]
+fn truncation_to_the_token_limit_changes_only_long_texts() {
+    let directory = tiny_model::write();
+    let encoder = Encoder::load(directory.path()).unwrap().with_max_tokens(4);
+    assert_eq!(encoder.tokenize("how do i reset my pin"), [2, 4, 5, 3]);
+    // More tokens than position embeddings: the limit is clamped to the model's maximum.
+    let wide = Encoder::load(directory.path()).unwrap().with_max_tokens(10_000);
+    assert_eq!(wide.tokenize(&"pin ".repeat(100)).len(), tiny_model::MAX_POSITIONS);
+    assert_ne!(encoder.fingerprint(), wide.fingerprint());
+}
+
+#[test]
+fn missing_files_and_missing_tensors_are_load_errors() {
+    let empty = tempfile::tempdir().unwrap();
+    assert!(matches!(
+        Encoder::load(empty.path()),
+        Err(loket_embed::Error::Io { .. })
+    ));
+    let directory = tiny_model::write_without("encoder.layer.0.output.dense.bias");
+    assert!(matches!(
+        Encoder::load(directory.path()),
+        Err(loket_embed::Error::MissingTensor(name)) if name.ends_with("output.dense.bias")
+    ));
+}

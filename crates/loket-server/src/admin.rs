@@ -1,0 +1,228 @@
+//! The admin routes for evidence: `/api/v1/admin/compliance-report` and
+//! `/api/v1/admin/dashboard` (REQUIREMENTS GOV-07, HUM-12). Cookie-authenticated like the
+//! console; only admins and auditors get through (the service checks the role), and neither
+//! response contains message text.
+//!
+//! The report's accessibility section comes from `DATA_DIR/accessibility.json` when that file
+//! exists: the summary the browser tests write to `target/e2e-accessibility.json`, copied there
+//! by whoever deploys a tested build. Without it the report says "no browser run recorded";
+//! nothing in the configuration changes that.
+//!
+//! The dashboard's wire types live here rather than in `dto` because only these routes use them.
+
+use std::path::Path;
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use loket_service::compliance::{AccessibilityStatus, ReportFormat};
+use loket_service::dashboard::{DEFAULT_DASHBOARD_DAYS, Dashboard, DayFigures, MAX_DASHBOARD_DAYS};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+use crate::staff::Staff;
+
+/// The file in the data directory that holds the last browser accessibility run.
+pub const ACCESSIBILITY_FILE: &str = "accessibility.json";
+
+/// The report page has no script at all and only its own inline style.
+const REPORT_CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+
+/// The figures of one day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DayFiguresDto {
+    /// Local calendar date.
+    pub date: NaiveDate,
+    /// Conversations started.
+    pub conversations_started: u64,
+    /// Of those, taken over by a person.
+    pub handed_to_people: u64,
+    /// Of those, handled by the bot alone.
+    pub handled_by_bot: u64,
+    /// Requests for a person.
+    pub handoff_requests: u64,
+    /// Requests when nobody could take over.
+    pub handoff_unavailable: u64,
+    /// AI answers.
+    pub answers: u64,
+    /// Abstentions.
+    pub abstentions: u64,
+    /// abstentions / (answers + abstentions); null without either.
+    pub abstention_rate: Option<f64>,
+    /// Takeovers measured.
+    pub handoffs_measured: u64,
+    /// Median seconds from a request to a person; null without takeovers.
+    pub median_seconds_to_person: Option<i64>,
+    /// Messages with personal data pseudonymised.
+    pub pii_redacted: u64,
+    /// Privacy warnings shown.
+    pub privacy_warnings: u64,
+    /// Messages flagged as prompt injection.
+    pub injection_flagged: u64,
+    /// Outgoing AI messages blocked.
+    pub output_blocked: u64,
+}
+
+impl From<DayFigures> for DayFiguresDto {
+    fn from(day: DayFigures) -> Self {
+        Self {
+            date: day.date,
+            conversations_started: day.conversations_started,
+            handed_to_people: day.handed_to_people,
+            handled_by_bot: day.handled_by_bot,
+            handoff_requests: day.handoff_requests,
+            handoff_unavailable: day.handoff_unavailable,
+            answers: day.answers,
+            abstentions: day.abstentions,
+            abstention_rate: day.abstention_rate,
+            handoffs_measured: day.handoffs_measured,
+            median_seconds_to_person: day.median_seconds_to_person,
+            pii_redacted: day.pii_redacted,
+            privacy_warnings: day.privacy_warnings,
+            injection_flagged: day.injection_flagged,
+            output_blocked: day.output_blocked,
+        }
+    }
+}
+
+/// Daily figures from the audit log; no message text.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DashboardDto {
+    /// Days covered.
+    pub days: u32,
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day (today).
+    pub to: NaiveDate,
+    /// Time zone of the days.
+    pub timezone: String,
+    /// When computed.
+    pub generated_at: DateTime<Utc>,
+    /// One entry per day, oldest first.
+    pub series: Vec<DayFiguresDto>,
+    /// The whole period (its `date` is the first day).
+    pub totals: DayFiguresDto,
+}
+
+impl From<Dashboard> for DashboardDto {
+    fn from(dashboard: Dashboard) -> Self {
+        Self {
+            days: dashboard.days,
+            from: dashboard.from,
+            to: dashboard.to,
+            timezone: dashboard.timezone,
+            generated_at: dashboard.generated_at,
+            series: dashboard.series.into_iter().map(DayFiguresDto::from).collect(),
+            totals: dashboard.totals.into(),
+        }
+    }
+}
+
+/// The value of `name` in a query string; values here are plain words and numbers, so no
+/// percent-decoding is needed (an encoded value is simply not valid).
+fn query_value<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
+    query?
+        .split('&')
+        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// The accessibility status for the server: `DATA_DIR/accessibility.json` or none recorded.
+pub fn accessibility_status(data_dir: &Path) -> AccessibilityStatus {
+    AccessibilityStatus::load(&data_dir.join(ACCESSIBILITY_FILE))
+}
+
+/// The compliance report from the running configuration and the stored evidence, as JSON,
+/// Markdown or an HTML page. Admins and auditors; generating it is audited.
+#[utoipa::path(get, path = "/api/v1/admin/compliance-report", tag = "admin",
+    params(("format" = Option<String>, Query, description = "json (default), md or html")),
+    responses(
+        (status = 200, description = "The report", content((Object = "application/json"), (String = "text/markdown"), (String = "text/html"))),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn compliance_report(
+    State(state): State<AppState>,
+    Staff(context): Staff,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let format = match query_value(query.as_deref(), "format") {
+        None | Some("") => ReportFormat::Json,
+        Some(text) => ReportFormat::parse(text)
+            .ok_or_else(|| ApiError::new("invalid_format", "format must be json, md or html"))?,
+    };
+    let data_dir = state.loket.config().config.server.data_dir.clone();
+    let accessibility = accessibility_status(Path::new(&data_dir));
+    let report = state.loket.compliance_report(&context, accessibility, format).await?;
+    let body = report.render(format)?;
+    let content_type = match format {
+        ReportFormat::Json => "application/json",
+        ReportFormat::Md => "text/markdown; charset=utf-8",
+        ReportFormat::Html => "text/html; charset=utf-8",
+    };
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if format == ReportFormat::Html {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(REPORT_CONTENT_SECURITY_POLICY),
+        );
+    }
+    Ok(response)
+}
+
+/// Daily figures for the dashboard: conversations, handed to people vs handled by the bot,
+/// abstention rate, time to a person, guard events. Admins and auditors.
+#[utoipa::path(get, path = "/api/v1/admin/dashboard", tag = "admin",
+    params(("days" = Option<u32>, Query, description = "Days back from today, 1 to 366 (default 30)")),
+    responses((status = 200, body = DashboardDto), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
+pub async fn dashboard(
+    State(state): State<AppState>,
+    Staff(context): Staff,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let days = match query_value(query.as_deref(), "days") {
+        None | Some("") => DEFAULT_DASHBOARD_DAYS,
+        Some(text) => text
+            .parse::<u32>()
+            .ok()
+            .filter(|days| (1..=MAX_DASHBOARD_DAYS).contains(days))
+            .ok_or_else(|| {
+                ApiError::new(
+                    "invalid_days",
+                    format!("days must be a whole number from 1 to {MAX_DASHBOARD_DAYS}"),
+                )
+            })?,
+    };
+    let dashboard = state.loket.dashboard(&context, days).await?;
+    let mut response = Json(DashboardDto::from(dashboard)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(query: Option<&str>, name: &str, expected: Option<&str>) {
+        assert_eq!(query_value(query, name), expected, "{query:?} {name}");
+    }
+
+    #[test]
+    fn query_values_are_found_by_exact_name() {
+        check(Some("format=html"), "format", Some("html"));
+        check(Some("a=1&days=7"), "days", Some("7"));
+        check(Some("days"), "days", Some(""));
+        check(Some("xdays=7"), "days", None);
+        check(None, "days", None);
+    }
+}

@@ -1,0 +1,206 @@
+//! Data-subject rights and evidence over HTTP (GDPR art. 15, 17, 20; RET-05; SEC-09).
+//!
+//! Customers export or erase their own conversation with its bearer token. Admins export or
+//! erase by conversation id or by the customer identifier of the company's login; the identifier
+//! travels in a POST body, never in a URL, so it does not end up in access logs. Admins also place
+//! legal holds and start a retention run; admins and auditors read and verify the signed audit
+//! checkpoints.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use loket_core::ConversationId;
+use loket_core::staff::Role;
+use loket_service::subject::{Subject, SubjectExport, export_html};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, Bearer};
+use crate::staff::{Staff, StaffWrite};
+
+/// `?format=json|html`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct FormatQuery {
+    /// `json` (default) or `html` (a readable page).
+    pub format: Option<String>,
+}
+
+/// Whose data: exactly one of the two.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectRequest {
+    /// A conversation id.
+    pub conversation_id: Option<String>,
+    /// The customer identifier used by the company's login (the `sub` of its identity tokens).
+    pub customer: Option<String>,
+    /// `json` (default) or `html`; only for exports.
+    pub format: Option<String>,
+}
+
+/// Places or lifts a legal hold.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LegalHoldRequest {
+    /// True to place the hold, false to lift it.
+    pub hold: bool,
+}
+
+fn conversation_id(text: &str) -> Result<ConversationId, ApiError> {
+    ConversationId::parse(text).map_err(|_| ApiError::not_found())
+}
+
+fn subject(request: &SubjectRequest) -> Result<Subject, ApiError> {
+    match (&request.conversation_id, &request.customer) {
+        (Some(id), None) => {
+            Ok(Subject::Conversation(ConversationId::parse(id).map_err(|_| {
+                ApiError::new("invalid_subject", "conversation_id is not valid")
+            })?))
+        }
+        (None, Some(customer)) if !customer.trim().is_empty() && customer.chars().count() <= 200 => {
+            Ok(Subject::Customer(customer.trim().to_string()))
+        }
+        _ => Err(ApiError::new(
+            "invalid_subject",
+            "give either conversation_id or customer (at most 200 characters)",
+        )),
+    }
+}
+
+fn export_response(export: &SubjectExport, format: Option<&str>) -> Result<Response, ApiError> {
+    match format.unwrap_or("json") {
+        "json" => Ok(Json(export).into_response()),
+        "html" => Ok((
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "inline"),
+            ],
+            export_html(export),
+        )
+            .into_response()),
+        _ => Err(ApiError::new("invalid_query", "format must be json or html")),
+    }
+}
+
+/// The customer's own data (GDPR art. 15 and 20): their conversation, or all conversations of
+/// the customer when the company's login identified them.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/export", tag = "customer", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Conversation id"), FormatQuery),
+    responses((status = 200, description = "Everything held, as JSON or an HTML page"), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn export_own(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<FormatQuery>,
+    Bearer(token): Bearer,
+) -> Result<Response, ApiError> {
+    let id = conversation_id(&id)?;
+    let export = state.loket.export_own(&id, &token).await?;
+    export_response(&export, query.format.as_deref())
+}
+
+/// Erases the customer's own conversation (GDPR art. 17) and returns a signed deletion
+/// certificate.
+#[utoipa::path(delete, path = "/api/v1/conversations/{id}", tag = "customer", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Conversation id")),
+    responses((status = 200, description = "Deletion certificate"), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn erase_own(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Bearer(token): Bearer,
+) -> Result<Response, ApiError> {
+    let id = conversation_id(&id)?;
+    let certificate = state.loket.erase_own(&id, &token).await?;
+    Ok(Json(certificate).into_response())
+}
+
+/// Exports everything held about a conversation or an identified customer (admin).
+#[utoipa::path(post, path = "/api/v1/admin/subjects/export", tag = "admin", request_body = SubjectRequest,
+    responses((status = 200, description = "Everything held, as JSON or an HTML page"), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn export_subject(
+    State(state): State<AppState>,
+    StaffWrite(context): StaffWrite,
+    ApiJson(body): ApiJson<SubjectRequest>,
+) -> Result<Response, ApiError> {
+    let subject = subject(&body)?;
+    let export = state.loket.export_subject(&context, &subject).await?;
+    export_response(&export, body.format.as_deref())
+}
+
+/// Erases everything held about a conversation or an identified customer (admin) and returns
+/// a signed deletion certificate.
+#[utoipa::path(post, path = "/api/v1/admin/subjects/erase", tag = "admin", request_body = SubjectRequest,
+    responses((status = 200, description = "Deletion certificate"), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn erase_subject(
+    State(state): State<AppState>,
+    StaffWrite(context): StaffWrite,
+    ApiJson(body): ApiJson<SubjectRequest>,
+) -> Result<Response, ApiError> {
+    let subject = subject(&body)?;
+    let certificate = state.loket.erase_subject(&context, &subject).await?;
+    Ok(Json(certificate).into_response())
+}
+
+/// Places or lifts a legal hold on a conversation (admin, RET-05).
+#[utoipa::path(post, path = "/api/v1/admin/conversations/{id}/legal-hold", tag = "admin",
+    params(("id" = String, Path, description = "Conversation id")), request_body = LegalHoldRequest,
+    responses((status = 204, description = "Done"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn legal_hold(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    StaffWrite(context): StaffWrite,
+    ApiJson(body): ApiJson<LegalHoldRequest>,
+) -> Result<StatusCode, ApiError> {
+    let id = conversation_id(&id)?;
+    state.loket.set_legal_hold(Some(&context), &id, body.hold).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Runs retention now (admin, RET-02); returns what was removed per store.
+#[utoipa::path(post, path = "/api/v1/admin/retention/run", tag = "admin",
+    responses((status = 200, description = "Records removed per store"), (status = 403, body = ErrorBody)))]
+pub async fn run_retention(
+    State(state): State<AppState>,
+    StaffWrite(context): StaffWrite,
+) -> Result<Response, ApiError> {
+    if context.account.role != Role::Admin {
+        return Err(ApiError::new("forbidden", "only admins start a retention run"));
+    }
+    let report = state
+        .loket
+        .run_retention(&format!("agent:{}", context.account.id))
+        .await?;
+    Ok(Json(report).into_response())
+}
+
+/// The signed audit checkpoints with the public key (admins and auditors, SEC-09).
+#[utoipa::path(get, path = "/api/v1/admin/audit/checkpoints", tag = "admin",
+    responses((status = 200, description = "Public key, anchor and checkpoints"), (status = 403, body = ErrorBody)))]
+pub async fn checkpoints(State(state): State<AppState>, Staff(context): Staff) -> Result<Response, ApiError> {
+    require_evidence_role(context.account.role)?;
+    Ok(Json(state.loket.export_checkpoints().await?).into_response())
+}
+
+/// Verifies the audit chain and the checkpoints (admins and auditors).
+#[utoipa::path(get, path = "/api/v1/admin/audit/verify", tag = "admin",
+    responses((status = 200, description = "Records checked and the first problem, if any"), (status = 403, body = ErrorBody)))]
+pub async fn verify(State(state): State<AppState>, Staff(context): Staff) -> Result<Response, ApiError> {
+    require_evidence_role(context.account.role)?;
+    Ok(Json(state.loket.verify_audit().await?).into_response())
+}
+
+fn require_evidence_role(role: Role) -> Result<(), ApiError> {
+    if matches!(role, Role::Admin | Role::Auditor) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            "forbidden",
+            "only admins and auditors read the audit evidence",
+        ))
+    }
+}

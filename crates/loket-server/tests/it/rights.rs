@@ -1,0 +1,505 @@
+//! Data-subject rights, retention and audit evidence through the public API (issue 7; GDPR art.
+//! 15, 17, 20; RET-01..RET-05; SEC-09).
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use loket_core::staff::Role;
+use loket_service::subject::DeletionCertificate;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+use crate::helpers::{Customer, TestApp};
+
+const IDENTITY_SECRET: &str = "identity-secret-for-tests-0123456789";
+
+/// An HS256 identity token as the company's site would sign it.
+fn identity_token(subject: &str, exp: i64, secret: &str, alg: &str) -> String {
+    let header = URL_SAFE_NO_PAD.encode(json!({ "alg": alg, "typ": "JWT" }).to_string());
+    let claims = URL_SAFE_NO_PAD.encode(json!({ "sub": subject, "exp": exp }).to_string());
+    let signing_input = format!("{header}.{claims}");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).expect("test setup");
+    mac.update(signing_input.as_bytes());
+    format!(
+        "{signing_input}.{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
+}
+
+async fn open_identified(app: &TestApp, token: &str) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/v1/conversations", app.address))
+        .json(&json!({ "locale": "nl", "identity": token }))
+        .send()
+        .await
+        .expect("test setup")
+}
+
+async fn customer_from(response: reqwest::Response) -> Customer {
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: Value = response.json().await.expect("test setup");
+    Customer {
+        id: body["id"].as_str().expect("test setup").to_string(),
+        token: body["token"].as_str().expect("test setup").to_string(),
+        opened: body,
+    }
+}
+
+/// A customer request with `customer`'s bearer token to `/api/v1/conversations/{path}`.
+async fn as_customer(app: &TestApp, customer: &Customer, method: Method, path: &str) -> reqwest::Response {
+    app.client
+        .request(method, format!("{}/api/v1/conversations/{path}", app.address))
+        .bearer_auth(&customer.token)
+        .send()
+        .await
+        .expect("request")
+}
+
+fn files_containing(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("test setup") {
+        let path = entry.expect("test setup").path();
+        if path.is_dir() {
+            found.extend(files_containing(&path, needle));
+        } else if std::fs::read(&path)
+            .expect("test setup")
+            .windows(needle.len())
+            .any(|window| window == needle)
+        {
+            found.push(path.display().to_string());
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn a_customer_exports_their_own_data_with_originals_restored_gdpr_15_20() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("nl").await;
+    app.say_ok(&customer, "Mijn IBAN is NL91ABNA0417164300, kunt u terugstorten?")
+        .await;
+    let response = as_customer(&app, &customer, Method::GET, &format!("{}/export", customer.id)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let export: Value = response.json().await.unwrap();
+    let conversation = &export["conversations"][0];
+    let texts: Vec<&str> = conversation["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|message| message["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        texts.iter().any(|text| text.contains("NL91ABNA0417164300")),
+        "{texts:?}"
+    );
+    assert_eq!(conversation["personal_data"][0]["kind"], "IBAN");
+    assert!(
+        conversation["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|event| event["kind"] == "disclosure_shown")
+    );
+
+    let page = as_customer(
+        &app,
+        &customer,
+        Method::GET,
+        &format!("{}/export?format=html", customer.id),
+    )
+    .await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<html lang=\"nl\">") && html.contains("NL91ABNA0417164300"));
+
+    let other = app.open("nl").await;
+    let forbidden = as_customer(&app, &other, Method::GET, &format!("{}/export", customer.id)).await;
+    assert_eq!(forbidden.status(), StatusCode::UNAUTHORIZED);
+    let records = app.loket.store().audit_records(0, 1000).await.unwrap();
+    assert!(
+        records
+            .iter()
+            .any(|record| record.event.kind == loket_core::audit::AuditKind::SubjectExported)
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn erasure_leaves_no_trace_in_the_data_directory_and_issues_a_signed_certificate_gdpr_17() {
+    let app = TestApp::spawn().await;
+    let seed = "ZEBRA-QUOKKA-77310";
+    let customer = app.open("nl").await;
+    app.say_ok(
+        &customer,
+        &format!("Mijn bestelcode is {seed} en mijn IBAN NL91ABNA0417164300"),
+    )
+    .await;
+    let callback = app
+        .client
+        .post(format!("{}/api/v1/conversations/{}/callback", app.address, customer.id))
+        .bearer_auth(&customer.token)
+        .json(&json!({ "name": "Jan Jansen", "phone": "0612345678", "note": format!("over {seed}") }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(callback.status(), StatusCode::CREATED, "{:?}", callback.text().await);
+    let keep = app.open("en").await;
+    app.say_ok(&keep, "Where is my parcel?").await;
+    assert!(!files_containing(app.directory.path(), seed.as_bytes()).is_empty());
+
+    let response = as_customer(&app, &customer, Method::DELETE, &customer.id).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let certificate: DeletionCertificate = response.json().await.unwrap();
+    assert!(certificate.is_valid(), "the certificate's signature verifies");
+    assert_eq!(certificate.erased.conversations, 1);
+    assert_eq!(certificate.erased.tickets, 1);
+    assert!(certificate.erased.vault_entries >= 2);
+    assert_eq!(certificate.requested_by, "customer");
+    let mut forged = certificate.clone();
+    forged.erased.messages += 1;
+    assert!(!forged.is_valid(), "a changed certificate does not verify");
+
+    assert_eq!(
+        files_containing(app.directory.path(), seed.as_bytes()),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        files_containing(app.directory.path(), b"NL91ABNA0417164300"),
+        Vec::<String>::new()
+    );
+    let gone = as_customer(&app, &customer, Method::GET, &customer.id).await;
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    // A second erasure is harmless: nothing is left to erase.
+    let again = as_customer(&app, &customer, Method::DELETE, &customer.id).await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.messages(&keep).await.len(), 3);
+    let verification = app.loket.verify_audit().await.unwrap();
+    assert_eq!(verification.problem, None);
+    let erased = app.loket.store().audit_records(0, 1000).await.unwrap();
+    let record = erased
+        .iter()
+        .find(|record| record.event.kind == loket_core::audit::AuditKind::SubjectErased)
+        .unwrap();
+    assert_eq!(record.event.ids[0], certificate.certificate_id);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn identified_customers_are_found_by_their_identifier_for_export_and_erasure() {
+    let app = TestApp::spawn_with(|config| config.identity.secret = Some(IDENTITY_SECRET.into())).await;
+    let exp = app.loket.now().timestamp() + 300;
+    let first =
+        customer_from(open_identified(&app, &identity_token("klant-4711", exp, IDENTITY_SECRET, "HS256")).await).await;
+    let second =
+        customer_from(open_identified(&app, &identity_token("klant-4711", exp, IDENTITY_SECRET, "HS256")).await).await;
+    let stranger = app.open("nl").await;
+    app.say_ok(&first, "Waar blijft mijn pakket?").await;
+    app.say_ok(&second, "Kan ik retourneren?").await;
+
+    // The customer sees both of their conversations in their own export.
+    let own: Value = as_customer(&app, &second, Method::GET, &format!("{}/export", second.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own["conversations"].as_array().unwrap().len(), 2);
+
+    let admin = app.agent("privacy", "Privacy Officer", Role::Admin).await;
+    let agent = app.agent("anna", "Anna", Role::Agent).await;
+    let refused = agent
+        .post("/api/v1/admin/subjects/export", json!({ "customer": "klant-4711" }))
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let export: Value = admin
+        .post("/api/v1/admin/subjects/export", json!({ "customer": "klant-4711" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = export["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|conversation| conversation["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec![first.id.as_str(), second.id.as_str()]);
+
+    let response = admin
+        .post("/api/v1/admin/subjects/erase", json!({ "customer": "klant-4711" }))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let certificate: DeletionCertificate = response.json().await.unwrap();
+    assert_eq!(certificate.erased.conversations, 2);
+    assert!(certificate.subject.starts_with("customer:") && !certificate.subject.contains("4711"));
+    assert!(certificate.is_valid());
+    let unknown = admin
+        .post("/api/v1/admin/subjects/erase", json!({ "customer": "klant-4711" }))
+        .await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(unknown.json::<Value>().await.unwrap()["code"], "unknown_subject");
+    assert_eq!(app.messages(&stranger).await.len(), 1, "other customers are untouched");
+    let both = admin
+        .post(
+            "/api/v1/admin/subjects/erase",
+            json!({ "customer": "x", "conversation_id": stranger.id }),
+        )
+        .await;
+    assert_eq!(both.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(both.json::<Value>().await.unwrap()["code"], "invalid_subject");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn forged_expired_and_unsigned_identity_tokens_are_refused() {
+    let app = TestApp::spawn_with(|config| config.identity.secret = Some(IDENTITY_SECRET.into())).await;
+    let now = app.loket.now().timestamp();
+    for (token, why) in [
+        (
+            identity_token("klant-1", now + 300, "another-secret-of-sufficient-length!!", "HS256"),
+            "wrong secret",
+        ),
+        (identity_token("klant-1", now - 1, IDENTITY_SECRET, "HS256"), "expired"),
+        (
+            identity_token("klant-1", now + 86_400, IDENTITY_SECRET, "HS256"),
+            "lives too long",
+        ),
+        (
+            identity_token("klant-1", now + 300, IDENTITY_SECRET, "none"),
+            "alg none",
+        ),
+        (identity_token("", now + 300, IDENTITY_SECRET, "HS256"), "empty subject"),
+        ("not.a.jwt.at-all".to_string(), "malformed"),
+        ("x".repeat(5000), "oversized"),
+    ] {
+        let response = open_identified(&app, &token).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{why}");
+        assert_eq!(
+            response.json::<Value>().await.unwrap()["code"],
+            "identity_invalid",
+            "{why}"
+        );
+    }
+    let without_secret = TestApp::spawn().await;
+    let response = open_identified(
+        &without_secret,
+        &identity_token("klant-1", now + 300, IDENTITY_SECRET, "HS256"),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    without_secret.stop().await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_legal_hold_stops_erasure_until_it_is_lifted_ret_05() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("nl").await;
+    let admin = app.agent("privacy", "Privacy Officer", Role::Admin).await;
+    let hold = admin
+        .post(
+            &format!("/api/v1/admin/conversations/{}/legal-hold", customer.id),
+            json!({ "hold": true }),
+        )
+        .await;
+    assert_eq!(hold.status(), StatusCode::NO_CONTENT);
+    let refused = as_customer(&app, &customer, Method::DELETE, &customer.id).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert_eq!(refused.json::<Value>().await.unwrap()["code"], "legal_hold");
+    admin
+        .post(
+            &format!("/api/v1/admin/conversations/{}/legal-hold", customer.id),
+            json!({ "hold": false }),
+        )
+        .await;
+    let erased = admin
+        .post(
+            "/api/v1/admin/subjects/erase",
+            json!({ "conversation_id": customer.id }),
+        )
+        .await;
+    assert_eq!(erased.status(), StatusCode::OK);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn retention_removes_expired_conversations_and_the_chain_still_verifies_ret_02() {
+    let app = TestApp::spawn().await;
+    let old = app.open("nl").await;
+    app.say_ok(&old, "Mijn IBAN is NL91ABNA0417164300").await;
+    let sensitive = app.open("nl").await;
+    app.say_ok(&sensitive, "Ik heb diabetes, kan ik toch bestellen?").await;
+    app.clock.advance(chrono::Duration::days(8));
+    let recent = app.open("en").await;
+    let admin = app.agent("privacy", "Privacy Officer", Role::Admin).await;
+    let agent = app.agent("anna", "Anna", Role::Agent).await;
+    assert_eq!(
+        agent.post("/api/v1/admin/retention/run", json!({})).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // After 8 days only the special-category conversation has expired (7 days by default).
+    let report: Value = admin
+        .post("/api/v1/admin/retention/run", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["removed"]["sensitive_transcripts"], 1, "{report}");
+    assert_eq!(report["removed"]["transcripts"], 0, "{report}");
+    assert_eq!(app.messages(&old).await.len(), 3);
+    app.clock.advance(chrono::Duration::days(85));
+    // Staff sessions expire while the clock jumps: log in again.
+    let admin = app.agent("privacy2", "Privacy Officer", Role::Admin).await;
+    let agent = app.agent("anna2", "Anna", Role::Agent).await;
+    let report: Value = admin
+        .post("/api/v1/admin/retention/run", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["removed"]["transcripts"], 1, "{report}");
+    for gone in [&old, &sensitive] {
+        let response = as_customer(&app, gone, Method::GET, &gone.id).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+    assert_eq!(app.messages(&recent).await.len(), 1);
+
+    let auditor = app.agent("audit", "Auditor", Role::Auditor).await;
+    let verification: Value = auditor.get("/api/v1/admin/audit/verify").await.json().await.unwrap();
+    assert_eq!(verification["problem"], Value::Null, "{verification}");
+    assert!(verification["checkpoints"].as_u64().unwrap() >= 2, "{verification}");
+    let checkpoints: Value = auditor
+        .get("/api/v1/admin/audit/checkpoints")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        checkpoints["public_key"].as_str().unwrap(),
+        app.loket.signer().public_key()
+    );
+    assert_eq!(
+        agent.get("/api/v1/admin/audit/checkpoints").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    app.stop().await;
+}
+
+/// The stored audit log tampered with directly in the database file, at many positions: every
+/// change is named by `verify_audit`, and the log verifies again once restored (SEC-09).
+#[tokio::test]
+async fn tampering_with_the_stored_audit_log_is_caught_at_every_position_sec_09() {
+    let app = TestApp::spawn().await;
+    for index in 0..4 {
+        let customer = app.open(if index % 2 == 0 { "nl" } else { "en" }).await;
+        app.say_ok(&customer, "Hoe lang duurt de levering?").await;
+        app.ask_person(&customer).await;
+    }
+    app.loket.write_checkpoint("test").await.unwrap();
+    assert_eq!(app.loket.verify_audit().await.unwrap().problem, None);
+    let database = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(
+            sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(app.directory.path().join(loket_store_sqlite::DATABASE_FILE))
+                .busy_timeout(std::time::Duration::from_secs(10)),
+        )
+        .await
+        .unwrap();
+    let length: i64 = sqlx::query_scalar("SELECT MAX(seq) FROM audit_log")
+        .fetch_one(&database)
+        .await
+        .unwrap();
+    assert!(length >= 20, "{length}");
+    let snapshot = "CREATE TABLE IF NOT EXISTS saved AS SELECT * FROM audit_log";
+    sqlx::query(snapshot).execute(&database).await.unwrap();
+    let restore = ["DELETE FROM audit_log", "INSERT INTO audit_log SELECT * FROM saved"];
+    // A fixed-seed walk over positions so a failure reproduces.
+    let mut state: u64 = 0x5eed_1234;
+    let mut next = |bound: i64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        i64::try_from(state >> 33).unwrap() % bound + 1
+    };
+    let mut caught = 0;
+    for round in 0..60 {
+        let seq = next(length);
+        let other = (seq % length) + 1;
+        let statements: Vec<String> = match round % 4 {
+            0 => vec![format!(
+                "UPDATE audit_log SET actor = 'agent:mallory' WHERE seq = {seq}"
+            )],
+            1 => vec![format!("DELETE FROM audit_log WHERE seq = {seq}")],
+            2 => vec![
+                format!("UPDATE audit_log SET seq = -(seq + 1) WHERE seq >= {seq}"),
+                "UPDATE audit_log SET seq = -seq WHERE seq < 0".into(),
+                format!(
+                    "INSERT INTO audit_log SELECT {seq}, at, kind, conversation_id, actor, ids, counts, attributes, \
+                     prev_hash, hash FROM saved WHERE seq = {other}"
+                ),
+            ],
+            _ => vec![
+                format!("UPDATE audit_log SET seq = -1 WHERE seq = {seq}"),
+                format!("UPDATE audit_log SET seq = {seq} WHERE seq = {other}"),
+                format!("UPDATE audit_log SET seq = {other} WHERE seq = -1"),
+            ],
+        };
+        if round % 4 == 3 && seq == other {
+            continue;
+        }
+        for statement in &statements {
+            sqlx::query(sqlx::AssertSqlSafe(statement.to_string()))
+                .execute(&database)
+                .await
+                .unwrap();
+        }
+        let verification = app.loket.verify_audit().await.unwrap();
+        assert!(
+            verification.problem.is_some(),
+            "round {round}: {statements:?} went unnoticed"
+        );
+        caught += 1;
+        for statement in restore {
+            sqlx::query(sqlx::AssertSqlSafe(statement.to_string()))
+                .execute(&database)
+                .await
+                .unwrap();
+        }
+        assert_eq!(app.loket.verify_audit().await.unwrap().problem, None, "restored");
+    }
+    assert!(caught >= 55, "{caught}");
+    database.close().await;
+    app.stop().await;
+}
+
+/// SEC-09: opening a transcript in the console is an audit record (who, which conversation,
+/// when, on what ground), without any message text.
+#[tokio::test]
+async fn every_transcript_view_by_staff_is_audited_sec_09() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("nl").await;
+    app.say_ok(&customer, "Mijn IBAN is NL91ABNA0417164300").await;
+    let agent = app.agent("anna", "Anna", Role::Agent).await;
+    let _online = agent.go_online().await;
+    app.ask_person(&customer).await;
+    let response = agent.get(&format!("/api/v1/agent/conversations/{}", customer.id)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let records = app.loket.store().audit_records(0, 1000).await.unwrap();
+    let view = records
+        .iter()
+        .find(|record| record.event.kind == loket_core::audit::AuditKind::TranscriptViewed)
+        .expect("a transcript_viewed record");
+    assert_eq!(view.event.actor, "agent:anna");
+    assert_eq!(view.event.conversation.as_ref().unwrap().as_str(), customer.id);
+    assert_eq!(view.event.attributes["ground"], "queue");
+    let serialized = serde_json::to_string(&view.event).unwrap();
+    assert!(!serialized.contains("NL91ABNA0417164300") && !serialized.contains("IBAN is"));
+    app.stop().await;
+}

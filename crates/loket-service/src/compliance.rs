@@ -1,0 +1,1298 @@
+//! The compliance report (REQUIREMENTS GOV-07, GOV-01, GOV-02, §3): what the running
+//! configuration and the stored evidence show about each requirement, said plainly, including
+//! what is not met.
+//!
+//! The report is built in three steps, each usable on its own:
+//! 1. [`collect_evidence`] reads the store only through the [`Store`] trait: it pages through
+//!    the whole audit log once (verifying the hash chain from its anchor as it goes) and through
+//!    every stored conversation once (checking that the AI disclosure came first, DIS-01).
+//!    Evidence holds counts, ids, enumerated attributes and configuration values, never message
+//!    text: the transcript check reads the kind and author of the first messages only.
+//! 2. [`ComplianceReport::build`] turns configuration plus evidence plus the accessibility
+//!    status of the browser test run into requirement rows (met / not met / requires human
+//!    input / no evidence yet), a DPIA draft and an art. 30 record.
+//! 3. [`ComplianceReport::render`] writes JSON, Markdown or a self-contained accessible HTML
+//!    page (one `lang`, headings, tables with captions, every value escaped).
+//!
+//! # Layout
+//! - [`Evidence`] and its parts: what the audit log and the transcripts show.
+//! - [`AccessibilityStatus`]: the summary the browser tests write (`target/e2e-accessibility.json`).
+//! - [`ComplianceReport`], [`RequirementRow`], [`Status`]: the report.
+//! - [`RecordOfProcessing`]: the DPIA draft and the art. 30 record, as fields with their source.
+//! - [`Loket::compliance_report`] and [`generate`]: role check, generation, the
+//!   `report_generated` audit event.
+//! - `requirements` (rows and their status rules), `records` (DPIA draft, art. 30 records),
+//!   `render` (Markdown and HTML): the parts of [`ComplianceReport::build`] and
+//!   [`ComplianceReport::render`].
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use loket_core::audit::{AuditEvent, AuditKind, AuditRecord, GENESIS_HASH, verify_chain_from};
+use loket_core::config::ValidConfig;
+use loket_core::staff::Role;
+use loket_core::{Author, ConversationId, Locale, MessageKind};
+use loket_store::Store;
+use serde::{Deserialize, Serialize};
+
+use crate::Loket;
+use crate::error::{Error, Result};
+use crate::staff::StaffContext;
+
+mod records;
+mod render;
+mod requirements;
+
+pub use records::{dpia, processing_record};
+pub use render::{escape_html, escape_markdown};
+
+/// Audit records read per page.
+const AUDIT_PAGE: u32 = 1000;
+/// Conversation ids read per page.
+const CONVERSATION_PAGE: u32 = 500;
+/// Messages read from the start of each conversation for the disclosure check: the disclosure
+/// is message 1, so a short prefix is enough to find an AI message that came before it.
+const FIRST_MESSAGES: u32 = 8;
+/// Conversation ids listed per kind of violation; the total is always given.
+const LISTED_VIOLATIONS: usize = 200;
+/// The largest accessibility summary read, in bytes.
+const MAX_ACCESSIBILITY_BYTES: u64 = 256 * 1024;
+/// A last retention run older than this breaks the "at least daily" rule of RET-02 (a day plus
+/// slack for a restart).
+const RETENTION_RUN_OVERDUE_HOURS: i64 = 36;
+/// The marker for a field that needs a person's judgement (REQUIREMENTS §3).
+pub const REQUIRES_HUMAN_INPUT: &str = "requires human input";
+
+/// Everything the audit log and the stored conversations show. No message text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The hash chain over the audit log.
+    pub audit_chain: ChainEvidence,
+    /// Signed checkpoints of the chain.
+    pub checkpoints: CheckpointEvidence,
+    /// Audit records per kind.
+    pub events: BTreeMap<String, u64>,
+    /// AI Act art. 50 disclosure evidence and the disclosure-first check (DIS-01, DIS-12).
+    pub disclosure: DisclosureEvidence,
+    /// Requests for a person and how they were handled (HUM-02, HUM-04, HUM-12).
+    pub handoff: HandoffEvidence,
+    /// Answers and abstentions (ACC-01).
+    pub answers: AnswerEvidence,
+    /// Guard events (PII-*, PRIV-06, SEC-01, SEC-05).
+    pub guards: GuardEvidence,
+    /// Retention runs and legal holds (RET-02, RET-03).
+    pub retention: RetentionEvidence,
+    /// Data-subject requests (PRIV-07, PRIV-08, PRIV-10).
+    pub subject_requests: SubjectRequestEvidence,
+    /// Staff activity that concerns access to personal data (SEC-09).
+    pub staff: StaffEvidence,
+    /// Counters from the store.
+    pub store: loket_store::Stats,
+}
+
+/// The audit chain check.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ChainEvidence {
+    /// True when every record read follows its predecessor and matches its hash.
+    pub intact: bool,
+    /// Records read.
+    pub records: u64,
+    /// The seq of the last record removed by retention, when the chain was shortened.
+    pub anchor_seq: Option<i64>,
+    /// The seq of the newest record read.
+    pub head_seq: Option<i64>,
+    /// Where the chain breaks, if it does.
+    pub broken_at_seq: Option<i64>,
+    /// Why it breaks.
+    pub broken_reason: Option<String>,
+    /// The oldest record's time.
+    pub oldest_at: Option<DateTime<Utc>>,
+    /// The newest record's time.
+    pub newest_at: Option<DateTime<Utc>>,
+}
+
+/// Signed checkpoints.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CheckpointEvidence {
+    /// How many exist.
+    pub count: u64,
+    /// Those whose signature is valid and whose hash matches the record at their seq (or whose
+    /// record was removed by retention).
+    pub confirmed: u64,
+    /// The seqs of checkpoints that do not match.
+    pub mismatched: Vec<i64>,
+    /// The newest one's seq.
+    pub newest_seq: Option<i64>,
+    /// When the newest one was signed.
+    pub newest_at: Option<DateTime<Utc>>,
+}
+
+/// Where the disclosure-first rule was found broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisclosureProblem {
+    /// The stored conversation has no messages at all.
+    NoMessages,
+    /// The first stored message is not the disclosure.
+    FirstMessageNotDisclosure,
+    /// An AI message is stored before the first disclosure.
+    AiMessageBeforeDisclosure,
+    /// The audit log records an AI event before any disclosure of that conversation.
+    AiEventBeforeDisclosureEvent,
+}
+
+impl DisclosureProblem {
+    /// A sentence for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            DisclosureProblem::NoMessages => "the stored conversation has no messages",
+            DisclosureProblem::FirstMessageNotDisclosure => "the first stored message is not the AI disclosure",
+            DisclosureProblem::AiMessageBeforeDisclosure => "an AI message is stored before the AI disclosure",
+            DisclosureProblem::AiEventBeforeDisclosureEvent => {
+                "the audit log records an AI event before the disclosure event"
+            }
+        }
+    }
+}
+
+/// One conversation that breaks DIS-01.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DisclosureViolation {
+    /// The conversation.
+    pub conversation_id: String,
+    /// What is wrong.
+    pub problem: DisclosureProblem,
+}
+
+/// AI Act art. 50 evidence.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct DisclosureEvidence {
+    /// `disclosure_shown` records.
+    pub shown: u64,
+    /// Per locale.
+    pub by_locale: BTreeMap<String, u64>,
+    /// Per template version.
+    pub by_template_version: BTreeMap<String, u64>,
+    /// Per channel.
+    pub by_channel: BTreeMap<String, u64>,
+    /// Records without locale, template version or channel (DIS-12 needs all three).
+    pub incomplete_records: u64,
+    /// Stored conversations whose first messages were checked.
+    pub conversations_checked: u64,
+    /// Of those, the ones that start with the disclosure and have no AI message before it.
+    pub conversations_disclosure_first: u64,
+    /// Violations found (all of them are counted, the first [`LISTED_VIOLATIONS`] listed).
+    pub violations_total: u64,
+    /// The listed violations.
+    pub violations: Vec<DisclosureViolation>,
+}
+
+/// Requests for a person.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HandoffEvidence {
+    /// `handoff_requested`.
+    pub requested: u64,
+    /// Per trigger (`button`, `text`, `complaint`, `crisis`).
+    pub requested_by_trigger: BTreeMap<String, u64>,
+    /// `handoff_accepted`.
+    pub accepted: u64,
+    /// `handoff_unavailable`: nobody could take over; alternatives were given.
+    pub unavailable: u64,
+    /// Per reason.
+    pub unavailable_by_reason: BTreeMap<String, u64>,
+    /// The bot offered a person on its own (HUM-06).
+    pub offered_by_bot: u64,
+    /// Hand-backs to the AI assistant.
+    pub hand_backs: u64,
+    /// Callback and e-mail tickets.
+    pub tickets: u64,
+    /// Request → acceptance pairs measured.
+    pub measured: u64,
+    /// Median seconds from `handoff_requested` to `handoff_accepted`.
+    pub median_seconds_to_person: Option<i64>,
+    /// 90th percentile of the same.
+    pub p90_seconds_to_person: Option<i64>,
+}
+
+/// Answers and abstentions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct AnswerEvidence {
+    /// `ai_answer`.
+    pub answers: u64,
+    /// `abstention`.
+    pub abstentions: u64,
+    /// Per reason.
+    pub abstention_reasons: BTreeMap<String, u64>,
+    /// answers / (answers + abstentions).
+    pub answer_rate: Option<f64>,
+    /// abstentions / (answers + abstentions).
+    pub abstention_rate: Option<f64>,
+    /// Distinct knowledge sources cited.
+    pub distinct_sources: u64,
+    /// Answers that cite no source (ACC-01 allows none).
+    pub answers_without_source: u64,
+    /// Truthful answers to "am I talking to a person?" (DIS-06).
+    pub identity_answers: u64,
+}
+
+/// Guard events.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GuardEvidence {
+    /// Messages in which personal data was pseudonymised.
+    pub pii_redacted_messages: u64,
+    /// Values pseudonymised, per type.
+    pub pii_by_type: BTreeMap<String, i64>,
+    /// Special-category signals, per category.
+    pub sensitive_by_category: BTreeMap<String, u64>,
+    /// Just-in-time privacy warnings.
+    pub privacy_warnings: u64,
+    /// Messages flagged as prompt injection.
+    pub injection_flagged: u64,
+    /// Per detector reason.
+    pub injection_reasons: BTreeMap<String, u64>,
+    /// Outgoing AI messages blocked.
+    pub output_blocked: u64,
+    /// Per reason.
+    pub output_blocked_by_reason: BTreeMap<String, u64>,
+}
+
+/// Retention.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RetentionEvidence {
+    /// Complete retention runs (each writes a summary record, also when nothing expired).
+    pub runs: u64,
+    /// The newest complete run.
+    pub last_run_at: Option<DateTime<Utc>>,
+    /// Batches that removed something (one `retention_run` record each).
+    pub batches: u64,
+    /// Records removed per store, over the whole log.
+    pub removed_by_store: BTreeMap<String, i64>,
+    /// Legal holds placed or lifted.
+    pub legal_hold_events: u64,
+}
+
+/// Data-subject requests.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SubjectRequestEvidence {
+    /// Exports (GDPR art. 15 and 20).
+    pub exports: u64,
+    /// The newest export.
+    pub last_export_at: Option<DateTime<Utc>>,
+    /// Erasures (GDPR art. 17).
+    pub erasures: u64,
+    /// The newest erasure.
+    pub last_erasure_at: Option<DateTime<Utc>>,
+}
+
+/// Staff activity.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StaffEvidence {
+    /// Logins.
+    pub logins: u64,
+    /// Failed logins.
+    pub failed_logins: u64,
+    /// Personal-data values revealed to staff (each one audited).
+    pub vault_reveals: u64,
+    /// Transcripts opened by staff (each one audited).
+    pub transcript_views: u64,
+    /// Compliance reports generated before this one.
+    pub reports_generated: u64,
+    /// Server starts with a configuration.
+    pub configurations_loaded: u64,
+}
+
+/// Reads the evidence from `store` through the [`Store`] trait only.
+pub async fn collect_evidence(store: &dyn Store) -> Result<Evidence> {
+    let mut evidence = Evidence {
+        store: store.stats().await?,
+        ..Evidence::default()
+    };
+    let checkpoints = store.checkpoints().await?;
+    let mut tally = AuditTally {
+        checkpoint_seqs: checkpoints.iter().map(|checkpoint| checkpoint.seq).collect(),
+        ..AuditTally::default()
+    };
+    let anchor = store.audit_anchor().await?;
+    let (mut verified_seq, mut verified_hash) = match &anchor {
+        Some(anchor) => (anchor.seq, anchor.hash.clone()),
+        None => (0, GENESIS_HASH.to_string()),
+    };
+    evidence.audit_chain.anchor_seq = anchor.as_ref().map(|anchor| anchor.seq);
+    evidence.audit_chain.intact = true;
+    let mut after = verified_seq;
+    loop {
+        let page = store.audit_records(after, AUDIT_PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        if evidence.audit_chain.intact {
+            // Each page is verified from the last verified record, so the whole log is checked
+            // without holding it in memory.
+            match verify_chain_from(verified_seq, &verified_hash, page.iter().cloned()) {
+                Ok(_) => {
+                    verified_seq = last.seq;
+                    verified_hash = last.hash.clone();
+                }
+                Err(broken) => {
+                    evidence.audit_chain.intact = false;
+                    evidence.audit_chain.broken_at_seq = Some(broken.seq);
+                    evidence.audit_chain.broken_reason = Some(broken.reason.to_string());
+                }
+            }
+        }
+        for record in &page {
+            evidence.audit_chain.records += 1;
+            evidence.audit_chain.oldest_at.get_or_insert(record.at);
+            evidence.audit_chain.newest_at = Some(record.at);
+            evidence.audit_chain.head_seq = Some(record.seq);
+            tally.add(record, &mut evidence);
+        }
+        if page.len() < AUDIT_PAGE as usize {
+            break;
+        }
+    }
+    let checkpoint_hashes = std::mem::take(&mut tally.checkpoint_hashes);
+    tally.finish(&mut evidence);
+
+    let first_kept = evidence.audit_chain.anchor_seq.unwrap_or(0);
+    let head = evidence.audit_chain.head_seq.unwrap_or(first_kept);
+    let mut confirmed = 0;
+    let mut mismatched = Vec::new();
+    for checkpoint in &checkpoints {
+        let signed = loket_store::Checkpoint::signed_bytes(checkpoint.seq, &checkpoint.hash, checkpoint.at);
+        let signature_valid =
+            crate::evidence::signature_is_valid(&checkpoint.public_key, &signed, &checkpoint.signature);
+        let hash_matches = if checkpoint.seq <= first_kept {
+            true
+        } else {
+            checkpoint.seq <= head && checkpoint_hashes.get(&checkpoint.seq) == Some(&checkpoint.hash)
+        };
+        if signature_valid && hash_matches {
+            confirmed += 1;
+        } else {
+            mismatched.push(checkpoint.seq);
+        }
+    }
+    evidence.checkpoints = CheckpointEvidence {
+        count: checkpoints.len() as u64,
+        confirmed,
+        mismatched,
+        newest_seq: checkpoints.last().map(|checkpoint| checkpoint.seq),
+        newest_at: checkpoints.last().map(|checkpoint| checkpoint.at),
+    };
+
+    check_transcripts(store, &mut evidence.disclosure).await?;
+    Ok(evidence)
+}
+
+/// The per-conversation state the audit pass needs.
+#[derive(Default)]
+struct AuditTally {
+    /// Conversations whose start is in the (possibly shortened) log.
+    started: HashSet<String>,
+    /// Conversations with at least one disclosure event.
+    disclosed: HashSet<String>,
+    /// Conversations already reported by the audit check.
+    reported: HashSet<String>,
+    /// Open requests for a person: conversation → when it was asked.
+    pending_requests: HashMap<String, DateTime<Utc>>,
+    /// Seconds from request to acceptance.
+    waits: Vec<i64>,
+    /// Knowledge sources cited.
+    sources: HashSet<String>,
+    /// The seqs signed checkpoints cover.
+    checkpoint_seqs: HashSet<i64>,
+    /// The hashes of the records at those seqs.
+    checkpoint_hashes: HashMap<i64, String>,
+}
+
+impl AuditTally {
+    fn add(&mut self, record: &AuditRecord, evidence: &mut Evidence) {
+        let event = &record.event;
+        if self.checkpoint_seqs.contains(&record.seq) {
+            self.checkpoint_hashes.insert(record.seq, record.hash.clone());
+        }
+        *evidence.events.entry(event.kind.as_str().to_string()).or_default() += 1;
+        let conversation = event.conversation.as_ref().map(|id| id.as_str().to_string());
+        let attribute = |name: &str| event.attributes.get(name).cloned();
+        let bump = |map: &mut BTreeMap<String, u64>, key: Option<String>| {
+            *map.entry(key.unwrap_or_else(|| "unspecified".into())).or_default() += 1;
+        };
+        match event.kind {
+            AuditKind::ConversationStarted => {
+                if let Some(id) = conversation {
+                    self.started.insert(id);
+                }
+            }
+            AuditKind::DisclosureShown => {
+                let disclosure = &mut evidence.disclosure;
+                disclosure.shown += 1;
+                let (locale, version, channel) =
+                    (attribute("locale"), attribute("template_version"), attribute("channel"));
+                if locale.is_none() || version.is_none() || channel.is_none() {
+                    disclosure.incomplete_records += 1;
+                }
+                bump(&mut disclosure.by_locale, locale);
+                bump(&mut disclosure.by_template_version, version);
+                bump(&mut disclosure.by_channel, channel);
+                if let Some(id) = conversation {
+                    self.disclosed.insert(id);
+                }
+            }
+            AuditKind::AiAnswer | AuditKind::Abstention | AuditKind::IdentityAnswered | AuditKind::HumanOffered => {
+                if let Some(id) = &conversation
+                    && self.started.contains(id)
+                    && !self.disclosed.contains(id)
+                    && self.reported.insert(id.clone())
+                {
+                    record_violation(
+                        &mut evidence.disclosure,
+                        id.clone(),
+                        DisclosureProblem::AiEventBeforeDisclosureEvent,
+                    );
+                }
+                match event.kind {
+                    AuditKind::AiAnswer => {
+                        evidence.answers.answers += 1;
+                        if event.ids.is_empty() {
+                            evidence.answers.answers_without_source += 1;
+                        }
+                        self.sources.extend(event.ids.iter().cloned());
+                    }
+                    AuditKind::Abstention => {
+                        evidence.answers.abstentions += 1;
+                        bump(&mut evidence.answers.abstention_reasons, attribute("reason"));
+                    }
+                    AuditKind::IdentityAnswered => evidence.answers.identity_answers += 1,
+                    _ => evidence.handoff.offered_by_bot += 1,
+                }
+            }
+            AuditKind::HandoffRequested => {
+                evidence.handoff.requested += 1;
+                bump(&mut evidence.handoff.requested_by_trigger, attribute("trigger"));
+                if let Some(id) = conversation {
+                    self.pending_requests.entry(id).or_insert(record.at);
+                }
+            }
+            AuditKind::HandoffAccepted => {
+                evidence.handoff.accepted += 1;
+                if let Some(id) = conversation
+                    && let Some(asked) = self.pending_requests.remove(&id)
+                {
+                    self.waits.push((record.at - asked).num_seconds().max(0));
+                }
+            }
+            AuditKind::HandoffUnavailable => {
+                evidence.handoff.unavailable += 1;
+                bump(&mut evidence.handoff.unavailable_by_reason, attribute("reason"));
+                if let Some(id) = conversation {
+                    self.pending_requests.remove(&id);
+                }
+            }
+            AuditKind::HandBack => evidence.handoff.hand_backs += 1,
+            AuditKind::TicketCreated => evidence.handoff.tickets += 1,
+            AuditKind::PiiRedacted => {
+                let guards = &mut evidence.guards;
+                guards.pii_redacted_messages += 1;
+                for (kind, count) in &event.counts {
+                    *guards.pii_by_type.entry(kind.clone()).or_default() += count;
+                }
+                for (name, _) in event
+                    .attributes
+                    .iter()
+                    .filter(|(name, _)| name.starts_with("sensitive_"))
+                {
+                    bump(
+                        &mut guards.sensitive_by_category,
+                        Some(name.trim_start_matches("sensitive_").to_string()),
+                    );
+                }
+            }
+            AuditKind::PrivacyWarning => evidence.guards.privacy_warnings += 1,
+            AuditKind::InjectionFlagged => {
+                evidence.guards.injection_flagged += 1;
+                if let Some(reasons) = attribute("reasons") {
+                    for reason in reasons.split(',').filter(|reason| !reason.is_empty()) {
+                        bump(&mut evidence.guards.injection_reasons, Some(reason.to_string()));
+                    }
+                }
+            }
+            AuditKind::OutputBlocked => {
+                evidence.guards.output_blocked += 1;
+                bump(&mut evidence.guards.output_blocked_by_reason, attribute("reason"));
+            }
+            AuditKind::RetentionRun => {
+                let retention = &mut evidence.retention;
+                // A run writes one record per batch and a closing summary with the totals; only
+                // the batches are summed so nothing is counted twice.
+                if attribute("phase").as_deref() == Some("complete") {
+                    retention.runs += 1;
+                    retention.last_run_at = Some(record.at);
+                } else {
+                    retention.batches += 1;
+                    for (store, count) in &event.counts {
+                        *retention.removed_by_store.entry(store.clone()).or_default() += count;
+                    }
+                }
+            }
+            AuditKind::LegalHold => evidence.retention.legal_hold_events += 1,
+            AuditKind::SubjectExported => {
+                evidence.subject_requests.exports += 1;
+                evidence.subject_requests.last_export_at = Some(record.at);
+            }
+            AuditKind::SubjectErased => {
+                evidence.subject_requests.erasures += 1;
+                evidence.subject_requests.last_erasure_at = Some(record.at);
+            }
+            AuditKind::StaffLogin => evidence.staff.logins += 1,
+            AuditKind::StaffLoginFailed => evidence.staff.failed_logins += 1,
+            AuditKind::VaultReveal => evidence.staff.vault_reveals += 1,
+            AuditKind::TranscriptViewed => evidence.staff.transcript_views += 1,
+            AuditKind::ReportGenerated => evidence.staff.reports_generated += 1,
+            AuditKind::ConfigLoaded => evidence.staff.configurations_loaded += 1,
+            AuditKind::AgentLeft
+            | AuditKind::ConversationClosed
+            | AuditKind::StaffLogout
+            | AuditKind::StaffCreated
+            | AuditKind::KnowledgeImported => {}
+        }
+    }
+
+    fn finish(self, evidence: &mut Evidence) {
+        let answers = &mut evidence.answers;
+        let total = answers.answers + answers.abstentions;
+        answers.answer_rate = ratio(answers.answers, total);
+        answers.abstention_rate = ratio(answers.abstentions, total);
+        answers.distinct_sources = self.sources.len() as u64;
+        let mut waits = self.waits;
+        waits.sort_unstable();
+        evidence.handoff.measured = waits.len() as u64;
+        evidence.handoff.median_seconds_to_person = percentile(&waits, 50);
+        evidence.handoff.p90_seconds_to_person = percentile(&waits, 90);
+    }
+}
+
+/// Checks every stored conversation: the first message must be the disclosure and no AI message
+/// may come before it (DIS-01). Reads kinds and authors only.
+async fn check_transcripts(store: &dyn Store, disclosure: &mut DisclosureEvidence) -> Result<()> {
+    let mut after: Option<ConversationId> = None;
+    loop {
+        let ids = store.conversation_ids(after.as_ref(), CONVERSATION_PAGE).await?;
+        let Some(last) = ids.last().cloned() else { break };
+        for id in &ids {
+            let messages = match store.messages(id, 0, FIRST_MESSAGES).await {
+                Ok(messages) => messages,
+                // Erased or expired between the two reads: nothing stored, nothing to check.
+                Err(loket_store::Error::NotFound) => continue,
+                Err(error) => return Err(error.into()),
+            };
+            disclosure.conversations_checked += 1;
+            let shape: Vec<(Author, MessageKind)> = messages
+                .iter()
+                .map(|message| (message.message.author, message.message.kind))
+                .collect();
+            match transcript_problem(&shape) {
+                None => disclosure.conversations_disclosure_first += 1,
+                Some(problem) => record_violation(disclosure, id.as_str().to_string(), problem),
+            }
+        }
+        if ids.len() < CONVERSATION_PAGE as usize {
+            break;
+        }
+        after = Some(last);
+    }
+    Ok(())
+}
+
+/// What is wrong with the start of a transcript, given the author and kind of its first
+/// messages in order; `None` when the disclosure comes first.
+pub fn transcript_problem(messages: &[(Author, MessageKind)]) -> Option<DisclosureProblem> {
+    let Some((_, first_kind)) = messages.first() else {
+        return Some(DisclosureProblem::NoMessages);
+    };
+    if *first_kind == MessageKind::Disclosure {
+        return None;
+    }
+    let ai_before = messages
+        .iter()
+        .take_while(|(_, kind)| *kind != MessageKind::Disclosure)
+        .any(|(author, _)| *author == Author::Ai);
+    Some(if ai_before {
+        DisclosureProblem::AiMessageBeforeDisclosure
+    } else {
+        DisclosureProblem::FirstMessageNotDisclosure
+    })
+}
+
+fn record_violation(disclosure: &mut DisclosureEvidence, conversation_id: String, problem: DisclosureProblem) {
+    disclosure.violations_total += 1;
+    if disclosure.violations.len() < LISTED_VIOLATIONS {
+        disclosure.violations.push(DisclosureViolation {
+            conversation_id,
+            problem,
+        });
+    }
+}
+
+fn ratio(part: u64, total: u64) -> Option<f64> {
+    (total > 0).then(|| part as f64 / total as f64)
+}
+
+/// The nearest-rank percentile of sorted values.
+pub fn percentile(sorted: &[i64], percent: usize) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (sorted.len() * percent).div_ceil(100).max(1);
+    sorted.get(rank - 1).copied()
+}
+
+/// The summary the browser tests write after their axe-core runs (`tests-e2e/support`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccessibilityRun {
+    /// The checker, e.g. `axe-core 4.14.1`.
+    pub tool: String,
+    /// When the summary was written.
+    pub generated_at: DateTime<Utc>,
+    /// Browser test files that ran an accessibility scan.
+    pub test_files: u32,
+    /// Scans (page states) checked.
+    pub scans: u32,
+    /// The page states scanned, e.g. `widget open`.
+    #[serde(default)]
+    pub states: Vec<String>,
+    /// Violated rules per impact: `critical`, `serious`, `moderate`, `minor`.
+    pub violations: BTreeMap<String, u32>,
+    /// Wall time of the scans, in milliseconds.
+    pub duration_ms: u64,
+}
+
+impl AccessibilityRun {
+    /// Violations with impact serious or critical: A11Y-01 allows none.
+    pub fn blocking_violations(&self) -> u32 {
+        ["critical", "serious"]
+            .iter()
+            .map(|impact| self.violations.get(*impact).copied().unwrap_or(0))
+            .sum()
+    }
+}
+
+/// What is known about the last browser accessibility run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum AccessibilityStatus {
+    /// No summary is present: no browser run recorded.
+    NotRecorded,
+    /// A summary was read.
+    Recorded(AccessibilityRun),
+    /// A summary is present but could not be used.
+    Unreadable {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl AccessibilityStatus {
+    /// Parses the summary's JSON.
+    pub fn parse(text: &str) -> Self {
+        match serde_json::from_str::<AccessibilityRun>(text) {
+            Ok(mut run) => {
+                // The summary comes from a file; keep what ends up in the report bounded.
+                run.tool = run.tool.chars().take(80).collect();
+                run.states.truncate(200);
+                for state in &mut run.states {
+                    *state = state.chars().take(120).collect();
+                }
+                run.violations
+                    .retain(|impact, _| matches!(impact.as_str(), "critical" | "serious" | "moderate" | "minor"));
+                AccessibilityStatus::Recorded(run)
+            }
+            Err(_) => AccessibilityStatus::Unreadable {
+                reason: "the accessibility summary is not in the expected format".into(),
+            },
+        }
+    }
+
+    /// Reads the summary at `path`; a missing file means no run was recorded.
+    pub fn load(path: &Path) -> Self {
+        let metadata = match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(_) => return AccessibilityStatus::NotRecorded,
+        };
+        if metadata.len() > MAX_ACCESSIBILITY_BYTES {
+            return AccessibilityStatus::Unreadable {
+                reason: "the accessibility summary is larger than expected".into(),
+            };
+        }
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text),
+            Err(_) => AccessibilityStatus::Unreadable {
+                reason: "the accessibility summary could not be read".into(),
+            },
+        }
+    }
+}
+
+/// How a requirement stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The configuration and the evidence show it is met.
+    Met,
+    /// It is not met; the row says why.
+    NotMet,
+    /// A person must judge or complete it.
+    RequiresHumanInput,
+    /// Nothing has happened yet that could show it.
+    NoEvidenceYet,
+}
+
+impl Status {
+    /// The label shown in the report.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::NotMet => "not met",
+            Status::RequiresHumanInput => REQUIRES_HUMAN_INPUT,
+            Status::NoEvidenceYet => "no evidence yet",
+        }
+    }
+}
+
+/// One requirement of REQUIREMENTS.md with its status and evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequirementRow {
+    /// The stable id, e.g. `DIS-01`.
+    pub id: String,
+    /// What it asks, in short.
+    pub title: String,
+    /// How it stands.
+    pub status: Status,
+    /// Counts and configuration values that support the status.
+    pub evidence: Vec<String>,
+}
+
+/// A group of requirements.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequirementSection {
+    /// Heading.
+    pub title: String,
+    /// Where the requirements come from.
+    pub basis: String,
+    /// The rows.
+    pub rows: Vec<RequirementRow>,
+}
+
+/// The count of rows per status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// Met.
+    pub met: u32,
+    /// Not met.
+    pub not_met: u32,
+    /// Requires human input.
+    pub requires_human_input: u32,
+    /// No evidence yet.
+    pub no_evidence_yet: u32,
+    /// The ids of the requirements that are not met.
+    pub not_met_ids: Vec<String>,
+}
+
+/// A configured disclosure text (configuration, not conversation content).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DisclosureTemplate {
+    /// Locale.
+    pub locale: String,
+    /// The version recorded with every showing.
+    pub version: String,
+    /// The text as shown.
+    pub text: String,
+    /// `custom` when configured, `default` for REQUIREMENTS §2.1's wording.
+    pub origin: String,
+}
+
+/// A field of the DPIA or the art. 30 record: a value from configuration, or the
+/// [`REQUIRES_HUMAN_INPUT`] marker with a hint.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordField {
+    /// The field name of REQUIREMENTS §3.
+    pub field: String,
+    /// The value, or what a person must supply.
+    pub value: String,
+    /// Where the value comes from (a configuration key or platform fact).
+    pub source: String,
+    /// True when a person must judge or complete the field.
+    pub requires_human_input: bool,
+}
+
+/// A group of record fields.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordSection {
+    /// Heading.
+    pub title: String,
+    /// The article it implements.
+    pub basis: String,
+    /// Fields.
+    pub fields: Vec<RecordField>,
+}
+
+/// A generated record: the DPIA draft or the art. 30 record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordOfProcessing {
+    /// Heading.
+    pub title: String,
+    /// Sections.
+    pub sections: Vec<RecordSection>,
+}
+
+impl RecordOfProcessing {
+    /// Fields that need a person's input.
+    pub fn human_input_fields(&self) -> usize {
+        self.sections
+            .iter()
+            .flat_map(|section| &section.fields)
+            .filter(|field| field.requires_human_input)
+            .count()
+    }
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComplianceReport {
+    /// When it was generated.
+    pub generated_at: DateTime<Utc>,
+    /// The software that generated it.
+    pub generator: String,
+    /// The company the bot speaks for.
+    pub company: String,
+    /// Rows per status and the ids not met.
+    pub summary: Summary,
+    /// The requirement rows.
+    pub sections: Vec<RequirementSection>,
+    /// The configured disclosure texts.
+    pub disclosure_templates: Vec<DisclosureTemplate>,
+    /// The evidence behind the rows.
+    pub evidence: Evidence,
+    /// The last browser accessibility run.
+    pub accessibility: AccessibilityStatus,
+    /// The DPIA draft (REQUIREMENTS §3.1).
+    pub dpia: RecordOfProcessing,
+    /// The art. 30(1) record (REQUIREMENTS §3.2).
+    pub processing_record: RecordOfProcessing,
+}
+
+/// How to write the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    /// Pretty-printed JSON.
+    Json,
+    /// Markdown.
+    Md,
+    /// A self-contained HTML page.
+    Html,
+}
+
+impl ReportFormat {
+    /// Parses `json`, `md` (or `markdown`) and `html`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "json" => Some(ReportFormat::Json),
+            "md" | "markdown" => Some(ReportFormat::Md),
+            "html" => Some(ReportFormat::Html),
+            _ => None,
+        }
+    }
+
+    /// The stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportFormat::Json => "json",
+            ReportFormat::Md => "md",
+            ReportFormat::Html => "html",
+        }
+    }
+}
+
+impl ComplianceReport {
+    /// Builds the report from the configuration, the evidence and the accessibility status.
+    pub fn build(
+        config: &ValidConfig,
+        evidence: Evidence,
+        accessibility: AccessibilityStatus,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let dpia = dpia(config);
+        let processing_record = processing_record(config);
+        let sections =
+            requirements::requirement_sections(config, &evidence, &accessibility, now, &dpia, &processing_record);
+        let mut summary = Summary::default();
+        for row in sections.iter().flat_map(|section| &section.rows) {
+            match row.status {
+                Status::Met => summary.met += 1,
+                Status::NotMet => {
+                    summary.not_met += 1;
+                    summary.not_met_ids.push(row.id.clone());
+                }
+                Status::RequiresHumanInput => summary.requires_human_input += 1,
+                Status::NoEvidenceYet => summary.no_evidence_yet += 1,
+            }
+        }
+        let disclosure_templates = Locale::ALL
+            .iter()
+            .map(|locale| DisclosureTemplate {
+                locale: locale.as_str().to_string(),
+                version: config.wording.disclosure_version().to_string(),
+                text: config.wording.disclosure(*locale).to_string(),
+                origin: if config.config.bot.disclosure.contains_key(locale) {
+                    "custom".into()
+                } else {
+                    "default".into()
+                },
+            })
+            .collect();
+        Self {
+            generated_at: now,
+            generator: format!("Loket {}", env!("CARGO_PKG_VERSION")),
+            company: config.wording.company().to_string(),
+            summary,
+            sections,
+            disclosure_templates,
+            evidence,
+            accessibility,
+            dpia,
+            processing_record,
+        }
+    }
+
+    /// Writes the report in `format`.
+    pub fn render(&self, format: ReportFormat) -> Result<String> {
+        match format {
+            ReportFormat::Json => serde_json::to_string_pretty(self)
+                .map_err(|_| Error::Unavailable("the report could not be encoded".into())),
+            ReportFormat::Md => Ok(render::render_markdown(self)),
+            ReportFormat::Html => Ok(render::render_html(self)),
+        }
+    }
+
+    /// Every row, for lookups.
+    pub fn row(&self, id: &str) -> Option<&RequirementRow> {
+        self.sections
+            .iter()
+            .flat_map(|section| &section.rows)
+            .find(|row| row.id == id)
+    }
+}
+
+fn listing(map: &BTreeMap<String, u64>) -> String {
+    if map.is_empty() {
+        return "none".into();
+    }
+    map.iter()
+        .map(|(key, count)| format!("{key}: {count}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn listing_signed(map: &BTreeMap<String, i64>) -> String {
+    if map.is_empty() {
+        return "none".into();
+    }
+    map.iter()
+        .map(|(key, count)| format!("{key}: {count}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn percent(rate: Option<f64>) -> String {
+    rate.map(|rate| format!("{:.1} %", rate * 100.0))
+        .unwrap_or_else(|| "n/a".into())
+}
+
+fn seconds(value: Option<i64>) -> String {
+    value
+        .map(|seconds| format!("{seconds} s"))
+        .unwrap_or_else(|| "n/a".into())
+}
+
+fn date(value: Option<DateTime<Utc>>) -> String {
+    value
+        .map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| "never".into())
+}
+
+fn week_hours(config: &ValidConfig) -> String {
+    let hours = &config.config.hours;
+    format!(
+        "mon {}, tue {}, wed {}, thu {}, fri {}, sat {}, sun {} ({}); {} holidays",
+        hours.monday,
+        hours.tuesday,
+        hours.wednesday,
+        hours.thursday,
+        hours.friday,
+        hours.saturday,
+        hours.sunday,
+        hours.timezone,
+        hours.holidays.len()
+    )
+}
+
+fn retention_rules(config: &ValidConfig) -> Vec<(&'static str, &loket_core::config::RetentionRule)> {
+    let retention = &config.config.retention;
+    vec![
+        ("transcripts", &retention.transcripts),
+        ("sensitive_transcripts", &retention.sensitive_transcripts),
+        ("vault", &retention.vault),
+        ("tickets", &retention.tickets),
+        ("audit", &retention.audit),
+        ("delivery_log", &retention.delivery_log),
+    ]
+}
+
+fn or_none(text: &str) -> &str {
+    if text.trim().is_empty() { "none" } else { text }
+}
+
+/// Collects the evidence, builds the report and records a `report_generated` audit event by
+/// `actor` (e.g. `cli`, `agent:<login>`). For callers without a staff session (the CLI); the
+/// HTTP route goes through [`Loket::compliance_report`].
+pub async fn generate(
+    store: &dyn Store,
+    config: &ValidConfig,
+    accessibility: AccessibilityStatus,
+    actor: &str,
+    format: ReportFormat,
+    now: DateTime<Utc>,
+) -> Result<ComplianceReport> {
+    let evidence = collect_evidence(store).await?;
+    let report = ComplianceReport::build(config, evidence, accessibility, now);
+    let event = AuditEvent::new(AuditKind::ReportGenerated, None, actor)
+        .attribute("format", format.as_str())
+        .count("not_met", i64::from(report.summary.not_met))
+        .count("requires_human_input", i64::from(report.summary.requires_human_input));
+    store.append_audit(vec![event], now).await?;
+    Ok(report)
+}
+
+/// The roles that may read evidence: admins and auditors (never message text for either here).
+pub(crate) fn require_evidence_role(context: &StaffContext) -> Result<()> {
+    if matches!(context.account.role, Role::Admin | Role::Auditor) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+impl Loket {
+    /// The compliance report for an admin or an auditor; the generation is audited.
+    pub async fn compliance_report(
+        &self,
+        context: &StaffContext,
+        accessibility: AccessibilityStatus,
+        format: ReportFormat,
+    ) -> Result<ComplianceReport> {
+        require_evidence_role(context)?;
+        generate(
+            self.store.as_ref(),
+            &self.config,
+            accessibility,
+            &format!("agent:{}", context.account.id),
+            format,
+            self.now(),
+        )
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use loket_core::config::Config;
+
+    fn config() -> ValidConfig {
+        Config::default().validate().expect("default configuration is valid")
+    }
+
+    fn check_transcript(messages: &[(Author, MessageKind)], expected: Option<DisclosureProblem>) {
+        assert_eq!(transcript_problem(messages), expected, "{messages:?}");
+    }
+
+    #[test]
+    fn transcript_starts_are_classified_for_dis_01() {
+        use Author::{Ai, Customer, System};
+        use MessageKind::{Answer, Disclosure, Text};
+        check_transcript(&[(System, Disclosure), (Customer, Text), (Ai, Answer)], None);
+        check_transcript(&[(System, Disclosure)], None);
+        check_transcript(&[], Some(DisclosureProblem::NoMessages));
+        check_transcript(
+            &[(Customer, Text), (System, Disclosure)],
+            Some(DisclosureProblem::FirstMessageNotDisclosure),
+        );
+        check_transcript(
+            &[(Customer, Text), (Ai, Answer), (System, Disclosure)],
+            Some(DisclosureProblem::AiMessageBeforeDisclosure),
+        );
+        check_transcript(&[(Ai, Answer)], Some(DisclosureProblem::AiMessageBeforeDisclosure));
+    }
+
+    #[test]
+    fn percentiles_use_the_nearest_rank() {
+        assert_eq!(percentile(&[], 50), None);
+        assert_eq!(percentile(&[7], 90), Some(7));
+        assert_eq!(percentile(&[1, 2, 3, 4], 50), Some(2));
+        let hundred: Vec<i64> = (1..=100).collect();
+        assert_eq!(percentile(&hundred, 90), Some(90));
+        assert_eq!(percentile(&hundred, 50), Some(50));
+    }
+
+    #[test]
+    fn html_and_markdown_escaping_neutralise_markup() {
+        assert_eq!(escape_html("<b a=\"x\">&'"), "&lt;b a=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(escape_markdown("a|b\n*c*"), "a\\|b \\*c\\*");
+    }
+
+    #[test]
+    fn accessibility_summary_is_parsed_and_blocking_violations_counted() {
+        let status = AccessibilityStatus::parse(
+            r#"{"tool":"axe-core 4.14.1","generated_at":"2026-11-28T10:00:00Z","test_files":3,"scans":9,
+               "states":["widget open"],"violations":{"critical":0,"serious":1,"minor":4,"bogus":9},"duration_ms":1200}"#,
+        );
+        let AccessibilityStatus::Recorded(run) = status else {
+            panic!("expected a recorded run");
+        };
+        assert_eq!(run.blocking_violations(), 1);
+        assert!(!run.violations.contains_key("bogus"), "unknown impacts are dropped");
+        assert!(matches!(
+            AccessibilityStatus::parse("not json"),
+            AccessibilityStatus::Unreadable { .. }
+        ));
+        assert_eq!(
+            AccessibilityStatus::load(Path::new("/nonexistent/loket/accessibility.json")),
+            AccessibilityStatus::NotRecorded
+        );
+    }
+
+    fn report_with(evidence: Evidence, accessibility: AccessibilityStatus) -> ComplianceReport {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        ComplianceReport::build(&config(), evidence, accessibility, now)
+    }
+
+    #[test]
+    fn an_empty_installation_has_no_evidence_yet_rather_than_a_pass() {
+        let report = report_with(Evidence::default(), AccessibilityStatus::NotRecorded);
+        for id in ["DIS-01", "DIS-12", "HUM-12", "ACC-01", "A11Y-01"] {
+            assert_eq!(
+                report.row(id).map(|row| row.status),
+                Some(Status::NoEvidenceYet),
+                "{id}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_disclosure_violation_makes_dis_01_not_met_and_names_the_conversation() {
+        let mut evidence = Evidence::default();
+        evidence.disclosure.conversations_checked = 3;
+        record_violation(
+            &mut evidence.disclosure,
+            "c-123".into(),
+            DisclosureProblem::FirstMessageNotDisclosure,
+        );
+        let report = report_with(evidence, AccessibilityStatus::NotRecorded);
+        let row = report.row("DIS-01").expect("DIS-01 row");
+        assert_eq!(row.status, Status::NotMet);
+        assert!(row.evidence.iter().any(|line| line.contains("c-123")));
+        assert!(report.summary.not_met_ids.contains(&"DIS-01".to_string()));
+    }
+
+    #[test]
+    fn a_broken_chain_makes_gov_07_not_met() {
+        let mut evidence = Evidence::default();
+        evidence.audit_chain.intact = false;
+        evidence.audit_chain.broken_at_seq = Some(7);
+        let report = report_with(evidence, AccessibilityStatus::NotRecorded);
+        assert_eq!(report.row("GOV-07").map(|row| row.status), Some(Status::NotMet));
+    }
+
+    #[test]
+    fn serious_axe_violations_make_a11y_01_not_met() {
+        let run = AccessibilityRun {
+            tool: "axe-core".into(),
+            generated_at: DateTime::from_timestamp(1_799_000_000, 0).unwrap_or_default(),
+            test_files: 1,
+            scans: 2,
+            states: Vec::new(),
+            violations: BTreeMap::from([("serious".to_string(), 1)]),
+            duration_ms: 10,
+        };
+        let report = report_with(Evidence::default(), AccessibilityStatus::Recorded(run.clone()));
+        assert_eq!(report.row("A11Y-01").map(|row| row.status), Some(Status::NotMet));
+        let clean = AccessibilityRun {
+            violations: BTreeMap::from([("minor".to_string(), 3)]),
+            ..run
+        };
+        let report = report_with(Evidence::default(), AccessibilityStatus::Recorded(clean));
+        assert_eq!(report.row("A11Y-01").map(|row| row.status), Some(Status::Met));
+    }
+
+    #[test]
+    fn dpia_and_art_30_record_mark_judgement_fields_gov_01_gov_02() {
+        let config = config();
+        let dpia = dpia(&config);
+        assert!(dpia.human_input_fields() >= 5);
+        let risks = dpia
+            .sections
+            .iter()
+            .find(|section| section.title.starts_with("E."))
+            .expect("risk section");
+        assert_eq!(risks.fields.len(), 16, "every risk of REQUIREMENTS §3.1 E");
+        assert!(
+            risks
+                .fields
+                .iter()
+                .all(|item| item.value.contains(REQUIRES_HUMAN_INPUT))
+        );
+        let record = processing_record(&config);
+        let fields: Vec<&str> = record.sections[0]
+            .fields
+            .iter()
+            .map(|item| item.field.as_str())
+            .collect();
+        for letter in ["(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)"] {
+            assert!(fields.iter().any(|name| name.starts_with(letter)), "{letter} missing");
+        }
+        let retention = record.sections[0]
+            .fields
+            .iter()
+            .find(|item| item.field.starts_with("(f)"))
+            .expect("(f) field");
+        assert!(retention.value.contains(&config.config.retention.audit.justification));
+    }
+
+    #[test]
+    fn rendered_html_is_escaped_and_has_lang_and_captions() {
+        let mut config = Config::default();
+        config.company.name = "<script>alert(1)</script> & Co".into();
+        let config = config.validate().expect("valid");
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let report = ComplianceReport::build(&config, Evidence::default(), AccessibilityStatus::NotRecorded, now);
+        let html = report.render(ReportFormat::Html).expect("html");
+        assert!(html.contains("<html lang=\"en\">"));
+        assert!(!html.contains("<script>"));
+        assert!(html.contains("&lt;script&gt;"));
+        assert_eq!(html.matches("<table>").count(), html.matches("<caption>").count());
+        let markdown = report.render(ReportFormat::Md).expect("markdown");
+        assert!(markdown.contains("## AI Act art. 50"));
+        assert!(markdown.contains("requires human input"));
+        let json = report.render(ReportFormat::Json).expect("json");
+        let value: serde_json::Value = serde_json::from_str(&json).expect("valid json");
+        assert_eq!(value["accessibility"]["status"], "not_recorded");
+    }
+
+    #[test]
+    fn report_formats_parse_by_name() {
+        assert_eq!(ReportFormat::parse("md"), Some(ReportFormat::Md));
+        assert_eq!(ReportFormat::parse("html"), Some(ReportFormat::Html));
+        assert_eq!(ReportFormat::parse("pdf"), None);
+    }
+}

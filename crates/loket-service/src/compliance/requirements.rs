@@ -1,0 +1,619 @@
+//! The requirement rows of the compliance report: for each requirement of REQUIREMENTS.md, its
+//! status from the configuration and the evidence, and the counts and settings behind it.
+//!
+//! The rules are deliberately plain: no traffic means "no evidence yet", never "met"; a
+//! requirement that needs an organisational measure or a legal judgement is "requires human
+//! input"; what Loket does not do yet is "not met", with the reason in the evidence.
+
+use chrono::{DateTime, Utc};
+use loket_core::Locale;
+use loket_core::config::ValidConfig;
+
+use super::{
+    AccessibilityStatus, Evidence, RETENTION_RUN_OVERDUE_HOURS, RecordOfProcessing, RequirementRow, RequirementSection,
+    Status, date, listing, listing_signed, or_none, percent, retention_rules, seconds, week_hours,
+};
+
+fn row(id: &str, title: &str, status: Status, evidence: Vec<String>) -> RequirementRow {
+    RequirementRow {
+        id: id.into(),
+        title: title.into(),
+        status,
+        evidence,
+    }
+}
+
+fn section(title: &str, basis: &str, rows: Vec<RequirementRow>) -> RequirementSection {
+    RequirementSection {
+        title: title.into(),
+        basis: basis.into(),
+        rows,
+    }
+}
+
+pub(super) fn requirement_sections(
+    config: &ValidConfig,
+    evidence: &Evidence,
+    accessibility: &AccessibilityStatus,
+    now: DateTime<Utc>,
+    dpia: &RecordOfProcessing,
+    processing_record: &RecordOfProcessing,
+) -> Vec<RequirementSection> {
+    let settings = &config.config;
+    let disclosure = &evidence.disclosure;
+    let handoff = &evidence.handoff;
+    let answers = &evidence.answers;
+    let guards = &evidence.guards;
+    let started = evidence.events.get("conversation_started").copied().unwrap_or(0);
+    let customer_messages = evidence.store.messages_customer;
+    let with_traffic = |status: Status| {
+        if customer_messages > 0 {
+            status
+        } else {
+            Status::NoEvidenceYet
+        }
+    };
+
+    let dis_01 = row(
+        "DIS-01",
+        "The AI disclosure comes first in every conversation",
+        match (disclosure.conversations_checked, disclosure.violations_total) {
+            (0, 0) => Status::NoEvidenceYet,
+            (_, 0) => Status::Met,
+            _ => Status::NotMet,
+        },
+        {
+            let mut lines = vec![
+                format!("stored conversations checked: {}", disclosure.conversations_checked),
+                format!(
+                    "starting with the disclosure: {}",
+                    disclosure.conversations_disclosure_first
+                ),
+                format!("violations: {}", disclosure.violations_total),
+            ];
+            lines.extend(disclosure.violations.iter().map(|violation| {
+                format!(
+                    "conversation {}: {}",
+                    violation.conversation_id,
+                    violation.problem.describe()
+                )
+            }));
+            lines
+        },
+    );
+    let dis_03 = row(
+        "DIS-03",
+        "The disclosure cannot be switched off; custom wording says AI and not a person",
+        Status::Met,
+        Locale::ALL
+            .iter()
+            .map(|locale| {
+                let origin = if settings.bot.disclosure.contains_key(locale) {
+                    "custom, checked at startup"
+                } else {
+                    "default wording of REQUIREMENTS §2.1"
+                };
+                format!("{}: {origin}", locale.as_str())
+            })
+            .chain(std::iter::once("no setting disables the disclosure".to_string()))
+            .collect(),
+    );
+    let dis_05 = row(
+        "DIS-05",
+        "The disclosure is repeated after idle time and after a hand-back",
+        if started == 0 {
+            Status::NoEvidenceYet
+        } else {
+            Status::Met
+        },
+        vec![
+            format!("bot.disclosure_idle_minutes: {}", settings.bot.disclosure_idle_minutes),
+            format!(
+                "conversations started: {started}; disclosures shown: {}",
+                disclosure.shown
+            ),
+            format!("hand-backs (each repeats the disclosure): {}", handoff.hand_backs),
+        ],
+    );
+    let dis_07 = row(
+        "DIS-07",
+        "The bot's name says it is an AI",
+        Status::Met,
+        Locale::ALL
+            .iter()
+            .map(|locale| format!("{}: {}", locale.as_str(), config.wording.bot_name(*locale)))
+            .collect(),
+    );
+    let dis_12 = row(
+        "DIS-12",
+        "Disclosure evidence (template version, locale, channel, time, conversation) is kept",
+        match (disclosure.shown, disclosure.incomplete_records) {
+            (0, _) => Status::NoEvidenceYet,
+            (_, 0) => Status::Met,
+            _ => Status::NotMet,
+        },
+        vec![
+            format!("disclosure_shown records: {}", disclosure.shown),
+            format!("per locale: {}", listing(&disclosure.by_locale)),
+            format!("per template version: {}", listing(&disclosure.by_template_version)),
+            format!("per channel: {}", listing(&disclosure.by_channel)),
+            format!("records missing a field: {}", disclosure.incomplete_records),
+        ],
+    );
+
+    let hum_02 = row(
+        "HUM-02",
+        "A request for a person is honoured in the very next response",
+        if handoff.requested == 0 {
+            Status::NoEvidenceYet
+        } else {
+            Status::Met
+        },
+        vec![
+            format!(
+                "requests: {} ({})",
+                handoff.requested,
+                listing(&handoff.requested_by_trigger)
+            ),
+            format!("taken over by a person: {}", handoff.accepted),
+            format!(
+                "nobody available, alternatives given: {} ({})",
+                handoff.unavailable,
+                listing(&handoff.unavailable_by_reason)
+            ),
+        ],
+    );
+    let hum_04 = row(
+        "HUM-04",
+        "Staffed hours and non-automated alternatives are configured and told truthfully",
+        Status::Met,
+        vec![
+            format!("hours: {}", week_hours(config)),
+            format!(
+                "phone: {} ({})",
+                or_none(&settings.contact.phone),
+                settings
+                    .contact
+                    .phone_hours
+                    .get(&Locale::Nl)
+                    .map(String::as_str)
+                    .unwrap_or("hours not given")
+            ),
+            format!(
+                "e-mail: {} (answered within {})",
+                or_none(&settings.contact.email),
+                settings
+                    .contact
+                    .email_response
+                    .get(&Locale::Nl)
+                    .map(String::as_str)
+                    .unwrap_or("not given")
+            ),
+            format!("callback and e-mail tickets created: {}", handoff.tickets),
+        ],
+    );
+    let hum_06 = row(
+        "HUM-06",
+        "The bot offers a person on its own after repeated failures",
+        Status::Met,
+        vec![
+            format!(
+                "handoff.abstentions_before_offer: {}",
+                settings.handoff.abstentions_before_offer
+            ),
+            format!("offers made by the bot: {}", handoff.offered_by_bot),
+        ],
+    );
+    let hum_12 = row(
+        "HUM-12",
+        "Handover figures are recorded: requests, honoured, not honoured, time to a person",
+        if handoff.requested == 0 {
+            Status::NoEvidenceYet
+        } else {
+            Status::Met
+        },
+        vec![
+            format!("requests: {}", handoff.requested),
+            format!("accepted: {}", handoff.accepted),
+            format!("unavailable: {}", handoff.unavailable),
+            format!(
+                "time to a person (request → acceptance, {} measured): median {}, p90 {}",
+                handoff.measured,
+                seconds(handoff.median_seconds_to_person),
+                seconds(handoff.p90_seconds_to_person)
+            ),
+            format!(
+                "handoff.wait_timeout_minutes: {}",
+                settings.handoff.wait_timeout_minutes
+            ),
+        ],
+    );
+
+    let acc_01 = row(
+        "ACC-01",
+        "Answers come only from approved sources; otherwise the bot abstains and offers a person",
+        match (answers.answers + answers.abstentions, answers.answers_without_source) {
+            (0, _) => Status::NoEvidenceYet,
+            (_, 0) => Status::Met,
+            _ => Status::NotMet,
+        },
+        vec![
+            format!(
+                "answers: {} ({}), abstentions: {} ({})",
+                answers.answers,
+                percent(answers.answer_rate),
+                answers.abstentions,
+                percent(answers.abstention_rate)
+            ),
+            format!("abstention reasons: {}", listing(&answers.abstention_reasons)),
+            format!("distinct sources cited: {}", answers.distinct_sources),
+            format!("answers without a cited source: {}", answers.answers_without_source),
+            "no generative model: answers are approved knowledge-base entries".into(),
+        ],
+    );
+    let acc_09 = row(
+        "ACC-09",
+        "Answer quality is monitored (sampled review, feedback, incident process)",
+        Status::RequiresHumanInput,
+        vec![
+            "Loket records every answer and abstention with its sources".into(),
+            "the widget has no \"was this answer right?\" control yet".into(),
+            "sampled human review and the wrong-answer incident process are organisational: record them here".into(),
+        ],
+    );
+
+    let priv_02 = row(
+        "PRIV-02",
+        "A layered privacy notice is linked in the widget",
+        if settings.contact.privacy_url.trim().is_empty() {
+            Status::NotMet
+        } else {
+            Status::RequiresHumanInput
+        },
+        vec![
+            format!("contact.privacy_url: {}", or_none(&settings.contact.privacy_url)),
+            "whether the notice lists every art. 13 field needs a person's check".into(),
+        ],
+    );
+    let pii_01 = row(
+        "PII-01",
+        "Personal data is pseudonymised before storage; a BSN is never revealed",
+        with_traffic(Status::Met),
+        vec![
+            format!("customer messages stored: {customer_messages}"),
+            format!(
+                "messages with personal data pseudonymised: {}",
+                guards.pii_redacted_messages
+            ),
+            format!("values per type: {}", listing_signed(&guards.pii_by_type)),
+        ],
+    );
+    let priv_06 = row(
+        "PRIV-06",
+        "Sensitive data triggers a just-in-time warning",
+        with_traffic(Status::Met),
+        vec![
+            format!("privacy warnings shown: {}", guards.privacy_warnings),
+            format!("special-category signals: {}", listing(&guards.sensitive_by_category)),
+        ],
+    );
+    let subjects = &evidence.subject_requests;
+    let priv_07 = row(
+        "PRIV-07",
+        "A data subject gets everything held about them",
+        if subjects.exports == 0 {
+            Status::NoEvidenceYet
+        } else {
+            Status::Met
+        },
+        vec![format!(
+            "exports: {} (last: {})",
+            subjects.exports,
+            date(subjects.last_export_at)
+        )],
+    );
+    let priv_08 = row(
+        "PRIV-08",
+        "Erasure reaches every store, including backups",
+        if subjects.erasures == 0 {
+            Status::NoEvidenceYet
+        } else {
+            Status::RequiresHumanInput
+        },
+        vec![
+            format!(
+                "erasures: {} (last: {})",
+                subjects.erasures,
+                date(subjects.last_erasure_at)
+            ),
+            "erasure removes conversation, messages, vault entries and tickets in one transaction".into(),
+            "backups are outside Loket: confirm their rotation period".into(),
+        ],
+    );
+    let priv_10 = row(
+        "PRIV-10",
+        "Chat data can be exported as machine-readable JSON",
+        if subjects.exports == 0 {
+            Status::NoEvidenceYet
+        } else {
+            Status::Met
+        },
+        vec![format!("JSON exports made: {}", subjects.exports)],
+    );
+
+    let retention = &evidence.retention;
+    let ret_01 = row(
+        "RET-01",
+        "Every store has a retention period and a written justification",
+        Status::Met,
+        retention_rules(config)
+            .into_iter()
+            .map(|(store, rule)| format!("{store}: {} days: {}", rule.days, rule.justification))
+            .collect(),
+    );
+    let ret_02 = row(
+        "RET-02",
+        "Expired data is deleted at least daily, with a content-free deletion log",
+        match retention.last_run_at {
+            None => Status::NoEvidenceYet,
+            Some(last) if now - last > chrono::Duration::hours(RETENTION_RUN_OVERDUE_HOURS) => Status::NotMet,
+            Some(_) => Status::Met,
+        },
+        vec![
+            format!(
+                "complete runs: {} (last: {})",
+                retention.runs,
+                date(retention.last_run_at)
+            ),
+            format!("retention.run_every_minutes: {}", settings.retention.run_every_minutes),
+            format!("batches that removed data: {}", retention.batches),
+            format!("removed per store: {}", listing_signed(&retention.removed_by_store)),
+        ],
+    );
+    let ret_03 = row(
+        "RET-03",
+        "Longer statutory retention applies only to records tagged with that ground",
+        Status::RequiresHumanInput,
+        vec![
+            format!("legal holds placed or lifted: {}", retention.legal_hold_events),
+            "sector periods (tax 7 years, Wwft, MiFID II) are not configurable per record: decide whether they apply"
+                .into(),
+        ],
+    );
+    let transcripts_days = settings.retention.transcripts.days;
+    let ret_04 = row(
+        "RET-04",
+        "Sessions not linked to an account, order or complaint are kept briefly",
+        if transcripts_days <= 30 {
+            Status::Met
+        } else {
+            Status::RequiresHumanInput
+        },
+        vec![
+            format!("retention.transcripts.days: {transcripts_days}"),
+            format!(
+                "retention.sensitive_transcripts.days: {}",
+                settings.retention.sensitive_transcripts.days
+            ),
+            "over 30 days needs a justification in the DPIA".into(),
+        ],
+    );
+    let ret_05 = row(
+        "RET-05",
+        "Model-vendor retention is zero or minimal",
+        Status::Met,
+        vec!["no model vendor: nothing is sent to an external AI service".into()],
+    );
+    let ret_06 = row(
+        "RET-06",
+        "Audit logs hold ids, kinds and times, not message content, with their own retention",
+        Status::Met,
+        vec![
+            format!("retention.audit.days: {}", settings.retention.audit.days),
+            "audit records hold kinds, ids, counts and enumerated attributes only".into(),
+        ],
+    );
+    let ret_07 = row(
+        "RET-07",
+        "Erasure requests are carried out unless an art. 17(3) exception applies",
+        if subjects.erasures == 0 {
+            Status::NoEvidenceYet
+        } else {
+            Status::Met
+        },
+        vec![
+            format!("erasures: {}", subjects.erasures),
+            format!(
+                "legal holds (erasure refused while set): {}",
+                retention.legal_hold_events
+            ),
+        ],
+    );
+
+    let sec_01 = row(
+        "SEC-01",
+        "User input is untrusted; injection attempts are detected",
+        with_traffic(Status::Met),
+        vec![
+            format!("messages flagged as injection: {}", guards.injection_flagged),
+            format!("detector reasons: {}", listing(&guards.injection_reasons)),
+        ],
+    );
+    let sec_05 = row(
+        "SEC-05",
+        "Outgoing text is checked; unsafe output is blocked",
+        with_traffic(Status::Met),
+        vec![
+            format!("outgoing messages blocked: {}", guards.output_blocked),
+            format!("reasons: {}", listing(&guards.output_blocked_by_reason)),
+        ],
+    );
+    let sec_09 = row(
+        "SEC-09",
+        "Every view of personal data is logged; least privilege and MFA for staff",
+        Status::NotMet,
+        vec![
+            format!(
+                "revealed personal-data values, each audited: {}",
+                evidence.staff.vault_reveals
+            ),
+            format!(
+                "transcripts opened by staff, each audited with who, when and on what ground: {}",
+                evidence.staff.transcript_views
+            ),
+            format!(
+                "staff logins: {}, failed: {}",
+                evidence.staff.logins, evidence.staff.failed_logins
+            ),
+            "not met: staff accounts have no second factor".into(),
+        ],
+    );
+
+    let chain = &evidence.audit_chain;
+    let gov_01 = row(
+        "GOV-01",
+        "The art. 30 record is generated from configuration",
+        Status::RequiresHumanInput,
+        vec![format!(
+            "generated below; {} fields need a person's input",
+            processing_record.human_input_fields()
+        )],
+    );
+    let gov_02 = row(
+        "GOV-02",
+        "A DPIA draft is generated; approval with DPO advice is recorded",
+        Status::RequiresHumanInput,
+        vec![format!(
+            "draft generated below; {} fields need a person's input, including the DPO's advice and approval",
+            dpia.human_input_fields()
+        )],
+    );
+    let gov_07 = row(
+        "GOV-07",
+        "A compliance evidence pack can be exported; the audit log is tamper-evident",
+        if chain.intact && evidence.checkpoints.mismatched.is_empty() {
+            Status::Met
+        } else {
+            Status::NotMet
+        },
+        vec![
+            if chain.intact {
+                format!("audit chain intact: {} records verified", chain.records)
+            } else {
+                format!(
+                    "audit chain broken at record {}: {}",
+                    chain.broken_at_seq.unwrap_or_default(),
+                    chain.broken_reason.as_deref().unwrap_or("unknown")
+                )
+            },
+            match chain.anchor_seq {
+                Some(seq) => format!("verified from the retention anchor at record {seq}"),
+                None => "verified from the first record".into(),
+            },
+            format!(
+                "signed checkpoints: {}, confirmed: {}, not matching: {} (newest: record {}, {})",
+                evidence.checkpoints.count,
+                evidence.checkpoints.confirmed,
+                if evidence.checkpoints.mismatched.is_empty() {
+                    "none".to_string()
+                } else {
+                    evidence
+                        .checkpoints
+                        .mismatched
+                        .iter()
+                        .map(|seq| seq.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+                evidence
+                    .checkpoints
+                    .newest_seq
+                    .map(|seq| seq.to_string())
+                    .unwrap_or_else(|| "none".into()),
+                date(evidence.checkpoints.newest_at)
+            ),
+            format!(
+                "reports generated before this one: {}",
+                evidence.staff.reports_generated
+            ),
+        ],
+    );
+
+    let a11y_01 = match accessibility {
+        AccessibilityStatus::NotRecorded => row(
+            "A11Y-01",
+            "axe-core finds no serious or critical violations in the browser tests",
+            Status::NoEvidenceYet,
+            vec!["no browser run recorded".into()],
+        ),
+        AccessibilityStatus::Unreadable { reason } => row(
+            "A11Y-01",
+            "axe-core finds no serious or critical violations in the browser tests",
+            Status::NoEvidenceYet,
+            vec![reason.clone()],
+        ),
+        AccessibilityStatus::Recorded(run) => row(
+            "A11Y-01",
+            "axe-core finds no serious or critical violations in the browser tests",
+            if run.blocking_violations() == 0 && run.scans > 0 {
+                Status::Met
+            } else if run.scans == 0 {
+                Status::NoEvidenceYet
+            } else {
+                Status::NotMet
+            },
+            vec![
+                format!("{} on {}", run.tool, run.generated_at.format("%Y-%m-%d %H:%M UTC")),
+                format!("{} scans in {} test files", run.scans, run.test_files),
+                format!(
+                    "violations: {}",
+                    run.violations
+                        .iter()
+                        .map(|(impact, count)| format!("{impact}: {count}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                format!("age of the run: {} days", (now - run.generated_at).num_days().max(0)),
+            ],
+        ),
+    };
+
+    vec![
+        section(
+            "AI Act art. 50: transparency",
+            "Regulation (EU) 2024/1689 art. 50(1) and (5)",
+            vec![dis_01, dis_03, dis_05, dis_07, dis_12],
+        ),
+        section(
+            "Human contact",
+            "AP/ACM 2 October 2025; BW 3:15d",
+            vec![hum_02, hum_04, hum_06, hum_12],
+        ),
+        section(
+            "Correct answers",
+            "AP/ACM theme \"juiste en betrouwbare antwoorden\"; BW 6:193c",
+            vec![acc_01, acc_09],
+        ),
+        section(
+            "Privacy",
+            "GDPR art. 5, 12-20, 25; UAVG art. 46",
+            vec![priv_02, pii_01, priv_06, priv_07, priv_08, priv_10],
+        ),
+        section(
+            "Retention and erasure",
+            "GDPR art. 5(1)(e), 17, 30(1)(f)",
+            vec![ret_01, ret_02, ret_03, ret_04, ret_05, ret_06, ret_07],
+        ),
+        section(
+            "Injection defence and security",
+            "OWASP LLM Top 10 (2025); GDPR art. 32",
+            vec![sec_01, sec_05, sec_09],
+        ),
+        section("Governance", "GDPR art. 5(2), 30, 35", vec![gov_01, gov_02, gov_07]),
+        section(
+            "Accessibility",
+            "European Accessibility Act; WCAG 2.2 AA",
+            vec![a11y_01],
+        ),
+    ]
+}

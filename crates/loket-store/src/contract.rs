@@ -1,0 +1,1098 @@
+//! The contract test suite: what every [`Store`] backend must do, written once and run against
+//! each backend from its own tests (feature `contract`).
+//!
+//! Each case is a `pub async fn` that takes a fresh, empty store as `&dyn Store` and asserts
+//! one behaviour of the trait. A backend runs them all with one line,
+//! [`contract_tests!`](crate::contract_tests), which expands to one `#[tokio::test]` per case,
+//! so a new case added to the list runs on every backend.
+//!
+//! # Layout
+//! - the cases, grouped as the trait is: conversations and messages, vault and tickets, queue
+//!   and stats, staff, webhooks, the audit chain, legal hold, retention, erasure, listings;
+//! - [`contract_tests!`](crate::contract_tests), the list of cases;
+//! - builders for conversations, messages and commits, last.
+
+// This module is test code compiled into the library so that other crates' tests can call it:
+// a failed expectation must panic, so unwrap is the point here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, Utc};
+use futures_util::future::join_all;
+use loket_core::audit::{AuditEvent, AuditKind, verify_chain, verify_chain_from};
+use loket_core::config::Config;
+use loket_core::conversation::AgentRef;
+use loket_core::staff::Role;
+use loket_core::wording::Wording;
+use loket_core::{AgentId, Author, Conversation, ConversationId, ConversationState, Locale, MessageKind, NewMessage};
+
+use crate::{
+    Checkpoint, Commit, Erased, Error, Expiry, NewConversation, StaffAccount, StaffSession, Store, SubjectRef, Ticket,
+    VaultEntry, WebhookDelivery,
+};
+
+/// Expands to one `#[tokio::test]` per contract case. `$fresh` is an async function returning
+/// `Option<Arc<dyn Store>>`: a fresh, empty store, or `None` to skip (it says why).
+#[macro_export]
+macro_rules! contract_tests {
+    ($fresh:path) => {
+        $crate::contract_tests!(@cases $fresh;
+            a_created_conversation_reads_back_with_its_messages_numbered_from_one,
+            the_chain_continues_from_the_anchor_when_retention_removed_every_record,
+            times_read_back_exactly_as_returned_at_microsecond_precision,
+            a_stale_version_is_a_conflict_and_seqs_have_no_gaps,
+            concurrent_commits_of_one_version_have_exactly_one_winner,
+            concurrent_commits_to_different_conversations_all_succeed_with_gapless_seqs,
+            an_ai_message_before_the_disclosure_is_refused,
+            an_ai_message_stored_together_after_its_disclosure_is_accepted,
+            a_duplicate_conversation_id_is_a_conflict,
+            an_unknown_conversation_is_not_found,
+            messages_page_by_seq,
+            the_vault_keeps_insertion_order_and_refuses_a_duplicate_placeholder,
+            tickets_are_listed_per_conversation_and_open_ones_newest_first,
+            the_queue_is_ordered_by_waiting_time_and_held_conversations_by_agent,
+            stats_count_states_authors_audit_records_and_open_tickets,
+            staff_accounts_are_unique_and_sessions_live_until_deleted,
+            webhook_deliveries_are_listed_newest_first,
+            the_audit_chain_verifies_across_commits,
+            the_audit_chain_stays_linear_under_concurrent_writers,
+            a_legal_hold_stops_erasure_and_retention,
+            retention_in_small_batches_removes_each_expired_record_once_and_counts_it,
+            audit_retention_keeps_an_anchor_from_which_the_rest_still_verifies,
+            erasure_removes_everything_attached_and_certifies_the_counts,
+            checkpoints_are_kept_in_order_and_a_second_one_at_the_same_seq_conflicts,
+            conversation_ids_page_in_id_order,
+            conversations_of_a_subject_are_found_by_its_hash,
+        );
+    };
+    (@cases $fresh:path; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                if let Some(store) = $fresh().await {
+                    $crate::contract::$case(&*store).await;
+                }
+            }
+        )*
+    };
+}
+
+// ---- conversations and messages ----
+
+/// A created conversation reads back as created, its messages numbered 1..n.
+pub async fn a_created_conversation_reads_back_with_its_messages_numbered_from_one(store: &dyn Store) {
+    let now = now();
+    let transition = start(now);
+    let subject = SubjectRef {
+        hash: "subject-hash".into(),
+        sealed: vec![0, 1, 2, 255],
+    };
+    let mut new = new_conversation(
+        &transition.conversation,
+        transition.messages.clone(),
+        transition.audit,
+        now,
+    );
+    new.subject = Some(subject.clone());
+    new.data_key = vec![9, 8, 7, 0, 255];
+    let stored = store.create_conversation(new).await.unwrap();
+    let seqs: Vec<i64> = stored.iter().map(|message| message.seq).collect();
+    assert_eq!(seqs, (1..=transition.messages.len() as i64).collect::<Vec<_>>());
+    let record = store.conversation(&transition.conversation.id).await.unwrap();
+    assert_eq!(record.conversation, transition.conversation);
+    assert_eq!(record.token_hash, "token-hash");
+    assert_eq!(record.subject, Some(subject));
+    assert!(!record.legal_hold);
+    assert!(!record.sensitive);
+    assert_eq!(
+        store.data_key(&transition.conversation.id).await.unwrap(),
+        vec![9, 8, 7, 0, 255]
+    );
+    assert_eq!(
+        store.messages(&transition.conversation.id, 0, 100).await.unwrap(),
+        stored
+    );
+}
+
+/// What a write returns is exactly what a later read returns, times included.
+pub async fn times_read_back_exactly_as_returned_at_microsecond_precision(store: &dyn Store) {
+    // A time with nanoseconds, which no backend stores.
+    let now = DateTime::from_timestamp(1_750_000_000, 123_456_789).unwrap();
+    let id = create(store, now).await;
+    let conversation = store.conversation(&id).await.unwrap().conversation;
+    let stored = store
+        .commit(commit(&conversation, vec![customer_message("hallo")], now))
+        .await
+        .unwrap();
+    assert_eq!(stored[0].created_at.timestamp_subsec_nanos(), 123_456_000);
+    let read = store.messages(&id, stored[0].seq - 1, 1).await.unwrap();
+    assert_eq!(read, stored);
+    let head = store.audit_head().await.unwrap().unwrap();
+    assert_eq!(head.at.timestamp_subsec_nanos(), 123_456_000);
+}
+
+/// A commit with a version that is no longer current fails and changes nothing.
+pub async fn a_stale_version_is_a_conflict_and_seqs_have_no_gaps(store: &dyn Store) {
+    let now = now();
+    let id = create(store, now).await;
+    let first = store.conversation(&id).await.unwrap().conversation;
+    let base = store.messages(&id, 0, 100).await.unwrap().len() as i64;
+    let stored = store
+        .commit(commit(&first, vec![customer_message("a"), customer_message("b")], now))
+        .await
+        .unwrap();
+    assert_eq!(
+        stored.iter().map(|message| message.seq).collect::<Vec<_>>(),
+        vec![base + 1, base + 2]
+    );
+    let stale = store.commit(commit(&first, vec![customer_message("c")], now)).await;
+    assert!(matches!(stale, Err(Error::Conflict)), "{stale:?}");
+    let current = store.conversation(&id).await.unwrap().conversation;
+    assert_eq!(current.version, first.version + 1);
+    store
+        .commit(commit(&current, vec![customer_message("d")], now))
+        .await
+        .unwrap();
+    let seqs: Vec<i64> = store
+        .messages(&id, 0, 100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|message| message.seq)
+        .collect();
+    assert_eq!(seqs, (1..=base + 3).collect::<Vec<_>>());
+}
+
+/// Two writers that read the same version race (two agents claiming one conversation): one
+/// wins, the other gets a conflict, and only the winner's message exists.
+pub async fn concurrent_commits_of_one_version_have_exactly_one_winner(store: &dyn Store) {
+    let now = now();
+    let id = create(store, now).await;
+    let read = store.conversation(&id).await.unwrap().conversation;
+    let before = store.messages(&id, 0, 100).await.unwrap().len();
+    let claims = (0..8).map(|agent| {
+        let mut claimed = read.clone();
+        claimed.state = ConversationState::WithAgent;
+        claimed.assigned_agent = Some(AgentRef {
+            id: AgentId::parse(&format!("agent{agent}")).unwrap(),
+            display_name: format!("Agent {agent}"),
+        });
+        store.commit(commit(&claimed, vec![system_message()], now))
+    });
+    let results = join_all(claims).await;
+    let winners = results.iter().filter(|result| result.is_ok()).count();
+    let conflicts = results
+        .iter()
+        .filter(|result| matches!(result, Err(Error::Conflict)))
+        .count();
+    assert_eq!((winners, conflicts), (1, 7), "{results:?}");
+    assert_eq!(store.messages(&id, 0, 100).await.unwrap().len(), before + 1);
+    assert_eq!(
+        store.conversation(&id).await.unwrap().conversation.version,
+        read.version + 1
+    );
+}
+
+/// Many conversations written at once: every commit succeeds and each conversation's seqs
+/// are 1..n.
+pub async fn concurrent_commits_to_different_conversations_all_succeed_with_gapless_seqs(store: &dyn Store) {
+    let now = now();
+    let mut ids = Vec::new();
+    for _ in 0..6 {
+        ids.push(create(store, now).await);
+    }
+    let writers = ids.iter().map(|id| async move {
+        for round in 0..5 {
+            let conversation = store.conversation(id).await.unwrap().conversation;
+            store
+                .commit(commit(&conversation, vec![customer_message(&format!("r{round}"))], now))
+                .await
+                .unwrap();
+        }
+    });
+    join_all(writers).await;
+    for id in &ids {
+        let seqs: Vec<i64> = store
+            .messages(id, 0, 100)
+            .await
+            .unwrap()
+            .iter()
+            .map(|message| message.seq)
+            .collect();
+        assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
+        let customer = store
+            .messages(id, 0, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|message| message.message.author == Author::Customer)
+            .count();
+        assert_eq!(customer, 5);
+    }
+    assert!(verify_chain(store.audit_records(0, 10_000).await.unwrap()).is_ok());
+}
+
+/// The database itself refuses an AI message in a conversation without a disclosure (DIS-01).
+pub async fn an_ai_message_before_the_disclosure_is_refused(store: &dyn Store) {
+    let now = now();
+    let transition = start(now);
+    let refused = store
+        .create_conversation(new_conversation(
+            &transition.conversation,
+            vec![ai_message()],
+            Vec::new(),
+            now,
+        ))
+        .await;
+    assert!(matches!(refused, Err(Error::Backend(_))), "{refused:?}");
+    assert!(matches!(
+        store.conversation(&transition.conversation.id).await,
+        Err(Error::NotFound)
+    ));
+}
+
+/// An AI message in the same write as the disclosure before it is accepted: the database checks
+/// each row against the rows written before it.
+pub async fn an_ai_message_stored_together_after_its_disclosure_is_accepted(store: &dyn Store) {
+    let now = now();
+    let transition = start(now);
+    let mut messages = transition.messages.clone();
+    messages.push(ai_message());
+    let stored = store
+        .create_conversation(new_conversation(
+            &transition.conversation,
+            messages,
+            transition.audit,
+            now,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(stored.last().unwrap().message.author, Author::Ai);
+    assert_eq!(
+        store.messages(&transition.conversation.id, 0, 100).await.unwrap(),
+        stored
+    );
+}
+
+/// Creating a conversation whose id exists is a conflict and leaves the first one alone.
+pub async fn a_duplicate_conversation_id_is_a_conflict(store: &dyn Store) {
+    let now = now();
+    let transition = start(now);
+    let new = new_conversation(&transition.conversation, transition.messages, transition.audit, now);
+    store.create_conversation(new.clone()).await.unwrap();
+    let again = store.create_conversation(new).await;
+    assert!(matches!(again, Err(Error::Conflict)), "{again:?}");
+    assert_eq!(store.audit_records(0, 100).await.unwrap().len(), transition_audit_len());
+}
+
+/// Reads of a conversation that does not exist say so; a commit to it is a conflict.
+pub async fn an_unknown_conversation_is_not_found(store: &dyn Store) {
+    let now = now();
+    let transition = start(now);
+    let id = &transition.conversation.id;
+    assert!(matches!(store.conversation(id).await, Err(Error::NotFound)));
+    assert!(matches!(store.data_key(id).await, Err(Error::NotFound)));
+    assert!(store.messages(id, 0, 10).await.unwrap().is_empty());
+    let hold = AuditEvent::new(AuditKind::LegalHold, Some(id), "admin:root");
+    assert!(matches!(
+        store.set_legal_hold(id, true, hold, now).await,
+        Err(Error::NotFound)
+    ));
+    let orphan = store
+        .commit(commit(&transition.conversation, vec![customer_message("x")], now))
+        .await;
+    assert!(matches!(orphan, Err(Error::Conflict)), "{orphan:?}");
+    assert!(store.audit_records(0, 10).await.unwrap().is_empty());
+}
+
+/// `messages(after, limit)` pages through a conversation without overlap or omission.
+pub async fn messages_page_by_seq(store: &dyn Store) {
+    let now = now();
+    let id = create(store, now).await;
+    let mut conversation = store.conversation(&id).await.unwrap().conversation;
+    for index in 0..10 {
+        store
+            .commit(commit(&conversation, vec![customer_message(&format!("m{index}"))], now))
+            .await
+            .unwrap();
+        conversation.version += 1;
+    }
+    let total = store.messages(&id, 0, 1000).await.unwrap().len();
+    let mut after = 0;
+    let mut seen = Vec::new();
+    loop {
+        let page = store.messages(&id, after, 3).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        assert!(page.len() <= 3);
+        after = page.last().unwrap().seq;
+        seen.extend(page.into_iter().map(|message| message.seq));
+    }
+    assert_eq!(seen, (1..=total as i64).collect::<Vec<_>>());
+    assert!(store.messages(&id, total as i64, 10).await.unwrap().is_empty());
+}
+
+// ---- vault and tickets ----
+
+/// Vault entries come back in the order they were stored; a placeholder stored twice in one
+/// conversation is a conflict and the commit is undone as a whole.
+pub async fn the_vault_keeps_insertion_order_and_refuses_a_duplicate_placeholder(store: &dyn Store) {
+    let now = now();
+    let id = create(store, now).await;
+    let conversation = store.conversation(&id).await.unwrap().conversation;
+    let entries: Vec<VaultEntry> = ["[IBAN_1]", "[EMAIL_1]", "[BSN_1]"]
+        .iter()
+        .map(|placeholder| VaultEntry {
+            placeholder: (*placeholder).into(),
+            kind: placeholder.trim_matches(['[', ']']).split('_').next().unwrap().into(),
+            sealed: format!("sealed {placeholder}").into_bytes(),
+        })
+        .collect();
+    let mut first = commit(&conversation, vec![customer_message("[IBAN_1]")], now);
+    first.vault = entries.clone();
+    store.commit(first).await.unwrap();
+    assert_eq!(store.vault(&id).await.unwrap(), entries);
+    let mut conversation = conversation;
+    conversation.version += 1;
+    let mut duplicate = commit(&conversation, vec![customer_message("again")], now);
+    duplicate.vault = vec![entries[0].clone()];
+    let result = store.commit(duplicate).await;
+    assert!(matches!(result, Err(Error::Conflict)), "{result:?}");
+    assert_eq!(
+        store.conversation(&id).await.unwrap().conversation.version,
+        conversation.version
+    );
+    assert_eq!(store.vault(&id).await.unwrap(), entries);
+}
+
+/// Tickets are listed per conversation oldest first, and open tickets newest first.
+pub async fn tickets_are_listed_per_conversation_and_open_ones_newest_first(store: &dyn Store) {
+    let now = now();
+    let first = create(store, now).await;
+    let second = create(store, now).await;
+    let mut made = Vec::new();
+    for (index, id) in [&first, &second, &first].into_iter().enumerate() {
+        let conversation = store.conversation(id).await.unwrap().conversation;
+        let mut change = commit(&conversation, vec![system_message()], now);
+        let ticket = ticket(
+            id,
+            now + Duration::seconds(index as i64),
+            if index == 1 { "done" } else { "open" },
+        );
+        change.ticket = Some(ticket.clone());
+        store.commit(change).await.unwrap();
+        made.push(ticket);
+    }
+    assert_eq!(
+        store.tickets(&first).await.unwrap(),
+        vec![made[0].clone(), made[2].clone()]
+    );
+    assert_eq!(store.tickets(&second).await.unwrap(), vec![made[1].clone()]);
+    assert_eq!(
+        store.open_tickets().await.unwrap(),
+        vec![made[2].clone(), made[0].clone()]
+    );
+}
+
+// ---- queue, agents and stats ----
+
+/// The queue lists waiting conversations longest waiting first, numbered from 1; `held_by`
+/// lists an agent's conversations.
+pub async fn the_queue_is_ordered_by_waiting_time_and_held_conversations_by_agent(store: &dyn Store) {
+    let now = now();
+    let mut waiting = Vec::new();
+    for minutes_ago in [5, 20, 10] {
+        let id = create(store, now).await;
+        let mut conversation = store.conversation(&id).await.unwrap().conversation;
+        conversation.state = ConversationState::WaitingForAgent;
+        conversation.waiting_since = Some(now - Duration::minutes(minutes_ago));
+        store.commit(commit(&conversation, Vec::new(), now)).await.unwrap();
+        waiting.push((minutes_ago, id));
+    }
+    let held = create(store, now).await;
+    let mut conversation = store.conversation(&held).await.unwrap().conversation;
+    conversation.state = ConversationState::WithAgent;
+    conversation.assigned_agent = Some(AgentRef {
+        id: AgentId::parse("sanne").unwrap(),
+        display_name: "Sanne".into(),
+    });
+    store.commit(commit(&conversation, Vec::new(), now)).await.unwrap();
+    create(store, now).await;
+
+    let queue = store.queue().await.unwrap();
+    let order: Vec<(&ConversationId, u32)> = queue
+        .iter()
+        .map(|entry| (&entry.conversation.id, entry.position))
+        .collect();
+    assert_eq!(order, vec![(&waiting[1].1, 1), (&waiting[2].1, 2), (&waiting[0].1, 3)]);
+    let by_sanne = store.held_by(&AgentId::parse("sanne").unwrap()).await.unwrap();
+    assert_eq!(by_sanne.len(), 1);
+    assert_eq!(by_sanne[0].id, held);
+    assert_eq!(by_sanne[0].assigned_agent.as_ref().unwrap().display_name, "Sanne");
+    assert!(
+        store
+            .held_by(&AgentId::parse("piet").unwrap())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// Stats count conversations per state, messages per author, audit records and open tickets.
+pub async fn stats_count_states_authors_audit_records_and_open_tickets(store: &dyn Store) {
+    let empty = store.stats().await.unwrap();
+    assert_eq!(empty, crate::Stats::default());
+    let now = now();
+    let first = create(store, now).await;
+    create(store, now).await;
+    let mut conversation = store.conversation(&first).await.unwrap().conversation;
+    conversation.state = ConversationState::Closed;
+    let mut change = commit(
+        &conversation,
+        vec![customer_message("a"), ai_message(), system_message()],
+        now,
+    );
+    change.ticket = Some(ticket(&first, now, "open"));
+    store.commit(change).await.unwrap();
+    let stats = store.stats().await.unwrap();
+    let disclosures = start(now).messages.len() as i64;
+    assert_eq!(stats.conversations, 2);
+    assert_eq!(
+        (stats.bot, stats.closed, stats.waiting_for_agent, stats.with_agent),
+        (1, 1, 0, 0)
+    );
+    assert_eq!(stats.messages_customer, 1);
+    assert_eq!(stats.messages_ai, 1);
+    assert_eq!(
+        stats.messages_system + stats.messages_agent + stats.messages_ai + stats.messages_customer,
+        2 * disclosures + 3
+    );
+    assert_eq!(stats.audit_records, 2 * transition_audit_len() as i64);
+    assert_eq!(stats.open_tickets, 1);
+}
+
+// ---- staff ----
+
+/// A login can be created once; a session reads back, is touched, and is gone after deletion.
+pub async fn staff_accounts_are_unique_and_sessions_live_until_deleted(store: &dyn Store) {
+    let now = now();
+    let account = StaffAccount {
+        id: AgentId::parse("sanne").unwrap(),
+        display_name: "Sanne".into(),
+        role: Role::Admin,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        created_at: now,
+    };
+    let created = AuditEvent::new(AuditKind::StaffCreated, None, "cli");
+    store.create_staff(&account, created.clone()).await.unwrap();
+    assert_eq!(store.staff(&account.id).await.unwrap(), account);
+    assert!(matches!(
+        store.create_staff(&account, created).await,
+        Err(Error::Conflict)
+    ));
+    assert!(matches!(
+        store.staff(&AgentId::parse("nobody").unwrap()).await,
+        Err(Error::NotFound)
+    ));
+    let session = StaffSession {
+        token_hash: "session-hash".into(),
+        staff_id: account.id.clone(),
+        csrf_token: "csrf".into(),
+        created_at: now,
+        last_seen_at: now,
+    };
+    let login = AuditEvent::new(AuditKind::StaffLogin, None, "agent:sanne");
+    store.create_session(&session, login).await.unwrap();
+    assert_eq!(store.session("session-hash").await.unwrap(), session);
+    let later = now + Duration::minutes(3);
+    store.touch_session("session-hash", later).await.unwrap();
+    assert_eq!(store.session("session-hash").await.unwrap().last_seen_at, later);
+    let logout = AuditEvent::new(AuditKind::StaffLogout, None, "agent:sanne");
+    store.delete_session("session-hash", Some(logout), later).await.unwrap();
+    assert!(matches!(store.session("session-hash").await, Err(Error::NotFound)));
+    let kinds: Vec<AuditKind> = store
+        .audit_records(0, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|record| record.event.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![AuditKind::StaffCreated, AuditKind::StaffLogin, AuditKind::StaffLogout]
+    );
+}
+
+// ---- webhooks ----
+
+/// Delivery attempts come back newest first, limited.
+pub async fn webhook_deliveries_are_listed_newest_first(store: &dyn Store) {
+    let now = now();
+    let mut attempts = Vec::new();
+    for attempt in 1..=4u32 {
+        let delivery = WebhookDelivery {
+            delivery: "d1".into(),
+            event: "handoff.requested".into(),
+            url: "https://example.invalid/hook".into(),
+            attempt,
+            status: if attempt == 4 { Some(200) } else { None },
+            outcome: if attempt == 4 { "delivered" } else { "retrying" }.into(),
+            at: now + Duration::seconds(i64::from(attempt)),
+        };
+        store.record_webhook_delivery(&delivery).await.unwrap();
+        attempts.push(delivery);
+    }
+    attempts.reverse();
+    assert_eq!(store.webhook_deliveries(3).await.unwrap(), attempts[..3].to_vec());
+    assert_eq!(store.webhook_deliveries(10).await.unwrap(), attempts);
+}
+
+// ---- the audit chain ----
+
+/// Records written by creations, commits and plain appends form one verifiable chain.
+pub async fn the_audit_chain_verifies_across_commits(store: &dyn Store) {
+    let now = now();
+    for _ in 0..3 {
+        let id = create(store, now).await;
+        let conversation = store.conversation(&id).await.unwrap().conversation;
+        let mut change = commit(&conversation, vec![customer_message("x")], now);
+        change.audit = vec![AuditEvent::new(AuditKind::PiiRedacted, Some(&id), "customer").count("IBAN", 1)];
+        store.commit(change).await.unwrap();
+    }
+    store
+        .append_audit(vec![AuditEvent::new(AuditKind::ConfigLoaded, None, "system")], now)
+        .await
+        .unwrap();
+    let records = store.audit_records(0, 1000).await.unwrap();
+    let expected = 3 * (transition_audit_len() + 1) + 1;
+    assert_eq!(records.len(), expected);
+    assert_eq!(verify_chain(records.clone()), Ok(expected as u64));
+    assert_eq!(store.audit_head().await.unwrap().as_ref(), records.last());
+    let paged = store.audit_records(2, 3).await.unwrap();
+    assert_eq!(paged, records[2..5].to_vec());
+}
+
+/// Writers appending at the same time (other instances, on PostgreSQL) never fork the chain.
+pub async fn the_audit_chain_stays_linear_under_concurrent_writers(store: &dyn Store) {
+    let now = now();
+    let writers = (0..16).map(|index| async move {
+        if index % 2 == 0 {
+            create(store, now).await;
+        } else {
+            let events = vec![
+                AuditEvent::new(AuditKind::ConfigLoaded, None, "system"),
+                AuditEvent::new(AuditKind::KnowledgeImported, None, "cli"),
+            ];
+            store.append_audit(events, now).await.unwrap();
+        }
+    });
+    join_all(writers).await;
+    let records = store.audit_records(0, 1000).await.unwrap();
+    let expected = 8 * transition_audit_len() + 8 * 2;
+    assert_eq!(verify_chain(records), Ok(expected as u64));
+}
+
+// ---- legal hold, retention, erasure ----
+
+/// A conversation under legal hold is neither erased nor expired, until the hold is lifted.
+pub async fn a_legal_hold_stops_erasure_and_retention(store: &dyn Store) {
+    let old = now() - Duration::days(400);
+    let id = seeded_conversation(store, "HOLD", old, false).await;
+    let hold = AuditEvent::new(AuditKind::LegalHold, Some(&id), "admin:root");
+    store.set_legal_hold(&id, true, hold.clone(), now()).await.unwrap();
+    assert!(store.conversation(&id).await.unwrap().legal_hold);
+    let erase = AuditEvent::new(AuditKind::SubjectErased, Some(&id), "admin:root");
+    let refused = store.erase_conversations(std::slice::from_ref(&id), erase, now()).await;
+    assert!(matches!(refused, Err(Error::Conflict)), "{refused:?}");
+    let run = AuditEvent::new(AuditKind::RetentionRun, None, "system");
+    for expiry in [
+        Expiry::Transcripts(now()),
+        Expiry::SensitiveTranscripts(now()),
+        Expiry::Vault(now()),
+        Expiry::Tickets(now()),
+    ] {
+        assert_eq!(store.expire(expiry, 10, run.clone(), now()).await.unwrap(), 0);
+    }
+    assert_eq!(store.vault(&id).await.unwrap().len(), 1);
+    assert_eq!(store.tickets(&id).await.unwrap().len(), 1);
+    store.set_legal_hold(&id, false, hold, now()).await.unwrap();
+    assert!(!store.conversation(&id).await.unwrap().legal_hold);
+    assert_eq!(
+        store.expire(Expiry::Transcripts(now()), 10, run, now()).await.unwrap(),
+        1
+    );
+    assert!(verify_chain(store.audit_records(0, 1000).await.unwrap()).is_ok());
+}
+
+/// Retention removes at most `limit` per call, oldest first, each record once, and counts what
+/// it removed in one audit record per non-empty batch (RET-02).
+pub async fn retention_in_small_batches_removes_each_expired_record_once_and_counts_it(store: &dyn Store) {
+    let now = now();
+    let old = now - Duration::days(100);
+    let mut expired = Vec::new();
+    for index in 0..5 {
+        expired.push(seeded_conversation(store, &format!("OLD-{index}"), old, false).await);
+    }
+    let recent = seeded_conversation(store, "NEW", now, false).await;
+    let sensitive = seeded_conversation(store, "SENSITIVE", now - Duration::days(10), true).await;
+    assert!(store.conversation(&sensitive).await.unwrap().sensitive);
+    assert!(!store.conversation(&recent).await.unwrap().sensitive);
+
+    let run = AuditEvent::new(AuditKind::RetentionRun, None, "system");
+    let cutoff = now - Duration::days(90);
+    let mut removed = Vec::new();
+    loop {
+        let batch = store.expire(Expiry::Vault(cutoff), 2, run.clone(), now).await.unwrap();
+        removed.push(batch);
+        if batch == 0 {
+            break;
+        }
+    }
+    assert_eq!(removed, vec![2, 2, 1, 0]);
+    assert_eq!(store.vault(&recent).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .expire(Expiry::Tickets(now - Duration::days(5)), 4, run.clone(), now)
+            .await
+            .unwrap(),
+        4
+    );
+    assert_eq!(
+        store
+            .expire(
+                Expiry::SensitiveTranscripts(now - Duration::days(7)),
+                10,
+                run.clone(),
+                now
+            )
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .expire(Expiry::Transcripts(cutoff), 3, run.clone(), now)
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store
+            .expire(Expiry::Transcripts(cutoff), 3, run.clone(), now)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .expire(Expiry::Transcripts(cutoff), 3, run.clone(), now)
+            .await
+            .unwrap(),
+        0
+    );
+    for id in expired.iter().chain([&sensitive]) {
+        assert!(matches!(store.conversation(id).await, Err(Error::NotFound)));
+        assert!(store.messages(id, 0, 10).await.unwrap().is_empty());
+    }
+    assert_eq!(store.tickets(&recent).await.unwrap().len(), 1);
+    assert_eq!(
+        store.messages(&recent, 0, 10).await.unwrap().len(),
+        transition_messages_len() + 1
+    );
+
+    let delivery = |at| WebhookDelivery {
+        delivery: "d".into(),
+        event: "ticket.created".into(),
+        url: "https://example.invalid/hook".into(),
+        attempt: 1,
+        status: Some(200),
+        outcome: "delivered".into(),
+        at,
+    };
+    store.record_webhook_delivery(&delivery(old)).await.unwrap();
+    store.record_webhook_delivery(&delivery(now)).await.unwrap();
+    assert_eq!(
+        store.expire(Expiry::DeliveryLog(cutoff), 10, run, now).await.unwrap(),
+        1
+    );
+    assert_eq!(store.webhook_deliveries(10).await.unwrap(), vec![delivery(now)]);
+
+    let records = store.audit_records(0, 1000).await.unwrap();
+    let counts: Vec<(String, i64)> = records
+        .iter()
+        .filter(|record| record.event.kind == AuditKind::RetentionRun)
+        .flat_map(|record| record.event.counts.clone())
+        .collect();
+    let total = |store_name: &str| -> i64 {
+        counts
+            .iter()
+            .filter(|(name, _)| name == store_name)
+            .map(|(_, count)| count)
+            .sum()
+    };
+    assert_eq!(total("vault"), 5);
+    assert_eq!(total("tickets"), 4);
+    assert_eq!(total("sensitive_transcripts"), 1);
+    assert_eq!(total("transcripts"), 5);
+    assert_eq!(total("delivery_log"), 1);
+    // One record per non-empty batch: 3 vault, 1 tickets, 1 sensitive, 2 transcripts, 1 log.
+    assert_eq!(counts.len(), 8);
+    assert!(verify_chain(records).is_ok());
+}
+
+/// Audit retention removes the oldest records and their checkpoints, and keeps the last removed
+/// record's hash as the anchor from which the remaining chain verifies.
+pub async fn audit_retention_keeps_an_anchor_from_which_the_rest_still_verifies(store: &dyn Store) {
+    let now = now();
+    let old = now - Duration::days(800);
+    seeded_conversation(store, "A", old, false).await;
+    let old_records = store.audit_records(0, 100).await.unwrap().len() as i64;
+    seeded_conversation(store, "B", now, false).await;
+    assert_eq!(store.audit_anchor().await.unwrap(), None);
+    let checkpoint = Checkpoint {
+        seq: 2,
+        hash: store.audit_records(0, 10).await.unwrap()[1].hash.clone(),
+        at: DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap(),
+        public_key: "ab".into(),
+        signature: "cd".into(),
+    };
+    store.append_checkpoint(&checkpoint).await.unwrap();
+    assert_eq!(store.checkpoints().await.unwrap(), vec![checkpoint]);
+    let removed = store
+        .expire(
+            Expiry::Audit(now - Duration::days(730)),
+            100,
+            AuditEvent::new(AuditKind::RetentionRun, None, "system"),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(removed as i64, old_records);
+    let anchor = store.audit_anchor().await.unwrap().unwrap();
+    assert_eq!(anchor.seq, old_records);
+    assert!(store.checkpoints().await.unwrap().is_empty());
+    let rest = store.audit_records(0, 100).await.unwrap();
+    assert_eq!(rest[0].seq, old_records + 1);
+    assert_eq!(
+        verify_chain_from(anchor.seq, &anchor.hash, rest.clone()),
+        Ok(rest.len() as u64)
+    );
+    assert!(verify_chain(rest.clone()).is_err());
+    assert_eq!(store.audit_head().await.unwrap().as_ref(), rest.last());
+}
+
+/// When audit retention removed every record, the next record continues the chain from the
+/// anchor instead of starting a new chain at seq 1.
+pub async fn the_chain_continues_from_the_anchor_when_retention_removed_every_record(store: &dyn Store) {
+    let now = now();
+    let old = now - Duration::days(800);
+    store
+        .append_audit(vec![AuditEvent::new(AuditKind::ConfigLoaded, None, "system")], old)
+        .await
+        .unwrap();
+    // Cut off in the future: the retention run's own record is the only one left.
+    let removed = store
+        .expire(
+            Expiry::Audit(now - Duration::days(1)),
+            100,
+            AuditEvent::new(AuditKind::RetentionRun, None, "system"),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(removed, 1);
+    let removed = store
+        .expire(
+            Expiry::Audit(now + Duration::days(1)),
+            100,
+            AuditEvent::new(AuditKind::RetentionRun, None, "system"),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(removed, 1);
+    let anchor = store.audit_anchor().await.unwrap().unwrap();
+    assert_eq!(anchor.seq, 2);
+    let rest = store.audit_records(0, 100).await.unwrap();
+    assert_eq!(rest.iter().map(|record| record.seq).collect::<Vec<_>>(), vec![3]);
+    assert_eq!(verify_chain_from(anchor.seq, &anchor.hash, rest), Ok(1));
+}
+
+/// Erasure removes conversations with messages, vault entries and tickets, certifies the
+/// counts in its audit record, leaves other conversations alone, and is harmless when repeated.
+pub async fn erasure_removes_everything_attached_and_certifies_the_counts(store: &dyn Store) {
+    let now = now();
+    let keep = seeded_conversation(store, "KEEP-ME-9931", now, false).await;
+    let erase_one = seeded_conversation(store, "ERASE-1", now, false).await;
+    let erase_two = seeded_conversation(store, "ERASE-2", now, true).await;
+    let ids = vec![erase_one.clone(), erase_two.clone()];
+    let erased = store
+        .erase_conversations(&ids, AuditEvent::new(AuditKind::SubjectErased, None, "admin:root"), now)
+        .await
+        .unwrap();
+    let per_conversation = transition_messages_len() as u64 + 1;
+    assert_eq!(
+        erased,
+        Erased {
+            conversations: 2,
+            messages: 2 * per_conversation,
+            vault_entries: 2,
+            tickets: 2
+        }
+    );
+    for id in &ids {
+        assert!(matches!(store.conversation(id).await, Err(Error::NotFound)));
+        assert!(store.messages(id, 0, 10).await.unwrap().is_empty());
+        assert!(store.vault(id).await.unwrap().is_empty());
+        assert!(store.tickets(id).await.unwrap().is_empty());
+    }
+    assert_eq!(
+        store.messages(&keep, 0, 10).await.unwrap().len(),
+        per_conversation as usize
+    );
+    assert_eq!(store.vault(&keep).await.unwrap().len(), 1);
+    let head = store.audit_head().await.unwrap().unwrap();
+    assert_eq!(head.event.kind, AuditKind::SubjectErased);
+    assert_eq!(head.event.counts.get("conversations"), Some(&2));
+    assert_eq!(head.event.counts.get("messages"), Some(&(2 * per_conversation as i64)));
+    assert_eq!(head.event.counts.get("vault_entries"), Some(&2));
+    assert_eq!(head.event.counts.get("tickets"), Some(&2));
+    let again = store
+        .erase_conversations(&ids, AuditEvent::new(AuditKind::SubjectErased, None, "admin:root"), now)
+        .await
+        .unwrap();
+    assert_eq!(again, Erased::default());
+    assert!(verify_chain(store.audit_records(0, 1000).await.unwrap()).is_ok());
+}
+
+/// Checkpoints come back oldest first; a second checkpoint at the same seq is a conflict.
+pub async fn checkpoints_are_kept_in_order_and_a_second_one_at_the_same_seq_conflicts(store: &dyn Store) {
+    let at = DateTime::from_timestamp_micros(now().timestamp_micros()).unwrap();
+    let checkpoint = |seq: i64| Checkpoint {
+        seq,
+        hash: format!("{seq:064}"),
+        at,
+        public_key: "key".into(),
+        signature: format!("signature {seq}"),
+    };
+    store.append_checkpoint(&checkpoint(9)).await.unwrap();
+    store.append_checkpoint(&checkpoint(4)).await.unwrap();
+    assert_eq!(store.checkpoints().await.unwrap(), vec![checkpoint(4), checkpoint(9)]);
+    assert!(matches!(
+        store.append_checkpoint(&checkpoint(9)).await,
+        Err(Error::Conflict)
+    ));
+    assert!(store.audit_records(0, 10).await.unwrap().is_empty());
+}
+
+// ---- listings ----
+
+/// `conversation_ids` pages through all conversations in id order without overlap.
+pub async fn conversation_ids_page_in_id_order(store: &dyn Store) {
+    let now = now();
+    let mut created = BTreeSet::new();
+    for _ in 0..7 {
+        created.insert(create(store, now).await);
+    }
+    let mut after: Option<ConversationId> = None;
+    let mut seen = Vec::new();
+    loop {
+        let page = store.conversation_ids(after.as_ref(), 3).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        assert!(page.len() <= 3);
+        after = page.last().cloned();
+        seen.extend(page);
+    }
+    assert_eq!(seen, created.into_iter().collect::<Vec<_>>());
+}
+
+/// The conversations of an identified customer are found by the subject hash, oldest first.
+pub async fn conversations_of_a_subject_are_found_by_its_hash(store: &dyn Store) {
+    let now = now();
+    let mut theirs = Vec::new();
+    for (index, subject) in ["alice", "bob", "alice"].iter().enumerate() {
+        let at = now + Duration::seconds(index as i64);
+        let transition = start(at);
+        let mut new = new_conversation(&transition.conversation, transition.messages, transition.audit, at);
+        new.subject = Some(SubjectRef {
+            hash: format!("hash-{subject}"),
+            sealed: subject.as_bytes().to_vec(),
+        });
+        store.create_conversation(new).await.unwrap();
+        if *subject == "alice" {
+            theirs.push(transition.conversation.id);
+        }
+    }
+    create(store, now).await;
+    assert_eq!(store.conversations_of_subject("hash-alice").await.unwrap(), theirs);
+    assert!(store.conversations_of_subject("hash-nobody").await.unwrap().is_empty());
+}
+
+// ---- builders ----
+
+/// The current time at the precision every backend stores (microseconds), so values written
+/// compare equal to values read.
+fn now() -> DateTime<Utc> {
+    truncate(Utc::now())
+}
+
+fn wording() -> Wording {
+    Wording::new(&Config::default()).unwrap()
+}
+
+fn start(now: DateTime<Utc>) -> loket_core::conversation::Transition {
+    let id = ConversationId::from_uuid(uuid::Uuid::new_v4());
+    let mut transition = Conversation::start(id, Locale::Nl, now, &wording());
+    // What a read returns: times at microsecond precision.
+    let conversation = &mut transition.conversation;
+    conversation.created_at = truncate(conversation.created_at);
+    conversation.last_activity_at = truncate(conversation.last_activity_at);
+    conversation.last_disclosure_at = conversation.last_disclosure_at.map(truncate);
+    conversation.waiting_since = conversation.waiting_since.map(truncate);
+    transition
+}
+
+fn truncate(time: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(time.timestamp_micros()).unwrap()
+}
+
+fn transition_audit_len() -> usize {
+    start(now()).audit.len()
+}
+
+fn transition_messages_len() -> usize {
+    start(now()).messages.len()
+}
+
+/// Creates a conversation as the service does and returns its id.
+async fn create(store: &dyn Store, now: DateTime<Utc>) -> ConversationId {
+    let transition = start(now);
+    store
+        .create_conversation(new_conversation(
+            &transition.conversation,
+            transition.messages,
+            transition.audit,
+            now,
+        ))
+        .await
+        .unwrap();
+    transition.conversation.id
+}
+
+fn new_conversation(
+    conversation: &Conversation,
+    messages: Vec<NewMessage>,
+    audit: Vec<AuditEvent>,
+    now: DateTime<Utc>,
+) -> NewConversation {
+    NewConversation {
+        conversation: conversation.clone(),
+        token_hash: "token-hash".into(),
+        data_key: b"key".to_vec(),
+        subject: None,
+        messages,
+        audit,
+        now,
+    }
+}
+
+fn commit(conversation: &Conversation, messages: Vec<NewMessage>, now: DateTime<Utc>) -> Commit {
+    Commit {
+        conversation: conversation.clone(),
+        messages,
+        audit: Vec::new(),
+        vault: Vec::new(),
+        ticket: None,
+        sensitive: false,
+        now,
+    }
+}
+
+fn customer_message(text: &str) -> NewMessage {
+    NewMessage {
+        author: Author::Customer,
+        kind: MessageKind::Text,
+        text: text.into(),
+        author_label: "U".into(),
+        lang: Locale::Nl,
+        citations: Vec::new(),
+        offers_human: false,
+    }
+}
+
+fn ai_message() -> NewMessage {
+    NewMessage {
+        author: Author::Ai,
+        kind: MessageKind::Answer,
+        text: "antwoord".into(),
+        author_label: "AI-assistent".into(),
+        lang: Locale::Nl,
+        citations: vec![loket_core::Citation {
+            id: "faq-1".into(),
+            title: "Retourneren".into(),
+            url: None,
+        }],
+        offers_human: true,
+    }
+}
+
+fn system_message() -> NewMessage {
+    NewMessage {
+        author: Author::System,
+        kind: MessageKind::Notice,
+        text: "notice".into(),
+        author_label: "Systeem".into(),
+        lang: Locale::Nl,
+        citations: Vec::new(),
+        offers_human: false,
+    }
+}
+
+fn ticket(id: &ConversationId, at: DateTime<Utc>, status: &str) -> Ticket {
+    Ticket {
+        id: uuid::Uuid::now_v7().to_string(),
+        conversation_id: id.clone(),
+        kind: "callback".into(),
+        name: "[NAME_1]".into(),
+        phone: "[PHONE_1]".into(),
+        email: String::new(),
+        preferred_time: "morning".into(),
+        note: "note".into(),
+        created_at: truncate(at),
+        status: status.into(),
+    }
+}
+
+/// A conversation with a customer message, a vault entry and a ticket, all carrying `seed`.
+async fn seeded_conversation(store: &dyn Store, seed: &str, at: DateTime<Utc>, sensitive: bool) -> ConversationId {
+    let transition = start(at);
+    let id = transition.conversation.id.clone();
+    store
+        .create_conversation(new_conversation(
+            &transition.conversation,
+            transition.messages,
+            transition.audit,
+            at,
+        ))
+        .await
+        .unwrap();
+    let mut change = commit(
+        &transition.conversation,
+        vec![customer_message(&format!("code {seed}"))],
+        at,
+    );
+    change.audit = vec![AuditEvent::new(AuditKind::PiiRedacted, Some(&id), "customer")];
+    change.vault = vec![VaultEntry {
+        placeholder: "[IBAN_1]".into(),
+        kind: "IBAN".into(),
+        sealed: format!("vault {seed}").into_bytes(),
+    }];
+    change.ticket = Some(ticket(&id, at, "open"));
+    change.sensitive = sensitive;
+    store.commit(change).await.unwrap();
+    id
+}

@@ -1,0 +1,79 @@
+//! Backend choice (`--database-url`, `LOKET_DATABASE_URL`) and `loket migrate`.
+
+use std::process::Command;
+
+use crate::server;
+
+fn loket() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_loket"));
+    command.env_remove("LOKET_CONFIG").env_remove("LOKET_DATABASE_URL");
+    command
+}
+
+#[test]
+fn migrate_creates_the_sqlite_database_in_the_data_directory_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = loket()
+        .arg("migrate")
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(dir.path().join("loket.sqlite3").exists());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("SQLite schema is up to date"));
+}
+
+#[test]
+fn an_unreachable_postgres_fails_clearly_without_printing_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = loket()
+        .arg("migrate")
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env(
+            "LOKET_DATABASE_URL",
+            "postgres://loket:hunter2-secret@127.0.0.1:1/loket",
+        )
+        .env("LOKET_DATABASE__ACQUIRE_TIMEOUT_SECONDS", "1")
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("opening the PostgreSQL database"), "{stderr}");
+    assert!(!stderr.contains("hunter2-secret"), "{stderr}");
+}
+
+#[test]
+fn config_check_never_prints_the_database_url() {
+    let output = loket()
+        .args(["config", "check"])
+        .env("LOKET_DATABASE_URL", "postgres://loket:hunter2-secret@db/loket")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("hunter2-secret"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_brings_a_fresh_postgres_database_up_to_date_and_is_idempotent() {
+    let Some(server::Backend::Postgres(url)) = server::fresh_postgres().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..2 {
+        let output = loket()
+            .arg("migrate")
+            .arg("--data-dir")
+            .arg(dir.path())
+            .arg("--database-url")
+            .arg(&url)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        assert!(stderr.contains("PostgreSQL schema is up to date"), "{stderr}");
+    }
+    assert!(!dir.path().join("loket.sqlite3").exists());
+}

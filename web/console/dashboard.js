@@ -1,0 +1,642 @@
+/*
+ * Loket admin dashboard: daily figures from GET /api/v1/admin/dashboard drawn as SVG bar charts
+ * by the small code below (no chart library), for admins and auditors. The figures are counts
+ * and times from the audit log; no message text ever reaches this page.
+ *
+ * Every chart has a visible one-sentence summary that is also its accessible name, a legend in
+ * text, and the full data as a table (WCAG 1.1.1, 1.3.1, 1.4.1: colour is never the only cue).
+ *
+ * Layout:
+ *   1. Strings (nl, en)          the page's texts; the language choice is shared with the console
+ *   2. Formatting                numbers, percentages, durations, dates
+ *   3. Chart drawing             drawChart(): figure, summary, SVG bars, legend, data table
+ *   4. The page                  session check, login, period choice, loading and rendering
+ */
+(function () {
+  'use strict';
+
+  // ---------------------------------------------------------------------------------------------
+  // 1. Strings
+  // ---------------------------------------------------------------------------------------------
+
+  const STRINGS = {
+    nl: {
+      pageTitle: 'Loket – dashboard',
+      skip: 'Naar de inhoud',
+      brand: 'Loket',
+      brandSub: 'dashboard',
+      toConsole: 'Naar de console',
+      langToggle: 'English',
+      logout: 'Uitloggen',
+      loggedInAs: 'Ingelogd als {name} ({role})',
+      loginTitle: 'Inloggen voor het dashboard',
+      loginIntro: 'Alleen voor beheerders en auditors. Het dashboard toont cijfers, nooit berichten.',
+      username: 'Gebruikersnaam',
+      password: 'Wachtwoord',
+      login: 'Inloggen',
+      loggingIn: 'Bezig met inloggen…',
+      title: 'Dashboard',
+      intro: 'Cijfers uit het auditlogboek: aantallen en tijden, geen berichtteksten.',
+      period: 'Periode',
+      days7: 'Laatste 7 dagen',
+      days30: 'Laatste 30 dagen',
+      days90: 'Laatste 90 dagen',
+      days365: 'Laatste 365 dagen',
+      show: 'Tonen',
+      reportTitle: 'Nalevingsrapport',
+      reportHtml: 'Nalevingsrapport (HTML)',
+      reportMd: 'Nalevingsrapport (Markdown)',
+      reportJson: 'Nalevingsrapport (JSON)',
+      totalsTitle: 'Totalen over de periode',
+      loading: 'Cijfers worden geladen…',
+      loaded: 'Cijfers van {from} tot en met {to} geladen.',
+      totalConversations: 'Gesprekken',
+      totalHanded: 'Overgenomen door medewerkers',
+      totalBot: 'Afgehandeld door de AI-assistent',
+      totalAbstention: 'Aandeel keren dat de AI-assistent geen antwoord gaf',
+      totalTimeToPerson: 'Mediane tijd tot een medewerker',
+      totalGuards: 'Beveiligingsgebeurtenissen',
+      chartConversations: 'Gesprekken per dag: door de AI-assistent afgehandeld of door medewerkers overgenomen',
+      chartAbstention: 'Aandeel vragen per dag waarop de AI-assistent geen antwoord gaf',
+      chartTime: 'Mediane tijd per dag van een verzoek om een medewerker tot de overname',
+      chartGuards: 'Beveiligingsgebeurtenissen per dag',
+      seriesBot: 'Door de AI-assistent',
+      seriesHanded: 'Door medewerkers',
+      seriesAbstention: 'Geen antwoord',
+      seriesTime: 'Mediane tijd tot een medewerker',
+      seriesPii: 'Persoonsgegevens afgeschermd',
+      seriesPrivacy: 'Privacywaarschuwingen',
+      seriesInjection: 'Prompt-injectie gemeld',
+      seriesBlocked: 'Uitgaand bericht geblokkeerd',
+      summaryCount: '{days} dagen, totaal {total}: {parts}. Hoogste dag: {peakDate} met {peak}.',
+      summaryEmpty: '{days} dagen zonder gegevens.',
+      summaryRate: '{days} dagen, gemiddeld over de periode {overall}. Hoogste dag: {peakDate} met {peak}.',
+      summaryTime: '{days} dagen, mediaan over de periode {overall}. Langste dag: {peakDate} met {peak}.',
+      tableToggle: 'Toon de gegevens als tabel',
+      tableDate: 'Datum',
+      legend: 'Legenda',
+      none: '–',
+      seconds: '{count} s',
+      minutes: '{minutes} min {seconds} s',
+      hours: '{hours} u {minutes} min',
+      roleAdmin: 'beheerder',
+      roleAuditor: 'auditor',
+      roleAgent: 'medewerker',
+      errInvalidCredentials: 'Gebruikersnaam of wachtwoord klopt niet.',
+      errMissingLogin: 'Vul uw gebruikersnaam en wachtwoord in.',
+      errForbidden: 'Uw rol heeft geen toegang tot het dashboard. Alleen beheerders en auditors.',
+      errSession: 'Uw sessie is verlopen. Log opnieuw in.',
+      errRateLimited: 'Te veel pogingen. Wacht een minuut.',
+      errNetwork: 'Geen verbinding met de server. Probeer het opnieuw.',
+      errGeneric: 'Er ging iets mis. Probeer het opnieuw.',
+    },
+    en: {
+      pageTitle: 'Loket – dashboard',
+      skip: 'Skip to content',
+      brand: 'Loket',
+      brandSub: 'dashboard',
+      toConsole: 'To the console',
+      langToggle: 'Nederlands',
+      logout: 'Log out',
+      loggedInAs: 'Logged in as {name} ({role})',
+      loginTitle: 'Log in to the dashboard',
+      loginIntro: 'For admins and auditors only. The dashboard shows figures, never messages.',
+      username: 'Username',
+      password: 'Password',
+      login: 'Log in',
+      loggingIn: 'Logging in…',
+      title: 'Dashboard',
+      intro: 'Figures from the audit log: counts and times, no message text.',
+      period: 'Period',
+      days7: 'Last 7 days',
+      days30: 'Last 30 days',
+      days90: 'Last 90 days',
+      days365: 'Last 365 days',
+      show: 'Show',
+      reportTitle: 'Compliance report',
+      reportHtml: 'Compliance report (HTML)',
+      reportMd: 'Compliance report (Markdown)',
+      reportJson: 'Compliance report (JSON)',
+      totalsTitle: 'Totals over the period',
+      loading: 'Loading figures…',
+      loaded: 'Figures from {from} to {to} loaded.',
+      totalConversations: 'Conversations',
+      totalHanded: 'Taken over by staff',
+      totalBot: 'Handled by the AI assistant',
+      totalAbstention: 'Share of questions the AI assistant did not answer',
+      totalTimeToPerson: 'Median time to a person',
+      totalGuards: 'Security events',
+      chartConversations: 'Conversations per day: handled by the AI assistant or taken over by staff',
+      chartAbstention: 'Share of questions per day the AI assistant did not answer',
+      chartTime: 'Median time per day from a request for a person to the takeover',
+      chartGuards: 'Security events per day',
+      seriesBot: 'By the AI assistant',
+      seriesHanded: 'By staff',
+      seriesAbstention: 'Not answered',
+      seriesTime: 'Median time to a person',
+      seriesPii: 'Personal data masked',
+      seriesPrivacy: 'Privacy warnings',
+      seriesInjection: 'Prompt injection flagged',
+      seriesBlocked: 'Outgoing message blocked',
+      summaryCount: '{days} days, total {total}: {parts}. Busiest day: {peakDate} with {peak}.',
+      summaryEmpty: '{days} days without data.',
+      summaryRate: '{days} days, {overall} over the period. Highest day: {peakDate} with {peak}.',
+      summaryTime: '{days} days, median {overall} over the period. Longest day: {peakDate} with {peak}.',
+      tableToggle: 'Show the data as a table',
+      tableDate: 'Date',
+      legend: 'Legend',
+      none: '–',
+      seconds: '{count} s',
+      minutes: '{minutes} min {seconds} s',
+      hours: '{hours} h {minutes} min',
+      roleAdmin: 'admin',
+      roleAuditor: 'auditor',
+      roleAgent: 'agent',
+      errInvalidCredentials: 'Wrong username or password.',
+      errMissingLogin: 'Enter your username and password.',
+      errForbidden: 'Your role has no access to the dashboard. Admins and auditors only.',
+      errSession: 'Your session has ended. Please log in again.',
+      errRateLimited: 'Too many attempts. Wait a minute.',
+      errNetwork: 'No connection to the server. Please try again.',
+      errGeneric: 'Something went wrong. Please try again.',
+    },
+  };
+
+  /** Shared with the console, so a language chosen there holds here too. */
+  const LANG_STORAGE_KEY = 'loket.console.lang';
+  const SVG_NS = 'http://www.w3.org/2000/svg';
+  /** The drawing area in SVG user units; the SVG scales to its container's width. */
+  const FRAME = { width: 640, height: 220, left: 56, right: 12, top: 12, bottom: 32 };
+  /** Bar colours: each at least 3:1 against white (WCAG 1.4.11); the legend names them. */
+  const COLOURS = ['#1d4ed8', '#b45309', '#047857', '#7e22ce'];
+
+  /** The charts: which day fields they draw and how values read. */
+  const CHARTS = [
+    {
+      id: 'conversations',
+      titleKey: 'chartConversations',
+      kind: 'count',
+      series: [
+        { field: 'handled_by_bot', labelKey: 'seriesBot' },
+        { field: 'handed_to_people', labelKey: 'seriesHanded' },
+      ],
+    },
+    {
+      id: 'abstention',
+      titleKey: 'chartAbstention',
+      kind: 'rate',
+      series: [{ field: 'abstention_rate', labelKey: 'seriesAbstention' }],
+    },
+    {
+      id: 'time-to-person',
+      titleKey: 'chartTime',
+      kind: 'duration',
+      series: [{ field: 'median_seconds_to_person', labelKey: 'seriesTime' }],
+    },
+    {
+      id: 'guards',
+      titleKey: 'chartGuards',
+      kind: 'count',
+      series: [
+        { field: 'pii_redacted', labelKey: 'seriesPii' },
+        { field: 'privacy_warnings', labelKey: 'seriesPrivacy' },
+        { field: 'injection_flagged', labelKey: 'seriesInjection' },
+        { field: 'output_blocked', labelKey: 'seriesBlocked' },
+      ],
+    },
+  ];
+
+  function translate(lang, key, params) {
+    const table = STRINGS[lang] || STRINGS.nl;
+    const template = key in table ? table[key] : STRINGS.nl[key] || key;
+    return template.replace(/\{(\w+)\}/g, (match, name) => (params && name in params ? String(params[name]) : match));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 2. Formatting
+  // ---------------------------------------------------------------------------------------------
+
+  function formatNumber(value, lang) {
+    return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'nl-NL').format(value);
+  }
+
+  function formatRate(value, lang) {
+    return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { style: 'percent', maximumFractionDigits: 1 }).format(value);
+  }
+
+  function formatDuration(seconds, lang) {
+    const whole = Math.max(0, Math.round(seconds));
+    if (whole < 60) return translate(lang, 'seconds', { count: whole });
+    if (whole < 3600) return translate(lang, 'minutes', { minutes: Math.floor(whole / 60), seconds: whole % 60 });
+    return translate(lang, 'hours', { hours: Math.floor(whole / 3600), minutes: Math.floor((whole % 3600) / 60) });
+  }
+
+  /** `2026-11-30` as a short local date; the date is a calendar day, so it is read in UTC. */
+  function formatDate(isoDate, lang) {
+    const date = new Date(`${isoDate}T00:00:00Z`);
+    if (Number.isNaN(date.getTime())) return isoDate;
+    return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'nl-NL', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(date);
+  }
+
+  function formatValue(kind, value, lang) {
+    if (value === null || value === undefined) return translate(lang, 'none');
+    if (kind === 'rate') return formatRate(value, lang);
+    if (kind === 'duration') return formatDuration(value, lang);
+    return formatNumber(value, lang);
+  }
+
+  /** The smallest of 1, 2, 5 × 10^k that is at least `value` (and at least 1). */
+  function niceCeiling(value) {
+    if (!(value > 0)) return 1;
+    const power = 10 ** Math.floor(Math.log10(value));
+    for (const step of [1, 2, 5, 10]) {
+      if (step * power >= value) return step * power;
+    }
+    return 10 * power;
+  }
+
+  /** The top of the value axis: four equal steps of a readable size (whole counts, 15 s). */
+  function axisMaximum(kind, largest) {
+    if (kind === 'rate') return 1;
+    const minimumStep = kind === 'duration' ? 15 : 1;
+    return 4 * Math.max(minimumStep, niceCeiling(largest / 4));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 3. Chart drawing
+  // ---------------------------------------------------------------------------------------------
+
+  function element(tag, attributes, text) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function svgElement(tag, attributes, text) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, String(value));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /** Per day, the value of each series (null when the day has none, e.g. no takeovers). */
+  function chartValues(chart, series) {
+    return series.map((day) => chart.series.map((item) => (day[item.field] === undefined ? null : day[item.field])));
+  }
+
+  /** The one-sentence summary that is the chart's accessible name and visible caption text. */
+  function chartSummary(chart, dashboard, values, lang) {
+    const t = (key, params) => translate(lang, key, params);
+    const days = dashboard.series.length;
+    const dayTotals = values.map((row) => row.reduce((sum, value) => sum + (value || 0), 0));
+    const known = values.map((row) => row.some((value) => value !== null));
+    if (!known.some(Boolean) || (chart.kind === 'count' && dayTotals.every((total) => total === 0))) {
+      return t('summaryEmpty', { days });
+    }
+    let peakIndex = 0;
+    dayTotals.forEach((total, index) => {
+      if (known[index] && (!known[peakIndex] || total > dayTotals[peakIndex])) peakIndex = index;
+    });
+    const peakDate = formatDate(dashboard.series[peakIndex].date, lang);
+    const peak = formatValue(chart.kind, dayTotals[peakIndex], lang);
+    if (chart.kind === 'count') {
+      const parts = chart.series
+        .map((item, column) => `${t(item.labelKey)} ${formatNumber(values.reduce((sum, row) => sum + (row[column] || 0), 0), lang)}`)
+        .join(', ');
+      const total = formatNumber(dayTotals.reduce((sum, value) => sum + value, 0), lang);
+      return t('summaryCount', { days, total, parts, peakDate, peak });
+    }
+    const overall = formatValue(chart.kind, dashboard.totals[chart.series[0].field], lang);
+    return t(chart.kind === 'rate' ? 'summaryRate' : 'summaryTime', { days, overall, peakDate, peak });
+  }
+
+  /** The SVG: horizontal grid with value labels, one (stacked) bar per day, a few date labels. */
+  function drawSvg(chart, dashboard, values, lang, labelledBy) {
+    const plotWidth = FRAME.width - FRAME.left - FRAME.right;
+    const plotHeight = FRAME.height - FRAME.top - FRAME.bottom;
+    const dayTotals = values.map((row) => row.reduce((sum, value) => sum + (value || 0), 0));
+    const maximum = axisMaximum(chart.kind, Math.max(0, ...dayTotals));
+    const svg = svgElement('svg', {
+      viewBox: `0 0 ${FRAME.width} ${FRAME.height}`,
+      role: 'img',
+      'aria-labelledby': labelledBy,
+      focusable: 'false',
+      class: 'chart-svg',
+      'data-testid': `dashboard-chart-${chart.id}-svg`,
+    });
+    const y = (value) => FRAME.top + plotHeight - (value / maximum) * plotHeight;
+    for (let tick = 0; tick <= 4; tick += 1) {
+      const value = (maximum * tick) / 4;
+      svg.appendChild(svgElement('line', {
+        x1: FRAME.left, x2: FRAME.width - FRAME.right, y1: y(value), y2: y(value), stroke: '#9ca3af', 'stroke-width': 1,
+      }));
+      svg.appendChild(svgElement('text', {
+        x: FRAME.left - 6, y: y(value) + 4, 'text-anchor': 'end', 'font-size': 11, fill: '#1a1a1a',
+      }, chart.kind === 'count' ? formatNumber(value, lang) : formatValue(chart.kind, value, lang)));
+    }
+    const band = plotWidth / Math.max(1, values.length);
+    const barWidth = Math.max(1, band * 0.7);
+    values.forEach((row, index) => {
+      let base = 0;
+      row.forEach((value, column) => {
+        if (!value) return;
+        const top = y(base + value);
+        svg.appendChild(svgElement('rect', {
+          x: FRAME.left + index * band + (band - barWidth) / 2,
+          y: top,
+          width: barWidth,
+          height: Math.max(0, y(base) - top),
+          fill: COLOURS[column % COLOURS.length],
+          'data-field': chart.series[column].field,
+        }));
+        base += value;
+      });
+    });
+    const labelled = new Set([0, Math.floor((values.length - 1) / 2), values.length - 1]);
+    for (const index of labelled) {
+      if (!dashboard.series[index]) continue;
+      svg.appendChild(svgElement('text', {
+        x: FRAME.left + index * band + band / 2,
+        y: FRAME.height - 10,
+        'text-anchor': 'middle',
+        'font-size': 11,
+        fill: '#1a1a1a',
+      }, formatDate(dashboard.series[index].date, lang)));
+    }
+    return svg;
+  }
+
+  /** A figure: heading, summary (the accessible name), SVG, legend and the data table. */
+  function drawChart(chart, dashboard, lang) {
+    const t = (key, params) => translate(lang, key, params);
+    const values = chartValues(chart, dashboard.series);
+    const titleId = `chart-${chart.id}-title`;
+    const summaryId = `chart-${chart.id}-summary`;
+    const figure = element('figure', { class: 'chart', 'aria-labelledby': titleId, 'data-testid': `dashboard-chart-${chart.id}` });
+    const caption = element('figcaption', {});
+    caption.appendChild(element('h2', { id: titleId, class: 'chart-title' }, t(chart.titleKey)));
+    caption.appendChild(element('p', { id: summaryId, class: 'chart-summary' }, chartSummary(chart, dashboard, values, lang)));
+    figure.appendChild(caption);
+    figure.appendChild(drawSvg(chart, dashboard, values, lang, `${titleId} ${summaryId}`));
+
+    const legend = element('ul', { class: 'legend', 'aria-label': t('legend') });
+    chart.series.forEach((item, column) => {
+      const entry = element('li', {});
+      entry.appendChild(element('span', { class: `swatch swatch-${column}`, 'aria-hidden': 'true' }));
+      entry.appendChild(document.createTextNode(t(item.labelKey)));
+      legend.appendChild(entry);
+    });
+    figure.appendChild(legend);
+
+    const details = element('details', { class: 'chart-data' });
+    details.appendChild(element('summary', {}, t('tableToggle')));
+    const table = element('table', { 'data-testid': `dashboard-chart-${chart.id}-table` });
+    table.appendChild(element('caption', {}, t(chart.titleKey)));
+    const head = element('thead');
+    const headRow = element('tr');
+    headRow.appendChild(element('th', { scope: 'col' }, t('tableDate')));
+    for (const item of chart.series) headRow.appendChild(element('th', { scope: 'col' }, t(item.labelKey)));
+    head.appendChild(headRow);
+    table.appendChild(head);
+    const body = element('tbody');
+    dashboard.series.forEach((day, index) => {
+      const row = element('tr');
+      row.appendChild(element('th', { scope: 'row' }, formatDate(day.date, lang)));
+      for (const value of values[index]) row.appendChild(element('td', {}, formatValue(chart.kind, value, lang)));
+      body.appendChild(row);
+    });
+    table.appendChild(body);
+    details.appendChild(table);
+    figure.appendChild(details);
+    return figure;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 4. The page
+  // ---------------------------------------------------------------------------------------------
+
+  class ApiError extends Error {
+    constructor(status, code) {
+      super(`request failed: ${status} ${code || ''}`);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  function errorKey(error) {
+    const status = error instanceof ApiError ? error.status : 0;
+    if (status === 0) return 'errNetwork';
+    if (status === 401) return 'errSession';
+    if (status === 403) return 'errForbidden';
+    if (status === 429) return 'errRateLimited';
+    return 'errGeneric';
+  }
+
+  function startDashboard() {
+    const byId = (id) => document.getElementById(id);
+    const view = {
+      langToggle: byId('lang-toggle'),
+      logout: byId('logout'),
+      whoami: byId('whoami'),
+      alert: byId('global-alert'),
+      status: byId('global-status'),
+      loginView: byId('login-view'),
+      loginForm: byId('login-form'),
+      username: byId('username'),
+      password: byId('password'),
+      loginError: byId('login-error'),
+      appView: byId('app-view'),
+      title: byId('dashboard-title'),
+      periodForm: byId('period-form'),
+      period: byId('period'),
+      totals: byId('totals'),
+      charts: byId('charts'),
+    };
+    const state = { lang: readLang(), me: null, dashboard: null };
+    const t = (key, params) => translate(state.lang, key, params);
+
+    function readLang() {
+      try {
+        const stored = localStorage.getItem(LANG_STORAGE_KEY);
+        if (stored === 'nl' || stored === 'en') return stored;
+      } catch (_error) {
+        // No storage: the default language.
+      }
+      return 'nl';
+    }
+
+    async function request(method, path, body) {
+      const headers = { Accept: 'application/json' };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      if (method !== 'GET' && state.me && state.me.csrf_token) headers['X-CSRF-Token'] = state.me.csrf_token;
+      let response;
+      try {
+        response = await fetch(path, {
+          method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      } catch (_error) {
+        throw new ApiError(0, null);
+      }
+      const text = await response.text();
+      let payload = null;
+      try {
+        payload = text ? JSON.parse(text) : null;
+      } catch (_error) {
+        payload = null;
+      }
+      if (!response.ok) throw new ApiError(response.status, payload && payload.code);
+      return payload;
+    }
+
+    function roleName(role) {
+      if (role === 'admin') return t('roleAdmin');
+      if (role === 'auditor') return t('roleAuditor');
+      return t('roleAgent');
+    }
+
+    function applyStaticStrings() {
+      document.documentElement.lang = state.lang;
+      document.title = t('pageTitle');
+      for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.getAttribute('data-i18n'));
+      view.langToggle.setAttribute('lang', state.lang === 'nl' ? 'en' : 'nl');
+      if (state.me) view.whoami.textContent = t('loggedInAs', { name: state.me.display_name || state.me.username, role: roleName(state.me.role) });
+    }
+
+    function renderTotals(dashboard) {
+      const totals = dashboard.totals;
+      const guards = totals.pii_redacted + totals.privacy_warnings + totals.injection_flagged + totals.output_blocked;
+      const entries = [
+        ['totalConversations', formatNumber(totals.conversations_started, state.lang), 'conversations'],
+        ['totalBot', formatNumber(totals.handled_by_bot, state.lang), 'bot'],
+        ['totalHanded', formatNumber(totals.handed_to_people, state.lang), 'handed'],
+        ['totalAbstention', formatValue('rate', totals.abstention_rate, state.lang), 'abstention'],
+        ['totalTimeToPerson', formatValue('duration', totals.median_seconds_to_person, state.lang), 'time'],
+        ['totalGuards', formatNumber(guards, state.lang), 'guards'],
+      ];
+      view.totals.replaceChildren();
+      for (const [key, value, id] of entries) {
+        const group = element('div', { class: 'total' });
+        group.appendChild(element('dt', {}, t(key)));
+        group.appendChild(element('dd', { 'data-testid': `dashboard-total-${id}` }, value));
+        view.totals.appendChild(group);
+      }
+    }
+
+    function render() {
+      if (!state.dashboard) return;
+      renderTotals(state.dashboard);
+      view.charts.replaceChildren(...CHARTS.map((chart) => drawChart(chart, state.dashboard, state.lang)));
+    }
+
+    async function load() {
+      view.alert.textContent = '';
+      view.status.textContent = t('loading');
+      try {
+        state.dashboard = await request('GET', `/api/v1/admin/dashboard?days=${encodeURIComponent(view.period.value)}`);
+        render();
+        view.status.textContent = t('loaded', {
+          from: formatDate(state.dashboard.from, state.lang),
+          to: formatDate(state.dashboard.to, state.lang),
+        });
+      } catch (error) {
+        view.status.textContent = '';
+        if (error instanceof ApiError && error.status === 401) {
+          endSession();
+          view.loginError.textContent = t('errSession');
+          return;
+        }
+        view.alert.textContent = t(errorKey(error));
+      }
+    }
+
+    function beginSession(me, moveFocus) {
+      state.me = me;
+      applyStaticStrings();
+      view.logout.hidden = false;
+      view.whoami.hidden = false;
+      if (me.role !== 'admin' && me.role !== 'auditor') {
+        view.loginView.hidden = true;
+        view.appView.hidden = true;
+        view.alert.textContent = t('errForbidden');
+        return;
+      }
+      view.loginView.hidden = true;
+      view.appView.hidden = false;
+      if (moveFocus) view.title.focus();
+      load();
+    }
+
+    function endSession() {
+      state.me = null;
+      state.dashboard = null;
+      view.appView.hidden = true;
+      view.loginView.hidden = false;
+      view.logout.hidden = true;
+      view.whoami.hidden = true;
+      view.whoami.textContent = '';
+      view.charts.replaceChildren();
+      view.totals.replaceChildren();
+    }
+
+    view.loginForm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const username = view.username.value.trim();
+      const password = view.password.value;
+      if (!username || !password) {
+        view.loginError.textContent = t('errMissingLogin');
+        (username ? view.password : view.username).focus();
+        return;
+      }
+      view.loginError.textContent = '';
+      view.status.textContent = t('loggingIn');
+      try {
+        const me = await request('POST', '/api/v1/agent/login', { username, password });
+        view.password.value = '';
+        view.status.textContent = '';
+        beginSession(me, true);
+      } catch (error) {
+        view.status.textContent = '';
+        const status = error instanceof ApiError ? error.status : 0;
+        view.loginError.textContent = t(status === 401 ? 'errInvalidCredentials' : errorKey(error));
+        view.password.focus();
+      }
+    });
+
+    view.logout.addEventListener('click', async () => {
+      try {
+        await request('POST', '/api/v1/agent/logout');
+      } catch (_error) {
+        // The session is dropped locally either way.
+      }
+      view.alert.textContent = '';
+      endSession();
+      view.username.focus();
+    });
+
+    view.periodForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      load();
+    });
+
+    view.langToggle.addEventListener('click', () => {
+      state.lang = state.lang === 'nl' ? 'en' : 'nl';
+      try {
+        localStorage.setItem(LANG_STORAGE_KEY, state.lang);
+      } catch (_error) {
+        // Without storage the choice lasts for this page view only.
+      }
+      applyStaticStrings();
+      render();
+    });
+
+    applyStaticStrings();
+    // An existing console session opens the dashboard directly.
+    request('GET', '/api/v1/agent/me')
+      .then((me) => beginSession(me, false))
+      .catch(() => endSession());
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', startDashboard);
+  else startDashboard();
+})();
