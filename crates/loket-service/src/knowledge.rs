@@ -1,8 +1,11 @@
 //! Step 4 of the pipeline: answering from approved knowledge.
 //!
-//! The customer pipeline can only reach the knowledge base through [`Knowledge::answer`], which
-//! asks with [`CustomerScope::anonymous`]: public entries only. Internal and confidential content
-//! lives in a partition that `KnowledgeBase` never opens (least privilege in code, PRIV-16).
+//! The customer pipeline can only reach the knowledge base through [`Knowledge::answer`], with
+//! the conversation's [`CustomerScope`]: public entries for everyone, customer entries only for
+//! a customer the company's login identified (the identifier comes from the verified identity
+//! token stored with the conversation, never from message text), and only their own. Internal
+//! and confidential content lives in a partition that `KnowledgeBase` never opens (least
+//! privilege in code, PRIV-16, SEC-01).
 
 use loket_core::conversation::BotReply;
 use loket_core::{Citation, Locale};
@@ -25,13 +28,14 @@ impl Knowledge {
         &self.base
     }
 
-    /// Answers a pseudonymised question in the conversation's language, or abstains.
-    pub fn answer(&self, question: &str, locale: Locale) -> BotReply {
+    /// Answers a pseudonymised question in the conversation's language within what `scope` may
+    /// see, or abstains.
+    pub fn answer(&self, question: &str, locale: Locale, scope: &CustomerScope) -> BotReply {
         let lang = match locale {
             Locale::Nl => Lang::Nl,
             Locale::En => Lang::En,
         };
-        let answer = self.base.answer(question, lang, &CustomerScope::anonymous());
+        let answer = self.base.answer(question, lang, scope);
         match (answer.outcome, answer.text, answer.entry_id) {
             (Outcome::Answer, Some(text), Some(entry_id)) if !answer.citations.is_empty() => BotReply::Answer {
                 lang: loket_kb::detect_lang(&text).map(locale_of).unwrap_or(locale),

@@ -14,7 +14,10 @@ use loket_core::{Author, Conversation, ConversationId, Locale, MessageKind, NewM
 use loket_store::{Commit, NewConversation, Store};
 use loket_store_sqlite::SqliteStore;
 
+/// Commits per variant under `cargo bench`.
 const TURNS: usize = 2000;
+/// Commits per variant when `cargo test --all-targets` runs this bench as a smoke test.
+const SMOKE_TURNS: usize = 20;
 
 fn message(author: Author, kind: MessageKind) -> NewMessage {
     NewMessage {
@@ -58,9 +61,14 @@ fn main() {
             .await
             .expect("conversation");
         let mut conversation = transition.conversation;
-        let mut with_audit = Vec::with_capacity(TURNS);
-        let mut without_audit = Vec::with_capacity(TURNS);
-        for turn in 0..TURNS * 2 {
+        let turns = if std::env::args().any(|argument| argument == "--bench") {
+            TURNS
+        } else {
+            SMOKE_TURNS
+        };
+        let mut with_audit = Vec::with_capacity(turns);
+        let mut without_audit = Vec::with_capacity(turns);
+        for turn in 0..turns * 2 {
             let audited = turn % 2 == 0;
             let audit = if audited {
                 vec![
@@ -102,7 +110,7 @@ fn main() {
                 percentile(samples, 0.99)
             );
         };
-        println!("commit of one chat turn, {TURNS} each, file-backed SQLite (WAL, synchronous=FULL)");
+        println!("commit of one chat turn, {turns} each, file-backed SQLite (WAL, synchronous=FULL)");
         report("without audit records", &without_audit);
         report("with 2 audit records", &with_audit);
         let overhead =
