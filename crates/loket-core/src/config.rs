@@ -49,6 +49,41 @@ pub struct Config {
     pub audit: AuditConfig,
     /// Which database and how many connections.
     pub database: DatabaseConfig,
+    /// What happens to each type of personal data found in customer text.
+    pub privacy: PrivacyConfig,
+}
+
+/// The personal-data types the guard recognises, by their wire names (PII-01).
+pub const PII_TYPES: [&str; 14] = [
+    "EMAIL",
+    "PHONE",
+    "IBAN",
+    "BSN",
+    "CREDIT_CARD",
+    "POSTCODE",
+    "ADDRESS",
+    "PERSON",
+    "DATE_OF_BIRTH",
+    "IP_ADDRESS",
+    "ID_DOCUMENT",
+    "KVK",
+    "VAT_ID",
+    "LICENSE_PLATE",
+];
+
+/// What can happen to a personal-data value (PII-03).
+pub const PII_ACTIONS: [&str; 4] = ["pseudonymise", "mask", "drop", "keep"];
+
+/// What happens to each type of personal data found in customer text (PII-03, PRIV-04).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrivacyConfig {
+    /// Per type (`IBAN = "mask"`): `pseudonymise` (the default: a placeholder, the original
+    /// sealed in the vault), `mask`, `drop` or `keep`. A BSN can never be kept.
+    pub policy: BTreeMap<String, String>,
+    /// The statutory basis that lets agents reveal a BSN from the vault (UAVG art. 46); without
+    /// it a BSN is never revealed.
+    pub bsn_legal_basis: Option<String>,
 }
 
 /// The database: SQLite in the data directory (the default) or a PostgreSQL server shared by
@@ -757,6 +792,32 @@ impl Config {
         if !(1..=100_000).contains(&retention.batch_size) {
             fail("retention.batch_size", "must be between 1 and 100000".into());
         }
+        for (kind, action) in &self.privacy.policy {
+            let setting = format!("privacy.policy.{kind}");
+            if !PII_TYPES.contains(&kind.as_str()) {
+                fail(
+                    &setting,
+                    format!("unknown personal-data type; known: {}", PII_TYPES.join(", ")),
+                );
+            }
+            if !PII_ACTIONS.contains(&action.as_str()) {
+                fail(&setting, format!("must be one of {}", PII_ACTIONS.join(", ")));
+            }
+            if kind == "BSN" && action == "keep" {
+                fail(
+                    &setting,
+                    "a BSN is never kept in the clear (UAVG art. 46, PII-03)".into(),
+                );
+            }
+        }
+        if let Some(basis) = &self.privacy.bsn_legal_basis
+            && basis.trim().chars().count() < 10
+        {
+            fail(
+                "privacy.bsn_legal_basis",
+                "name the statute that allows agents to see a BSN".into(),
+            );
+        }
         if !(1..=1_440).contains(&self.audit.checkpoint_minutes) {
             fail("audit.checkpoint_minutes", "must be between 1 and 1440 (a day)".into());
         }
@@ -844,6 +905,32 @@ mod tests {
         let found = problems(config);
         assert!(
             found.iter().any(|problem| problem.starts_with("bot.display_name")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_privacy_policy_names_known_types_and_actions_and_never_keeps_a_bsn_pii_03() {
+        let mut config = Config::default();
+        config.privacy.policy.insert("IBAN".into(), "mask".into());
+        config.privacy.policy.insert("BSN".into(), "keep".into());
+        config.privacy.policy.insert("SHOE_SIZE".into(), "drop".into());
+        config.privacy.policy.insert("EMAIL".into(), "publish".into());
+        config.privacy.bsn_legal_basis = Some("wet".into());
+        let found = problems(config);
+        for setting in [
+            "privacy.policy.BSN",
+            "privacy.policy.SHOE_SIZE",
+            "privacy.policy.EMAIL",
+            "privacy.bsn_legal_basis",
+        ] {
+            assert!(
+                found.iter().any(|problem| problem.starts_with(setting)),
+                "{setting}: {found:?}"
+            );
+        }
+        assert!(
+            !found.iter().any(|problem| problem.starts_with("privacy.policy.IBAN")),
             "{found:?}"
         );
     }

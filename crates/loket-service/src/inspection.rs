@@ -146,6 +146,13 @@ impl Guards {
         })
     }
 
+    /// The same guards with another personal-data policy (per type: pseudonymise, mask, drop,
+    /// keep).
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
     /// Compiles every guard with the output guard's material from `settings`.
     pub fn with_output(settings: OutputSettings) -> Self {
         let guard = OutputGuard::new(

@@ -100,7 +100,8 @@ impl Loket {
         let guards = inspection::Guards::with_output(inspection::OutputSettings::for_data_dir(
             std::path::Path::new(&config.config.server.data_dir),
             config.config.answer.link_domains.clone(),
-        ));
+        ))
+        .with_policy(pii_policy(&config.config.privacy));
         Self {
             conversation_rate: RateLimiter::new(limits.messages_per_conversation_per_minute, Duration::minutes(1)),
             conversations_per_ip: RateLimiter::new(limits.conversations_per_ip_per_hour, Duration::hours(1)),
@@ -312,6 +313,26 @@ fn published_events(audit: &[loket_core::audit::AuditEvent]) -> Vec<PublishedEve
         .iter()
         .map(|event| (event.kind, event.ids.first().cloned()))
         .collect()
+}
+
+/// The configured personal-data policy. The configuration was validated at startup (known types
+/// and actions, never `keep` for a BSN), so an entry that still does not apply is skipped and
+/// that type keeps the default, pseudonymisation.
+fn pii_policy(privacy: &loket_core::config::PrivacyConfig) -> loket_guard::pii::Policy {
+    use loket_guard::pii::{Action, Policy};
+    let mut policy = Policy::default();
+    for (kind, action) in &privacy.policy {
+        let action = match action.as_str() {
+            "mask" => Action::Mask,
+            "drop" => Action::Drop,
+            "keep" => Action::Keep,
+            _ => Action::Pseudonymise,
+        };
+        if let Some(kind) = EntityKind::parse(kind) {
+            let _ = policy.set(kind, action);
+        }
+    }
+    policy
 }
 
 /// The additional authenticated data that binds a vault value to its conversation and placeholder.

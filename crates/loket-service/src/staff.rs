@@ -326,18 +326,24 @@ impl Loket {
             .into_iter()
             .find(|entry| entry.placeholder == placeholder)
             .ok_or(Error::NotFound)?;
-        if entry.kind == "BSN" {
+        // A BSN is shown only where a statute allows it (UAVG art. 46), named in the
+        // configuration; every such reveal records that the configured basis was relied on.
+        let bsn_basis = self.config.config.privacy.bsn_legal_basis.is_some();
+        if entry.kind == "BSN" && !bsn_basis {
             return Err(Error::Forbidden);
         }
         let key = self.data_key(id).await?;
         let value = key.open(&entry.sealed, &crate::vault_context(id, &entry.placeholder))?;
         let value = String::from_utf8(value).map_err(|_| Error::Unavailable("malformed vault value".into()))?;
-        let audit = AuditEvent::new(
+        let mut audit = AuditEvent::new(
             AuditKind::VaultReveal,
             Some(id),
             format!("agent:{}", context.account.id),
         )
         .attribute("type", entry.kind.clone());
+        if entry.kind == "BSN" {
+            audit = audit.attribute("legal_basis", "privacy.bsn_legal_basis");
+        }
         self.store.append_audit(vec![audit], self.now()).await?;
         metrics::counter!("loket_vault_reveals_total", "type" => entry.kind).increment(1);
         Ok(value)

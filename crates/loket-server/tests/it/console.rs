@@ -222,3 +222,60 @@ async fn auditors_can_list_the_disclosures_shown_in_a_conversation_but_agents_ca
     assert_eq!(agent.get(&path).await.status(), StatusCode::FORBIDDEN);
     app.stop().await;
 }
+
+/// PII-03: the configured policy per type applies to what is stored (a masked IBAN keeps only its
+/// last two characters and nothing goes to the vault), and a BSN is revealed only with a
+/// configured legal basis, which the reveal's audit record names.
+#[tokio::test]
+async fn the_configured_policy_masks_ibans_and_a_legal_basis_allows_a_bsn_reveal_pii_03() {
+    let app = TestApp::spawn_with(|config| {
+        config.privacy.policy.insert("IBAN".into(), "mask".into());
+        config.privacy.bsn_legal_basis = Some("Wet algemene bepalingen burgerservicenummer, art. 10".into());
+    })
+    .await;
+    let sanne = app.agent("sanne", "Sanne", Role::Agent).await;
+    let _online = sanne.go_online().await;
+    let customer = app.open("nl").await;
+    app.say_ok(&customer, "Mijn IBAN is NL91ABNA0417164300 en mijn BSN is 111222333")
+        .await;
+    app.say_ok(&customer, "medewerker graag").await;
+    sanne
+        .post(&format!("/api/v1/agent/conversations/{}/claim", customer.id), json!({}))
+        .await;
+    let transcript = sanne
+        .get(&format!("/api/v1/agent/conversations/{}", customer.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !transcript.contains("NL91ABNA0417164300") && !transcript.contains("[IBAN_1]"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("00") && transcript.contains("[BSN_1]"),
+        "{transcript}"
+    );
+    let path = format!("/api/v1/agent/conversations/{}/reveal", customer.id);
+    assert_eq!(
+        sanne.post(&path, json!({"placeholder": "[IBAN_1]"})).await.status(),
+        StatusCode::NOT_FOUND,
+        "a masked value is not in the vault"
+    );
+    let revealed: Value = sanne
+        .post(&path, json!({"placeholder": "[BSN_1]"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(revealed["value"], "111222333");
+    let id = loket_core::ConversationId::parse(&customer.id).unwrap();
+    let audit = app.loket.store().conversation_audit(&id).await.unwrap();
+    let reveal = audit
+        .iter()
+        .find(|record| record.event.kind == loket_core::audit::AuditKind::VaultReveal)
+        .unwrap();
+    assert_eq!(reveal.event.attributes["type"], "BSN");
+    assert_eq!(reveal.event.attributes["legal_basis"], "privacy.bsn_legal_basis");
+    app.stop().await;
+}
