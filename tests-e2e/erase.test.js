@@ -58,7 +58,7 @@ describe('deleting a conversation from the widget', () => {
       await page.getByTestId('loket-erase').click();
       await page.getByTestId('loket-erase-yes').click();
       await page.waitForFunction(
-        () => document.querySelector('[data-testid=loket-status]').textContent.includes('gewist'),
+        () => document.querySelector('[data-testid=loket-status]').textContent.includes('Uw gesprek is gewist'),
         null,
         { timeout: WAIT_MS },
       );
