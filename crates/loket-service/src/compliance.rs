@@ -38,6 +38,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Loket;
 use crate::error::{Error, Result};
+use crate::evidence::CheckpointCheck;
 use crate::staff::StaffContext;
 
 mod records;
@@ -359,18 +360,12 @@ pub async fn collect_evidence(store: &dyn Store) -> Result<Evidence> {
     let mut confirmed = 0;
     let mut mismatched = Vec::new();
     for checkpoint in &checkpoints {
-        let signed = loket_store::Checkpoint::signed_bytes(checkpoint.seq, &checkpoint.hash, checkpoint.at);
-        let signature_valid =
-            crate::evidence::signature_is_valid(&checkpoint.public_key, &signed, &checkpoint.signature);
-        let hash_matches = if checkpoint.seq <= first_kept {
-            true
-        } else {
-            checkpoint.seq <= head && checkpoint_hashes.get(&checkpoint.seq) == Some(&checkpoint.hash)
-        };
-        if signature_valid && hash_matches {
-            confirmed += 1;
-        } else {
-            mismatched.push(checkpoint.seq);
+        let record_hash = checkpoint_hashes.get(&checkpoint.seq).map(String::as_str);
+        match crate::evidence::check_checkpoint(checkpoint, first_kept, head, record_hash) {
+            CheckpointCheck::Confirmed | CheckpointCheck::BeforeAnchor => confirmed += 1,
+            CheckpointCheck::BadSignature | CheckpointCheck::BeyondHead | CheckpointCheck::HashDiffers => {
+                mismatched.push(checkpoint.seq)
+            }
         }
     }
     evidence.checkpoints = CheckpointEvidence {

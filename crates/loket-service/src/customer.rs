@@ -141,8 +141,8 @@ impl Loket {
         let key = self.data_key(id).await?;
         // What this conversation may read: the identified customer's own content too, when the
         // company's login identified them (SEC-01: from the session, never from text).
-        let scope = match self.conversation_subject(id, record.subject.as_ref()).await? {
-            Some(customer) => CustomerScope::authenticated(customer),
+        let scope = match &record.subject {
+            Some(subject) => CustomerScope::authenticated(self.open_subject(id, &key, subject)?),
             None => CustomerScope::anonymous(),
         };
         let mut conversation = record.conversation;

@@ -7,9 +7,11 @@
 //! rewriting the whole chain (recomputing every hash) or cutting off its newest records both
 //! contradict a checkpoint taken before.
 
-use chrono::{DateTime, Duration};
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
-use loket_core::audit::{AuditRecord, ChainBreak, GENESIS_HASH, verify_chain_from};
+use loket_core::audit::{ChainBreak, GENESIS_HASH, verify_chain_from};
 use loket_store::{AuditAnchor, Checkpoint, Store};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -104,42 +106,84 @@ impl std::fmt::Display for AuditProblem {
     }
 }
 
-/// Verifies the chain from its anchor and every checkpoint against it. `trusted_key` is the
-/// public key checkpoints must be signed with (the current one); `None` accepts any valid
-/// signature (for a verifier that only has the exported checkpoints).
+/// How one signed checkpoint relates to the stored chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckpointCheck {
+    /// Valid signature, and the record at its seq has the signed hash.
+    Confirmed,
+    /// Valid signature; its record was removed by retention, so there is nothing to compare.
+    BeforeAnchor,
+    /// The signature does not verify.
+    BadSignature,
+    /// The log ends before the signed seq: records were removed from its end.
+    BeyondHead,
+    /// The record at the signed seq has another hash.
+    HashDiffers,
+}
+
+/// Checks `checkpoint` against the chain that runs from `anchor_seq` (exclusive) to
+/// `head_seq`; `record_hash` is the stored hash at the checkpoint's seq, if that record exists.
+/// Shared by `loket audit verify` and the compliance report.
+pub fn check_checkpoint(
+    checkpoint: &Checkpoint,
+    anchor_seq: i64,
+    head_seq: i64,
+    record_hash: Option<&str>,
+) -> CheckpointCheck {
+    let signed = Checkpoint::signed_bytes(checkpoint.seq, &checkpoint.hash, checkpoint.at);
+    if !signature_is_valid(&checkpoint.public_key, &signed, &checkpoint.signature) {
+        CheckpointCheck::BadSignature
+    } else if checkpoint.seq > head_seq {
+        CheckpointCheck::BeyondHead
+    } else if checkpoint.seq <= anchor_seq {
+        CheckpointCheck::BeforeAnchor
+    } else if record_hash == Some(checkpoint.hash.as_str()) {
+        CheckpointCheck::Confirmed
+    } else {
+        CheckpointCheck::HashDiffers
+    }
+}
+
+/// Verifies the chain from its anchor and every checkpoint against it, a page of records at a
+/// time (only the hashes at checkpointed seqs are kept). `trusted_key` is the public key
+/// checkpoints must be signed with (the current one); `None` accepts any valid signature (for a
+/// verifier that only has the exported checkpoints).
 pub async fn verify_audit(store: &dyn Store, trusted_key: Option<&str>) -> Result<AuditVerification> {
     let anchor = store.audit_anchor().await?;
-    let (anchor_seq, anchor_hash) = anchor.as_ref().map_or((0, GENESIS_HASH.to_string()), |anchor| {
+    let anchor_seq = anchor.as_ref().map_or(0, |anchor| anchor.seq);
+    let (mut head_seq, mut head_hash) = anchor.as_ref().map_or((0, GENESIS_HASH.to_string()), |anchor| {
         (anchor.seq, anchor.hash.clone())
     });
-    let mut records: Vec<AuditRecord> = Vec::new();
-    let mut after = anchor_seq;
-    loop {
-        let page = store.audit_records(after, VERIFY_PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = last.seq;
-        records.extend(page);
-    }
     let checkpoints = store.checkpoints().await?;
+    let signed_seqs: HashSet<i64> = checkpoints.iter().map(|checkpoint| checkpoint.seq).collect();
+    let mut signed_hashes: HashMap<i64, String> = HashMap::new();
     let mut verification = AuditVerification {
         records: 0,
         anchor,
         checkpoints: 0,
         problem: None,
     };
-    // Records may have been removed from the start (retention) but then the anchor says so;
-    // a chain whose first record does not follow the anchor was cut.
-    match verify_chain_from(anchor_seq, &anchor_hash, records.iter().cloned()) {
-        Ok(count) => verification.records = count,
-        Err(ChainBreak { seq, reason }) => {
-            verification.problem = Some(AuditProblem {
-                seq,
-                reason: reason.into(),
-            });
-            return Ok(verification);
+    loop {
+        let page = store.audit_records(head_seq, VERIFY_PAGE).await?;
+        let Some(last) = page.last() else { break };
+        // Records may have been removed from the start (retention) but then the anchor says
+        // so; a chain whose first record does not follow the anchor was cut.
+        match verify_chain_from(head_seq, &head_hash, page.iter().cloned()) {
+            Ok(count) => verification.records += count,
+            Err(ChainBreak { seq, reason }) => {
+                verification.problem = Some(AuditProblem {
+                    seq,
+                    reason: reason.into(),
+                });
+                return Ok(verification);
+            }
         }
+        for record in page.iter().filter(|record| signed_seqs.contains(&record.seq)) {
+            signed_hashes.insert(record.seq, record.hash.clone());
+        }
+        head_seq = last.seq;
+        head_hash = last.hash.clone();
     }
-    let head = records.last().map_or(anchor_seq, |record| record.seq);
     for checkpoint in &checkpoints {
         let problem = |reason: &str| AuditProblem {
             seq: checkpoint.seq,
@@ -149,26 +193,21 @@ pub async fn verify_audit(store: &dyn Store, trusted_key: Option<&str>) -> Resul
             verification.problem = Some(problem("checkpoint signed with another key"));
             return Ok(verification);
         }
-        let signed = Checkpoint::signed_bytes(checkpoint.seq, &checkpoint.hash, checkpoint.at);
-        if !signature_is_valid(&checkpoint.public_key, &signed, &checkpoint.signature) {
-            verification.problem = Some(problem("checkpoint signature is not valid"));
-            return Ok(verification);
-        }
-        if checkpoint.seq > head {
-            verification.problem = Some(problem(
-                "a signed checkpoint covers this record but the log ends before it: records were removed",
-            ));
-            return Ok(verification);
-        }
-        if checkpoint.seq <= anchor_seq {
-            continue;
-        }
-        let index = usize::try_from(checkpoint.seq - anchor_seq - 1).unwrap_or(usize::MAX);
-        if records.get(index).map(|record| record.hash.as_str()) != Some(checkpoint.hash.as_str()) {
-            verification.problem = Some(problem("the record differs from the signed checkpoint"));
-            return Ok(verification);
-        }
-        verification.checkpoints += 1;
+        let record_hash = signed_hashes.get(&checkpoint.seq).map(String::as_str);
+        let reason = match check_checkpoint(checkpoint, anchor_seq, head_seq, record_hash) {
+            CheckpointCheck::Confirmed => {
+                verification.checkpoints += 1;
+                continue;
+            }
+            CheckpointCheck::BeforeAnchor => continue,
+            CheckpointCheck::BadSignature => "checkpoint signature is not valid",
+            CheckpointCheck::BeyondHead => {
+                "a signed checkpoint covers this record but the log ends before it: records were removed"
+            }
+            CheckpointCheck::HashDiffers => "the record differs from the signed checkpoint",
+        };
+        verification.problem = Some(problem(reason));
+        return Ok(verification);
     }
     Ok(verification)
 }
@@ -215,14 +254,16 @@ impl Loket {
         Ok(Some(checkpoint))
     }
 
-    /// Writes a checkpoint when the configured interval has passed since the last one.
-    pub async fn checkpoint_if_due(&self) -> Result<Option<Checkpoint>> {
+    /// Signs the newest record when the configured interval has passed since `last_run` (the
+    /// caller's previous pass; `None` at start-up). Returns whether a pass ran, so the caller
+    /// reads the stored checkpoints once per interval rather than on every maintenance tick.
+    pub async fn checkpoint_if_due(&self, last_run: Option<DateTime<Utc>>) -> Result<bool> {
         let interval = Duration::minutes(i64::from(self.config.config.audit.checkpoint_minutes));
-        let last = self.store.checkpoints().await?.pop();
-        if last.is_some_and(|last| self.now() - last.at < interval) {
-            return Ok(None);
+        if last_run.is_some_and(|last| self.now() - last < interval) {
+            return Ok(false);
         }
-        self.write_checkpoint("system").await
+        self.write_checkpoint("system").await?;
+        Ok(true)
     }
 
     /// The checkpoints with the public key, for export.

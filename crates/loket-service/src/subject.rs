@@ -268,20 +268,10 @@ impl Loket {
         })
     }
 
-    /// The identified customer of a conversation, if any.
-    pub(crate) async fn conversation_subject(
-        &self,
-        id: &ConversationId,
-        subject: Option<&SubjectRef>,
-    ) -> Result<Option<String>> {
-        let Some(subject) = subject else {
-            return Ok(None);
-        };
-        let key = self.data_key(id).await?;
+    /// The identified customer of a conversation, opened with the conversation's data key.
+    pub(crate) fn open_subject(&self, id: &ConversationId, key: &SealingKey, subject: &SubjectRef) -> Result<String> {
         let plain = key.open(&subject.sealed, &subject_context(id))?;
-        String::from_utf8(plain)
-            .map(Some)
-            .map_err(|_| Error::Unavailable("malformed subject".into()))
+        String::from_utf8(plain).map_err(|_| Error::Unavailable("malformed subject".into()))
     }
 
     /// Exports everything held about a subject, for an admin.
@@ -294,8 +284,8 @@ impl Loket {
     /// identified customer when the company's login identified them.
     pub async fn export_own(&self, id: &ConversationId, token: &str) -> Result<SubjectExport> {
         let record = self.authorize(id, token).await?;
-        let subject = match self.conversation_subject(id, record.subject.as_ref()).await? {
-            Some(customer) => Subject::Customer(customer),
+        let subject = match &record.subject {
+            Some(subject) => Subject::Customer(self.open_subject(id, &self.data_key(id).await?, subject)?),
             None => Subject::Conversation(id.clone()),
         };
         self.export(&subject, "customer").await

@@ -759,6 +759,7 @@ fn spawn_background(loket: Arc<Loket>) {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(std::time::Duration::from_secs(5));
         let mut last_retention = None;
+        let mut last_checkpoint = None;
         loop {
             interval.tick().await;
             if let Err(error) = loket.maintain().await {
@@ -769,8 +770,10 @@ fn spawn_background(loket: Arc<Loket>) {
                 Ok(None) => {}
                 Err(error) => tracing::warn!(%error, "retention run failed; the next run continues where it stopped"),
             }
-            if let Err(error) = loket.checkpoint_if_due().await {
-                tracing::warn!(%error, "signing an audit checkpoint failed");
+            match loket.checkpoint_if_due(last_checkpoint).await {
+                Ok(true) => last_checkpoint = Some(loket.now()),
+                Ok(false) => {}
+                Err(error) => tracing::warn!(%error, "signing an audit checkpoint failed"),
             }
             match loket.knowledge().base().reload() {
                 Ok(true) => tracing::info!("knowledge base reloaded"),
