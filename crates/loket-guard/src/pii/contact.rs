@@ -165,7 +165,10 @@ impl Contact {
             if !(7..=15).contains(&digits) || short_dutch_mobile || looks_like_date_or_time(main_part) {
                 continue;
             }
-            let international = text.starts_with('+') || (text.starts_with("00") && !text.starts_with("000"));
+            // A plus set apart by a space ("+ 130022007", also what NFKC makes of a stray "﬩")
+            // is too weak a sign of a country code to outweigh the BSN reading below.
+            let international = (text.starts_with('+') && !text.starts_with("+ "))
+                || (text.starts_with("00") && !text.starts_with("000"));
             let north_american = self.north_american.as_ref().is_some_and(|shape| shape.is_match(text));
             let lead = before(input, matched.start(), 40);
             // A phone word right before the number wins over other words further back.
