@@ -433,6 +433,10 @@ pub struct RevealDto {
 pub struct HealthDto {
     /// `ok`.
     pub status: &'static str,
+    /// Readiness only: the knowledge-base generation this instance serves (absent before the
+    /// first import). Instances of one deployment should all report the same one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub knowledge_base: Option<String>,
 }
 
 /// State names used in stream events.

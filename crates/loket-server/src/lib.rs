@@ -104,6 +104,10 @@ impl AppState {
                 limits.stream_connections,
                 limits.streams_per_conversation,
             )),
+            // A flood guard for this process's own resources, checked on every request before
+            // routing: counted in memory, per instance. The limits that carry meaning for a
+            // customer (conversations per address, messages per conversation, logins) are
+            // counted in the store and hold across instances.
             ip_limiter: Arc::new(RateLimiter::new(
                 limits.requests_per_ip_per_minute,
                 chrono::Duration::minutes(1),
@@ -298,8 +302,9 @@ async fn per_ip_limit(State(state): State<AppState>, request: Request, next: Nex
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|info| info.0.ip().to_string());
+    // An in-memory limiter cannot fail to count.
     if let Some(client) = client
-        && !state.ip_limiter.allow(&client, state.loket.now())
+        && let Ok(false) = state.ip_limiter.allow(&client, state.loket.now()).await
     {
         return ApiError::new("rate_limited", "too many requests from this address; wait a minute").into_response();
     }

@@ -13,10 +13,16 @@ use crate::error::ApiError;
 /// Liveness: the process serves requests.
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, body = HealthDto)))]
 pub async fn healthz() -> Json<HealthDto> {
-    Json(HealthDto { status: "ok" })
+    Json(HealthDto {
+        status: "ok",
+        knowledge_base: None,
+    })
 }
 
 /// Readiness: the database answers and the server is not shutting down.
+///
+/// Reports the knowledge-base generation served, so a deployment can check that its instances
+/// agree.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, body = HealthDto), (status = 503, body = crate::error::ErrorBody)))]
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<HealthDto>, ApiError> {
     if *state.shutdown.borrow() {
@@ -28,7 +34,10 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<HealthDto>, Ap
         .stats()
         .await
         .map_err(|_| ApiError::new("unavailable", "the database does not answer"))?;
-    Ok(Json(HealthDto { status: "ok" }))
+    Ok(Json(HealthDto {
+        status: "ok",
+        knowledge_base: state.loket.knowledge().base().generation(),
+    }))
 }
 
 /// Prometheus metrics: requests, latencies, conversations, messages by author, handover KPIs.

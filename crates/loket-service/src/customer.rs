@@ -68,7 +68,7 @@ impl Loket {
     /// company site's signed token for a logged-in customer (see [`crate::subject`]).
     pub async fn open_conversation(&self, locale: Locale, client: &str, identity: Option<&str>) -> Result<Opened> {
         let now = self.now();
-        if !self.conversations_per_ip.allow(client, now) {
+        if !self.conversations_per_ip.allow(client, now).await? {
             return Err(Error::RateLimited);
         }
         let customer = identity.map(|token| self.verify_identity(token)).transpose()?;
@@ -133,12 +133,18 @@ impl Loket {
     /// A customer message through the whole pipeline (DESIGN.md steps 1-6).
     pub async fn customer_message(&self, id: &ConversationId, token: &str, text: &str) -> Result<TurnOutcome> {
         let text = validate_text(text, self.config.config.limits.message_chars)?;
-        let record = self.authorize(id, token).await?;
+        // One read for the conversation, its data key and its vault.
+        let context = self.store.turn_context(id).await?;
+        if !constant_time_eq(&context.record.token_hash, &token_hash(token)) {
+            return Err(Error::Unauthorized);
+        }
+        let record = context.record;
         let now = self.now();
-        if !self.conversation_rate.allow(id.as_str(), now) {
+        if !self.conversation_rate.allow(id.as_str(), now).await? {
             return Err(Error::RateLimited);
         }
-        let key = self.data_key(id).await?;
+        let key = self.open_data_key(id, &context.data_key)?;
+        let mut vault = Some(context.vault);
         // What this conversation may read: the identified customer's own content too, when the
         // company's login identified them (SEC-01: from the session, never from text).
         let scope = match &record.subject {
@@ -147,7 +153,12 @@ impl Loket {
         };
         let mut conversation = record.conversation;
         for attempt in 1..=COMMIT_ATTEMPTS {
-            let mut placeholders = self.placeholders(id, &key).await?;
+            // The first attempt uses the vault read with the conversation; a retry reads it again.
+            let entries = match vault.take() {
+                Some(entries) => entries,
+                None => self.store.vault(id).await?,
+            };
+            let mut placeholders = self.placeholders_from(id, &key, entries)?;
             let inspection = self
                 .guards
                 .inspect_customer(text, conversation.locale, &mut placeholders)?;

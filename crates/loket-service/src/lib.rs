@@ -102,10 +102,21 @@ impl Loket {
             config.config.answer.link_domains.clone(),
         ))
         .with_policy(pii_policy(&config.config.privacy));
+        // Several instances on one store count rate limits in it (keys hashed with this secret).
+        let rate_secret = evidence::derive_secret(&master_key, b"loket/rate-limit-keys/v1");
+        let limiter = |limit, window, scope| RateLimiter::for_store(limit, window, &store, scope, rate_secret);
         Self {
-            conversation_rate: RateLimiter::new(limits.messages_per_conversation_per_minute, Duration::minutes(1)),
-            conversations_per_ip: RateLimiter::new(limits.conversations_per_ip_per_hour, Duration::hours(1)),
-            login_rate: RateLimiter::new(limits.login_attempts_per_ip, Duration::minutes(15)),
+            conversation_rate: limiter(
+                limits.messages_per_conversation_per_minute,
+                Duration::minutes(1),
+                "conversation_messages",
+            ),
+            conversations_per_ip: limiter(
+                limits.conversations_per_ip_per_hour,
+                Duration::hours(1),
+                "conversations_per_ip",
+            ),
+            login_rate: limiter(limits.login_attempts_per_ip, Duration::minutes(15), "login_attempts"),
             store,
             config,
             clock,
@@ -230,7 +241,12 @@ impl Loket {
     /// Opens the conversation's data key.
     async fn data_key(&self, id: &ConversationId) -> Result<SealingKey> {
         let sealed = self.store.data_key(id).await?;
-        let bytes = self.master_key.open(&sealed, id.as_str().as_bytes())?;
+        self.open_data_key(id, &sealed)
+    }
+
+    /// Opens a data key read from the store.
+    fn open_data_key(&self, id: &ConversationId, sealed: &[u8]) -> Result<SealingKey> {
+        let bytes = self.master_key.open(sealed, id.as_str().as_bytes())?;
         let bytes: [u8; 32] = bytes
             .try_into()
             .map_err(|_| Error::Unavailable("malformed data key".into()))?;
@@ -240,6 +256,16 @@ impl Loket {
     /// The conversation's placeholder allocator, rebuilt from its vault.
     async fn placeholders(&self, id: &ConversationId, key: &SealingKey) -> Result<Placeholders> {
         let entries = self.store.vault(id).await?;
+        self.placeholders_from(id, key, entries)
+    }
+
+    /// The placeholder allocator from vault entries already read.
+    fn placeholders_from(
+        &self,
+        id: &ConversationId,
+        key: &SealingKey,
+        entries: Vec<VaultEntry>,
+    ) -> Result<Placeholders> {
         let mut assignments = Vec::with_capacity(entries.len());
         for entry in entries {
             let Some(kind) = EntityKind::parse(&entry.kind) else {

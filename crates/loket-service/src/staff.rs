@@ -109,7 +109,7 @@ impl Loket {
     /// Logs a staff member in (rate-limited per client address).
     pub async fn login(&self, username: &str, password: &str, client: &str) -> Result<Login> {
         let now = self.now();
-        if !self.login_rate.allow(client, now) {
+        if !self.login_rate.allow(client, now).await? {
             return Err(Error::RateLimited);
         }
         let id = AgentId::parse(username).map_err(|_| Error::Unauthorized)?;

@@ -20,6 +20,12 @@
 //!   transaction (PostgreSQL delivers it only if the transaction commits). The notice carries
 //!   ids only (conversation, seq range, new state), never content; [`PgStore::listen`] hands
 //!   the notices of other instances to the caller, which re-reads the messages from the store.
+//! - **Chat turns** (new conversations and commits) go through a group committer per instance
+//!   (see `group_committer`): the turns queued at one moment share one transaction, so they
+//!   share one audit-lock acquisition and one WAL flush instead of queueing for the lock one
+//!   fsync at a time; a turn the database refuses is written again alone, so only its caller
+//!   hears of it. Every group takes its row locks in conversation-id order, so two instances'
+//!   groups cannot deadlock.
 //! - **Erasure** deletes in one transaction and then runs a plain `VACUUM` on the touched tables
 //!   (see [`PgStore::erase_conversations`](Store::erase_conversations) for what that does and
 //!   does not guarantee).
@@ -47,7 +53,7 @@ use loket_core::{
 };
 use loket_store::{
     AuditAnchor, Checkpoint, Commit, ConversationRecord, Erased, Error, Expiry, NewConversation, QueueEntry, Result,
-    StaffAccount, StaffSession, Stats, Store, SubjectRef, Ticket, VaultEntry, WebhookDelivery,
+    StaffAccount, StaffSession, Stats, Store, SubjectRef, Ticket, TurnContext, VaultEntry, WebhookDelivery,
 };
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
@@ -57,6 +63,22 @@ use sqlx::{Connection, Postgres, Row, SqlSafeStr, Transaction};
 /// ("loket" in ASCII). Advisory locks are per database, so other databases on the same server
 /// (other deployments, parallel tests) do not contend for it.
 pub const AUDIT_LOCK: i64 = 0x006c_6f6b_6574;
+
+/// Most chat turns written in one transaction by the group committer: enough to share the lock
+/// and the flush among every customer of a busy moment, few enough that the row locks a group
+/// holds stay short.
+const MAX_GROUP: usize = 64;
+/// A pooled connection idle longer than this is pinged before use.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(1);
+/// How often a turn's reads and a group's `BEGIN` are sent again after their connection turned
+/// out dead (the server restarted or ended the session while it sat idle in the pool). A dead
+/// connection is dropped when it returns to the pool, so the next attempt gets another one.
+const LOST_CONNECTION_RETRIES: usize = 3;
+/// Chat turns waiting for the group committer before senders wait for room.
+const GROUP_QUEUE: usize = 1024;
+/// Every this many counted events, [`PgStore::count_event`](Store::count_event) also deletes the
+/// closed windows, so the counter table stays as small as the set of active keys.
+const RATE_SWEEP_EVERY: u64 = 1024;
 
 /// The LISTEN/NOTIFY channel of committed changes.
 pub const EVENTS_CHANNEL: &str = "loket_events";
@@ -175,6 +197,204 @@ pub struct PgStore {
     pool: PgPool,
     /// This instance's random id in change notices, so it skips its own.
     origin: String,
+    /// The group committer: chat turns (new conversations and commits) queue here.
+    turns: tokio::sync::mpsc::Sender<Job>,
+    /// Rate-limited events counted by this instance, for the sweep of closed windows.
+    counted: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// Where the group committer sends a turn's result.
+type Reply = tokio::sync::oneshot::Sender<Result<Vec<StoredMessage>>>;
+
+/// A chat-turn write for the group committer and where its result goes.
+enum Job {
+    Create(Box<NewConversation>, Reply),
+    Commit(Box<Commit>, Reply),
+}
+
+impl Job {
+    /// The conversation whose row the turn locks: groups are applied in this order.
+    fn conversation(&self) -> &str {
+        match self {
+            Job::Create(new, _) => new.conversation.id.as_str(),
+            Job::Commit(commit, _) => commit.conversation.id.as_str(),
+        }
+    }
+}
+
+/// What one applied turn leaves for the end of its group: the messages it stored, the change to
+/// announce, and its audit events with their time.
+struct Applied {
+    stored: Vec<StoredMessage>,
+    notice: Option<ChangeNotice>,
+    audit: Vec<AuditEvent>,
+    now: DateTime<Utc>,
+}
+
+/// Group commit: every chat turn is durable before it is acknowledged, but one transaction can
+/// carry many turns. The committer takes whatever turns are queued (up to [`MAX_GROUP`]), sorts
+/// them by conversation id (one lock order on every instance), applies them (see [`write_group`]
+/// for what happens when one is refused), then announces the changes, appends all their audit
+/// records under one acquisition of [`AUDIT_LOCK`], and commits once. Callers hear back only
+/// after that commit returned, so "acknowledged" still means "durable". With one customer the
+/// group is one turn; under load the lock and the WAL flush are shared instead of taken one turn
+/// at a time.
+async fn group_committer(pool: PgPool, origin: String, mut jobs: tokio::sync::mpsc::Receiver<Job>) {
+    while let Some(first) = jobs.recv().await {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match jobs.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        group.sort_by(|left, right| left.conversation().cmp(right.conversation()));
+        let mut replies = Vec::with_capacity(group.len());
+        let mut turns = Vec::with_capacity(group.len());
+        for job in group {
+            match job {
+                Job::Create(new, reply) => {
+                    turns.push(Turn::Create(new));
+                    replies.push(reply);
+                }
+                Job::Commit(commit, reply) => {
+                    turns.push(Turn::Commit(commit));
+                    replies.push(reply);
+                }
+            }
+        }
+        match write_group(&pool, &origin, turns).await {
+            Ok(results) => {
+                for (reply, result) in replies.into_iter().zip(results) {
+                    let _ = reply.send(result);
+                }
+            }
+            Err(error) => {
+                // Nothing of the group is stored: every caller hears so.
+                for reply in replies {
+                    let _ = reply.send(Err(same_error(&error)));
+                }
+            }
+        }
+    }
+}
+
+/// A turn of a group, without its reply.
+#[derive(Clone)]
+enum Turn {
+    Create(Box<NewConversation>),
+    Commit(Box<Commit>),
+}
+
+/// Each turn's result, in the group's order.
+type TurnResults = Vec<Result<Vec<StoredMessage>>>;
+
+/// Why a group's transaction did not commit.
+enum GroupError {
+    /// A statement was refused (a constraint, a trigger, a timeout) and the transaction was
+    /// rolled back on a connection that still works: the turns can be tried again one by one.
+    Refused(Error),
+    /// The connection or the commit failed: nothing can be said about the turns beyond the error.
+    Failed(Error),
+}
+
+/// Writes one group and returns each turn's result in order; an error means none of the group
+/// was stored. The common case is one transaction for all turns. When the database refuses a
+/// statement the whole transaction is void, so each turn is then written alone and the refusal
+/// reaches only its own caller (no savepoints: they would cost a round trip per turn to serve a
+/// case that only a bug or a constraint violation produces). A stale turn (its conversation
+/// changed) writes nothing and does not disturb the others.
+async fn write_group(pool: &PgPool, origin: &str, turns: Vec<Turn>) -> Result<TurnResults> {
+    let alone = turns.len() == 1;
+    let retry = if alone { Vec::new() } else { turns.clone() };
+    match write_turns(pool, origin, turns).await {
+        Ok(results) => Ok(results),
+        Err(GroupError::Failed(error)) => Err(error),
+        Err(GroupError::Refused(error)) if alone => Ok(vec![Err(error)]),
+        Err(GroupError::Refused(_)) => {
+            let mut results = Vec::with_capacity(retry.len());
+            for turn in retry {
+                results.push(match write_turns(pool, origin, vec![turn]).await {
+                    Ok(mut result) => result
+                        .pop()
+                        .unwrap_or_else(|| Err(Error::Backend("a turn had no result".into()))),
+                    Err(GroupError::Refused(error) | GroupError::Failed(error)) => Err(error),
+                });
+            }
+            Ok(results)
+        }
+    }
+}
+
+/// Applies `turns` in one transaction and commits it.
+async fn write_turns(pool: &PgPool, origin: &str, turns: Vec<Turn>) -> std::result::Result<TurnResults, GroupError> {
+    let mut transaction = again_on_lost_connection(|| pool.begin())
+        .await
+        .map_err(|error| GroupError::Failed(backend("begin")(error)))?;
+    match apply_turns(&mut transaction, origin, turns).await {
+        Ok(results) => {
+            transaction
+                .commit()
+                .await
+                .map_err(|error| GroupError::Failed(classify("commit")(error)))?;
+            Ok(results)
+        }
+        // A rollback that works shows the connection does: the refusal was the statement's.
+        Err(error) => match transaction.rollback().await {
+            Ok(()) => Err(GroupError::Refused(error)),
+            Err(_) => Err(GroupError::Failed(error)),
+        },
+    }
+}
+
+/// Applies every turn, then announces the changes and appends all their audit records under
+/// one acquisition of [`AUDIT_LOCK`]. An error leaves the transaction void.
+async fn apply_turns(
+    transaction: &mut Transaction<'static, Postgres>,
+    origin: &str,
+    turns: Vec<Turn>,
+) -> Result<TurnResults> {
+    let mut results = Vec::with_capacity(turns.len());
+    let mut notices = Vec::new();
+    let mut audit = Vec::new();
+    for turn in turns {
+        let applied = match turn {
+            Turn::Create(new) => Some(apply_create(transaction, *new).await?),
+            Turn::Commit(commit) => apply_commit(transaction, *commit).await?,
+        };
+        let Some(applied) = applied else {
+            results.push(Err(Error::Conflict));
+            continue;
+        };
+        notices.extend(applied.notice);
+        audit.extend(applied.audit.into_iter().map(|event| (event, applied.now)));
+        results.push(Ok(applied.stored));
+    }
+    // Queued now, delivered at commit; announcing before the audit lock keeps the time spent
+    // holding that lock short.
+    if !notices.is_empty() {
+        let payloads: Vec<String> = notices.iter().map(|notice| notice.payload(origin)).collect();
+        sqlx::query(
+            "SELECT pg_notify($1, batch.payload) FROM UNNEST($2::TEXT[]) WITH ORDINALITY AS batch (payload, n)
+             ORDER BY batch.n",
+        )
+        .bind(EVENTS_CHANNEL)
+        .bind(payloads)
+        .execute(&mut **transaction)
+        .await
+        .map_err(backend("announce changes"))?;
+    }
+    append_audit_at(transaction, audit).await?;
+    Ok(results)
+}
+
+/// The same error again, for every caller of a failed group.
+fn same_error(error: &Error) -> Error {
+    match error {
+        Error::NotFound => Error::NotFound,
+        Error::Conflict => Error::Conflict,
+        Error::Backend(description) => Error::Backend(description.clone()),
+    }
 }
 
 impl PgStore {
@@ -198,13 +418,43 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(settings.max_connections.max(1))
             .acquire_timeout(settings.acquire_timeout)
+            // The pool pings every connection it takes back, so a broken one never returns to
+            // it. Pinging again before every use would double the round trips of a chat turn's
+            // reads: only a connection idle for a while (the database may have restarted
+            // meanwhile) is checked before use.
+            .test_before_acquire(false)
+            .before_acquire(|connection, metadata| {
+                Box::pin(async move {
+                    if metadata.idle_for > IDLE_BEFORE_PING {
+                        connection.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await
             .map_err(backend("connect to the database"))?;
+        let origin = uuid::Uuid::new_v4().simple().to_string();
+        let (turns, jobs) = tokio::sync::mpsc::channel(GROUP_QUEUE);
+        tokio::spawn(group_committer(pool.clone(), origin.clone(), jobs));
         Ok(Self {
             pool,
-            origin: uuid::Uuid::new_v4().simple().to_string(),
+            origin,
+            turns,
+            counted: std::sync::Arc::default(),
         })
+    }
+
+    /// Hands a chat-turn write to the group committer and waits until it is durable.
+    async fn submit(&self, job: impl FnOnce(Reply) -> Job) -> Result<Vec<StoredMessage>> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.turns
+            .send(job(reply))
+            .await
+            .map_err(|_| Error::Backend("the group committer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| Error::Backend("the group committer dropped a turn".into()))?
     }
 
     /// Listens for the changes other instances commit. Notices arrive in commit order; the
@@ -340,198 +590,87 @@ fn with_database(url: &str, name: &str) -> String {
 
 /// The embedded migrations.
 pub fn migrator() -> Migrator {
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        "init".into(),
-        MigrationType::Simple,
-        include_str!("../migrations/0001_init.sql").into_sql_str(),
-        false,
-    )])
+    Migrator::with_migrations(vec![
+        Migration::new(
+            1,
+            "init".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0001_init.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            2,
+            "rate counters".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0002_rate_counters.sql").into_sql_str(),
+            false,
+        ),
+    ])
 }
 
 #[async_trait]
 impl Store for PgStore {
     async fn create_conversation(&self, new: NewConversation) -> Result<Vec<StoredMessage>> {
-        let NewConversation {
-            conversation,
-            token_hash,
-            data_key,
-            subject,
-            messages,
-            audit,
-            now,
-        } = new;
-        let conversation = &conversation;
-        let mut transaction = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO conversations (id, token_hash, data_key, locale, state, assigned_agent, assigned_agent_name,
-                created_at, last_activity_at, last_disclosure_at, waiting_since, consecutive_abstentions,
-                last_question_fingerprint, subject_hash, subject_sealed, next_seq, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0)",
-        )
-        .bind(conversation.id.as_str())
-        .bind(&token_hash)
-        .bind(&data_key)
-        .bind(conversation.locale.as_str())
-        .bind(conversation.state.as_str())
-        .bind(
-            conversation
-                .assigned_agent
-                .as_ref()
-                .map(|agent| agent.id.as_str().to_string()),
-        )
-        .bind(
-            conversation
-                .assigned_agent
-                .as_ref()
-                .map(|agent| agent.display_name.clone()),
-        )
-        .bind(micros(conversation.created_at))
-        .bind(micros(conversation.last_activity_at))
-        .bind(conversation.last_disclosure_at.map(micros))
-        .bind(conversation.waiting_since.map(micros))
-        .bind(i64::from(conversation.consecutive_abstentions))
-        .bind(conversation.last_question_fingerprint.as_deref())
-        .bind(subject.as_ref().map(|subject| subject.hash.clone()))
-        .bind(subject.map(|subject| subject.sealed))
-        .bind(1 + seq_count(&messages))
-        .execute(&mut *transaction)
-        .await
-        .map_err(classify("insert conversation"))?;
-        let stored = insert_messages(&mut transaction, &conversation.id, 1, messages, now).await?;
-        append_audit(&mut transaction, audit, now).await?;
-        transaction.commit().await.map_err(classify("commit"))?;
-        Ok(stored)
+        self.submit(|reply| Job::Create(Box::new(new), reply)).await
     }
 
     async fn conversation(&self, id: &ConversationId) -> Result<ConversationRecord> {
-        let row = sqlx::query("SELECT * FROM conversations WHERE id = $1")
+        let row = again_on_lost_connection(|| {
+            sqlx::query("SELECT * FROM conversations WHERE id = $1")
+                .bind(id.as_str())
+                .fetch_optional(&self.pool)
+        })
+        .await
+        .map_err(backend("read conversation"))?
+        .ok_or(Error::NotFound)?;
+        record_from_row(&row)
+    }
+
+    /// One statement: the conversation row with its vault entries as three arrays in insertion
+    /// order. The statement's snapshot makes them consistent with each other.
+    async fn turn_context(&self, id: &ConversationId) -> Result<TurnContext> {
+        let row = again_on_lost_connection(|| {
+            sqlx::query(
+                "SELECT conversations.*,
+                     ARRAY(SELECT placeholder FROM vault WHERE conversation_id = $1 ORDER BY position) AS vault_placeholders,
+                     ARRAY(SELECT kind FROM vault WHERE conversation_id = $1 ORDER BY position) AS vault_kinds,
+                     ARRAY(SELECT sealed FROM vault WHERE conversation_id = $1 ORDER BY position) AS vault_sealed
+                 FROM conversations WHERE id = $1",
+            )
             .bind(id.as_str())
             .fetch_optional(&self.pool)
-            .await
-            .map_err(backend("read conversation"))?
-            .ok_or(Error::NotFound)?;
-        let read = backend("read conversation");
-        let token_hash: String = row.try_get("token_hash").map_err(&read)?;
-        let subject_hash: Option<String> = row.try_get("subject_hash").map_err(&read)?;
-        let subject_sealed: Option<Vec<u8>> = row.try_get("subject_sealed").map_err(&read)?;
-        let legal_hold: bool = row.try_get("legal_hold").map_err(&read)?;
-        let sensitive_at: Option<i64> = row.try_get("sensitive_at").map_err(&read)?;
-        Ok(ConversationRecord {
-            conversation: conversation_from_row(&row)?,
-            token_hash,
-            subject: match (subject_hash, subject_sealed) {
-                (Some(hash), Some(sealed)) => Some(SubjectRef { hash, sealed }),
-                _ => None,
-            },
-            legal_hold,
-            sensitive: sensitive_at.is_some(),
+        })
+        .await
+        .map_err(backend("read a turn's context"))?
+        .ok_or(Error::NotFound)?;
+        let read = backend("read a turn's context");
+        let placeholders: Vec<String> = row.try_get("vault_placeholders").map_err(&read)?;
+        let kinds: Vec<String> = row.try_get("vault_kinds").map_err(&read)?;
+        let sealed: Vec<Vec<u8>> = row.try_get("vault_sealed").map_err(&read)?;
+        if placeholders.len() != kinds.len() || kinds.len() != sealed.len() {
+            return Err(Error::Backend(
+                "read a turn's context: vault columns differ in length".into(),
+            ));
+        }
+        let vault = placeholders
+            .into_iter()
+            .zip(kinds)
+            .zip(sealed)
+            .map(|((placeholder, kind), sealed)| VaultEntry {
+                placeholder,
+                kind,
+                sealed,
+            })
+            .collect();
+        Ok(TurnContext {
+            record: record_from_row(&row)?,
+            data_key: row.try_get("data_key").map_err(&read)?,
+            vault,
         })
     }
 
     async fn commit(&self, commit: Commit) -> Result<Vec<StoredMessage>> {
-        let mut transaction = self.begin().await?;
-        let conversation = &commit.conversation;
-        // In READ COMMITTED a concurrent writer of the same row makes this statement wait for
-        // it and then re-check `version` against the winner's row: exactly one of them matches.
-        // The self-join returns the state before the update, for the change notice. The same
-        // statement reserves the seqs of the new messages: the row lock it takes until commit
-        // makes a concurrent writer wait and then fail the version check.
-        let count = seq_count(&commit.messages);
-        let updated: Option<(String, i64)> = sqlx::query_as(
-            "UPDATE conversations AS target SET state = $1, assigned_agent = $2, assigned_agent_name = $3,
-                last_activity_at = $4, last_disclosure_at = $5, waiting_since = $6, consecutive_abstentions = $7,
-                last_question_fingerprint = $8, version = target.version + 1, next_seq = target.next_seq + $13,
-                sensitive_at = CASE WHEN $11 THEN COALESCE(target.sensitive_at, $12) ELSE target.sensitive_at END
-             FROM conversations AS previous
-             WHERE target.id = $9 AND target.version = $10 AND previous.id = target.id AND previous.version = $10
-             RETURNING previous.state, target.next_seq - $13",
-        )
-        .bind(conversation.state.as_str())
-        .bind(
-            conversation
-                .assigned_agent
-                .as_ref()
-                .map(|agent| agent.id.as_str().to_string()),
-        )
-        .bind(
-            conversation
-                .assigned_agent
-                .as_ref()
-                .map(|agent| agent.display_name.clone()),
-        )
-        .bind(micros(conversation.last_activity_at))
-        .bind(conversation.last_disclosure_at.map(micros))
-        .bind(conversation.waiting_since.map(micros))
-        .bind(i64::from(conversation.consecutive_abstentions))
-        .bind(conversation.last_question_fingerprint.as_deref())
-        .bind(conversation.id.as_str())
-        .bind(conversation.version)
-        .bind(commit.sensitive)
-        .bind(micros(commit.now))
-        .bind(count)
-        .fetch_optional(&mut *transaction)
-        .await
-        .map_err(classify("update conversation"))?;
-        let Some((previous_state, first_seq)) = updated else {
-            return Err(Error::Conflict);
-        };
-        let stored = insert_messages(
-            &mut transaction,
-            &conversation.id,
-            first_seq,
-            commit.messages,
-            commit.now,
-        )
-        .await?;
-        let state_changed = previous_state != conversation.state.as_str();
-        let ticket_created = commit.ticket.is_some();
-        for entry in commit.vault {
-            sqlx::query("INSERT INTO vault (conversation_id, placeholder, kind, sealed) VALUES ($1, $2, $3, $4)")
-                .bind(conversation.id.as_str())
-                .bind(&entry.placeholder)
-                .bind(&entry.kind)
-                .bind(&entry.sealed)
-                .execute(&mut *transaction)
-                .await
-                .map_err(classify("insert vault entry"))?;
-        }
-        if let Some(ticket) = commit.ticket {
-            sqlx::query(
-                "INSERT INTO tickets (id, conversation_id, kind, name, phone, email, preferred_time, note, created_at, status)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(&ticket.id)
-            .bind(ticket.conversation_id.as_str())
-            .bind(&ticket.kind)
-            .bind(&ticket.name)
-            .bind(&ticket.phone)
-            .bind(&ticket.email)
-            .bind(&ticket.preferred_time)
-            .bind(&ticket.note)
-            .bind(micros(ticket.created_at))
-            .bind(&ticket.status)
-            .execute(&mut *transaction)
-            .await
-            .map_err(classify("insert ticket"))?;
-        }
-        // Queued now, delivered at commit; announcing before the audit lock keeps the time
-        // spent holding that lock short.
-        if !stored.is_empty() || state_changed || ticket_created {
-            let notice = ChangeNotice {
-                conversation: conversation.id.clone(),
-                change: Change::Committed {
-                    first_seq: stored.first().map_or(1, |message| message.seq),
-                    last_seq: stored.last().map_or(0, |message| message.seq),
-                    state: state_changed.then_some(conversation.state),
-                    ticket: ticket_created,
-                },
-            };
-            self.notify(&mut transaction, &notice).await?;
-        }
-        append_audit(&mut transaction, commit.audit, commit.now).await?;
-        transaction.commit().await.map_err(classify("commit"))?;
-        Ok(stored)
+        self.submit(|reply| Job::Commit(Box::new(commit), reply)).await
     }
 
     async fn messages(&self, id: &ConversationId, after: i64, limit: u32) -> Result<Vec<StoredMessage>> {
@@ -1091,6 +1230,215 @@ impl Store for PgStore {
             })
             .collect()
     }
+
+    fn shared(&self) -> bool {
+        true
+    }
+
+    /// One upsert on an unlogged table: no WAL, no flush to wait for. Every
+    /// [`RATE_SWEEP_EVERY`]th count also removes the windows that have closed.
+    async fn count_event(&self, key: &str, limit: u32, window_seconds: u32, now: DateTime<Utc>) -> Result<bool> {
+        let now = micros(now);
+        let window = i64::from(window_seconds) * 1_000_000;
+        if self
+            .counted
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            .is_multiple_of(RATE_SWEEP_EVERY)
+        {
+            sqlx::query("DELETE FROM rate_counters WHERE window_end <= $1")
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(backend("sweep rate counters"))?;
+        }
+        // A closed window reopens with this event; an open one counts it unless it is full (then
+        // the WHERE clause leaves the row alone and nothing is returned).
+        // Sent again only when the connection was dead: the statement then did not run.
+        let counted: Option<i32> = again_on_lost_connection(|| {
+            sqlx::query_scalar(
+                "INSERT INTO rate_counters AS counter (key, window_start, window_end, count) VALUES ($1, $2, $2 + $3, 1)
+                 ON CONFLICT (key) DO UPDATE SET
+                     window_start = CASE WHEN counter.window_end <= $2 THEN $2 ELSE counter.window_start END,
+                     window_end = CASE WHEN counter.window_end <= $2 THEN $2 + $3 ELSE counter.window_end END,
+                     count = CASE WHEN counter.window_end <= $2 THEN 1 ELSE counter.count + 1 END
+                 WHERE counter.window_end <= $2 OR counter.count < $4
+                 RETURNING count",
+            )
+            .bind(key)
+            .bind(now)
+            .bind(window)
+            .bind(i64::from(limit))
+            .fetch_optional(&self.pool)
+        })
+        .await
+        .map_err(backend("count a rate-limited event"))?;
+        Ok(limit > 0 && counted.is_some())
+    }
+}
+
+/// Inserts a new conversation with its first messages (one turn of a group).
+async fn apply_create(transaction: &mut Transaction<'static, Postgres>, new: NewConversation) -> Result<Applied> {
+    let NewConversation {
+        conversation,
+        token_hash,
+        data_key,
+        subject,
+        messages,
+        audit,
+        now,
+    } = new;
+    let conversation = &conversation;
+    sqlx::query(
+        "INSERT INTO conversations (id, token_hash, data_key, locale, state, assigned_agent, assigned_agent_name,
+            created_at, last_activity_at, last_disclosure_at, waiting_since, consecutive_abstentions,
+            last_question_fingerprint, subject_hash, subject_sealed, next_seq, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 0)",
+    )
+    .bind(conversation.id.as_str())
+    .bind(&token_hash)
+    .bind(&data_key)
+    .bind(conversation.locale.as_str())
+    .bind(conversation.state.as_str())
+    .bind(
+        conversation
+            .assigned_agent
+            .as_ref()
+            .map(|agent| agent.id.as_str().to_string()),
+    )
+    .bind(
+        conversation
+            .assigned_agent
+            .as_ref()
+            .map(|agent| agent.display_name.clone()),
+    )
+    .bind(micros(conversation.created_at))
+    .bind(micros(conversation.last_activity_at))
+    .bind(conversation.last_disclosure_at.map(micros))
+    .bind(conversation.waiting_since.map(micros))
+    .bind(i64::from(conversation.consecutive_abstentions))
+    .bind(conversation.last_question_fingerprint.as_deref())
+    .bind(subject.as_ref().map(|subject| subject.hash.clone()))
+    .bind(subject.map(|subject| subject.sealed))
+    .bind(1 + seq_count(&messages))
+    .execute(&mut **transaction)
+    .await
+    .map_err(classify("insert conversation"))?;
+    let stored = insert_messages(transaction, &conversation.id, 1, messages, now).await?;
+    Ok(Applied {
+        stored,
+        notice: None,
+        audit,
+        now,
+    })
+}
+
+/// Applies a commit to an existing conversation (one turn of a group); the notice and the audit
+/// events are left for the end of the group. `None` when the conversation's version moved on
+/// (stale): nothing was written.
+async fn apply_commit(transaction: &mut Transaction<'static, Postgres>, commit: Commit) -> Result<Option<Applied>> {
+    let conversation = &commit.conversation;
+    // In READ COMMITTED a concurrent writer of the same row makes this statement wait for
+    // it and then re-check `version` against the winner's row: exactly one of them matches.
+    // The self-join returns the state before the update, for the change notice. The same
+    // statement reserves the seqs of the new messages: the row lock it takes until commit
+    // makes a concurrent writer wait and then fail the version check.
+    let count = seq_count(&commit.messages);
+    let updated: Option<(String, i64)> = sqlx::query_as(
+        "UPDATE conversations AS target SET state = $1, assigned_agent = $2, assigned_agent_name = $3,
+            last_activity_at = $4, last_disclosure_at = $5, waiting_since = $6, consecutive_abstentions = $7,
+            last_question_fingerprint = $8, version = target.version + 1, next_seq = target.next_seq + $13,
+            sensitive_at = CASE WHEN $11 THEN COALESCE(target.sensitive_at, $12) ELSE target.sensitive_at END
+         FROM conversations AS previous
+         WHERE target.id = $9 AND target.version = $10 AND previous.id = target.id AND previous.version = $10
+         RETURNING previous.state, target.next_seq - $13",
+    )
+    .bind(conversation.state.as_str())
+    .bind(
+        conversation
+            .assigned_agent
+            .as_ref()
+            .map(|agent| agent.id.as_str().to_string()),
+    )
+    .bind(
+        conversation
+            .assigned_agent
+            .as_ref()
+            .map(|agent| agent.display_name.clone()),
+    )
+    .bind(micros(conversation.last_activity_at))
+    .bind(conversation.last_disclosure_at.map(micros))
+    .bind(conversation.waiting_since.map(micros))
+    .bind(i64::from(conversation.consecutive_abstentions))
+    .bind(conversation.last_question_fingerprint.as_deref())
+    .bind(conversation.id.as_str())
+    .bind(conversation.version)
+    .bind(commit.sensitive)
+    .bind(micros(commit.now))
+    .bind(count)
+    .fetch_optional(&mut **transaction)
+    .await
+    .map_err(classify("update conversation"))?;
+    let Some((previous_state, first_seq)) = updated else {
+        // Stale: nothing was written, and the transaction goes on.
+        return Ok(None);
+    };
+    let stored = insert_messages(transaction, &conversation.id, first_seq, commit.messages, commit.now).await?;
+    let state_changed = previous_state != conversation.state.as_str();
+    let ticket_created = commit.ticket.is_some();
+    if !commit.vault.is_empty() {
+        let (mut placeholders, mut kinds, mut sealed) = (Vec::new(), Vec::new(), Vec::new());
+        for entry in commit.vault {
+            placeholders.push(entry.placeholder);
+            kinds.push(entry.kind);
+            sealed.push(entry.sealed);
+        }
+        sqlx::query(
+            "INSERT INTO vault (conversation_id, placeholder, kind, sealed)
+             SELECT $1, batch.placeholder, batch.kind, batch.sealed
+             FROM UNNEST($2::TEXT[], $3::TEXT[], $4::BYTEA[]) AS batch (placeholder, kind, sealed)",
+        )
+        .bind(conversation.id.as_str())
+        .bind(placeholders)
+        .bind(kinds)
+        .bind(sealed)
+        .execute(&mut **transaction)
+        .await
+        .map_err(classify("insert vault entries"))?;
+    }
+    if let Some(ticket) = commit.ticket {
+        sqlx::query(
+            "INSERT INTO tickets (id, conversation_id, kind, name, phone, email, preferred_time, note, created_at, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&ticket.id)
+        .bind(ticket.conversation_id.as_str())
+        .bind(&ticket.kind)
+        .bind(&ticket.name)
+        .bind(&ticket.phone)
+        .bind(&ticket.email)
+        .bind(&ticket.preferred_time)
+        .bind(&ticket.note)
+        .bind(micros(ticket.created_at))
+        .bind(&ticket.status)
+        .execute(&mut **transaction)
+        .await
+        .map_err(classify("insert ticket"))?;
+    }
+    let notice = (!stored.is_empty() || state_changed || ticket_created).then(|| ChangeNotice {
+        conversation: conversation.id.clone(),
+        change: Change::Committed {
+            first_seq: stored.first().map_or(1, |message| message.seq),
+            last_seq: stored.last().map_or(0, |message| message.seq),
+            state: state_changed.then_some(conversation.state),
+            ticket: ticket_created,
+        },
+    });
+    Ok(Some(Applied {
+        stored,
+        notice,
+        audit: commit.audit,
+        now: commit.now,
+    }))
 }
 
 /// How many seqs `messages` take.
@@ -1194,6 +1542,14 @@ async fn append_audit(
     events: Vec<AuditEvent>,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    append_audit_at(transaction, events.into_iter().map(|event| (event, now)).collect()).await
+}
+
+/// Appends events, each with its own time, to the chain in one statement under [`AUDIT_LOCK`].
+async fn append_audit_at(
+    transaction: &mut Transaction<'static, Postgres>,
+    events: Vec<(AuditEvent, DateTime<Utc>)>,
+) -> Result<()> {
     if events.is_empty() {
         return Ok(());
     }
@@ -1211,14 +1567,13 @@ async fn append_audit(
     .await
     .map_err(backend("read audit head"))?;
     let (mut seq, mut prev_hash) = last.unwrap_or((0, GENESIS_HASH.to_string()));
-    // Stored times have microsecond precision; hash exactly what is stored.
-    let at = from_micros(micros(now));
     let encode = |value: serde_json::Result<String>| value.map_err(|_| Error::Backend("encode audit record".into()));
     // One INSERT for the whole batch: every round trip here is time spent holding the lock.
     let mut columns = AuditColumns::default();
-    for event in events {
+    for (event, at) in events {
         seq += 1;
-        let record = AuditRecord::chained(seq, at, event, &prev_hash);
+        // Stored times have microsecond precision; hash exactly what is stored.
+        let record = AuditRecord::chained(seq, from_micros(micros(at)), event, &prev_hash);
         columns.seq.push(record.seq);
         columns.at.push(micros(record.at));
         columns.kind.push(record.event.kind.as_str().to_string());
@@ -1327,6 +1682,26 @@ fn ticket_from_row(row: &PgRow) -> Result<Ticket> {
         note: row.try_get("note").map_err(&read)?,
         created_at: from_micros(row.try_get("created_at").map_err(&read)?),
         status: row.try_get("status").map_err(&read)?,
+    })
+}
+
+/// A conversation row as a record (snapshot, token hash, subject, hold, sensitivity).
+fn record_from_row(row: &PgRow) -> Result<ConversationRecord> {
+    let read = backend("read conversation");
+    let token_hash: String = row.try_get("token_hash").map_err(&read)?;
+    let subject_hash: Option<String> = row.try_get("subject_hash").map_err(&read)?;
+    let subject_sealed: Option<Vec<u8>> = row.try_get("subject_sealed").map_err(&read)?;
+    let legal_hold: bool = row.try_get("legal_hold").map_err(&read)?;
+    let sensitive_at: Option<i64> = row.try_get("sensitive_at").map_err(&read)?;
+    Ok(ConversationRecord {
+        conversation: conversation_from_row(row)?,
+        token_hash,
+        subject: match (subject_hash, subject_sealed) {
+            (Some(hash), Some(sealed)) => Some(SubjectRef { hash, sealed }),
+            _ => None,
+        },
+        legal_hold,
+        sensitive: sensitive_at.is_some(),
     })
 }
 
@@ -1442,6 +1817,32 @@ fn classify(operation: &'static str) -> impl Fn(sqlx::Error) -> Error {
             Error::Conflict
         }
         _ => Error::Backend(format!("{operation}: {}", describe(&error))),
+    }
+}
+
+/// Whether `error` says the connection is gone, rather than that the statement was refused.
+fn connection_lost(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => true,
+        // admin_shutdown, crash_shutdown, cannot_connect_now: the server ended the session.
+        sqlx::Error::Database(database) => matches!(database.code().as_deref(), Some("57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
+}
+
+/// Runs `attempt` again (at most [`LOST_CONNECTION_RETRIES`] times) while it fails because its
+/// connection was dead. Only for statements that may safely run twice: reads, `BEGIN`, counting.
+async fn again_on_lost_connection<T, F, Fut>(mut attempt: F) -> std::result::Result<T, sqlx::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<T, sqlx::Error>>,
+{
+    let mut retries = 0;
+    loop {
+        match attempt().await {
+            Err(error) if retries < LOST_CONNECTION_RETRIES && connection_lost(&error) => retries += 1,
+            outcome => return outcome,
+        }
     }
 }
 

@@ -64,6 +64,9 @@ macro_rules! contract_tests {
             checkpoints_are_kept_in_order_and_a_second_one_at_the_same_seq_conflicts,
             conversation_ids_page_in_id_order,
             conversations_of_a_subject_are_found_by_its_hash,
+            a_failing_turn_among_concurrent_turns_leaves_the_others_stored,
+            a_turn_context_is_the_conversation_its_data_key_and_its_vault,
+            rate_counters_are_kept_only_by_a_shared_store_and_limit_per_key_and_window,
         );
     };
     (@cases $fresh:path; $($case:ident),* $(,)?) => {
@@ -930,6 +933,167 @@ pub async fn conversations_of_a_subject_are_found_by_its_hash(store: &dyn Store)
     create(store, now).await;
     assert_eq!(store.conversations_of_subject("hash-alice").await.unwrap(), theirs);
     assert!(store.conversations_of_subject("hash-nobody").await.unwrap().is_empty());
+}
+
+// ---- group commit ----
+
+/// Turns written at one moment may share a transaction (group commit): a stale turn and a turn
+/// the database refuses fail alone, and every other turn is stored, with its vault entry and its
+/// audit records, in one unbroken chain.
+pub async fn a_failing_turn_among_concurrent_turns_leaves_the_others_stored(store: &dyn Store) {
+    let now = now();
+    let mut conversations = Vec::new();
+    for _ in 0..40 {
+        let id = create(store, now).await;
+        conversations.push(store.conversation(&id).await.unwrap().conversation);
+    }
+    let before = store.audit_records(0, 10_000).await.unwrap().len();
+    // Every fourth turn is stale (a concurrent change won); the rest store an answer, a vault
+    // entry and an audit record.
+    let turns = conversations
+        .iter()
+        .enumerate()
+        .map(|(index, conversation)| async move {
+            let mut conversation = conversation.clone();
+            if index % 4 == 0 {
+                conversation.version += 7;
+            }
+            let mut change = commit(&conversation, vec![ai_message()], now);
+            change.audit = vec![AuditEvent::new(AuditKind::AiAnswer, Some(&conversation.id), "system")];
+            change.vault = vec![VaultEntry {
+                placeholder: "[IBAN_1]".into(),
+                kind: "IBAN".into(),
+                sealed: format!("sealed {index}").into_bytes(),
+            }];
+            store.commit(change).await
+        });
+    // Among them, new conversations whose first message is an AI message: refused (DIS-01).
+    let refused = (0..4).map(|_| async {
+        let transition = start(now);
+        let id = transition.conversation.id.clone();
+        let result = store
+            .create_conversation(new_conversation(
+                &transition.conversation,
+                vec![ai_message()],
+                transition.audit,
+                now,
+            ))
+            .await;
+        (id, result)
+    });
+    let (results, refused) = futures_util::future::join(join_all(turns), join_all(refused)).await;
+    for (index, result) in results.into_iter().enumerate() {
+        if index % 4 == 0 {
+            assert!(matches!(result, Err(Error::Conflict)), "turn {index}: {result:?}");
+        } else {
+            assert_eq!(result.unwrap()[0].seq, transition_messages_len() as i64 + 1);
+        }
+    }
+    for (id, result) in refused {
+        assert!(matches!(result, Err(Error::Backend(_))), "{result:?}");
+        assert!(matches!(store.conversation(&id).await, Err(Error::NotFound)));
+    }
+    for (index, conversation) in conversations.iter().enumerate() {
+        let stored = store.messages(&conversation.id, 0, 10).await.unwrap();
+        let vault = store.vault(&conversation.id).await.unwrap();
+        let answered = index % 4 != 0;
+        assert_eq!(stored.len(), transition_messages_len() + usize::from(answered));
+        assert_eq!(vault.len(), usize::from(answered));
+    }
+    let records = store.audit_records(0, 10_000).await.unwrap();
+    assert_eq!(records.len(), before + 30, "the failed turns left no audit record");
+    assert!(verify_chain(records).is_ok());
+}
+
+/// A turn's context reads back what the three separate reads return, vault in insertion order.
+pub async fn a_turn_context_is_the_conversation_its_data_key_and_its_vault(store: &dyn Store) {
+    let now = now();
+    let id = seeded_conversation(store, "ctx", now, false).await;
+    let conversation = store.conversation(&id).await.unwrap().conversation;
+    let mut change = commit(&conversation, vec![customer_message("more")], now);
+    change.vault = vec![
+        VaultEntry {
+            placeholder: "[PHONE_1]".into(),
+            kind: "PHONE".into(),
+            sealed: b"phone".to_vec(),
+        },
+        VaultEntry {
+            placeholder: "[EMAIL_1]".into(),
+            kind: "EMAIL".into(),
+            sealed: Vec::new(),
+        },
+    ];
+    store.commit(change).await.unwrap();
+    let context = store.turn_context(&id).await.unwrap();
+    assert_eq!(context.record, store.conversation(&id).await.unwrap());
+    assert_eq!(context.data_key, store.data_key(&id).await.unwrap());
+    assert_eq!(context.vault, store.vault(&id).await.unwrap());
+    let placeholders: Vec<&str> = context.vault.iter().map(|entry| entry.placeholder.as_str()).collect();
+    assert_eq!(placeholders, ["[IBAN_1]", "[PHONE_1]", "[EMAIL_1]"]);
+    // A conversation without vault entries has an empty vault, not an error.
+    let plain = create(store, now).await;
+    assert!(store.turn_context(&plain).await.unwrap().vault.is_empty());
+    let unknown = ConversationId::from_uuid(uuid::Uuid::new_v4());
+    assert!(matches!(store.turn_context(&unknown).await, Err(Error::NotFound)));
+}
+
+// ---- rate counters ----
+
+/// A shared store counts rate-limited events per key in fixed windows; an embedded store
+/// refuses, because its single process counts in memory.
+pub async fn rate_counters_are_kept_only_by_a_shared_store_and_limit_per_key_and_window(store: &dyn Store) {
+    let now = now();
+    if !store.shared() {
+        assert!(matches!(
+            store.count_event("key", 3, 60, now).await,
+            Err(Error::Backend(_))
+        ));
+        return;
+    }
+    for _ in 0..3 {
+        assert!(store.count_event("a", 3, 60, now).await.unwrap());
+    }
+    assert!(!store.count_event("a", 3, 60, now).await.unwrap());
+    assert!(
+        !store
+            .count_event("a", 3, 60, now + Duration::seconds(59))
+            .await
+            .unwrap()
+    );
+    assert!(store.count_event("b", 3, 60, now).await.unwrap(), "keys count apart");
+    // The window closes 60 s after its first event and the next event opens a new one.
+    assert!(
+        store
+            .count_event("a", 3, 60, now + Duration::seconds(60))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .count_event("a", 3, 60, now + Duration::seconds(61))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .count_event("a", 3, 60, now + Duration::seconds(62))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .count_event("a", 3, 60, now + Duration::seconds(63))
+            .await
+            .unwrap()
+    );
+    // Concurrent counts of one key never let more than the limit through.
+    let counts = (0..20).map(|_| store.count_event("c", 5, 60, now));
+    let allowed = join_all(counts)
+        .await
+        .into_iter()
+        .filter(|allowed| *allowed.as_ref().unwrap())
+        .count();
+    assert_eq!(allowed, 5);
 }
 
 // ---- builders ----

@@ -174,6 +174,17 @@ pub struct VaultEntry {
     pub sealed: Vec<u8>,
 }
 
+/// What a customer turn reads before it runs: the conversation, its sealed data key and its vault.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnContext {
+    /// The conversation snapshot and its token hash.
+    pub record: ConversationRecord,
+    /// The conversation's data key, sealed under the master key.
+    pub data_key: Vec<u8>,
+    /// The vault entries in insertion order.
+    pub vault: Vec<VaultEntry>,
+}
+
 /// A callback or e-mail request left by a customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ticket {
@@ -314,6 +325,19 @@ pub trait Store: Send + Sync + 'static {
     /// Reads a conversation snapshot and its token hash.
     async fn conversation(&self, id: &ConversationId) -> Result<ConversationRecord>;
 
+    /// Reads what a customer turn needs: [`Store::conversation`], [`Store::data_key`] and
+    /// [`Store::vault`] as of one moment. A backend across a network answers it in one round trip.
+    async fn turn_context(&self, id: &ConversationId) -> Result<TurnContext> {
+        let record = self.conversation(id).await?;
+        let data_key = self.data_key(id).await?;
+        let vault = self.vault(id).await?;
+        Ok(TurnContext {
+            record,
+            data_key,
+            vault,
+        })
+    }
+
     /// Conversation ids greater than `after`, in id order, at most `limit` (for reports).
     async fn conversation_ids(&self, after: Option<&ConversationId>, limit: u32) -> Result<Vec<ConversationId>>;
 
@@ -417,4 +441,21 @@ pub trait Store: Send + Sync + 'static {
 
     /// The newest `limit` delivery attempts, newest first.
     async fn webhook_deliveries(&self, limit: u32) -> Result<Vec<WebhookDelivery>>;
+
+    /// Whether several instances share this store (PostgreSQL). Then counters that must hold
+    /// across instances, the rate limits, are kept in it through [`Store::count_event`]; with an
+    /// embedded store there is one process and it counts in memory.
+    fn shared(&self) -> bool {
+        false
+    }
+
+    /// Counts one event for `key` in a fixed window of `window_seconds` that opens with the
+    /// key's first event, and returns whether it fits: false, without counting it, once `limit`
+    /// events are counted in the open window. `key` is an opaque keyed hash, never an address or
+    /// a name. Counters are not durable (a crash may forget them) and old windows are swept.
+    /// Only stores that are [`Store::shared`] keep counters.
+    async fn count_event(&self, key: &str, limit: u32, window_seconds: u32, now: DateTime<Utc>) -> Result<bool> {
+        let _ = (key, limit, window_seconds, now);
+        Err(Error::Backend("this store keeps no shared counters".into()))
+    }
 }

@@ -9,6 +9,7 @@
 //! - `server`: [`server::Instance`], one `loket serve` process with typed request helpers;
 //! - `crash`: SIGKILL under load, restart, nothing acknowledged is lost;
 //! - `database`: backend choice and `loket migrate`;
+//! - `limits`: rate limits and knowledge-base imports that hold across instances (PostgreSQL);
 //! - `live`: live events from one instance to a stream on another (PostgreSQL);
 //! - `throughput`: chat turns per second on each backend.
 
@@ -17,6 +18,7 @@
 
 mod crash;
 mod database;
+mod limits;
 mod live;
 mod server;
 mod throughput;

@@ -56,6 +56,11 @@ pub struct Instance {
 impl Instance {
     /// Starts `loket serve` on `data_dir` and waits until it is ready.
     pub async fn start(data_dir: &Path, backend: &Backend) -> Instance {
+        Self::start_with(data_dir, backend, &[]).await
+    }
+
+    /// Like [`Instance::start`], with extra environment settings (after the defaults, so they win).
+    pub async fn start_with(data_dir: &Path, backend: &Backend, settings: &[(&str, &str)]) -> Instance {
         let port = free_port();
         let log = data_dir.join(format!("serve-{port}.log"));
         let mut command = Command::new(env!("CARGO_BIN_EXE_loket"));
@@ -80,6 +85,7 @@ impl Instance {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap());
+        command.envs(settings.iter().copied());
         if let Backend::Postgres(url) = backend {
             command.arg("--database-url").arg(url);
         }
