@@ -7,9 +7,13 @@ model for every message, and a specialist for messages that use the vocabulary o
 Dutch "negeer", "systeem", "instructie"). Benign and attack messages overlap most exactly there
 ("What happens if I ignore database indexes?"), so the specialist, trained on those messages
 only, separates them better than one model for everything, and each model gets its own
-threshold on validation data. The feature extraction below is the specification that
-`crates/loket-guard/src/injection/classifier.rs` implements in Rust; `hash-parity.jsonl`
-(written by this script) pins the two together.
+threshold on validation data. The specialist written to the model file is a blend: its own
+weights and bias times 1 - `SPECIALIST_BLEND` plus the general model's times `SPECIALIST_BLEND`
+(0.2). Both are linear in the same features, so the blend is one linear model again; on
+validation it caught more attacks at the same false positives than the specialist alone (which
+is trained on only about 9 % of the training messages). The feature extraction below is the
+specification that `crates/loket-guard/src/injection/classifier.rs` implements in Rust;
+`hash-parity.jsonl` (written by this script) pins the two together.
 
 Feature specification (keep in step with classifier.rs):
 1. canonical text: every character on its own is NFKC-normalised (ASCII is kept as is), the
@@ -24,8 +28,9 @@ Feature specification (keep in step with classifier.rs):
 5. model: the specialist when the canonical text contains one of `GATE_WORDS` as a substring,
    otherwise the general model.
 6. score = sigmoid(bias + scale * sum of i8 weights of the buckets / sqrt(n)), with the model's
-   own weights, scale and bias. Each bias is shifted so that the model's validation threshold
-   lands on the common `THRESHOLD`: one threshold then serves both models and the rules.
+   own weights, scale and bias (weights quantised to i8 after the blend, scale = max |w| / 127).
+   Each bias is shifted so that the model's validation threshold lands on the common
+   `THRESHOLD`: one threshold then serves both models and the rules.
 
 Data and splits (all fixed, no randomness apart from the solver seed):
 - deepset: train.jsonl -> train/validation by FNV-1a of the text (15 % validation);
@@ -41,12 +46,18 @@ Data and splits (all fixed, no randomness apart from the solver seed):
   threshold keeps Dutch customers' false positives inside the target too), otherwise test.
 Sample weights (chosen on validation): Dutch lines 6, hard benign prompts 10 (attack
 vocabulary, harmless intent: they decide the false positives on "ignore/system/prompt"
-questions), customer questions 3 (they decide the false positives on ordinary messages), the
-rest 1; classes balanced. The regularisation strength and both thresholds are chosen on
-validation only; the test split is never looked at here. The Rust detector also shifts the
-classifier's logit down for Dutch text (`DUTCH_LOGIT_SHIFT` in
-crates/loket-guard/src/injection/mod.rs, chosen on the Dutch validation bucket, because the
-model scores ordinary Dutch messages high); the thresholds here are for unshifted scores.
+questions), customer questions 6 (they decide the false positives on ordinary messages; 6
+rather than 3 let the general threshold go lower at the same validation false positives), the
+rest 1; classes balanced. The regularisation strength (32 or 64, by validation detection) and
+both thresholds are chosen on validation only; the test split is never looked at here.
+Thresholds (`choose_thresholds`): the lowest logits that keep validation false positives at
+≤ 0.5 % of customer questions and ≤ 2 % of hard benign prompts, general model first; 2 % rather
+than the 5 % target because the rules flag a few hard benign prompts on top of the classifier.
+The Rust detector shifts the classifier's logit down by `DUTCH_LOGIT_SHIFT` for text with more
+Dutch than English function words (crates/loket-guard/src/injection/mod.rs, chosen on the Dutch
+validation bucket, because the model scores ordinary Dutch messages high); the thresholds here
+are chosen on scores shifted the same way (`looks_dutch`, `DUTCH_MARKERS`, `ENGLISH_MARKERS`
+mirror canonical.rs), so the bias written to the file is for unshifted scores.
 Run from the repository root (numpy,
 scipy and scikit-learn from PyPI; written with numpy 2.4.6, scipy 1.17.1, scikit-learn 1.9.1
 in a virtualenv):
@@ -79,6 +90,8 @@ GATE_WORDS = ("ignore", "system", "prompt", "instruction", "override", "jailbrea
 MASK = (1 << BUCKET_BITS) - 1
 WINDOW_WORDS = 256
 SEED = 20261128
+# Share of the general model's logit in the specialist's score (chosen on validation).
+SPECIALIST_BLEND = 0.2
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -126,6 +139,19 @@ HOMOGLYPHS = {
     "ʏ": "y",
     "ᴢ": "z",
 }
+
+# Function words that mark Dutch and English text; same lists as `DUTCH_MARKERS` and
+# `ENGLISH_MARKERS` in crates/loket-guard/src/injection/canonical.rs. The detector lowers the
+# classifier's logit by `DUTCH_LOGIT_SHIFT` (crates/loket-guard/src/injection/mod.rs) for text
+# with more Dutch than English markers; the thresholds are chosen on scores shifted the same way.
+DUTCH_MARKERS = frozenset(
+    "de het een ik je jij mijn niet wat hoe waar kan kunnen wil mag met voor op dat die dit er "
+    "ook maar naar bij heb heeft hebben ben wordt nog geen uit dan jullie zijn graag u uw "
+    "bedankt dank".split())
+ENGLISH_MARKERS = frozenset(
+    "the a an and i you my not what how where can will with for on that this there also but to "
+    "from have has am are be no your please thanks do does it".split())
+DUTCH_LOGIT_SHIFT = 2.0
 
 # Hard benign prompts: benign lines of the injection sets that use the vocabulary of attacks.
 # Same pattern as HARD_BENIGN in crates/loket/src/eval_injection.rs.
@@ -270,10 +296,10 @@ def matrix(rows, cache):
 
 
 def quantise(model):
-    weights = model.coef_[0]
+    weights, bias = model
     scale = float(np.abs(weights).max()) / 127.0
     quantised = np.clip(np.round(weights / scale), -127, 127).astype(np.int8)
-    return quantised, scale, float(model.intercept_[0])
+    return quantised, scale, bias
 
 
 def logits_of(x, quantised, scale, bias):
@@ -294,22 +320,35 @@ def is_customer(row):
     return row[3] in ("banking77", "clinc150") or (row[3] == "nl-translated" and row[1] == 0)
 
 
+def looks_dutch(text: str) -> bool:
+    """More Dutch than English function words: `looks_dutch` in canonical.rs."""
+    dutch = english = 0
+    for word in words_of(canonical(text)):
+        if word in DUTCH_MARKERS:
+            dutch += 1
+        elif word in ENGLISH_MARKERS:
+            english += 1
+    return dutch > english
+
+
 def choose_thresholds(general, specialist, rows):
     """Logit thresholds (general, specialist): the lowest that keep the validation
     false-positive rates inside the targets with margin, ≤ 0.5 % on customer questions and
-    ≤ 3 % on hard benign prompts (the rules add a few more). The general threshold comes first
-    (customer questions rarely use the gate words), then the specialist's; detection on attacks
-    is what is left."""
+    ≤ 2 % on hard benign prompts (the rules add a few more). Dutch texts are scored as the
+    detector scores them, with the logit lowered by `DUTCH_LOGIT_SHIFT`. The general threshold
+    comes first (customer questions rarely use the gate words), then the specialist's; detection
+    on attacks is what is left."""
     gate = np.array([gated(r[0]) for r in rows])
     customer = np.array([is_customer(r) for r in rows])
     hard = np.array([is_hard_benign(r) for r in rows])
     attacks = np.array([r[1] == 1 for r in rows])
+    shift = np.array([DUTCH_LOGIT_SHIFT if looks_dutch(r[0]) else 0.0 for r in rows])
 
     def flags(t_general, t_specialist):
-        return np.where(gate, specialist >= t_specialist, general >= t_general)
+        return np.where(gate, specialist - shift >= t_specialist, general - shift >= t_general)
 
     def within(flagged):
-        return flagged[customer].mean() <= 0.005 and flagged[hard].mean() <= 0.03
+        return flagged[customer].mean() <= 0.005 and flagged[hard].mean() <= 0.02
 
     t_general = next((t for t in np.sort(general) if within(flags(t, np.inf))), np.inf)
     t_specialist = next((t for t in np.sort(specialist) if within(flags(t_general, t))), np.inf)
@@ -319,10 +358,20 @@ def choose_thresholds(general, specialist, rows):
 
 
 def fit(x, y, weight, c):
+    """Float weights and bias of one logistic regression."""
     model = LogisticRegression(C=c, solver="liblinear", class_weight="balanced",
                                random_state=SEED, max_iter=3000)
     model.fit(x, y, sample_weight=weight)
-    return quantise(model)
+    return model.coef_[0], float(model.intercept_[0])
+
+
+def blend(specialist, general):
+    """The specialist as written to model.bin: `SPECIALIST_BLEND` of the general model's logit
+    mixed into the specialist's. Both are linear in the same features, so the mix is one
+    linear model again and the Rust side needs no change."""
+    (w_s, b_s), (w_g, b_g) = specialist, general
+    return (1.0 - SPECIALIST_BLEND) * w_s + SPECIALIST_BLEND * w_g, \
+        (1.0 - SPECIALIST_BLEND) * b_s + SPECIALIST_BLEND * b_g
 
 
 def logit(p):
@@ -341,13 +390,15 @@ def main():
     # Weights chosen on validation (see the module documentation): Dutch lines are few, hard
     # benign prompts and customer questions decide the two false-positive rates.
     weight = np.array([6.0 if r[3] == "nl-translated" else 10.0 if is_hard_benign(r)
-                       else 3.0 if is_customer(r) else 1.0 for r in train])
+                       else 6.0 if is_customer(r) else 1.0 for r in train])
     gate_train = np.array([gated(r[0]) for r in train])
 
     best = None
     for c in (32.0, 64.0):
-        general = fit(x_train, y_train, weight, c)
-        specialist = fit(x_train[gate_train], y_train[gate_train], weight[gate_train], c)
+        general_float = fit(x_train, y_train, weight, c)
+        specialist_float = fit(x_train[gate_train], y_train[gate_train], weight[gate_train], c)
+        general = quantise(general_float)
+        specialist = quantise(blend(specialist_float, general_float))
         chosen = choose_thresholds(logits_of(x_val, *general), logits_of(x_val, *specialist),
                                    validation)
         t_general, t_specialist, detection, fp_customer, fp_hard = chosen

@@ -6,7 +6,8 @@
 //!    leetspeak, spelled-out letters, words that mix Latin and look-alike letters (`mixed_script`);
 //!    Base64, hex, URL-encoded, HTML-entity, `\uXXXX` and ROT13 payloads are decoded (bounded in
 //!    size and number, at most [`MAX_DEPTH`] levels) and read again;
-//! 2. Dutch and English rules ([`rules`]): instruction override, role-play escape, system-prompt
+//! 2. Dutch and English rules ([`rules`]; the instruction override also in German, Spanish, French,
+//!    Italian and Croatian): instruction override, role-play escape, system-prompt
 //!    extraction, fake role delimiters, requests for internal data or other customers' data;
 //! 3. a learned classifier ([`classifier`]): logistic regression over hashed character and word
 //!    n-grams, trained by `eval/injection/train.py` and compiled in; messages that use the
@@ -21,8 +22,9 @@
 //! chose on validation data). So any strong rule flags on its own, the classifier flags on its
 //! own above the threshold, and a hint lifts a borderline classifier score over it. The
 //! threshold (0.90 for the current model; both classifier models are calibrated to it) keeps
-//! validation false positives at ≤ 0.5 % of customer questions and ≤ 4 % of hard benign
-//! prompts.
+//! validation false positives of the whole detector at 0.43 % of customer questions and 2.9 %
+//! of hard benign prompts, with 96.0 % of validation attacks flagged (splits in
+//! `eval/injection/train.py`).
 //!
 //! The detector is pure and synchronous, `Send + Sync`, and never panics. It fails closed: if
 //! its compiled-in tables could not be loaded (a broken build), every message is flagged with
@@ -96,10 +98,12 @@ struct Findings {
 /// How much less the classifier's logit counts for Dutch text. The classifier is trained mostly
 /// on English and scores ordinary Dutch customer messages high ("Dank je, je hebt me goed
 /// geholpen." at 0.95); the shift is chosen on the Dutch validation slice of
-/// `eval/injection/nl-translated.jsonl` (FNV bucket 40-49): the highest benign line there scores
-/// 0.981, so a Dutch message needs 0.982 from the classifier to reach the common threshold 0.9.
+/// `eval/injection/nl-translated.jsonl` (FNV bucket 40-49): the highest benign line there scored
+/// 0.985 with the model trained at shift 1.8, so the shift became 2.0 (a Dutch message needs
+/// 0.988 from the classifier to reach the common threshold 0.9); the training script chooses
+/// its thresholds on scores shifted the same way (`DUTCH_LOGIT_SHIFT` there).
 /// Rules are not shifted: a Dutch instruction override is flagged as before.
-const DUTCH_LOGIT_SHIFT: f32 = 1.80;
+const DUTCH_LOGIT_SHIFT: f32 = 2.0;
 
 /// Threshold used when the model could not be loaded (every verdict is flagged anyway).
 const FALLBACK_THRESHOLD: f32 = 0.5;
