@@ -16,12 +16,13 @@
 //! are held in memory as 8-bit codes with one scale per row: a quarter of the bytes, at a cosine
 //! error of about 0.005, far below the margins that decide answering. The file keeps full f32.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::Entry;
-use crate::retrieval::write_synced;
+use crate::retrieval::{ENTRIES_FILE, write_synced};
 use crate::{Error, Result};
 
 const VECTORS_FILE: &str = "vectors.f32";
@@ -69,33 +70,75 @@ struct VectorsMeta {
     rows: usize,
 }
 
-/// Embeds every phrasing of `entries` and writes the vectors into the partition `directory`.
-pub(crate) fn build(directory: &Path, entries: &[Entry], embedder: &dyn Embedder) -> Result<()> {
+/// Vectors an earlier import stored, by phrasing text, for [`build`] to reuse.
+pub(crate) type Reusable = HashMap<String, Vec<f32>>;
+
+/// The vectors stored in the partition `directory` of an earlier generation, by phrasing text,
+/// if `embedder` computed them (same fingerprint and dimension). Reuse is an optimisation, so a
+/// partition without vectors, with another model's or with damaged files gives an empty map and
+/// every phrasing is encoded afresh.
+pub(crate) fn reusable_vectors(directory: &Path, embedder: &dyn Embedder) -> Reusable {
+    read_reusable(directory, &embedder.fingerprint(), embedder.dimension()).unwrap_or_default()
+}
+
+fn read_reusable(directory: &Path, fingerprint: &str, dimension: usize) -> Option<Reusable> {
+    let meta: VectorsMeta = serde_json::from_slice(&std::fs::read(directory.join(VECTORS_META_FILE)).ok()?).ok()?;
+    if meta.fingerprint != fingerprint || meta.dimension != dimension || dimension == 0 {
+        return None;
+    }
+    let entries: Vec<Entry> = serde_json::from_slice(&std::fs::read(directory.join(ENTRIES_FILE)).ok()?).ok()?;
     let texts: Vec<String> = entries.iter().flat_map(Entry::phrasings).collect();
-    let borrowed: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let bytes = std::fs::read(directory.join(VECTORS_FILE)).ok()?;
+    if texts.len() != meta.rows || Some(bytes.len()) != meta.rows.checked_mul(dimension * 4) {
+        return None;
+    }
+    let vectors = bytes.chunks_exact(dimension * 4).map(|row| {
+        row.chunks_exact(4)
+            .map(|chunk| f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]))
+            .collect()
+    });
+    Some(texts.into_iter().zip(vectors).collect())
+}
+
+/// Embeds every phrasing of `entries` and writes the vectors into the partition `directory`.
+/// Phrasings found in `reusable` (vectors of the previous generation from the same embedder)
+/// are not encoded again: encoding is nearly all of an import's time, and a re-import usually
+/// changes few phrasings.
+pub(crate) fn build(directory: &Path, entries: &[Entry], embedder: &dyn Embedder, reusable: &Reusable) -> Result<()> {
+    let texts: Vec<String> = entries.iter().flat_map(Entry::phrasings).collect();
     let dimension = embedder.dimension();
-    let vectors = embedder.embed_batch(&borrowed);
+    let missing: Vec<&str> = texts
+        .iter()
+        .filter(|text| !reusable.contains_key(text.as_str()))
+        .map(String::as_str)
+        .collect();
+    let computed = embedder.embed_batch(&missing);
+    if computed.len() != missing.len() {
+        return Err(Error::Corrupt {
+            generation: directory.display().to_string(),
+            reason: format!(
+                "the encoder returned {} vectors for {} texts",
+                computed.len(),
+                missing.len()
+            ),
+        });
+    }
+    let mut computed = computed.into_iter();
     let mut bytes = Vec::with_capacity(texts.len() * dimension * 4);
-    for vector in &vectors {
+    for text in &texts {
+        let vector = match reusable.get(text) {
+            Some(vector) => vector.clone(),
+            None => computed.next().unwrap_or_default(),
+        };
         if vector.len() != dimension {
             return Err(Error::Corrupt {
                 generation: directory.display().to_string(),
                 reason: format!("the encoder returned {} values, not {dimension}", vector.len()),
             });
         }
-        for value in vector {
+        for value in &vector {
             bytes.extend_from_slice(&value.to_le_bytes());
         }
-    }
-    if vectors.len() != texts.len() {
-        return Err(Error::Corrupt {
-            generation: directory.display().to_string(),
-            reason: format!(
-                "the encoder returned {} vectors for {} texts",
-                vectors.len(),
-                texts.len()
-            ),
-        });
     }
     write_synced(&directory.join(VECTORS_FILE), &bytes)?;
     let meta = VectorsMeta {
@@ -372,7 +415,7 @@ mod tests {
     fn stored_vectors_rank_the_most_similar_phrasing_first() {
         let directory = tempfile::tempdir().unwrap();
         let entries = vec![faq("a", &["aaaa", "abab"]), faq("b", &["bbbb"]), faq("z", &["zzzz"])];
-        build(directory.path(), &entries, &LetterEmbedder).unwrap();
+        build(directory.path(), &entries, &LetterEmbedder, &Reusable::new()).unwrap();
         let index = DenseIndex::open(directory.path(), &entries, "letters-v1")
             .unwrap()
             .unwrap();
@@ -387,7 +430,7 @@ mod tests {
     fn entries_that_are_not_allowed_are_never_returned() {
         let directory = tempfile::tempdir().unwrap();
         let entries = vec![faq("a", &["aaaa"]), faq("b", &["bbbb"])];
-        build(directory.path(), &entries, &LetterEmbedder).unwrap();
+        build(directory.path(), &entries, &LetterEmbedder, &Reusable::new()).unwrap();
         let index = DenseIndex::open(directory.path(), &entries, "letters-v1")
             .unwrap()
             .unwrap();
@@ -406,7 +449,7 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
-        build(directory.path(), &entries, &LetterEmbedder).unwrap();
+        build(directory.path(), &entries, &LetterEmbedder, &Reusable::new()).unwrap();
         assert!(
             DenseIndex::open(directory.path(), &entries, "other-model")
                 .unwrap()

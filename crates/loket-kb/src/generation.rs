@@ -11,6 +11,8 @@
 //! has changed, so a failed or interrupted import leaves the previous index serving. Afterwards
 //! generations other than the new and the directly previous one are removed; the previous one is
 //! kept so that a reader that has not reloaded yet never has its files deleted under it.
+//! With an [`Embedder`], the served generation's vectors are reused for phrasings whose text did
+//! not change (same embedder fingerprint), so a re-import encodes only new and edited phrasings.
 //! Imports are expected to run one at a time (the CLI and the admin API are the only writers).
 
 use std::collections::HashSet;
@@ -105,7 +107,9 @@ pub fn import_screened(
 
 /// [`import_screened`] that also embeds every phrasing with `embedder` (when given) and stores
 /// the vectors in each partition, so that [`crate::KnowledgeBase::open_with_encoder`] can
-/// retrieve densely as well as lexically.
+/// retrieve densely as well as lexically. Phrasings already in the served generation, embedded
+/// by an embedder with the same fingerprint, keep their stored vectors instead of being encoded
+/// again; the rest go to [`Embedder::embed_batch`] in one call per partition.
 pub fn import_embedded(
     data_dir: &Path,
     sources: Vec<SourceFile>,
@@ -174,6 +178,14 @@ pub fn import_embedded(
 
     let kb_dir = data_dir.join(KB_DIR);
     std::fs::create_dir_all(&kb_dir).map_err(|error| Error::storage(&kb_dir, error))?;
+    // The served generation's vectors of phrasings that did not change are reused rather than
+    // encoded again. Best effort: an unreadable `CURRENT` is reported by the switch below.
+    let served = read_current(data_dir).ok().flatten();
+    let reusable = |partition: &str, embedder: &dyn Embedder| {
+        served.as_ref().map_or_else(dense::Reusable::new, |name| {
+            dense::reusable_vectors(&partition_dir(data_dir, name, partition), embedder)
+        })
+    };
     let (generation, generation_dir) = new_generation_dir(&kb_dir)?;
     let built = (|| {
         progress(ImportProgress {
@@ -183,7 +195,8 @@ pub fn import_embedded(
         });
         retrieval::build(&generation_dir.join(PUBLIC_DIR), &public)?;
         if let Some(embedder) = embedder {
-            dense::build(&generation_dir.join(PUBLIC_DIR), &public, embedder)?;
+            let reusable = reusable(PUBLIC_DIR, embedder);
+            dense::build(&generation_dir.join(PUBLIC_DIR), &public, embedder, &reusable)?;
         }
         progress(ImportProgress {
             stage: ImportStage::Indexing,
@@ -192,7 +205,8 @@ pub fn import_embedded(
         });
         retrieval::build(&generation_dir.join(RESTRICTED_DIR), &restricted)?;
         if let Some(embedder) = embedder {
-            dense::build(&generation_dir.join(RESTRICTED_DIR), &restricted, embedder)?;
+            let reusable = reusable(RESTRICTED_DIR, embedder);
+            dense::build(&generation_dir.join(RESTRICTED_DIR), &restricted, embedder, &reusable)?;
         }
         progress(ImportProgress {
             stage: ImportStage::Indexing,

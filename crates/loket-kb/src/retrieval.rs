@@ -18,7 +18,7 @@ use crate::model::{Audience, Date, Entry};
 use crate::{Error, Lang, Result};
 
 const INDEX_DIR: &str = "index";
-const ENTRIES_FILE: &str = "entries.json";
+pub(crate) const ENTRIES_FILE: &str = "entries.json";
 /// Hits fetched per query before aggregation; enough for the margin and vote features.
 const TOP_HITS: usize = 40;
 /// Hits that vote for the best entry (the kNN-style agreement feature).

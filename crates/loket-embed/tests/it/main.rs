@@ -51,6 +51,44 @@ fn minilm_tokens_and_embeddings_match_the_reference() {
     }
 }
 
+/// A sentence and the embedding the encoder computed for it before the forward pass was
+/// optimised (`tests/fixtures/minilm-pinned.json`, full `f32` precision).
+#[derive(Deserialize)]
+struct Pinned {
+    text: String,
+    embedding: Vec<f32>,
+}
+
+/// The largest absolute difference per dimension between `actual` and `pinned`.
+fn largest_difference(actual: &[f32], pinned: &[f32]) -> f32 {
+    assert_eq!(actual.len(), pinned.len());
+    actual
+        .iter()
+        .zip(pinned)
+        .map(|(left, right)| (left - right).abs())
+        .fold(0.0, f32::max)
+}
+
+#[test]
+fn minilm_embeddings_stay_within_1e_4_of_the_pinned_values_alone_and_in_batches() {
+    let Some(directory) = model_directory() else { return };
+    let encoder = Encoder::load(&directory).unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/minilm-pinned.json");
+    let pinned: Vec<Pinned> = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    for sentence in &pinned {
+        let difference = largest_difference(&encoder.encode(&sentence.text), &sentence.embedding);
+        assert!(difference <= 1e-4, "{difference} for {:?}", sentence.text);
+    }
+    // In a batch each sentence sits among others of different lengths, in every position.
+    let texts: Vec<&str> = pinned.iter().map(|sentence| sentence.text.as_str()).collect();
+    let many: Vec<&str> = texts.iter().copied().cycle().take(texts.len() * 13).collect();
+    for (index, vector) in encoder.encode_batch(&many).iter().enumerate() {
+        let sentence = &pinned[index % pinned.len()];
+        let difference = largest_difference(vector, &sentence.embedding);
+        assert!(difference <= 1e-4, "{difference} for {:?} at {index}", sentence.text);
+    }
+}
+
 #[test]
 fn minilm_batches_equal_single_encodings_and_rank_paraphrases_first() {
     let Some(directory) = model_directory() else { return };

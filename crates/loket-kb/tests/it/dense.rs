@@ -168,3 +168,90 @@ fn vectors_of_another_encoder_leave_retrieval_lexical() {
         .is_empty()
     );
 }
+
+/// Counts the texts it is asked to encode, and encodes them as [`ConceptEmbedder`] does.
+struct CountingEmbedder {
+    inner: ConceptEmbedder,
+    encoded: std::sync::atomic::AtomicUsize,
+}
+
+impl CountingEmbedder {
+    fn new(name: &'static str) -> CountingEmbedder {
+        CountingEmbedder {
+            inner: ConceptEmbedder { name },
+            encoded: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// Texts encoded since the last call.
+    fn take_count(&self) -> usize {
+        self.encoded.swap(0, std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Embedder for CountingEmbedder {
+    fn fingerprint(&self) -> String {
+        self.inner.fingerprint()
+    }
+    fn dimension(&self) -> usize {
+        self.inner.dimension()
+    }
+    fn embed(&self, text: &str) -> Vec<f32> {
+        self.encoded.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.inner.embed(text)
+    }
+}
+
+fn import_with(dir: &std::path::Path, sources: Vec<loket_kb::SourceFile>, encoder: &CountingEmbedder) {
+    import_embedded(
+        dir,
+        sources,
+        &ImportLimits::default(),
+        &NoScreen,
+        Some(encoder),
+        &mut |_| {},
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_reimport_encodes_only_the_phrasings_that_changed_and_answers_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let encoder = CountingEmbedder::new("concepts-v1");
+    import_with(dir.path(), shop_sources(), &encoder);
+    let first_import = encoder.take_count();
+    assert!(first_import > 20, "{first_import}");
+
+    import_with(dir.path(), shop_sources(), &encoder);
+    assert_eq!(encoder.take_count(), 0);
+    let kb = KnowledgeBase::open_with_encoder(
+        dir.path(),
+        AnswerConfig::default(),
+        Some(Arc::new(ConceptEmbedder { name: "concepts-v1" })),
+    )
+    .unwrap();
+    let answer = kb.answer("When is my parcel delivered?", Lang::En, &CustomerScope::anonymous());
+    assert_eq!(answer.entry_id.as_deref(), Some("en-delivery"), "{answer:?}");
+
+    // One new phrasing: only it is encoded, and it is found through its own vector.
+    let mut sources = shop_sources();
+    let edited = crate::FAQ_EN.replace(
+        r#""alt_questions":["When will my order arrive?"]"#,
+        r#""alt_questions":["When will my order arrive?","Is my package on its way?"]"#,
+    );
+    assert_ne!(edited, crate::FAQ_EN);
+    sources[1] = crate::source("faq/en.jsonl", &edited);
+    import_with(dir.path(), sources, &encoder);
+    assert_eq!(encoder.take_count(), 1);
+    assert!(kb.reload().unwrap());
+    let explanation = kb.explain("Is my package on its way?", Some(Lang::En), &CustomerScope::anonymous());
+    assert_eq!(
+        explanation.dense.first().map(|(id, _)| id.as_str()),
+        Some("en-delivery")
+    );
+
+    // Another model's vectors are never reused.
+    let other = CountingEmbedder::new("concepts-v2");
+    import_with(dir.path(), shop_sources(), &other);
+    assert_eq!(other.take_count(), first_import);
+}
