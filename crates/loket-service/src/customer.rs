@@ -133,14 +133,21 @@ impl Loket {
     /// A customer message through the whole pipeline (DESIGN.md steps 1-6).
     pub async fn customer_message(&self, id: &ConversationId, token: &str, text: &str) -> Result<TurnOutcome> {
         let text = validate_text(text, self.config.config.limits.message_chars)?;
-        // One read for the conversation, its data key and its vault.
-        let context = self.store.turn_context(id).await?;
-        if !constant_time_eq(&context.record.token_hash, &token_hash(token)) {
+        // One read for the conversation, its data key and its vault; with several instances on
+        // one store the same statement counts the message against the conversation's limit.
+        let now = self.now();
+        let presented = token_hash(token);
+        let count = self.conversation_rate.shared_request(id.as_str(), &presented, now);
+        let context = self.store.turn_context(id, count.as_ref()).await?;
+        if !constant_time_eq(&context.record.token_hash, &presented) {
             return Err(Error::Unauthorized);
         }
         let record = context.record;
-        let now = self.now();
-        if !self.conversation_rate.allow(id.as_str(), now).await? {
+        let allowed = match context.counted {
+            Some(allowed) => allowed,
+            None => self.conversation_rate.allow(id.as_str(), now).await?,
+        };
+        if !allowed {
             return Err(Error::RateLimited);
         }
         let key = self.open_data_key(id, &context.data_key)?;

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
-use loket_store::Store;
+use loket_store::{CountRequest, Store};
 
 /// Entries kept before old windows are swept.
 const SWEEP_THRESHOLD: usize = 10_000;
@@ -76,12 +76,30 @@ impl RateLimiter {
         match &self.counters {
             Counters::Local(windows) => Ok(self.allow_local(windows, key, now)),
             Counters::Shared { store, scope, secret } => {
-                let window = u32::try_from(self.window.num_seconds().max(1)).unwrap_or(u32::MAX);
                 store
-                    .count_event(&shared_key(secret, scope, key), self.limit, window, now)
+                    .count_event(&shared_key(secret, scope, key), self.limit, self.window_seconds(), now)
                     .await
             }
         }
+    }
+
+    /// The count to make together with a read of the store ([`Store::turn_context`]), for a
+    /// limiter that counts in a shared store; `None` for one that counts in memory.
+    pub fn shared_request(&self, key: &str, token_hash: &str, now: DateTime<Utc>) -> Option<CountRequest> {
+        let Counters::Shared { scope, secret, .. } = &self.counters else {
+            return None;
+        };
+        Some(CountRequest {
+            key: shared_key(secret, scope, key),
+            limit: self.limit,
+            window_seconds: self.window_seconds(),
+            now,
+            token_hash: token_hash.to_string(),
+        })
+    }
+
+    fn window_seconds(&self) -> u32 {
+        u32::try_from(self.window.num_seconds().max(1)).unwrap_or(u32::MAX)
     }
 
     fn allow_local(

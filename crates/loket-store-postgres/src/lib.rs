@@ -52,8 +52,9 @@ use loket_core::{
     AgentId, Author, Conversation, ConversationId, ConversationState, Locale, MessageKind, NewMessage, StoredMessage,
 };
 use loket_store::{
-    AuditAnchor, Checkpoint, Commit, ConversationRecord, Erased, Error, Expiry, NewConversation, QueueEntry, Result,
-    StaffAccount, StaffSession, Stats, Store, SubjectRef, Ticket, TurnContext, VaultEntry, WebhookDelivery,
+    AuditAnchor, Checkpoint, Commit, ConversationRecord, CountRequest, Erased, Error, Expiry, NewConversation,
+    QueueEntry, Result, StaffAccount, StaffSession, Stats, Store, SubjectRef, Ticket, TurnContext, VaultEntry,
+    WebhookDelivery,
 };
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
@@ -63,6 +64,40 @@ use sqlx::{Connection, Postgres, Row, SqlSafeStr, Transaction};
 /// ("loket" in ASCII). Advisory locks are per database, so other databases on the same server
 /// (other deployments, parallel tests) do not contend for it.
 pub const AUDIT_LOCK: i64 = 0x006c_6f6b_6574;
+
+/// The upsert of a rate counter, after its `INSERT … VALUES`/`SELECT` part, with `$1` the key,
+/// `$2` the time, `$3` the window and `$4` the limit (microseconds): a closed window reopens with
+/// this event; an open one counts it unless it is full, when the WHERE clause leaves the row alone
+/// and nothing is returned.
+macro_rules! count_upsert {
+    () => {
+        "ON CONFLICT (key) DO UPDATE SET
+             window_start = CASE WHEN counter.window_end <= $2 THEN $2 ELSE counter.window_start END,
+             window_end = CASE WHEN counter.window_end <= $2 THEN $2 + $3 ELSE counter.window_end END,
+             count = CASE WHEN counter.window_end <= $2 THEN 1 ELSE counter.count + 1 END
+         WHERE counter.window_end <= $2 OR counter.count < $4
+         RETURNING count"
+    };
+}
+
+/// A conversation's vault entries as three arrays in insertion order; the argument is the
+/// parameter that holds the conversation's id.
+macro_rules! vault_arrays {
+    ($id:literal) => {
+        concat!(
+            "ARRAY(SELECT placeholder FROM vault WHERE conversation_id = ",
+            $id,
+            " ORDER BY position)
+                 AS vault_placeholders,
+             ARRAY(SELECT kind FROM vault WHERE conversation_id = ",
+            $id,
+            " ORDER BY position) AS vault_kinds,
+             ARRAY(SELECT sealed FROM vault WHERE conversation_id = ",
+            $id,
+            " ORDER BY position) AS vault_sealed"
+        )
+    };
+}
 
 /// Most chat turns written in one transaction by the group committer: enough to share the lock
 /// and the flush among every customer of a busy moment, few enough that the row locks a group
@@ -347,7 +382,8 @@ async fn write_turns(pool: &PgPool, origin: &str, turns: Vec<Turn>) -> std::resu
     }
 }
 
-/// Applies every turn, then announces the changes and appends all their audit records under
+/// Applies every turn (one statement for the rows of all commits, one per new conversation),
+/// then inserts all their messages and vault entries, announces the changes and appends all their audit records under
 /// one acquisition of [`AUDIT_LOCK`]. An error leaves the transaction void.
 async fn apply_turns(
     transaction: &mut Transaction<'static, Postgres>,
@@ -357,10 +393,23 @@ async fn apply_turns(
     let mut results = Vec::with_capacity(turns.len());
     let mut notices = Vec::new();
     let mut audit = Vec::new();
+    let mut messages = MessageColumns::default();
+    let mut vault = VaultColumns::default();
+    let commits: Vec<&Commit> = turns
+        .iter()
+        .filter_map(|turn| match turn {
+            Turn::Commit(commit) => Some(&**commit),
+            Turn::Create(_) => None,
+        })
+        .collect();
+    let mut updates = update_conversations(transaction, &commits).await?.into_iter();
     for turn in turns {
         let applied = match turn {
-            Turn::Create(new) => Some(apply_create(transaction, *new).await?),
-            Turn::Commit(commit) => apply_commit(transaction, *commit).await?,
+            Turn::Create(new) => Some(apply_create(transaction, *new, &mut messages).await?),
+            Turn::Commit(commit) => {
+                let updated = updates.next().flatten();
+                apply_commit(transaction, *commit, updated, &mut messages, &mut vault).await?
+            }
         };
         let Some(applied) = applied else {
             results.push(Err(Error::Conflict));
@@ -370,6 +419,9 @@ async fn apply_turns(
         audit.extend(applied.audit.into_iter().map(|event| (event, applied.now)));
         results.push(Ok(applied.stored));
     }
+    // Every message and vault entry of the group in one statement each.
+    messages.insert(transaction).await?;
+    vault.insert(transaction).await?;
     // Queued now, delivered at commit; announcing before the audit lock keeps the time spent
     // holding that lock short.
     if !notices.is_empty() {
@@ -531,6 +583,22 @@ impl PgStore {
         self.pool.begin().await.map_err(backend("begin"))
     }
 
+    /// Every [`RATE_SWEEP_EVERY`]th counted event also deletes the closed windows.
+    async fn sweep_rate_counters(&self, now: DateTime<Utc>) -> Result<()> {
+        if self
+            .counted
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            .is_multiple_of(RATE_SWEEP_EVERY)
+        {
+            sqlx::query("DELETE FROM rate_counters WHERE window_end <= $1")
+                .bind(micros(now))
+                .execute(&self.pool)
+                .await
+                .map_err(backend("sweep rate counters"))?;
+        }
+        Ok(())
+    }
+
     /// Announces a change; PostgreSQL delivers it when (and only if) the transaction commits.
     async fn notify(&self, transaction: &mut Transaction<'static, Postgres>, notice: &ChangeNotice) -> Result<()> {
         sqlx::query("SELECT pg_notify($1, $2)")
@@ -627,21 +695,48 @@ impl Store for PgStore {
     }
 
     /// One statement: the conversation row with its vault entries as three arrays in insertion
-    /// order. The statement's snapshot makes them consistent with each other.
-    async fn turn_context(&self, id: &ConversationId) -> Result<TurnContext> {
-        let row = again_on_lost_connection(|| {
-            sqlx::query(
-                "SELECT conversations.*,
-                     ARRAY(SELECT placeholder FROM vault WHERE conversation_id = $1 ORDER BY position) AS vault_placeholders,
-                     ARRAY(SELECT kind FROM vault WHERE conversation_id = $1 ORDER BY position) AS vault_kinds,
-                     ARRAY(SELECT sealed FROM vault WHERE conversation_id = $1 ORDER BY position) AS vault_sealed
-                 FROM conversations WHERE id = $1",
-            )
-            .bind(id.as_str())
-            .fetch_optional(&self.pool)
-        })
-        .await
-        .map_err(backend("read a turn's context"))?
+    /// order, and with the count (when asked) as a data-modifying CTE on the unlogged counters.
+    /// The statement's snapshot makes the parts consistent with each other.
+    async fn turn_context(&self, id: &ConversationId, count: Option<&CountRequest>) -> Result<TurnContext> {
+        let row = match count {
+            None => again_on_lost_connection(|| {
+                sqlx::query(concat!(
+                    "SELECT conversations.*, ",
+                    vault_arrays!("$1"),
+                    ", NULL::BOOLEAN AS counted FROM conversations WHERE id = $1"
+                ))
+                .bind(id.as_str())
+                .fetch_optional(&self.pool)
+            })
+            .await
+            .map_err(backend("read a turn's context"))?,
+            Some(count) => {
+                self.sweep_rate_counters(count.now).await?;
+                // Sent again only when the connection was dead: the statement then did not run.
+                again_on_lost_connection(|| {
+                    sqlx::query(concat!(
+                        "WITH counted AS (
+                             INSERT INTO rate_counters AS counter (key, window_start, window_end, count)
+                             SELECT $1, $2, $2 + $3, 1
+                             WHERE EXISTS (SELECT 1 FROM conversations WHERE id = $5 AND token_hash = $6) ",
+                        count_upsert!(),
+                        ")
+                         SELECT conversations.*, ",
+                        vault_arrays!("$5"),
+                        ", $4 > 0 AND EXISTS (SELECT 1 FROM counted) AS counted FROM conversations WHERE id = $5"
+                    ))
+                    .bind(&count.key)
+                    .bind(micros(count.now))
+                    .bind(i64::from(count.window_seconds) * 1_000_000)
+                    .bind(i64::from(count.limit))
+                    .bind(id.as_str())
+                    .bind(&count.token_hash)
+                    .fetch_optional(&self.pool)
+                })
+                .await
+                .map_err(backend("read a turn's context"))?
+            }
+        }
         .ok_or(Error::NotFound)?;
         let read = backend("read a turn's context");
         let placeholders: Vec<String> = row.try_get("vault_placeholders").map_err(&read)?;
@@ -666,6 +761,7 @@ impl Store for PgStore {
             record: record_from_row(&row)?,
             data_key: row.try_get("data_key").map_err(&read)?,
             vault,
+            counted: row.try_get("counted").map_err(&read)?,
         })
     }
 
@@ -1238,35 +1334,17 @@ impl Store for PgStore {
     /// One upsert on an unlogged table: no WAL, no flush to wait for. Every
     /// [`RATE_SWEEP_EVERY`]th count also removes the windows that have closed.
     async fn count_event(&self, key: &str, limit: u32, window_seconds: u32, now: DateTime<Utc>) -> Result<bool> {
-        let now = micros(now);
-        let window = i64::from(window_seconds) * 1_000_000;
-        if self
-            .counted
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            .is_multiple_of(RATE_SWEEP_EVERY)
-        {
-            sqlx::query("DELETE FROM rate_counters WHERE window_end <= $1")
-                .bind(now)
-                .execute(&self.pool)
-                .await
-                .map_err(backend("sweep rate counters"))?;
-        }
-        // A closed window reopens with this event; an open one counts it unless it is full (then
-        // the WHERE clause leaves the row alone and nothing is returned).
+        self.sweep_rate_counters(now).await?;
         // Sent again only when the connection was dead: the statement then did not run.
         let counted: Option<i32> = again_on_lost_connection(|| {
-            sqlx::query_scalar(
-                "INSERT INTO rate_counters AS counter (key, window_start, window_end, count) VALUES ($1, $2, $2 + $3, 1)
-                 ON CONFLICT (key) DO UPDATE SET
-                     window_start = CASE WHEN counter.window_end <= $2 THEN $2 ELSE counter.window_start END,
-                     window_end = CASE WHEN counter.window_end <= $2 THEN $2 + $3 ELSE counter.window_end END,
-                     count = CASE WHEN counter.window_end <= $2 THEN 1 ELSE counter.count + 1 END
-                 WHERE counter.window_end <= $2 OR counter.count < $4
-                 RETURNING count",
-            )
+            sqlx::query_scalar(concat!(
+                "INSERT INTO rate_counters AS counter (key, window_start, window_end, count)
+                 VALUES ($1, $2, $2 + $3, 1) ",
+                count_upsert!()
+            ))
             .bind(key)
-            .bind(now)
-            .bind(window)
+            .bind(micros(now))
+            .bind(i64::from(window_seconds) * 1_000_000)
             .bind(i64::from(limit))
             .fetch_optional(&self.pool)
         })
@@ -1276,8 +1354,110 @@ impl Store for PgStore {
     }
 }
 
+/// Updates the rows of every commit of a group in one statement, checking each one's version and
+/// reserving the seqs of its messages, and returns per commit (in order) the state before the
+/// update and the first reserved seq, or `None` when the version moved on (stale).
+///
+/// In READ COMMITTED a concurrent writer of the same row makes the statement wait for it and then
+/// re-check `version` against the winner's row: exactly one of them matches. The self-join returns
+/// the state before the update, for the change notice. The row lock taken until commit makes a
+/// concurrent writer wait and then fail the version check. Two commits of one conversation in one
+/// group both expect the same version, so only one of them is applied and the other is stale.
+async fn update_conversations(
+    transaction: &mut Transaction<'static, Postgres>,
+    commits: &[&Commit],
+) -> Result<Vec<Option<(String, i64)>>> {
+    if commits.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut columns = UpdateColumns::default();
+    for commit in commits {
+        let conversation = &commit.conversation;
+        columns.id.push(conversation.id.as_str().to_string());
+        columns.version.push(conversation.version);
+        columns.state.push(conversation.state.as_str().to_string());
+        columns
+            .agent
+            .push(conversation.assigned_agent.as_ref().map(|agent| agent.id.as_str().to_string()));
+        columns
+            .agent_name
+            .push(conversation.assigned_agent.as_ref().map(|agent| agent.display_name.clone()));
+        columns.last_activity_at.push(micros(conversation.last_activity_at));
+        columns.last_disclosure_at.push(conversation.last_disclosure_at.map(micros));
+        columns.waiting_since.push(conversation.waiting_since.map(micros));
+        columns.abstentions.push(i64::from(conversation.consecutive_abstentions));
+        columns.fingerprint.push(conversation.last_question_fingerprint.clone());
+        columns.count.push(seq_count(&commit.messages));
+        columns.sensitive.push(commit.sensitive);
+        columns.now.push(micros(commit.now));
+    }
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "UPDATE conversations AS target SET state = batch.state, assigned_agent = batch.agent,
+             assigned_agent_name = batch.agent_name, last_activity_at = batch.last_activity_at,
+             last_disclosure_at = batch.last_disclosure_at, waiting_since = batch.waiting_since,
+             consecutive_abstentions = batch.abstentions, last_question_fingerprint = batch.fingerprint,
+             version = target.version + 1, next_seq = target.next_seq + batch.count,
+             sensitive_at = CASE WHEN batch.sensitive THEN COALESCE(target.sensitive_at, batch.now)
+                 ELSE target.sensitive_at END
+         FROM conversations AS previous,
+             UNNEST($1::TEXT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BIGINT[], $7::BIGINT[],
+                 $8::BIGINT[], $9::BIGINT[], $10::TEXT[], $11::BIGINT[], $12::BOOLEAN[], $13::BIGINT[])
+                 WITH ORDINALITY AS batch (id, version, state, agent, agent_name, last_activity_at,
+                     last_disclosure_at, waiting_since, abstentions, fingerprint, count, sensitive, now, n)
+         WHERE target.id = batch.id AND target.version = batch.version
+             AND previous.id = target.id AND previous.version = batch.version
+         RETURNING batch.n, previous.state, target.next_seq - batch.count",
+    )
+    .bind(columns.id)
+    .bind(columns.version)
+    .bind(columns.state)
+    .bind(columns.agent)
+    .bind(columns.agent_name)
+    .bind(columns.last_activity_at)
+    .bind(columns.last_disclosure_at)
+    .bind(columns.waiting_since)
+    .bind(columns.abstentions)
+    .bind(columns.fingerprint)
+    .bind(columns.count)
+    .bind(columns.sensitive)
+    .bind(columns.now)
+    .fetch_all(&mut **transaction)
+    .await
+    .map_err(classify("update conversations"))?;
+    let mut updated = vec![None; commits.len()];
+    for (n, previous_state, first_seq) in rows {
+        // WITH ORDINALITY counts from 1.
+        if let Some(slot) = usize::try_from(n - 1).ok().and_then(|index| updated.get_mut(index)) {
+            *slot = Some((previous_state, first_seq));
+        }
+    }
+    Ok(updated)
+}
+
+/// Commits' conversation changes as columns, for [`update_conversations`].
+#[derive(Default)]
+struct UpdateColumns {
+    id: Vec<String>,
+    version: Vec<i64>,
+    state: Vec<String>,
+    agent: Vec<Option<String>>,
+    agent_name: Vec<Option<String>>,
+    last_activity_at: Vec<i64>,
+    last_disclosure_at: Vec<Option<i64>>,
+    waiting_since: Vec<Option<i64>>,
+    abstentions: Vec<i64>,
+    fingerprint: Vec<Option<String>>,
+    count: Vec<i64>,
+    sensitive: Vec<bool>,
+    now: Vec<i64>,
+}
+
 /// Inserts a new conversation with its first messages (one turn of a group).
-async fn apply_create(transaction: &mut Transaction<'static, Postgres>, new: NewConversation) -> Result<Applied> {
+async fn apply_create(
+    transaction: &mut Transaction<'static, Postgres>,
+    new: NewConversation,
+    rows: &mut MessageColumns,
+) -> Result<Applied> {
     let NewConversation {
         conversation,
         token_hash,
@@ -1323,7 +1503,7 @@ async fn apply_create(transaction: &mut Transaction<'static, Postgres>, new: New
     .execute(&mut **transaction)
     .await
     .map_err(classify("insert conversation"))?;
-    let stored = insert_messages(transaction, &conversation.id, 1, messages, now).await?;
+    let stored = rows.add(&conversation.id, 1, messages, now)?;
     Ok(Applied {
         stored,
         notice: None,
@@ -1332,78 +1512,30 @@ async fn apply_create(transaction: &mut Transaction<'static, Postgres>, new: New
     })
 }
 
-/// Applies a commit to an existing conversation (one turn of a group); the notice and the audit
-/// events are left for the end of the group. `None` when the conversation's version moved on
-/// (stale): nothing was written.
-async fn apply_commit(transaction: &mut Transaction<'static, Postgres>, commit: Commit) -> Result<Option<Applied>> {
+/// Applies a commit whose conversation row [`update_conversations`] updated (`updated`: the
+/// state before and the first reserved seq) or found stale (`None`: nothing was written). Its
+/// messages and vault entries join the group's rows; the notice and the audit events are left for
+/// the end of the group.
+async fn apply_commit(
+    transaction: &mut Transaction<'static, Postgres>,
+    commit: Commit,
+    updated: Option<(String, i64)>,
+    rows: &mut MessageColumns,
+    vault: &mut VaultColumns,
+) -> Result<Option<Applied>> {
     let conversation = &commit.conversation;
-    // In READ COMMITTED a concurrent writer of the same row makes this statement wait for
-    // it and then re-check `version` against the winner's row: exactly one of them matches.
-    // The self-join returns the state before the update, for the change notice. The same
-    // statement reserves the seqs of the new messages: the row lock it takes until commit
-    // makes a concurrent writer wait and then fail the version check.
-    let count = seq_count(&commit.messages);
-    let updated: Option<(String, i64)> = sqlx::query_as(
-        "UPDATE conversations AS target SET state = $1, assigned_agent = $2, assigned_agent_name = $3,
-            last_activity_at = $4, last_disclosure_at = $5, waiting_since = $6, consecutive_abstentions = $7,
-            last_question_fingerprint = $8, version = target.version + 1, next_seq = target.next_seq + $13,
-            sensitive_at = CASE WHEN $11 THEN COALESCE(target.sensitive_at, $12) ELSE target.sensitive_at END
-         FROM conversations AS previous
-         WHERE target.id = $9 AND target.version = $10 AND previous.id = target.id AND previous.version = $10
-         RETURNING previous.state, target.next_seq - $13",
-    )
-    .bind(conversation.state.as_str())
-    .bind(
-        conversation
-            .assigned_agent
-            .as_ref()
-            .map(|agent| agent.id.as_str().to_string()),
-    )
-    .bind(
-        conversation
-            .assigned_agent
-            .as_ref()
-            .map(|agent| agent.display_name.clone()),
-    )
-    .bind(micros(conversation.last_activity_at))
-    .bind(conversation.last_disclosure_at.map(micros))
-    .bind(conversation.waiting_since.map(micros))
-    .bind(i64::from(conversation.consecutive_abstentions))
-    .bind(conversation.last_question_fingerprint.as_deref())
-    .bind(conversation.id.as_str())
-    .bind(conversation.version)
-    .bind(commit.sensitive)
-    .bind(micros(commit.now))
-    .bind(count)
-    .fetch_optional(&mut **transaction)
-    .await
-    .map_err(classify("update conversation"))?;
     let Some((previous_state, first_seq)) = updated else {
         // Stale: nothing was written, and the transaction goes on.
         return Ok(None);
     };
-    let stored = insert_messages(transaction, &conversation.id, first_seq, commit.messages, commit.now).await?;
+    let stored = rows.add(&conversation.id, first_seq, commit.messages, commit.now)?;
     let state_changed = previous_state != conversation.state.as_str();
     let ticket_created = commit.ticket.is_some();
-    if !commit.vault.is_empty() {
-        let (mut placeholders, mut kinds, mut sealed) = (Vec::new(), Vec::new(), Vec::new());
-        for entry in commit.vault {
-            placeholders.push(entry.placeholder);
-            kinds.push(entry.kind);
-            sealed.push(entry.sealed);
-        }
-        sqlx::query(
-            "INSERT INTO vault (conversation_id, placeholder, kind, sealed)
-             SELECT $1, batch.placeholder, batch.kind, batch.sealed
-             FROM UNNEST($2::TEXT[], $3::TEXT[], $4::BYTEA[]) AS batch (placeholder, kind, sealed)",
-        )
-        .bind(conversation.id.as_str())
-        .bind(placeholders)
-        .bind(kinds)
-        .bind(sealed)
-        .execute(&mut **transaction)
-        .await
-        .map_err(classify("insert vault entries"))?;
+    for entry in commit.vault {
+        vault.conversation.push(conversation.id.as_str().to_string());
+        vault.placeholder.push(entry.placeholder);
+        vault.kind.push(entry.kind);
+        vault.sealed.push(entry.sealed);
     }
     if let Some(ticket) = commit.ticket {
         sqlx::query(
@@ -1446,76 +1578,13 @@ fn seq_count(messages: &[NewMessage]) -> i64 {
     i64::try_from(messages.len()).unwrap_or(i64::MAX)
 }
 
-/// Inserts messages with the seqs from `first_seq` on, which the caller reserved in the
-/// conversation's row, in one statement.
-async fn insert_messages(
-    transaction: &mut Transaction<'static, Postgres>,
-    conversation_id: &ConversationId,
-    first_seq: i64,
-    messages: Vec<NewMessage>,
-    now: DateTime<Utc>,
-) -> Result<Vec<StoredMessage>> {
-    if messages.is_empty() {
-        return Ok(Vec::new());
-    }
-    // Stored times have microsecond precision; return exactly what a later read returns.
-    let now = from_micros(micros(now));
-    let mut columns = MessageColumns::default();
-    let mut stored = Vec::with_capacity(messages.len());
-    for (offset, message) in messages.into_iter().enumerate() {
-        let seq = first_seq + i64::try_from(offset).unwrap_or(i64::MAX);
-        let id = uuid::Uuid::now_v7().to_string();
-        columns.id.push(id.clone());
-        columns.seq.push(seq);
-        columns.author.push(message.author.as_str().to_string());
-        columns.kind.push(message.kind.as_str().to_string());
-        columns.text.push(message.text.clone());
-        columns.author_label.push(message.author_label.clone());
-        columns.lang.push(message.lang.as_str().to_string());
-        columns
-            .citations
-            .push(serde_json::to_string(&message.citations).map_err(|_| Error::Backend("encode citations".into()))?);
-        columns.offers_human.push(message.offers_human);
-        stored.push(StoredMessage {
-            id,
-            conversation_id: conversation_id.clone(),
-            seq,
-            created_at: now,
-            message,
-        });
-    }
-    // Rows are inserted in array order, so the disclosure trigger of a later row sees the
-    // disclosure inserted by an earlier row of the same statement.
-    sqlx::query(
-        "INSERT INTO messages (id, conversation_id, seq, author, kind, text, author_label, lang, citations,
-            offers_human, created_at)
-         SELECT batch.id, $1, batch.seq, batch.author, batch.kind, batch.text, batch.author_label, batch.lang,
-             batch.citations, batch.offers_human, $2
-         FROM UNNEST($3::TEXT[], $4::BIGINT[], $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::TEXT[], $9::TEXT[],
-             $10::TEXT[], $11::BOOLEAN[])
-             AS batch (id, seq, author, kind, text, author_label, lang, citations, offers_human)",
-    )
-    .bind(conversation_id.as_str())
-    .bind(micros(now))
-    .bind(columns.id)
-    .bind(columns.seq)
-    .bind(columns.author)
-    .bind(columns.kind)
-    .bind(columns.text)
-    .bind(columns.author_label)
-    .bind(columns.lang)
-    .bind(columns.citations)
-    .bind(columns.offers_human)
-    .execute(&mut **transaction)
-    .await
-    .map_err(classify("insert messages"))?;
-    Ok(stored)
-}
-
-/// Messages as columns, for one multi-row INSERT.
+/// Messages of a group as columns, for one multi-row INSERT. Rows are inserted in array order,
+/// so the disclosure trigger of a later row sees the disclosure inserted by an earlier row of the
+/// same statement.
 #[derive(Default)]
 struct MessageColumns {
     id: Vec<String>,
+    conversation: Vec<String>,
     seq: Vec<i64>,
     author: Vec<String>,
     kind: Vec<String>,
@@ -1524,6 +1593,104 @@ struct MessageColumns {
     lang: Vec<String>,
     citations: Vec<String>,
     offers_human: Vec<bool>,
+    created_at: Vec<i64>,
+}
+
+impl MessageColumns {
+    /// Adds `messages` with the seqs from `first_seq` on, which the caller reserved in the
+    /// conversation's row, and returns them as they will be stored.
+    fn add(
+        &mut self,
+        conversation_id: &ConversationId,
+        first_seq: i64,
+        messages: Vec<NewMessage>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<StoredMessage>> {
+        // Stored times have microsecond precision; return exactly what a later read returns.
+        let now = from_micros(micros(now));
+        let mut stored = Vec::with_capacity(messages.len());
+        for (offset, message) in messages.into_iter().enumerate() {
+            let seq = first_seq + i64::try_from(offset).unwrap_or(i64::MAX);
+            let id = uuid::Uuid::now_v7().to_string();
+            self.id.push(id.clone());
+            self.conversation.push(conversation_id.as_str().to_string());
+            self.seq.push(seq);
+            self.author.push(message.author.as_str().to_string());
+            self.kind.push(message.kind.as_str().to_string());
+            self.text.push(message.text.clone());
+            self.author_label.push(message.author_label.clone());
+            self.lang.push(message.lang.as_str().to_string());
+            self.citations.push(
+                serde_json::to_string(&message.citations).map_err(|_| Error::Backend("encode citations".into()))?,
+            );
+            self.offers_human.push(message.offers_human);
+            self.created_at.push(micros(now));
+            stored.push(StoredMessage {
+                id,
+                conversation_id: conversation_id.clone(),
+                seq,
+                created_at: now,
+                message,
+            });
+        }
+        Ok(stored)
+    }
+
+    async fn insert(self, transaction: &mut Transaction<'static, Postgres>) -> Result<()> {
+        if self.id.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO messages (id, conversation_id, seq, author, kind, text, author_label, lang, citations,
+                offers_human, created_at)
+             SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::TEXT[],
+                 $7::TEXT[], $8::TEXT[], $9::TEXT[], $10::BOOLEAN[], $11::BIGINT[])",
+        )
+        .bind(self.id)
+        .bind(self.conversation)
+        .bind(self.seq)
+        .bind(self.author)
+        .bind(self.kind)
+        .bind(self.text)
+        .bind(self.author_label)
+        .bind(self.lang)
+        .bind(self.citations)
+        .bind(self.offers_human)
+        .bind(self.created_at)
+        .execute(&mut **transaction)
+        .await
+        .map_err(classify("insert messages"))?;
+        Ok(())
+    }
+}
+
+/// Vault entries of a group as columns, for one multi-row INSERT in insertion order.
+#[derive(Default)]
+struct VaultColumns {
+    conversation: Vec<String>,
+    placeholder: Vec<String>,
+    kind: Vec<String>,
+    sealed: Vec<Vec<u8>>,
+}
+
+impl VaultColumns {
+    async fn insert(self, transaction: &mut Transaction<'static, Postgres>) -> Result<()> {
+        if self.conversation.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO vault (conversation_id, placeholder, kind, sealed)
+             SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::BYTEA[])",
+        )
+        .bind(self.conversation)
+        .bind(self.placeholder)
+        .bind(self.kind)
+        .bind(self.sealed)
+        .execute(&mut **transaction)
+        .await
+        .map_err(classify("insert vault entries"))?;
+        Ok(())
+    }
 }
 
 /// Takes the chain's advisory lock for the rest of the transaction. Re-entrant: a transaction

@@ -24,8 +24,9 @@ use loket_core::{
     AgentId, Author, Conversation, ConversationId, ConversationState, Locale, MessageKind, NewMessage, StoredMessage,
 };
 use loket_store::{
-    AuditAnchor, Checkpoint, Commit, ConversationRecord, Erased, Error, Expiry, NewConversation, QueueEntry, Result,
-    StaffAccount, StaffSession, Stats, Store, SubjectRef, Ticket, TurnContext, VaultEntry, WebhookDelivery,
+    AuditAnchor, Checkpoint, Commit, ConversationRecord, CountRequest, Erased, Error, Expiry, NewConversation,
+    QueueEntry, Result, StaffAccount, StaffSession, Stats, Store, SubjectRef, Ticket, TurnContext, VaultEntry,
+    WebhookDelivery,
 };
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{
@@ -347,7 +348,11 @@ impl Store for SqliteStore {
 
     /// One statement: the conversation row once per vault entry (or once with empty vault
     /// columns), vault entries in insertion order.
-    async fn turn_context(&self, id: &ConversationId) -> Result<TurnContext> {
+    async fn turn_context(&self, id: &ConversationId, count: Option<&CountRequest>) -> Result<TurnContext> {
+        if count.is_some() {
+            // One process counts in memory (see `Store::shared`).
+            return Err(Error::Backend("this store keeps no shared counters".into()));
+        }
         let rows = sqlx::query(
             "SELECT conversations.*, vault.placeholder AS vault_placeholder, vault.kind AS vault_kind,
                  vault.sealed AS vault_sealed
@@ -375,6 +380,7 @@ impl Store for SqliteStore {
             record: record_from_row(first)?,
             data_key: first.try_get("data_key").map_err(&read)?,
             vault,
+            counted: None,
         })
     }
 
@@ -974,20 +980,23 @@ impl MessageRows {
                 "INSERT INTO messages (id, conversation_id, seq, author, kind, text, author_label, lang, citations,
                     offers_human, created_at) ",
             );
-            insert.push_values(rows.by_ref().take(ROWS_PER_INSERT), |mut row, (conversation, stored, citations)| {
-                let message = stored.message;
-                row.push_bind(stored.id)
-                    .push_bind(conversation.as_str().to_string())
-                    .push_bind(stored.seq)
-                    .push_bind(message.author.as_str())
-                    .push_bind(message.kind.as_str())
-                    .push_bind(message.text)
-                    .push_bind(message.author_label)
-                    .push_bind(message.lang.as_str())
-                    .push_bind(citations)
-                    .push_bind(message.offers_human)
-                    .push_bind(micros(stored.created_at));
-            });
+            insert.push_values(
+                rows.by_ref().take(ROWS_PER_INSERT),
+                |mut row, (conversation, stored, citations)| {
+                    let message = stored.message;
+                    row.push_bind(stored.id)
+                        .push_bind(conversation.as_str().to_string())
+                        .push_bind(stored.seq)
+                        .push_bind(message.author.as_str())
+                        .push_bind(message.kind.as_str())
+                        .push_bind(message.text)
+                        .push_bind(message.author_label)
+                        .push_bind(message.lang.as_str())
+                        .push_bind(citations)
+                        .push_bind(message.offers_human)
+                        .push_bind(micros(stored.created_at));
+                },
+            );
             insert
                 .build()
                 .execute(&mut **transaction)
@@ -1005,13 +1014,17 @@ async fn insert_vault(
 ) -> Result<()> {
     let mut entries = entries.into_iter().peekable();
     while entries.peek().is_some() {
-        let mut insert = sqlx::QueryBuilder::<Sqlite>::new("INSERT INTO vault (conversation_id, placeholder, kind, sealed) ");
-        insert.push_values(entries.by_ref().take(ROWS_PER_INSERT), |mut row, (conversation, entry)| {
-            row.push_bind(conversation.as_str().to_string())
-                .push_bind(entry.placeholder)
-                .push_bind(entry.kind)
-                .push_bind(entry.sealed);
-        });
+        let mut insert =
+            sqlx::QueryBuilder::<Sqlite>::new("INSERT INTO vault (conversation_id, placeholder, kind, sealed) ");
+        insert.push_values(
+            entries.by_ref().take(ROWS_PER_INSERT),
+            |mut row, (conversation, entry)| {
+                row.push_bind(conversation.as_str().to_string())
+                    .push_bind(entry.placeholder)
+                    .push_bind(entry.kind)
+                    .push_bind(entry.sealed);
+            },
+        );
         insert
             .build()
             .execute(&mut **transaction)

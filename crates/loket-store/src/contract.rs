@@ -28,8 +28,8 @@ use loket_core::wording::Wording;
 use loket_core::{AgentId, Author, Conversation, ConversationId, ConversationState, Locale, MessageKind, NewMessage};
 
 use crate::{
-    Checkpoint, Commit, Erased, Error, Expiry, NewConversation, StaffAccount, StaffSession, Store, SubjectRef, Ticket,
-    VaultEntry, WebhookDelivery,
+    Checkpoint, Commit, CountRequest, Erased, Error, Expiry, NewConversation, StaffAccount, StaffSession, Store,
+    SubjectRef, Ticket, VaultEntry, WebhookDelivery,
 };
 
 /// Expands to one `#[tokio::test]` per contract case. `$fresh` is an async function returning
@@ -1024,7 +1024,8 @@ pub async fn a_turn_context_is_the_conversation_its_data_key_and_its_vault(store
         },
     ];
     store.commit(change).await.unwrap();
-    let context = store.turn_context(&id).await.unwrap();
+    let context = store.turn_context(&id, None).await.unwrap();
+    assert_eq!(context.counted, None);
     assert_eq!(context.record, store.conversation(&id).await.unwrap());
     assert_eq!(context.data_key, store.data_key(&id).await.unwrap());
     assert_eq!(context.vault, store.vault(&id).await.unwrap());
@@ -1032,15 +1033,15 @@ pub async fn a_turn_context_is_the_conversation_its_data_key_and_its_vault(store
     assert_eq!(placeholders, ["[IBAN_1]", "[PHONE_1]", "[EMAIL_1]"]);
     // A conversation without vault entries has an empty vault, not an error.
     let plain = create(store, now).await;
-    assert!(store.turn_context(&plain).await.unwrap().vault.is_empty());
+    assert!(store.turn_context(&plain, None).await.unwrap().vault.is_empty());
     let unknown = ConversationId::from_uuid(uuid::Uuid::new_v4());
-    assert!(matches!(store.turn_context(&unknown).await, Err(Error::NotFound)));
+    assert!(matches!(store.turn_context(&unknown, None).await, Err(Error::NotFound)));
 }
 
 // ---- rate counters ----
 
-/// A shared store counts rate-limited events per key in fixed windows; an embedded store
-/// refuses, because its single process counts in memory.
+/// A shared store counts rate-limited events per key in fixed windows, alone or with a turn's
+/// context; an embedded store refuses, because its single process counts in memory.
 pub async fn rate_counters_are_kept_only_by_a_shared_store_and_limit_per_key_and_window(store: &dyn Store) {
     let now = now();
     if !store.shared() {
@@ -1094,6 +1095,22 @@ pub async fn rate_counters_are_kept_only_by_a_shared_store_and_limit_per_key_and
         .filter(|allowed| *allowed.as_ref().unwrap())
         .count();
     assert_eq!(allowed, 5);
+    // A turn's context counts with the conversation's own token only.
+    let id = create(store, now).await;
+    let count = |token_hash: &str| CountRequest {
+        key: "turns".into(),
+        limit: 2,
+        window_seconds: 60,
+        now,
+        token_hash: token_hash.into(),
+    };
+    let stranger = store.turn_context(&id, Some(&count("not-the-hash"))).await.unwrap();
+    assert_eq!(stranger.counted, Some(false));
+    for expected in [true, true, false] {
+        let context = store.turn_context(&id, Some(&count("token-hash"))).await.unwrap();
+        assert_eq!(context.counted, Some(expected));
+        assert_eq!(context.record.conversation.id, id);
+    }
 }
 
 // ---- builders ----

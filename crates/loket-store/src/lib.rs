@@ -183,6 +183,23 @@ pub struct TurnContext {
     pub data_key: Vec<u8>,
     /// The vault entries in insertion order.
     pub vault: Vec<VaultEntry>,
+    /// Whether the counted event fit its limit; `None` when nothing was to be counted.
+    pub counted: Option<bool>,
+}
+
+/// A rate-limited event to count together with a turn's context ([`Store::turn_context`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountRequest {
+    /// The counter's key: an opaque keyed hash.
+    pub key: String,
+    /// Events allowed per window.
+    pub limit: u32,
+    /// The window's length.
+    pub window_seconds: u32,
+    /// The event's time.
+    pub now: DateTime<Utc>,
+    /// The hash of the bearer token presented: only the conversation's own token counts.
+    pub token_hash: String,
 }
 
 /// A callback or e-mail request left by a customer.
@@ -326,15 +343,27 @@ pub trait Store: Send + Sync + 'static {
     async fn conversation(&self, id: &ConversationId) -> Result<ConversationRecord>;
 
     /// Reads what a customer turn needs: [`Store::conversation`], [`Store::data_key`] and
-    /// [`Store::vault`] as of one moment. A backend across a network answers it in one round trip.
-    async fn turn_context(&self, id: &ConversationId) -> Result<TurnContext> {
+    /// [`Store::vault`] as of one moment, and, when `count` is given, counts the turn's
+    /// rate-limited event as [`Store::count_event`] does, but only if `count.token_hash` is the
+    /// conversation's (a stranger who knows the id cannot use up its limit). A backend across a
+    /// network answers it in one round trip.
+    async fn turn_context(&self, id: &ConversationId, count: Option<&CountRequest>) -> Result<TurnContext> {
         let record = self.conversation(id).await?;
         let data_key = self.data_key(id).await?;
         let vault = self.vault(id).await?;
+        let counted = match count {
+            Some(count) if count.token_hash == record.token_hash => Some(
+                self.count_event(&count.key, count.limit, count.window_seconds, count.now)
+                    .await?,
+            ),
+            Some(_) => Some(false),
+            None => None,
+        };
         Ok(TurnContext {
             record,
             data_key,
             vault,
+            counted,
         })
     }
 
