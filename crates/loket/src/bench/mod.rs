@@ -1,0 +1,317 @@
+//! `loket bench`: reproducible, seeded workloads measured on this machine (issue 10).
+//!
+//! Every workload prints human-readable context on standard error and exactly one summary line
+//! per run on standard output, `bench <workload> key=value ...`, with the unit in each key's name
+//! (`p99_ms`, `cpu_us_per_message`). The keys of a workload do not change between runs, so
+//! scripts (bench/reference/ratios.py, CI) can parse them. `--smoke` runs a tiny version of each
+//! workload so CI knows the harness works; CI asserts that it runs, not how fast.
+//!
+//! # Layout
+//! - `chat`: chat turns over HTTP, N concurrent customers, against an in-process server or any
+//!   server with the minimal customer API (`--url`).
+//! - `guards`: the inbound guard pipeline over seeded chat messages (`messages` builds them).
+//! - `retrieval`: knowledge-base answers over 10,000 and 100,000 synthetic FAQ entries
+//!   (`corpus` builds them).
+//! - `idle`: M idle widget live streams held open against a `loket serve` child process.
+//! - `startup`: spawn of `loket serve` to `/readyz` 200 with a 10,000-entry knowledge base.
+//! - `child`: a `loket serve` child process for the workloads that measure the server alone.
+//! - `resources`: CPU time, resident memory and the open-file limit, of this process or another.
+//!
+//! Shared here: the summary line ([`Summary`]) and latency percentiles ([`Latencies`]).
+
+mod chat;
+mod child;
+mod corpus;
+mod guards;
+mod idle;
+mod messages;
+mod resources;
+mod retrieval;
+mod startup;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Which workload `loket bench` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Workload {
+    /// Chat turns over HTTP with N concurrent customers.
+    Chat,
+    /// The inbound guard pipeline over seeded chat messages.
+    Guards,
+    /// Knowledge-base retrieval over synthetic FAQ entries.
+    Retrieval,
+    /// Idle widget live streams held open against a server process.
+    Idle,
+    /// Time from spawning `loket serve` to `/readyz` 200.
+    Startup,
+    /// Every workload above, one after the other.
+    All,
+}
+
+/// The options of `loket bench`; each workload reads the ones it needs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Concurrent customers (chat).
+    pub customers: usize,
+    /// Turns per customer (chat).
+    pub turns: usize,
+    /// Drive this server instead of an in-process one (chat).
+    pub url: Option<String>,
+    /// Processes of the server behind `url`, for its peak memory and CPU time (chat).
+    pub server_pids: Vec<u32>,
+    /// Messages through the guard pipeline (guards).
+    pub messages: usize,
+    /// Knowledge-base sizes, one run each (retrieval).
+    pub entries: Vec<usize>,
+    /// Timed queries per knowledge base (retrieval).
+    pub queries: usize,
+    /// Also write each synthetic knowledge base and its queries here (retrieval), for
+    /// bench/reference/bm25_compare.py.
+    pub write_corpus: Option<PathBuf>,
+    /// Idle live streams (idle).
+    pub connections: usize,
+    /// Knowledge-base entries already indexed when the server starts (startup).
+    pub startup_entries: usize,
+    /// Measured starts (startup).
+    pub runs: usize,
+}
+
+impl Options {
+    /// Tiny sizes for CI: every workload runs through every path in seconds, even in a debug
+    /// build. Options that say where to connect or write are kept.
+    pub fn smoke(self) -> Options {
+        Options {
+            customers: 4,
+            turns: 10,
+            messages: 500,
+            entries: vec![300],
+            queries: 50,
+            connections: 50,
+            startup_entries: 300,
+            runs: 1,
+            ..self
+        }
+    }
+}
+
+/// Runs `workload` (every workload for [`Workload::All`]) and prints its summary lines.
+pub fn run(workload: Workload, options: &Options) -> anyhow::Result<()> {
+    match workload {
+        Workload::Chat => chat::run(options),
+        Workload::Guards => guards::run(options),
+        Workload::Retrieval => retrieval::run(options),
+        Workload::Idle => idle::run(options),
+        Workload::Startup => startup::run(options),
+        Workload::All => {
+            // `--url` names a server for the chat workload only; `all` measures Loket itself.
+            let local = Options {
+                url: None,
+                server_pids: Vec::new(),
+                ..options.clone()
+            };
+            for workload in [
+                Workload::Chat,
+                Workload::Guards,
+                Workload::Retrieval,
+                Workload::Idle,
+                Workload::Startup,
+            ] {
+                run(workload, &local)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// One run's result: `bench <workload> key=value ...` on one line, in the order the fields were
+/// added. Keys carry their unit; values never contain spaces.
+pub struct Summary {
+    workload: &'static str,
+    fields: Vec<(&'static str, String)>,
+}
+
+impl Summary {
+    /// An empty summary of `workload`.
+    pub fn new(workload: &'static str) -> Summary {
+        Summary {
+            workload,
+            fields: Vec::new(),
+        }
+    }
+
+    /// Adds a whole number.
+    pub fn count(mut self, key: &'static str, value: impl Into<u64>) -> Summary {
+        self.fields.push((key, value.into().to_string()));
+        self
+    }
+
+    /// Adds a measurement with `decimals` places; a value that could not be measured (not on
+    /// Linux, process gone) is written `na`, so the key is always present.
+    pub fn value(mut self, key: &'static str, value: Option<f64>, decimals: usize) -> Summary {
+        let text = match value {
+            Some(value) if value.is_finite() => format!("{value:.decimals$}"),
+            _ => "na".to_owned(),
+        };
+        self.fields.push((key, text));
+        self
+    }
+
+    /// Adds a word; spaces become `_` so the line stays splittable on whitespace.
+    pub fn word(mut self, key: &'static str, value: &str) -> Summary {
+        self.fields.push((key, value.replace(char::is_whitespace, "_")));
+        self
+    }
+
+    /// Prints the line to standard output.
+    pub fn print(&self) {
+        println!("{self}");
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "bench {}", self.workload)?;
+        for (key, value) in &self.fields {
+            write!(formatter, " {key}={value}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Measured durations, sorted, with nearest-rank percentiles.
+pub struct Latencies {
+    sorted: Vec<Duration>,
+}
+
+impl Latencies {
+    /// Sorts `durations`.
+    pub fn new(mut durations: Vec<Duration>) -> Latencies {
+        durations.sort_unstable();
+        Latencies { sorted: durations }
+    }
+
+    /// How many durations there are.
+    pub fn len(&self) -> usize {
+        self.sorted.len()
+    }
+
+    /// The nearest-rank percentile: the smallest duration with at least `fraction` of all
+    /// durations at or below it (`fraction` in 0..=1). Zero when there are no durations.
+    pub fn percentile(&self, fraction: f64) -> Duration {
+        let rank = (self.sorted.len() as f64 * fraction.clamp(0.0, 1.0)).ceil() as usize;
+        let index = rank.saturating_sub(1).min(self.sorted.len().saturating_sub(1));
+        self.sorted.get(index).copied().unwrap_or_default()
+    }
+
+    /// The longest duration.
+    pub fn max(&self) -> Duration {
+        self.sorted.last().copied().unwrap_or_default()
+    }
+
+    /// Adds p50, p95, p99 and max in milliseconds (`p50_ms` ...) to `summary`.
+    pub fn millis(&self, summary: Summary) -> Summary {
+        let millis = |duration: Duration| Some(duration.as_secs_f64() * 1e3);
+        summary
+            .value("p50_ms", millis(self.percentile(0.50)), 3)
+            .value("p95_ms", millis(self.percentile(0.95)), 3)
+            .value("p99_ms", millis(self.percentile(0.99)), 3)
+            .value("max_ms", millis(self.max()), 3)
+    }
+
+    /// Adds p50, p95, p99 and max in microseconds (`p50_us` ...) to `summary`.
+    pub fn micros(&self, summary: Summary) -> Summary {
+        let micros = |duration: Duration| Some(duration.as_secs_f64() * 1e6);
+        summary
+            .value("p50_us", micros(self.percentile(0.50)), 1)
+            .value("p95_us", micros(self.percentile(0.95)), 1)
+            .value("p99_us", micros(self.percentile(0.99)), 1)
+            .value("max_us", micros(self.max()), 1)
+    }
+}
+
+/// Mebibytes from kibibytes, for the `_mib` fields.
+fn mib(kib: Option<u64>) -> Option<f64> {
+    kib.map(|kib| kib as f64 / 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn millis(values: &[u64]) -> Latencies {
+        Latencies::new(values.iter().map(|value| Duration::from_millis(*value)).collect())
+    }
+
+    #[test]
+    fn percentiles_use_the_nearest_rank() {
+        let latencies = millis(&(1..=100).rev().collect::<Vec<_>>());
+        assert_eq!(latencies.percentile(0.50), Duration::from_millis(50));
+        assert_eq!(latencies.percentile(0.95), Duration::from_millis(95));
+        assert_eq!(latencies.percentile(0.99), Duration::from_millis(99));
+        assert_eq!(latencies.percentile(1.0), Duration::from_millis(100));
+        assert_eq!(latencies.max(), Duration::from_millis(100));
+    }
+
+    #[test]
+    fn a_small_sample_reports_its_largest_value_as_p99() {
+        let latencies = millis(&[3, 1, 2]);
+        assert_eq!(latencies.percentile(0.99), Duration::from_millis(3));
+        assert_eq!(latencies.percentile(0.0), Duration::from_millis(1));
+    }
+
+    #[test]
+    fn no_durations_give_zero_percentiles() {
+        let latencies = millis(&[]);
+        assert_eq!(latencies.len(), 0);
+        assert_eq!(latencies.percentile(0.99), Duration::ZERO);
+    }
+
+    #[test]
+    fn summary_line_is_workload_then_key_value_pairs() {
+        let line = Summary::new("chat")
+            .count("customers", 64u64)
+            .value("throughput_per_s", Some(2345.678), 1)
+            .value("peak_rss_mib", None, 1)
+            .word("target", "in process")
+            .to_string();
+        assert_eq!(
+            line,
+            "bench chat customers=64 throughput_per_s=2345.7 peak_rss_mib=na target=in_process"
+        );
+    }
+
+    #[test]
+    fn latency_fields_carry_their_unit() {
+        let line = millis(&[1, 2]).millis(Summary::new("chat")).to_string();
+        assert_eq!(line, "bench chat p50_ms=1.000 p95_ms=2.000 p99_ms=2.000 max_ms=2.000");
+        let line = millis(&[1]).micros(Summary::new("guards")).to_string();
+        assert_eq!(
+            line,
+            "bench guards p50_us=1000.0 p95_us=1000.0 p99_us=1000.0 max_us=1000.0"
+        );
+    }
+
+    #[test]
+    fn smoke_keeps_where_to_connect() {
+        let options = Options {
+            customers: 64,
+            turns: 100,
+            url: Some("http://127.0.0.1:9".into()),
+            server_pids: vec![7],
+            messages: 10_000,
+            entries: vec![10_000, 100_000],
+            queries: 5_000,
+            write_corpus: None,
+            connections: 10_000,
+            startup_entries: 10_000,
+            runs: 5,
+        }
+        .smoke();
+        assert_eq!(options.url.as_deref(), Some("http://127.0.0.1:9"));
+        assert_eq!(options.server_pids, vec![7]);
+        assert_eq!(options.entries, vec![300]);
+        assert_eq!(options.connections, 50);
+    }
+}
