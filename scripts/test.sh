@@ -32,3 +32,4 @@ scripts/redteam.sh
 
 echo "== benchmark smoke run (every workload, tiny sizes; asserts they run, not how fast)"
 "$LOKET_BIN" bench all --smoke
+"$LOKET_BIN" bench chat --smoke --rate 200

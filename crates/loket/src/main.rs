@@ -197,6 +197,11 @@ enum Command {
         /// Turns per customer (chat).
         #[arg(long, default_value_t = 100)]
         turns: usize,
+        /// Offered load in turns per second over all customers (chat): each customer sends on a
+        /// fixed schedule and a turn is timed from its scheduled time (open loop). Without it,
+        /// each customer sends the next question as soon as the reply is in (closed loop).
+        #[arg(long)]
+        rate: Option<f64>,
         /// Drive the server at this base URL instead of one in this process (chat); it needs the
         /// minimal customer API described in BENCHMARKS.md.
         #[arg(long)]
@@ -504,6 +509,7 @@ fn main() -> anyhow::Result<()> {
             workload,
             customers,
             turns,
+            rate,
             url,
             server_pids,
             messages,
@@ -518,6 +524,7 @@ fn main() -> anyhow::Result<()> {
             let options = bench::Options {
                 customers,
                 turns,
+                rate,
                 url,
                 server_pids,
                 messages,

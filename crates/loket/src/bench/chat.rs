@@ -2,6 +2,13 @@
 //! a fixed list, picked by a per-customer seeded generator, over HTTP; a turn is timed from send
 //! to the whole reply received.
 //!
+//! Closed loop by default: each customer sends its next question as soon as the reply is in, so
+//! the run measures the most turns per second the server gives, and the latency is then about
+//! customers / throughput (Little's law). With `--rate R` the load is open loop, as real
+//! customers are: the customers together send R turns per second, each on a fixed schedule
+//! (customer `c` sends at `start + (c / N + k) * N / R`), and a turn is timed from its scheduled
+//! time, so a server that falls behind is charged for the wait too (no coordinated omission).
+//!
 //! Without `--url`, a real server runs in this process on 127.0.0.1 with SQLite (WAL,
 //! synchronous=FULL, or PostgreSQL with `LOKET_DATABASE_URL`) in a temporary data directory and
 //! the demo knowledge base; memory and CPU time are then those of the process, server and
@@ -50,6 +57,12 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         options.customers > 0 && options.turns > 0,
         "--customers and --turns must be at least 1"
     );
+    if let Some(rate) = options.rate {
+        anyhow::ensure!(
+            rate.is_finite() && rate > 0.0,
+            "--rate must be a positive number of turns per second"
+        );
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -117,7 +130,10 @@ async fn drive(options: &Options, address: &str, target: Target) -> anyhow::Resu
         let client = client.clone();
         let address = address.to_owned();
         let turns = options.turns;
-        tasks.spawn(async move { customer_session(client, address, customer, turns).await });
+        let schedule = options
+            .rate
+            .map(|rate| Schedule::new(started, customer, options.customers, rate));
+        tasks.spawn(async move { customer_session(client, address, customer, turns, schedule).await });
     }
     let mut durations = Vec::with_capacity(options.customers * options.turns);
     while let Some(result) = tasks.join_next().await {
@@ -154,6 +170,8 @@ async fn drive(options: &Options, address: &str, target: Target) -> anyhow::Resu
                 Target::External => address,
             },
         )
+        .word("load", if options.rate.is_some() { "open" } else { "closed" })
+        .value("offered_per_s", options.rate, 1)
         .count("customers", options.customers as u64)
         .count("turns", latencies.len() as u64)
         .value("wall_s", Some(wall.as_secs_f64()), 2)
@@ -193,11 +211,37 @@ fn server_peak_kib(pids: &[u32]) -> Option<u64> {
         .sum()
 }
 
+/// When one customer sends, in open-loop runs.
+#[derive(Debug, Clone, Copy)]
+struct Schedule {
+    first: Instant,
+    interval: Duration,
+}
+
+impl Schedule {
+    /// Customer `customer` of `customers`, all together sending `rate` turns per second from
+    /// `start`: every customer every `customers / rate` seconds, phases spread evenly.
+    fn new(start: Instant, customer: usize, customers: usize, rate: f64) -> Schedule {
+        let interval = Duration::from_secs_f64(customers as f64 / rate.max(f64::MIN_POSITIVE));
+        let phase = interval.mul_f64(customer as f64 / customers.max(1) as f64);
+        Schedule {
+            first: start + phase,
+            interval,
+        }
+    }
+
+    /// The scheduled time of turn `turn` (from 0).
+    fn at(&self, turn: usize) -> Instant {
+        self.first + self.interval.mul_f64(turn as f64)
+    }
+}
+
 async fn customer_session(
     client: reqwest::Client,
     address: String,
     customer: usize,
     turns: usize,
+    schedule: Option<Schedule>,
 ) -> anyhow::Result<Vec<Duration>> {
     let created: serde_json::Value = client
         .post(format!("{address}/api/v1/conversations"))
@@ -211,9 +255,18 @@ async fn customer_session(
     let token = created["token"].as_str().context("token")?.to_owned();
     let mut questions = QuestionStream::new(customer);
     let mut latencies = Vec::with_capacity(turns);
-    for _ in 0..turns {
+    for turn in 0..turns {
         let question = questions.next_question();
-        let started = Instant::now();
+        // Open loop: wait for the scheduled time (when not already late) and time the turn from
+        // it; closed loop: from now.
+        let started = match schedule {
+            Some(schedule) => {
+                let at = schedule.at(turn);
+                tokio::time::sleep_until(at.into()).await;
+                at
+            }
+            None => Instant::now(),
+        };
         let response = client
             .post(format!("{address}/api/v1/conversations/{id}/messages"))
             .bearer_auth(&token)
@@ -275,6 +328,20 @@ mod tests {
         assert_ne!(first, second);
         let distinct: std::collections::HashSet<_> = first.iter().chain(&second).collect();
         assert!(distinct.len() >= QUESTIONS.len() / 2);
+    }
+
+    #[test]
+    fn an_open_loop_schedule_spreads_the_customers_and_keeps_the_rate() {
+        let start = Instant::now();
+        // 4 customers at 400 turns/s: each every 10 ms, phases 0, 2.5, 5 and 7.5 ms.
+        let schedules: Vec<Schedule> = (0..4)
+            .map(|customer| Schedule::new(start, customer, 4, 400.0))
+            .collect();
+        assert_eq!(schedules[0].at(0), start);
+        assert_eq!(schedules[1].at(0) - start, Duration::from_micros(2_500));
+        assert_eq!(schedules[3].at(2) - start, Duration::from_micros(27_500));
+        // 100 turns of every customer span 100 intervals: 400 turns in one second.
+        assert_eq!(schedules[0].at(100) - start, Duration::from_secs(1));
     }
 
     #[test]

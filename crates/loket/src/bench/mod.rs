@@ -57,6 +57,8 @@ pub struct Options {
     pub customers: usize,
     /// Turns per customer (chat).
     pub turns: usize,
+    /// Offered turns per second over all customers, open loop (chat); `None`: closed loop.
+    pub rate: Option<f64>,
     /// Drive this server instead of an in-process one (chat).
     pub url: Option<String>,
     /// Processes of the server behind `url`, for its peak memory and CPU time (chat).
@@ -298,6 +300,7 @@ mod tests {
         let options = Options {
             customers: 64,
             turns: 100,
+            rate: Some(2_000.0),
             url: Some("http://127.0.0.1:9".into()),
             server_pids: vec![7],
             messages: 10_000,
@@ -311,6 +314,7 @@ mod tests {
         .smoke();
         assert_eq!(options.url.as_deref(), Some("http://127.0.0.1:9"));
         assert_eq!(options.server_pids, vec![7]);
+        assert_eq!(options.rate, Some(2_000.0));
         assert_eq!(options.entries, vec![300]);
         assert_eq!(options.connections, 50);
     }
