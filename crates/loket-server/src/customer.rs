@@ -208,6 +208,7 @@ pub async fn stream(
                     Ok(LiveEvent::Message(message)) => {
                         if message.seq <= last_seq { continue; }
                         last_seq = message.seq;
+                        let message = std::sync::Arc::unwrap_or_clone(message);
                         if sender.send(Ok(message_event(message))).await.is_err() { return; }
                     }
                     Ok(LiveEvent::State(new_state)) => {

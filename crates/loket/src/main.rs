@@ -33,12 +33,6 @@ use loket_store_postgres::{Change, PgStore, PoolSettings};
 use loket_store_sqlite::SqliteStore;
 use rust_embed::RustEmbed;
 
-/// mimalloc instead of the system allocator: a chat turn allocates many short-lived buffers on
-/// several threads, and glibc's allocator spent a fifth of a turn's CPU on them (measured with
-/// `perf record` on `loket bench`; see BENCHMARKS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// The demo knowledge base of the fictitious webshop, embedded for `serve --demo`.
 #[derive(RustEmbed)]
 #[folder = "../../demo/kb/"]
