@@ -2,7 +2,7 @@
 """Measure Presidio on the same 10,000 chat messages as `loket bench guards`.
 
 The messages are rebuilt from the templates, seed and generator of
-crates/loket/src/bench/messages.rs (parsed from that file, so both sides stay identical; they
+crates/loket-guard/src/sample.rs (parsed from that file, so both sides stay identical; they
 are also those of crates/loket-guard/benches/pii.rs). Presidio runs one message at a time, as a
 chat service would call it, with the small English spaCy model: the analyzer, then the
 anonymizer on its findings (what redaction takes). Prints one summary line in the form of
@@ -21,7 +21,7 @@ import resource
 import sys
 import time
 
-BENCH = pathlib.Path(__file__).resolve().parents[2] / "crates/loket/src/bench/messages.rs"
+BENCH = pathlib.Path(__file__).resolve().parents[2] / "crates/loket-guard/src/sample.rs"
 MASK = (1 << 64) - 1
 
 

@@ -14,6 +14,7 @@
 //!   cited passages; numbers, contact details and commitments only when the passages have them).
 //! - [`output`]: the output guard on every outgoing AI message: sanitised Markdown, canary
 //!   tokens, fingerprints of non-public text, and the human-claim filter.
+//! - [`sample`]: seeded sample chat messages, the workload of the guard benchmarks.
 
 pub mod grounding;
 pub mod injection;
@@ -21,4 +22,5 @@ pub mod intent;
 pub mod normalize;
 pub mod output;
 pub mod pii;
+pub mod sample;
 pub mod sensitive;

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use loket_kb::sample::SplitMix;
 use loket_kb::{
     AnswerConfig, CustomerScope, Embedder, ImportLimits, KnowledgeBase, Lang, NoScreen, SourceFile, import,
     import_embedded,
@@ -37,99 +38,8 @@ fn measuring() -> bool {
 fn entries() -> usize {
     if measuring() { ENTRIES } else { SMOKE_ENTRIES }
 }
-const WORDS: &[&str] = &[
-    "fiets",
-    "fietsen",
-    "bestelling",
-    "retour",
-    "levering",
-    "betaling",
-    "ideal",
-    "creditcard",
-    "garantie",
-    "accu",
-    "band",
-    "ketting",
-    "rem",
-    "helm",
-    "slot",
-    "zadel",
-    "stuur",
-    "frame",
-    "factuur",
-    "adres",
-    "account",
-    "wachtwoord",
-    "korting",
-    "cadeaubon",
-    "werkplaats",
-    "afspraak",
-    "onderhoud",
-    "reparatie",
-    "verzending",
-    "pakket",
-    "bezorger",
-    "winkel",
-    "openingstijden",
-    "telefoon",
-    "email",
-    "privacy",
-    "gegevens",
-    "lease",
-    "verzekering",
-    "diefstal",
-    "elektrisch",
-    "kinderfiets",
-    "bakfiets",
-    "racefiets",
-    "mountainbike",
-    "lamp",
-    "spatbord",
-    "bagagedrager",
-    "order",
-    "return",
-    "delivery",
-    "payment",
-    "warranty",
-    "battery",
-    "tyre",
-    "chain",
-    "brake",
-];
-const FRAMES: &[&str] = &[
-    "Hoe kan ik {} {} regelen?",
-    "Wat kost {} voor mijn {}?",
-    "Waar vind ik {} bij {}?",
-    "Kan ik {} en {} combineren?",
-    "How do I change the {} of my {}?",
-];
-
-/// A tiny deterministic generator (SplitMix64), so the bench needs no extra dependency.
-struct Seeded(u64);
-
-impl Seeded {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-
-    fn question(&mut self) -> String {
-        let frame = self.pick(FRAMES);
-        let first = format!("{} {}", self.pick(WORDS), self.pick(WORDS));
-        let second = self.pick(WORDS);
-        frame.replacen("{}", &first, 1).replacen("{}", second, 1)
-    }
-}
-
 fn synthetic_faq(seed: u64) -> (Vec<SourceFile>, Vec<String>) {
-    let mut random = Seeded(seed);
+    let mut random = SplitMix(seed);
     let mut sources = Vec::new();
     let mut jsonl = String::new();
     let mut questions = Vec::new();
@@ -175,9 +85,9 @@ impl StandIn {
         let seed = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
             (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
         });
-        let mut random = Seeded(seed);
+        let mut random = SplitMix(seed);
         let mut vector: Vec<f32> = (0..STAND_IN_DIMENSION)
-            .map(|_| (random.next() >> 40) as f32 / (1u64 << 24) as f32 - 0.5)
+            .map(|_| (random.next_u64() >> 40) as f32 / (1u64 << 24) as f32 - 0.5)
             .collect();
         let norm = vector.iter().map(|value| value * value).sum::<f32>().sqrt();
         vector.iter_mut().for_each(|value| *value /= norm);

@@ -16,6 +16,7 @@
 //! - `screening`: the [`Screen`] for embedded instructions; flagged entries are [`Quarantined`].
 //! - `exposure`: [`GuardCorpus`], what the output guard must know of a generation.
 //! - `knowledge_base`: [`KnowledgeBase::answer`], [`CustomerScope`], [`Answer`], confidence.
+//! - [`sample`]: seeded synthetic FAQ questions for the retrieval benchmarks.
 //! - `restricted`: [`RestrictedIndex`] for agent assist and the output guard.
 //! - [`fusion`]: reciprocal rank fusion.
 //! - `dense`: the [`Embedder`] trait, vectors stored per partition, brute-force cosine search.
@@ -39,6 +40,7 @@ pub mod lang;
 pub mod model;
 mod restricted;
 mod retrieval;
+pub mod sample;
 mod screening;
 mod source;
 

@@ -21,7 +21,7 @@
 //!   ids only (conversation, seq range, new state), never content; [`PgStore::listen`] hands
 //!   the notices of other instances to the caller, which re-reads the messages from the store.
 //! - **Chat turns** (new conversations and commits) go through a group committer per instance
-//!   (see `group_committer`): the turns queued at one moment share one transaction, so they
+//!   (see [`loket_store::group`]): the turns queued at one moment share one transaction, so they
 //!   share one audit-lock acquisition and one WAL flush instead of queueing for the lock one
 //!   fsync at a time; a turn the database refuses is written again alone, so only its caller
 //!   hears of it. Every group takes its row locks in conversation-id order, so two instances'
@@ -51,6 +51,7 @@ use loket_core::staff::Role;
 use loket_core::{
     AgentId, Author, Conversation, ConversationId, ConversationState, Locale, MessageKind, NewMessage, StoredMessage,
 };
+use loket_store::group::{self, GroupError, Job, Turn, TurnResults};
 use loket_store::{
     AuditAnchor, Checkpoint, Commit, ConversationRecord, CountRequest, Erased, Error, Expiry, NewConversation,
     QueueEntry, Result, StaffAccount, StaffSession, Stats, Store, SubjectRef, Ticket, TurnContext, VaultEntry,
@@ -238,25 +239,6 @@ pub struct PgStore {
     counted: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
-/// Where the group committer sends a turn's result.
-type Reply = tokio::sync::oneshot::Sender<Result<Vec<StoredMessage>>>;
-
-/// A chat-turn write for the group committer and where its result goes.
-enum Job {
-    Create(Box<NewConversation>, Reply),
-    Commit(Box<Commit>, Reply),
-}
-
-impl Job {
-    /// The conversation whose row the turn locks: groups are applied in this order.
-    fn conversation(&self) -> &str {
-        match self {
-            Job::Create(new, _) => new.conversation.id.as_str(),
-            Job::Commit(commit, _) => commit.conversation.id.as_str(),
-        }
-    }
-}
-
 /// What one applied turn leaves for the end of its group: the messages it stored, the change to
 /// announce, and its audit events with their time.
 struct Applied {
@@ -264,101 +246,6 @@ struct Applied {
     notice: Option<ChangeNotice>,
     audit: Vec<AuditEvent>,
     now: DateTime<Utc>,
-}
-
-/// Group commit: every chat turn is durable before it is acknowledged, but one transaction can
-/// carry many turns. The committer takes whatever turns are queued (up to [`MAX_GROUP`]), sorts
-/// them by conversation id (one lock order on every instance), applies them (see [`write_group`]
-/// for what happens when one is refused), then announces the changes, appends all their audit
-/// records under one acquisition of [`AUDIT_LOCK`], and commits once. Callers hear back only
-/// after that commit returned, so "acknowledged" still means "durable". With one customer the
-/// group is one turn; under load the lock and the WAL flush are shared instead of taken one turn
-/// at a time.
-async fn group_committer(pool: PgPool, origin: String, mut jobs: tokio::sync::mpsc::Receiver<Job>) {
-    while let Some(first) = jobs.recv().await {
-        let mut group = vec![first];
-        while group.len() < MAX_GROUP {
-            match jobs.try_recv() {
-                Ok(job) => group.push(job),
-                Err(_) => break,
-            }
-        }
-        group.sort_by(|left, right| left.conversation().cmp(right.conversation()));
-        let mut replies = Vec::with_capacity(group.len());
-        let mut turns = Vec::with_capacity(group.len());
-        for job in group {
-            match job {
-                Job::Create(new, reply) => {
-                    turns.push(Turn::Create(new));
-                    replies.push(reply);
-                }
-                Job::Commit(commit, reply) => {
-                    turns.push(Turn::Commit(commit));
-                    replies.push(reply);
-                }
-            }
-        }
-        match write_group(&pool, &origin, turns).await {
-            Ok(results) => {
-                for (reply, result) in replies.into_iter().zip(results) {
-                    let _ = reply.send(result);
-                }
-            }
-            Err(error) => {
-                // Nothing of the group is stored: every caller hears so.
-                for reply in replies {
-                    let _ = reply.send(Err(same_error(&error)));
-                }
-            }
-        }
-    }
-}
-
-/// A turn of a group, without its reply.
-#[derive(Clone)]
-enum Turn {
-    Create(Box<NewConversation>),
-    Commit(Box<Commit>),
-}
-
-/// Each turn's result, in the group's order.
-type TurnResults = Vec<Result<Vec<StoredMessage>>>;
-
-/// Why a group's transaction did not commit.
-enum GroupError {
-    /// A statement was refused (a constraint, a trigger, a timeout) and the transaction was
-    /// rolled back on a connection that still works: the turns can be tried again one by one.
-    Refused(Error),
-    /// The connection or the commit failed: nothing can be said about the turns beyond the error.
-    Failed(Error),
-}
-
-/// Writes one group and returns each turn's result in order; an error means none of the group
-/// was stored. The common case is one transaction for all turns. When the database refuses a
-/// statement the whole transaction is void, so each turn is then written alone and the refusal
-/// reaches only its own caller (no savepoints: they would cost a round trip per turn to serve a
-/// case that only a bug or a constraint violation produces). A stale turn (its conversation
-/// changed) writes nothing and does not disturb the others.
-async fn write_group(pool: &PgPool, origin: &str, turns: Vec<Turn>) -> Result<TurnResults> {
-    let alone = turns.len() == 1;
-    let retry = if alone { Vec::new() } else { turns.clone() };
-    match write_turns(pool, origin, turns).await {
-        Ok(results) => Ok(results),
-        Err(GroupError::Failed(error)) => Err(error),
-        Err(GroupError::Refused(error)) if alone => Ok(vec![Err(error)]),
-        Err(GroupError::Refused(_)) => {
-            let mut results = Vec::with_capacity(retry.len());
-            for turn in retry {
-                results.push(match write_turns(pool, origin, vec![turn]).await {
-                    Ok(mut result) => result
-                        .pop()
-                        .unwrap_or_else(|| Err(Error::Backend("a turn had no result".into()))),
-                    Err(GroupError::Refused(error) | GroupError::Failed(error)) => Err(error),
-                });
-            }
-            Ok(results)
-        }
-    }
 }
 
 /// Applies `turns` in one transaction and commits it.
@@ -440,15 +327,6 @@ async fn apply_turns(
     Ok(results)
 }
 
-/// The same error again, for every caller of a failed group.
-fn same_error(error: &Error) -> Error {
-    match error {
-        Error::NotFound => Error::NotFound,
-        Error::Conflict => Error::Conflict,
-        Error::Backend(description) => Error::Backend(description.clone()),
-    }
-}
-
 impl PgStore {
     /// Connects to `url` (`postgres://user:password@host:port/database`) and runs the
     /// migrations that are not applied yet. Several instances may start at once: the migrator
@@ -488,25 +366,17 @@ impl PgStore {
             .map_err(backend("connect to the database"))?;
         let origin = uuid::Uuid::new_v4().simple().to_string();
         let (turns, jobs) = tokio::sync::mpsc::channel(GROUP_QUEUE);
-        tokio::spawn(group_committer(pool.clone(), origin.clone(), jobs));
+        let (committer, notices_from) = (pool.clone(), origin.clone());
+        tokio::spawn(group::run(jobs, MAX_GROUP, move |turns| {
+            let (pool, origin) = (committer.clone(), notices_from.clone());
+            async move { write_turns(&pool, &origin, turns).await }
+        }));
         Ok(Self {
             pool,
             origin,
             turns,
             counted: std::sync::Arc::default(),
         })
-    }
-
-    /// Hands a chat-turn write to the group committer and waits until it is durable.
-    async fn submit(&self, job: impl FnOnce(Reply) -> Job) -> Result<Vec<StoredMessage>> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        self.turns
-            .send(job(reply))
-            .await
-            .map_err(|_| Error::Backend("the group committer has stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| Error::Backend("the group committer dropped a turn".into()))?
     }
 
     /// Listens for the changes other instances commit. Notices arrive in commit order; the
@@ -679,7 +549,7 @@ pub fn migrator() -> Migrator {
 #[async_trait]
 impl Store for PgStore {
     async fn create_conversation(&self, new: NewConversation) -> Result<Vec<StoredMessage>> {
-        self.submit(|reply| Job::Create(Box::new(new), reply)).await
+        group::submit(&self.turns, |reply| Job::Create(Box::new(new), reply)).await
     }
 
     async fn conversation(&self, id: &ConversationId) -> Result<ConversationRecord> {
@@ -766,7 +636,7 @@ impl Store for PgStore {
     }
 
     async fn commit(&self, commit: Commit) -> Result<Vec<StoredMessage>> {
-        self.submit(|reply| Job::Commit(Box::new(commit), reply)).await
+        group::submit(&self.turns, |reply| Job::Commit(Box::new(commit), reply)).await
     }
 
     async fn messages(&self, id: &ConversationId, after: i64, limit: u32) -> Result<Vec<StoredMessage>> {

@@ -7,7 +7,7 @@
 //! Chat turns (new conversations and commits) go through a group committer that writes all
 //! turns queued at that moment in one transaction with a few multi-row statements, so concurrent
 //! customers share one fsync and the statements instead of waiting for one each (see
-//! `group_committer`).
+//! [`loket_store::group`]).
 //!
 //! Times are stored as microseconds since the Unix epoch.
 
@@ -23,6 +23,7 @@ use loket_core::staff::Role;
 use loket_core::{
     AgentId, Author, Conversation, ConversationId, ConversationState, Locale, MessageKind, NewMessage, StoredMessage,
 };
+use loket_store::group::{self, GroupError, Job, Turn, TurnResults};
 use loket_store::{
     AuditAnchor, Checkpoint, Commit, ConversationRecord, CountRequest, Erased, Error, Expiry, NewConversation,
     QueueEntry, Result, StaffAccount, StaffSession, Stats, Store, SubjectRef, Ticket, TurnContext, VaultEntry,
@@ -76,106 +77,6 @@ pub struct SqliteStore {
     reader: SqlitePool,
     /// The group committer: chat turns (new conversations and commits) queue here.
     turns: tokio::sync::mpsc::Sender<Job>,
-}
-
-/// A chat-turn write for the group committer and where its result goes.
-enum Job {
-    Create(
-        Box<NewConversation>,
-        tokio::sync::oneshot::Sender<Result<Vec<StoredMessage>>>,
-    ),
-    Commit(Box<Commit>, tokio::sync::oneshot::Sender<Result<Vec<StoredMessage>>>),
-}
-
-/// Group commit: every chat turn is durable before it is acknowledged, but one transaction (one
-/// fsync) can carry many turns. The committer takes whatever turns are queued (up to
-/// [`MAX_GROUP`]) and writes them with a handful of statements for the whole group (see
-/// [`apply_turns`]); only after the commit returned does it answer the callers, so
-/// "acknowledged" still means "on disk". With one customer the group is one turn and nothing
-/// waits; under load the fsync and the statements are shared.
-async fn group_committer(writer: SqlitePool, mut jobs: tokio::sync::mpsc::Receiver<Job>) {
-    while let Some(first) = jobs.recv().await {
-        let mut group = vec![first];
-        while group.len() < MAX_GROUP {
-            match jobs.try_recv() {
-                Ok(job) => group.push(job),
-                Err(_) => break,
-            }
-        }
-        let mut replies = Vec::with_capacity(group.len());
-        let mut turns = Vec::with_capacity(group.len());
-        for job in group {
-            match job {
-                Job::Create(new, reply) => {
-                    turns.push(Turn::Create(new));
-                    replies.push(reply);
-                }
-                Job::Commit(commit, reply) => {
-                    turns.push(Turn::Commit(commit));
-                    replies.push(reply);
-                }
-            }
-        }
-        match write_group(&writer, turns).await {
-            Ok(results) => {
-                for (reply, result) in replies.into_iter().zip(results) {
-                    let _ = reply.send(result);
-                }
-            }
-            Err(error) => {
-                // Nothing of the group is on disk: every caller hears so.
-                for reply in replies {
-                    let _ = reply.send(Err(same_error(&error)));
-                }
-            }
-        }
-    }
-}
-
-/// A turn of a group, without its reply.
-#[derive(Clone)]
-enum Turn {
-    Create(Box<NewConversation>),
-    Commit(Box<Commit>),
-}
-
-/// Each turn's result, in the group's order.
-type TurnResults = Vec<Result<Vec<StoredMessage>>>;
-
-/// Why a group's transaction did not commit.
-enum GroupError {
-    /// A statement was refused (a constraint or a trigger) and the transaction was rolled back:
-    /// the turns can be tried again one by one.
-    Refused(Error),
-    /// Beginning or committing failed: nothing can be said about the turns beyond the error.
-    Failed(Error),
-}
-
-/// Writes one group and returns each turn's result in order; an error means none of the group
-/// is on disk. The common case is one transaction for all turns. When the database refuses a
-/// statement (a bug upstream, or a constraint), the transaction is rolled back and each turn is
-/// written alone, so the refusal reaches only its own caller. A stale turn (its conversation
-/// changed) writes nothing and does not disturb the others.
-async fn write_group(writer: &SqlitePool, turns: Vec<Turn>) -> Result<TurnResults> {
-    let alone = turns.len() == 1;
-    let retry = if alone { Vec::new() } else { turns.clone() };
-    match write_turns(writer, turns).await {
-        Ok(results) => Ok(results),
-        Err(GroupError::Failed(error)) => Err(error),
-        Err(GroupError::Refused(error)) if alone => Ok(vec![Err(error)]),
-        Err(GroupError::Refused(_)) => {
-            let mut results = Vec::with_capacity(retry.len());
-            for turn in retry {
-                results.push(match write_turns(writer, vec![turn]).await {
-                    Ok(mut result) => result
-                        .pop()
-                        .unwrap_or_else(|| Err(Error::Backend("a turn had no result".into()))),
-                    Err(GroupError::Refused(error) | GroupError::Failed(error)) => Err(error),
-                });
-            }
-            Ok(results)
-        }
-    }
 }
 
 /// Applies `turns` in one transaction and commits it.
@@ -235,15 +136,6 @@ async fn apply_turns(transaction: &mut Transaction<'static, Sqlite>, turns: Vec<
     Ok(results)
 }
 
-/// The same error again, for every caller of a failed group.
-fn same_error(error: &Error) -> Error {
-    match error {
-        Error::NotFound => Error::NotFound,
-        Error::Conflict => Error::Conflict,
-        Error::Backend(description) => Error::Backend(description.clone()),
-    }
-}
-
 impl SqliteStore {
     /// Opens (creating if needed) the database in `data_dir` and runs the migrations.
     pub async fn open(data_dir: &Path, read_connections: u32) -> Result<Self> {
@@ -296,23 +188,12 @@ impl SqliteStore {
             .await
             .map_err(backend("open database for reading"))?;
         let (turns, jobs) = tokio::sync::mpsc::channel(GROUP_QUEUE);
-        tokio::spawn(group_committer(writer.clone(), jobs));
+        let committer = writer.clone();
+        tokio::spawn(group::run(jobs, MAX_GROUP, move |group| {
+            let writer = committer.clone();
+            async move { write_turns(&writer, group).await }
+        }));
         Ok(Self { writer, reader, turns })
-    }
-
-    /// Hands a chat-turn write to the group committer and waits until it is on disk.
-    async fn submit(
-        &self,
-        job: impl FnOnce(tokio::sync::oneshot::Sender<Result<Vec<StoredMessage>>>) -> Job,
-    ) -> Result<Vec<StoredMessage>> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        self.turns
-            .send(job(reply))
-            .await
-            .map_err(|_| Error::Backend("the group committer has stopped".into()))?;
-        answer
-            .await
-            .map_err(|_| Error::Backend("the group committer dropped a turn".into()))?
     }
 
     /// Closes both pools, waiting for connections to finish.
@@ -359,7 +240,7 @@ pub fn migrator() -> Migrator {
 #[async_trait]
 impl Store for SqliteStore {
     async fn create_conversation(&self, new: NewConversation) -> Result<Vec<StoredMessage>> {
-        self.submit(|reply| Job::Create(Box::new(new), reply)).await
+        group::submit(&self.turns, |reply| Job::Create(Box::new(new), reply)).await
     }
 
     async fn conversation(&self, id: &ConversationId) -> Result<ConversationRecord> {
@@ -411,7 +292,7 @@ impl Store for SqliteStore {
     }
 
     async fn commit(&self, commit: Commit) -> Result<Vec<StoredMessage>> {
-        self.submit(|reply| Job::Commit(Box::new(commit), reply)).await
+        group::submit(&self.turns, |reply| Job::Commit(Box::new(commit), reply)).await
     }
 
     async fn messages(&self, id: &ConversationId, after: i64, limit: u32) -> Result<Vec<StoredMessage>> {

@@ -10,6 +10,7 @@
 
 #[cfg(feature = "contract")]
 pub mod contract;
+pub mod group;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

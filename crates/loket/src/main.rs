@@ -185,46 +185,8 @@ enum Command {
         /// The workload.
         #[arg(value_enum, default_value_t = bench::Workload::Chat)]
         workload: bench::Workload,
-        /// Concurrent customers (chat).
-        #[arg(long, default_value_t = 64)]
-        customers: usize,
-        /// Turns per customer (chat).
-        #[arg(long, default_value_t = 100)]
-        turns: usize,
-        /// Offered load in turns per second over all customers (chat): each customer sends on a
-        /// fixed schedule and a turn is timed from its scheduled time (open loop). Without it,
-        /// each customer sends the next question as soon as the reply is in (closed loop).
-        #[arg(long)]
-        rate: Option<f64>,
-        /// Drive the server at this base URL instead of one in this process (chat); it needs the
-        /// minimal customer API described in BENCHMARKS.md.
-        #[arg(long)]
-        url: Option<String>,
-        /// A process of the server behind --url, for its peak memory and CPU time; repeat for
-        /// several worker processes (chat).
-        #[arg(long = "server-pid")]
-        server_pids: Vec<u32>,
-        /// Messages through the guard pipeline (guards).
-        #[arg(long, default_value_t = 10_000)]
-        messages: usize,
-        /// Knowledge-base sizes, one run each (retrieval).
-        #[arg(long, value_delimiter = ',', default_values_t = [10_000, 100_000])]
-        entries: Vec<usize>,
-        /// Timed queries per knowledge base (retrieval).
-        #[arg(long, default_value_t = 5_000)]
-        queries: usize,
-        /// Also write each synthetic knowledge base and its queries into this folder (retrieval).
-        #[arg(long)]
-        write_corpus: Option<PathBuf>,
-        /// Idle live streams to hold open (idle).
-        #[arg(long, default_value_t = 10_000)]
-        connections: usize,
-        /// Knowledge-base entries indexed before the server starts (startup).
-        #[arg(long, default_value_t = 10_000)]
-        startup_entries: usize,
-        /// Timed restarts (startup).
-        #[arg(long, default_value_t = 5)]
-        runs: usize,
+        #[command(flatten)]
+        options: bench::Options,
         /// A tiny run of the workload that checks the harness works (for CI).
         #[arg(long)]
         smoke: bool,
@@ -501,36 +463,9 @@ fn main() -> anyhow::Result<()> {
         } => runtime()?.block_on(async move { evidence_cli::retention(&*open_app(&place).await?).await }),
         Command::Bench {
             workload,
-            customers,
-            turns,
-            rate,
-            url,
-            server_pids,
-            messages,
-            entries,
-            queries,
-            write_corpus,
-            connections,
-            startup_entries,
-            runs,
+            options,
             smoke,
-        } => {
-            let options = bench::Options {
-                customers,
-                turns,
-                rate,
-                url,
-                server_pids,
-                messages,
-                entries,
-                queries,
-                write_corpus,
-                connections,
-                startup_entries,
-                runs,
-            };
-            bench::run(workload, &if smoke { options.smoke() } else { options })
-        }
+        } => bench::run(workload, &if smoke { options.smoke() } else { options }),
         Command::Redteam {
             url,
             data_dir,

@@ -1,8 +1,7 @@
 //! Seeded synthetic FAQ knowledge bases and questions for the retrieval and startup workloads.
 //!
-//! The word lists, frames and SplitMix64 generator follow loket-kb's `retrieval` criterion bench
-//! (`crates/loket-kb/benches/retrieval.rs`, not exported), so the 10,000-entry base measured
-//! here is built the same way. Entries are FAQ JSONL lines, as `loket kb import` reads them, in
+//! The word lists, frames and SplitMix64 generator are loket-kb's samples
+//! ([`loket_kb::sample`]), which its `retrieval` criterion bench uses too. Entries are FAQ JSONL lines, as `loket kb import` reads them, in
 //! files of [`ENTRIES_PER_FILE`] so each stays under the import's file-size limit.
 
 use std::io::Write;
@@ -10,6 +9,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use loket_kb::SourceFile;
+use loket_kb::sample::SplitMix;
 
 /// The seed of every synthetic knowledge base.
 pub const SEED: u64 = 42;
@@ -22,74 +22,6 @@ const ALTERNATIVES: usize = 3;
 
 /// Which alternative phrasing of an entry is asked again as a known question.
 const KNOWN_PHRASING: usize = 1;
-
-const WORDS: &[&str] = &[
-    "fiets",
-    "fietsen",
-    "bestelling",
-    "retour",
-    "levering",
-    "betaling",
-    "ideal",
-    "creditcard",
-    "garantie",
-    "accu",
-    "band",
-    "ketting",
-    "rem",
-    "helm",
-    "slot",
-    "zadel",
-    "stuur",
-    "frame",
-    "factuur",
-    "adres",
-    "account",
-    "wachtwoord",
-    "korting",
-    "cadeaubon",
-    "werkplaats",
-    "afspraak",
-    "onderhoud",
-    "reparatie",
-    "verzending",
-    "pakket",
-    "bezorger",
-    "winkel",
-    "openingstijden",
-    "telefoon",
-    "email",
-    "privacy",
-    "gegevens",
-    "lease",
-    "verzekering",
-    "diefstal",
-    "elektrisch",
-    "kinderfiets",
-    "bakfiets",
-    "racefiets",
-    "mountainbike",
-    "lamp",
-    "spatbord",
-    "bagagedrager",
-    "order",
-    "return",
-    "delivery",
-    "payment",
-    "warranty",
-    "battery",
-    "tyre",
-    "chain",
-    "brake",
-];
-
-const FRAMES: &[&str] = &[
-    "Hoe kan ik {} {} regelen?",
-    "Wat kost {} voor mijn {}?",
-    "Waar vind ik {} bij {}?",
-    "Kan ik {} en {} combineren?",
-    "How do I change the {} of my {}?",
-];
 
 /// A synthetic knowledge base: its source files and one question per entry. For even-numbered
 /// entries the question is one of the entry's own alternative phrasings (a question the base
@@ -163,30 +95,6 @@ fn source_file(index: usize, jsonl: String) -> SourceFile {
     SourceFile {
         path: format!("synthetic-{index}.jsonl"),
         bytes: jsonl.into_bytes(),
-    }
-}
-
-/// SplitMix64: a tiny deterministic generator, so the corpus needs no extra dependency.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-
-    fn question(&mut self) -> String {
-        let frame = self.pick(FRAMES);
-        let first = format!("{} {}", self.pick(WORDS), self.pick(WORDS));
-        let second = self.pick(WORDS);
-        frame.replacen("{}", &first, 1).replacen("{}", second, 1)
     }
 }
 

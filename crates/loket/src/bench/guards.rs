@@ -9,7 +9,9 @@ use loket_core::Locale;
 use loket_guard::pii::Placeholders;
 use loket_service::inspection::Guards;
 
-use super::{Latencies, Options, Summary, messages, mib, resources};
+use loket_guard::sample;
+
+use super::{Latencies, Options, Summary, mib, resources};
 
 /// Messages run once before timing, so first-use costs (lazy tables, caches) are not measured.
 const WARM_UP_MESSAGES: usize = 1000;
@@ -17,7 +19,7 @@ const WARM_UP_MESSAGES: usize = 1000;
 /// Runs the guard workload and prints its summary line.
 pub fn run(options: &Options) -> anyhow::Result<()> {
     anyhow::ensure!(options.messages > 0, "--messages must be at least 1");
-    let texts = messages::generate(messages::SEED, options.messages);
+    let texts = sample::generate(sample::SEED, options.messages);
     let guards = Guards::new();
     for text in texts.iter().cycle().take(WARM_UP_MESSAGES) {
         let _ = guards.inspect_customer(text, Locale::Nl, &mut Placeholders::new());

@@ -24,7 +24,6 @@ mod child;
 mod corpus;
 mod guards;
 mod idle;
-mod messages;
 mod resources;
 mod retrieval;
 mod startup;
@@ -51,32 +50,48 @@ pub enum Workload {
 }
 
 /// The options of `loket bench`; each workload reads the ones it needs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct Options {
     /// Concurrent customers (chat).
+    #[arg(long, default_value_t = 64)]
     pub customers: usize,
     /// Turns per customer (chat).
+    #[arg(long, default_value_t = 100)]
     pub turns: usize,
-    /// Offered turns per second over all customers, open loop (chat); `None`: closed loop.
+    /// Offered load in turns per second over all customers (chat): each customer sends on a
+    /// fixed schedule and a turn is timed from its scheduled time (open loop). Without it, each
+    /// customer sends the next question as soon as the reply is in (closed loop).
+    #[arg(long)]
     pub rate: Option<f64>,
-    /// Drive this server instead of an in-process one (chat).
+    /// Drive the server at this base URL instead of one in this process (chat); it needs the
+    /// minimal customer API described in BENCHMARKS.md.
+    #[arg(long)]
     pub url: Option<String>,
-    /// Processes of the server behind `url`, for its peak memory and CPU time (chat).
+    /// A process of the server behind --url, for its peak memory and CPU time; repeat for
+    /// several worker processes (chat).
+    #[arg(long = "server-pid")]
     pub server_pids: Vec<u32>,
     /// Messages through the guard pipeline (guards).
+    #[arg(long, default_value_t = 10_000)]
     pub messages: usize,
     /// Knowledge-base sizes, one run each (retrieval).
+    #[arg(long, value_delimiter = ',', default_values_t = [10_000, 100_000])]
     pub entries: Vec<usize>,
     /// Timed queries per knowledge base (retrieval).
+    #[arg(long, default_value_t = 5_000)]
     pub queries: usize,
-    /// Also write each synthetic knowledge base and its queries here (retrieval), for
+    /// Also write each synthetic knowledge base and its queries into this folder (retrieval), for
     /// bench/reference/bm25_compare.py.
+    #[arg(long)]
     pub write_corpus: Option<PathBuf>,
-    /// Idle live streams (idle).
+    /// Idle live streams to hold open (idle).
+    #[arg(long, default_value_t = 10_000)]
     pub connections: usize,
-    /// Knowledge-base entries already indexed when the server starts (startup).
+    /// Knowledge-base entries indexed before the server starts (startup).
+    #[arg(long, default_value_t = 10_000)]
     pub startup_entries: usize,
-    /// Measured starts (startup).
+    /// Timed restarts (startup).
+    #[arg(long, default_value_t = 5)]
     pub runs: usize,
 }
 

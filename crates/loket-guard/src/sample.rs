@@ -1,11 +1,10 @@
-//! Seeded chat messages for the guard workload: Dutch and English templates filled with names,
-//! numbers and identifiers by a linear congruential generator.
+//! Seeded sample chat messages, the workload every guard benchmark measures: Dutch and English
+//! templates filled with names, numbers and identifiers by a linear congruential generator.
 //!
-//! The templates, names, seed and generator are those of loket-guard's `pii` criterion bench
-//! (`crates/loket-guard/benches/pii.rs`, not exported, so copied here), so both measure the same
-//! 10,000 messages. bench/presidio/compare.py parses the arrays below from this file and
-//! rebuilds the messages bit for bit for Presidio: keep each array's `const NAME: &[&str] = &[`
-//! form and the call order in [`generate`].
+//! The crate's `pii` criterion bench and `loket bench guards` both measure [`generate`]`(SEED,
+//! 10_000)`. bench/presidio/compare.py parses the arrays below from this file and rebuilds the
+//! messages bit for bit for Presidio: keep each array's `const NAME: &[&str] = &[` form and the
+//! call order in [`generate`].
 
 /// The seed of the message stream.
 pub const SEED: u64 = 20_261_128;
