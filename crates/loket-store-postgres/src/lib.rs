@@ -543,6 +543,13 @@ pub fn migrator() -> Migrator {
             include_str!("../migrations/0002_rate_counters.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            3,
+            "disclosure trigger for AI rows only".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0003_disclosure_trigger_when.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 
