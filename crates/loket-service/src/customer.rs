@@ -109,11 +109,8 @@ impl Loket {
     /// Checks the bearer token of a conversation.
     pub async fn authorize(&self, id: &ConversationId, token: &str) -> Result<ConversationRecord> {
         let record = self.store.conversation(id).await?;
-        if constant_time_eq(&record.token_hash, &token_hash(token)) {
-            Ok(record)
-        } else {
-            Err(Error::Unauthorized)
-        }
+        token_matches(&record.token_hash, &token_hash(token))?;
+        Ok(record)
     }
 
     /// The conversation with its messages after `after` (0 for all), for the token holder.
@@ -139,9 +136,7 @@ impl Loket {
         let presented = token_hash(token);
         let count = self.conversation_rate.shared_request(id.as_str(), &presented, now);
         let context = self.store.turn_context(id, count.as_ref()).await?;
-        if !constant_time_eq(&context.record.token_hash, &presented) {
-            return Err(Error::Unauthorized);
-        }
+        token_matches(&context.record.token_hash, &presented)?;
         let record = context.record;
         let allowed = match context.counted {
             Some(allowed) => allowed,
@@ -464,5 +459,15 @@ impl Loket {
             intent: inspection.intent,
             injection_flagged: inspection.injection_flagged,
         })
+    }
+}
+
+/// Whether the hash of the presented bearer token is the conversation's, compared in constant
+/// time; [`Error::Unauthorized`] otherwise.
+fn token_matches(stored: &str, presented: &str) -> Result<()> {
+    if constant_time_eq(stored, presented) {
+        Ok(())
+    } else {
+        Err(Error::Unauthorized)
     }
 }

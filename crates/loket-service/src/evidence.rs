@@ -58,6 +58,18 @@ pub(crate) fn derive_secret(master: &SealingKey, label: &[u8]) -> [u8; 32] {
     hasher.finalize().into()
 }
 
+/// SHA-256 over `secret` and then each of `parts`, hex: the keyed hash under which a value that
+/// may identify a person is stored or counted (subjects, rate-limit keys). Without the secret the
+/// value cannot be found by trying candidates.
+pub(crate) fn keyed_hash(secret: &[u8; 32], parts: &[&[u8]]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(secret);
+    for part in parts {
+        hasher.update(part);
+    }
+    hex::encode(hasher.finalize())
+}
+
 /// Whether `signature` (hex) is a valid Ed25519 signature by `public_key` (hex) over `bytes`.
 pub fn signature_is_valid(public_key: &str, bytes: &[u8], signature: &str) -> bool {
     let Ok(public) = hex::decode(public_key) else {

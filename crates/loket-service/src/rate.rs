@@ -128,12 +128,7 @@ impl RateLimiter {
 /// The stored form of a key: SHA-256 over the secret, the scope and the key, hex. Without the
 /// secret, an IPv4 address cannot be found by trying all of them.
 fn shared_key(secret: &[u8; 32], scope: &str, key: &str) -> String {
-    let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
-    sha2::Digest::update(&mut hasher, secret);
-    sha2::Digest::update(&mut hasher, scope.as_bytes());
-    sha2::Digest::update(&mut hasher, [0u8]);
-    sha2::Digest::update(&mut hasher, key.as_bytes());
-    hex::encode(sha2::Digest::finalize(hasher))
+    crate::evidence::keyed_hash(secret, &[scope.as_bytes(), &[0], key.as_bytes()])
 }
 
 #[cfg(test)]

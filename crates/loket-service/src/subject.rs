@@ -28,7 +28,7 @@ use sha2::Sha256;
 use crate::Loket;
 use crate::compliance::escape_html as escape;
 use crate::error::{Error, Result};
-use crate::evidence::derive_secret;
+use crate::evidence::{derive_secret, keyed_hash};
 use crate::secrets::SealingKey;
 use crate::staff::StaffContext;
 
@@ -254,10 +254,7 @@ impl Loket {
     /// The keyed hash under which an identified customer's conversations are found.
     pub fn subject_hash(&self, subject: &str) -> String {
         let secret = derive_secret(&self.master_key, b"loket/subject-hash/v1");
-        let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
-        sha2::Digest::update(&mut hasher, secret);
-        sha2::Digest::update(&mut hasher, subject.as_bytes());
-        hex::encode(sha2::Digest::finalize(hasher))
+        keyed_hash(&secret, &[subject.as_bytes()])
     }
 
     /// The stored form of an identified customer for a new conversation.

@@ -311,18 +311,7 @@ async fn apply_turns(
     vault.insert(transaction).await?;
     // Queued now, delivered at commit; announcing before the audit lock keeps the time spent
     // holding that lock short.
-    if !notices.is_empty() {
-        let payloads: Vec<String> = notices.iter().map(|notice| notice.payload(origin)).collect();
-        sqlx::query(
-            "SELECT pg_notify($1, batch.payload) FROM UNNEST($2::TEXT[]) WITH ORDINALITY AS batch (payload, n)
-             ORDER BY batch.n",
-        )
-        .bind(EVENTS_CHANNEL)
-        .bind(payloads)
-        .execute(&mut **transaction)
-        .await
-        .map_err(backend("announce changes"))?;
-    }
+    announce(transaction, origin, &notices).await?;
     append_audit_at(transaction, audit).await?;
     Ok(results)
 }
@@ -466,17 +455,6 @@ impl PgStore {
                 .await
                 .map_err(backend("sweep rate counters"))?;
         }
-        Ok(())
-    }
-
-    /// Announces a change; PostgreSQL delivers it when (and only if) the transaction commits.
-    async fn notify(&self, transaction: &mut Transaction<'static, Postgres>, notice: &ChangeNotice) -> Result<()> {
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(EVENTS_CHANNEL)
-            .bind(notice.payload(&self.origin))
-            .execute(&mut **transaction)
-            .await
-            .map_err(backend("announce a change"))?;
         Ok(())
     }
 }
@@ -949,6 +927,7 @@ impl Store for PgStore {
     ) -> Result<Erased> {
         let mut transaction = self.begin().await?;
         let mut erased = Erased::default();
+        let mut notices = Vec::new();
         for id in ids {
             // The row lock keeps a concurrent legal hold from slipping in between check and delete.
             let hold: Option<bool> =
@@ -969,13 +948,13 @@ impl Store for PgStore {
             let deleted = delete_conversation(&mut transaction, id).await?;
             erased.conversations += deleted;
             if deleted > 0 {
-                let notice = ChangeNotice {
+                notices.push(ChangeNotice {
                     conversation: id.clone(),
                     change: Change::Erased,
-                };
-                self.notify(&mut transaction, &notice).await?;
+                });
             }
         }
+        announce(&mut transaction, &self.origin, &notices).await?;
         let mut audit = audit;
         for (name, count) in [
             ("conversations", erased.conversations),
@@ -1458,6 +1437,29 @@ async fn apply_commit(
         audit: commit.audit,
         now: commit.now,
     }))
+}
+
+/// Announces changes, in order, in one statement; PostgreSQL delivers them when (and only if)
+/// the transaction commits.
+async fn announce(
+    transaction: &mut Transaction<'static, Postgres>,
+    origin: &str,
+    notices: &[ChangeNotice],
+) -> Result<()> {
+    if notices.is_empty() {
+        return Ok(());
+    }
+    let payloads: Vec<String> = notices.iter().map(|notice| notice.payload(origin)).collect();
+    sqlx::query(
+        "SELECT pg_notify($1, batch.payload) FROM UNNEST($2::TEXT[]) WITH ORDINALITY AS batch (payload, n)
+         ORDER BY batch.n",
+    )
+    .bind(EVENTS_CHANNEL)
+    .bind(payloads)
+    .execute(&mut **transaction)
+    .await
+    .map_err(backend("announce changes"))?;
+    Ok(())
 }
 
 /// How many seqs `messages` take.

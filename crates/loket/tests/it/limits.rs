@@ -96,15 +96,6 @@ async fn instances_sharing_the_data_directory_serve_the_same_knowledge_base_afte
 
 /// The knowledge-base generation an instance reports as ready.
 async fn generation(client: &reqwest::Client, base: &str) -> Option<String> {
-    let ready: serde_json::Value = client
-        .get(format!("{base}/readyz"))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ready = server::get_json(client.get(format!("{base}/readyz"))).await;
     ready["knowledge_base"].as_str().map(str::to_string)
 }

@@ -177,25 +177,33 @@ pub async fn send(client: &reqwest::Client, base: &str, customer: &Customer, tex
     Ok(turn["messages"][0]["seq"].as_i64().unwrap())
 }
 
+/// Sends `request` and returns its JSON body; panics on an error status.
+pub async fn get_json(request: reqwest::RequestBuilder) -> Value {
+    request
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// Every message of a conversation as (seq, author, text), paging through the list endpoint.
 pub async fn all_messages(client: &reqwest::Client, base: &str, customer: &Customer) -> Vec<(i64, String, String)> {
     let mut after = 0;
     let mut messages = Vec::new();
     loop {
-        let page: Value = client
-            .get(format!(
-                "{base}/api/v1/conversations/{}/messages?after={after}",
-                customer.id
-            ))
-            .bearer_auth(&customer.token)
-            .send()
-            .await
-            .unwrap()
-            .error_for_status()
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let page = get_json(
+            client
+                .get(format!(
+                    "{base}/api/v1/conversations/{}/messages?after={after}",
+                    customer.id
+                ))
+                .bearer_auth(&customer.token),
+        )
+        .await;
         let items = page["messages"].as_array().unwrap();
         if items.is_empty() {
             return messages;
