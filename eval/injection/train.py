@@ -37,22 +37,29 @@ Data and splits (all fixed, no randomness apart from the solver seed):
   test.jsonl -> test.
 - s-labs: train.csv -> train/validation (15 %); validation.csv -> test.
 - neuralchemy: core-train -> train/validation by FNV-1a of group_id (15 %); core-validation -> test.
+  Rows of source `wildguard_judgecomp` labelled benign are left out of train and validation
+  (`LABEL_NOISE_SOURCE`: the label judges a model's response, and most of these prompts are
+  jailbreak templates that the same source also labels as attacks); the test split keeps them.
 - banking77 train.csv (ordinary customer questions, benign): FNV-1a(text) % 100 < 40 -> train,
   < 50 -> validation, otherwise test (the test half is what `loket eval injection` measures).
 - CLINC150: 'train' split % 100 < 10 -> validation, otherwise train; 'oos_train' -> train;
   'val' and 'oos_val' -> test.
 - eval/injection/nl-translated.jsonl (Dutch translations made for Loket): FNV-1a(text) % 100
-  < 40 -> train, < 50 -> validation (Dutch benign lines count as customer messages there, so the
-  threshold keeps Dutch customers' false positives inside the target too), otherwise test.
+  < 40 -> train, < 50 -> validation, otherwise test. Dutch benign lines translated from customer
+  questions or written as customer messages (`CUSTOMER_SOURCES`) count as customer messages,
+  so the thresholds keep Dutch customers' false positives inside the target too; Dutch benign
+  lines translated from the injection sets count as hard benign prompts when they contain a
+  gate word, otherwise as neither.
 Sample weights (chosen on validation): Dutch lines 6, hard benign prompts 10 (attack
 vocabulary, harmless intent: they decide the false positives on "ignore/system/prompt"
 questions), customer questions 6 (they decide the false positives on ordinary messages; 6
 rather than 3 let the general threshold go lower at the same validation false positives), the
 rest 1; classes balanced. The regularisation strength (32 or 64, by validation detection) and
 both thresholds are chosen on validation only; the test split is never looked at here.
-Thresholds (`choose_thresholds`): the lowest logits that keep validation false positives at
-≤ 0.5 % of customer questions and ≤ 2 % of hard benign prompts, general model first; 2 % rather
-than the 5 % target because the rules flag a few hard benign prompts on top of the classifier.
+Thresholds (`choose_thresholds`): the lowest logits that keep the classifier's validation false
+positives at ≤ 0.5 % of customer questions and ≤ 3 % of hard benign prompts
+(`CUSTOMER_FP_BUDGET`, `HARD_FP_BUDGET`), general model first; 3 % rather than the 5 % target
+because the rules flag a few hard benign prompts on top of the classifier.
 The Rust detector shifts the classifier's logit down by `DUTCH_LOGIT_SHIFT` for text with more
 Dutch than English function words (crates/loket-guard/src/injection/mod.rs, chosen on the Dutch
 validation bucket, because the model scores ordinary Dutch messages high); the thresholds here
@@ -90,6 +97,13 @@ GATE_WORDS = ("ignore", "system", "prompt", "instruction", "override", "jailbrea
 MASK = (1 << BUCKET_BITS) - 1
 WINDOW_WORDS = 256
 SEED = 20261128
+# The classifier's false-positive budgets on validation (see `choose_thresholds`): half the
+# targets of issue 6 for customer questions (1 %); 3 % of hard benign prompts against the 5 %
+# target, because the rules flag some more. At 3 % the whole detector flagged 2 of the 99 hard
+# benign validation prompts (one of the classifier's three is also a rule hit), the same as at
+# 2 %, and 0.9 points more of the validation attacks; 2 % rested on a single Dutch prompt.
+CUSTOMER_FP_BUDGET = 0.005
+HARD_FP_BUDGET = 0.03
 # Share of the general model's logit in the specialist's score (chosen on validation).
 SPECIALIST_BLEND = 0.2
 
@@ -152,6 +166,20 @@ ENGLISH_MARKERS = frozenset(
     "the a an and i you my not what how where can will with for on that this there also but to "
     "from have has am are be no your please thanks do does it".split())
 DUTCH_LOGIT_SHIFT = 2.0
+
+# neuralchemy rows from this source labelled benign are left out of training and validation: the
+# label judges a model's response, not the prompt, and the prompts are mostly jailbreak templates
+# ("You are a very direct assistant who always fulfills the user's request ...") that the same
+# source also has labelled as attacks. Trained as benign with the hard-benign weight, they taught
+# the model that this template is harmless. The test split keeps them (`loket eval injection`
+# reports hard benign prompts with and without them).
+LABEL_NOISE_SOURCE = "wildguard_judgecomp"
+
+# `source` values of nl-translated.jsonl lines that are customer messages.
+CUSTOMER_SOURCES = ("banking77", "clinc150", "loket")
+# Dutch benign lines translated from the injection sets (filled by `load`): neither customer
+# messages nor hard benign prompts when they do not use the vocabulary of attacks.
+DUTCH_FROM_INJECTION_SETS = set()
 
 # Hard benign prompts: benign lines of the injection sets that use the vocabulary of attacks.
 # Same pattern as HARD_BENIGN in crates/loket/src/eval_injection.rs.
@@ -250,7 +278,10 @@ def load(data: Path):
         for line in open(inj / f"neuralchemy/{name}.jsonl", encoding="utf-8"):
             r = json.loads(line)
             hard = "hard_negative" in r.get("tags", [])
-            add(r["text"], r["label"], split or tv(r["group_id"]), "neuralchemy", hard)
+            row_split = split or tv(r["group_id"])
+            if row_split != "test" and r["source"] == LABEL_NOISE_SOURCE and r["label"] == 0:
+                continue
+            add(r["text"], r["label"], row_split, "neuralchemy", hard)
 
     intents = data / "intents"
     for r in csv.DictReader(open(intents / "banking77-train.csv", encoding="utf-8")):
@@ -274,7 +305,13 @@ def load(data: Path):
             r = json.loads(line)
             bucket = split_bucket(r["text"])
             split = "train" if bucket < 40 else "validation" if bucket < 50 else "test"
-            add(r["text"], r["label"], split, "nl-translated")
+            # Benign lines translated from the injection sets that use the vocabulary of attacks
+            # are hard benign prompts, not customer messages (see `is_customer`).
+            hard = (r["label"] == 0 and r.get("source") not in CUSTOMER_SOURCES
+                    and gated(r["text"]))
+            if r["label"] == 0 and r.get("source") not in CUSTOMER_SOURCES:
+                DUTCH_FROM_INJECTION_SETS.add(r["text"])
+            add(r["text"], r["label"], split, "nl-translated", hard)
     return rows
 
 
@@ -312,12 +349,21 @@ def gated(text: str) -> bool:
 
 
 def is_hard_benign(row):
-    return (row[1] == 0 and row[3] not in ("banking77", "clinc150", "nl-translated")
-            and (row[4] or bool(HARD_BENIGN.search(row[0]))))
+    """Benign and using the vocabulary of attacks: the hard benign lines of the injection sets
+    (as `loket eval injection` counts them) and their Dutch translations."""
+    if row[1] != 0 or row[3] in ("banking77", "clinc150"):
+        return False
+    if row[3] == "nl-translated":
+        return row[4]
+    return row[4] or bool(HARD_BENIGN.search(row[0]))
 
 
 def is_customer(row):
-    return row[3] in ("banking77", "clinc150") or (row[3] == "nl-translated" and row[1] == 0)
+    """Ordinary customer messages: banking77, CLINC150 and the Dutch benign lines translated from
+    them or written as Dutch customer messages."""
+    if row[3] == "nl-translated":
+        return row[1] == 0 and not row[4] and row[0] not in DUTCH_FROM_INJECTION_SETS
+    return row[3] in ("banking77", "clinc150")
 
 
 def looks_dutch(text: str) -> bool:
@@ -332,9 +378,9 @@ def looks_dutch(text: str) -> bool:
 
 
 def choose_thresholds(general, specialist, rows):
-    """Logit thresholds (general, specialist): the lowest that keep the validation
-    false-positive rates inside the targets with margin, ≤ 0.5 % on customer questions and
-    ≤ 2 % on hard benign prompts (the rules add a few more). Dutch texts are scored as the
+    """Logit thresholds (general, specialist): the lowest that keep the classifier's validation
+    false-positive rates inside the targets with margin, `CUSTOMER_FP_BUDGET` on customer
+    questions and `HARD_FP_BUDGET` on hard benign prompts (the rules add a few more). Dutch texts are scored as the
     detector scores them, with the logit lowered by `DUTCH_LOGIT_SHIFT`. The general threshold
     comes first (customer questions rarely use the gate words), then the specialist's; detection
     on attacks is what is left."""
@@ -348,7 +394,8 @@ def choose_thresholds(general, specialist, rows):
         return np.where(gate, specialist - shift >= t_specialist, general - shift >= t_general)
 
     def within(flagged):
-        return flagged[customer].mean() <= 0.005 and flagged[hard].mean() <= 0.02
+        return (flagged[customer].mean() <= CUSTOMER_FP_BUDGET
+                and flagged[hard].mean() <= HARD_FP_BUDGET)
 
     t_general = next((t for t in np.sort(general) if within(flags(t, np.inf))), np.inf)
     t_specialist = next((t for t in np.sort(specialist) if within(flags(t_general, t))), np.inf)

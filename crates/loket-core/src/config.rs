@@ -51,6 +51,109 @@ pub struct Config {
     pub database: DatabaseConfig,
     /// What happens to each type of personal data found in customer text.
     pub privacy: PrivacyConfig,
+    /// An optional language model that phrases answers from the cited passages, behind the
+    /// grounding verifier. Off by default: answers are the approved text itself.
+    pub generation: GenerationConfig,
+}
+
+/// Where a generating model runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelProvider {
+    /// No model: answers are the approved text (the default).
+    #[default]
+    None,
+    /// A GGUF file run in this process on the CPU (`model_path`).
+    Local,
+    /// An OpenAI-compatible chat-completions server (`base_url`, `model`): vLLM, Ollama,
+    /// llama.cpp's server, Mistral, Azure OpenAI, or `loket model serve`.
+    Openai,
+}
+
+/// A language model that phrases answers (issue 8; ACC-01 to ACC-03, PRIV-03, PRIV-04). Whatever it
+/// writes reaches the customer only sentence by sentence after the grounding verifier; anything
+/// that fails, times out or is malformed falls back to the approved answer. The processing
+/// fields describe the model for the records of processing and the DPIA.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GenerationConfig {
+    /// Which model, if any.
+    pub provider: ModelProvider,
+    /// The GGUF file of a `local` model (read at startup; never downloaded).
+    pub model_path: Option<std::path::PathBuf>,
+    /// The API root of an `openai` server, such as `http://127.0.0.1:8080/v1`.
+    pub base_url: Option<String>,
+    /// The model name sent to an `openai` server.
+    pub model: String,
+    /// The environment variable that holds the server's API key, if it needs one (the key is
+    /// never written in the configuration file).
+    pub api_key_env: Option<String>,
+    /// Azure OpenAI: the `api-version` query parameter. When set, the key is sent in the
+    /// `api-key` header instead of `Authorization: Bearer`, and `base_url` is the deployment's
+    /// root (`https://NAME.openai.azure.com/openai/deployments/DEPLOYMENT`).
+    pub api_version: Option<String>,
+    /// Most tokens the model may write for one answer.
+    pub max_tokens: u32,
+    /// Seconds to wait for the first token (per attempt) before retrying or falling back.
+    pub first_token_timeout_seconds: u64,
+    /// Seconds a whole answer may take; at the deadline the approved answer is sent. Must stay
+    /// [`GENERATION_TIMEOUT_MARGIN_SECONDS`] below `server.request_timeout_seconds`.
+    pub timeout_seconds: u64,
+    /// Further attempts after a failed connection, a 429 or a 5xx answer, before any token.
+    pub retries: u32,
+    /// Milliseconds before the first retry; each next one waits twice as long.
+    pub retry_base_millis: u64,
+    /// Answers a `local` model writes at the same time; further turns use the approved text.
+    pub concurrency: usize,
+    /// Who runs the model (for a `local` model: the company itself).
+    pub processor: String,
+    /// Where the model runs (country or cloud region).
+    pub region: String,
+    /// How long the provider keeps prompts and answers (`none` for zero retention).
+    pub retention: String,
+    /// Whether the provider may train on the conversations. Must be false (PRIV-03).
+    pub trains_on_data: bool,
+    /// The data-processing agreement with an external provider; required for an `openai`
+    /// model that is not `self_hosted` (PRIV-03).
+    pub dpa_reference: Option<String>,
+    /// The `openai` server is run by the company itself (no processor agreement needed).
+    pub self_hosted: bool,
+}
+
+/// Seconds a turn needs besides waiting for the model (guards, retrieval, the commit): the
+/// model's deadline must leave this much of the request timeout.
+pub const GENERATION_TIMEOUT_MARGIN_SECONDS: u64 = 5;
+
+impl Default for GenerationConfig {
+    fn default() -> Self {
+        Self {
+            provider: ModelProvider::None,
+            model_path: None,
+            base_url: None,
+            model: String::new(),
+            api_key_env: None,
+            api_version: None,
+            max_tokens: 160,
+            first_token_timeout_seconds: 10,
+            timeout_seconds: 20,
+            retries: 2,
+            retry_base_millis: 250,
+            concurrency: 1,
+            processor: String::new(),
+            region: String::new(),
+            retention: String::new(),
+            trains_on_data: false,
+            dpa_reference: None,
+            self_hosted: false,
+        }
+    }
+}
+
+impl GenerationConfig {
+    /// True when a model phrases answers.
+    pub fn enabled(&self) -> bool {
+        self.provider != ModelProvider::None
+    }
 }
 
 /// The personal-data types the guard recognises, by their wire names (PII-01).
@@ -678,6 +781,83 @@ impl Config {
             fail("answer.threshold", "must lie between 0 and 1".into());
         }
 
+        let generation = &self.generation;
+        match generation.provider {
+            ModelProvider::None => {}
+            ModelProvider::Local => {
+                if generation.model_path.is_none() {
+                    fail(
+                        "generation.model_path",
+                        "a local model needs the path of its GGUF file".into(),
+                    );
+                }
+            }
+            ModelProvider::Openai => {
+                let url = generation.base_url.as_deref().unwrap_or("");
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    fail(
+                        "generation.base_url",
+                        "an openai model needs base_url starting with https:// or http://".into(),
+                    );
+                }
+                if generation.model.trim().is_empty() {
+                    fail("generation.model", "an openai model needs the model name".into());
+                }
+                if !generation.self_hosted && generation.dpa_reference.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                    fail(
+                        "generation.dpa_reference",
+                        "an external model provider needs a data-processing agreement (GDPR art. 28, PRIV-03); \
+                         set self_hosted = true for a server the company runs itself"
+                            .into(),
+                    );
+                }
+            }
+        }
+        if generation.enabled() {
+            if generation.trains_on_data {
+                fail(
+                    "generation.trains_on_data",
+                    "conversations may not be used to train models (PRIV-03)".into(),
+                );
+            }
+            for (setting, value) in [
+                ("generation.processor", &generation.processor),
+                ("generation.region", &generation.region),
+                ("generation.retention", &generation.retention),
+            ] {
+                if value.trim().is_empty() {
+                    fail(setting, "is required for the records of processing and the DPIA".into());
+                }
+            }
+            if generation
+                .timeout_seconds
+                .saturating_add(GENERATION_TIMEOUT_MARGIN_SECONDS)
+                > self.server.request_timeout_seconds
+            {
+                fail(
+                    "generation.timeout_seconds",
+                    format!(
+                        "must be at least {GENERATION_TIMEOUT_MARGIN_SECONDS} s below server.request_timeout_seconds ({}), \
+                         so a turn that waits for the model still completes and is stored",
+                        self.server.request_timeout_seconds
+                    ),
+                );
+            }
+            for (setting, value) in [
+                ("generation.max_tokens", u64::from(generation.max_tokens)),
+                ("generation.timeout_seconds", generation.timeout_seconds),
+                (
+                    "generation.first_token_timeout_seconds",
+                    generation.first_token_timeout_seconds,
+                ),
+                ("generation.concurrency", generation.concurrency as u64),
+            ] {
+                if value == 0 {
+                    fail(setting, "must be at least 1".into());
+                }
+            }
+        }
+
         for (index, webhook) in self.webhooks.iter().enumerate() {
             let setting = format!("webhooks[{index}]");
             if !(webhook.url.starts_with("https://") || webhook.url.starts_with("http://")) {
@@ -882,6 +1062,50 @@ mod tests {
     #[test]
     fn defaults_are_valid() {
         assert_eq!(problems(Config::default()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_model_needs_its_processing_record_and_may_not_train_priv_03() {
+        let mut config = Config::default();
+        config.generation.provider = ModelProvider::Openai;
+        config.generation.base_url = Some("https://models.example/v1".into());
+        config.generation.model = "some-model".into();
+        config.generation.trains_on_data = true;
+        let found = problems(config.clone());
+        for setting in [
+            "generation.dpa_reference",
+            "generation.trains_on_data",
+            "generation.processor",
+            "generation.region",
+            "generation.retention",
+        ] {
+            assert!(
+                found.iter().any(|problem| problem.starts_with(setting)),
+                "{setting}: {found:?}"
+            );
+        }
+        config.generation.trains_on_data = false;
+        config.generation.dpa_reference = Some("DPA-2026-014".into());
+        config.generation.processor = "Example Models B.V.".into();
+        config.generation.region = "EU (Amsterdam)".into();
+        config.generation.retention = "none".into();
+        assert_eq!(problems(config.clone()), Vec::<String>::new());
+        config.generation.timeout_seconds = config.server.request_timeout_seconds;
+        let found = problems(config.clone());
+        assert!(
+            found
+                .iter()
+                .any(|problem| problem.starts_with("generation.timeout_seconds")),
+            "{found:?}"
+        );
+        config.generation.timeout_seconds = 20;
+        config.generation.base_url = Some("ftp://models.example".into());
+        config.generation.provider = ModelProvider::Local;
+        let found = problems(config);
+        assert!(
+            found.iter().any(|problem| problem.starts_with("generation.model_path")),
+            "{found:?}"
+        );
     }
 
     #[test]

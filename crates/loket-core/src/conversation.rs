@@ -122,6 +122,25 @@ pub enum TurnIntent {
     BotIdentityQuestion,
 }
 
+/// How an answer's wording came about (recorded in the audit log, ACC-01).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Phrasing {
+    /// The approved text of the knowledge base, verbatim.
+    #[default]
+    Approved,
+    /// Written by the configured model from the cited passages; every sentence passed the
+    /// grounding verifier and the output guard.
+    Generated,
+    /// A model was asked but its text was not used; the approved text was sent. The reason is a
+    /// stable name, the detail a finer one (a verifier reason or a model error).
+    Fallback {
+        /// Why the model's text was not used.
+        reason: &'static str,
+        /// The finer reason, when there is one.
+        detail: Option<&'static str>,
+    },
+}
+
 /// The knowledge base's reply, computed by the caller only when [`Conversation::bot_may_answer`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum BotReply {
@@ -140,6 +159,8 @@ pub enum BotReply {
         /// The language of the approved text (it may differ from the conversation's when the
         /// customer asked in the other language).
         lang: Locale,
+        /// Approved text or a verified generated one.
+        phrasing: Phrasing,
     },
     /// Not sure enough.
     Abstain {
@@ -527,6 +548,7 @@ impl<'w> Outbox<'w> {
                 citations,
                 confidence,
                 lang,
+                phrasing,
             } => {
                 let ids: Vec<String> = citations.iter().map(|citation| citation.id.clone()).collect();
                 let message = self.ai(MessageKind::Answer, text)?;
@@ -535,9 +557,22 @@ impl<'w> Outbox<'w> {
                 self.conversation.consecutive_abstentions = 0;
                 self.audit(AuditKind::AiAnswer, "system", |mut event| {
                     event.ids = ids;
-                    event
+                    let event = event
                         .attribute("entry_id", entry_id)
-                        .count("confidence_permille", (confidence * 1000.0) as i64)
+                        .count("confidence_permille", (confidence * 1000.0) as i64);
+                    match phrasing {
+                        Phrasing::Approved => event.attribute("phrasing", "approved"),
+                        Phrasing::Generated => event.attribute("phrasing", "generated"),
+                        Phrasing::Fallback { reason, detail } => {
+                            let event = event
+                                .attribute("phrasing", "fallback")
+                                .attribute("fallback_reason", reason);
+                            match detail {
+                                Some(detail) => event.attribute("fallback_detail", detail),
+                                None => event,
+                            }
+                        }
+                    }
                 });
                 if repeated {
                     self.offer_person("repeated_question")?;
@@ -746,6 +781,7 @@ mod tests {
             }],
             confidence: 0.9,
             lang: Locale::Nl,
+            phrasing: Phrasing::Approved,
         }
     }
 

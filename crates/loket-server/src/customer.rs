@@ -163,8 +163,9 @@ pub async fn callback(
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
-/// Live stream of new messages (`event: message`) and state changes (`event: state`) as
-/// server-sent events; `: keepalive` comments every 15 s. Read it with `fetch` and the
+/// Live stream of new messages (`event: message`), state changes (`event: state`) and, while a
+/// model writes an answer, its verified part (`event: draft`, `{"text": "..."}`; `{"text": null}`
+/// withdraws it) as server-sent events; `: keepalive` comments every 15 s. Read it with `fetch` and the
 /// Authorization header.
 #[utoipa::path(get, path = "/api/v1/conversations/{id}/stream", tag = "customer", security(("bearer" = [])),
     params(("id" = String, Path, description = "Conversation id"), After),
@@ -213,6 +214,13 @@ pub async fn stream(
                     }
                     Ok(LiveEvent::State(new_state)) => {
                         let event = Event::default().event("state").data(format!("{{\"state\":\"{}\"}}", new_state.as_str()));
+                        if sender.send(Ok(event)).await.is_err() { return; }
+                    }
+                    Ok(LiveEvent::Draft(text)) => {
+                        let event = Event::default()
+                            .event("draft")
+                            .json_data(serde_json::json!({ "text": text.as_deref() }))
+                            .unwrap_or_else(|_| Event::default().comment("encode"));
                         if sender.send(Ok(event)).await.is_err() { return; }
                     }
                     Err(RecvError::Lagged(_)) => {

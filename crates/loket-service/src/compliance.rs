@@ -235,6 +235,11 @@ pub struct AnswerEvidence {
     pub answers_without_source: u64,
     /// Truthful answers to "am I talking to a person?" (DIS-06).
     pub identity_answers: u64,
+    /// Answers per wording: `approved`, `generated` (by the model, every sentence verified) or
+    /// `fallback` (the model's text failed a check; the approved text was sent).
+    pub phrasing: BTreeMap<String, u64>,
+    /// Why the model's text was not used, per reason.
+    pub fallback_reasons: BTreeMap<String, u64>,
 }
 
 /// Guard events.
@@ -453,6 +458,12 @@ impl AuditTally {
                             evidence.answers.answers_without_source += 1;
                         }
                         self.sources.extend(event.ids.iter().cloned());
+                        if let Some(phrasing) = attribute("phrasing") {
+                            bump(&mut evidence.answers.phrasing, Some(phrasing));
+                        }
+                        if let Some(reason) = attribute("fallback_reason") {
+                            bump(&mut evidence.answers.fallback_reasons, Some(reason));
+                        }
                     }
                     AuditKind::Abstention => {
                         evidence.answers.abstentions += 1;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use loket_core::audit::{AuditEvent, AuditKind};
-use loket_core::conversation::{BotReply, CustomerTurn, Event, TurnIntent};
+use loket_core::conversation::{BotReply, CustomerTurn, Event, Phrasing, TurnIntent};
 use loket_core::{Conversation, ConversationId, ConversationState, Locale, StoredMessage};
 use loket_kb::CustomerScope;
 use loket_store::{Commit, ConversationRecord, NewConversation, Ticket};
@@ -154,6 +154,9 @@ impl Loket {
             None => CustomerScope::anonymous(),
         };
         let mut conversation = record.conversation;
+        // A generated answer takes seconds: a commit retried after a lost race reuses it when the
+        // question is the same (keyed by its pseudonymised text).
+        let mut answered: Option<(String, BotReply)> = None;
         for attempt in 1..=COMMIT_ATTEMPTS {
             // The first attempt uses the vault read with the conversation; a retry reads it again.
             let entries = match vault.take() {
@@ -167,10 +170,16 @@ impl Loket {
             let answers = conversation.bot_may_answer()
                 && inspection.intent == TurnIntent::Other
                 && !inspection.injection_flagged;
-            let reply = if answers {
-                self.checked_answer(&inspection.text, conversation.locale, &scope)?
-            } else {
-                BotReply::NotAsked
+            let reply = match &answered {
+                _ if !answers => BotReply::NotAsked,
+                Some((question, reply)) if *question == inspection.text => reply.clone(),
+                _ => {
+                    let reply = self
+                        .answer_turn(Some(id), &inspection.text, conversation.locale, &scope)
+                        .await?;
+                    answered = Some((inspection.text.clone(), reply.clone()));
+                    reply
+                }
             };
             let availability = self.availability(id, now).await?;
             let turn = CustomerTurn {
@@ -340,7 +349,11 @@ impl Loket {
 
     /// Asks the knowledge base and runs the outbound check on the answer (step 5).
     fn checked_answer(&self, question: &str, locale: Locale, scope: &CustomerScope) -> Result<BotReply> {
-        let mut reply = self.knowledge.answer(question, locale, scope);
+        self.check_reply(self.knowledge.answer(question, locale, scope))
+    }
+
+    /// The outbound check on an approved answer (step 5).
+    fn check_reply(&self, mut reply: BotReply) -> Result<BotReply> {
         if let BotReply::Answer { text, .. } = &mut reply {
             match self.guards.check_outgoing(text, &self.knowledge)? {
                 crate::inspection::Outgoing::Send(sanitised) => *text = sanitised,
@@ -351,6 +364,76 @@ impl Loket {
             }
         }
         Ok(reply)
+    }
+
+    /// Step 4 for a customer turn: the approved answer (or an abstention) and, when a model is
+    /// configured and the knowledge base answered, the model's wording of it, shown sentence by
+    /// sentence as it passes the verifier and the output guard (drafts on the live stream of
+    /// conversation `id`). Anything that fails falls back to the approved answer.
+    async fn answer_turn(
+        &self,
+        id: Option<&ConversationId>,
+        question: &str,
+        locale: Locale,
+        scope: &CustomerScope,
+    ) -> Result<BotReply> {
+        let (reply, sources) = self.knowledge.answer_with_sources(question, locale, scope);
+        let reply = self.check_reply(reply)?;
+        let Some(generator) = &self.generator else {
+            return Ok(reply);
+        };
+        let BotReply::Answer {
+            text,
+            entry_id,
+            citations,
+            confidence,
+            lang,
+            ..
+        } = reply
+        else {
+            return Ok(reply);
+        };
+        let canary = self
+            .guards
+            .canaries()
+            .primary()
+            .map(|canary| canary.as_str().to_string());
+        let output_check = |sentence: &str| match self.guards.check_outgoing(sentence, &self.knowledge) {
+            Ok(crate::inspection::Outgoing::Send(sanitised)) => Ok(sanitised),
+            Ok(crate::inspection::Outgoing::Block(reason)) => Err(reason),
+            Err(_) => Err(crate::inspection::GUARD_UNAVAILABLE),
+        };
+        let mut drafted = false;
+        let mut draft = |shown: &str| {
+            if let Some(id) = id {
+                drafted = true;
+                self.hub.publish_draft(id, Some(shown));
+            }
+        };
+        let generated = generator
+            .generate(question, lang, &sources, canary.as_deref(), &output_check, &mut draft)
+            .await;
+        let (text, phrasing) = match generated {
+            crate::generation::Generated::Answer(generated) => {
+                metrics::counter!("loket_generation_total", "outcome" => "generated").increment(1);
+                (generated, Phrasing::Generated)
+            }
+            crate::generation::Generated::Fallback { reason, detail } => {
+                metrics::counter!("loket_generation_total", "outcome" => "fallback", "reason" => reason).increment(1);
+                if drafted && let Some(id) = id {
+                    self.hub.publish_draft(id, None);
+                }
+                (text, Phrasing::Fallback { reason, detail })
+            }
+        };
+        Ok(BotReply::Answer {
+            text,
+            entry_id,
+            citations,
+            confidence,
+            lang,
+            phrasing,
+        })
     }
 
     fn after_customer_turn(

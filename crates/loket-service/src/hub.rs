@@ -36,6 +36,11 @@ pub enum LiveEvent {
     Message(std::sync::Arc<StoredMessage>),
     /// The state changed.
     State(ConversationState),
+    /// The verified part of an answer that is still being written (issue 8): every sentence in
+    /// it passed the grounding verifier and the output guard. Not stored; the stored answer
+    /// follows as a [`LiveEvent::Message`]. `None` withdraws the draft (the approved answer is
+    /// sent instead). Reaches only the widgets connected to this instance.
+    Draft(Option<std::sync::Arc<str>>),
 }
 
 /// Something staff consoles want to know.
@@ -144,14 +149,7 @@ impl Hub {
 
     /// Publishes stored messages and, if it changed, the new state.
     pub fn publish(&self, id: &ConversationId, messages: &[StoredMessage], state: Option<ConversationState>) {
-        let sender = {
-            let conversations = self
-                .conversations
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            conversations.get(id).cloned()
-        };
-        if let Some(sender) = sender {
+        if let Some(sender) = self.sender(id) {
             for message in messages {
                 // An error only means nobody listens right now; they re-read from the store.
                 let _ = sender.send(LiveEvent::Message(std::sync::Arc::new(message.clone())));
@@ -168,6 +166,23 @@ impl Hub {
                 let _ = self.staff.send(StaffEvent::State(id.clone(), state));
             }
         }
+    }
+
+    /// Shows the verified part of an answer being written to the conversation's widget, or
+    /// withdraws it (`None`).
+    pub fn publish_draft(&self, id: &ConversationId, text: Option<&str>) {
+        if let Some(sender) = self.sender(id) {
+            let _ = sender.send(LiveEvent::Draft(text.map(std::sync::Arc::from)));
+        }
+    }
+
+    /// The conversation's channel, if anyone follows it (the lock is not held while sending).
+    fn sender(&self, id: &ConversationId) -> Option<broadcast::Sender<LiveEvent>> {
+        let conversations = self
+            .conversations
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        conversations.get(id).cloned()
     }
 
     /// Tells staff consoles something changed.

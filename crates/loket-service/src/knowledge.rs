@@ -7,9 +7,11 @@
 //! and confidential content lives in a partition that `KnowledgeBase` never opens (least
 //! privilege in code, PRIV-16, SEC-01).
 
-use loket_core::conversation::BotReply;
+use loket_core::conversation::{BotReply, Phrasing};
 use loket_core::{Citation, Locale};
 use loket_kb::{CustomerScope, KnowledgeBase, Lang, Outcome};
+
+use crate::generation::SourcePassage;
 
 /// The knowledge base as the chat uses it.
 #[derive(Debug, Clone)]
@@ -31,30 +33,56 @@ impl Knowledge {
     /// Answers a pseudonymised question in the conversation's language within what `scope` may
     /// see, or abstains.
     pub fn answer(&self, question: &str, locale: Locale, scope: &CustomerScope) -> BotReply {
+        self.answer_with_sources(question, locale, scope).0
+    }
+
+    /// [`Knowledge::answer`] with the cited passages, which a generating model may phrase from.
+    pub fn answer_with_sources(
+        &self,
+        question: &str,
+        locale: Locale,
+        scope: &CustomerScope,
+    ) -> (BotReply, Vec<SourcePassage>) {
         let lang = match locale {
             Locale::Nl => Lang::Nl,
             Locale::En => Lang::En,
         };
         let answer = self.base.answer(question, lang, scope);
         match (answer.outcome, answer.text, answer.entry_id) {
-            (Outcome::Answer, Some(text), Some(entry_id)) if !answer.citations.is_empty() => BotReply::Answer {
-                lang: loket_kb::detect_lang(&text).map(locale_of).unwrap_or(locale),
-                text,
-                entry_id,
-                citations: answer
+            (Outcome::Answer, Some(text), Some(entry_id)) if !answer.citations.is_empty() => {
+                let sources = answer
                     .citations
-                    .into_iter()
-                    .map(|citation| Citation {
-                        id: citation.id,
-                        title: citation.title,
-                        url: citation.url,
+                    .iter()
+                    .map(|citation| SourcePassage {
+                        id: citation.id.clone(),
+                        title: citation.title.clone(),
+                        text: citation.passage.clone(),
                     })
-                    .collect(),
-                confidence: answer.confidence,
-            },
-            _ => BotReply::Abstain {
-                confidence: answer.confidence,
-            },
+                    .collect();
+                let reply = BotReply::Answer {
+                    lang: loket_kb::detect_lang(&text).map(locale_of).unwrap_or(locale),
+                    text,
+                    entry_id,
+                    citations: answer
+                        .citations
+                        .into_iter()
+                        .map(|citation| Citation {
+                            id: citation.id,
+                            title: citation.title,
+                            url: citation.url,
+                        })
+                        .collect(),
+                    confidence: answer.confidence,
+                    phrasing: Phrasing::Approved,
+                };
+                (reply, sources)
+            }
+            _ => (
+                BotReply::Abstain {
+                    confidence: answer.confidence,
+                },
+                Vec::new(),
+            ),
         }
     }
 }

@@ -12,6 +12,7 @@
 //! - [`maintenance`]: periodic work (waiting timeouts, agents who left).
 //! - [`inspection`]: the inbound and outbound guards.
 //! - [`knowledge`]: answering from the knowledge base.
+//! - [`generation`]: an optional model that phrases answers, behind the grounding verifier.
 //! - [`compliance`], [`dashboard`]: the compliance report and the dashboard's daily figures,
 //!   from configuration and the audit log (admins and auditors; no message text).
 //! - [`hub`], [`presence`], [`rate`], [`clock`], [`secrets`]: supporting pieces.
@@ -22,6 +23,7 @@ pub mod customer;
 pub mod dashboard;
 pub mod error;
 pub mod evidence;
+pub mod generation;
 pub mod hub;
 pub mod inspection;
 pub mod knowledge;
@@ -75,6 +77,8 @@ pub struct Loket {
     signer: evidence::EvidenceSigner,
     /// Waits already counted as abandoned: (conversation, the wait's start), so each wait counts once.
     abandoned: Mutex<std::collections::HashSet<(ConversationId, DateTime<Utc>)>>,
+    /// The model that phrases answers, when one is configured.
+    generator: Option<Arc<generation::Generator>>,
 }
 
 impl Loket {
@@ -129,7 +133,20 @@ impl Loket {
             recent_waits: Mutex::new(VecDeque::with_capacity(RECENT_WAITS)),
             webhooks,
             abandoned: Mutex::new(std::collections::HashSet::new()),
+            generator: None,
         }
+    }
+
+    /// Lets `generator` phrase answers from the cited passages (issue 8). Without it, answers
+    /// are the approved text.
+    pub fn with_generator(mut self, generator: Option<generation::Generator>) -> Self {
+        self.generator = generator.map(Arc::new);
+        self
+    }
+
+    /// The model that phrases answers, if any.
+    pub fn generator(&self) -> Option<&generation::Generator> {
+        self.generator.as_deref()
     }
 
     /// The validated configuration.

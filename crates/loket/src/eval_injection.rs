@@ -12,8 +12,15 @@
 //! - Dutch: the lines of `eval/injection/nl-translated.jsonl` (translations made for Loket,
 //!   compiled in) whose FNV-1a hash % 100 is 50 or more.
 //!
-//! Targets (issue 6): at least 95 % of attacks flagged, at most 1 % of customer messages and at
-//! most 5 % of hard benign prompts.
+//! The validation split, on which the training script chose its thresholds and weights, is
+//! reported after it with the same groups (split rules in the script's docstring), so the two
+//! can be compared. Hard benign prompts are reported twice: as labelled, and without the
+//! neuralchemy rows of source `wildguard_judgecomp` labelled benign, whose label judges a model's
+//! response rather than the prompt (most are jailbreak templates that the same source also has
+//! labelled as attacks; the training script leaves them out).
+//!
+//! Targets (issue 6): at least 95 % of attacks flagged, at most 1 % of customer messages and
+//! at most 5 % of hard benign prompts.
 
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -30,27 +37,40 @@ const DUTCH: &str = include_str!("../../../eval/injection/nl-translated.jsonl");
 /// Words that make a benign prompt "hard" (same list as HARD_BENIGN in train.py).
 const HARD_WORDS: &[&str] = &["ignore", "system", "prompt", "instruction", "override", "jailbreak"];
 
-/// One labelled test message.
+/// neuralchemy source whose benign labels are not about the prompt (see the module documentation).
+const LABEL_NOISE_SOURCE: &str = "wildguard_judgecomp";
+
+/// One labelled message.
 #[derive(Debug, Clone)]
 pub struct Example {
     pub text: String,
     pub attack: bool,
     /// Benign and using attack vocabulary (see the module documentation).
     pub hard: bool,
+    /// Labelled benign by a source whose label is not about the prompt (see the module
+    /// documentation).
+    pub label_noise: bool,
 }
 
-/// A named group of test messages.
+/// A named group of labelled messages.
 #[derive(Debug, Clone)]
 pub struct TestSet {
     pub name: &'static str,
     pub examples: Vec<Example>,
 }
 
+/// Which part of the data: the held-out test split, or the validation split the training script
+/// chose its thresholds on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    Validation,
+    Test,
+}
+
 /// Prints the evaluation on the held-out test data in `shared_data` (the folder that holds
-/// `injection/` and `intents/`).
+/// `injection/` and `intents/`), then the same summary for the validation split.
 pub fn run(shared_data: &Path, out: &mut dyn Write) -> Result<()> {
     let detector = InjectionDetector::new();
-    let sets = load_test_sets(shared_data)?;
     writeln!(
         out,
         "prompt-injection detector, threshold {:.2}, held-out test data",
@@ -58,34 +78,83 @@ pub fn run(shared_data: &Path, out: &mut dyn Write) -> Result<()> {
     )?;
     writeln!(out, "{:<40} {:>7} {:>8} {:>8}", "set", "n", "flagged", "rate")?;
     let started = Instant::now();
-    let mut inspected = 0usize;
-    let mut attacks = Tally::default();
-    let mut hard = Tally::default();
-    let mut customer = Tally::default();
-    for set in &sets {
+    let test = evaluate(&detector, &load_sets(shared_data, Split::Test)?);
+    let seconds = started.elapsed().as_secs_f64();
+    for (name, kind, tally) in &test.rows {
+        writeln!(
+            out,
+            "{:<40} {:>7} {:>8} {:>7.2}%",
+            format!("{name} {kind}"),
+            tally.total,
+            tally.flagged,
+            tally.percent()
+        )?;
+    }
+    writeln!(out)?;
+    test.write(out)?;
+    writeln!(
+        out,
+        "{} messages in {seconds:.2} s ({:.0} messages/s, one thread, debug or release as built)",
+        test.inspected,
+        test.inspected as f64 / seconds.max(1e-9)
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "validation split (eval/injection/train.py chose its thresholds and weights on it):"
+    )?;
+    evaluate(&detector, &load_sets(shared_data, Split::Validation)?).write(out)?;
+    Ok(())
+}
+
+/// The flagged counts of one split: per set and kind, and the groups the targets are about.
+#[derive(Debug, Default)]
+struct Evaluation {
+    /// (set, kind, tally) for every non-empty kind of every set.
+    rows: Vec<(&'static str, &'static str, Tally)>,
+    attacks: Tally,
+    customer: Tally,
+    hard: Tally,
+    /// `hard` without the rows of [`LABEL_NOISE_SOURCE`].
+    hard_without_noise: Tally,
+    dutch_attacks: Tally,
+    dutch_benign: Tally,
+    inspected: usize,
+}
+
+fn evaluate(detector: &InjectionDetector, sets: &[TestSet]) -> Evaluation {
+    let mut evaluation = Evaluation::default();
+    for set in sets {
         let mut set_attacks = Tally::default();
         let mut set_benign = Tally::default();
         let mut set_hard = Tally::default();
+        let mut set_hard_without_noise = Tally::default();
         for example in &set.examples {
             let flagged = detector.inspect(&example.text).flagged;
-            inspected += 1;
+            evaluation.inspected += 1;
             if example.attack {
                 set_attacks.add(flagged);
             } else {
                 set_benign.add(flagged);
                 if example.hard {
                     set_hard.add(flagged);
+                    if !example.label_noise {
+                        set_hard_without_noise.add(flagged);
+                    }
                 }
             }
         }
-        let is_customer = matches!(set.name, "banking77" | "clinc150");
-        let is_dutch = set.name == "nl-translated";
-        if !is_dutch {
-            attacks.merge(set_attacks);
-            hard.merge(set_hard);
-        }
-        if is_customer {
-            customer.merge(set_benign);
+        match set.name {
+            "banking77" | "clinc150" => evaluation.customer.merge(set_benign),
+            "nl-translated" => {
+                evaluation.dutch_attacks.merge(set_attacks);
+                evaluation.dutch_benign.merge(set_benign);
+            }
+            _ => {
+                evaluation.attacks.merge(set_attacks);
+                evaluation.hard.merge(set_hard);
+                evaluation.hard_without_noise.merge(set_hard_without_noise);
+            }
         }
         for (kind, tally) in [
             ("attacks flagged (detection)", set_attacks),
@@ -93,43 +162,47 @@ pub fn run(shared_data: &Path, out: &mut dyn Write) -> Result<()> {
             ("hard benign flagged", set_hard),
         ] {
             if tally.total > 0 {
-                writeln!(
-                    out,
-                    "{:<40} {:>7} {:>8} {:>7.2}%",
-                    format!("{} {}", set.name, kind),
-                    tally.total,
-                    tally.flagged,
-                    tally.percent()
-                )?;
+                evaluation.rows.push((set.name, kind, tally));
             }
         }
     }
-    let seconds = started.elapsed().as_secs_f64();
-    writeln!(out)?;
-    writeln!(
-        out,
-        "detection on attacks (deepset, s-labs, neuralchemy): {:.2}% of {} (target >= 95%)",
-        attacks.percent(),
-        attacks.total
-    )?;
-    writeln!(
-        out,
-        "false positives on customer messages (banking77, CLINC150): {:.2}% of {} (target <= 1%)",
-        customer.percent(),
-        customer.total
-    )?;
-    writeln!(
-        out,
-        "false positives on hard benign prompts: {:.2}% of {} (target <= 5%)",
-        hard.percent(),
-        hard.total
-    )?;
-    writeln!(
-        out,
-        "{inspected} messages in {seconds:.2} s ({:.0} messages/s, one thread, debug or release as built)",
-        inspected as f64 / seconds.max(1e-9)
-    )?;
-    Ok(())
+    evaluation
+}
+
+impl Evaluation {
+    /// The summary lines: each group against its target.
+    fn write(&self, out: &mut dyn Write) -> Result<()> {
+        writeln!(
+            out,
+            "detection on attacks (deepset, s-labs, neuralchemy): {:.2}% of {} (target >= 95%)",
+            self.attacks.percent(),
+            self.attacks.total
+        )?;
+        writeln!(
+            out,
+            "false positives on customer messages (banking77, CLINC150): {:.2}% of {} (target <= 1%)",
+            self.customer.percent(),
+            self.customer.total
+        )?;
+        writeln!(
+            out,
+            "false positives on hard benign prompts: {:.2}% of {} (target <= 5%); without the {} {LABEL_NOISE_SOURCE} rows labelled benign: {:.2}% of {}",
+            self.hard.percent(),
+            self.hard.total,
+            self.hard.total - self.hard_without_noise.total,
+            self.hard_without_noise.percent(),
+            self.hard_without_noise.total
+        )?;
+        writeln!(
+            out,
+            "Dutch (translated): {:.2}% of {} attacks flagged, {:.2}% of {} benign messages flagged",
+            self.dutch_attacks.percent(),
+            self.dutch_attacks.total,
+            self.dutch_benign.percent(),
+            self.dutch_benign.total
+        )?;
+        Ok(())
+    }
 }
 
 /// Reads `{"id","text"}` JSONL from `input` and writes `{"id","score","flagged","reasons"}`
@@ -211,15 +284,28 @@ fn is_hard(text: &str) -> bool {
     HARD_WORDS.iter().any(|word| lower.contains(word))
 }
 
-/// Loads every test set (see the module documentation for the split).
-pub fn load_test_sets(shared_data: &Path) -> Result<Vec<TestSet>> {
+/// The part of `train.py`'s training file that is its validation split (FNV bucket < 15).
+fn in_validation(key: &str) -> bool {
+    split_bucket(key) < 15
+}
+
+/// Loads every set of one split (see the module documentation and train.py's docstring).
+pub fn load_sets(shared_data: &Path, split: Split) -> Result<Vec<TestSet>> {
     let injection = shared_data.join("injection");
     let intents = shared_data.join("intents");
+    let test = split == Split::Test;
     let mut sets = Vec::new();
 
     let mut deepset = Vec::new();
-    for value in read_jsonl(&injection.join("deepset/test.jsonl"))? {
-        push_labelled(&mut deepset, &value, false);
+    let deepset_file = if test {
+        "deepset/test.jsonl"
+    } else {
+        "deepset/train.jsonl"
+    };
+    for value in read_jsonl(&injection.join(deepset_file))? {
+        if test || value["text"].as_str().is_some_and(in_validation) {
+            push_labelled(&mut deepset, &value, false, false);
+        }
     }
     sets.push(TestSet {
         name: "deepset",
@@ -227,13 +313,25 @@ pub fn load_test_sets(shared_data: &Path) -> Result<Vec<TestSet>> {
     });
 
     let mut slabs = Vec::new();
-    for record in read_csv(&injection.join("s-labs/validation.csv"))?.into_iter().skip(1) {
-        if let [text, label, ..] = record.as_slice() {
+    let slabs_file = if test {
+        "s-labs/validation.csv"
+    } else {
+        "s-labs/train.csv"
+    };
+    for record in read_csv(&injection.join(slabs_file))?.into_iter().skip(1) {
+        let [text, label, ..] = record.as_slice() else {
+            continue;
+        };
+        // The file has CRLF line ends; Python reads line breaks inside quoted fields as "\n",
+        // and the split bucket must be the hash of the same text as in train.py.
+        let text = text.replace("\r\n", "\n");
+        if !text.trim().is_empty() && (test || in_validation(&text)) {
             let attack = label.trim() == "1";
             slabs.push(Example {
-                hard: !attack && is_hard(text),
-                text: text.clone(),
+                hard: !attack && is_hard(&text),
+                text,
                 attack,
+                label_noise: false,
             });
         }
     }
@@ -243,11 +341,20 @@ pub fn load_test_sets(shared_data: &Path) -> Result<Vec<TestSet>> {
     });
 
     let mut neuralchemy = Vec::new();
-    for value in read_jsonl(&injection.join("neuralchemy/core-validation.jsonl"))? {
+    let neuralchemy_file = if test {
+        "neuralchemy/core-validation.jsonl"
+    } else {
+        "neuralchemy/core-train.jsonl"
+    };
+    for value in read_jsonl(&injection.join(neuralchemy_file))? {
+        if !test && !value["group_id"].as_str().is_some_and(in_validation) {
+            continue;
+        }
         let tagged_hard = value["tags"]
             .as_array()
             .is_some_and(|tags| tags.iter().any(|tag| tag == "hard_negative"));
-        push_labelled(&mut neuralchemy, &value, tagged_hard);
+        let label_noise = value["source"] == LABEL_NOISE_SOURCE && value["label"].as_i64() == Some(0);
+        push_labelled(&mut neuralchemy, &value, tagged_hard, label_noise);
     }
     sets.push(TestSet {
         name: "neuralchemy",
@@ -257,10 +364,12 @@ pub fn load_test_sets(shared_data: &Path) -> Result<Vec<TestSet>> {
     let mut banking = Vec::new();
     for record in read_csv(&intents.join("banking77-train.csv"))?.into_iter().skip(1) {
         if let Some(text) = record.first()
-            && split_bucket(text) >= 50
             && !text.trim().is_empty()
         {
-            banking.push(benign(text));
+            let bucket = split_bucket(text);
+            if (test && bucket >= 50) || (!test && (40..50).contains(&bucket)) {
+                banking.push(benign(text));
+            }
         }
     }
     sets.push(TestSet {
@@ -274,9 +383,13 @@ pub fn load_test_sets(shared_data: &Path) -> Result<Vec<TestSet>> {
     )
     .context("parsing clinc150")?;
     let mut clinc_examples = Vec::new();
-    for split in ["val", "oos_val"] {
-        for pair in clinc[split].as_array().into_iter().flatten() {
-            if let Some(text) = pair.get(0).and_then(Value::as_str) {
+    let clinc_splits: &[&str] = if test { &["val", "oos_val"] } else { &["train"] };
+    for clinc_split in clinc_splits {
+        for pair in clinc[*clinc_split].as_array().into_iter().flatten() {
+            if let Some(text) = pair.get(0).and_then(Value::as_str)
+                && !text.trim().is_empty()
+                && (test || split_bucket(text) < 10)
+            {
                 clinc_examples.push(benign(text));
             }
         }
@@ -292,10 +405,11 @@ pub fn load_test_sets(shared_data: &Path) -> Result<Vec<TestSet>> {
             continue;
         }
         let value: Value = serde_json::from_str(line).context("parsing nl-translated.jsonl")?;
-        if let Some(text) = value["text"].as_str()
-            && split_bucket(text) >= 50
-        {
-            push_labelled(&mut dutch, &value, false);
+        if let Some(text) = value["text"].as_str() {
+            let bucket = split_bucket(text);
+            if (test && bucket >= 50) || (!test && (40..50).contains(&bucket)) {
+                push_labelled(&mut dutch, &value, false, false);
+            }
         }
     }
     sets.push(TestSet {
@@ -310,10 +424,11 @@ fn benign(text: &str) -> Example {
         text: text.to_string(),
         attack: false,
         hard: false,
+        label_noise: false,
     }
 }
 
-fn push_labelled(examples: &mut Vec<Example>, value: &Value, tagged_hard: bool) {
+fn push_labelled(examples: &mut Vec<Example>, value: &Value, tagged_hard: bool, label_noise: bool) {
     let Some(text) = value["text"].as_str() else {
         return;
     };
@@ -325,6 +440,7 @@ fn push_labelled(examples: &mut Vec<Example>, value: &Value, tagged_hard: bool) 
         text: text.to_string(),
         attack,
         hard: !attack && (tagged_hard || is_hard(text)),
+        label_noise,
     });
 }
 

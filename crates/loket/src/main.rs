@@ -1,6 +1,6 @@
 //! `loket`: the binary and the composition root — the only place that names concrete
 //! backends. Subcommands: serve, config check, kb import, ask, user add, pii scan, injection
-//! scan, eval, audit verify, openapi, bench.
+//! scan, grounding check, eval, audit verify, openapi, model serve, bench.
 
 mod bench;
 mod compliance_cli;
@@ -10,6 +10,7 @@ mod eval_injection;
 mod eval_pii;
 mod evidence_cli;
 mod kb_cli;
+mod model_cli;
 mod redteam;
 mod settings;
 
@@ -25,6 +26,7 @@ use loket_core::conversation::BotReply;
 use loket_core::staff::Role;
 use loket_core::{AgentId, Locale};
 use loket_kb::KnowledgeBase;
+use loket_service::generation::Generator;
 use loket_service::hub::RemoteChange;
 use loket_service::secrets::SealingKey;
 use loket_service::{Knowledge, Loket, SystemClock};
@@ -161,6 +163,11 @@ enum Command {
     },
     /// Prints the OpenAPI document.
     Openapi,
+    /// Language-model commands.
+    Model {
+        #[command(subcommand)]
+        command: ModelCommand,
+    },
     /// Runs the bundled attack corpus against a running server; exits 1 on any leak.
     Redteam {
         /// Base URL of the running server.
@@ -179,8 +186,8 @@ enum Command {
         #[arg(long, default_value_t = 60)]
         max_wait_seconds: u64,
     },
-    /// Runs a benchmark workload (see BENCHMARKS.md): chat (the default), guards, retrieval,
-    /// idle, startup, or all of them. Prints one `bench <workload> key=value ...` line per run.
+    /// Runs a benchmark workload (see BENCHMARKS.md): chat (the default), guards, grounding,
+    /// retrieval, idle, startup, or all of them. Prints one `bench <workload> key=value ...` line per run.
     Bench {
         /// The workload.
         #[arg(value_enum, default_value_t = bench::Workload::Chat)]
@@ -190,6 +197,16 @@ enum Command {
         /// A tiny run of the workload that checks the harness works (for CI).
         #[arg(long)]
         smoke: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ModelCommand {
+    /// Serves a GGUF model with an OpenAI-compatible chat-completions API, for
+    /// `generation.provider = "openai"` in another process or on another machine.
+    Serve {
+        #[command(flatten)]
+        options: model_cli::ServeOptions,
     },
 }
 
@@ -501,6 +518,9 @@ fn main() -> anyhow::Result<()> {
             println!("{}", loket_server::ops::openapi_json());
             Ok(())
         }
+        Command::Model {
+            command: ModelCommand::Serve { options },
+        } => model_cli::serve(options),
     }
 }
 
@@ -664,13 +684,26 @@ async fn compose(config: ValidConfig) -> anyhow::Result<(Arc<Loket>, PathBuf)> {
         );
     }
     let key = master_key(&data_dir)?;
+    // A local model is loaded (and dequantised) here, once; it takes a moment and some memory.
+    let generation = config.config.generation.clone();
+    let generator = tokio::task::spawn_blocking(move || Generator::from_config(&generation))
+        .await
+        .context("loading the model")?
+        .map_err(|problem| anyhow::anyhow!("generation: {problem}"))?;
+    if let Some(generator) = &generator {
+        tracing::info!(
+            model = generator.model_name(),
+            "answers are phrased by a model behind the grounding verifier"
+        );
+    }
     let loket = Loket::new(
         store,
         Arc::new(config),
         Arc::new(SystemClock),
         Knowledge::new(base),
         key,
-    );
+    )
+    .with_generator(generator);
     let loket = Arc::new(loket);
     if let Some(postgres) = postgres {
         relay_remote_changes(&postgres, &loket).await?;

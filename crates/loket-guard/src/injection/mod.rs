@@ -4,8 +4,8 @@
 //! into one [`Verdict`]:
 //! 1. normalisation ([`canonical`], [`decode`]): NFKC, invisible characters, look-alike letters,
 //!    leetspeak, spelled-out letters, words that mix Latin and look-alike letters (`mixed_script`);
-//!    Base64, hex, URL-encoded, HTML-entity, `\uXXXX` and ROT13 payloads are decoded (bounded in
-//!    size and number, at most [`MAX_DEPTH`] levels) and read again;
+//!    Base64, hex, URL-encoded, HTML-entity, `\uXXXX`, backslash-interleaved and ROT13 payloads
+//!    are decoded (bounded in size and number, at most [`MAX_DEPTH`] levels) and read again;
 //! 2. Dutch and English rules ([`rules`]; the instruction override also in German, Spanish, French,
 //!    Italian and Croatian): instruction override, role-play escape, system-prompt
 //!    extraction, fake role delimiters, requests for internal data or other customers' data;
@@ -22,9 +22,11 @@
 //! chose on validation data). So any strong rule flags on its own, the classifier flags on its
 //! own above the threshold, and a hint lifts a borderline classifier score over it. The
 //! threshold (0.90 for the current model; both classifier models are calibrated to it) keeps
-//! validation false positives of the whole detector at 0.43 % of customer questions and 2.9 %
-//! of hard benign prompts, with 96.0 % of validation attacks flagged (splits in
-//! `eval/injection/train.py`).
+//! validation false positives of the whole detector at 0.51 % of customer questions and 2.0 %
+//! of hard benign prompts (not counting four mislabelled jailbreak prompts, see
+//! `LABEL_NOISE_SOURCE` in the training script), with 96.5 % of validation attacks flagged
+//! (splits in `eval/injection/train.py`; `loket eval injection` prints these and the held-out
+//! test split).
 //!
 //! The detector is pure and synchronous, `Send + Sync`, and never panics. It fails closed: if
 //! its compiled-in tables could not be loaded (a broken build), every message is flagged with
@@ -43,7 +45,7 @@ use serde::Serialize;
 
 use self::canonical::{classifier_text, rule_view};
 use self::classifier::Classifier;
-use self::decode::{Decoder, rot13};
+use self::decode::{Decoder, Encoding, rot13};
 use self::rules::{Hit, Rules, reason};
 use crate::normalize::normalize;
 
@@ -96,13 +98,15 @@ struct Findings {
 }
 
 /// How much less the classifier's logit counts for Dutch text. The classifier is trained mostly
-/// on English and scores ordinary Dutch customer messages high ("Dank je, je hebt me goed
-/// geholpen." at 0.95); the shift is chosen on the Dutch validation slice of
-/// `eval/injection/nl-translated.jsonl` (FNV bucket 40-49): the highest benign line there scored
-/// 0.985 with the model trained at shift 1.8, so the shift became 2.0 (a Dutch message needs
-/// 0.988 from the classifier to reach the common threshold 0.9); the training script chooses
-/// its thresholds on scores shifted the same way (`DUTCH_LOGIT_SHIFT` there).
-/// Rules are not shifted: a Dutch instruction override is flagged as before.
+/// on English, where most text in other languages (German, Dutch) is an attack, so generic Dutch
+/// character n-grams ("de ", " ver", "zijn") carry attack weight and ordinary Dutch customer
+/// messages score high. The shift was chosen on the Dutch validation slice of
+/// `eval/injection/nl-translated.jsonl` (FNV bucket 40-49): 2.0 means a Dutch message needs
+/// 0.988 from the classifier to reach the common threshold 0.9. With the translations grown to
+/// about 1,600 lines, shifts from 1.5 to 2.5 gave the same validation results, so it stayed.
+/// The training script chooses its thresholds on scores shifted the same way
+/// (`DUTCH_LOGIT_SHIFT` there). Rules are not shifted: a Dutch instruction override is flagged
+/// as before.
 const DUTCH_LOGIT_SHIFT: f32 = 2.0;
 
 /// Threshold used when the model could not be loaded (every verdict is flagged anyway).
@@ -241,7 +245,10 @@ impl Layers {
             for payload in self.decoder.payloads(&normalize(text).text) {
                 let inner = self.read(&payload.text, depth + 1, threshold);
                 let inner_strong = inner.hits.iter().any(|hit| hit.weight >= 1.0);
-                if inner_strong || inner.classifier >= threshold {
+                // A backslash before every character hides text from filters whatever it says
+                // (see `Encoding::InterleavedBackslashes`).
+                let disguised = payload.encoding == Encoding::InterleavedBackslashes;
+                if inner_strong || disguised || inner.classifier >= threshold {
                     hits.push(encoded_hit());
                 }
                 classifier = classifier.max(inner.classifier);

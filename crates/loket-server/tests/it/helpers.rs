@@ -87,6 +87,14 @@ impl TestApp {
 
     /// Spawns with a configuration adjusted by `adjust`.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        Self::spawn_with_model(adjust, None).await
+    }
+
+    /// Spawns with a configuration adjusted by `adjust` and `model` phrasing the answers.
+    pub async fn spawn_with_model(
+        adjust: impl FnOnce(&mut Config),
+        model: Option<Arc<dyn loket_service::generation::AnswerModel>>,
+    ) -> TestApp {
         log_buffer();
         let directory = tempfile::tempdir().expect("temporary directory");
         let mut config = Config::default();
@@ -102,13 +110,17 @@ impl TestApp {
         let base = KnowledgeBase::open(directory.path()).expect("knowledge base opens");
         let store = SqliteStore::open(directory.path(), 2).await.expect("database opens");
         let clock = Arc::new(ManualClock::new(monday_morning()));
-        let loket = Arc::new(Loket::new(
-            Arc::new(store),
-            Arc::new(config),
-            clock.clone(),
-            Knowledge::new(base),
-            SealingKey::generate().expect("key"),
-        ));
+        let generator = model.map(|model| loket_service::generation::Generator::new(model, &config.config.generation));
+        let loket = Arc::new(
+            Loket::new(
+                Arc::new(store),
+                Arc::new(config),
+                clock.clone(),
+                Knowledge::new(base),
+                SealingKey::generate().expect("key"),
+            )
+            .with_generator(generator),
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         let (sender, receiver) = tokio::sync::oneshot::channel::<()>();

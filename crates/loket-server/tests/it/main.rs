@@ -6,6 +6,7 @@ mod confidential;
 mod console;
 mod conversations;
 mod errors;
+mod generation;
 mod handoff;
 mod helpers;
 mod observability;

@@ -3,7 +3,7 @@
 //! controller's judgement carries the "requires human input" marker and a hint instead of a
 //! guess.
 
-use loket_core::config::ValidConfig;
+use loket_core::config::{ModelProvider, ValidConfig};
 
 use super::{
     REQUIRES_HUMAN_INPUT, RecordField, RecordOfProcessing, RecordSection, or_none, retention_rules, week_hours,
@@ -209,12 +209,8 @@ pub fn dpia(config: &ValidConfig) -> RecordOfProcessing {
                         "a BSN is pseudonymised and never revealed in the console (UAVG art. 46)",
                         "platform",
                     ),
-                    field(
-                        "ai_components",
-                        "knowledge-base retrieval run locally; no generative model; no training on customer data",
-                        "platform",
-                    ),
-                    field("recipients", "staff of the company; webhook endpoints", "webhooks"),
+                    field("ai_components", ai_components(config), "generation"),
+                    field("recipients", recipients(config), "webhooks, generation"),
                     field(
                         "webhooks",
                         if settings.webhooks.is_empty() {
@@ -313,7 +309,6 @@ pub fn dpia(config: &ValidConfig) -> RecordOfProcessing {
 
 /// The art. 30(1) controller record of REQUIREMENTS §3.2, from configuration.
 pub fn processing_record(config: &ValidConfig) -> RecordOfProcessing {
-    let settings = &config.config;
     RecordOfProcessing {
         title: "Records of processing activities (GDPR art. 30)".into(),
         sections: vec![
@@ -330,11 +325,7 @@ pub fn processing_record(config: &ValidConfig) -> RecordOfProcessing {
                         "platform",
                     ),
                     field("(c) categories of personal data", DATA_CATEGORIES, "platform"),
-                    field(
-                        "(d) recipients",
-                        format!("company staff; {} webhook endpoint(s)", settings.webhooks.len()),
-                        "webhooks",
-                    ),
+                    field("(d) recipients", recipients(config), "webhooks, generation"),
                     human("(e) transfers to third countries", "hosting location and safeguards"),
                     field("(f) time limits for erasure", retention_summary(config), "retention"),
                     field("(g) security measures", MEASURES, "platform"),
@@ -369,6 +360,60 @@ pub fn processing_record(config: &ValidConfig) -> RecordOfProcessing {
 }
 
 /// Only the host of a webhook URL goes into the report: the path may carry a token.
+/// The AI components and, when a model phrases answers, what the configuration records of it
+/// (PRIV-03: provider, region, retention, no training; ACC-01: behind the grounding verifier).
+fn ai_components(config: &ValidConfig) -> String {
+    let generation = &config.config.generation;
+    let retrieval = "knowledge-base retrieval run locally";
+    match generation.provider {
+        ModelProvider::None => format!("{retrieval}; no generative model; no training on customer data"),
+        provider => {
+            let (kind, name) = match provider {
+                ModelProvider::Local => (
+                    "an embedded model run in-process",
+                    generation
+                        .model_path
+                        .as_ref()
+                        .and_then(|path| path.file_name())
+                        .map(|name| name.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                ),
+                _ => ("an OpenAI-compatible model server", generation.model.clone()),
+            };
+            format!(
+                "{retrieval}; answers phrased by {kind} ({name}) from the cited passages only, every sentence checked \
+                 by the grounding verifier and the output guard before it is shown, the approved text otherwise; \
+                 personal data pseudonymised before the model; processor: {}; region: {}; provider retention: {}; \
+                 training on conversations: no{}",
+                generation.processor,
+                generation.region,
+                generation.retention,
+                match &generation.dpa_reference {
+                    Some(reference) => format!("; processing agreement: {reference}"),
+                    None => String::new(),
+                }
+            )
+        }
+    }
+}
+
+/// Who receives personal data: staff, webhook endpoints (ids only) and an external model server.
+fn recipients(config: &ValidConfig) -> String {
+    let settings = &config.config;
+    let mut recipients = format!(
+        "company staff; {} webhook endpoint(s) (ids and times only)",
+        settings.webhooks.len()
+    );
+    let generation = &settings.generation;
+    if generation.provider == ModelProvider::Openai && !generation.self_hosted {
+        recipients.push_str(&format!(
+            "; model provider {} in {} (pseudonymised question and approved passages)",
+            generation.processor, generation.region
+        ));
+    }
+    recipients
+}
+
 fn webhook_host(url: &str) -> String {
     let without_scheme = url.split_once("://").map(|(_, rest)| rest).unwrap_or(url);
     without_scheme
@@ -390,5 +435,45 @@ mod tests {
         assert_eq!(webhook_host("https://user:pw@hooks.example/x?token=1"), "hooks.example");
         assert_eq!(webhook_host("http://helpdesk.example"), "helpdesk.example");
         assert_eq!(webhook_host("no scheme/path"), "no scheme");
+    }
+
+    fn value(record: &RecordOfProcessing, name: &str) -> String {
+        record
+            .sections
+            .iter()
+            .flat_map(|section| section.fields.iter())
+            .find(|field| field.field == name)
+            .map(|field| field.value.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_configured_model_is_recorded_with_its_provider_region_retention_and_no_training_priv_03() {
+        let plain = loket_core::config::Config::default().validate().unwrap();
+        assert!(value(&dpia(&plain), "ai_components").contains("no generative model"));
+        let mut config = loket_core::config::Config::default();
+        let generation = &mut config.generation;
+        generation.provider = ModelProvider::Openai;
+        generation.base_url = Some("https://models.example/v1".into());
+        generation.model = "mistral-small".into();
+        generation.processor = "Example Models B.V.".into();
+        generation.region = "EU (Paris)".into();
+        generation.retention = "none".into();
+        generation.dpa_reference = Some("DPA-2026-014".into());
+        let config = config.validate().unwrap();
+        let components = value(&dpia(&config), "ai_components");
+        for expected in [
+            "mistral-small",
+            "Example Models B.V.",
+            "EU (Paris)",
+            "provider retention: none",
+            "training on conversations: no",
+            "DPA-2026-014",
+            "grounding verifier",
+        ] {
+            assert!(components.contains(expected), "{expected}: {components}");
+        }
+        assert!(value(&dpia(&config), "recipients").contains("model provider Example Models B.V. in EU (Paris)"));
+        assert!(value(&processing_record(&config), "(d) recipients").contains("Example Models B.V."));
     }
 }

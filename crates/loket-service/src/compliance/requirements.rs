@@ -248,7 +248,17 @@ pub(super) fn requirement_sections(
             format!("abstention reasons: {}", listing(&answers.abstention_reasons)),
             format!("distinct sources cited: {}", answers.distinct_sources),
             format!("answers without a cited source: {}", answers.answers_without_source),
-            "no generative model: answers are approved knowledge-base entries".into(),
+            if settings.generation.enabled() {
+                format!(
+                    "a model ({}) phrases answers from the cited passages; every sentence passed the grounding \
+                     verifier before it was shown. Wording: {}; fallbacks to the approved text: {}",
+                    or_none(&settings.generation.model),
+                    listing(&answers.phrasing),
+                    listing(&answers.fallback_reasons)
+                )
+            } else {
+                "no generative model: answers are approved knowledge-base entries".into()
+            },
         ],
     );
     let acc_09 = row(

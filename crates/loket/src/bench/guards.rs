@@ -11,7 +11,7 @@ use loket_service::inspection::Guards;
 
 use loket_guard::sample;
 
-use super::{Latencies, Options, Summary, mib, resources};
+use super::{Latencies, Options, Summary, resources};
 
 /// Messages run once before timing, so first-use costs (lazy tables, caches) are not measured.
 const WARM_UP_MESSAGES: usize = 1000;
@@ -54,17 +54,7 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         0,
     );
     latencies
-        .micros(summary)
-        .value(
-            "peak_rss_mib",
-            mib(resources::own_memory().map(|memory| memory.peak_kib)),
-            1,
-        )
-        .value(
-            "cpu_us_per_message",
-            cpu.map(|cpu| cpu.as_secs_f64() * 1e6 / latencies.len() as f64),
-            1,
-        )
+        .in_process(summary, cpu, "cpu_us_per_message")
         .count("redacted", redacted)
         .count("blocked", blocked)
         .print();

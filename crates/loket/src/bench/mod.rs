@@ -10,6 +10,7 @@
 //! - `chat`: chat turns over HTTP, N concurrent customers, against an in-process server or any
 //!   server with the minimal customer API (`--url`).
 //! - `guards`: the inbound guard pipeline over seeded chat messages (`messages` builds them).
+//! - `grounding`: the grounding verifier, sentence by sentence, over seeded generated answers.
 //! - `retrieval`: knowledge-base answers over 10,000 and 100,000 synthetic FAQ entries
 //!   (`corpus` builds them).
 //! - `idle`: M idle widget live streams held open against a `loket serve` child process.
@@ -22,6 +23,7 @@
 mod chat;
 mod child;
 mod corpus;
+mod grounding;
 mod guards;
 mod idle;
 mod resources;
@@ -39,6 +41,8 @@ pub enum Workload {
     Chat,
     /// The inbound guard pipeline over seeded chat messages.
     Guards,
+    /// The grounding verifier, one answer sentence at a time, over seeded generated answers.
+    Grounding,
     /// Knowledge-base retrieval over synthetic FAQ entries.
     Retrieval,
     /// Idle widget live streams held open against a server process.
@@ -74,6 +78,9 @@ pub struct Options {
     /// Messages through the guard pipeline (guards).
     #[arg(long, default_value_t = 10_000)]
     pub messages: usize,
+    /// Generated answers whose sentences go through the grounding verifier (grounding).
+    #[arg(long, default_value_t = 10_000)]
+    pub answers: usize,
     /// Knowledge-base sizes, one run each (retrieval).
     #[arg(long, value_delimiter = ',', default_values_t = [10_000, 100_000])]
     pub entries: Vec<usize>,
@@ -103,6 +110,7 @@ impl Options {
             customers: 4,
             turns: 10,
             messages: 500,
+            answers: 200,
             entries: vec![300],
             queries: 50,
             connections: 50,
@@ -118,6 +126,7 @@ pub fn run(workload: Workload, options: &Options) -> anyhow::Result<()> {
     match workload {
         Workload::Chat => chat::run(options),
         Workload::Guards => guards::run(options),
+        Workload::Grounding => grounding::run(options),
         Workload::Retrieval => retrieval::run(options),
         Workload::Idle => idle::run(options),
         Workload::Startup => startup::run(options),
@@ -131,6 +140,7 @@ pub fn run(workload: Workload, options: &Options) -> anyhow::Result<()> {
             for workload in [
                 Workload::Chat,
                 Workload::Guards,
+                Workload::Grounding,
                 Workload::Retrieval,
                 Workload::Idle,
                 Workload::Startup,
@@ -237,6 +247,23 @@ impl Latencies {
             .value("max_ms", millis(self.max()), 3)
     }
 
+    /// The end of an in-process workload's line: p50, p95, p99 and max in microseconds, this
+    /// process's peak RSS (`peak_rss_mib`), and `cpu_key` (such as `cpu_us_per_query`): the CPU
+    /// time `cpu` spread over the measured items.
+    pub fn in_process(&self, summary: Summary, cpu: Option<Duration>, cpu_key: &'static str) -> Summary {
+        self.micros(summary)
+            .value(
+                "peak_rss_mib",
+                mib(resources::own_memory().map(|memory| memory.peak_kib)),
+                1,
+            )
+            .value(
+                cpu_key,
+                cpu.map(|cpu| cpu.as_secs_f64() * 1e6 / self.len().max(1) as f64),
+                1,
+            )
+    }
+
     /// Adds p50, p95, p99 and max in microseconds (`p50_us` ...) to `summary`.
     pub fn micros(&self, summary: Summary) -> Summary {
         let micros = |duration: Duration| Some(duration.as_secs_f64() * 1e6);
@@ -319,6 +346,7 @@ mod tests {
             url: Some("http://127.0.0.1:9".into()),
             server_pids: vec![7],
             messages: 10_000,
+            answers: 10_000,
             entries: vec![10_000, 100_000],
             queries: 5_000,
             write_corpus: None,

@@ -13,7 +13,7 @@ use loket_kb::{CustomerScope, KnowledgeBase};
 use loket_service::Knowledge;
 
 use super::corpus::{self, Corpus};
-use super::{Latencies, Options, Summary, mib, resources};
+use super::{Latencies, Options, Summary, resources};
 
 /// Queries run once before timing, so the index's first-use costs are not measured.
 const WARM_UP_QUERIES: usize = 100;
@@ -71,17 +71,7 @@ fn run_one(entries: usize, options: &Options) -> anyhow::Result<()> {
         .value("import_s", Some(import.as_secs_f64()), 2)
         .value("throughput_per_s", Some(latencies.len() as f64 / wall.as_secs_f64()), 0);
     latencies
-        .micros(summary)
-        .value(
-            "peak_rss_mib",
-            mib(resources::own_memory().map(|memory| memory.peak_kib)),
-            1,
-        )
-        .value(
-            "cpu_us_per_query",
-            cpu.map(|cpu| cpu.as_secs_f64() * 1e6 / latencies.len() as f64),
-            1,
-        )
+        .in_process(summary, cpu, "cpu_us_per_query")
         .count("answered", answered)
         .print();
     Ok(())

@@ -65,19 +65,7 @@ async fn instances_sharing_the_data_directory_serve_the_same_knowledge_base_afte
     let client = reqwest::Client::new();
     assert_eq!(generation(&client, &a.base).await, None, "nothing imported yet");
 
-    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/kb");
-    let imported = std::process::Command::new(env!("CARGO_BIN_EXE_loket"))
-        .args(["kb", "import", "--data-dir"])
-        .arg(shared.path())
-        .arg(demo)
-        .env("LOKET_LOG", "warn")
-        .output()
-        .unwrap();
-    assert!(
-        imported.status.success(),
-        "{}",
-        String::from_utf8_lossy(&imported.stderr)
-    );
+    crate::server::import_demo(shared.path());
 
     // Each instance looks for a new generation every few seconds.
     let deadline = std::time::Instant::now() + Duration::from_secs(30);

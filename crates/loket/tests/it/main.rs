@@ -9,6 +9,7 @@
 //! - `server`: [`server::Instance`], one `loket serve` process with typed request helpers;
 //! - `crash`: SIGKILL under load, restart, nothing acknowledged is lost;
 //! - `database`: backend choice and `loket migrate`;
+//! - `generation`: generated answers through a real OpenAI-compatible server on loopback;
 //! - `limits`: rate limits and knowledge-base imports that hold across instances (PostgreSQL);
 //! - `live`: live events from one instance to a stream on another (PostgreSQL);
 //! - `throughput`: chat turns per second on each backend.
@@ -18,6 +19,7 @@
 
 mod crash;
 mod database;
+mod generation;
 mod limits;
 mod live;
 mod server;

@@ -177,6 +177,23 @@ pub async fn send(client: &reqwest::Client, base: &str, customer: &Customer, tex
     Ok(turn["messages"][0]["seq"].as_i64().unwrap())
 }
 
+/// Imports the demo shop's knowledge base into `data_dir` with `loket kb import`.
+pub fn import_demo(data_dir: &Path) {
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/../../demo/kb");
+    let imported = Command::new(env!("CARGO_BIN_EXE_loket"))
+        .args(["kb", "import", "--data-dir"])
+        .arg(data_dir)
+        .arg(demo)
+        .env("LOKET_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+}
+
 /// Sends `request` and returns its JSON body; panics on an error status.
 pub async fn get_json(request: reqwest::RequestBuilder) -> Value {
     request
@@ -220,6 +237,6 @@ pub async fn all_messages(client: &reqwest::Client, base: &str, customer: &Custo
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
