@@ -7,8 +7,9 @@
 //! an L2-normalised vector (mean pooling over the real tokens), so the dot product of two
 //! vectors is their cosine similarity.
 //!
-//! Everything is pure Rust and safe code; the only numeric dependency is `ndarray` (whose
-//! matrix products use `matrixmultiply`'s SIMD kernels, chosen at run time).
+//! Everything is pure Rust and safe code; the numeric dependencies are `ndarray` (whose
+//! matrix products use `matrixmultiply`'s SIMD kernels, chosen at run time) and `half` (f16
+//! weights).
 //!
 //! Speed: nearly all the time is in the dense layers' matrix products (about 21 MFLOP per
 //! token for MiniLM-L6), which `matrixmultiply` runs at about 80 GFLOP/s per core when a

@@ -103,21 +103,8 @@ pub(crate) fn dequantize(kind: TensorType, bytes: &[u8], output: &mut [f32]) {
 }
 
 /// IEEE 754 half precision to single precision, including subnormals, infinities and NaN.
-pub(crate) fn f16_to_f32(half: u16) -> f32 {
-    let sign = u32::from(half >> 15) << 31;
-    let exponent = u32::from((half >> 10) & 0x1f);
-    let mantissa = u32::from(half & 0x3ff);
-    let bits = match (exponent, mantissa) {
-        (0, 0) => sign,
-        (0, _) => {
-            // Subnormal: mantissa * 2^-24, exactly representable in f32.
-            let magnitude = mantissa as f32 * (1.0 / 16_777_216.0);
-            return if sign == 0 { magnitude } else { -magnitude };
-        }
-        (0x1f, _) => sign | 0x7f80_0000 | (mantissa << 13),
-        _ => sign | ((exponent + 127 - 15) << 23) | (mantissa << 13),
-    };
-    f32::from_bits(bits)
+pub(crate) fn f16_to_f32(bits: u16) -> f32 {
+    half::f16::from_bits(bits).to_f32()
 }
 
 /// The name ggml gives type `id`, for messages about types this crate does not read.
