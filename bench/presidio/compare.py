@@ -14,12 +14,12 @@ Loket's:
 Usage (run.sh prepares the virtual environment): python compare.py [count]
 """
 import json
-import math
 import pathlib
 import re
-import resource
 import sys
-import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from measure import latency_fields, peak_rss_mib, timed  # noqa: E402 (the shared module is one folder up)
 
 BENCH = pathlib.Path(__file__).resolve().parents[2] / "crates/loket-guard/src/sample.rs"
 MASK = (1 << 64) - 1
@@ -83,17 +83,6 @@ def messages(count):
     return result
 
 
-def cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def percentile(sorted_values, fraction):
-    """Nearest rank, as Loket's Latencies::percentile."""
-    rank = math.ceil(len(sorted_values) * fraction)
-    return sorted_values[min(max(rank - 1, 0), len(sorted_values) - 1)]
-
-
 def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     from presidio_analyzer import AnalyzerEngine
@@ -117,23 +106,11 @@ def main():
     texts = messages(count)
     for text in texts[:200]:
         redact(text)
-    durations = []
-    found = 0
-    cpu_before = cpu_seconds()
-    started = time.perf_counter()
-    for text in texts:
-        start = time.perf_counter()
-        found += redact(text)
-        durations.append(time.perf_counter() - start)
-    total = time.perf_counter() - started
-    cpu = cpu_seconds() - cpu_before
-    durations.sort()
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    findings, durations, wall, cpu = timed(texts, redact)
     print(
-        f"bench guards-presidio messages={len(texts)} throughput_per_s={len(texts) / total:.0f} "
-        f"p50_us={percentile(durations, 0.50) * 1e6:.1f} p95_us={percentile(durations, 0.95) * 1e6:.1f} "
-        f"p99_us={percentile(durations, 0.99) * 1e6:.1f} max_us={durations[-1] * 1e6:.1f} "
-        f"peak_rss_mib={peak_mib:.1f} cpu_us_per_message={cpu * 1e6 / len(texts):.1f} findings={found}",
+        f"bench guards-presidio messages={len(texts)} throughput_per_s={len(texts) / wall:.0f} "
+        f"{latency_fields(durations)} peak_rss_mib={peak_rss_mib():.1f} "
+        f"cpu_us_per_message={cpu * 1e6 / len(texts):.1f} findings={sum(findings)}",
         flush=True,
     )
 

@@ -17,30 +17,21 @@ Usage: python bm25_compare.py DIR N [N ...] [--queries Q]
 """
 import argparse
 import json
-import math
 import pathlib
 import re
-import resource
+import sys
 import time
 
 from rank_bm25 import BM25Okapi
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from measure import latency_fields, peak_rss_mib, timed  # noqa: E402 (the shared module is one folder up)
 
 TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def tokens(text):
     return TOKEN.findall(text.lower())
-
-
-def cpu_seconds():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def percentile(sorted_values, fraction):
-    """Nearest rank, as Loket's Latencies::percentile."""
-    rank = math.ceil(len(sorted_values) * fraction)
-    return sorted_values[min(max(rank - 1, 0), len(sorted_values) - 1)]
 
 
 def run(directory, entries, query_count):
@@ -57,23 +48,11 @@ def run(directory, entries, query_count):
     build = time.perf_counter() - started
     for query in queries[: min(10, len(queries))]:
         index.get_scores(tokens(query)).argmax()
-    durations = []
-    cpu_before = cpu_seconds()
-    started = time.perf_counter()
-    for query in queries:
-        start = time.perf_counter()
-        index.get_scores(tokens(query)).argmax()
-        durations.append(time.perf_counter() - start)
-    wall = time.perf_counter() - started
-    cpu = cpu_seconds() - cpu_before
-    durations.sort()
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    _, durations, wall, cpu = timed(queries, lambda query: index.get_scores(tokens(query)).argmax())
     print(
         f"bench retrieval-rank_bm25 entries={entries} queries={len(durations)} build_s={build:.2f} "
-        f"throughput_per_s={len(durations) / wall:.0f} "
-        f"p50_us={percentile(durations, 0.50) * 1e6:.1f} p95_us={percentile(durations, 0.95) * 1e6:.1f} "
-        f"p99_us={percentile(durations, 0.99) * 1e6:.1f} max_us={durations[-1] * 1e6:.1f} "
-        f"peak_rss_mib={peak_mib:.1f} cpu_us_per_query={cpu * 1e6 / len(durations):.1f}",
+        f"throughput_per_s={len(durations) / wall:.0f} {latency_fields(durations)} "
+        f"peak_rss_mib={peak_rss_mib():.1f} cpu_us_per_query={cpu * 1e6 / len(durations):.1f}",
         flush=True,
     )
 
