@@ -377,11 +377,11 @@ impl Loket {
         locale: Locale,
         scope: &CustomerScope,
     ) -> Result<BotReply> {
+        let Some(generator) = &self.generator else {
+            return self.checked_answer(question, locale, scope);
+        };
         let (reply, sources) = self.knowledge.answer_with_sources(question, locale, scope);
         let reply = self.check_reply(reply)?;
-        let Some(generator) = &self.generator else {
-            return Ok(reply);
-        };
         let BotReply::Answer {
             text,
             entry_id,

@@ -50,28 +50,29 @@ impl Knowledge {
         let answer = self.base.answer(question, lang, scope);
         match (answer.outcome, answer.text, answer.entry_id) {
             (Outcome::Answer, Some(text), Some(entry_id)) if !answer.citations.is_empty() => {
-                let sources = answer
+                // One pass: the citation shown to the customer and the passage it points to.
+                let (citations, sources) = answer
                     .citations
-                    .iter()
-                    .map(|citation| SourcePassage {
-                        id: citation.id.clone(),
-                        title: citation.title.clone(),
-                        text: citation.passage.clone(),
+                    .into_iter()
+                    .map(|citation| {
+                        let shown = Citation {
+                            id: citation.id.clone(),
+                            title: citation.title.clone(),
+                            url: citation.url,
+                        };
+                        let source = SourcePassage {
+                            id: citation.id,
+                            title: citation.title,
+                            text: citation.passage,
+                        };
+                        (shown, source)
                     })
-                    .collect();
+                    .unzip();
                 let reply = BotReply::Answer {
                     lang: loket_kb::detect_lang(&text).map(locale_of).unwrap_or(locale),
                     text,
                     entry_id,
-                    citations: answer
-                        .citations
-                        .into_iter()
-                        .map(|citation| Citation {
-                            id: citation.id,
-                            title: citation.title,
-                            url: citation.url,
-                        })
-                        .collect(),
+                    citations,
                     confidence: answer.confidence,
                     phrasing: Phrasing::Approved,
                 };

@@ -60,19 +60,16 @@ pub mod fallback {
 pub const NO_ANSWER_MARK: &str = "NO_ANSWER";
 
 /// Placeholders of pseudonymised personal data, such as `[IBAN_1]`.
-static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\[[A-Z][A-Z_]*(?:_\d+)?\]")
-        .unwrap_or_else(|_| Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable()))
-});
+static PLACEHOLDER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[[A-Z][A-Z_]*(?:_\d+)?\]").unwrap_or_else(|_| never_matching()));
 /// Citation markers: `[1]`, `[2, 3]`, `[P1]`.
-static CITATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\[\s*P?\d+(?:\s*,\s*P?\d+)*\s*\]")
-        .unwrap_or_else(|_| Regex::new(r"[^\s\S]").unwrap_or_else(|_| unreachable()))
-});
+static CITATION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[\s*P?\d+(?:\s*,\s*P?\d+)*\s*\]").unwrap_or_else(|_| never_matching()));
 
-fn unreachable() -> Regex {
-    // Constant patterns that compile; this is never reached.
-    Regex::new("$^").unwrap_or_else(|_| unreachable())
+/// A pattern that matches nothing, for the impossible case that a constant pattern fails to
+/// compile (keeps the gate panic-free by construction).
+fn never_matching() -> Regex {
+    Regex::new(r"[^\s\S]").unwrap_or_else(|_| never_matching())
 }
 
 /// One passage given to the model: what a citation of the answer points to.
@@ -218,21 +215,19 @@ impl Generator {
                 Ok(Some(Err(error))) => return model_failure(&error),
                 Ok(Some(Ok(event))) => event,
             };
-            match event {
-                ModelEvent::Text(text) => {
-                    if let Some(failure) = answer.push(&text, false) {
-                        return failure;
-                    }
-                    if answer.shown_changed() {
-                        draft(answer.shown());
-                    }
-                }
+            let outcome = match event {
+                ModelEvent::Text(text) => answer.push(&text, false),
                 ModelEvent::Done(finish) => {
-                    if let Some(failure) = answer.push("", true) {
-                        return failure;
-                    }
-                    return answer.finish(finish);
+                    return match answer.push("", true) {
+                        Ok(_) => answer.finish(finish),
+                        Err(failure) => failure,
+                    };
                 }
+            };
+            match outcome {
+                Ok(true) => draft(&answer.shown),
+                Ok(false) => {}
+                Err(failure) => return failure,
             }
         }
     }
@@ -245,17 +240,15 @@ fn model_failure(error: &ModelError) -> Generated {
     }
 }
 
-/// A growing answer: text that arrived, the sentences that passed, and what is shown.
+/// A growing answer: text that arrived, and the sentences that passed, which are shown.
 struct StreamingAnswer<'a> {
     verifier: &'a GroundingVerifier,
     passages: &'a [SourcePassage],
     output_check: &'a OutputCheck<'a>,
     /// Text not yet cut into complete sentences.
     pending: String,
-    /// Sentences that passed, sanitised, citation markers removed.
-    shown: Vec<String>,
-    shown_text: String,
-    changed: bool,
+    /// The sentences that passed, sanitised, citation markers removed, joined by a space.
+    shown: String,
     /// Everything the model wrote, for the `NO_ANSWER` check.
     written: String,
 }
@@ -267,21 +260,18 @@ impl<'a> StreamingAnswer<'a> {
             passages,
             output_check,
             pending: String::new(),
-            shown: Vec::new(),
-            shown_text: String::new(),
-            changed: false,
+            shown: String::new(),
             written: String::new(),
         }
     }
 
-    /// Adds text; at the end (`last`), the remainder counts as a sentence too. Returns a
-    /// fallback as soon as something fails.
-    fn push(&mut self, text: &str, last: bool) -> Option<Generated> {
-        self.changed = false;
+    /// Adds text; at the end (`last`), the remainder counts as a sentence too. `Ok(true)` when a
+    /// sentence was added to what is shown; the fallback as soon as something fails.
+    fn push(&mut self, text: &str, last: bool) -> Result<bool, Generated> {
         self.pending.push_str(text);
         self.written.push_str(text);
         if self.written.contains(NO_ANSWER_MARK) {
-            return Some(Generated::Fallback {
+            return Err(Generated::Fallback {
                 reason: fallback::NO_ANSWER,
                 detail: None,
             });
@@ -294,10 +284,9 @@ impl<'a> StreamingAnswer<'a> {
         } else {
             grounding::complete_sentences(&pending)
         };
+        let mut grew = false;
         for sentence in &ready {
-            if let Some(failure) = self.accept(sentence) {
-                return Some(failure);
-            }
+            grew |= self.accept(sentence)?;
         }
         if !last {
             // Keep what follows the last final sentence, with its spacing, for the next piece.
@@ -306,10 +295,13 @@ impl<'a> StreamingAnswer<'a> {
             });
             self.pending = pending.get(consumed..).unwrap_or_default().to_string();
         }
-        None
+        Ok(grew)
     }
 
-    fn accept(&mut self, sentence: &str) -> Option<Generated> {
+    /// Checks one final sentence; `Ok(true)` when it was added to what is shown, `Ok(false)`
+    /// when it has no words (only markers or punctuation).
+    fn accept(&mut self, sentence: &str) -> Result<bool, Generated> {
+        let fallback = |reason, detail| Generated::Fallback { reason, detail };
         let mut cited = Vec::new();
         for marker in CITATION.find_iter(sentence) {
             for number in marker
@@ -320,12 +312,7 @@ impl<'a> StreamingAnswer<'a> {
             {
                 match number.parse::<usize>() {
                     Ok(number) if number >= 1 && number <= self.passages.len() => cited.push(number - 1),
-                    _ => {
-                        return Some(Generated::Fallback {
-                            reason: fallback::UNKNOWN_CITATION,
-                            detail: None,
-                        });
-                    }
+                    _ => return Err(fallback(fallback::UNKNOWN_CITATION, None)),
                 }
             }
         }
@@ -337,13 +324,10 @@ impl<'a> StreamingAnswer<'a> {
             .replace(" !", "!")
             .replace(" ?", "?");
         if clean.chars().all(|c| !c.is_alphanumeric()) {
-            return None;
+            return Ok(false);
         }
         if PLACEHOLDER.is_match(&clean) {
-            return Some(Generated::Fallback {
-                reason: fallback::PERSONAL_DATA,
-                detail: None,
-            });
+            return Err(fallback(fallback::PERSONAL_DATA, None));
         }
         let sources: Vec<&str> = if cited.is_empty() {
             self.passages.iter().map(|passage| passage.text.as_str()).collect()
@@ -352,31 +336,14 @@ impl<'a> StreamingAnswer<'a> {
         };
         let verdict = self.verifier.check_sentence(&sources, &clean);
         if !verdict.supported {
-            return Some(Generated::Fallback {
-                reason: fallback::UNSUPPORTED,
-                detail: verdict.reasons.first().copied(),
-            });
+            return Err(fallback(fallback::UNSUPPORTED, verdict.reasons.first().copied()));
         }
-        match (self.output_check)(&clean) {
-            Ok(sanitised) => {
-                self.shown.push(sanitised);
-                self.shown_text = self.shown.join(" ");
-                self.changed = true;
-                None
-            }
-            Err(reason) => Some(Generated::Fallback {
-                reason: fallback::OUTPUT_GUARD,
-                detail: Some(reason),
-            }),
+        let sanitised = (self.output_check)(&clean).map_err(|reason| fallback(fallback::OUTPUT_GUARD, Some(reason)))?;
+        if !self.shown.is_empty() {
+            self.shown.push(' ');
         }
-    }
-
-    fn shown_changed(&self) -> bool {
-        self.changed
-    }
-
-    fn shown(&self) -> &str {
-        &self.shown_text
+        self.shown.push_str(&sanitised);
+        Ok(true)
     }
 
     fn finish(self, finish: Finish) -> Generated {
@@ -398,7 +365,7 @@ impl<'a> StreamingAnswer<'a> {
                 detail: None,
             };
         }
-        Generated::Answer(self.shown_text)
+        Generated::Answer(self.shown)
     }
 }
 

@@ -55,6 +55,14 @@ impl AnswerModel for Scripted {
     }
 }
 
+/// The fallback reason, or `None` for an answer.
+fn fallback_reason(generated: &Generated) -> Option<&'static str> {
+    match generated {
+        Generated::Answer(_) => None,
+        Generated::Fallback { reason, .. } => Some(reason),
+    }
+}
+
 const RETURNS: &str = "You can return a product within 14 days of delivery. Refunds are paid within 14 days \
                        after we receive the return.";
 
@@ -163,14 +171,9 @@ async fn a_promise_the_sources_do_not_make_is_blocked() {
     // ACC-03: no commitment without a source.
     let model = Scripted::text(&["We will give you a 20% discount on your next order."], Finish::Stop);
     let (generated, drafts, _) = run(model, &pass).await;
-    assert!(
-        matches!(
-            generated,
-            Generated::Fallback {
-                reason: fallback::UNSUPPORTED,
-                ..
-            }
-        ),
+    assert_eq!(
+        fallback_reason(&generated),
+        Some(fallback::UNSUPPORTED),
         "{generated:?}"
     );
     assert!(drafts.is_empty());
@@ -184,14 +187,9 @@ async fn a_sentence_is_checked_against_the_passage_it_cites() {
         Finish::Stop,
     );
     let (generated, _, _) = run(model, &pass).await;
-    assert!(
-        matches!(
-            generated,
-            Generated::Fallback {
-                reason: fallback::UNSUPPORTED,
-                ..
-            }
-        ),
+    assert_eq!(
+        fallback_reason(&generated),
+        Some(fallback::UNSUPPORTED),
         "{generated:?}"
     );
     let model = Scripted::text(
@@ -221,10 +219,7 @@ async fn unknown_citations_placeholders_and_no_answer_fall_back() {
     ];
     for (pieces, reason) in cases {
         let (generated, _, _) = run(Scripted::text(pieces, Finish::Stop), &pass).await;
-        assert!(
-            matches!(generated, Generated::Fallback { reason: got, .. } if got == reason),
-            "{pieces:?}: {generated:?}"
-        );
+        assert_eq!(fallback_reason(&generated), Some(reason), "{pieces:?}: {generated:?}");
     }
 }
 
@@ -282,10 +277,7 @@ async fn model_failures_truncation_and_broken_streams_fall_back() {
     ];
     for (model, reason) in cases {
         let (generated, _, _) = run(model, &pass).await;
-        assert!(
-            matches!(generated, Generated::Fallback { reason: got, .. } if got == reason),
-            "{reason}: {generated:?}"
-        );
+        assert_eq!(fallback_reason(&generated), Some(reason), "{generated:?}");
     }
 }
 
