@@ -14,12 +14,13 @@ Usage: python forward_reference.py MODEL.gguf expected_tokens.json > expected_lo
 """
 
 import json
-import re
 import sys
 
 import gguf
 import numpy as np
 from gguf.quants import dequantize
+
+from dump import dump
 
 PROBE_STEP = 500
 
@@ -126,18 +127,6 @@ def main(model_path, tokens_path):
         )
         print(chat["name"], len(ids), "tokens, top 5:", [i for i, _ in summary(first)["top"][:5]], file=sys.stderr)
     dump(cases)
-
-
-def dump(data):
-    """Writes `data` as indented JSON with lists of numbers (and of number pairs) on one line."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    text = re.sub(r"\[[\s\d.,eE+-]*\]", lambda match: re.sub(r"\s+", "", match.group(0)).replace(",", ", "), text)
-    text = re.sub(
-        r"\[\s*(\[[^\[\]]*\](?:,\s*\[[^\[\]]*\])*)\s*\]",
-        lambda match: "[" + re.sub(r"\],\s*\[", "], [", match.group(1)) + "]",
-        text,
-    )
-    sys.stdout.write(text + "\n")
 
 
 if __name__ == "__main__":

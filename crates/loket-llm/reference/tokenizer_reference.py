@@ -10,12 +10,13 @@ Usage: python tokenizer_reference.py MODEL.gguf > expected_tokens.json
 """
 
 import json
-import re
 import sys
 
 import gguf
 import jinja2
 from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers
+
+from dump import dump
 
 # Plain texts: English, Dutch with diacritics, digits, whitespace, emoji, code, other scripts,
 # and marker spellings (which must stay ordinary text).
@@ -99,18 +100,6 @@ def main(path):
         ids = tokenizer.encode(rendered, add_special_tokens=False).ids
         chats.append({"name": name, "messages": messages, "rendered": rendered, "ids": ids})
     dump({"texts": texts, "chats": chats})
-
-
-def dump(data):
-    """Writes `data` as indented JSON with lists of numbers (and of number pairs) on one line."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    text = re.sub(r"\[[\s\d.,eE+-]*\]", lambda match: re.sub(r"\s+", "", match.group(0)).replace(",", ", "), text)
-    text = re.sub(
-        r"\[\s*(\[[^\[\]]*\](?:,\s*\[[^\[\]]*\])*)\s*\]",
-        lambda match: "[" + re.sub(r"\],\s*\[", "], [", match.group(1)) + "]",
-        text,
-    )
-    sys.stdout.write(text + "\n")
 
 
 if __name__ == "__main__":
