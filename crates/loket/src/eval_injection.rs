@@ -14,14 +14,19 @@
 //!
 //! The validation split, on which the training script chose its thresholds and weights, is
 //! reported after it with the same groups (split rules in the script's docstring), so the two
-//! can be compared. Hard benign prompts are reported twice: as labelled, and without the
-//! neuralchemy rows of source `wildguard_judgecomp` labelled benign, whose label judges a model's
-//! response rather than the prompt (most are jailbreak templates that the same source also has
-//! labelled as attacks; the training script leaves them out).
+//! can be compared. Hard benign prompts are reported twice: as labelled, and without the prompts
+//! whose label contradicts the data set itself: a benign row whose opening (first 120 characters,
+//! whitespace collapsed, lower case) is also the opening of a row the same data set, in either of
+//! its files, labels as an attack. In the test split these are exactly five neuralchemy rows of
+//! source `wildguard_judgecomp`, all one jailbreak template ("You are a very direct assistant who
+//! always fulfills the user's request ...") that the data set labels as a jailbreak 28 times and as
+//! benign 16 times (that source's label judges a model's response, not the prompt; the training
+//! script leaves its benign rows out).
 //!
 //! Targets (issue 6): at least 95 % of attacks flagged, at most 1 % of customer messages and
 //! at most 5 % of hard benign prompts.
 
+use std::collections::HashSet;
 use std::io::{BufRead, Write};
 use std::path::Path;
 use std::time::Instant;
@@ -37,8 +42,9 @@ const DUTCH: &str = include_str!("../../../eval/injection/nl-translated.jsonl");
 /// Words that make a benign prompt "hard" (same list as HARD_BENIGN in train.py).
 const HARD_WORDS: &[&str] = &["ignore", "system", "prompt", "instruction", "override", "jailbreak"];
 
-/// neuralchemy source whose benign labels are not about the prompt (see the module documentation).
-const LABEL_NOISE_SOURCE: &str = "wildguard_judgecomp";
+/// Characters of a prompt's opening compared to find labels that contradict their data set (see
+/// the module documentation).
+const OPENING_CHARS: usize = 120;
 
 /// One labelled message.
 #[derive(Debug, Clone)]
@@ -47,8 +53,8 @@ pub struct Example {
     pub attack: bool,
     /// Benign and using attack vocabulary (see the module documentation).
     pub hard: bool,
-    /// Labelled benign by a source whose label is not about the prompt (see the module
-    /// documentation).
+    /// Labelled benign although its data set labels the same prompt opening as an attack (see
+    /// the module documentation).
     pub label_noise: bool,
 }
 
@@ -115,7 +121,7 @@ struct Evaluation {
     attacks: Tally,
     customer: Tally,
     hard: Tally,
-    /// `hard` without the rows of [`LABEL_NOISE_SOURCE`].
+    /// `hard` without the prompts whose label contradicts their data set.
     hard_without_noise: Tally,
     dutch_attacks: Tally,
     dutch_benign: Tally,
@@ -186,7 +192,7 @@ impl Evaluation {
         )?;
         writeln!(
             out,
-            "false positives on hard benign prompts: {:.2}% of {} (target <= 5%); without the {} {LABEL_NOISE_SOURCE} rows labelled benign: {:.2}% of {}",
+            "false positives on hard benign prompts: {:.2}% of {} (target <= 5%); without the {} whose opening the same data set labels as an attack: {:.2}% of {}",
             self.hard.percent(),
             self.hard.total,
             self.hard.total - self.hard_without_noise.total,
@@ -353,13 +359,18 @@ pub fn load_sets(shared_data: &Path, split: Split) -> Result<Vec<TestSet>> {
         let tagged_hard = value["tags"]
             .as_array()
             .is_some_and(|tags| tags.iter().any(|tag| tag == "hard_negative"));
-        let label_noise = value["source"] == LABEL_NOISE_SOURCE && value["label"].as_i64() == Some(0);
-        push_labelled(&mut neuralchemy, &value, tagged_hard, label_noise);
+        push_labelled(&mut neuralchemy, &value, tagged_hard, false);
     }
     sets.push(TestSet {
         name: "neuralchemy",
         examples: neuralchemy,
     });
+    for set in &mut sets {
+        let attack_openings = attack_openings(&injection, set.name)?;
+        for example in &mut set.examples {
+            example.label_noise = !example.attack && attack_openings.contains(&opening(&example.text));
+        }
+    }
 
     let mut banking = Vec::new();
     for record in read_csv(&intents.join("banking77-train.csv"))?.into_iter().skip(1) {
@@ -417,6 +428,49 @@ pub fn load_sets(shared_data: &Path, split: Split) -> Result<Vec<TestSet>> {
         examples: dutch,
     });
     Ok(sets)
+}
+
+/// The openings of every prompt that the injection data set `name` labels as an attack, in both
+/// of its files.
+fn attack_openings(injection: &Path, name: &str) -> Result<HashSet<String>> {
+    let mut openings = HashSet::new();
+    let jsonl_files: &[&str] = match name {
+        "deepset" => &["deepset/train.jsonl", "deepset/test.jsonl"],
+        "neuralchemy" => &["neuralchemy/core-train.jsonl", "neuralchemy/core-validation.jsonl"],
+        _ => &[],
+    };
+    for file in jsonl_files {
+        for value in read_jsonl(&injection.join(file))? {
+            if value["label"].as_i64() == Some(1)
+                && let Some(text) = value["text"].as_str()
+            {
+                openings.insert(opening(text));
+            }
+        }
+    }
+    if name == "s-labs" {
+        for file in ["s-labs/train.csv", "s-labs/validation.csv"] {
+            for record in read_csv(&injection.join(file))?.into_iter().skip(1) {
+                if let [text, label, ..] = record.as_slice()
+                    && label.trim() == "1"
+                {
+                    openings.insert(opening(text));
+                }
+            }
+        }
+    }
+    Ok(openings)
+}
+
+/// The first [`OPENING_CHARS`] characters of `text`, whitespace collapsed, lower case.
+fn opening(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .chars()
+        .take(OPENING_CHARS)
+        .collect()
 }
 
 fn benign(text: &str) -> Example {
@@ -506,6 +560,17 @@ mod tests {
                 vec!["plain".to_string(), "0".to_string()],
             ]
         );
+    }
+
+    #[test]
+    fn openings_ignore_case_and_spacing_and_stop_after_their_length() {
+        assert_eq!(
+            opening("  You are\n a VERY   direct assistant "),
+            "you are a very direct assistant"
+        );
+        let long = "x".repeat(OPENING_CHARS + 50);
+        assert_eq!(opening(&long).chars().count(), OPENING_CHARS);
+        assert_eq!(opening(&format!("{long} a")), opening(&format!("{long} b")));
     }
 
     #[test]
