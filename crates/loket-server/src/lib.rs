@@ -34,6 +34,7 @@ use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use loket_core::ConversationId;
 use loket_service::Loket;
 use loket_service::rate::RateLimiter;
@@ -351,6 +352,13 @@ pub async fn serve(
         let _ = shutdown_sender.send(true);
         let _ = started_sender.send(());
     };
+    // Replies are written whole, so Nagle's algorithm only ever delays them: with it, a reply
+    // written while the previous one is unacknowledged waits for the client's delayed ACK (40 ms).
+    let listener = listener.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "could not disable Nagle's algorithm on a connection");
+        }
+    });
     let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(signal)
         .into_future();
