@@ -15,13 +15,22 @@
 //! by memory bandwidth (10,000 entries with four phrasings are 61 MB of f32 vectors), so vectors
 //! are held in memory as 8-bit codes with one scale per row: a quarter of the bytes, at a cosine
 //! error of about 0.005, far below the margins that decide answering. The file keeps full f32.
+//!
+//! An entry's similarity to a question is its best phrasing's cosine; for an FAQ entry with
+//! several phrasings it is averaged with the cosine of their centroid (the normalised mean of the
+//! phrasing vectors, computed on open). The best phrasing alone rewards an entry for one phrasing
+//! that happens to share words with the question; the centroid stands for what all phrasings
+//! have in common, which is the intent. On `loket eval faq` (held-out halves, same confidence
+//! threshold) this raised answered questions from 55.3 % to 58.0 % on banking77 and from 66.1 % to
+//! 69.1 % on CLINC150, and declined out-of-scope questions from 89.8 % to 93.9 %. A document's
+//! passages say different things, so a document keeps its best passage's cosine.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Entry;
+use crate::model::{Entry, EntryKind};
 use crate::retrieval::{ENTRIES_FILE, write_synced};
 use crate::{Error, Result};
 
@@ -31,6 +40,10 @@ const VECTORS_META_FILE: &str = "vectors.json";
 const VOTE_HITS: usize = 10;
 /// Entries kept in a dense ranking: enough for fusion and the margin feature.
 const TOP_ENTRIES: usize = 40;
+/// Weight of an FAQ entry's centroid cosine in its similarity; the best phrasing's cosine has the
+/// rest (see the module documentation). Chosen on the tuning halves of `loket eval faq` among
+/// 0, 0.3, 0.5 and 0.7.
+const CENTROID_WEIGHT: f32 = 0.5;
 
 /// Turns texts into unit-length vectors whose dot product is their cosine similarity.
 /// Implemented by [`loket_embed::Encoder`]; tests use small stand-ins.
@@ -169,6 +182,20 @@ pub(crate) struct DenseIndex {
     /// One scale per row.
     scales: Vec<f32>,
     rows: Vec<Row>,
+    /// The centroids of FAQ entries with more than one phrasing (the normalised mean of their
+    /// phrasing vectors), laid out like the rows: codes, one scale each, and their entries.
+    centroid_codes: Vec<i8>,
+    centroid_scales: Vec<f32>,
+    centroid_entries: Vec<usize>,
+}
+
+/// A question's cosines with every row and every centroid of a partition.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DenseScores {
+    /// One cosine per row, in row order.
+    rows: Vec<f32>,
+    /// `(entry, cosine)` per centroid.
+    centroids: Vec<(usize, f32)>,
 }
 
 /// One entry in a dense ranking.
@@ -177,12 +204,12 @@ pub(crate) struct DenseCandidate {
     pub entry: usize,
     /// The entry's most similar phrasing.
     pub phrasing_in_entry: usize,
-    /// Cosine similarity of that phrasing with the question.
-    pub cosine: f32,
+    /// The entry's similarity with the question (see the module documentation).
+    pub similarity: f32,
 }
 
-/// Entries by their best phrasing's cosine, best first, with the share of the best
-/// [`VOTE_HITS`] phrasings that belong to the best entry.
+/// Entries by their similarity, best first, with the share of the best [`VOTE_HITS`] phrasings
+/// that belong to the best entry.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct DenseRanking {
     pub candidates: Vec<DenseCandidate>,
@@ -234,20 +261,39 @@ impl DenseIndex {
         let mut codes = Vec::with_capacity(meta.rows * meta.dimension);
         let mut scales = Vec::with_capacity(meta.rows);
         let mut vector = Vec::with_capacity(meta.dimension);
-        for row_bytes in bytes.chunks_exact((meta.dimension * 4).max(4)) {
-            vector.clear();
-            vector.extend(
-                row_bytes
-                    .chunks_exact(4)
-                    .map(|chunk| f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]])),
-            );
-            scales.push(quantise(&vector, &mut codes));
+        let (mut centroid_codes, mut centroid_scales, mut centroid_entries) = (Vec::new(), Vec::new(), Vec::new());
+        let mut sum = vec![0.0f32; meta.dimension];
+        let mut row_vectors = bytes.chunks_exact((meta.dimension * 4).max(4));
+        for (entry, value) in entries.iter().enumerate() {
+            let phrasings = value.phrasings().len();
+            sum.iter_mut().for_each(|total| *total = 0.0);
+            for row_bytes in row_vectors.by_ref().take(phrasings) {
+                vector.clear();
+                vector.extend(
+                    row_bytes
+                        .chunks_exact(4)
+                        .map(|chunk| f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]])),
+                );
+                scales.push(quantise(&vector, &mut codes));
+                sum.iter_mut().zip(&vector).for_each(|(total, value)| *total += value);
+            }
+            if phrasings > 1 && matches!(value.kind, EntryKind::Faq { .. }) {
+                let norm = sum.iter().map(|value| value * value).sum::<f32>().sqrt();
+                if norm > 0.0 && norm.is_finite() {
+                    sum.iter_mut().for_each(|value| *value /= norm);
+                    centroid_scales.push(quantise(&sum, &mut centroid_codes));
+                    centroid_entries.push(entry);
+                }
+            }
         }
         Ok(Some(DenseIndex {
             dimension: meta.dimension,
             codes,
             scales,
             rows,
+            centroid_codes,
+            centroid_scales,
+            centroid_entries,
         }))
     }
 
@@ -257,27 +303,37 @@ impl DenseIndex {
         self.rank(&self.scores(query), allowed)
     }
 
-    /// The cosine of `query` with every row, in row order; empty for a query of the wrong
+    /// The cosines of `query` with every row and every centroid; empty for a query of the wrong
     /// length. This is the expensive pass: callers that rank under several filters (language
     /// first, then any language) compute it once.
-    pub(crate) fn scores(&self, query: &[f32]) -> Vec<f32> {
+    pub(crate) fn scores(&self, query: &[f32]) -> DenseScores {
         if query.len() != self.dimension || self.dimension == 0 {
-            return Vec::new();
+            return DenseScores::default();
         }
         let mut query_codes = Vec::with_capacity(self.dimension);
         let query_scale = quantise(query, &mut query_codes);
-        self.scales
-            .iter()
-            .zip(self.codes.chunks_exact(self.dimension))
-            .map(|(scale, codes)| dot_codes(&query_codes, codes) as f32 * query_scale * scale)
-            .collect()
+        DenseScores {
+            rows: self
+                .scales
+                .iter()
+                .zip(self.codes.chunks_exact(self.dimension))
+                .map(|(scale, codes)| dot_codes(&query_codes, codes) as f32 * query_scale * scale)
+                .collect(),
+            centroids: self
+                .centroid_entries
+                .iter()
+                .zip(&self.centroid_scales)
+                .zip(self.centroid_codes.chunks_exact(self.dimension))
+                .map(|((entry, scale), codes)| (*entry, dot_codes(&query_codes, codes) as f32 * query_scale * scale))
+                .collect(),
+        }
     }
 
-    /// Ranks the entries `allowed` admits (by entry index) by the row cosines in `scores`.
-    pub(crate) fn rank(&self, scores: &[f32], allowed: &[bool]) -> DenseRanking {
+    /// Ranks the entries `allowed` admits (by entry index) by their similarity from `scores`.
+    pub(crate) fn rank(&self, scores: &DenseScores, allowed: &[bool]) -> DenseRanking {
         let mut best_per_entry: Vec<Option<(f32, u32)>> = vec![None; allowed.len()];
         let mut top_hits: Vec<(f32, u32)> = Vec::with_capacity(VOTE_HITS + 1);
-        for (row, cosine) in self.rows.iter().zip(scores) {
+        for (row, cosine) in self.rows.iter().zip(&scores.rows) {
             let cosine = *cosine;
             let entry = row.entry as usize;
             if !allowed.get(entry).copied().unwrap_or(false) {
@@ -294,23 +350,30 @@ impl DenseIndex {
                 top_hits.truncate(VOTE_HITS);
             }
         }
-        let mut candidates: Vec<DenseCandidate> = best_per_entry
+        let mut similarity: Vec<Option<(f32, u32)>> = best_per_entry;
+        for (entry, centroid_cosine) in &scores.centroids {
+            if let Some(Some((cosine, _))) = similarity.get_mut(*entry) {
+                *cosine = (1.0 - CENTROID_WEIGHT) * *cosine + CENTROID_WEIGHT * centroid_cosine;
+            }
+        }
+        let mut candidates: Vec<DenseCandidate> = similarity
             .into_iter()
             .enumerate()
             .filter_map(|(entry, best)| {
-                best.map(|(cosine, index_in_entry)| DenseCandidate {
+                best.map(|(similarity, index_in_entry)| DenseCandidate {
                     entry,
                     phrasing_in_entry: index_in_entry as usize,
-                    cosine,
+                    similarity,
                 })
             })
             .collect();
-        let by_cosine = |left: &DenseCandidate, right: &DenseCandidate| right.cosine.total_cmp(&left.cosine);
+        let by_similarity =
+            |left: &DenseCandidate, right: &DenseCandidate| right.similarity.total_cmp(&left.similarity);
         if candidates.len() > TOP_ENTRIES {
-            candidates.select_nth_unstable_by(TOP_ENTRIES, by_cosine);
+            candidates.select_nth_unstable_by(TOP_ENTRIES, by_similarity);
             candidates.truncate(TOP_ENTRIES);
         }
-        candidates.sort_by(by_cosine);
+        candidates.sort_by(by_similarity);
         let votes = match candidates.first() {
             Some(best) if !top_hits.is_empty() => {
                 top_hits
@@ -423,7 +486,38 @@ mod tests {
         let order: Vec<usize> = ranking.candidates.iter().map(|candidate| candidate.entry).collect();
         assert_eq!(order, [1, 0, 2]);
         assert_eq!(ranking.candidates[1].phrasing_in_entry, 1);
-        assert!((ranking.candidates[2].cosine).abs() < 1e-6);
+        assert!((ranking.candidates[2].similarity).abs() < 1e-6);
+    }
+
+    #[test]
+    fn an_faq_entry_whose_phrasings_agree_beats_one_lucky_phrasing() {
+        let directory = tempfile::tempdir().unwrap();
+        // Entry 1 has the question's exact letters once, next to an unrelated phrasing; every
+        // phrasing of entry 0 is close to it. By best phrasing alone entry 1 would win (1.0
+        // against 0.87); with the centroid entry 0 does (0.91 against 0.85).
+        let entries = vec![faq("x", &["abfc", "abfd", "abfe"]), faq("y", &["abf", "zzzz"])];
+        build(directory.path(), &entries, &LetterEmbedder, &Reusable::new()).unwrap();
+        let index = DenseIndex::open(directory.path(), &entries, "letters-v1")
+            .unwrap()
+            .unwrap();
+        let ranking = index.search(&LetterEmbedder.embed("abf"), &[true, true]);
+        assert_eq!(ranking.candidates[0].entry, 0);
+        assert!((ranking.candidates[0].similarity - 0.907).abs() < 0.02);
+        assert_eq!(ranking.candidates[1].entry, 1);
+        assert_eq!(
+            ranking.candidates[1].phrasing_in_entry, 0,
+            "the best phrasing is still cited"
+        );
+        assert!((ranking.candidates[1].similarity - 0.854).abs() < 0.02);
+        // An entry with one phrasing has no centroid: its similarity is that phrasing's cosine.
+        let single = vec![faq("y", &["abf"])];
+        let single_directory = tempfile::tempdir().unwrap();
+        build(single_directory.path(), &single, &LetterEmbedder, &Reusable::new()).unwrap();
+        let single_index = DenseIndex::open(single_directory.path(), &single, "letters-v1")
+            .unwrap()
+            .unwrap();
+        let ranking = single_index.search(&LetterEmbedder.embed("abf"), &[true]);
+        assert!((ranking.candidates[0].similarity - 1.0).abs() < 0.01);
     }
 
     #[test]

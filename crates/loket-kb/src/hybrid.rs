@@ -4,7 +4,7 @@
 //!
 //! Fusion is reciprocal rank fusion (as in [`crate::fusion`]) with a weight per list and a small
 //! damping constant, so BM25 scores and cosines never have to be made comparable. Confidence is a
-//! logistic model over the dense evidence (the best cosine, its margin over the next entry, the
+//! logistic model over the dense evidence (the best similarity, its margin over the next entry, the
 //! share of the nearest phrasings that agree) and the lexical evidence (the lexical confidence when
 //! the lexical retriever picked the same entry), fitted on the tuning halves of `loket eval faq`.
 
@@ -22,44 +22,48 @@ const DENSE_WEIGHT: f32 = 3.0;
 const FUSION_DEPTH: usize = 10;
 
 /// Logistic confidence weights over [`Evidence`], fitted by logistic regression (log-loss) on the
-/// tuning halves of banking77 and CLINC150 with `loket eval faq --encoder … --dump …`, label 1 for
-/// a correct best entry and 0 for a wrong entry or an out-of-scope question. The bias is then
-/// shifted so that [`crate::DEFAULT_THRESHOLD`] sits where the tuning halves meet their targets
-/// (wrong answers ≤ 3% of all questions, out-of-scope declined ≥ 95%), so one threshold serves
-/// lexical and hybrid retrieval alike. Refit when the encoder, the fusion or the lexical
-/// confidence change.
+/// tuning halves of banking77 and CLINC150: `loket eval faq --encoder … --dump FILE`, then
+/// `eval/faq/fit_confidence.py FILE`, label 1 for a correct best entry and 0 for a wrong entry or
+/// an out-of-scope question. The bias is then shifted to the largest value at which both tuning
+/// halves still meet their targets at [`crate::DEFAULT_THRESHOLD`] (wrong answers ≤ 3% of all
+/// questions, out-of-scope declined ≥ 95%), so one threshold serves lexical and hybrid retrieval
+/// alike. Refit when the encoder, the dense similarity, the fusion or the lexical confidence change.
 ///
 /// The margin carries most of the weight: a question close to one entry and clearly closer to it
-/// than to any other is answered; the cosine itself adds nothing once the margin is known (its
-/// fitted weight is about zero).
+/// than to any other is answered; the similarity itself adds little once the margin is known.
 const WEIGHTS: Evidence = Evidence {
-    cosine: -0.121,
-    cosine_margin: 13.828,
-    dense_votes: 3.658,
-    lexical_confidence: 0.784,
-    lexical_rank: 0.803,
-    fused_margin: 0.122,
+    similarity: SIMILARITY_WEIGHT,
+    similarity_margin: MARGIN_WEIGHT,
+    dense_votes: VOTES_WEIGHT,
+    lexical_confidence: LEXICAL_CONFIDENCE_WEIGHT,
+    lexical_rank: LEXICAL_RANK_WEIGHT,
+    fused_margin: FUSED_MARGIN_WEIGHT,
 };
-const BIAS: f32 = -1.86 + BIAS_SHIFT;
-/// `logit(0.85) - logit(0.82)`: unshifted, the tuning halves met the targets from 0.82
-/// (banking77) and 0.77 (CLINC150); the stricter one is mapped onto [`crate::DEFAULT_THRESHOLD`].
-const BIAS_SHIFT: f32 = 0.218;
+const SIMILARITY_WEIGHT: f32 = 0.313;
+const MARGIN_WEIGHT: f32 = 17.804;
+const VOTES_WEIGHT: f32 = 1.531;
+const LEXICAL_CONFIDENCE_WEIGHT: f32 = 0.410;
+const LEXICAL_RANK_WEIGHT: f32 = 0.680;
+const FUSED_MARGIN_WEIGHT: f32 = 0.207;
+/// The fitted intercept plus the shift described at [`WEIGHTS`].
+const BIAS: f32 = FITTED_BIAS + BIAS_SHIFT;
+const FITTED_BIAS: f32 = -1.380;
+const BIAS_SHIFT: f32 = 0.13;
 
-/// Below this cosine the best entry is taken to be about something else, whatever the margin: in
-/// a small knowledge base an unrelated question can be far from every entry and still nearest to
-/// one of them by a wide margin. On the tuning halves, 99% of correctly ranked in-scope questions
-/// have a best cosine above 0.37 (CLINC150) or 0.49 (banking77).
-const MIN_COSINE: f32 = 0.3;
-/// Cosine above [`MIN_COSINE`] over which confidence ramps up to the model's value.
-const COSINE_RAMP: f32 = 0.15;
+/// Below this similarity the best entry is taken to be about something else, whatever the margin:
+/// in a small knowledge base an unrelated question can be far from every entry and still nearest
+/// to one of them by a wide margin.
+const MIN_SIMILARITY: f32 = 0.3;
+/// Similarity above [`MIN_SIMILARITY`] over which confidence ramps up to the model's value.
+const SIMILARITY_RAMP: f32 = 0.15;
 
 /// What the two retrievers say about the fused best entry.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Evidence {
-    /// Cosine of the entry's most similar phrasing (0 when the dense list lacks the entry).
-    pub cosine: f32,
-    /// That cosine minus the best cosine of any other entry.
-    pub cosine_margin: f32,
+    /// The entry's dense similarity (0 when the dense list lacks the entry).
+    pub similarity: f32,
+    /// That similarity minus the best similarity of any other entry.
+    pub similarity_margin: f32,
     /// Share of the nearest phrasings that belong to the entry, when it is the dense best.
     pub dense_votes: f32,
     /// The lexical confidence, when the entry is the lexical best.
@@ -72,8 +76,8 @@ pub(crate) struct Evidence {
 
 impl Evidence {
     fn logit(&self) -> f32 {
-        BIAS + WEIGHTS.cosine * self.cosine
-            + WEIGHTS.cosine_margin * self.cosine_margin
+        BIAS + WEIGHTS.similarity * self.similarity
+            + WEIGHTS.similarity_margin * self.similarity_margin
             + WEIGHTS.dense_votes * self.dense_votes
             + WEIGHTS.lexical_confidence * self.lexical_confidence
             + WEIGHTS.lexical_rank * self.lexical_rank
@@ -111,17 +115,17 @@ pub(crate) fn choose(lexical: &Ranking, dense: &DenseRanking) -> Option<Choice> 
     let second_score = fused.get(1).map_or(0.0, |(_, score)| *score);
     let dense_position = dense.candidates.iter().position(|candidate| candidate.entry == best);
     let dense_candidate = dense_position.and_then(|position| dense.candidates.get(position));
-    let cosine = dense_candidate.map_or(0.0, |candidate| candidate.cosine);
+    let similarity = dense_candidate.map_or(0.0, |candidate| candidate.similarity);
     let runner_up = dense
         .candidates
         .iter()
         .find(|candidate| candidate.entry != best)
-        .map_or(0.0, |candidate| candidate.cosine);
+        .map_or(0.0, |candidate| candidate.similarity);
     let dense_is_best = dense_position == Some(0);
     let lexical_position = lexical_list.iter().position(|entry| *entry == best);
     let evidence = Evidence {
-        cosine,
-        cosine_margin: cosine - runner_up,
+        similarity,
+        similarity_margin: similarity - runner_up,
         dense_votes: if dense_is_best { dense.votes } else { 0.0 },
         lexical_confidence: if lexical_position == Some(0) {
             lexical_confidence(&lexical.features)
@@ -144,7 +148,7 @@ pub(crate) fn choose(lexical: &Ranking, dense: &DenseRanking) -> Option<Choice> 
             .find(|candidate| candidate.entry == best)
             .map_or(0, |candidate| candidate.phrasing_in_entry),
     };
-    let gate = ((cosine - MIN_COSINE) / COSINE_RAMP).clamp(0.0, 1.0);
+    let gate = ((similarity - MIN_SIMILARITY) / SIMILARITY_RAMP).clamp(0.0, 1.0);
     Some(Choice {
         entry: best,
         phrasing_in_entry,
@@ -179,10 +183,10 @@ mod tests {
         DenseRanking {
             candidates: entries
                 .iter()
-                .map(|(entry, cosine)| DenseCandidate {
+                .map(|(entry, similarity)| DenseCandidate {
                     entry: *entry,
                     phrasing_in_entry: 0,
-                    cosine: *cosine,
+                    similarity: *similarity,
                 })
                 .collect(),
             votes,

@@ -143,7 +143,8 @@ pub struct Explanation {
     pub confidence: f32,
     /// Entry ids with their BM25 scores, best first.
     pub ranked: Vec<(String, f32)>,
-    /// Entry ids with their best phrasing's cosine, best first; empty without an encoder.
+    /// Entry ids with their dense similarity (best phrasing and centroid), best first; empty without an
+    /// encoder.
     pub dense: Vec<(String, f32)>,
     /// Share of the nearest phrasings that belong to the best dense entry.
     pub dense_votes: f32,
@@ -356,7 +357,7 @@ impl KnowledgeBase {
                 .iter()
                 .filter_map(|candidate| {
                     let entry = partition.entries().get(candidate.entry)?;
-                    Some((entry.id.as_str().to_owned(), candidate.cosine))
+                    Some((entry.id.as_str().to_owned(), candidate.similarity))
                 })
                 .collect::<Vec<_>>()
         };

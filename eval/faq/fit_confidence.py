@@ -1,0 +1,113 @@
+"""Fits the hybrid confidence of crates/loket-kb/src/hybrid.rs from `loket eval faq --dump`.
+
+    target/release/loket eval faq --shared-data ../shared/data \
+        --encoder "$(scripts/encoder.sh)" --dump /tmp/faq-dump.jsonl
+    python3 eval/faq/fit_confidence.py /tmp/faq-dump.jsonl      # needs numpy and scikit-learn
+
+Each dump line holds one question's lexical top 10 (entry ids, BM25), lexical confidence, dense
+top 10 (entry ids, similarity) and dense votes. This script recomputes what `hybrid::choose`
+computes from them (weighted reciprocal rank fusion, then the six evidence features and the
+similarity gate), fits a logistic regression on the tuning halves of banking77 and CLINC150
+(label: the fused best entry is the expected one; out-of-scope questions are 0), then shifts the
+bias to the largest value at which both tuning halves still meet the targets at the default
+threshold (wrong answers <= 3 % of all questions, out-of-scope declined >= 95 %). It prints the
+constants for hybrid.rs and the held-out halves' results as this reimplementation computes them;
+`loket eval faq` is the measurement that counts.
+"""
+
+import json
+import sys
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+FUSION_K = 5.0
+DENSE_WEIGHT = 3.0
+FUSION_DEPTH = 10
+MIN_SIMILARITY = 0.3
+SIMILARITY_RAMP = 0.15
+DEFAULT_THRESHOLD = 0.85
+MAX_WRONG = 0.03
+MIN_OOS_DECLINED = 0.95
+FEATURES = ["similarity", "similarity_margin", "dense_votes", "lexical_confidence", "lexical_rank", "fused_margin"]
+
+
+def evidence(line):
+    lexical = [entry for entry, _ in line["lexical"][:FUSION_DEPTH]]
+    dense = line["dense"]
+    dense_ids = [entry for entry, _ in dense[:FUSION_DEPTH]]
+    fused = {}
+    order = []
+    for ids, weight in ((dense_ids, DENSE_WEIGHT), (lexical, 1.0)):
+        for rank, entry in enumerate(ids):
+            if entry not in fused:
+                order.append(entry)
+                fused[entry] = 0.0
+            fused[entry] += weight / (FUSION_K + rank + 1)
+    if not order:
+        return None
+    ranked = sorted(order, key=lambda entry: -fused[entry])  # stable: dense order among ties
+    best = ranked[0]
+    best_score = fused[best]
+    second_score = fused[ranked[1]] if len(ranked) > 1 else 0.0
+    position = next((i for i, (entry, _) in enumerate(dense) if entry == best), None)
+    similarity = dense[position][1] if position is not None else 0.0
+    runner_up = next((value for entry, value in dense if entry != best), 0.0)
+    lexical_position = lexical.index(best) if best in lexical else None
+    features = [
+        similarity,
+        similarity - runner_up,
+        line["dense_votes"] if position == 0 else 0.0,
+        line["lexical_confidence"] if lexical_position == 0 else 0.0,
+        1.0 / (lexical_position + 1) if lexical_position is not None else 0.0,
+        (best_score - second_score) / best_score if best_score > 0 else 0.0,
+    ]
+    gate = min(max((similarity - MIN_SIMILARITY) / SIMILARITY_RAMP, 0.0), 1.0)
+    return best, features, gate
+
+
+def main():
+    rows = []
+    for text in open(sys.argv[1], encoding="utf-8"):
+        line = json.loads(text)
+        computed = evidence(line)
+        if computed is None:
+            best, features, gate = None, [0.0] * len(FEATURES), 0.0
+        else:
+            best, features, gate = computed
+        rows.append((line["set"], line["tuning"], line["expected"], best, features, gate))
+    sets = np.array([row[0] for row in rows])
+    tuning = np.array([row[1] for row in rows])
+    in_scope = np.array([row[2] is not None for row in rows])
+    correct = np.array([row[2] is not None and row[2] == row[3] for row in rows])
+    x = np.array([row[4] for row in rows])
+    gate = np.array([row[5] for row in rows])
+    model = LogisticRegression(C=100.0, max_iter=5000).fit(x[tuning], correct[tuning])
+    logit = x @ model.coef_[0] + model.intercept_[0]
+
+    def metrics(mask, shift):
+        answered = gate / (1.0 + np.exp(-(logit + shift))) >= DEFAULT_THRESHOLD
+        answered_rate = (answered & mask & in_scope).sum() / max((mask & in_scope).sum(), 1)
+        wrong = (answered & mask & ~correct).sum() / max(mask.sum(), 1)
+        declined = (~answered & mask & ~in_scope).sum() / (mask & ~in_scope).sum() if (mask & ~in_scope).any() else 1.0
+        return answered_rate, wrong, declined
+
+    def meets(shift):
+        for name in sorted(set(sets)):
+            _, wrong, declined = metrics(tuning & (sets == name), shift)
+            if wrong > MAX_WRONG or declined < MIN_OOS_DECLINED:
+                return False
+        return True
+
+    shift = next(s / 100 for s in range(800, -800, -1) if meets(s / 100))
+    for name, weight in zip(FEATURES, model.coef_[0]):
+        print(f"    {name}: {weight:.3f},")
+    print(f"fitted bias {model.intercept_[0]:.3f}, shift {shift:.2f}")
+    for name in sorted(set(sets)):
+        for half, mask in (("tune", tuning), ("held-out", ~tuning)):
+            answered, wrong, declined = metrics(mask & (sets == name), shift)
+            print(f"{name} {half}: answered {answered:.3f}, wrong {wrong:.3f} of all, out-of-scope declined {declined:.3f}")
+
+
+if __name__ == "__main__":
+    main()
