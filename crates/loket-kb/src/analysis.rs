@@ -7,6 +7,8 @@
 //!   misses: Dutch snowball maps "fiets" to "fiet" but "fietsen" to "fiets", and Dutch writes
 //!   compounds as one word ("retourformulier" versus "retour formulier").
 
+use std::sync::LazyLock;
+
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, TokenizerManager,
     WhitespaceTokenizer,
@@ -33,13 +35,18 @@ pub(crate) fn register(manager: &TokenizerManager) {
     }
 }
 
-/// A fresh analyzer for one of this module's tokenizer names (unknown names get the plain one).
+/// An analyzer for one of this module's tokenizer names (unknown names get the plain one).
 pub(crate) fn analyzer(name: &str) -> TextAnalyzer {
+    // Built once: a stop-word filter allocates its word set, and every query needs two or three
+    // analyzers. A clone shares the word sets.
+    static STEM_NL_ANALYZER: LazyLock<TextAnalyzer> = LazyLock::new(|| stemmed(Language::Dutch));
+    static STEM_EN_ANALYZER: LazyLock<TextAnalyzer> = LazyLock::new(|| stemmed(Language::English));
+    static PLAIN_ANALYZER: LazyLock<TextAnalyzer> = LazyLock::new(plain);
     match name {
-        STEM_NL => stemmed(Language::Dutch),
-        STEM_EN => stemmed(Language::English),
+        STEM_NL => STEM_NL_ANALYZER.clone(),
+        STEM_EN => STEM_EN_ANALYZER.clone(),
         GRAMS => TextAnalyzer::from(WhitespaceTokenizer::default()),
-        _ => plain(),
+        _ => PLAIN_ANALYZER.clone(),
     }
 }
 
