@@ -7,6 +7,11 @@
 //! whether a remaining question falls in the tuning or the held-out half. Thresholds are chosen on
 //! the tuning half only; the held-out half is reported next to it.
 //!
+//! Then the plain-FAQ case: the demo FAQ (`demo/kb/faq`, English and Dutch) with only each
+//! entry's question and answer, asked with customers' own rephrasings and out-of-scope questions
+//! from `eval/faq-demo/rephrasings.jsonl` at the default threshold (nothing is tuned on them),
+//! and the same FAQ as shipped, with its alternative phrasings.
+//!
 //! With `--encoder DIR` the knowledge bases are imported with embeddings and answer with hybrid
 //! (lexical + dense) retrieval; import throughput and per-question time (encoding included) are
 //! reported. `--dump FILE` writes each question's lexical and dense rankings as JSON lines, the
@@ -115,6 +120,7 @@ pub fn run(shared_data: &Path, encoder: Option<&Path>, dump: Option<&Path>, out:
             None => writeln!(out, "no threshold meets the targets on the tuning half")?,
         }
     }
+    demo_plain_faq(encoder, out)?;
     writeln!(
         out,
         "\n* = default threshold. answered and acc|ans over in-scope questions; wrong = wrong entry or answered out-of-scope, over all questions."
@@ -122,7 +128,121 @@ pub fn run(shared_data: &Path, encoder: Option<&Path>, dump: Option<&Path>, out:
     Ok(())
 }
 
+/// The demo FAQ, English and Dutch, as shipped in `demo/kb/faq`.
+const DEMO_FAQ: [(&str, &str); 2] = [
+    ("faq.en.jsonl", include_str!("../../../demo/kb/faq/faq.en.jsonl")),
+    ("faq.nl.jsonl", include_str!("../../../demo/kb/faq/faq.nl.jsonl")),
+];
+/// Customers' rephrasings of the demo FAQ and out-of-scope questions (see its header).
+const DEMO_REPHRASINGS: &str = include_str!("../../../eval/faq-demo/rephrasings.jsonl");
+
+/// The plain-FAQ target: the demo FAQ with each entry's question and answer only (its
+/// alternative phrasings removed), asked with customers' own rephrasings in both languages and
+/// with out-of-scope questions, at the default threshold (nothing is tuned on this set). The
+/// FAQ as shipped, with its alternative phrasings, is reported next to it.
+fn demo_plain_faq(encoder: Option<Arc<dyn Embedder>>, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut questions: Vec<(String, Lang, Option<String>)> = Vec::new();
+    for line in DEMO_REPHRASINGS.lines() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let value: serde_json::Value = serde_json::from_str(line).context("parsing eval/faq-demo/rephrasings.jsonl")?;
+        let text = value["text"].as_str().context("a rephrasing without text")?.to_owned();
+        let lang = Lang::parse(value["lang"].as_str().unwrap_or_default()).context("a rephrasing without lang")?;
+        let expected = value["entry_id"].as_str().map(str::to_owned);
+        questions.push((text, lang, expected));
+    }
+    let threshold = AnswerConfig::default().threshold;
+    for (name, keep_alternatives) in [
+        ("demo FAQ, plain (question + answer)", false),
+        ("demo FAQ as shipped", true),
+    ] {
+        let mut sources = Vec::new();
+        for (file, content) in DEMO_FAQ {
+            let mut jsonl = String::new();
+            for line in content.lines().filter(|line| !line.trim().is_empty()) {
+                let mut entry: serde_json::Value = serde_json::from_str(line).context("parsing the demo FAQ")?;
+                if !keep_alternatives && let Some(object) = entry.as_object_mut() {
+                    object.remove("alt_questions");
+                }
+                jsonl.push_str(&entry.to_string());
+                jsonl.push('\n');
+            }
+            sources.push(SourceFile {
+                path: file.to_owned(),
+                bytes: jsonl.into_bytes(),
+            });
+        }
+        let directory = ScratchDir::create(if keep_alternatives {
+            "demo-shipped"
+        } else {
+            "demo-plain"
+        })?;
+        loket_kb::import_embedded(
+            &directory.path,
+            sources,
+            &ImportLimits::default(),
+            &NoScreen,
+            encoder.as_deref(),
+            &mut |_| {},
+        )
+        .context("importing the demo FAQ")?;
+        let kb = KnowledgeBase::open_with_encoder(&directory.path, AnswerConfig { threshold: 0.0 }, encoder.clone())
+            .context("opening the demo FAQ")?;
+        let scope = CustomerScope::anonymous();
+        let mut outcomes = Vec::with_capacity(questions.len());
+        let mut in_scope = [0usize; 2];
+        for (text, lang, expected) in &questions {
+            let answer = kb.answer(text, *lang, &scope);
+            if expected.is_some() {
+                in_scope[usize::from(*lang == Lang::Nl)] += 1;
+            }
+            outcomes.push(Outcome {
+                expected: expected.clone(),
+                predicted: answer.entry_id,
+                confidence: answer.confidence,
+            });
+        }
+        writeln!(
+            out,
+            "\n== {name}: {} in-scope questions ({} English, {} Dutch), {} out-of-scope, default threshold ==",
+            in_scope[0] + in_scope[1],
+            in_scope[0],
+            in_scope[1],
+            questions.iter().filter(|(_, _, expected)| expected.is_none()).count()
+        )?;
+        writeln!(
+            out,
+            "{:>6} {:>9} | {:>8} {:>9} {:>7} {:>9}",
+            "thresh", "split", "answered", "acc|ans", "wrong", "oos-decl"
+        )?;
+        for (label, lang) in [("all", None), ("English", Some(Lang::En)), ("Dutch", Some(Lang::Nl))] {
+            let chosen: Vec<Outcome> = questions
+                .iter()
+                .zip(&outcomes)
+                .filter(|((_, question_lang, _), _)| lang.is_none_or(|lang| lang == *question_lang))
+                .map(|(_, outcome)| outcome.clone())
+                .collect();
+            writeln!(
+                out,
+                "*{threshold:>5.2} {label:>9} | {}",
+                Metrics::at(&chosen, threshold).row()
+            )?;
+        }
+        for other in [0.0, 0.3, 0.5, 0.7] {
+            writeln!(
+                out,
+                " {other:>5.2} {:>9} | {}",
+                "all",
+                Metrics::at(&outcomes, other).row()
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// One question's result at threshold zero; any threshold is then a filter on `confidence`.
+#[derive(Clone)]
 struct Outcome {
     /// The right entry, `None` for an out-of-scope question.
     expected: Option<String>,
@@ -465,6 +585,40 @@ fn read_clinc150(path: &Path) -> anyhow::Result<(Labelled, Vec<String>)> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_demo_rephrasing_names_a_demo_faq_entry_of_its_language_or_none() {
+        let mut entries: BTreeMap<String, String> = BTreeMap::new();
+        for (_, content) in DEMO_FAQ {
+            for line in content.lines().filter(|line| !line.trim().is_empty()) {
+                let value: serde_json::Value = serde_json::from_str(line).unwrap();
+                entries.insert(
+                    value["id"].as_str().unwrap().to_owned(),
+                    value["lang"].as_str().unwrap().to_owned(),
+                );
+            }
+        }
+        let mut per_entry: BTreeMap<String, usize> = BTreeMap::new();
+        let mut out_of_scope = 0;
+        for line in DEMO_REPHRASINGS
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            let lang = value["lang"].as_str().unwrap();
+            assert!(Lang::parse(lang).is_some(), "{line}");
+            match value["entry_id"].as_str() {
+                Some(id) => {
+                    assert_eq!(entries.get(id).map(String::as_str), Some(lang), "{line}");
+                    *per_entry.entry(id.to_owned()).or_default() += 1;
+                }
+                None => out_of_scope += 1,
+            }
+        }
+        assert_eq!(per_entry.len(), entries.len(), "every FAQ entry has rephrasings");
+        assert!(per_entry.values().all(|count| *count == 3));
+        assert_eq!(out_of_scope, 50);
+    }
 
     #[test]
     fn csv_records_handle_quotes_commas_and_line_breaks() {
