@@ -37,7 +37,7 @@ impl CustomerScope {
         }
     }
 
-    fn access_keys(&self) -> Vec<String> {
+    pub(crate) fn access_keys(&self) -> Vec<String> {
         match &self.customer_id {
             None => vec!["public".to_owned()],
             Some(customer) => vec![
@@ -314,8 +314,13 @@ impl KnowledgeBase {
             .zip(query_vector.as_ref())
             .map(|(dense, vector)| (dense, dense.scores(vector)));
         let mut best_confidence = 0.0f32;
-        for lang_filter in [Some(lang), None] {
-            let ranking = rank(partition, question, lang_filter, scope, today);
+        // A search error (which would mean a damaged index) is treated like no match: abstain and
+        // let a person answer, never guess.
+        let (in_lang, any) = match partition.search_with_fallback(question, lang, &scope.access_keys(), today) {
+            Ok((in_lang, any)) => (Some(in_lang), Some(any)),
+            Err(_) => (None, None),
+        };
+        for (lang_filter, ranking) in [(Some(lang), in_lang), (None, any)] {
             let choice = match &dense_scores {
                 Some((dense, scores)) => {
                     let dense_ranking = dense.rank(scores, &allowed(partition, lang_filter, scope, today));

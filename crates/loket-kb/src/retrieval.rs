@@ -21,6 +21,9 @@ const INDEX_DIR: &str = "index";
 pub(crate) const ENTRIES_FILE: &str = "entries.json";
 /// Hits fetched per query before aggregation; enough for the margin and vote features.
 const TOP_HITS: usize = 40;
+/// Hits fetched by the combined search of [`Partition::search_with_fallback`], from which the
+/// restricted search's [`TOP_HITS`] are taken when enough of them are in the question's language.
+const COMBINED_HITS: usize = 4 * TOP_HITS;
 /// Hits that vote for the best entry (the kNN-style agreement feature).
 const VOTE_HITS: usize = 10;
 
@@ -110,6 +113,29 @@ struct PhrasingRef {
     entry: usize,
     index_in_entry: usize,
     text: String,
+}
+
+/// The clauses of one query with the idf mass of each field.
+struct QueryTerms {
+    clauses: Vec<(Occur, Box<dyn Query>)>,
+    /// The stem fields' masses, per language searched.
+    stem_masses: Vec<(Lang, f32)>,
+    plain_mass: f32,
+    gram_mass: f32,
+}
+
+impl QueryTerms {
+    /// The query's idf mass as [`Partition::search`] with `lang` computes it: the stem mass of that
+    /// language, or the larger of the two for `None`, plus the other fields'.
+    fn mass(&self, lang: Option<Lang>) -> f32 {
+        let stem = self
+            .stem_masses
+            .iter()
+            .filter(|(stem_lang, _)| lang.is_none_or(|lang| lang == *stem_lang))
+            .map(|(_, mass)| *mass)
+            .fold(0.0f32, f32::max);
+        stem + self.plain_mass + self.gram_mass
+    }
 }
 
 /// An opened, immutable partition.
@@ -287,13 +313,66 @@ impl Partition {
             Some(Lang::En) => &[Lang::En],
             None => &[Lang::Nl, Lang::En],
         };
+        let terms = self.query_terms(question, stem_langs);
+        let query_mass = terms.mass(None);
+        if terms.clauses.is_empty() || query_mass <= 0.0 {
+            return Ok(Ranking::default());
+        }
+        let hits = self.hits(terms.clauses, allowed_access, lang, TOP_HITS)?;
+        Ok(self.ranking(question, &hits, query_mass, today))
+    }
+
+    /// The rankings of [`Partition::search`] with `Some(lang)` and with `None`, from one index
+    /// search where possible. The combined query holds both languages' stem clauses, and a
+    /// phrasing is only indexed under its own language's stem field, so every phrasing in `lang`
+    /// scores exactly as in the search restricted to `lang`: that search's hits are the combined
+    /// hits in `lang`, in the same order. When the combined hits hold fewer than [`TOP_HITS`]
+    /// phrasings in `lang` although more may have matched, the restricted search runs after all.
+    pub(crate) fn search_with_fallback(
+        &self,
+        question: &str,
+        lang: Lang,
+        allowed_access: &[String],
+        today: Date,
+    ) -> Result<(Ranking, Ranking)> {
+        let terms = self.query_terms(question, &[Lang::Nl, Lang::En]);
+        let (lang_mass, any_mass) = (terms.mass(Some(lang)), terms.mass(None));
+        if terms.clauses.is_empty() || any_mass <= 0.0 {
+            return Ok((Ranking::default(), Ranking::default()));
+        }
+        let hits = self.hits(terms.clauses, allowed_access, None, COMBINED_HITS)?;
+        let any = self.ranking(question, &hits[..hits.len().min(TOP_HITS)], any_mass, today);
+        let in_lang: Vec<(f32, usize)> = hits
+            .iter()
+            .filter(|(_, phrasing)| {
+                self.phrasings
+                    .get(*phrasing)
+                    .and_then(|phrasing| self.entries.get(phrasing.entry))
+                    .is_some_and(|entry| entry.lang == lang)
+            })
+            .take(TOP_HITS)
+            .copied()
+            .collect();
+        let in_lang = if lang_mass <= 0.0 {
+            Ranking::default()
+        } else if in_lang.len() < TOP_HITS && hits.len() == COMBINED_HITS {
+            self.search(question, Some(lang), allowed_access, today)?
+        } else {
+            self.ranking(question, &in_lang, lang_mass, today)
+        };
+        Ok((in_lang, any))
+    }
+
+    /// The weighted term clauses of `question` for the stem fields of `stem_langs`, the plain
+    /// field and the character-gram field, with each field's idf mass.
+    fn query_terms(&self, question: &str, stem_langs: &[Lang]) -> QueryTerms {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut stem_mass: f32 = 0.0;
+        let mut stem_masses = Vec::with_capacity(stem_langs.len());
         for stem_lang in stem_langs {
             let mut stem_analyzer = analysis::analyzer(analysis::stem_tokenizer(*stem_lang));
             let field = self.fields.stem(*stem_lang);
             let terms = analysis::terms(&mut stem_analyzer, question);
-            stem_mass = stem_mass.max(self.add_terms(&mut clauses, field, terms, WEIGHT_STEM));
+            stem_masses.push((*stem_lang, self.add_terms(&mut clauses, field, terms, WEIGHT_STEM)));
         }
         let mut plain_analyzer = analysis::analyzer(PLAIN);
         let plain_terms = analysis::terms(&mut plain_analyzer, question);
@@ -306,11 +385,23 @@ impl Partition {
             }
         }
         let gram_mass = self.add_terms(&mut clauses, self.fields.grams, gram_terms, WEIGHT_GRAMS);
-        let query_mass = stem_mass + plain_mass + gram_mass;
-        if clauses.is_empty() || query_mass <= 0.0 {
-            return Ok(Ranking::default());
+        QueryTerms {
+            clauses,
+            stem_masses,
+            plain_mass,
+            gram_mass,
         }
+    }
 
+    /// The best `limit` hits of `clauses` among phrasings whose access key is in `allowed_access`
+    /// (and in `lang`, when given), as `(score, phrasing number)`, best first.
+    fn hits(
+        &self,
+        clauses: Vec<(Occur, Box<dyn Query>)>,
+        allowed_access: &[String],
+        lang: Option<Lang>,
+        limit: usize,
+    ) -> Result<Vec<(f32, usize)>> {
         let mut filter: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let access_clauses: Vec<(Occur, Box<dyn Query>)> = allowed_access
             .iter()
@@ -335,17 +426,26 @@ impl Partition {
         ]);
         let hits = self
             .searcher
-            .search(&query, &TopDocs::with_limit(TOP_HITS).order_by_score())?;
+            .search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        Ok(hits
+            .into_iter()
+            .filter_map(|(score, address)| {
+                let number = self
+                    .phrasing_columns
+                    .get(address.segment_ord as usize)
+                    .and_then(|column| column.first(address.doc_id))?;
+                Some((score, usize::try_from(number).ok()?))
+            })
+            .collect())
+    }
 
+    /// Aggregates `hits` (best first) per entry and computes the confidence features.
+    fn ranking(&self, question: &str, hits: &[(f32, usize)], query_mass: f32, today: Date) -> Ranking {
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut hit_entries: Vec<usize> = Vec::new();
-        for (score, address) in hits {
-            let Some(phrasing) = self
-                .phrasing_columns
-                .get(address.segment_ord as usize)
-                .and_then(|column| column.first(address.doc_id))
-                .and_then(|number| self.phrasings.get(number as usize))
-            else {
+        for (score, number) in hits {
+            let score = *score;
+            let Some(phrasing) = self.phrasings.get(*number) else {
                 continue;
             };
             let Some(entry) = self.entries.get(phrasing.entry) else {
@@ -371,7 +471,7 @@ impl Partition {
         }
         candidates.sort_by(|left, right| right.score.total_cmp(&left.score));
         let Some(best) = candidates.first() else {
-            return Ok(Ranking::default());
+            return Ranking::default();
         };
         let second_score = candidates.get(1).map(|candidate| candidate.score).unwrap_or(0.0);
         let top_hits = hit_entries.len().min(VOTE_HITS);
@@ -394,7 +494,7 @@ impl Partition {
             votes,
             reverse_coverage,
         };
-        Ok(Ranking { candidates, features })
+        Ranking { candidates, features }
     }
 
     /// Adds one weighted term query per term and returns the query's idf mass in this field.
@@ -444,5 +544,103 @@ impl Partition {
             matched / question_terms.len() as f32,
             matched / phrasing_terms.len() as f32,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CustomerScope;
+    use crate::model::{EntryId, EntryKind};
+
+    fn faq(id: &str, lang: Lang, question: &str) -> Entry {
+        Entry {
+            id: EntryId::parse(id).unwrap(),
+            lang,
+            audience: Audience::Public,
+            customer_id: None,
+            url: None,
+            valid_until: None,
+            kind: EntryKind::Faq {
+                question: question.to_owned(),
+                alt_questions: Vec::new(),
+                answer: "a".to_owned(),
+            },
+        }
+    }
+
+    fn assert_same(left: &Ranking, right: &Ranking) {
+        let key = |ranking: &Ranking| -> Vec<(usize, usize, u32)> {
+            ranking
+                .candidates
+                .iter()
+                .map(|candidate| (candidate.entry, candidate.phrasing_in_entry, candidate.score.to_bits()))
+                .collect()
+        };
+        assert_eq!(key(left), key(right));
+        assert_eq!(left.features, right.features);
+    }
+
+    /// The one combined search gives exactly the rankings of the two separate searches, also when
+    /// the other language fills the combined hits and the restricted search must run after all.
+    #[test]
+    fn the_combined_search_ranks_exactly_like_the_two_separate_searches() {
+        let mut entries = vec![
+            faq("en-returns", Lang::En, "How do I return my bike?"),
+            faq("en-refund", Lang::En, "When do I get my money back after a return?"),
+            faq("en-delivery", Lang::En, "How long does delivery of a bike take?"),
+            faq("nl-retour", Lang::Nl, "Hoe stuur ik mijn fiets retour?"),
+            faq("nl-levering", Lang::Nl, "Hoe lang duurt de levering van een fiets?"),
+        ];
+        // Many Dutch phrasings with the word "fiets" itself, which outscore every English one (those
+        // only share character grams through "fietsen").
+        for number in 0..COMBINED_HITS + 20 {
+            entries.push(faq(
+                &format!("nl-fiets-{number}"),
+                Lang::Nl,
+                &format!("fiets model{number}"),
+            ));
+        }
+        for number in 0..TOP_HITS + 5 {
+            entries.push(faq(
+                &format!("en-fiets-{number}"),
+                Lang::En,
+                &format!("our fietsen range holds city bikes, racing bikes, cargo bikes and more, series{number}"),
+            ));
+        }
+        let directory = tempfile::tempdir().unwrap();
+        let partition_dir = directory.path().join("partition");
+        build(&partition_dir, &entries).unwrap();
+        let partition = Partition::open(&partition_dir).unwrap();
+        let access = CustomerScope::anonymous().access_keys();
+        let today = Date::today();
+        for (question, lang) in [
+            ("return my bike", Lang::En),
+            ("fiets retour sturen", Lang::Nl),
+            ("levering fiets", Lang::En),
+            ("fiets", Lang::En),
+            ("fiets", Lang::Nl),
+            ("zzz", Lang::En),
+        ] {
+            let (in_lang, any) = partition.search_with_fallback(question, lang, &access, today).unwrap();
+            assert_same(
+                &in_lang,
+                &partition.search(question, Some(lang), &access, today).unwrap(),
+            );
+            assert_same(&any, &partition.search(question, None, &access, today).unwrap());
+        }
+        let (in_lang, _) = partition
+            .search_with_fallback("fiets", Lang::En, &access, today)
+            .unwrap();
+        assert!(
+            in_lang
+                .candidates
+                .iter()
+                .all(|candidate| entries[candidate.entry].lang == Lang::En)
+        );
+        assert!(
+            !in_lang.candidates.is_empty(),
+            "English phrasings found below the Dutch ones"
+        );
     }
 }
