@@ -84,11 +84,7 @@ pub fn run(shared_data: &Path, encoder: Option<&Path>, dump: Option<&Path>, out:
             outcomes.tune.iter().filter(|o| o.expected.is_none()).count(),
             outcomes.held_out.iter().filter(|o| o.expected.is_none()).count(),
         )?;
-        writeln!(
-            out,
-            "{:>6} {:>9} | {:>8} {:>9} {:>7} {:>9}",
-            "thresh", "split", "answered", "acc|ans", "wrong", "oos-decl"
-        )?;
+        writeln!(out, "{}", Metrics::header())?;
         let mut thresholds: Vec<f32> = SWEEP.to_vec();
         if !thresholds.iter().any(|t| (t - default_threshold).abs() < 1e-6) {
             thresholds.push(default_threshold);
@@ -178,15 +174,7 @@ fn demo_plain_faq(encoder: Option<Arc<dyn Embedder>>, out: &mut dyn Write) -> an
         } else {
             "demo-plain"
         })?;
-        loket_kb::import_embedded(
-            &directory.path,
-            sources,
-            &ImportLimits::default(),
-            &NoScreen,
-            encoder.as_deref(),
-            &mut |_| {},
-        )
-        .context("importing the demo FAQ")?;
+        import(&directory.path, sources, encoder.as_deref()).context("importing the demo FAQ")?;
         let kb = KnowledgeBase::open_with_encoder(&directory.path, AnswerConfig { threshold: 0.0 }, encoder.clone())
             .context("opening the demo FAQ")?;
         let scope = CustomerScope::anonymous();
@@ -211,11 +199,7 @@ fn demo_plain_faq(encoder: Option<Arc<dyn Embedder>>, out: &mut dyn Write) -> an
             in_scope[1],
             questions.iter().filter(|(_, _, expected)| expected.is_none()).count()
         )?;
-        writeln!(
-            out,
-            "{:>6} {:>9} | {:>8} {:>9} {:>7} {:>9}",
-            "thresh", "split", "answered", "acc|ans", "wrong", "oos-decl"
-        )?;
+        writeln!(out, "{}", Metrics::header())?;
         for (label, lang) in [("all", None), ("English", Some(Lang::En)), ("Dutch", Some(Lang::Nl))] {
             let chosen: Vec<Outcome> = questions
                 .iter()
@@ -316,15 +300,8 @@ impl EvalSet {
             bytes: jsonl.into_bytes(),
         }];
         let started = Instant::now();
-        let report = loket_kb::import_embedded(
-            &directory.path,
-            sources,
-            &ImportLimits::default(),
-            &NoScreen,
-            encoder.as_deref(),
-            &mut |_| {},
-        )
-        .with_context(|| format!("importing the {name} knowledge base"))?;
+        let report = import(&directory.path, sources, encoder.as_deref())
+            .with_context(|| format!("importing the {name} knowledge base"))?;
         let import_time = started.elapsed().as_secs_f64();
         writeln!(
             out,
@@ -442,6 +419,14 @@ impl Metrics {
         (self.out_of_scope > 0).then(|| ratio(self.oos_declined, self.out_of_scope))
     }
 
+    /// The column titles above [`Metrics::row`], after the threshold and split columns.
+    fn header() -> String {
+        format!(
+            "{:>6} {:>9} | {:>8} {:>9} {:>7} {:>9}",
+            "thresh", "split", "answered", "acc|ans", "wrong", "oos-decl"
+        )
+    }
+
     fn row(&self) -> String {
         let oos = match self.oos_declined_rate() {
             Some(rate) => format!("{:>8.1}%", rate * 100.0),
@@ -491,6 +476,22 @@ fn split_hash(text: &str) -> u64 {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     hash
+}
+
+/// Imports an evaluation knowledge base with the default limits, embedded when `encoder` is given.
+fn import(
+    directory: &Path,
+    sources: Vec<SourceFile>,
+    encoder: Option<&dyn Embedder>,
+) -> Result<loket_kb::ImportReport, loket_kb::Error> {
+    loket_kb::import_embedded(
+        directory,
+        sources,
+        &ImportLimits::default(),
+        &NoScreen,
+        encoder,
+        &mut |_| {},
+    )
 }
 
 /// A temporary directory removed on drop.
