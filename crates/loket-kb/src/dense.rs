@@ -236,9 +236,11 @@ impl DenseIndex {
         if meta.fingerprint != fingerprint {
             return Ok(None);
         }
+        // `phrasings()` builds every phrasing's text; counting them once serves rows and centroids.
+        let phrasing_counts: Vec<usize> = entries.iter().map(|entry| entry.phrasings().len()).collect();
         let mut rows = Vec::with_capacity(meta.rows);
-        for (entry, value) in entries.iter().enumerate() {
-            for index_in_entry in 0..value.phrasings().len() {
+        for (entry, count) in phrasing_counts.iter().enumerate() {
+            for index_in_entry in 0..*count {
                 rows.push(Row {
                     entry: u32::try_from(entry).map_err(|error| corrupt(error.to_string()))?,
                     index_in_entry: u32::try_from(index_in_entry).map_err(|error| corrupt(error.to_string()))?,
@@ -264,8 +266,7 @@ impl DenseIndex {
         let (mut centroid_codes, mut centroid_scales, mut centroid_entries) = (Vec::new(), Vec::new(), Vec::new());
         let mut sum = vec![0.0f32; meta.dimension];
         let mut row_vectors = bytes.chunks_exact((meta.dimension * 4).max(4));
-        for (entry, value) in entries.iter().enumerate() {
-            let phrasings = value.phrasings().len();
+        for (entry, (value, phrasings)) in entries.iter().zip(phrasing_counts.iter().copied()).enumerate() {
             sum.iter_mut().for_each(|total| *total = 0.0);
             for row_bytes in row_vectors.by_ref().take(phrasings) {
                 vector.clear();
