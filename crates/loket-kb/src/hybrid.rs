@@ -32,19 +32,13 @@ const FUSION_DEPTH: usize = 10;
 /// The margin carries most of the weight: a question close to one entry and clearly closer to it
 /// than to any other is answered; the similarity itself adds little once the margin is known.
 const WEIGHTS: Evidence = Evidence {
-    similarity: SIMILARITY_WEIGHT,
-    similarity_margin: MARGIN_WEIGHT,
-    dense_votes: VOTES_WEIGHT,
-    lexical_confidence: LEXICAL_CONFIDENCE_WEIGHT,
-    lexical_rank: LEXICAL_RANK_WEIGHT,
-    fused_margin: FUSED_MARGIN_WEIGHT,
+    similarity: 0.313,
+    similarity_margin: 17.804,
+    dense_votes: 1.531,
+    lexical_confidence: 0.410,
+    lexical_rank: 0.680,
+    fused_margin: 0.207,
 };
-const SIMILARITY_WEIGHT: f32 = 0.313;
-const MARGIN_WEIGHT: f32 = 17.804;
-const VOTES_WEIGHT: f32 = 1.531;
-const LEXICAL_CONFIDENCE_WEIGHT: f32 = 0.410;
-const LEXICAL_RANK_WEIGHT: f32 = 0.680;
-const FUSED_MARGIN_WEIGHT: f32 = 0.207;
 /// The fitted intercept plus the shift described at [`WEIGHTS`].
 const BIAS: f32 = FITTED_BIAS + BIAS_SHIFT;
 const FITTED_BIAS: f32 = -1.380;
