@@ -334,19 +334,23 @@ fn parse_event_line(line: &str) -> Result<StreamLine, ModelError> {
         // Usage-only chunks and keep-alives carry no choice.
         return Ok(StreamLine::Ignore);
     };
-    let delta = choice.get("delta").unwrap_or(&Value::Null);
-    if delta
+    let text = content(choice.get("delta").unwrap_or(&Value::Null))?;
+    match finish_reason(choice)? {
+        Some(finish) => Ok(StreamLine::TextAndFinish(text, finish)),
+        None => Ok(StreamLine::Text(text)),
+    }
+}
+
+/// The text of a streamed delta or a whole message; a non-empty `refusal` is [`ModelError::Refused`].
+fn content(part: &Value) -> Result<String, ModelError> {
+    if part
         .get("refusal")
         .and_then(Value::as_str)
         .is_some_and(|refusal| !refusal.is_empty())
     {
         return Err(ModelError::Refused);
     }
-    let text = delta.get("content").and_then(Value::as_str).unwrap_or("").to_string();
-    match finish_reason(choice)? {
-        Some(finish) => Ok(StreamLine::TextAndFinish(text, finish)),
-        None => Ok(StreamLine::Text(text)),
-    }
+    Ok(part.get("content").and_then(Value::as_str).unwrap_or("").to_string())
 }
 
 fn finish_reason(choice: &Value) -> Result<Option<Finish>, ModelError> {
@@ -367,14 +371,7 @@ fn whole_answer(value: &Value) -> Result<(String, Finish), ModelError> {
     let message = choice
         .get("message")
         .ok_or_else(|| ModelError::Malformed("no message".into()))?;
-    if message
-        .get("refusal")
-        .and_then(Value::as_str)
-        .is_some_and(|refusal| !refusal.is_empty())
-    {
-        return Err(ModelError::Refused);
-    }
-    let text = message.get("content").and_then(Value::as_str).unwrap_or("").to_string();
+    let text = content(message)?;
     let finish = finish_reason(choice)?.unwrap_or(Finish::Stop);
     Ok((text, finish))
 }
