@@ -122,18 +122,31 @@ async fn drive(options: &Options, address: &str, target: Target) -> anyhow::Resu
         Target::InProcess => resources::reset_peak(),
         Target::External => server_pids.iter().for_each(|pid| resources::reset_peak_of(*pid)),
     }
+    // Every customer's conversation is opened (and its connection made) before the clock starts:
+    // a turn's latency is the turn's, not that of 64 conversations being created at once, which
+    // an open-loop schedule would otherwise charge to the first turns.
+    let mut opening = tokio::task::JoinSet::new();
+    for customer in 0..options.customers {
+        let client = client.clone();
+        let address = address.to_owned();
+        opening.spawn(async move { open_conversation(&client, &address, customer).await });
+    }
+    let mut conversations = Vec::with_capacity(options.customers);
+    while let Some(result) = opening.join_next().await {
+        conversations.push(result.context("opening a conversation")??);
+    }
     let server_cpu_before = server_cpu(server_pids);
     let cpu_before = resources::cpu_time();
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
-    for customer in 0..options.customers {
+    for conversation in conversations {
         let client = client.clone();
         let address = address.to_owned();
         let turns = options.turns;
         let schedule = options
             .rate
-            .map(|rate| Schedule::new(started, customer, options.customers, rate));
-        tasks.spawn(async move { customer_session(client, address, customer, turns, schedule).await });
+            .map(|rate| Schedule::new(started, conversation.customer, options.customers, rate));
+        tasks.spawn(async move { customer_session(client, address, conversation, turns, schedule).await });
     }
     let mut durations = Vec::with_capacity(options.customers * options.turns);
     while let Some(result) = tasks.join_next().await {
@@ -236,13 +249,15 @@ impl Schedule {
     }
 }
 
-async fn customer_session(
-    client: reqwest::Client,
-    address: String,
+/// A customer's open conversation.
+struct Conversation {
     customer: usize,
-    turns: usize,
-    schedule: Option<Schedule>,
-) -> anyhow::Result<Vec<Duration>> {
+    id: String,
+    token: String,
+}
+
+/// Opens customer `customer`'s conversation (every fourth in English).
+async fn open_conversation(client: &reqwest::Client, address: &str, customer: usize) -> anyhow::Result<Conversation> {
     let created: serde_json::Value = client
         .post(format!("{address}/api/v1/conversations"))
         .json(&serde_json::json!({ "locale": if customer % ENGLISH_EVERY == ENGLISH_EVERY - 1 { "en" } else { "nl" } }))
@@ -251,8 +266,21 @@ async fn customer_session(
         .error_for_status()?
         .json()
         .await?;
-    let id = created["id"].as_str().context("conversation id")?.to_owned();
-    let token = created["token"].as_str().context("token")?.to_owned();
+    Ok(Conversation {
+        customer,
+        id: created["id"].as_str().context("conversation id")?.to_owned(),
+        token: created["token"].as_str().context("token")?.to_owned(),
+    })
+}
+
+async fn customer_session(
+    client: reqwest::Client,
+    address: String,
+    conversation: Conversation,
+    turns: usize,
+    schedule: Option<Schedule>,
+) -> anyhow::Result<Vec<Duration>> {
+    let Conversation { customer, id, token } = conversation;
     let mut questions = QuestionStream::new(customer);
     let mut latencies = Vec::with_capacity(turns);
     for turn in 0..turns {
