@@ -10,7 +10,9 @@ computes from them (weighted reciprocal rank fusion, then the six evidence featu
 similarity gate), fits a logistic regression on the tuning halves of banking77 and CLINC150
 (label: the fused best entry is the expected one; out-of-scope questions are 0), then shifts the
 bias to the largest value at which both tuning halves still meet the targets at the default
-threshold (wrong answers <= 3 % of all questions, out-of-scope declined >= 95 %). It prints the
+threshold (wrong answers <= 3 % of all questions, out-of-scope declined >= 95 %) with a margin
+for the questions it has not seen: each target must hold at the far end of the one-sided 90 %
+Wilson interval of its rate, not just at the rate measured on the tuning half. It prints the
 constants for hybrid.rs and the held-out halves' results as this reimplementation computes them;
 `loket eval faq` is the measurement that counts.
 """
@@ -29,7 +31,21 @@ SIMILARITY_RAMP = 0.15
 DEFAULT_THRESHOLD = 0.85
 MAX_WRONG = 0.03
 MIN_OOS_DECLINED = 0.95
+# One-sided 90 % normal quantile: a tuning half's rate must meet its target at this many standard
+# errors (Wilson) on the safe side, so the targets hold on questions the fit has not seen.
+MARGIN_Z = 1.2816
 FEATURES = ["similarity", "similarity_margin", "dense_votes", "lexical_confidence", "lexical_rank", "fused_margin"]
+
+
+def wilson(successes, trials, z):
+    """The (lower, upper) limits of the Wilson score interval of `successes` out of `trials`."""
+    if trials == 0:
+        return 0.0, 1.0
+    rate = successes / trials
+    centre = rate + z * z / (2 * trials)
+    spread = z * np.sqrt(rate * (1 - rate) / trials + z * z / (4 * trials * trials))
+    denominator = 1 + z * z / trials
+    return (centre - spread) / denominator, (centre + spread) / denominator
 
 
 def evidence(line):
@@ -85,18 +101,32 @@ def main():
     model = LogisticRegression(C=100.0, max_iter=5000).fit(x[tuning], correct[tuning])
     logit = x @ model.coef_[0] + model.intercept_[0]
 
-    def metrics(mask, shift):
+    def counts(mask, shift):
         answered = gate / (1.0 + np.exp(-(logit + shift))) >= DEFAULT_THRESHOLD
-        answered_rate = (answered & mask & in_scope).sum() / max((mask & in_scope).sum(), 1)
-        wrong = (answered & mask & ~correct).sum() / max(mask.sum(), 1)
-        declined = (~answered & mask & ~in_scope).sum() / (mask & ~in_scope).sum() if (mask & ~in_scope).any() else 1.0
-        return answered_rate, wrong, declined
+        return {
+            "in_scope": (mask & in_scope).sum(),
+            "answered": (answered & mask & in_scope).sum(),
+            "all": mask.sum(),
+            "wrong": (answered & mask & ~correct).sum(),
+            "out_of_scope": (mask & ~in_scope).sum(),
+            "declined": (~answered & mask & ~in_scope).sum(),
+        }
+
+    def metrics(mask, shift):
+        c = counts(mask, shift)
+        declined = c["declined"] / c["out_of_scope"] if c["out_of_scope"] else 1.0
+        return c["answered"] / max(c["in_scope"], 1), c["wrong"] / max(c["all"], 1), declined
 
     def meets(shift):
         for name in sorted(set(sets)):
-            _, wrong, declined = metrics(tuning & (sets == name), shift)
-            if wrong > MAX_WRONG or declined < MIN_OOS_DECLINED:
+            c = counts(tuning & (sets == name), shift)
+            _, wrong_upper = wilson(c["wrong"], c["all"], MARGIN_Z)
+            if wrong_upper > MAX_WRONG:
                 return False
+            if c["out_of_scope"]:
+                declined_lower, _ = wilson(c["declined"], c["out_of_scope"], MARGIN_Z)
+                if declined_lower < MIN_OOS_DECLINED:
+                    return False
         return True
 
     shift = next(s / 100 for s in range(800, -800, -1) if meets(s / 100))

@@ -26,8 +26,11 @@ const FUSION_DEPTH: usize = 10;
 /// `eval/faq/fit_confidence.py FILE`, label 1 for a correct best entry and 0 for a wrong entry or
 /// an out-of-scope question. The bias is then shifted to the largest value at which both tuning
 /// halves still meet their targets at [`crate::DEFAULT_THRESHOLD`] (wrong answers ≤ 3% of all
-/// questions, out-of-scope declined ≥ 95%), so one threshold serves lexical and hybrid retrieval
-/// alike. Refit when the encoder, the dense similarity, the fusion or the lexical confidence change.
+/// questions, out-of-scope declined ≥ 95%) with a margin for questions the fit has not seen: each
+/// target must hold at the far end of the one-sided 90% Wilson interval of its tuning rate. So one
+/// threshold serves lexical and hybrid retrieval alike. Without that margin (shift 0.13) the
+/// held-out halves missed both targets by a little: 3.17% wrong on banking77, 93.9% of CLINC150's
+/// out-of-scope questions declined. Refit when the encoder, the dense similarity, the fusion or the lexical confidence change.
 ///
 /// The margin carries most of the weight: a question close to one entry and clearly closer to it
 /// than to any other is answered; the similarity itself adds little once the margin is known.
@@ -42,7 +45,7 @@ const WEIGHTS: Evidence = Evidence {
 /// The fitted intercept plus the shift described at [`WEIGHTS`].
 const BIAS: f32 = FITTED_BIAS + BIAS_SHIFT;
 const FITTED_BIAS: f32 = -1.380;
-const BIAS_SHIFT: f32 = 0.13;
+const BIAS_SHIFT: f32 = -0.10;
 
 /// Below this similarity the best entry is taken to be about something else, whatever the margin:
 /// in a small knowledge base an unrelated question can be far from every entry and still nearest
