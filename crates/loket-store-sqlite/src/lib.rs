@@ -11,6 +11,7 @@
 //!
 //! Times are stored as microseconds since the Unix epoch.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -100,12 +101,21 @@ async fn write_turns(writer: &SqlitePool, turns: Vec<Turn>) -> std::result::Resu
     }
 }
 
-/// Writes a group with as few statements as its content allows: per turn one statement for its
-/// conversation row (which also reserves the seqs of its messages), then one multi-row insert for
-/// all messages, one for all vault entries, and one read of the audit head with one multi-row
-/// insert for all audit records. Each statement is a round trip to SQLite's worker thread, so
-/// this, not the fsync, is what a busy group costs.
+/// Writes a group with as few statements as its content allows: one statement for the
+/// conversation rows of all its commits (which also reserves the seqs of their messages; one per
+/// commit when two are for the same conversation), one per new conversation, then one multi-row
+/// insert for all messages, one for all vault entries, and one read of the audit head with one
+/// multi-row insert for all audit records. Each statement is a round trip to SQLite's worker
+/// thread, so this, not the fsync, is what a busy group costs.
 async fn apply_turns(transaction: &mut Transaction<'static, Sqlite>, turns: Vec<Turn>) -> Result<TurnResults> {
+    let commits: Vec<&Commit> = turns
+        .iter()
+        .filter_map(|turn| match turn {
+            Turn::Commit(commit) => Some(commit.as_ref()),
+            Turn::Create(_) => None,
+        })
+        .collect();
+    let updated = update_conversations(transaction, &commits).await?;
     let mut results = Vec::with_capacity(turns.len());
     let mut messages = MessageRows::default();
     let mut vault = Vec::new();
@@ -118,7 +128,13 @@ async fn apply_turns(transaction: &mut Transaction<'static, Sqlite>, turns: Vec<
             }
             Turn::Commit(mut commit) => {
                 let (events, now) = (std::mem::take(&mut commit.audit), commit.now);
-                match apply_commit(transaction, *commit, &mut messages, &mut vault).await? {
+                let first_seq = match &updated {
+                    Some(next_seqs) => next_seqs
+                        .get(commit.conversation.id.as_str())
+                        .map(|next_seq| next_seq - commit.messages.len() as i64),
+                    None => update_conversation(transaction, &commit).await?,
+                };
+                match apply_commit(transaction, *commit, first_seq, &mut messages, &mut vault).await? {
                     Some(stored) => (stored, events, now),
                     None => {
                         results.push(Err(Error::Conflict));
@@ -1056,15 +1072,12 @@ async fn apply_create(
 /// Applies a commit to an existing conversation (one turn of a group): one statement updates the
 /// row, checks the version and reserves the seqs of the new messages, which join the group's
 /// rows. `None` when the version moved on (stale): nothing was written.
-async fn apply_commit(
-    transaction: &mut Transaction<'static, Sqlite>,
-    commit: Commit,
-    messages: &mut MessageRows,
-    vault: &mut Vec<(ConversationId, VaultEntry)>,
-) -> Result<Option<Vec<StoredMessage>>> {
+/// Updates the conversation row of `commit` if it still has the version the commit read, and
+/// reserves the seqs of its messages: the first of them, or `None` on a version conflict.
+async fn update_conversation(transaction: &mut Transaction<'static, Sqlite>, commit: &Commit) -> Result<Option<i64>> {
     let conversation = &commit.conversation;
     let count = commit.messages.len() as i64;
-    let first_seq: Option<i64> = sqlx::query_scalar(
+    sqlx::query_scalar(
         "UPDATE conversations SET state = ?, assigned_agent = ?, assigned_agent_name = ?, last_activity_at = ?,
             last_disclosure_at = ?, waiting_since = ?, consecutive_abstentions = ?, last_question_fingerprint = ?,
             version = version + 1, next_seq = next_seq + ?,
@@ -1088,7 +1101,68 @@ async fn apply_commit(
     .bind(count)
     .fetch_optional(&mut **transaction)
     .await
-    .map_err(backend("update conversation"))?;
+    .map_err(backend("update conversation"))
+}
+
+/// [`update_conversation`] for every commit of a group in one statement: the `next_seq` after
+/// the update of each conversation whose row still had the version its commit read (a missing
+/// conversation is a conflict). `None` when there are fewer than two commits or two of them are
+/// for the same conversation: an `UPDATE … FROM` applies only one joined row per target row, so
+/// those go one statement each. At [`MAX_GROUP`] commits of 13 values each the statement stays far
+/// below SQLite's 32,766 bound values.
+async fn update_conversations(
+    transaction: &mut Transaction<'static, Sqlite>,
+    commits: &[&Commit],
+) -> Result<Option<HashMap<String, i64>>> {
+    let ids: HashSet<&str> = commits.iter().map(|commit| commit.conversation.id.as_str()).collect();
+    if commits.len() < 2 || ids.len() < commits.len() {
+        return Ok(None);
+    }
+    // VALUES columns are column1, column2, ... in the order pushed below.
+    let mut update = sqlx::QueryBuilder::<Sqlite>::new(
+        "UPDATE conversations SET state = v.column3, assigned_agent = v.column4, assigned_agent_name = v.column5,
+            last_activity_at = v.column6, last_disclosure_at = v.column7, waiting_since = v.column8,
+            consecutive_abstentions = v.column9, last_question_fingerprint = v.column10,
+            version = version + 1, next_seq = next_seq + v.column11,
+            sensitive_at = CASE WHEN v.column12 THEN COALESCE(sensitive_at, v.column13) ELSE sensitive_at END
+         FROM (",
+    );
+    update.push_values(commits, |mut row, commit| {
+        let conversation = &commit.conversation;
+        row.push_bind(conversation.id.as_str())
+            .push_bind(conversation.version)
+            .push_bind(conversation.state.as_str())
+            .push_bind(agent_id(conversation))
+            .push_bind(agent_name(conversation))
+            .push_bind(micros(conversation.last_activity_at))
+            .push_bind(conversation.last_disclosure_at.map(micros))
+            .push_bind(conversation.waiting_since.map(micros))
+            .push_bind(i64::from(conversation.consecutive_abstentions))
+            .push_bind(conversation.last_question_fingerprint.as_deref())
+            .push_bind(commit.messages.len() as i64)
+            .push_bind(commit.sensitive)
+            .push_bind(micros(commit.now));
+    });
+    update
+        .push(") AS v WHERE conversations.id = v.column1 AND conversations.version = v.column2 RETURNING id, next_seq");
+    let rows: Vec<(String, i64)> = update
+        .build_query_as()
+        .fetch_all(&mut **transaction)
+        .await
+        .map_err(backend("update conversations"))?;
+    Ok(Some(rows.into_iter().collect()))
+}
+
+/// Stores the messages, vault entries and ticket of `commit`, whose conversation row was updated
+/// with its messages' seqs from `first_seq` on; `None` (a version conflict) when it was not.
+async fn apply_commit(
+    transaction: &mut Transaction<'static, Sqlite>,
+    commit: Commit,
+    first_seq: Option<i64>,
+    messages: &mut MessageRows,
+    vault: &mut Vec<(ConversationId, VaultEntry)>,
+) -> Result<Option<Vec<StoredMessage>>> {
+    let conversation = &commit.conversation;
     let Some(first_seq) = first_seq else {
         return Ok(None);
     };

@@ -33,6 +33,63 @@ use crate::{
 };
 
 /// Expands to one `#[tokio::test]` per contract case. `$fresh` is an async function returning
+/// Commits to several conversations at once (one group in a store that groups turns), half of
+/// them made from a version that is no longer current: exactly those are conflicts and change
+/// nothing; every other one is stored whole (state, agent, version, the next message seq).
+pub async fn commits_to_several_conversations_at_once_conflict_only_where_stale(store: &dyn Store) {
+    let now = now();
+    let mut reads = Vec::new();
+    for _ in 0..6 {
+        let id = create(store, now).await;
+        reads.push(store.conversation(&id).await.unwrap().conversation);
+    }
+    for read in reads.iter().step_by(2) {
+        store
+            .commit(commit(read, vec![customer_message("moved on")], now))
+            .await
+            .unwrap();
+    }
+    let mut before = Vec::new();
+    for read in &reads {
+        before.push(store.messages(&read.id, 0, 100).await.unwrap().len() as i64);
+    }
+    let claims = reads.iter().enumerate().map(|(number, read)| {
+        let mut claimed = read.clone();
+        claimed.state = ConversationState::WithAgent;
+        claimed.assigned_agent = Some(AgentRef {
+            id: AgentId::parse(&format!("agent{number}")).unwrap(),
+            display_name: format!("Agent {number}"),
+        });
+        store.commit(commit(&claimed, vec![system_message()], now))
+    });
+    let results = join_all(claims).await;
+    for (number, ((read, result), before)) in reads.iter().zip(&results).zip(&before).enumerate() {
+        let stored = store.conversation(&read.id).await.unwrap().conversation;
+        assert_eq!(stored.version, read.version + 1, "conversation {number}");
+        if number % 2 == 0 {
+            assert!(
+                matches!(result, Err(Error::Conflict)),
+                "conversation {number}: {result:?}"
+            );
+            assert_eq!(stored.assigned_agent, None, "conversation {number}");
+            assert_eq!(
+                store.messages(&read.id, 0, 100).await.unwrap().len() as i64,
+                *before,
+                "conversation {number}"
+            );
+        } else {
+            let seqs: Vec<i64> = result.as_ref().unwrap().iter().map(|message| message.seq).collect();
+            assert_eq!(seqs, vec![before + 1], "conversation {number}");
+            assert_eq!(stored.state, ConversationState::WithAgent, "conversation {number}");
+            assert_eq!(
+                stored.assigned_agent.map(|agent| agent.display_name),
+                Some(format!("Agent {number}"))
+            );
+        }
+    }
+    assert!(verify_chain(store.audit_records(0, 10_000).await.unwrap()).is_ok());
+}
+
 /// `Option<Arc<dyn Store>>`: a fresh, empty store, or `None` to skip (it says why).
 #[macro_export]
 macro_rules! contract_tests {
@@ -44,6 +101,7 @@ macro_rules! contract_tests {
             a_stale_version_is_a_conflict_and_seqs_have_no_gaps,
             concurrent_commits_of_one_version_have_exactly_one_winner,
             concurrent_commits_to_different_conversations_all_succeed_with_gapless_seqs,
+            commits_to_several_conversations_at_once_conflict_only_where_stale,
             an_ai_message_before_the_disclosure_is_refused,
             an_ai_message_stored_together_after_its_disclosure_is_accepted,
             a_duplicate_conversation_id_is_a_conflict,
