@@ -38,3 +38,4 @@ scripts/redteam.sh
 echo "== benchmark smoke run (every workload, tiny sizes; asserts they run, not how fast)"
 "$LOKET_BIN" bench all --smoke
 "$LOKET_BIN" bench chat --smoke --rate 200
+"$LOKET_BIN" bench chat --smoke --encoder "$LOKET_TEST_ENCODER_DIR"

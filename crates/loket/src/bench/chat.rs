@@ -67,12 +67,35 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("starting the runtime")?;
+    anyhow::ensure!(
+        options.url.is_none() || options.encoder.is_none(),
+        "--encoder configures the in-process server; a server behind --url has its own configuration"
+    );
     runtime.block_on(async {
         match &options.url {
-            Some(url) => drive(options, url.trim_end_matches('/'), Target::External).await,
+            Some(url) => drive(options, url.trim_end_matches('/'), Target::External, None).await,
             None => in_process(options).await,
         }
     })
+}
+
+/// Rounds over [`QUESTIONS`] when timing the encoder apart.
+const ENCODING_ROUNDS: usize = 10;
+
+/// The time the encoder in `directory` takes for one question, over [`ENCODING_ROUNDS`] rounds of
+/// [`QUESTIONS`] on this thread (the chat encodes the pseudonymised question, which has the same
+/// words apart from the personal data). The encoder is dropped before the chat runs.
+fn encoding_latencies(directory: &std::path::Path) -> anyhow::Result<Latencies> {
+    let encoder = crate::load_encoder(Some(directory))?.context("an encoder directory was given")?;
+    let mut durations = Vec::with_capacity(ENCODING_ROUNDS * QUESTIONS.len());
+    for _ in 0..ENCODING_ROUNDS {
+        for question in QUESTIONS {
+            let started = Instant::now();
+            std::hint::black_box(encoder.encode(question));
+            durations.push(started.elapsed());
+        }
+    }
+    Ok(Latencies::new(durations))
 }
 
 /// Where the measured server runs.
@@ -92,6 +115,7 @@ async fn in_process(options: &Options) -> anyhow::Result<()> {
     config.limits.conversations_per_ip_per_hour = u32::MAX;
     config.limits.messages_per_conversation_per_minute = u32::MAX;
     config.database.url = std::env::var("LOKET_DATABASE_URL").ok();
+    config.answer.encoder_dir = options.encoder.clone();
     let config = config
         .validate()
         .map_err(|problems| anyhow::anyhow!("invalid bench configuration: {problems:?}"))?;
@@ -103,13 +127,17 @@ async fn in_process(options: &Options) -> anyhow::Result<()> {
     let server = tokio::spawn(loket_server::serve(listener, loket, async move {
         let _ = stopped.await;
     }));
-    let result = drive(options, &address, Target::InProcess).await;
+    let encoding = match &options.encoder {
+        Some(directory) => Some(encoding_latencies(directory)?),
+        None => None,
+    };
+    let result = drive(options, &address, Target::InProcess, encoding).await;
     let _ = stop.send(());
     let _ = server.await;
     result
 }
 
-async fn drive(options: &Options, address: &str, target: Target) -> anyhow::Result<()> {
+async fn drive(options: &Options, address: &str, target: Target, encoding: Option<Latencies>) -> anyhow::Result<()> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(options.customers)
         .build()
@@ -189,8 +217,24 @@ async fn drive(options: &Options, address: &str, target: Target) -> anyhow::Resu
         .count("turns", latencies.len() as u64)
         .value("wall_s", Some(wall.as_secs_f64()), 2)
         .value("throughput_per_s", Some(turns / wall.as_secs_f64()), 1);
-    latencies
-        .millis(summary)
+    let summary = latencies.millis(summary);
+    // With the encoder on, a turn's mean minus the mean encoding of one question (over the same
+    // questions) is what everything else costs; meaningful with few customers, where turns do
+    // not queue.
+    let millis = |duration: Duration| Some(duration.as_secs_f64() * 1e3);
+    let summary = match &encoding {
+        Some(encoding) => summary
+            .value("mean_ms", millis(latencies.mean()), 3)
+            .value("encode_mean_ms", millis(encoding.mean()), 3)
+            .value("encode_p99_ms", millis(encoding.percentile(0.99)), 3)
+            .value(
+                "rest_mean_ms",
+                millis(latencies.mean().saturating_sub(encoding.mean())),
+                3,
+            ),
+        None => summary,
+    };
+    summary
         .word("measured", measured)
         .value("peak_rss_mib", mib(peak_kib), 1)
         .value("cpu_ms_per_turn", cpu_per_turn, 3)

@@ -75,6 +75,11 @@ pub struct Options {
     /// several worker processes (chat).
     #[arg(long = "server-pid")]
     pub server_pids: Vec<u32>,
+    /// Sentence-encoder directory (chat, in-process server only): the knowledge base is
+    /// imported with embeddings and answers with hybrid retrieval, and the encoding of one
+    /// question is timed apart so a turn's cost splits into encoding and everything else.
+    #[arg(long)]
+    pub encoder: Option<PathBuf>,
     /// Messages through the guard pipeline (guards).
     #[arg(long, default_value_t = 10_000)]
     pub messages: usize,
@@ -232,6 +237,14 @@ impl Latencies {
         self.sorted.get(index).copied().unwrap_or_default()
     }
 
+    /// The mean duration; zero when there are none.
+    pub fn mean(&self) -> Duration {
+        match u32::try_from(self.sorted.len()) {
+            Ok(count) if count > 0 => self.sorted.iter().sum::<Duration>() / count,
+            _ => Duration::ZERO,
+        }
+    }
+
     /// The longest duration.
     pub fn max(&self) -> Duration {
         self.sorted.last().copied().unwrap_or_default()
@@ -296,6 +309,8 @@ mod tests {
         assert_eq!(latencies.percentile(0.99), Duration::from_millis(99));
         assert_eq!(latencies.percentile(1.0), Duration::from_millis(100));
         assert_eq!(latencies.max(), Duration::from_millis(100));
+        assert_eq!(latencies.mean(), Duration::from_micros(50_500));
+        assert_eq!(Latencies::new(Vec::new()).mean(), Duration::ZERO);
     }
 
     #[test]
@@ -345,6 +360,7 @@ mod tests {
             rate: Some(2_000.0),
             url: Some("http://127.0.0.1:9".into()),
             server_pids: vec![7],
+            encoder: Some("/models/encoder".into()),
             messages: 10_000,
             answers: 10_000,
             entries: vec![10_000, 100_000],
@@ -357,6 +373,7 @@ mod tests {
         .smoke();
         assert_eq!(options.url.as_deref(), Some("http://127.0.0.1:9"));
         assert_eq!(options.server_pids, vec![7]);
+        assert_eq!(options.encoder, Some(PathBuf::from("/models/encoder")));
         assert_eq!(options.rate, Some(2_000.0));
         assert_eq!(options.entries, vec![300]);
         assert_eq!(options.connections, 50);
