@@ -35,7 +35,8 @@ use crate::{
 /// Expands to one `#[tokio::test]` per contract case. `$fresh` is an async function returning
 /// Commits to several conversations at once (one group in a store that groups turns), half of
 /// them made from a version that is no longer current: exactly those are conflicts and change
-/// nothing; every other one is stored whole (state, agent, version, the next message seq).
+/// nothing; every other one is stored whole (state, agent, version, the next message seq, its
+/// audit record chained onto the existing chain).
 pub async fn commits_to_several_conversations_at_once_conflict_only_where_stale(store: &dyn Store) {
     let now = now();
     let mut reads = Vec::new();
@@ -60,8 +61,11 @@ pub async fn commits_to_several_conversations_at_once_conflict_only_where_stale(
             id: AgentId::parse(&format!("agent{number}")).unwrap(),
             display_name: format!("Agent {number}"),
         });
-        store.commit(commit(&claimed, vec![system_message()], now))
+        let mut claim = commit(&claimed, vec![system_message()], now);
+        claim.audit = vec![AuditEvent::new(AuditKind::HandoffAccepted, Some(&read.id), "agent")];
+        store.commit(claim)
     });
+    let audit_before = store.audit_records(0, 10_000).await.unwrap().len();
     let results = join_all(claims).await;
     for (number, ((read, result), before)) in reads.iter().zip(&results).zip(&before).enumerate() {
         let stored = store.conversation(&read.id).await.unwrap().conversation;
@@ -87,7 +91,10 @@ pub async fn commits_to_several_conversations_at_once_conflict_only_where_stale(
             );
         }
     }
-    assert!(verify_chain(store.audit_records(0, 10_000).await.unwrap()).is_ok());
+    // The three commits that went through appended one record each, onto the existing chain.
+    let records = store.audit_records(0, 10_000).await.unwrap();
+    assert_eq!(records.len(), audit_before + 3);
+    assert_eq!(verify_chain(records), Ok((audit_before + 3) as u64));
 }
 
 /// `Option<Arc<dyn Store>>`: a fresh, empty store, or `None` to skip (it says why).
