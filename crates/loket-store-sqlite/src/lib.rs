@@ -116,11 +116,8 @@ async fn apply_turns(transaction: &mut Transaction<'static, Sqlite>, turns: Vec<
             Turn::Create(_) => None,
         })
         .collect();
-    // `Some(head)` once the audit chain's head was read (`Some(None)`: the chain is empty).
-    let (updated, mut audit_head) = match update_conversations(transaction, &commits).await? {
-        Some((next_seqs, head)) => (Some(next_seqs), Some(head)),
-        None => (None, None),
-    };
+    let (first_seqs, mut audit_head) = update_conversations(transaction, &commits).await?;
+    let mut first_seqs = first_seqs.into_iter();
     let mut results = Vec::with_capacity(turns.len());
     let mut messages = MessageRows::default();
     let mut vault = Vec::new();
@@ -133,12 +130,7 @@ async fn apply_turns(transaction: &mut Transaction<'static, Sqlite>, turns: Vec<
             }
             Turn::Commit(mut commit) => {
                 let (events, now) = (std::mem::take(&mut commit.audit), commit.now);
-                let first_seq = match &updated {
-                    Some(next_seqs) => next_seqs
-                        .get(commit.conversation.id.as_str())
-                        .map(|next_seq| next_seq - commit.messages.len() as i64),
-                    None => update_conversation(transaction, &commit).await?,
-                };
+                let first_seq = first_seqs.next().flatten();
                 match apply_commit(transaction, *commit, first_seq, &mut messages, &mut vault).await? {
                     Some(stored) => (stored, events, now),
                     None => {
@@ -1098,54 +1090,49 @@ async fn apply_create(
 /// Applies a commit to an existing conversation (one turn of a group): one statement updates the
 /// row, checks the version and reserves the seqs of the new messages, which join the group's
 /// rows. `None` when the version moved on (stale): nothing was written.
-/// Updates the conversation row of `commit` if it still has the version the commit read, and
-/// reserves the seqs of its messages: the first of them, or `None` on a version conflict.
-async fn update_conversation(transaction: &mut Transaction<'static, Sqlite>, commit: &Commit) -> Result<Option<i64>> {
-    let conversation = &commit.conversation;
-    let count = commit.messages.len() as i64;
-    sqlx::query_scalar(
-        "UPDATE conversations SET state = ?, assigned_agent = ?, assigned_agent_name = ?, last_activity_at = ?,
-            last_disclosure_at = ?, waiting_since = ?, consecutive_abstentions = ?, last_question_fingerprint = ?,
-            version = version + 1, next_seq = next_seq + ?,
-            sensitive_at = CASE WHEN ? THEN COALESCE(sensitive_at, ?) ELSE sensitive_at END
-         WHERE id = ? AND version = ?
-         RETURNING next_seq - ?",
-    )
-    .bind(conversation.state.as_str())
-    .bind(agent_id(conversation))
-    .bind(agent_name(conversation))
-    .bind(micros(conversation.last_activity_at))
-    .bind(conversation.last_disclosure_at.map(micros))
-    .bind(conversation.waiting_since.map(micros))
-    .bind(i64::from(conversation.consecutive_abstentions))
-    .bind(conversation.last_question_fingerprint.as_deref())
-    .bind(count)
-    .bind(commit.sensitive)
-    .bind(micros(commit.now))
-    .bind(conversation.id.as_str())
-    .bind(conversation.version)
-    .bind(count)
-    .fetch_optional(&mut **transaction)
-    .await
-    .map_err(backend("update conversation"))
-}
-
-/// [`update_conversation`] for every commit of a group in one statement, sent together with the
-/// read of the audit chain's head: the `next_seq` after the update of each conversation whose row
-/// still had the version its commit read (a missing conversation is a conflict), and the head
-/// ([`AUDIT_HEAD`]; `None` for an empty chain). The group appends its audit records last, so the
-/// head read here is still the head then. `None` when there are fewer than two commits or two of
-/// them are for the same conversation: an `UPDATE … FROM` applies only one joined row per target
-/// row, so those go one statement each. At [`MAX_GROUP`] commits of 13 values each the statement
+/// Updates the conversation row of every commit that still has the version it read, and reserves
+/// the seqs of its messages: the first seq of each commit's messages (`None`: a version conflict),
+/// in the commits' order, and the audit chain's head when it was read on the way (`Some(None)`:
+/// the chain is empty; `None`: not read). When the commits are for different conversations this
+/// is one statement, sent together with the read of the head; the group appends its audit records
+/// last, so the head read here is still the head then. An `UPDATE … FROM` applies only one joined
+/// row per target row, so commits of a group that share a conversation go one statement each, in
+/// order (the later ones then conflict). At [`MAX_GROUP`] commits of 13 values each a statement
 /// stays far below SQLite's 32,766 bound values.
 async fn update_conversations(
     transaction: &mut Transaction<'static, Sqlite>,
     commits: &[&Commit],
-) -> Result<Option<(HashMap<String, i64>, Option<(i64, String)>)>> {
-    let ids: HashSet<&str> = commits.iter().map(|commit| commit.conversation.id.as_str()).collect();
-    if commits.len() < 2 || ids.len() < commits.len() {
-        return Ok(None);
+) -> Result<(Vec<Option<i64>>, Option<Option<(i64, String)>>)> {
+    let first_seq = |next_seqs: &HashMap<String, i64>, commit: &Commit| {
+        next_seqs
+            .get(commit.conversation.id.as_str())
+            .map(|next_seq| next_seq - commit.messages.len() as i64)
+    };
+    if commits.is_empty() {
+        return Ok((Vec::new(), None));
     }
+    let ids: HashSet<&str> = commits.iter().map(|commit| commit.conversation.id.as_str()).collect();
+    if ids.len() == commits.len() {
+        let (next_seqs, head) = update_rows(transaction, commits, true).await?;
+        let first_seqs = commits.iter().map(|commit| first_seq(&next_seqs, commit)).collect();
+        return Ok((first_seqs, Some(head)));
+    }
+    let mut first_seqs = Vec::with_capacity(commits.len());
+    for commit in commits {
+        let (next_seqs, _) = update_rows(transaction, std::slice::from_ref(commit), false).await?;
+        first_seqs.push(first_seq(&next_seqs, commit));
+    }
+    Ok((first_seqs, None))
+}
+
+/// One `UPDATE … FROM (VALUES …)` for the conversation rows of `commits` (distinct conversations),
+/// followed by the read of [`AUDIT_HEAD`] when `with_head`: the `next_seq` after the update of each
+/// conversation whose row still had the version its commit read, and the head.
+async fn update_rows(
+    transaction: &mut Transaction<'static, Sqlite>,
+    commits: &[&Commit],
+    with_head: bool,
+) -> Result<(HashMap<String, i64>, Option<(i64, String)>)> {
     // VALUES columns are column1, column2, ... in the order pushed below.
     let mut update = sqlx::QueryBuilder::<Sqlite>::new(
         "UPDATE conversations SET state = v.column3, assigned_agent = v.column4, assigned_agent_name = v.column5,
@@ -1174,7 +1161,9 @@ async fn update_conversations(
     update.push(
         ") AS v WHERE conversations.id = v.column1 AND conversations.version = v.column2 RETURNING id, next_seq;\n",
     );
-    update.push(AUDIT_HEAD);
+    if with_head {
+        update.push(AUDIT_HEAD);
+    }
     let rows = update
         .build()
         .fetch_all(&mut **transaction)
@@ -1192,7 +1181,7 @@ async fn update_conversations(
             }
         }
     }
-    Ok(Some((next_seqs, head)))
+    Ok((next_seqs, head))
 }
 
 /// Stores the messages, vault entries and ticket of `commit`, whose conversation row was updated
@@ -1599,6 +1588,30 @@ mod tests {
         let records = store.audit_records(0, 1_000).await.unwrap();
         assert_eq!(records.len(), audit_before + 2);
         assert_eq!(loket_core::audit::verify_chain(records), Ok((audit_before + 2) as u64));
+    }
+
+    /// Two commits of one group for the same conversation go one statement each, in order: a
+    /// stale one first is a conflict, and the current one after it is stored.
+    #[tokio::test]
+    async fn two_commits_of_a_group_for_one_conversation_are_applied_in_order() {
+        let store = SqliteStore::in_memory().await.unwrap();
+        let at = Utc::now();
+        let read = started(&store, at).await;
+        let mut stale = read.clone();
+        stale.version -= 1;
+        let turns = vec![claim(&stale, 0, at), claim(&read, 1, at), claim(&read, 2, at)];
+        let Ok(results) = write_turns(&store.writer, turns).await else {
+            panic!("the group was not written");
+        };
+        assert!(matches!(results[0], Err(Error::Conflict)), "{:?}", results[0]);
+        assert!(results[1].is_ok(), "{:?}", results[1]);
+        assert!(matches!(results[2], Err(Error::Conflict)), "{:?}", results[2]);
+        let stored = store.conversation(&read.id).await.unwrap().conversation;
+        assert_eq!(stored.version, read.version + 1);
+        assert_eq!(
+            stored.assigned_agent.map(|agent| agent.display_name),
+            Some("Agent 1".to_string())
+        );
     }
 
     fn files_containing(dir: &Path, needle: &[u8]) -> Vec<String> {
