@@ -149,10 +149,7 @@ async fn apply_turns(transaction: &mut Transaction<'static, Sqlite>, turns: Vec<
     let head = match audit_head.take() {
         Some(head) => head,
         None if audit.is_empty() => None,
-        None => sqlx::query_as(AUDIT_HEAD)
-            .fetch_optional(&mut **transaction)
-            .await
-            .map_err(backend("read audit head"))?,
+        None => read_audit_head(transaction).await?,
     };
     // One round trip for all of the group's rows.
     let mut insert = sqlx::QueryBuilder::<Sqlite>::new("");
@@ -976,10 +973,7 @@ async fn append_audit_at(
     if events.is_empty() {
         return Ok(());
     }
-    let head: Option<(i64, String)> = sqlx::query_as(AUDIT_HEAD)
-        .fetch_optional(&mut **transaction)
-        .await
-        .map_err(backend("read audit head"))?;
+    let head = read_audit_head(transaction).await?;
     let mut insert = sqlx::QueryBuilder::<Sqlite>::new("");
     push_audit_inserts(&mut insert, chain(head, events)?);
     insert
@@ -995,6 +989,14 @@ async fn append_audit_at(
 const AUDIT_HEAD: &str =
     "SELECT seq, hash FROM (SELECT seq, hash FROM audit_log UNION ALL SELECT seq, hash FROM audit_anchor)
      ORDER BY seq DESC LIMIT 1";
+
+/// The audit chain's head as `(seq, hash)`, `None` for an empty chain.
+async fn read_audit_head(transaction: &mut Transaction<'static, Sqlite>) -> Result<Option<(i64, String)>> {
+    sqlx::query_as(AUDIT_HEAD)
+        .fetch_optional(&mut **transaction)
+        .await
+        .map_err(backend("read audit head"))
+}
 
 /// An audit record as stored: the record and its ids, counts and attributes as JSON.
 type AuditRow = (AuditRecord, String, String, String);
