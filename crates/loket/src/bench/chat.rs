@@ -12,7 +12,10 @@
 //! Without `--url`, a real server runs in this process on 127.0.0.1 with SQLite (WAL,
 //! synchronous=FULL, or PostgreSQL with `LOKET_DATABASE_URL`) in a temporary data directory and
 //! the demo knowledge base; memory and CPU time are then those of the process, server and
-//! clients together (`measured=process`).
+//! clients together (`measured=process`). Every conversation is opened before the clock starts.
+//! With `--encoder DIR` that server answers with hybrid retrieval, and the encoding of one
+//! question is timed apart first, so a turn's mean splits into encoding and the rest
+//! (`encode_mean_ms`, `rest_mean_ms`).
 //!
 //! With `--url`, any server with this minimal customer API is driven the same way (the Python
 //! reference service in bench/reference/ has it):
