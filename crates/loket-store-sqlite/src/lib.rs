@@ -1089,9 +1089,6 @@ async fn apply_create(
     messages.add(&conversation.id, 1, new_messages, now)
 }
 
-/// Applies a commit to an existing conversation (one turn of a group): one statement updates the
-/// row, checks the version and reserves the seqs of the new messages, which join the group's
-/// rows. `None` when the version moved on (stale): nothing was written.
 /// Updates the conversation row of every commit that still has the version it read, and reserves
 /// the seqs of its messages: the first seq of each commit's messages (`None`: a version conflict),
 /// in the commits' order, and the audit chain's head when it was read on the way (`Some(None)`:
@@ -1099,7 +1096,7 @@ async fn apply_create(
 /// is one statement, sent together with the read of the head; the group appends its audit records
 /// last, so the head read here is still the head then. An `UPDATE … FROM` applies only one joined
 /// row per target row, so commits of a group that share a conversation go one statement each, in
-/// order (the later ones then conflict). At [`MAX_GROUP`] commits of 13 values each a statement
+/// order, each checked against the version the one before left. At [`MAX_GROUP`] commits of 13 values each a statement
 /// stays far below SQLite's 32,766 bound values.
 async fn update_conversations(
     transaction: &mut Transaction<'static, Sqlite>,
