@@ -116,7 +116,7 @@ async fn apply_turns(transaction: &mut Transaction<'static, Sqlite>, turns: Vec<
             Turn::Create(_) => None,
         })
         .collect();
-    let (first_seqs, mut audit_head) = update_conversations(transaction, &commits).await?;
+    let (first_seqs, audit_head) = update_conversations(transaction, &commits).await?;
     let mut first_seqs = first_seqs.into_iter();
     let mut results = Vec::with_capacity(turns.len());
     let mut messages = MessageRows::default();
@@ -146,7 +146,7 @@ async fn apply_turns(transaction: &mut Transaction<'static, Sqlite>, turns: Vec<
     if messages.rows.is_empty() && vault.is_empty() && audit.is_empty() {
         return Ok(results);
     }
-    let head = match audit_head.take() {
+    let head = match audit_head {
         Some(head) => head,
         None if audit.is_empty() => None,
         None => read_audit_head(transaction).await?,
