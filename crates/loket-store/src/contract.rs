@@ -33,70 +33,6 @@ use crate::{
 };
 
 /// Expands to one `#[tokio::test]` per contract case. `$fresh` is an async function returning
-/// Commits to several conversations at once (one group in a store that groups turns), half of
-/// them made from a version that is no longer current: exactly those are conflicts and change
-/// nothing; every other one is stored whole (state, agent, version, the next message seq, its
-/// audit record chained onto the existing chain).
-pub async fn commits_to_several_conversations_at_once_conflict_only_where_stale(store: &dyn Store) {
-    let now = now();
-    let mut reads = Vec::new();
-    for _ in 0..6 {
-        let id = create(store, now).await;
-        reads.push(store.conversation(&id).await.unwrap().conversation);
-    }
-    for read in reads.iter().step_by(2) {
-        store
-            .commit(commit(read, vec![customer_message("moved on")], now))
-            .await
-            .unwrap();
-    }
-    let mut before = Vec::new();
-    for read in &reads {
-        before.push(store.messages(&read.id, 0, 100).await.unwrap().len() as i64);
-    }
-    let claims = reads.iter().enumerate().map(|(number, read)| {
-        let mut claimed = read.clone();
-        claimed.state = ConversationState::WithAgent;
-        claimed.assigned_agent = Some(AgentRef {
-            id: AgentId::parse(&format!("agent{number}")).unwrap(),
-            display_name: format!("Agent {number}"),
-        });
-        let mut claim = commit(&claimed, vec![system_message()], now);
-        claim.audit = vec![AuditEvent::new(AuditKind::HandoffAccepted, Some(&read.id), "agent")];
-        store.commit(claim)
-    });
-    let audit_before = store.audit_records(0, 10_000).await.unwrap().len();
-    let results = join_all(claims).await;
-    for (number, ((read, result), before)) in reads.iter().zip(&results).zip(&before).enumerate() {
-        let stored = store.conversation(&read.id).await.unwrap().conversation;
-        assert_eq!(stored.version, read.version + 1, "conversation {number}");
-        if number % 2 == 0 {
-            assert!(
-                matches!(result, Err(Error::Conflict)),
-                "conversation {number}: {result:?}"
-            );
-            assert_eq!(stored.assigned_agent, None, "conversation {number}");
-            assert_eq!(
-                store.messages(&read.id, 0, 100).await.unwrap().len() as i64,
-                *before,
-                "conversation {number}"
-            );
-        } else {
-            let seqs: Vec<i64> = result.as_ref().unwrap().iter().map(|message| message.seq).collect();
-            assert_eq!(seqs, vec![before + 1], "conversation {number}");
-            assert_eq!(stored.state, ConversationState::WithAgent, "conversation {number}");
-            assert_eq!(
-                stored.assigned_agent.map(|agent| agent.display_name),
-                Some(format!("Agent {number}"))
-            );
-        }
-    }
-    // The three commits that went through appended one record each, onto the existing chain.
-    let records = store.audit_records(0, 10_000).await.unwrap();
-    assert_eq!(records.len(), audit_before + 3);
-    assert_eq!(verify_chain(records), Ok((audit_before + 3) as u64));
-}
-
 /// `Option<Arc<dyn Store>>`: a fresh, empty store, or `None` to skip (it says why).
 #[macro_export]
 macro_rules! contract_tests {
@@ -299,6 +235,70 @@ pub async fn concurrent_commits_to_different_conversations_all_succeed_with_gapl
         assert_eq!(customer, 5);
     }
     assert!(verify_chain(store.audit_records(0, 10_000).await.unwrap()).is_ok());
+}
+
+/// Commits to several conversations at once (one group in a store that groups turns), half of
+/// them made from a version that is no longer current: exactly those are conflicts and change
+/// nothing; every other one is stored whole (state, agent, version, the next message seq, its
+/// audit record chained onto the existing chain).
+pub async fn commits_to_several_conversations_at_once_conflict_only_where_stale(store: &dyn Store) {
+    let now = now();
+    let mut reads = Vec::new();
+    for _ in 0..6 {
+        let id = create(store, now).await;
+        reads.push(store.conversation(&id).await.unwrap().conversation);
+    }
+    for read in reads.iter().step_by(2) {
+        store
+            .commit(commit(read, vec![customer_message("moved on")], now))
+            .await
+            .unwrap();
+    }
+    let mut before = Vec::new();
+    for read in &reads {
+        before.push(store.messages(&read.id, 0, 100).await.unwrap().len() as i64);
+    }
+    let claims = reads.iter().enumerate().map(|(number, read)| {
+        let mut claimed = read.clone();
+        claimed.state = ConversationState::WithAgent;
+        claimed.assigned_agent = Some(AgentRef {
+            id: AgentId::parse(&format!("agent{number}")).unwrap(),
+            display_name: format!("Agent {number}"),
+        });
+        let mut claim = commit(&claimed, vec![system_message()], now);
+        claim.audit = vec![AuditEvent::new(AuditKind::HandoffAccepted, Some(&read.id), "agent")];
+        store.commit(claim)
+    });
+    let audit_before = store.audit_records(0, 10_000).await.unwrap().len();
+    let results = join_all(claims).await;
+    for (number, ((read, result), before)) in reads.iter().zip(&results).zip(&before).enumerate() {
+        let stored = store.conversation(&read.id).await.unwrap().conversation;
+        assert_eq!(stored.version, read.version + 1, "conversation {number}");
+        if number % 2 == 0 {
+            assert!(
+                matches!(result, Err(Error::Conflict)),
+                "conversation {number}: {result:?}"
+            );
+            assert_eq!(stored.assigned_agent, None, "conversation {number}");
+            assert_eq!(
+                store.messages(&read.id, 0, 100).await.unwrap().len() as i64,
+                *before,
+                "conversation {number}"
+            );
+        } else {
+            let seqs: Vec<i64> = result.as_ref().unwrap().iter().map(|message| message.seq).collect();
+            assert_eq!(seqs, vec![before + 1], "conversation {number}");
+            assert_eq!(stored.state, ConversationState::WithAgent, "conversation {number}");
+            assert_eq!(
+                stored.assigned_agent.map(|agent| agent.display_name),
+                Some(format!("Agent {number}"))
+            );
+        }
+    }
+    // The three commits that went through appended one record each, onto the existing chain.
+    let records = store.audit_records(0, 10_000).await.unwrap();
+    assert_eq!(records.len(), audit_before + 3);
+    assert_eq!(verify_chain(records), Ok((audit_before + 3) as u64));
 }
 
 /// The database itself refuses an AI message in a conversation without a disclosure (DIS-01).
