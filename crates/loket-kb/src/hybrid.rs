@@ -30,7 +30,8 @@ const FUSION_DEPTH: usize = 10;
 /// target must hold at the far end of the one-sided 90% Wilson interval of its tuning rate. So one
 /// threshold serves lexical and hybrid retrieval alike. Without that margin (shift 0.13) the
 /// held-out halves missed both targets by a little: 3.17% wrong on banking77, 93.9% of CLINC150's
-/// out-of-scope questions declined. Refit when the encoder, the dense similarity, the fusion or the lexical confidence change.
+/// out-of-scope questions declined. Refit when the encoder, the dense similarity, the fusion or
+/// the lexical confidence change.
 ///
 /// The margin carries most of the weight: a question close to one entry and clearly closer to it
 /// than to any other is answered; the similarity itself adds little once the margin is known.

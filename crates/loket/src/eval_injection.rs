@@ -310,7 +310,7 @@ pub fn load_sets(shared_data: &Path, split: Split) -> Result<Vec<TestSet>> {
     };
     for value in read_jsonl(&injection.join(deepset_file))? {
         if test || value["text"].as_str().is_some_and(in_validation) {
-            push_labelled(&mut deepset, &value, false, false);
+            push_labelled(&mut deepset, &value, false);
         }
     }
     sets.push(TestSet {
@@ -359,7 +359,7 @@ pub fn load_sets(shared_data: &Path, split: Split) -> Result<Vec<TestSet>> {
         let tagged_hard = value["tags"]
             .as_array()
             .is_some_and(|tags| tags.iter().any(|tag| tag == "hard_negative"));
-        push_labelled(&mut neuralchemy, &value, tagged_hard, false);
+        push_labelled(&mut neuralchemy, &value, tagged_hard);
     }
     sets.push(TestSet {
         name: "neuralchemy",
@@ -419,7 +419,7 @@ pub fn load_sets(shared_data: &Path, split: Split) -> Result<Vec<TestSet>> {
         if let Some(text) = value["text"].as_str() {
             let bucket = split_bucket(text);
             if (test && bucket >= 50) || (!test && (40..50).contains(&bucket)) {
-                push_labelled(&mut dutch, &value, false, false);
+                push_labelled(&mut dutch, &value, false);
             }
         }
     }
@@ -482,7 +482,7 @@ fn benign(text: &str) -> Example {
     }
 }
 
-fn push_labelled(examples: &mut Vec<Example>, value: &Value, tagged_hard: bool, label_noise: bool) {
+fn push_labelled(examples: &mut Vec<Example>, value: &Value, tagged_hard: bool) {
     let Some(text) = value["text"].as_str() else {
         return;
     };
@@ -494,7 +494,8 @@ fn push_labelled(examples: &mut Vec<Example>, value: &Value, tagged_hard: bool, 
         text: text.to_string(),
         attack,
         hard: !attack && (tagged_hard || is_hard(text)),
-        label_noise,
+        // Set afterwards, against the openings of the whole data set (see `load_sets`).
+        label_noise: false,
     });
 }
 
