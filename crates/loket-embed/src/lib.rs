@@ -21,13 +21,20 @@
 //! # Layout
 //! - [`safetensors`]: the weight file reader ([`SafeTensors`]), F32/F16/BF16.
 //! - [`wordpiece`]: the BERT tokenizer ([`WordPiece`]) configured from `tokenizer.json`.
+//! - [`unigram`]: the SentencePiece Unigram tokenizer ([`Unigram`]), likewise.
 //! - `bert`: the transformer's forward pass ([`BertConfig`]).
 //! - [`pooling`]: mean pooling, normalisation and the dot product.
 //! - `error`: [`Error`], every way loading a model directory can fail.
 //!
-//! Not supported (refused at load time with [`Error::Unsupported`]): tokenizers other than
-//! WordPiece (SentencePiece/Unigram models such as XLM-R based encoders), activations other than
-//! GELU, relative position embeddings.
+//! Two tokenizer families are read from `tokenizer.json`: BERT's WordPiece (all-MiniLM,
+//! English) and SentencePiece Unigram (XLM-R vocabularies: multilingual-e5-small and other
+//! multilingual encoders, the ones a Dutch deployment needs). A model trained with an input prompt
+//! (multilingual-e5 expects `query: ` before every question) names it in the optional
+//! `config_sentence_transformers.json`, as sentence-transformers does: the `default_prompt_name`'s
+//! prompt, or else the one named `query`, is put before every text.
+//!
+//! Not supported (refused at load time with [`Error::Unsupported`]): other tokenizer models
+//! (BPE), activations other than GELU, relative position embeddings.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
@@ -35,6 +42,7 @@ mod bert;
 mod error;
 pub mod pooling;
 pub mod safetensors;
+pub mod unigram;
 pub mod wordpiece;
 
 use std::collections::HashMap;
@@ -45,6 +53,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub use bert::BertConfig;
 pub use error::{Error, Result};
 pub use safetensors::{SafeTensors, Tensor};
+pub use unigram::Unigram;
 pub use wordpiece::WordPiece;
 
 use bert::Bert;
@@ -63,7 +72,9 @@ const BATCH_TOKENS: usize = 256;
 /// A loaded sentence encoder. Immutable and `Send + Sync`: share one behind an `Arc`.
 #[derive(Debug)]
 pub struct Encoder {
-    tokenizer: WordPiece,
+    tokenizer: Tokenizer,
+    /// Put before every text (for example `query: `); empty for most models.
+    prompt: String,
     model: Bert,
     max_tokens: usize,
     /// Identifies the model files, so vectors computed with another model are never compared.
@@ -80,8 +91,19 @@ impl Encoder {
         let config_bytes = read("config.json")?;
         let tokenizer_bytes = read("tokenizer.json")?;
         let weight_bytes = read("model.safetensors")?;
+        let prompt_bytes = match std::fs::read(directory.join(PROMPTS_FILE)) {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(source) => {
+                return Err(Error::Io {
+                    path: directory.join(PROMPTS_FILE),
+                    source,
+                });
+            }
+        };
+        let prompt = prompt_from_json(&prompt_bytes)?;
         let config = BertConfig::from_json(&config_bytes)?;
-        let tokenizer = WordPiece::from_json(&tokenizer_bytes)?;
+        let tokenizer = Tokenizer::from_json(&tokenizer_bytes)?;
         let tensors = SafeTensors::parse(&weight_bytes)?;
         let model = Bert::load(config, &tensors)?;
         if tokenizer.vocab_size() > model.vocab_rows() {
@@ -99,12 +121,13 @@ impl Encoder {
             .and_then(|bytes| bytes.try_into().ok())
             .map_or(0, |bytes: [u8; 8]| u64::from_le_bytes(bytes) as usize);
         let header = weight_bytes.get(8..8 + header_length).unwrap_or_default();
-        let fingerprint = [config_bytes.as_slice(), &tokenizer_bytes, header]
+        let fingerprint = [config_bytes.as_slice(), &tokenizer_bytes, header, &prompt_bytes]
             .iter()
             .fold(FNV_OFFSET, |hash, bytes| fnv1a(hash, bytes));
         let max_tokens = DEFAULT_MAX_TOKENS.min(model.config().max_position_embeddings);
         Ok(Encoder {
             tokenizer,
+            prompt,
             model,
             max_tokens,
             fingerprint,
@@ -122,15 +145,42 @@ impl Encoder {
         self.model.config().hidden_size
     }
 
+    /// The prompt put before every text (empty for most models).
+    pub fn prompt(&self) -> &str {
+        &self.prompt
+    }
+
+    /// The model's shape: tokenizer family, vocabulary size, layers and width, for example
+    /// `wordpiece-30522-6x384` (all-MiniLM-L6-v2) or `unigram-250002-12x384`
+    /// (multilingual-e5-small). What a confidence calibration fitted for one model is keyed by.
+    pub fn shape(&self) -> String {
+        let family = match self.tokenizer {
+            Tokenizer::WordPiece(_) => "wordpiece",
+            Tokenizer::Unigram(_) => "unigram",
+        };
+        let config = self.model.config();
+        format!(
+            "{family}-{}-{}x{}",
+            self.tokenizer.vocab_size(),
+            config.num_hidden_layers,
+            config.hidden_size
+        )
+    }
+
     /// A string that changes whenever the model files or the token limit change; stored next to
     /// vectors so that vectors from different models are never mixed.
     pub fn fingerprint(&self) -> String {
         format!("{:016x}-{}", self.fingerprint, self.max_tokens)
     }
 
-    /// The token ids the model sees for `text` (framed, truncated, unpadded).
+    /// The token ids the model sees for `text` (prompted, framed, truncated, unpadded).
     pub fn tokenize(&self, text: &str) -> Vec<u32> {
-        self.tokenizer.encode(text, self.max_tokens)
+        if self.prompt.is_empty() {
+            self.tokenizer.encode(text, self.max_tokens)
+        } else {
+            self.tokenizer
+                .encode(&format!("{}{text}", self.prompt), self.max_tokens)
+        }
     }
 
     /// The unit-length embedding of `text`.
@@ -212,6 +262,69 @@ impl Encoder {
             .into_iter()
             .map(|range| pooling::mean_pool(&states, range))
             .collect()
+    }
+}
+
+/// The optional sentence-transformers file naming the prompts a model was trained with.
+const PROMPTS_FILE: &str = "config_sentence_transformers.json";
+
+/// The prompt to put before every text: the default prompt if the file names one, else the one
+/// named `query`, else none (also when the file is absent, `bytes` then being empty).
+fn prompt_from_json(bytes: &[u8]) -> Result<String> {
+    if bytes.is_empty() {
+        return Ok(String::new());
+    }
+    #[derive(serde::Deserialize)]
+    struct Prompts {
+        #[serde(default)]
+        prompts: HashMap<String, String>,
+        #[serde(default)]
+        default_prompt_name: Option<String>,
+    }
+    let file: Prompts =
+        serde_json::from_slice(bytes).map_err(|error| Error::malformed(PROMPTS_FILE, error.to_string()))?;
+    let name = file.default_prompt_name.unwrap_or_else(|| "query".to_owned());
+    Ok(file.prompts.get(&name).cloned().unwrap_or_default())
+}
+
+/// The tokenizer named by `tokenizer.json`'s model type.
+#[derive(Debug)]
+enum Tokenizer {
+    WordPiece(WordPiece),
+    Unigram(Unigram),
+}
+
+impl Tokenizer {
+    fn from_json(json: &[u8]) -> Result<Tokenizer> {
+        #[derive(serde::Deserialize)]
+        struct Kind {
+            model: Model,
+        }
+        #[derive(serde::Deserialize)]
+        struct Model {
+            #[serde(rename = "type")]
+            kind: Option<String>,
+        }
+        let kind: Kind =
+            serde_json::from_slice(json).map_err(|error| Error::malformed("tokenizer.json", error.to_string()))?;
+        match kind.model.kind.as_deref() {
+            Some("Unigram") => Ok(Tokenizer::Unigram(Unigram::from_json(json)?)),
+            _ => Ok(Tokenizer::WordPiece(WordPiece::from_json(json)?)),
+        }
+    }
+
+    fn encode(&self, text: &str, max_tokens: usize) -> Vec<u32> {
+        match self {
+            Tokenizer::WordPiece(tokenizer) => tokenizer.encode(text, max_tokens),
+            Tokenizer::Unigram(tokenizer) => tokenizer.encode(text, max_tokens),
+        }
+    }
+
+    fn vocab_size(&self) -> usize {
+        match self {
+            Tokenizer::WordPiece(tokenizer) => tokenizer.vocab_size(),
+            Tokenizer::Unigram(tokenizer) => tokenizer.vocab_size(),
+        }
     }
 }
 

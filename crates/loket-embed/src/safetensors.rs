@@ -126,6 +126,39 @@ impl<'bytes> SafeTensors<'bytes> {
     }
 }
 
+impl SafeTensors<'_> {
+    /// The shape and raw half-precision values of `name` when it is stored as `F16`, so that a
+    /// large table (a multilingual vocabulary's embeddings) can stay at half the memory; `None`
+    /// for other types, which [`SafeTensors::tensor`] decodes.
+    pub fn tensor_f16(&self, name: &str) -> Result<Option<(Vec<usize>, Vec<half::f16>)>> {
+        let entry = self
+            .entries
+            .get(name)
+            .ok_or_else(|| Error::MissingTensor(name.to_owned()))?;
+        if entry.dtype != "F16" {
+            return Ok(None);
+        }
+        let count = entry
+            .shape
+            .iter()
+            .try_fold(1usize, |product, dimension| product.checked_mul(*dimension))
+            .ok_or_else(|| Error::malformed(FILE, format!("tensor {name}: shape overflows")))?;
+        let [begin, end] = entry.data_offsets;
+        let bytes = self.data.get(begin..end).unwrap_or_default();
+        if count.checked_mul(2) != Some(bytes.len()) {
+            return Err(Error::malformed(
+                FILE,
+                format!("tensor {name}: {} bytes for {count} values of F16", bytes.len()),
+            ));
+        }
+        let values = bytes
+            .chunks_exact(2)
+            .map(|chunk| half::f16::from_bits(u16::from_le_bytes([chunk[0], chunk[1]])))
+            .collect();
+        Ok(Some((entry.shape.clone(), values)))
+    }
+}
+
 /// IEEE 754 half precision to single precision, including subnormals, infinities and NaN.
 fn f16_to_f32(bits: u16) -> f32 {
     half::f16::from_bits(bits).to_f32()

@@ -30,6 +30,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::hybrid::Calibration;
+
 use crate::model::{Entry, EntryKind};
 use crate::retrieval::{ENTRIES_FILE, write_synced};
 use crate::{Error, Result};
@@ -59,6 +61,11 @@ pub trait Embedder: Send + Sync {
     fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
         texts.iter().map(|text| self.embed(text)).collect()
     }
+    /// The confidence model fitted for this embedder's similarities: all-MiniLM-L6-v2's unless
+    /// the embedder has its own.
+    fn calibration(&self) -> Calibration {
+        Calibration::MINILM_L6
+    }
 }
 
 impl Embedder for loket_embed::Encoder {
@@ -73,6 +80,11 @@ impl Embedder for loket_embed::Encoder {
     }
     fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
         self.encode_batch(texts)
+    }
+    /// The calibration fitted for the model's shape; an encoder Loket has no calibration for gets
+    /// all-MiniLM-L6-v2's (`loket serve` warns about it at startup).
+    fn calibration(&self) -> Calibration {
+        Calibration::for_shape(&self.shape()).unwrap_or(Calibration::MINILM_L6)
     }
 }
 

@@ -21,39 +21,84 @@ const DENSE_WEIGHT: f32 = 3.0;
 /// Entries of each list that take part in the fusion and in the lexical-rank feature.
 const FUSION_DEPTH: usize = 10;
 
-/// Logistic confidence weights over [`Evidence`], fitted by logistic regression (log-loss) on the
-/// tuning halves of banking77 and CLINC150: `loket eval faq --encoder … --dump FILE`, then
-/// `eval/faq/fit_confidence.py FILE`, label 1 for a correct best entry and 0 for a wrong entry or
-/// an out-of-scope question. The bias is then shifted to the largest value at which both tuning
-/// halves still meet their targets at [`crate::DEFAULT_THRESHOLD`] (wrong answers ≤ 3% of all
-/// questions, out-of-scope declined ≥ 95%) with a margin for questions the fit has not seen: each
-/// target must hold at the far end of the one-sided 90% Wilson interval of its tuning rate. So one
-/// threshold serves lexical and hybrid retrieval alike. Without that margin (shift 0.13) the
-/// held-out halves missed both targets by a little: 3.17% wrong on banking77, 93.9% of CLINC150's
-/// out-of-scope questions declined. Refit when the encoder, the dense similarity, the fusion or
-/// the lexical confidence change.
-///
-/// The margin carries most of the weight: a question close to one entry and clearly closer to it
-/// than to any other is answered; the similarity itself adds little once the margin is known.
-const WEIGHTS: Evidence = Evidence {
-    similarity: 0.313,
-    similarity_margin: 17.804,
-    dense_votes: 1.531,
-    lexical_confidence: 0.410,
-    lexical_rank: 0.680,
-    fused_margin: 0.207,
-};
-/// The fitted intercept plus the shift described at [`WEIGHTS`].
-const BIAS: f32 = FITTED_BIAS + BIAS_SHIFT;
-const FITTED_BIAS: f32 = -1.380;
-const BIAS_SHIFT: f32 = -0.10;
+/// A confidence model fitted for one sentence encoder: logistic weights over [`Evidence`] and a
+/// similarity gate. Encoders differ in how their cosines spread (all-MiniLM-L6-v2 puts unrelated
+/// questions near 0.1, multilingual-e5-small near 0.75), so each is fitted on its own, by logistic
+/// regression (log-loss) on the tuning halves of banking77 and CLINC150: `loket eval faq
+/// --encoder … --dump FILE`, then `eval/faq/fit_confidence.py FILE`, label 1 for a correct best
+/// entry and 0 for a wrong entry or an out-of-scope question. The bias is then shifted to the
+/// largest value at which both tuning halves still meet their targets at
+/// [`crate::DEFAULT_THRESHOLD`] (wrong answers ≤ 3% of all questions, out-of-scope declined ≥ 95%)
+/// with a margin for questions the fit has not seen: each target must hold at the far end of the
+/// one-sided 90% Wilson interval of its tuning rate. So one threshold serves lexical and hybrid
+/// retrieval, with either encoder, alike. Refit when the encoder, the dense similarity, the fusion
+/// or the lexical confidence change.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Calibration {
+    /// The encoder this was fitted for (shown in logs).
+    pub name: &'static str,
+    weights: Evidence,
+    /// The fitted intercept plus the shift described above.
+    bias: f32,
+    /// Below this similarity the best entry is taken to be about something else, whatever the
+    /// margin: in a small knowledge base an unrelated question can be far from every entry and
+    /// still nearest to one of them by a wide margin.
+    min_similarity: f32,
+    /// Similarity above `min_similarity` over which confidence ramps up to the model's value.
+    similarity_ramp: f32,
+}
 
-/// Below this similarity the best entry is taken to be about something else, whatever the margin:
-/// in a small knowledge base an unrelated question can be far from every entry and still nearest
-/// to one of them by a wide margin.
-const MIN_SIMILARITY: f32 = 0.3;
-/// Similarity above [`MIN_SIMILARITY`] over which confidence ramps up to the model's value.
-const SIMILARITY_RAMP: f32 = 0.15;
+impl Calibration {
+    /// Fitted for all-MiniLM-L6-v2 (English). Without the Wilson margin (shift 0.13) the held-out
+    /// halves missed both targets by a little: 3.17% wrong on banking77, 93.9% of CLINC150's
+    /// out-of-scope questions declined. The margin carries most of the weight: a question close
+    /// to one entry and clearly closer to it than to any other is answered; the similarity itself
+    /// adds little once the margin is known.
+    pub const MINILM_L6: Calibration = Calibration {
+        name: "all-MiniLM-L6-v2",
+        weights: Evidence {
+            similarity: 0.313,
+            similarity_margin: 17.804,
+            dense_votes: 1.531,
+            lexical_confidence: 0.410,
+            lexical_rank: 0.680,
+            fused_margin: 0.207,
+        },
+        bias: -1.380 - 0.10,
+        min_similarity: 0.3,
+        similarity_ramp: 0.15,
+    };
+
+    /// Fitted for multilingual-e5-small (Dutch, English and about 90 more languages; the model
+    /// Dutch deployments need), on the same tuning halves and with the same margin. Its cosines
+    /// lie between about 0.7 and 1, so the margin weighs almost five times as much as for
+    /// all-MiniLM-L6-v2, and the gate, chosen on the tuning halves among ramps ending at 0.86 to
+    /// 0.92, takes confidence to zero at 0.7.
+    pub const MULTILINGUAL_E5_SMALL: Calibration = Calibration {
+        name: "multilingual-e5-small",
+        weights: Evidence {
+            similarity: 1.427,
+            similarity_margin: 81.919,
+            dense_votes: 1.811,
+            lexical_confidence: 0.757,
+            lexical_rank: 0.934,
+            fused_margin: 0.622,
+        },
+        bias: -2.766 + 0.08,
+        min_similarity: 0.7,
+        similarity_ramp: 0.2,
+    };
+
+    /// The calibration fitted for an encoder of this shape (see `loket_embed::Encoder::shape`),
+    /// if Loket has one.
+    pub fn for_shape(shape: &str) -> Option<Calibration> {
+        match shape {
+            "wordpiece-30522-6x384" => Some(Calibration::MINILM_L6),
+            "unigram-250002-12x384" => Some(Calibration::MULTILINGUAL_E5_SMALL),
+            _ => None,
+        }
+    }
+}
 
 /// What the two retrievers say about the fused best entry.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -73,13 +118,15 @@ pub(crate) struct Evidence {
 }
 
 impl Evidence {
-    fn logit(&self) -> f32 {
-        BIAS + WEIGHTS.similarity * self.similarity
-            + WEIGHTS.similarity_margin * self.similarity_margin
-            + WEIGHTS.dense_votes * self.dense_votes
-            + WEIGHTS.lexical_confidence * self.lexical_confidence
-            + WEIGHTS.lexical_rank * self.lexical_rank
-            + WEIGHTS.fused_margin * self.fused_margin
+    fn logit(&self, calibration: &Calibration) -> f32 {
+        let weights = &calibration.weights;
+        calibration.bias
+            + weights.similarity * self.similarity
+            + weights.similarity_margin * self.similarity_margin
+            + weights.dense_votes * self.dense_votes
+            + weights.lexical_confidence * self.lexical_confidence
+            + weights.lexical_rank * self.lexical_rank
+            + weights.fused_margin * self.fused_margin
     }
 }
 
@@ -94,8 +141,9 @@ pub(crate) struct Choice {
     pub confidence: f32,
 }
 
-/// Fuses `lexical` and `dense` and scores the best entry; `None` when neither found anything.
-pub(crate) fn choose(lexical: &Ranking, dense: &DenseRanking) -> Option<Choice> {
+/// Fuses `lexical` and `dense` and scores the best entry with the encoder's `calibration`; `None`
+/// when neither found anything.
+pub(crate) fn choose(lexical: &Ranking, dense: &DenseRanking, calibration: &Calibration) -> Option<Choice> {
     let lexical_list: Vec<usize> = lexical
         .candidates
         .iter()
@@ -146,11 +194,11 @@ pub(crate) fn choose(lexical: &Ranking, dense: &DenseRanking) -> Option<Choice> 
             .find(|candidate| candidate.entry == best)
             .map_or(0, |candidate| candidate.phrasing_in_entry),
     };
-    let gate = ((similarity - MIN_SIMILARITY) / SIMILARITY_RAMP).clamp(0.0, 1.0);
+    let gate = ((similarity - calibration.min_similarity) / calibration.similarity_ramp).clamp(0.0, 1.0);
     Some(Choice {
         entry: best,
         phrasing_in_entry,
-        confidence: gate / (1.0 + (-evidence.logit()).exp()),
+        confidence: gate / (1.0 + (-evidence.logit(calibration)).exp()),
     })
 }
 
@@ -216,9 +264,24 @@ mod tests {
 
     #[test]
     fn a_close_distinct_match_is_more_confident_than_a_vague_or_contested_one() {
-        let clear = choose(&lexical(&[1]), &dense(&[(1, 0.9), (2, 0.4)], 1.0)).unwrap();
-        let contested = choose(&lexical(&[2]), &dense(&[(1, 0.6), (2, 0.58)], 0.5)).unwrap();
-        let vague = choose(&lexical(&[]), &dense(&[(1, 0.3), (2, 0.28)], 0.2)).unwrap();
+        let clear = choose(
+            &lexical(&[1]),
+            &dense(&[(1, 0.9), (2, 0.4)], 1.0),
+            &Calibration::MINILM_L6,
+        )
+        .unwrap();
+        let contested = choose(
+            &lexical(&[2]),
+            &dense(&[(1, 0.6), (2, 0.58)], 0.5),
+            &Calibration::MINILM_L6,
+        )
+        .unwrap();
+        let vague = choose(
+            &lexical(&[]),
+            &dense(&[(1, 0.3), (2, 0.28)], 0.2),
+            &Calibration::MINILM_L6,
+        )
+        .unwrap();
         assert_eq!(clear.entry, 1);
         // The lexical list breaks the dense near-tie in favour of entry 2.
         assert_eq!(contested.entry, 2);
@@ -226,8 +289,38 @@ mod tests {
         assert!(clear.confidence > vague.confidence);
         assert!(clear.confidence >= crate::DEFAULT_THRESHOLD);
         // Far from everything, yet with a wide margin: still no answer.
-        let distant = choose(&lexical(&[]), &dense(&[(1, 0.25), (2, 0.0)], 1.0)).unwrap();
+        let distant = choose(
+            &lexical(&[]),
+            &dense(&[(1, 0.25), (2, 0.0)], 1.0),
+            &Calibration::MINILM_L6,
+        )
+        .unwrap();
         assert_eq!(distant.confidence, 0.0);
-        assert!(choose(&lexical(&[]), &dense(&[], 0.0)).is_none());
+        assert!(choose(&lexical(&[]), &dense(&[], 0.0), &Calibration::MINILM_L6).is_none());
+    }
+
+    #[test]
+    fn each_encoder_is_judged_on_its_own_scale() {
+        let e5 = Calibration::MULTILINGUAL_E5_SMALL;
+        // multilingual-e5-small's cosines crowd between 0.7 and 1: a margin of 0.1 is decisive.
+        let clear = choose(&lexical(&[1]), &dense(&[(1, 0.95), (2, 0.85)], 1.0), &e5).unwrap();
+        assert!(clear.confidence >= crate::DEFAULT_THRESHOLD, "{clear:?}");
+        let contested = choose(&lexical(&[]), &dense(&[(1, 0.9), (2, 0.895)], 0.3), &e5).unwrap();
+        assert!(contested.confidence < crate::DEFAULT_THRESHOLD, "{contested:?}");
+        // 0.69 is unrelated for e5 (related for MiniLM), however wide the margin.
+        let unrelated = dense(&[(1, 0.69), (2, 0.4)], 1.0);
+        assert_eq!(choose(&lexical(&[1]), &unrelated, &e5).unwrap().confidence, 0.0);
+        assert!(
+            choose(&lexical(&[1]), &unrelated, &Calibration::MINILM_L6)
+                .unwrap()
+                .confidence
+                > 0.85
+        );
+        assert_eq!(
+            Calibration::for_shape("wordpiece-30522-6x384"),
+            Some(Calibration::MINILM_L6)
+        );
+        assert_eq!(Calibration::for_shape("unigram-250002-12x384"), Some(e5));
+        assert_eq!(Calibration::for_shape("wordpiece-119547-12x768"), None);
     }
 }

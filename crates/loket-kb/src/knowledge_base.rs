@@ -313,6 +313,11 @@ impl KnowledgeBase {
             .as_ref()
             .zip(query_vector.as_ref())
             .map(|(dense, vector)| (dense, dense.scores(vector)));
+        let calibration = self
+            .inner
+            .encoder
+            .as_ref()
+            .map_or(hybrid::Calibration::MINILM_L6, |encoder| encoder.calibration());
         let mut best_confidence = 0.0f32;
         // A search error (which would mean a damaged index) is treated like no match: abstain and
         // let a person answer, never guess.
@@ -324,7 +329,7 @@ impl KnowledgeBase {
             let choice = match &dense_scores {
                 Some((dense, scores)) => {
                     let dense_ranking = dense.rank(scores, &allowed(partition, lang_filter, scope, today));
-                    hybrid::choose(&ranking.unwrap_or_default(), &dense_ranking)
+                    hybrid::choose(&ranking.unwrap_or_default(), &dense_ranking, &calibration)
                 }
                 _ => ranking.and_then(|ranking| {
                     let best = ranking.candidates.first()?;

@@ -50,6 +50,7 @@ pub use exposure::GuardCorpus;
 pub use generation::{
     ImportProgress, ImportReport, ImportStage, import, import_embedded, import_screened, import_with_limits,
 };
+pub use hybrid::Calibration;
 pub use knowledge_base::{
     Answer, AnswerConfig, Citation, CustomerScope, DEFAULT_THRESHOLD, Explanation, KnowledgeBase, Outcome, confidence,
 };

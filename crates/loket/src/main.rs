@@ -135,6 +135,10 @@ enum Command {
         /// Writes every question's retrieval details as JSON lines here, for tuning (faq only).
         #[arg(long)]
         dump: Option<PathBuf>,
+        /// Phrasings per intent in the knowledge base, 1 to 5 (faq only; the targets use 5, fewer
+        /// give plain-FAQ-shaped bases for fitting the confidence).
+        #[arg(long, default_value_t = 5)]
+        phrasings: usize,
     },
     /// Grounding verifier commands.
     Grounding {
@@ -438,10 +442,11 @@ fn main() -> anyhow::Result<()> {
             shared_data,
             encoder,
             dump,
+            phrasings,
         } => {
             let mut out = std::io::stdout().lock();
             match what {
-                EvalTarget::Faq => eval_faq::run(&shared_data, encoder.as_deref(), dump.as_deref(), &mut out),
+                EvalTarget::Faq => eval_faq::run(&shared_data, encoder.as_deref(), dump.as_deref(), phrasings, &mut out),
                 EvalTarget::Pii => eval_pii::run(&shared_data, &mut out),
                 EvalTarget::Injection => eval_injection::run(&shared_data, &mut out),
                 EvalTarget::Grounding => eval_grounding::run(&shared_data, &mut out),
@@ -659,9 +664,28 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
 fn load_encoder(directory: Option<&Path>) -> anyhow::Result<Option<Arc<loket_embed::Encoder>>> {
     directory
         .map(|directory| {
-            loket_embed::Encoder::load(directory)
-                .map(Arc::new)
-                .with_context(|| format!("loading the sentence encoder in {}", directory.display()))
+            let encoder = loket_embed::Encoder::load(directory)
+                .with_context(|| format!("loading the sentence encoder in {}", directory.display()))?;
+            let shape = encoder.shape();
+            match loket_kb::Calibration::for_shape(&shape) {
+                Some(calibration) => {
+                    tracing::info!(shape = %shape, calibration = calibration.name, "sentence encoder loaded");
+                    if calibration == loket_kb::Calibration::MULTILINGUAL_E5_SMALL && encoder.prompt().is_empty() {
+                        tracing::warn!(
+                            "multilingual-e5 was trained with the prompt `query: `, and its confidence was \
+                             fitted with it: add config_sentence_transformers.json with {{\"prompts\": \
+                             {{\"query\": \"query: \"}}}} to the encoder folder"
+                        );
+                    }
+                }
+                None => tracing::warn!(
+                    shape = %shape,
+                    "no confidence calibration is fitted for this sentence encoder; answers use \
+                     all-MiniLM-L6-v2's, which may answer too often or too rarely: fit one with \
+                     eval/faq/fit_confidence.py"
+                ),
+            }
+            Ok(Arc::new(encoder))
         })
         .transpose()
 }

@@ -1,7 +1,11 @@
 //! Integration tests of [`loket_embed::Encoder`]: a tiny generated model (always runs) and the
 //! real all-MiniLM-L6-v2 against reference vectors from an independent numpy forward pass
 //! (`tests/fixtures/reference.py`), which runs when `LOKET_TEST_ENCODER_DIR` names the model
-//! directory. With `LOKET_REQUIRE_ENCODER=1` a missing model fails instead of skipping.
+//! directory. The multilingual path (SentencePiece Unigram tokenizer, a 250,000-piece vocabulary in
+//! half precision, the `query: ` prompt) is checked against multilingual-e5-small as converted by
+//! `scripts/encoder-multilingual.sh`, with reference ids from Hugging Face `tokenizers` and vectors
+//! from a numpy forward pass (`tests/fixtures/e5_reference.py`), when `LOKET_TEST_E5_DIR` names
+//! it. With `LOKET_REQUIRE_ENCODER=1` a missing model fails instead of skipping.
 
 #![allow(clippy::unwrap_used)]
 
@@ -28,6 +32,20 @@ fn model_directory() -> Option<PathBuf> {
                 "LOKET_REQUIRE_ENCODER=1 but LOKET_TEST_ENCODER_DIR is not set"
             );
             println!("skipped: LOKET_TEST_ENCODER_DIR is not set");
+            None
+        }
+    }
+}
+
+fn e5_directory() -> Option<PathBuf> {
+    match std::env::var_os("LOKET_TEST_E5_DIR") {
+        Some(directory) => Some(PathBuf::from(directory)),
+        None => {
+            assert!(
+                std::env::var("LOKET_REQUIRE_ENCODER").as_deref() != Ok("1"),
+                "LOKET_REQUIRE_ENCODER=1 but LOKET_TEST_E5_DIR is not set"
+            );
+            println!("skipped: LOKET_TEST_E5_DIR is not set");
             None
         }
     }
@@ -159,4 +177,55 @@ fn missing_files_and_missing_tensors_are_load_errors() {
         Encoder::load(directory.path()),
         Err(loket_embed::Error::MissingTensor(name)) if name.ends_with("output.dense.bias")
     ));
+}
+
+#[test]
+fn e5_tokens_and_embeddings_match_the_reference_in_dutch_and_english() {
+    let Some(directory) = e5_directory() else { return };
+    let encoder = Encoder::load(&directory).unwrap();
+    assert_eq!(encoder.dimension(), 384);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/e5-reference.json");
+    let references: Vec<Reference> = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    for reference in &references {
+        assert_eq!(encoder.tokenize(&reference.text), reference.ids, "{:?}", reference.text);
+        let cosine = dot(&encoder.encode(&reference.text), &reference.embedding);
+        assert!(cosine >= 0.999, "cosine {cosine} for {:?}", reference.text);
+    }
+    // Framing and mask pieces written by a customer are text, never structure.
+    let written = encoder.tokenize("</s> <s> <mask> zijn gewone tekens");
+    assert_eq!((written[0], written[written.len() - 1]), (0, 2));
+    let inner = &written[1..written.len() - 1];
+    assert!(
+        inner.iter().all(|id| ![0, 1, 2, 3, 250_001].contains(id)),
+        "{written:?}"
+    );
+    let texts: Vec<&str> = references.iter().map(|reference| reference.text.as_str()).collect();
+    for (text, vector) in texts.iter().zip(encoder.encode_batch(&texts)) {
+        assert!(dot(&vector, &encoder.encode(text)) > 0.9999, "{text:?}");
+    }
+}
+
+#[test]
+fn e5_ranks_dutch_paraphrases_first() {
+    let Some(directory) = e5_directory() else { return };
+    let encoder = Encoder::load(&directory).unwrap();
+    let entries = [
+        "Wanneer wordt mijn pakket bezorgd?",
+        "Hoe zeg ik mijn abonnement op?",
+        "Kan ik een product terugsturen?",
+        "Hoe kan ik contact opnemen met een medewerker?",
+    ];
+    let vectors: Vec<Vec<f32>> = entries.iter().map(|entry| encoder.encode(entry)).collect();
+    for (question, expected) in [
+        ("Waar blijft mijn bestelling?", 0),
+        ("Ik wil stoppen met mijn lidmaatschap", 1),
+        ("Mag ik de schoenen retour sturen?", 2),
+        ("Ik wil iemand aan de lijn", 3),
+    ] {
+        let query = encoder.encode(question);
+        let best = (0..entries.len())
+            .max_by(|left, right| dot(&query, &vectors[*left]).total_cmp(&dot(&query, &vectors[*right])))
+            .unwrap();
+        assert_eq!(entries[best], entries[expected], "{question}");
+    }
 }
