@@ -2,7 +2,14 @@
 
     target/release/loket eval faq --shared-data ../shared/data \
         --encoder "$(scripts/encoder.sh)" --dump /tmp/faq-dump.jsonl
-    python3 eval/faq/fit_confidence.py /tmp/faq-dump.jsonl      # needs numpy and scikit-learn
+    target/release/loket eval faq --shared-data ../shared/data \
+        --encoder "$(scripts/encoder.sh)" --phrasings 1 --dump /tmp/faq-dump-1.jsonl
+    python3 eval/faq/fit_confidence.py /tmp/faq-dump.jsonl /tmp/faq-dump-1.jsonl   # numpy, scikit-learn
+
+The second dump holds the same questions asked of knowledge bases with one phrasing per intent
+(sets `banking77-1`, `clinc150-1`), shaped like a plain FAQ of one question per answer: the
+targets must hold on those too, so a calibration that only knows five-phrasing bases cannot be
+over-confident where an entry has a single question.
 
 Each encoder gets its own fit (hybrid.rs, `Calibration`), with its own similarity gate: below
 `--min-similarity` confidence is 0, ramping to the model's value over `--similarity-ramp`
@@ -88,6 +95,19 @@ def evidence(line, min_similarity=MIN_SIMILARITY, similarity_ramp=SIMILARITY_RAM
     return best, features, gate
 
 
+def dump_files():
+    """Every argument that is neither an option nor an option's value."""
+    files, skip = [], False
+    for argument in sys.argv[1:]:
+        if skip:
+            skip = False
+        elif argument in ("--min-similarity", "--similarity-ramp"):
+            skip = True
+        elif not argument.startswith("--"):
+            files.append(argument)
+    return files
+
+
 def option(name, default):
     if name in sys.argv:
         return float(sys.argv[sys.argv.index(name) + 1])
@@ -105,7 +125,8 @@ def main():
 
 def fit(min_similarity, similarity_ramp, quiet=False):
     rows = []
-    for text in open(sys.argv[1], encoding="utf-8"):
+    texts = [text for path in dump_files() for text in open(path, encoding="utf-8")]
+    for text in texts:
         line = json.loads(text)
         computed = evidence(line, min_similarity, similarity_ramp)
         if computed is None:

@@ -446,7 +446,9 @@ fn main() -> anyhow::Result<()> {
         } => {
             let mut out = std::io::stdout().lock();
             match what {
-                EvalTarget::Faq => eval_faq::run(&shared_data, encoder.as_deref(), dump.as_deref(), phrasings, &mut out),
+                EvalTarget::Faq => {
+                    eval_faq::run(&shared_data, encoder.as_deref(), dump.as_deref(), phrasings, &mut out)
+                }
                 EvalTarget::Pii => eval_pii::run(&shared_data, &mut out),
                 EvalTarget::Injection => eval_injection::run(&shared_data, &mut out),
                 EvalTarget::Grounding => eval_grounding::run(&shared_data, &mut out),
