@@ -78,6 +78,46 @@ impl<'bytes> SafeTensors<'bytes> {
 
     /// Decodes the tensor `name` to `f32`.
     pub fn tensor(&self, name: &str) -> Result<Tensor> {
+        let (entry, bytes) = self.raw(name)?;
+        let values = match entry.dtype.as_str() {
+            "F32" => bytes
+                .chunks_exact(4)
+                .map(|chunk| f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]))
+                .collect(),
+            "F16" => bytes
+                .chunks_exact(2)
+                .map(|chunk| f16_to_f32(u16::from_le_bytes([chunk[0], chunk[1]])))
+                .collect(),
+            // bfloat16 is the upper half of an f32.
+            _ => bytes
+                .chunks_exact(2)
+                .map(|chunk| f32::from_bits(u32::from(u16::from_le_bytes([chunk[0], chunk[1]])) << 16))
+                .collect(),
+        };
+        Ok(Tensor {
+            shape: entry.shape.clone(),
+            values,
+        })
+    }
+
+    /// The shape and raw half-precision values of `name` when it is stored as `F16`, so that a
+    /// large table (a multilingual vocabulary's embeddings) can stay at half the memory; `None`
+    /// for other types, which [`SafeTensors::tensor`] decodes.
+    pub fn tensor_f16(&self, name: &str) -> Result<Option<(Vec<usize>, Vec<half::f16>)>> {
+        let (entry, bytes) = self.raw(name)?;
+        if entry.dtype != "F16" {
+            return Ok(None);
+        }
+        let values = bytes
+            .chunks_exact(2)
+            .map(|chunk| half::f16::from_bits(u16::from_le_bytes([chunk[0], chunk[1]])))
+            .collect();
+        Ok(Some((entry.shape.clone(), values)))
+    }
+
+    /// The header entry of `name` and its bytes, checked to hold exactly its shape's values of
+    /// its type (F32, F16 or BF16).
+    fn raw(&self, name: &str) -> Result<(&HeaderEntry, &'bytes [u8])> {
         let entry = self
             .entries
             .get(name)
@@ -104,58 +144,7 @@ impl<'bytes> SafeTensors<'bytes> {
                 ),
             ));
         }
-        let values = match entry.dtype.as_str() {
-            "F32" => bytes
-                .chunks_exact(4)
-                .map(|chunk| f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]))
-                .collect(),
-            "F16" => bytes
-                .chunks_exact(2)
-                .map(|chunk| f16_to_f32(u16::from_le_bytes([chunk[0], chunk[1]])))
-                .collect(),
-            // bfloat16 is the upper half of an f32.
-            _ => bytes
-                .chunks_exact(2)
-                .map(|chunk| f32::from_bits(u32::from(u16::from_le_bytes([chunk[0], chunk[1]])) << 16))
-                .collect(),
-        };
-        Ok(Tensor {
-            shape: entry.shape.clone(),
-            values,
-        })
-    }
-}
-
-impl SafeTensors<'_> {
-    /// The shape and raw half-precision values of `name` when it is stored as `F16`, so that a
-    /// large table (a multilingual vocabulary's embeddings) can stay at half the memory; `None`
-    /// for other types, which [`SafeTensors::tensor`] decodes.
-    pub fn tensor_f16(&self, name: &str) -> Result<Option<(Vec<usize>, Vec<half::f16>)>> {
-        let entry = self
-            .entries
-            .get(name)
-            .ok_or_else(|| Error::MissingTensor(name.to_owned()))?;
-        if entry.dtype != "F16" {
-            return Ok(None);
-        }
-        let count = entry
-            .shape
-            .iter()
-            .try_fold(1usize, |product, dimension| product.checked_mul(*dimension))
-            .ok_or_else(|| Error::malformed(FILE, format!("tensor {name}: shape overflows")))?;
-        let [begin, end] = entry.data_offsets;
-        let bytes = self.data.get(begin..end).unwrap_or_default();
-        if count.checked_mul(2) != Some(bytes.len()) {
-            return Err(Error::malformed(
-                FILE,
-                format!("tensor {name}: {} bytes for {count} values of F16", bytes.len()),
-            ));
-        }
-        let values = bytes
-            .chunks_exact(2)
-            .map(|chunk| half::f16::from_bits(u16::from_le_bytes([chunk[0], chunk[1]])))
-            .collect();
-        Ok(Some((entry.shape.clone(), values)))
+        Ok((entry, bytes))
     }
 }
 

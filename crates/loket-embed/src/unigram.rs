@@ -762,6 +762,25 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_damaged_precompiled_map_never_panics() {
+        // Deterministic pseudo-random units: offsets and labels point anywhere, leaves anywhere.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for length in [4usize, 64, 1024, 4096] {
+            let mut bytes = ((length * 4) as u32).to_le_bytes().to_vec();
+            for _ in 0..length * 4 + 16 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                bytes.push(state as u8);
+            }
+            let map = CharsMap::parse(bytes).unwrap();
+            let text = "Crème brûlée \u{fb01} \t\u{0} 😀 ABC abc 0123";
+            let _ = map.normalise(text);
+            let _ = map.normalise(&text.repeat(50));
+        }
+    }
+
+    #[test]
     fn a_precompiled_map_replaces_the_longest_key() {
         let map = hand_built_map();
         assert_eq!(map.normalise("AAB-é"), "ax-é");

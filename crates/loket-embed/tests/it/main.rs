@@ -23,32 +23,28 @@ struct Reference {
     embedding: Vec<f32>,
 }
 
-fn model_directory() -> Option<PathBuf> {
-    match std::env::var_os("LOKET_TEST_ENCODER_DIR") {
+/// The model directory named by the environment variable `variable`; `None` (the test skips)
+/// when it is unset, unless `LOKET_REQUIRE_ENCODER=1`.
+fn directory_from(variable: &str) -> Option<PathBuf> {
+    match std::env::var_os(variable) {
         Some(directory) => Some(PathBuf::from(directory)),
         None => {
             assert!(
                 std::env::var("LOKET_REQUIRE_ENCODER").as_deref() != Ok("1"),
-                "LOKET_REQUIRE_ENCODER=1 but LOKET_TEST_ENCODER_DIR is not set"
+                "LOKET_REQUIRE_ENCODER=1 but {variable} is not set"
             );
-            println!("skipped: LOKET_TEST_ENCODER_DIR is not set");
+            println!("skipped: {variable} is not set");
             None
         }
     }
 }
 
+fn model_directory() -> Option<PathBuf> {
+    directory_from("LOKET_TEST_ENCODER_DIR")
+}
+
 fn e5_directory() -> Option<PathBuf> {
-    match std::env::var_os("LOKET_TEST_E5_DIR") {
-        Some(directory) => Some(PathBuf::from(directory)),
-        None => {
-            assert!(
-                std::env::var("LOKET_REQUIRE_ENCODER").as_deref() != Ok("1"),
-                "LOKET_REQUIRE_ENCODER=1 but LOKET_TEST_E5_DIR is not set"
-            );
-            println!("skipped: LOKET_TEST_E5_DIR is not set");
-            None
-        }
-    }
+    directory_from("LOKET_TEST_E5_DIR")
 }
 
 fn references() -> Vec<Reference> {
