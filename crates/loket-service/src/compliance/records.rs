@@ -359,12 +359,24 @@ pub fn processing_record(config: &ValidConfig) -> RecordOfProcessing {
     }
 }
 
-/// Only the host of a webhook URL goes into the report: the path may carry a token.
 /// The AI components and, when a model phrases answers, what the configuration records of it
 /// (PRIV-03: provider, region, retention, no training; ACC-01: behind the grounding verifier).
+/// A sentence encoder is named by its folder's last component, never its full path.
 fn ai_components(config: &ValidConfig) -> String {
     let generation = &config.config.generation;
-    let retrieval = "knowledge-base retrieval run locally";
+    let encoder = config
+        .config
+        .answer
+        .encoder_dir
+        .as_deref()
+        .and_then(|directory| directory.file_name())
+        .map(|name| name.to_string_lossy().into_owned());
+    let retrieval = match encoder {
+        Some(name) => {
+            format!("knowledge-base retrieval run locally (words and the sentence encoder {name}, run in-process)")
+        }
+        None => "knowledge-base retrieval run locally (words only)".to_owned(),
+    };
     match generation.provider {
         ModelProvider::None => format!("{retrieval}; no generative model; no training on customer data"),
         provider => {
@@ -414,6 +426,7 @@ fn recipients(config: &ValidConfig) -> String {
     recipients
 }
 
+/// Only the host of a webhook URL goes into the report: the path may carry a token.
 fn webhook_host(url: &str) -> String {
     let without_scheme = url.split_once("://").map(|(_, rest)| rest).unwrap_or(url);
     without_scheme
@@ -451,7 +464,9 @@ mod tests {
     fn a_configured_model_is_recorded_with_its_provider_region_retention_and_no_training_priv_03() {
         let plain = loket_core::config::Config::default().validate().unwrap();
         assert!(value(&dpia(&plain), "ai_components").contains("no generative model"));
+        assert!(value(&dpia(&plain), "ai_components").contains("(words only)"));
         let mut config = loket_core::config::Config::default();
+        config.answer.encoder_dir = Some("/srv/models/multilingual-e5-small".into());
         let generation = &mut config.generation;
         generation.provider = ModelProvider::Openai;
         generation.base_url = Some("https://models.example/v1".into());
@@ -470,9 +485,11 @@ mod tests {
             "training on conversations: no",
             "DPA-2026-014",
             "grounding verifier",
+            "sentence encoder multilingual-e5-small, run in-process",
         ] {
             assert!(components.contains(expected), "{expected}: {components}");
         }
+        assert!(!components.contains("/srv/models"), "{components}");
         assert!(value(&dpia(&config), "recipients").contains("model provider Example Models B.V. in EU (Paris)"));
         assert!(value(&processing_record(&config), "(d) recipients").contains("Example Models B.V."));
     }
