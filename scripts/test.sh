@@ -43,3 +43,4 @@ echo "== benchmark smoke run (every workload, tiny sizes; asserts they run, not 
 "$LOKET_BIN" bench all --smoke
 "$LOKET_BIN" bench chat --smoke --rate 200
 "$LOKET_BIN" bench chat --smoke --encoder "$LOKET_TEST_ENCODER_DIR"
+"$LOKET_BIN" bench chat --smoke --encoder "$LOKET_TEST_E5_DIR"
