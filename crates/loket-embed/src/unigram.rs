@@ -293,6 +293,98 @@ impl Unigram {
     }
 }
 
+/// Writes a precompiled normalisation map in SentencePiece's format (the format
+/// [`CharsMap`] reads and `tokenizer.json` carries in base64): each key is replaced by its value.
+/// Keys must be non-empty and free of NUL bytes; for tools that convert a model's own
+/// normalisation table into a Hugging Face tokenizer.
+pub fn precompiled_charsmap(pairs: &[(String, String)]) -> Vec<u8> {
+    // A byte trie of the keys: node 0 is the root; each node has children by byte and perhaps a
+    // value (the offset of its replacement in the pool).
+    struct Node {
+        children: std::collections::BTreeMap<u8, usize>,
+        value: Option<u32>,
+    }
+    let mut nodes = vec![Node {
+        children: Default::default(),
+        value: None,
+    }];
+    let mut pool = Vec::new();
+    for (key, value) in pairs {
+        if key.is_empty() || key.contains('\0') {
+            continue;
+        }
+        let mut node = 0;
+        for byte in key.bytes() {
+            node = match nodes[node].children.get(&byte) {
+                Some(&child) => child,
+                None => {
+                    nodes.push(Node {
+                        children: Default::default(),
+                        value: None,
+                    });
+                    let child = nodes.len() - 1;
+                    nodes[node].children.insert(byte, child);
+                    child
+                }
+            };
+        }
+        nodes[node].value = Some(pool.len() as u32);
+        pool.extend(value.bytes().filter(|byte| *byte != 0));
+        pool.push(0);
+    }
+    // Lay the trie out as a double array: a node at position p with base b has its children at
+    // b ^ byte and its value's leaf at b ^ 0; bases are unique so that a lookup landing in
+    // another node's slot fails on the label.
+    let mut units: Vec<u32> = vec![0; 256];
+    let mut used = vec![false; 256];
+    used[0] = true;
+    let mut bases_taken = HashSet::new();
+    let mut queue = std::collections::VecDeque::from([(0usize, 0usize)]);
+    let mut search_from = 0usize;
+    while let Some((node, position)) = queue.pop_front() {
+        let labels: Vec<u8> = nodes[node].children.keys().copied().collect();
+        let has_leaf = nodes[node].value.is_some();
+        // Every slot a base can reach lies in its block of 256, so the search starts at the
+        // block of the first free slot.
+        while used.get(search_from).is_some_and(|taken| *taken) {
+            search_from += 1;
+        }
+        let mut base = search_from & !0xFF;
+        loop {
+            let slots = labels.iter().map(|label| base ^ usize::from(*label));
+            let free = |slot: usize| used.get(slot).is_none_or(|taken| !taken);
+            if !bases_taken.contains(&base) && (!has_leaf || free(base)) && slots.clone().all(free) {
+                break;
+            }
+            base += 1;
+        }
+        bases_taken.insert(base);
+        while units.len() <= (base | 0xFF) {
+            units.resize(units.len() + 256, 0);
+            used.resize(units.len(), false);
+        }
+        let offset = (position ^ base) as u32;
+        let label = units[position] & 0xFF;
+        units[position] = (offset << 10) | (u32::from(has_leaf) << 8) | label;
+        if let Some(value) = nodes[node].value {
+            units[base] = (1 << 31) | value;
+            used[base] = true;
+        }
+        for (label, child) in &nodes[node].children {
+            let slot = base ^ usize::from(*label);
+            units[slot] = u32::from(*label);
+            used[slot] = true;
+            queue.push_back((*child, slot));
+        }
+    }
+    let mut bytes = ((units.len() * 4) as u32).to_le_bytes().to_vec();
+    for unit in units {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    bytes.extend_from_slice(&pool);
+    bytes
+}
+
 /// The ids framing every sequence: from a `RobertaProcessing`, `BertProcessing` or
 /// `TemplateProcessing` post-processor, otherwise the pieces `<s>` and `</s>`.
 fn framing(post_processor: Option<&serde_json::Value>, id_of: &dyn Fn(&str) -> Option<u32>) -> Result<(u32, u32)> {
@@ -533,98 +625,6 @@ impl CharsMap {
         // than trusted.
         String::from_utf8(output).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
     }
-}
-
-/// Writes a precompiled normalisation map in SentencePiece's format (the format
-/// [`CharsMap`] reads and `tokenizer.json` carries in base64): each key is replaced by its value.
-/// Keys must be non-empty and free of NUL bytes; for tools that convert a model's own
-/// normalisation table into a Hugging Face tokenizer.
-pub fn precompiled_charsmap(pairs: &[(String, String)]) -> Vec<u8> {
-    // A byte trie of the keys: node 0 is the root; each node has children by byte and perhaps a
-    // value (the offset of its replacement in the pool).
-    struct Node {
-        children: std::collections::BTreeMap<u8, usize>,
-        value: Option<u32>,
-    }
-    let mut nodes = vec![Node {
-        children: Default::default(),
-        value: None,
-    }];
-    let mut pool = Vec::new();
-    for (key, value) in pairs {
-        if key.is_empty() || key.contains('\0') {
-            continue;
-        }
-        let mut node = 0;
-        for byte in key.bytes() {
-            node = match nodes[node].children.get(&byte) {
-                Some(&child) => child,
-                None => {
-                    nodes.push(Node {
-                        children: Default::default(),
-                        value: None,
-                    });
-                    let child = nodes.len() - 1;
-                    nodes[node].children.insert(byte, child);
-                    child
-                }
-            };
-        }
-        nodes[node].value = Some(pool.len() as u32);
-        pool.extend(value.bytes().filter(|byte| *byte != 0));
-        pool.push(0);
-    }
-    // Lay the trie out as a double array: a node at position p with base b has its children at
-    // b ^ byte and its value's leaf at b ^ 0; bases are unique so that a lookup landing in
-    // another node's slot fails on the label.
-    let mut units: Vec<u32> = vec![0; 256];
-    let mut used = vec![false; 256];
-    used[0] = true;
-    let mut bases_taken = HashSet::new();
-    let mut queue = std::collections::VecDeque::from([(0usize, 0usize)]);
-    let mut search_from = 0usize;
-    while let Some((node, position)) = queue.pop_front() {
-        let labels: Vec<u8> = nodes[node].children.keys().copied().collect();
-        let has_leaf = nodes[node].value.is_some();
-        // Every slot a base can reach lies in its block of 256, so the search starts at the
-        // block of the first free slot.
-        while used.get(search_from).is_some_and(|taken| *taken) {
-            search_from += 1;
-        }
-        let mut base = search_from & !0xFF;
-        loop {
-            let slots = labels.iter().map(|label| base ^ usize::from(*label));
-            let free = |slot: usize| used.get(slot).is_none_or(|taken| !taken);
-            if !bases_taken.contains(&base) && (!has_leaf || free(base)) && slots.clone().all(free) {
-                break;
-            }
-            base += 1;
-        }
-        bases_taken.insert(base);
-        while units.len() <= (base | 0xFF) {
-            units.resize(units.len() + 256, 0);
-            used.resize(units.len(), false);
-        }
-        let offset = (position ^ base) as u32;
-        let label = units[position] & 0xFF;
-        units[position] = (offset << 10) | (u32::from(has_leaf) << 8) | label;
-        if let Some(value) = nodes[node].value {
-            units[base] = (1 << 31) | value;
-            used[base] = true;
-        }
-        for (label, child) in &nodes[node].children {
-            let slot = base ^ usize::from(*label);
-            units[slot] = u32::from(*label);
-            used[slot] = true;
-            queue.push_back((*child, slot));
-        }
-    }
-    let mut bytes = ((units.len() * 4) as u32).to_le_bytes().to_vec();
-    for unit in units {
-        bytes.extend_from_slice(&unit.to_le_bytes());
-    }
-    bytes.extend_from_slice(&pool);
-    bytes
 }
 
 #[cfg(test)]
