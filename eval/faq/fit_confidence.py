@@ -15,7 +15,9 @@ Each encoder gets its own fit (hybrid.rs, `Calibration`), with its own similarit
 `--min-similarity` confidence is 0, ramping to the model's value over `--similarity-ramp`
 (defaults: all-MiniLM-L6-v2's 0.3 and 0.15). With `--sweep-gate` the script tries a grid of gates
 and prints, for each, the tuning halves' answered rate at the shifted bias, to choose one on the
-tuning halves alone.
+tuning halves alone. With `--write FILE` it also writes the fitted calibration as JSON: put it in
+the encoder's folder as `loket-calibration.json` and Loket uses it instead of its built-in ones
+(for an encoder Loket has no calibration for).
 
 Each dump line holds one question's lexical top 10 (entry ids, BM25), lexical confidence, dense
 top 10 (entry ids, similarity) and dense votes. This script recomputes what `hybrid::choose`
@@ -101,7 +103,7 @@ def dump_files():
     for argument in sys.argv[1:]:
         if skip:
             skip = False
-        elif argument in ("--min-similarity", "--similarity-ramp"):
+        elif argument in ("--min-similarity", "--similarity-ramp", "--write"):
             skip = True
         elif not argument.startswith("--"):
             files.append(argument)
@@ -181,6 +183,17 @@ def fit(min_similarity, similarity_ramp, quiet=False):
               + ", ".join(f"{name} {rate:.3f}" for name, rate in zip(sorted(set(sets)), answered)))
         return
     print(f"gate: min_similarity {min_similarity}, similarity_ramp {similarity_ramp}")
+    if "--write" in sys.argv:
+        path = sys.argv[sys.argv.index("--write") + 1]
+        calibration = {
+            "weights": {name: round(float(weight), 3) for name, weight in zip(FEATURES, model.coef_[0])},
+            "bias": round(float(model.intercept_[0]) + shift, 3),
+            "min_similarity": min_similarity,
+            "similarity_ramp": similarity_ramp,
+        }
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(calibration, handle, indent=2)
+        print(f"wrote {path}")
     for name, weight in zip(FEATURES, model.coef_[0]):
         print(f"    {name}: {weight:.3f},")
     print(f"fitted bias {model.intercept_[0]:.3f}, shift {shift:.2f}")

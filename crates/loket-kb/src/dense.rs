@@ -27,6 +27,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -85,6 +86,33 @@ impl Embedder for loket_embed::Encoder {
     /// all-MiniLM-L6-v2's (`loket serve` warns about it at startup).
     fn calibration(&self) -> Calibration {
         Calibration::for_shape(&self.shape()).unwrap_or(Calibration::MINILM_L6)
+    }
+}
+
+/// An embedder answered with a calibration of its own, read from the encoder folder's
+/// `loket-calibration.json` ([`Calibration::from_json`]) for an encoder Loket has none for.
+pub struct Calibrated {
+    /// The encoder.
+    pub embedder: Arc<dyn Embedder>,
+    /// Its calibration.
+    pub calibration: Calibration,
+}
+
+impl Embedder for Calibrated {
+    fn fingerprint(&self) -> String {
+        self.embedder.fingerprint()
+    }
+    fn dimension(&self) -> usize {
+        self.embedder.dimension()
+    }
+    fn embed(&self, text: &str) -> Vec<f32> {
+        self.embedder.embed(text)
+    }
+    fn embed_batch(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+        self.embedder.embed_batch(texts)
+    }
+    fn calibration(&self) -> Calibration {
+        self.calibration
     }
 }
 

@@ -90,6 +90,63 @@ impl Calibration {
         similarity_ramp: 0.2,
     };
 
+    /// The name a calibration read by [`Calibration::from_json`] carries.
+    pub const FILE: &'static str = "loket-calibration.json";
+
+    /// Reads a calibration written by `eval/faq/fit_confidence.py --write FILE` for an encoder
+    /// Loket has none for: `{"weights": {...six features...}, "bias", "min_similarity",
+    /// "similarity_ramp"}`. Every number must be finite and the ramp positive.
+    pub fn from_json(json: &[u8]) -> Result<Calibration, String> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Weights {
+            similarity: f32,
+            similarity_margin: f32,
+            dense_votes: f32,
+            lexical_confidence: f32,
+            lexical_rank: f32,
+            fused_margin: f32,
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            weights: Weights,
+            bias: f32,
+            min_similarity: f32,
+            similarity_ramp: f32,
+        }
+        let file: File = serde_json::from_slice(json).map_err(|error| error.to_string())?;
+        let weights = file.weights;
+        let numbers = [
+            weights.similarity,
+            weights.similarity_margin,
+            weights.dense_votes,
+            weights.lexical_confidence,
+            weights.lexical_rank,
+            weights.fused_margin,
+            file.bias,
+            file.min_similarity,
+            file.similarity_ramp,
+        ];
+        if !numbers.iter().all(|number| number.is_finite()) || file.similarity_ramp <= 0.0 {
+            return Err("every number must be finite and similarity_ramp positive".to_owned());
+        }
+        Ok(Calibration {
+            name: Calibration::FILE,
+            weights: Evidence {
+                similarity: weights.similarity,
+                similarity_margin: weights.similarity_margin,
+                dense_votes: weights.dense_votes,
+                lexical_confidence: weights.lexical_confidence,
+                lexical_rank: weights.lexical_rank,
+                fused_margin: weights.fused_margin,
+            },
+            bias: file.bias,
+            min_similarity: file.min_similarity,
+            similarity_ramp: file.similarity_ramp,
+        })
+    }
+
     /// The calibration fitted for an encoder of this shape (see `loket_embed::Encoder::shape`),
     /// if Loket has one.
     pub fn for_shape(shape: &str) -> Option<Calibration> {
@@ -323,5 +380,29 @@ mod tests {
         );
         assert_eq!(Calibration::for_shape("unigram-250002-12x384"), Some(e5));
         assert_eq!(Calibration::for_shape("wordpiece-119547-12x768"), None);
+    }
+
+    #[test]
+    fn a_calibration_file_is_read_whole_and_checked() {
+        let json = br#"{"weights": {"similarity": 1.0, "similarity_margin": 20.0, "dense_votes": 2.0,
+            "lexical_confidence": 0.5, "lexical_rank": 0.5, "fused_margin": 0.0},
+            "bias": -2.0, "min_similarity": 0.5, "similarity_ramp": 0.1}"#;
+        let calibration = Calibration::from_json(json).unwrap();
+        assert_eq!(calibration.name, Calibration::FILE);
+        // Its own gate: 0.45 is below its floor of 0.5, so no answer whatever the margin.
+        let far = choose(&lexical(&[1]), &dense(&[(1, 0.45), (2, 0.0)], 1.0), &calibration).unwrap();
+        assert_eq!(far.confidence, 0.0);
+        let close = choose(&lexical(&[1]), &dense(&[(1, 0.8), (2, 0.4)], 1.0), &calibration).unwrap();
+        assert!(close.confidence > 0.99, "{close:?}");
+        let text = std::str::from_utf8(json).unwrap();
+        for broken in [
+            text.replace("0.1}", "0.0}"),
+            text.replace("-2.0", "1e40"),
+            text.replace("\"bias\"", "\"offset\""),
+            text.replace("\"fused_margin\": 0.0", "\"fused_margin\": 0.0, \"extra\": 1"),
+            text[..text.len() / 2].to_owned(),
+        ] {
+            assert!(Calibration::from_json(broken.as_bytes()).is_err(), "{broken}");
+        }
     }
 }

@@ -44,7 +44,7 @@ pub mod sample;
 mod screening;
 mod source;
 
-pub use dense::Embedder;
+pub use dense::{Calibrated, Embedder};
 pub use error::{Error, Result};
 pub use exposure::GuardCorpus;
 pub use generation::{

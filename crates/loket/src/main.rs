@@ -403,7 +403,7 @@ fn main() -> anyhow::Result<()> {
             let config = load_config(&place, None)?;
             let data_dir = data_dir(&config)?;
             let encoder = load_encoder(encoder.as_deref().or(config.config.answer.encoder_dir.as_deref()))?;
-            let encoder = encoder.as_deref().map(|encoder| encoder as &dyn loket_kb::Embedder);
+            let encoder = encoder.as_deref();
             kb_cli::import(
                 &data_dir,
                 &paths,
@@ -662,34 +662,46 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     file.sync_all().with_context(|| format!("syncing {}", path.display()))
 }
 
-/// Loads the sentence encoder in `directory`, if one is configured.
-fn load_encoder(directory: Option<&Path>) -> anyhow::Result<Option<Arc<loket_embed::Encoder>>> {
-    directory
-        .map(|directory| {
-            let encoder = loket_embed::Encoder::load(directory)
-                .with_context(|| format!("loading the sentence encoder in {}", directory.display()))?;
-            let shape = encoder.shape();
-            match loket_kb::Calibration::for_shape(&shape) {
-                Some(calibration) => {
-                    tracing::info!(shape = %shape, calibration = calibration.name, "sentence encoder loaded");
-                    if calibration == loket_kb::Calibration::MULTILINGUAL_E5_SMALL && encoder.prompt().is_empty() {
-                        tracing::warn!(
-                            "multilingual-e5 was trained with the prompt `query: `, and its confidence was \
-                             fitted with it: add config_sentence_transformers.json with {{\"prompts\": \
-                             {{\"query\": \"query: \"}}}} to the encoder folder"
-                        );
-                    }
-                }
-                None => tracing::warn!(
-                    shape = %shape,
-                    "no confidence calibration is fitted for this sentence encoder; answers use \
-                     all-MiniLM-L6-v2's, which may answer too often or too rarely: fit one with \
-                     eval/faq/fit_confidence.py"
-                ),
+/// Loads the sentence encoder in `directory`, if one is configured, with its confidence
+/// calibration: the folder's own `loket-calibration.json` if it has one, else the one Loket has
+/// for the model's shape, else all-MiniLM-L6-v2's with a warning.
+fn load_encoder(directory: Option<&Path>) -> anyhow::Result<Option<Arc<dyn loket_kb::Embedder>>> {
+    let Some(directory) = directory else {
+        return Ok(None);
+    };
+    let encoder = loket_embed::Encoder::load(directory)
+        .with_context(|| format!("loading the sentence encoder in {}", directory.display()))?;
+    let shape = encoder.shape();
+    let file = directory.join(loket_kb::Calibration::FILE);
+    if file.exists() {
+        let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+        let calibration = loket_kb::Calibration::from_json(&bytes)
+            .map_err(|problem| anyhow::anyhow!("{}: {problem}", file.display()))?;
+        tracing::info!(shape = %shape, calibration = calibration.name, "sentence encoder loaded");
+        return Ok(Some(Arc::new(loket_kb::Calibrated {
+            embedder: Arc::new(encoder),
+            calibration,
+        })));
+    }
+    match loket_kb::Calibration::for_shape(&shape) {
+        Some(calibration) => {
+            tracing::info!(shape = %shape, calibration = calibration.name, "sentence encoder loaded");
+            if calibration == loket_kb::Calibration::MULTILINGUAL_E5_SMALL && encoder.prompt().is_empty() {
+                tracing::warn!(
+                    "multilingual-e5 was trained with the prompt `query: `, and its confidence was \
+                     fitted with it: add config_sentence_transformers.json with {{\"prompts\": \
+                     {{\"query\": \"query: \"}}}} to the encoder folder"
+                );
             }
-            Ok(Arc::new(encoder))
-        })
-        .transpose()
+        }
+        None => tracing::warn!(
+            shape = %shape,
+            "no confidence calibration is fitted for this sentence encoder; answers use \
+             all-MiniLM-L6-v2's, which may answer too often or too rarely: fit one with \
+             eval/faq/fit_confidence.py --write and put it in the encoder folder as loket-calibration.json"
+        ),
+    }
+    Ok(Some(Arc::new(encoder)))
 }
 
 /// Opens everything and assembles the application.
@@ -700,8 +712,7 @@ async fn compose(config: ValidConfig) -> anyhow::Result<(Arc<Loket>, PathBuf)> {
     if let Some(threshold) = config.config.answer.threshold {
         answer_config.threshold = threshold;
     }
-    let encoder = load_encoder(config.config.answer.encoder_dir.as_deref())?
-        .map(|encoder| encoder as Arc<dyn loket_kb::Embedder>);
+    let encoder = load_encoder(config.config.answer.encoder_dir.as_deref())?;
     let base =
         KnowledgeBase::open_with_encoder(&data_dir, answer_config, encoder).context("opening the knowledge base")?;
     if config.config.answer.encoder_dir.is_some() && !base.dense_enabled() {
@@ -878,7 +889,7 @@ fn prepare_demo(config: &ValidConfig) -> anyhow::Result<()> {
         sources,
         &loket_kb::ImportLimits::default(),
         &screen,
-        encoder.as_deref().map(|encoder| encoder as &dyn loket_kb::Embedder),
+        encoder.as_deref(),
         &mut |_| {},
     )
     .context("importing the demo knowledge base")?;

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use loket_kb::{
-    AnswerConfig, CustomerScope, Embedder, ImportLimits, KnowledgeBase, Lang, NoScreen, Outcome, RestrictedIndex,
-    import_embedded,
+    AnswerConfig, Calibrated, Calibration, CustomerScope, Embedder, ImportLimits, KnowledgeBase, Lang, NoScreen,
+    Outcome, RestrictedIndex, import_embedded,
 };
 
 use crate::shop_sources;
@@ -99,6 +99,30 @@ fn a_paraphrase_in_other_words_is_answered_with_its_citation() {
         explanation.dense.first().map(|(id, _)| id.as_str()),
         Some("en-delivery")
     );
+}
+
+#[test]
+fn an_encoder_answers_with_the_calibration_it_is_given() {
+    let (dir, kb) = hybrid_shop("concepts-v1");
+    let question = "When is my parcel delivered?";
+    assert_eq!(
+        kb.answer(question, Lang::En, &CustomerScope::anonymous()).outcome,
+        Outcome::Answer
+    );
+    // A calibration that trusts nothing: the same retrieval now declines.
+    let distrustful = Calibration::from_json(
+        br#"{"weights": {"similarity": 0, "similarity_margin": 0, "dense_votes": 0, "lexical_confidence": 0,
+            "lexical_rank": 0, "fused_margin": 0}, "bias": -50, "min_similarity": 0.3, "similarity_ramp": 0.15}"#,
+    )
+    .unwrap();
+    let calibrated = Calibrated {
+        embedder: Arc::new(ConceptEmbedder { name: "concepts-v1" }),
+        calibration: distrustful,
+    };
+    let kb = KnowledgeBase::open_with_encoder(dir.path(), AnswerConfig::default(), Some(Arc::new(calibrated))).unwrap();
+    assert!(kb.dense_enabled());
+    let answer = kb.answer(question, Lang::En, &CustomerScope::anonymous());
+    assert_eq!(answer.outcome, Outcome::Abstain, "{answer:?}");
 }
 
 #[test]
