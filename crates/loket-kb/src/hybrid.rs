@@ -99,24 +99,14 @@ impl Calibration {
     pub fn from_json(json: &[u8]) -> Result<Calibration, String> {
         #[derive(serde::Deserialize)]
         #[serde(deny_unknown_fields)]
-        struct Weights {
-            similarity: f32,
-            similarity_margin: f32,
-            dense_votes: f32,
-            lexical_confidence: f32,
-            lexical_rank: f32,
-            fused_margin: f32,
-        }
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
         struct File {
-            weights: Weights,
+            weights: Evidence,
             bias: f32,
             min_similarity: f32,
             similarity_ramp: f32,
         }
         let file: File = serde_json::from_slice(json).map_err(|error| error.to_string())?;
-        let weights = file.weights;
+        let weights = &file.weights;
         let numbers = [
             weights.similarity,
             weights.similarity_margin,
@@ -133,14 +123,7 @@ impl Calibration {
         }
         Ok(Calibration {
             name: Calibration::FILE,
-            weights: Evidence {
-                similarity: weights.similarity,
-                similarity_margin: weights.similarity_margin,
-                dense_votes: weights.dense_votes,
-                lexical_confidence: weights.lexical_confidence,
-                lexical_rank: weights.lexical_rank,
-                fused_margin: weights.fused_margin,
-            },
+            weights: file.weights,
             bias: file.bias,
             min_similarity: file.min_similarity,
             similarity_ramp: file.similarity_ramp,
@@ -158,8 +141,10 @@ impl Calibration {
     }
 }
 
-/// What the two retrievers say about the fused best entry.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// What the two retrievers say about the fused best entry; also the shape of a calibration's
+/// weights, one per feature (read by [`Calibration::from_json`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Evidence {
     /// The entry's dense similarity (0 when the dense list lacks the entry).
     pub similarity: f32,

@@ -210,6 +210,8 @@ struct Inner {
     data_dir: PathBuf,
     config: AnswerConfig,
     encoder: Option<Arc<dyn Embedder>>,
+    /// The encoder's confidence model, resolved once here rather than on every answer.
+    calibration: hybrid::Calibration,
     loaded: RwLock<Arc<Loaded>>,
 }
 
@@ -253,11 +255,15 @@ impl KnowledgeBase {
     ) -> Result<KnowledgeBase> {
         let generation = read_current(data_dir)?;
         let loaded = load(data_dir, generation, encoder.as_deref())?;
+        let calibration = encoder
+            .as_ref()
+            .map_or(hybrid::Calibration::MINILM_L6, |encoder| encoder.calibration());
         Ok(KnowledgeBase {
             inner: Arc::new(Inner {
                 data_dir: data_dir.to_owned(),
                 config,
                 encoder,
+                calibration,
                 loaded: RwLock::new(Arc::new(loaded)),
             }),
         })
@@ -313,11 +319,7 @@ impl KnowledgeBase {
             .as_ref()
             .zip(query_vector.as_ref())
             .map(|(dense, vector)| (dense, dense.scores(vector)));
-        let calibration = self
-            .inner
-            .encoder
-            .as_ref()
-            .map_or(hybrid::Calibration::MINILM_L6, |encoder| encoder.calibration());
+        let calibration = &self.inner.calibration;
         let mut best_confidence = 0.0f32;
         // A search error (which would mean a damaged index) is treated like no match: abstain and
         // let a person answer, never guess.
@@ -329,7 +331,7 @@ impl KnowledgeBase {
             let choice = match &dense_scores {
                 Some((dense, scores)) => {
                     let dense_ranking = dense.rank(scores, &allowed(partition, lang_filter, scope, today));
-                    hybrid::choose(&ranking.unwrap_or_default(), &dense_ranking, &calibration)
+                    hybrid::choose(&ranking.unwrap_or_default(), &dense_ranking, calibration)
                 }
                 _ => ranking.and_then(|ranking| {
                     let best = ranking.candidates.first()?;

@@ -50,18 +50,17 @@ pub fn run(
     let phrasings = phrasings.clamp(1, PHRASINGS_PER_INTENT);
     let encoder: Option<Arc<dyn Embedder>> = match encoder {
         Some(directory) => {
+            // Loaded as `loket serve` loads it, so the evaluation answers with the calibration
+            // the server would use (the folder's own file included).
             let started = Instant::now();
-            let encoder = loket_embed::Encoder::load(directory)
-                .with_context(|| format!("loading the encoder in {}", directory.display()))?;
-            let shape = encoder.shape();
-            let calibration = loket_kb::Calibration::for_shape(&shape)
-                .map_or("none of its own: all-MiniLM-L6-v2's", |calibration| calibration.name);
+            let encoder = crate::load_encoder(Some(directory))?.context("an encoder directory was given")?;
             writeln!(
                 out,
-                "encoder {shape} loaded in {:.2} s; confidence calibration: {calibration}",
-                started.elapsed().as_secs_f64()
+                "encoder loaded in {:.2} s; confidence calibration: {}",
+                started.elapsed().as_secs_f64(),
+                encoder.calibration().name
             )?;
-            Some(Arc::new(encoder))
+            Some(encoder)
         }
         None => None,
     };
