@@ -22,6 +22,11 @@ LOKET_TEST_LLM_GGUF="$(scripts/smollm.sh)"
 export LOKET_TEST_LLM_GGUF
 export LOKET_REQUIRE_LLM=1
 
+# The property tests draw their cases from a fixed seed here, so that a run can be repeated
+# exactly; a longer search with fresh cases:
+#   PROPTEST_CASES=200000 PROPTEST_RNG_SEED=$RANDOM cargo test --release -p loket-guard --test it fuzz
+export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261206}"
+
 echo "== cargo test (SQLite, and PostgreSQL on a throwaway local server)"
 # scripts/postgres.sh installs PostgreSQL from Debian's packages when it is missing, starts a
 # private server on 127.0.0.1 for the duration of the command and sets LOKET_TEST_DATABASE_URL;

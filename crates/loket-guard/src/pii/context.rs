@@ -28,14 +28,16 @@ impl WordList {
     }
 
     /// True when `window` (lowercase) contains one of the words starting at a word boundary
-    /// ("tel" matches "tel:" and "telefoon" but not "hotel").
+    /// ("tel" matches "tel:" and "telefoon" but not "hotel") and standing in the prose, not
+    /// inside an e-mail address or a link ("ref" in "ref.jansen@example.nl" says nothing
+    /// about the number after it).
     pub(super) fn in_window(&self, window: &str) -> bool {
         let Some(automaton) = &self.automaton else {
             return false;
         };
         automaton
             .find_iter(window)
-            .any(|found| at_word_start(window, found.start()))
+            .any(|found| at_word_start(window, found.start()) && !inside_address(window, found.start(), found.end()))
     }
 
     /// Byte ranges of `input` that start right after a mention of one of the words and reach
@@ -47,7 +49,7 @@ impl WordList {
         };
         let mut regions: Vec<(usize, usize)> = Vec::new();
         for found in automaton.find_iter(&input.lower) {
-            if !at_word_start(&input.lower, found.start()) {
+            if !at_word_start(&input.lower, found.start()) || inside_address(&input.lower, found.start(), found.end()) {
                 continue;
             }
             let start = floor_boundary(&input.lower, found.end());
@@ -75,6 +77,30 @@ pub(super) fn find_in_regions(pattern: &Regex, text: &str, regions: &[(usize, us
     found
 }
 
+/// True when the whitespace-delimited token holding `text[start..end]` is an e-mail address or
+/// a link: it holds an "@" or "://", or starts with "www.".
+fn inside_address(text: &str, start: usize, end: usize) -> bool {
+    let (token_start, _) = token_around(text, start);
+    let (_, token_end) = token_around(text, end);
+    let Some(token) = text.get(token_start..token_end) else {
+        return false;
+    };
+    token.contains('@') || token.contains("://") || token.starts_with("www.")
+}
+
+/// The byte range of the whitespace-delimited token around byte offset `position` (empty when
+/// `position` sits between two whitespace characters).
+fn token_around(text: &str, position: usize) -> (usize, usize) {
+    let position = floor_boundary(text, position);
+    let start = text[..position].rfind(char::is_whitespace).map_or(0, |found| {
+        found + text[found..].chars().next().map_or(1, char::len_utf8)
+    });
+    let end = text[position..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |found| position + found);
+    (start, end)
+}
+
 fn at_word_start(text: &str, position: usize) -> bool {
     text.get(..position)
         .and_then(|head| head.chars().next_back())
@@ -82,16 +108,27 @@ fn at_word_start(text: &str, position: usize) -> bool {
 }
 
 /// The lowercase text of up to `bytes` bytes before byte offset `start`.
+/// When the window's cut falls inside an e-mail address or a link, the rest of that address is
+/// left out too, so that a word inside it cannot pass for context.
 pub(super) fn before<'a>(input: &'a Input<'_>, start: usize, bytes: usize) -> &'a str {
     let end = floor_boundary(&input.lower, start);
-    let begin = floor_boundary(&input.lower, end.saturating_sub(bytes));
+    let mut begin = floor_boundary(&input.lower, end.saturating_sub(bytes));
+    let (token_start, token_end) = token_around(&input.lower, begin);
+    if token_start < begin && inside_address(&input.lower, begin, begin) {
+        begin = token_end.min(end);
+    }
     input.lower.get(begin..end).unwrap_or("")
 }
 
 /// The lowercase text of up to `bytes` bytes after byte offset `end`.
+/// As with [`before`], an address cut by the window's end is left out.
 pub(super) fn after<'a>(input: &'a Input<'_>, end: usize, bytes: usize) -> &'a str {
     let begin = floor_boundary(&input.lower, end);
-    let stop = floor_boundary(&input.lower, begin.saturating_add(bytes));
+    let mut stop = floor_boundary(&input.lower, begin.saturating_add(bytes));
+    let (token_start, token_end) = token_around(&input.lower, stop);
+    if stop < token_end && inside_address(&input.lower, stop, stop) {
+        stop = token_start.max(begin);
+    }
     input.lower.get(begin..stop).unwrap_or("")
 }
 
@@ -147,6 +184,29 @@ mod tests {
         assert!(words.in_window("bel mijn tel: "));
         assert!(words.in_window("mijn telefoonnummer"));
         assert!(!words.in_window("in het hotel"));
+    }
+
+    #[test]
+    fn words_inside_addresses_and_links_are_not_context() {
+        let words = WordList::new(&["ref", "bsn"]);
+        assert!(words.in_window("mijn ref is"));
+        assert!(words.in_window("ref: "));
+        assert!(!words.in_window(" ref.aa@example-aa.nl  "));
+        assert!(!words.in_window("mail info@ref.nl "));
+        assert!(!words.in_window("zie https://example.nl/ref/3 "));
+        assert!(!words.in_window("zie www.ref.nl "));
+        assert!(words.in_window("info@example.nl bsn "));
+        let text = "kvk@example.nl 12345678 kvk 87654321";
+        let regions = WordList::new(&["kvk"]).regions_after(&input(text), 10);
+        assert_eq!(regions, vec![(27, text.len())]);
+        // A window whose cut falls inside an address leaves the whole address out.
+        let text = "aa.kvka@example-ref.nl iban: 100020021 ref.x@example.nl";
+        let input = input(text);
+        let number = text.find("100020021").unwrap_or_default();
+        assert_eq!(before(&input, number, 20), " iban: ");
+        assert_eq!(before(&input, number, 200), "aa.kvka@example-ref.nl iban: ");
+        assert_eq!(after(&input, number + 9, 8), " ");
+        assert!(!words.in_window(before(&input, number, 20)));
     }
 
     #[test]
