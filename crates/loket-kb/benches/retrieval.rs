@@ -8,8 +8,9 @@
 //! seeded stand-in encoder whose query vectors are computed before timing: the brute-force search
 //! costs the same whatever the values, and encoding time is reported apart. With
 //! `LOKET_TEST_ENCODER_DIR` set, the real encoder's per-query encoding time and the import rate
-//! with embeddings are printed as well: a fresh import that encodes every phrasing, and a
-//! re-import with a tenth of the entries changed, which reuses the vectors of the rest.
+//! with embeddings are printed as well: a fresh import that encodes every phrasing, the same
+//! entries as a plain FAQ (their question alone), and a re-import with a tenth of the entries
+//! changed, which reuses the vectors of the rest.
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
@@ -200,6 +201,26 @@ fn bench_dense(sources: &[SourceFile], questions: &[String]) {
         report.public_entries,
         report.public_entries as f64 / seconds
     );
+    // A plain FAQ: the same 1,000 entries with their question alone (no alternative phrasings).
+    let plain = without_alternatives(&sources[0]);
+    let plain_target = tempfile::tempdir().unwrap();
+    let tokens = report_tokens(&encoder, &plain);
+    let start = Instant::now();
+    let report = import_embedded(
+        plain_target.path(),
+        vec![plain],
+        &ImportLimits::default(),
+        &NoScreen,
+        Some(&encoder),
+        &mut |_| {},
+    )
+    .unwrap();
+    let seconds = start.elapsed().as_secs_f64();
+    println!(
+        "import with embeddings, plain FAQ (one question each, {tokens} tokens): {} entries in {seconds:.1} s, {:.0} entries/s",
+        report.public_entries,
+        report.public_entries as f64 / seconds
+    );
     // The same entries again, one in ten with a changed question: the served generation's vectors
     // are reused for the unchanged phrasings, so only the changed ones are encoded.
     let edited = edit_every_tenth_question(&sources[0]);
@@ -242,6 +263,22 @@ fn report_tokens(encoder: &loket_embed::Encoder, source: &SourceFile) -> usize {
                 .sum::<usize>()
         })
         .sum()
+}
+
+/// `source` (JSONL) with every entry's alternative questions removed.
+fn without_alternatives(source: &SourceFile) -> SourceFile {
+    let text = std::str::from_utf8(&source.bytes).unwrap();
+    let mut plain = String::new();
+    for line in text.lines() {
+        let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
+        value["alt_questions"] = serde_json::Value::Array(Vec::new());
+        plain.push_str(&value.to_string());
+        plain.push('\n');
+    }
+    SourceFile {
+        path: source.path.clone(),
+        bytes: plain.into_bytes(),
+    }
 }
 
 /// `source` (JSONL) with the question of every tenth entry changed.
