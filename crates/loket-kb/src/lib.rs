@@ -19,7 +19,8 @@
 //! - [`sample`]: seeded synthetic FAQ questions for the retrieval benchmarks.
 //! - `restricted`: [`RestrictedIndex`] for agent assist and the output guard.
 //! - [`fusion`]: reciprocal rank fusion.
-//! - `dense`: the [`Embedder`] trait, vectors stored per partition, brute-force cosine search.
+//! - `dense`: the [`Embedder`] trait, vectors stored per partition, cosine search (exhaustive in
+//!   small partitions, over the rows nearest by sign bits in large ones).
 //! - `hybrid`: fusion of the lexical and dense rankings and the hybrid confidence.
 //!
 //! Dense retrieval is optional: [`import_embedded`] stores vectors when given an [`Embedder`]
