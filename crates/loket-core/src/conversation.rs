@@ -6,7 +6,7 @@
 //!
 //! Invariants that live here and nowhere else:
 //! - [`Conversation::start`] is the only way to open a conversation, and its first message is the
-//!   disclosure; no AI-authored message can be produced before a disclosure ([`Outbox`] refuses
+//!   disclosure; no AI-authored message can be produced before a disclosure (`Outbox` refuses
 //!   it), and the disclosure is repeated after idle time and after hand-back (DIS-01, DIS-05);
 //! - a request for a person is accepted in every state and answered in the same response
 //!   (HUM-02): a handover, or the truthful statement that nobody is available with the

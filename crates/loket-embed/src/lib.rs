@@ -189,7 +189,7 @@ impl Encoder {
     }
 
     /// Embeddings of `texts` in order, each equal to [`Encoder::encode`] of the text up to float
-    /// rounding. Texts are stacked into forward passes of about [`BATCH_TOKENS`] tokens, texts
+    /// rounding. Texts are stacked into forward passes of about `BATCH_TOKENS` tokens, texts
     /// that tokenize identically are encoded once, and the passes are shared out over the
     /// available cores. Meant for imports, which are offline: a query uses [`Encoder::encode`],
     /// which stays on the calling thread.
@@ -211,7 +211,7 @@ impl Encoder {
         slots.into_iter().map(|slot| vectors[slot].clone()).collect()
     }
 
-    /// Encodes `sequences` in passes of about [`BATCH_TOKENS`] tokens. Workers take the next
+    /// Encodes `sequences` in passes of about `BATCH_TOKENS` tokens. Workers take the next
     /// pass from a shared counter rather than a fixed share, so a core that the machine's other
     /// work slows down does not hold the import up.
     fn encode_distinct(&self, sequences: &[Vec<u32>]) -> Vec<Vec<f32>> {

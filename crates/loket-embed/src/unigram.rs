@@ -294,7 +294,7 @@ impl Unigram {
 }
 
 /// Writes a precompiled normalisation map in SentencePiece's format (the format
-/// [`CharsMap`] reads and `tokenizer.json` carries in base64): each key is replaced by its value.
+/// `CharsMap` reads and `tokenizer.json` carries in base64): each key is replaced by its value.
 /// Keys must be non-empty and free of NUL bytes; for tools that convert a model's own
 /// normalisation table into a Hugging Face tokenizer.
 pub fn precompiled_charsmap(pairs: &[(String, String)]) -> Vec<u8> {

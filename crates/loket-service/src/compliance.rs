@@ -183,7 +183,7 @@ pub struct DisclosureEvidence {
     pub conversations_checked: u64,
     /// Of those, the ones that start with the disclosure and have no AI message before it.
     pub conversations_disclosure_first: u64,
-    /// Violations found (all of them are counted, the first [`LISTED_VIOLATIONS`] listed).
+    /// Violations found (all of them are counted, the first `LISTED_VIOLATIONS` listed).
     pub violations_total: u64,
     /// The listed violations.
     pub violations: Vec<DisclosureViolation>,

@@ -31,7 +31,7 @@ pub fn event_name(kind: AuditKind) -> Option<&'static str> {
     }
 }
 
-/// `sha256=<hex>` of HMAC-SHA256(secret, "<timestamp>.<body>").
+/// `sha256=<hex>` of `HMAC-SHA256(secret, "<timestamp>.<body>")`.
 pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     let mut mac = match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
         Ok(mac) => mac,

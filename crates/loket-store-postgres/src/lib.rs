@@ -1188,7 +1188,7 @@ impl Store for PgStore {
     }
 
     /// One upsert on an unlogged table: no WAL, no flush to wait for. Every
-    /// [`RATE_SWEEP_EVERY`]th count also removes the windows that have closed.
+    /// `RATE_SWEEP_EVERY`th count also removes the windows that have closed.
     async fn count_event(&self, key: &str, limit: u32, window_seconds: u32, now: DateTime<Utc>) -> Result<bool> {
         self.sweep_rate_counters(now).await?;
         // Sent again only when the connection was dead: the statement then did not run.

@@ -11,7 +11,7 @@
 //!    address and phone number must occur in the passages; a commitment ("refund", "discount",
 //!    "we will", "terugbetalen", "korting", "wij zullen", ...) must be backed by the passages; a
 //!    sentence that asks a question makes no grounded claim. Pseudonymisation placeholders
-//!    ("[EMAIL_1]", "[IBAN_1]": the customer's own data from the question) are opaque: neither
+//!    (`[EMAIL_1]`, `[IBAN_1]`: the customer's own data from the question) are opaque: neither
 //!    numbers, nor contact details, nor words.
 //! 3. Each sentence's claim is scored by a logistic regression over 23 lexical features against
 //!    the passages (`features`: word overlap and novelty, n-gram coverage, the best-matching

@@ -385,7 +385,7 @@ pub struct Rules {
 }
 
 impl Rules {
-    /// Compiles [`RULES`]. An error here is a bug in the table (a unit test compiles it).
+    /// Compiles the `RULES` table. An error here is a bug in the table (a unit test compiles it).
     pub fn new() -> Result<Self, regex::Error> {
         let patterns: Vec<String> = RULES
             .iter()

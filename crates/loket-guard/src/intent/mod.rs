@@ -3,7 +3,7 @@
 //! assistant from claiming to be human.
 //!
 //! Everything here matches patterns on a *canonical* form of the text (lowercased, diacritics
-//! folded, one-edit typos of long words corrected, split words joined; see [`lexicon`]). The
+//! folded, one-edit typos of long words corrected, split words joined; see the `lexicon` module). The
 //! patterns are frames, not keywords: "ik wil een medewerker spreken" is a request, "mijn
 //! pakket is bezorgd door een medewerker van PostNL" is not.
 //!

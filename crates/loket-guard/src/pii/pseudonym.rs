@@ -1,5 +1,5 @@
 //! Pseudonymisation: replacing personal data by typed placeholders that stay the same within
-//! a conversation, so a model or an agent can still follow "[IBAN_1]" across messages.
+//! a conversation, so a model or an agent can still follow `[IBAN_1]` across messages.
 //!
 //! [`Placeholders`] is the per-conversation allocator. It hands out `[KIND_n]` for each new
 //! (kind, canonical value) and remembers the originals as [`Assignment`]s; the caller stores

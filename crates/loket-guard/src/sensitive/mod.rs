@@ -3,7 +3,7 @@
 //!
 //! The caller warns the customer just in time, offers a person and applies the short
 //! retention; this module only says *which* categories a message reveals. It matches
-//! patterns on the same canonical text as the intent detectors ([`crate::intent::lexicon`]),
+//! patterns on the same canonical text as the intent detectors (`crate::intent::lexicon`),
 //! with typo tolerance only for words of nine letters or more: shorter sensitive words have
 //! too many harmless neighbours ("cancel"/"cancer", "generic"/"genetic", "operate"/"operatie").
 //!
