@@ -182,64 +182,45 @@ fn bench_dense(sources: &[SourceFile], questions: &[String]) {
         return;
     }
     // The first 1,000 entries (one source file) with embeddings of all their phrasings.
-    let subset = sources[..1].to_vec();
     let target = tempfile::tempdir().unwrap();
-    let start = Instant::now();
-    let report = import_embedded(
-        target.path(),
-        subset,
-        &ImportLimits::default(),
-        &NoScreen,
-        Some(&encoder),
-        &mut |_| {},
-    )
-    .unwrap();
-    let seconds = start.elapsed().as_secs_f64();
-    let tokens: usize = report_tokens(&encoder, &sources[0]);
+    let tokens = report_tokens(&encoder, &sources[0]);
+    let (entries, seconds) = timed_import(target.path(), sources[0].clone(), &encoder);
     println!(
-        "import with embeddings (fresh, every phrasing encoded): {} entries (4 phrasings each, {tokens} tokens) in {seconds:.1} s, {:.0} entries/s",
-        report.public_entries,
-        report.public_entries as f64 / seconds
+        "import with embeddings (fresh, every phrasing encoded): {entries} entries (4 phrasings each, {tokens} tokens) in {seconds:.1} s, {:.0} entries/s",
+        entries as f64 / seconds
     );
     // A plain FAQ: the same 1,000 entries with their question alone (no alternative phrasings).
     let plain = without_alternatives(&sources[0]);
-    let plain_target = tempfile::tempdir().unwrap();
     let tokens = report_tokens(&encoder, &plain);
-    let start = Instant::now();
-    let report = import_embedded(
-        plain_target.path(),
-        vec![plain],
-        &ImportLimits::default(),
-        &NoScreen,
-        Some(&encoder),
-        &mut |_| {},
-    )
-    .unwrap();
-    let seconds = start.elapsed().as_secs_f64();
+    let (entries, seconds) = timed_import(tempfile::tempdir().unwrap().path(), plain, &encoder);
     println!(
-        "import with embeddings, plain FAQ (one question each, {tokens} tokens): {} entries in {seconds:.1} s, {:.0} entries/s",
-        report.public_entries,
-        report.public_entries as f64 / seconds
+        "import with embeddings, plain FAQ (one question each, {tokens} tokens): {entries} entries in {seconds:.1} s, {:.0} entries/s",
+        entries as f64 / seconds
     );
     // The same entries again, one in ten with a changed question: the served generation's vectors
     // are reused for the unchanged phrasings, so only the changed ones are encoded.
     let edited = edit_every_tenth_question(&sources[0]);
+    let (entries, seconds) = timed_import(target.path(), edited, &encoder);
+    println!(
+        "re-import with embeddings, 10% of the entries changed (their new questions encoded, the rest reused): {entries} entries in {seconds:.1} s, {:.0} entries/s",
+        entries as f64 / seconds
+    );
+}
+
+/// Imports `source` into `target` with embeddings from `encoder`: the public entries and the
+/// seconds taken.
+fn timed_import(target: &std::path::Path, source: SourceFile, encoder: &loket_embed::Encoder) -> (usize, f64) {
     let start = Instant::now();
     let report = import_embedded(
-        target.path(),
-        vec![edited],
+        target,
+        vec![source],
         &ImportLimits::default(),
         &NoScreen,
-        Some(&encoder),
+        Some(encoder),
         &mut |_| {},
     )
     .unwrap();
-    let seconds = start.elapsed().as_secs_f64();
-    println!(
-        "re-import with embeddings, 10% of the entries changed (their new questions encoded, the rest reused): {} entries in {seconds:.1} s, {:.0} entries/s",
-        report.public_entries,
-        report.public_entries as f64 / seconds
-    );
+    (report.public_entries, start.elapsed().as_secs_f64())
 }
 
 /// Tokens the encoder sees for all phrasings of the JSONL `source`, to put the import rate in
@@ -267,36 +248,34 @@ fn report_tokens(encoder: &loket_embed::Encoder, source: &SourceFile) -> usize {
 
 /// `source` (JSONL) with every entry's alternative questions removed.
 fn without_alternatives(source: &SourceFile) -> SourceFile {
-    let text = std::str::from_utf8(&source.bytes).unwrap();
-    let mut plain = String::new();
-    for line in text.lines() {
-        let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
+    rewrite_entries(source, |_, value| {
         value["alt_questions"] = serde_json::Value::Array(Vec::new());
-        plain.push_str(&value.to_string());
-        plain.push('\n');
-    }
-    SourceFile {
-        path: source.path.clone(),
-        bytes: plain.into_bytes(),
-    }
+    })
 }
 
 /// `source` (JSONL) with the question of every tenth entry changed.
 fn edit_every_tenth_question(source: &SourceFile) -> SourceFile {
-    let text = std::str::from_utf8(&source.bytes).unwrap();
-    let mut edited = String::new();
-    for (number, line) in text.lines().enumerate() {
-        let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
+    rewrite_entries(source, |number, value| {
         if number % 10 == 0 {
             let question = value["question"].as_str().unwrap().to_owned();
             value["question"] = serde_json::Value::String(format!("{question} (bijgewerkt)"));
         }
-        edited.push_str(&value.to_string());
-        edited.push('\n');
+    })
+}
+
+/// `source` (JSONL) with `edit` applied to each entry, given its line number.
+fn rewrite_entries(source: &SourceFile, mut edit: impl FnMut(usize, &mut serde_json::Value)) -> SourceFile {
+    let text = std::str::from_utf8(&source.bytes).unwrap();
+    let mut rewritten = String::new();
+    for (number, line) in text.lines().enumerate() {
+        let mut value: serde_json::Value = serde_json::from_str(line).unwrap();
+        edit(number, &mut value);
+        rewritten.push_str(&value.to_string());
+        rewritten.push('\n');
     }
     SourceFile {
         path: source.path.clone(),
-        bytes: edited.into_bytes(),
+        bytes: rewritten.into_bytes(),
     }
 }
 

@@ -162,12 +162,15 @@ fn read_reusable(directory: &Path, fingerprint: &str, dimension: usize) -> Optio
     if texts.len() != meta.rows || Some(bytes.len()) != meta.rows.checked_mul(dimension * 4) {
         return None;
     }
-    let vectors = bytes.chunks_exact(dimension * 4).map(|row| {
-        row.chunks_exact(4)
-            .map(|chunk| f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]))
-            .collect()
-    });
+    let vectors = bytes.chunks_exact(dimension * 4).map(|row| decode_row(row).collect());
     Some(texts.into_iter().zip(vectors).collect())
+}
+
+/// The values of one stored row (little-endian f32).
+fn decode_row(row_bytes: &[u8]) -> impl Iterator<Item = f32> + '_ {
+    row_bytes
+        .chunks_exact(4)
+        .map(|chunk| f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]))
 }
 
 /// Embeds every phrasing of `entries` and writes the vectors into the partition `directory`.
@@ -262,10 +265,29 @@ pub(crate) struct DenseScores {
     /// The question's 8-bit codes; empty for a question of the wrong length.
     query_codes: Vec<i8>,
     query_scale: f32,
-    /// One cosine per row, in row order, when the partition has at most `rescored_rows` rows.
-    exact: Option<Vec<f32>>,
-    /// One Hamming distance per row otherwise.
-    distances: Vec<u16>,
+    rows: RowScores,
+}
+
+/// Per row of a partition, in row order.
+#[derive(Debug, Clone)]
+enum RowScores {
+    /// The cosine, when the partition has at most `rescored_rows` rows.
+    Exact(Vec<f32>),
+    /// The Hamming distance of the sign bits otherwise.
+    Distances(Vec<u16>),
+}
+
+impl Default for RowScores {
+    fn default() -> Self {
+        RowScores::Exact(Vec::new())
+    }
+}
+
+impl DenseScores {
+    /// The 8-bit cosine of the question with a row or centroid of `codes` and `scale`.
+    fn similarity(&self, codes: &[i8], scale: f32) -> f32 {
+        dot_codes(&self.query_codes, codes) as f32 * self.query_scale * scale
+    }
 }
 
 /// One entry in a dense ranking.
@@ -339,11 +361,7 @@ impl DenseIndex {
         let mut centroid_of_entry = vec![NO_CENTROID; entries.len()];
         let read_row = |row_bytes: &[u8], vector: &mut Vec<f32>| {
             vector.clear();
-            vector.extend(
-                row_bytes
-                    .chunks_exact(4)
-                    .map(|chunk| f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]])),
-            );
+            vector.extend(decode_row(row_bytes));
         };
         let row_size = (meta.dimension * 4).max(4);
         let mut mean = vec![0.0f64; meta.dimension];
@@ -421,29 +439,29 @@ impl DenseIndex {
         let mut scores = DenseScores {
             query_codes,
             query_scale,
-            exact: None,
-            distances: Vec::new(),
+            rows: RowScores::default(),
         };
-        if self.rows.len() <= self.rescored_rows {
-            scores.exact = Some((0..self.rows.len()).map(|row| self.cosine(&scores, row)).collect());
+        scores.rows = if self.rows.len() <= self.rescored_rows {
+            RowScores::Exact((0..self.rows.len()).map(|row| self.cosine(&scores, row)).collect())
         } else {
             let mut centred = Vec::with_capacity(self.dimension);
             centre(query, &self.mean, &mut centred);
             let mut query_bits = Vec::with_capacity(self.words);
             sign_bits(&centred, &mut query_bits);
-            scores.distances = self
-                .bits
-                .chunks_exact(self.words)
-                .map(|row_bits| hamming(&query_bits, row_bits))
-                .collect();
-        }
+            RowScores::Distances(
+                self.bits
+                    .chunks_exact(self.words)
+                    .map(|row_bits| hamming(&query_bits, row_bits))
+                    .collect(),
+            )
+        };
         scores
     }
 
     /// The 8-bit cosine of the question with row `row`.
     fn cosine(&self, scores: &DenseScores, row: usize) -> f32 {
         let codes = &self.codes[row * self.dimension..(row + 1) * self.dimension];
-        dot_codes(&scores.query_codes, codes) as f32 * scores.query_scale * self.scales[row]
+        scores.similarity(codes, self.scales[row])
     }
 
     /// The 8-bit cosine of the question with the centroid of `entry`, if it has one.
@@ -456,7 +474,7 @@ impl DenseIndex {
         let codes = self
             .centroid_codes
             .get(centroid * self.dimension..(centroid + 1) * self.dimension)?;
-        Some(dot_codes(&scores.query_codes, codes) as f32 * scores.query_scale * self.centroid_scales[centroid])
+        Some(scores.similarity(codes, self.centroid_scales[centroid]))
     }
 
     /// The rows `allowed` admits with their cosines, in row order: all of them when the scores
@@ -464,19 +482,22 @@ impl DenseIndex {
     /// the earlier row).
     fn scored_rows(&self, scores: &DenseScores, allowed: &[bool]) -> Vec<(usize, f32)> {
         let admits = |row: &Row| allowed.get(row.entry as usize).copied().unwrap_or(false);
-        if let Some(cosines) = &scores.exact {
-            return self
-                .rows
-                .iter()
-                .zip(cosines)
-                .enumerate()
-                .filter(|(_, (row, _))| admits(row))
-                .map(|(index, (_, cosine))| (index, *cosine))
-                .collect();
-        }
+        let distances = match &scores.rows {
+            RowScores::Distances(distances) => distances,
+            RowScores::Exact(cosines) => {
+                return self
+                    .rows
+                    .iter()
+                    .zip(cosines)
+                    .enumerate()
+                    .filter(|(_, (row, _))| admits(row))
+                    .map(|(index, (_, cosine))| (index, *cosine))
+                    .collect();
+            }
+        };
         // A histogram of the admitted rows' distances finds the cut in one pass, without sorting.
         let mut histogram = vec![0usize; self.words * 64 + 1];
-        for (row, distance) in self.rows.iter().zip(&scores.distances) {
+        for (row, distance) in self.rows.iter().zip(distances) {
             if admits(row) {
                 histogram[usize::from(*distance)] += 1;
             }
@@ -492,7 +513,7 @@ impl DenseIndex {
         }
         let mut at_cut_left = self.rescored_rows.saturating_sub(below_cut);
         let mut chosen = Vec::with_capacity(self.rescored_rows.min(self.rows.len()));
-        for (index, (row, distance)) in self.rows.iter().zip(&scores.distances).enumerate() {
+        for (index, (row, distance)) in self.rows.iter().zip(distances).enumerate() {
             let distance = usize::from(*distance);
             if distance > cut || !admits(row) {
                 continue;
@@ -874,7 +895,8 @@ mod tests {
                 let topic = question * 7 % TopicEmbedder::TOPICS;
                 let query = embedder.embed(&format!("t{topic} q{question}"));
                 let (exact_scores, pruned_scores) = (exhaustive.scores(&query), pruned.scores(&query));
-                assert!(exact_scores.exact.is_some() && pruned_scores.exact.is_none());
+                assert!(matches!(exact_scores.rows, RowScores::Exact(_)));
+                assert!(matches!(pruned_scores.rows, RowScores::Distances(_)));
                 for allowed in [&every, &some] {
                     let exact = exhaustive.rank(&exact_scores, allowed);
                     let approximate = pruned.rank(&pruned_scores, allowed);

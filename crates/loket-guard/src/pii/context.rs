@@ -77,19 +77,22 @@ pub(super) fn find_in_regions(pattern: &Regex, text: &str, regions: &[(usize, us
     found
 }
 
-/// True when the whitespace-delimited token holding `text[start..end]` is an e-mail address or
-/// a link: it holds an "@" or "://", or starts with "www.".
+/// True when the whitespace-delimited tokens holding `text[start..end]` are an e-mail address
+/// or a link (see [`is_address`]).
 fn inside_address(text: &str, start: usize, end: usize) -> bool {
     let (token_start, _) = token_around(text, start);
     let (_, token_end) = token_around(text, end);
-    let Some(token) = text.get(token_start..token_end) else {
-        return false;
-    };
+    text.get(token_start..token_end).is_some_and(is_address)
+}
+
+/// True when `token` (no whitespace) is an e-mail address or a link: it holds an "@" or "://",
+/// or starts with "www.".
+fn is_address(token: &str) -> bool {
     token.contains('@') || token.contains("://") || token.starts_with("www.")
 }
 
-/// The byte range of the whitespace-delimited token around byte offset `position` (empty when
-/// `position` sits between two whitespace characters).
+/// The byte range of the whitespace-delimited token around byte offset `position`: when
+/// `position` is whitespace, the token ending there (empty between two whitespace characters).
 fn token_around(text: &str, position: usize) -> (usize, usize) {
     let position = floor_boundary(text, position);
     let start = text[..position].rfind(char::is_whitespace).map_or(0, |found| {
@@ -114,7 +117,7 @@ pub(super) fn before<'a>(input: &'a Input<'_>, start: usize, bytes: usize) -> &'
     let end = floor_boundary(&input.lower, start);
     let mut begin = floor_boundary(&input.lower, end.saturating_sub(bytes));
     let (token_start, token_end) = token_around(&input.lower, begin);
-    if token_start < begin && inside_address(&input.lower, begin, begin) {
+    if token_start < begin && input.lower.get(token_start..token_end).is_some_and(is_address) {
         begin = token_end.min(end);
     }
     input.lower.get(begin..end).unwrap_or("")
@@ -126,7 +129,7 @@ pub(super) fn after<'a>(input: &'a Input<'_>, end: usize, bytes: usize) -> &'a s
     let begin = floor_boundary(&input.lower, end);
     let mut stop = floor_boundary(&input.lower, begin.saturating_add(bytes));
     let (token_start, token_end) = token_around(&input.lower, stop);
-    if stop < token_end && inside_address(&input.lower, stop, stop) {
+    if stop < token_end && input.lower.get(token_start..token_end).is_some_and(is_address) {
         stop = token_start.max(begin);
     }
     input.lower.get(begin..stop).unwrap_or("")
