@@ -713,6 +713,7 @@ mod tests {
                 question: questions[0].to_owned(),
                 alt_questions: questions[1..].iter().map(|text| (*text).to_owned()).collect(),
                 answer: "a".to_owned(),
+                answer_indexed: false,
             },
         }
     }

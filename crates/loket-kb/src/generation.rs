@@ -171,6 +171,7 @@ pub fn import_embedded(
             report: Box::new(report),
         });
     }
+    crate::model::mark_indexed_answers(&mut accepted);
     let (restricted, public): (Vec<Entry>, Vec<Entry>) =
         accepted.into_iter().partition(|entry| entry.audience.is_restricted());
     report.public_entries = public.len();

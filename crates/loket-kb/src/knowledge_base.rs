@@ -530,6 +530,7 @@ mod tests {
                     question: "q".into(),
                     alt_questions: vec![],
                     answer: "a".into(),
+                    answer_indexed: false,
                 },
             };
             assert!(!CustomerScope::anonymous().permits(&entry));

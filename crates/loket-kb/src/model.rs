@@ -161,6 +161,14 @@ pub enum EntryKind {
         alt_questions: Vec<String>,
         /// The approved answer text.
         answer: String,
+        /// Whether the answer is indexed too, as one more text that points to this entry:
+        /// customers often ask in the answer's own words ("when do the 14 days start?" for the
+        /// cooling-off question). Set at import ([`mark_indexed_answers`]): false for a fragment
+        /// and when another entry of the same import has the same answer, since a shared text
+        /// cannot tell entries apart; absent (false) in generations imported before answers were
+        /// indexed, whose indexes do not hold them.
+        #[serde(default)]
+        answer_indexed: bool,
     },
     /// A page split into passages; the best passage answers, with the page's link.
     Document {
@@ -198,16 +206,19 @@ impl Entry {
         self.valid_until.is_some_and(|until| until < today)
     }
 
-    /// The texts that are indexed separately and point back to this entry: every FAQ phrasing,
-    /// or every passage prefixed with the title and heading so that the page's topic counts.
+    /// The texts that are indexed separately and point back to this entry: every FAQ phrasing
+    /// followed by the answer when it is indexed, or every passage prefixed with the title and
+    /// heading so that the page's topic counts.
     pub fn phrasings(&self) -> Vec<String> {
         match &self.kind {
             EntryKind::Faq {
                 question,
                 alt_questions,
-                ..
+                answer,
+                answer_indexed,
             } => std::iter::once(question.clone())
                 .chain(alt_questions.iter().cloned())
+                .chain(answer_indexed.then(|| answer.clone()))
                 .collect(),
             EntryKind::Document { title, passages, .. } => passages
                 .iter()
@@ -236,6 +247,7 @@ impl Entry {
                 question,
                 alt_questions,
                 answer,
+                ..
             } => {
                 let mut text = question.clone();
                 for alt in alt_questions {
@@ -262,9 +274,81 @@ impl Entry {
     }
 }
 
+/// FAQ answers shorter than this many words are not indexed: a fragment ("Yes.", "See the returns
+/// page.", a placeholder) has no vocabulary of its own, and BM25 scores a short text that shares
+/// one common word with a question as highly as a close match.
+pub(crate) const MIN_INDEXED_ANSWER_WORDS: usize = 6;
+
+/// Marks the FAQ answers of `entries` that are indexed: those of at least
+/// [`MIN_INDEXED_ANSWER_WORDS`] words that no other FAQ entry among `entries` shares (compared
+/// after trimming). An answer given for several questions tells them apart no better than chance,
+/// and an identical placeholder answer on every entry would add one text per entry that every
+/// question matches equally.
+pub(crate) fn mark_indexed_answers(entries: &mut [Entry]) {
+    let mut uses: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for entry in entries.iter() {
+        if let EntryKind::Faq { answer, .. } = &entry.kind {
+            *uses.entry(answer.trim().to_owned()).or_default() += 1;
+        }
+    }
+    for entry in entries.iter_mut() {
+        if let EntryKind::Faq {
+            answer, answer_indexed, ..
+        } = &mut entry.kind
+        {
+            *answer_indexed =
+                uses.get(answer.trim()) == Some(&1) && answer.split_whitespace().count() >= MIN_INDEXED_ANSWER_WORDS;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn faq(id: &str, answer: &str) -> Entry {
+        Entry {
+            id: EntryId::parse(id).unwrap(),
+            lang: Lang::En,
+            audience: Audience::Public,
+            customer_id: None,
+            url: None,
+            valid_until: None,
+            kind: EntryKind::Faq {
+                question: format!("question {id}"),
+                alt_questions: vec![format!("other {id}")],
+                answer: answer.to_owned(),
+                answer_indexed: false,
+            },
+        }
+    }
+
+    /// ACC-01: an FAQ answer is searchable as one more text of its entry, unless another entry has
+    /// the same answer or it is a fragment; a generation written before answers were indexed
+    /// reads as not indexed.
+    #[test]
+    fn distinct_faq_answers_are_indexed_and_shared_or_short_ones_are_not() {
+        let mut entries = vec![
+            faq("a", "The cooling-off period is 14 days."),
+            faq("b", "Please contact us by phone or e-mail."),
+            faq("c", " Please contact us by phone or e-mail.\n"),
+            faq("d", "Placeholder answer for card_arrival."),
+        ];
+        mark_indexed_answers(&mut entries);
+        assert_eq!(
+            entries[0].phrasings(),
+            ["question a", "other a", "The cooling-off period is 14 days."]
+        );
+        assert_eq!(entries[1].phrasings(), ["question b", "other b"]);
+        assert_eq!(entries[2].phrasings(), ["question c", "other c"]);
+        assert_eq!(entries[3].phrasings(), ["question d", "other d"]);
+        let written = serde_json::to_string(&entries[0])
+            .unwrap()
+            .replace(",\"answer_indexed\":true", "");
+        assert!(!written.contains("answer_indexed"), "{written}");
+        let read: Entry = serde_json::from_str(&written).unwrap();
+        assert_eq!(read.phrasings(), ["question a", "other a"]);
+    }
 
     #[test]
     fn dates_parse_only_real_calendar_days() {

@@ -565,6 +565,7 @@ mod tests {
                 question: question.to_owned(),
                 alt_questions: Vec::new(),
                 answer: "a".to_owned(),
+                answer_indexed: false,
             },
         }
     }

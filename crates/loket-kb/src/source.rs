@@ -376,6 +376,8 @@ fn parse_faq_line(line: &str) -> Result<Entry, RejectReason> {
                 .filter(|alt| !alt.is_empty())
                 .collect(),
             answer: faq.answer,
+            // Decided for the whole import by `mark_indexed_answers`.
+            answer_indexed: false,
         },
     })
 }

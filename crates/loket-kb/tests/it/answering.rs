@@ -166,3 +166,35 @@ fn the_knowledge_base_is_shared_across_threads() {
         assert_eq!(handle.join().unwrap().as_deref(), Some("nl-levertijd"));
     }
 }
+
+/// ACC-01: customers often ask in the words of the answer rather than of the question ("when does
+/// the cooling-off period start?" for "how many days do I have to change my mind?"). An FAQ
+/// answer is searchable as well, unless it is a fragment or shared by other entries: those would
+/// match questions without telling entries apart.
+#[test]
+fn a_question_in_the_words_of_an_faq_answer_finds_that_entry() {
+    let faq = [
+        r#"{"id":"en-withdrawal","question":"How many days do I have to change my mind?","answer":"For online purchases you have a 14-day cooling-off period. It starts the day after you receive the product.","lang":"en"}"#,
+        r#"{"id":"en-returns","question":"How can I return my order?","answer":"Register your return with the returns form and send the product back within another 14 days.","lang":"en"}"#,
+        r#"{"id":"en-delivery","question":"When will my order arrive?","answer":"We deliver within two working days; you get a tracking link by e-mail.","lang":"en"}"#,
+        r#"{"id":"en-stores","question":"Do you have shops?","answer":"See page seventeen.","lang":"en"}"#,
+        r#"{"id":"en-hours","question":"When are you open?","answer":"Please ask Fenna in the warehouse about this one.","lang":"en"}"#,
+        r#"{"id":"en-parking","question":"Can I park at the shop?","answer":"Please ask Fenna in the warehouse about this one.","lang":"en"}"#,
+    ]
+    .join("\n");
+    let dir = tempfile::tempdir().unwrap();
+    import_all(dir.path(), vec![crate::source("faq.jsonl", &faq)]);
+    let kb = KnowledgeBase::open_with_config(dir.path(), AnswerConfig { threshold: 0.0 }).unwrap();
+    let scope = CustomerScope::anonymous();
+    let answer = kb.answer("When does the cooling-off period start?", Lang::En, &scope);
+    assert_eq!(answer.entry_id.as_deref(), Some("en-withdrawal"), "{answer:?}");
+    assert_eq!(answer.citations[0].title, "How many days do I have to change my mind?");
+    let answer = kb.answer("Is a tracking link sent?", Lang::En, &scope);
+    assert_eq!(answer.entry_id.as_deref(), Some("en-delivery"), "{answer:?}");
+    // A fragment and an answer two entries share are not searched: words found only there match
+    // nothing, even at threshold zero.
+    for question in ["seventeen", "warehouse"] {
+        let answer = kb.answer(question, Lang::En, &scope);
+        assert_eq!(answer.outcome, Outcome::Abstain, "{question}: {answer:?}");
+    }
+}
