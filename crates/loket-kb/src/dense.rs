@@ -538,15 +538,14 @@ impl DenseIndex {
         if scores.query_codes.is_empty() {
             return DenseRanking::default();
         }
-        let mut best_per_entry: Vec<Option<(f32, u32)>> = vec![None; allowed.len()];
+        // Each scored row as (entry, cosine, phrasing), then the best row of every entry: the first
+        // of its entry after sorting by entry and, within it, by cosine (ties: the earlier row).
+        let mut scored: Vec<(u32, f32, u32)> = Vec::new();
         let mut top_hits: Vec<(f32, u32)> = Vec::with_capacity(VOTE_HITS + 1);
         for (index, cosine) in self.scored_rows(scores, allowed) {
             let row = self.rows[index];
-            let entry = row.entry as usize;
-            if let Some(slot) = best_per_entry.get_mut(entry)
-                && slot.is_none_or(|(best, _)| cosine > best)
-            {
-                *slot = Some((cosine, row.index_in_entry));
+            if (row.entry as usize) < allowed.len() {
+                scored.push((row.entry, cosine, row.index_in_entry));
             }
             if top_hits.len() < VOTE_HITS || top_hits.last().is_some_and(|(lowest, _)| cosine > *lowest) {
                 let position = top_hits.partition_point(|(existing, _)| *existing >= cosine);
@@ -554,20 +553,22 @@ impl DenseIndex {
                 top_hits.truncate(VOTE_HITS);
             }
         }
-        let mut candidates: Vec<DenseCandidate> = best_per_entry
+        // Stable, so among equal cosines of one entry the earlier row stays first.
+        scored.sort_by(|left, right| left.0.cmp(&right.0).then(right.1.total_cmp(&left.1)));
+        scored.dedup_by_key(|(entry, _, _)| *entry);
+        let mut candidates: Vec<DenseCandidate> = scored
             .into_iter()
-            .enumerate()
-            .filter_map(|(entry, best)| {
-                let (cosine, index_in_entry) = best?;
+            .map(|(entry, cosine, index_in_entry)| {
+                let entry = entry as usize;
                 let similarity = match self.centroid_cosine(scores, entry) {
                     Some(centroid) => (1.0 - CENTROID_WEIGHT) * cosine + CENTROID_WEIGHT * centroid,
                     None => cosine,
                 };
-                Some(DenseCandidate {
+                DenseCandidate {
                     entry,
                     phrasing_in_entry: index_in_entry as usize,
                     similarity,
-                })
+                }
             })
             .collect();
         let by_similarity =

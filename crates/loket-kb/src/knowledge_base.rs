@@ -327,10 +327,23 @@ impl KnowledgeBase {
             Ok((in_lang, any)) => (Some(in_lang), Some(any)),
             Err(_) => (None, None),
         };
-        for (lang_filter, ranking) in [(Some(lang), in_lang), (None, any)] {
+        // What the dense rankings may return, in the question's language and in any: one pass over
+        // the entries for both.
+        let (allowed_in_lang, allowed_any): (Vec<bool>, Vec<bool>) = match dense_scores {
+            Some(_) => partition
+                .entries()
+                .iter()
+                .map(|entry| {
+                    let any = scope.permits(entry) && !entry.is_expired(today);
+                    (any && entry.lang == lang, any)
+                })
+                .unzip(),
+            None => (Vec::new(), Vec::new()),
+        };
+        for (allowed_entries, ranking) in [(&allowed_in_lang, in_lang), (&allowed_any, any)] {
             let choice = match &dense_scores {
                 Some((dense, scores)) => {
-                    let dense_ranking = dense.rank(scores, &allowed(partition, lang_filter, scope, today));
+                    let dense_ranking = dense.rank(scores, allowed_entries);
                     hybrid::choose(&ranking.unwrap_or_default(), &dense_ranking, calibration)
                 }
                 _ => ranking.and_then(|ranking| {
