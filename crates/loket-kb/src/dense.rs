@@ -17,10 +17,10 @@
 //! row minus the partition's mean vector. (Centring matters for encoders such as
 //! multilingual-e5-small, whose vectors share one large component: most raw signs would be the
 //! same for every text.)
-//! A partition with at most [`RESCORED_ROWS`] rows is searched exhaustively. In a larger one the
-//! sign bits choose the [`RESCORED_ROWS`] rows nearest to the question by Hamming distance (about
-//! 4 ns a row against 34 ns for an 8-bit dot product on the baseline x86-64 instruction set),
-//! and only those are scored with their 8-bit codes. Every similarity reported is still the 8-bit
+//! A partition with at most [`EXHAUSTIVE_ROWS`] rows is searched exhaustively. In a larger one
+//! the sign bits choose the [`RESCORED_ROWS`] rows nearest to the question by Hamming distance
+//! (about 4 ns a row against 34 ns for an 8-bit dot product on the baseline x86-64 instruction
+//! set), and only those are scored with their 8-bit codes. Every similarity reported is still the 8-bit
 //! cosine; the sign bits only decide which rows are worth scoring.
 //!
 //! An entry's similarity to a question is its best phrasing's cosine; for an FAQ entry with
@@ -54,14 +54,16 @@ const TOP_ENTRIES: usize = 40;
 /// rest (see the module documentation). Chosen on the tuning halves of `loket eval faq` among
 /// 0, 0.3, 0.5 and 0.7.
 const CENTROID_WEIGHT: f32 = 0.5;
-/// Rows scored with their 8-bit codes per ranking: a partition with no more rows is searched
-/// exhaustively, a larger one scores the rows whose sign bits are nearest to the question's.
-/// The cost is the cache misses of fetching rows scattered over the index, not the arithmetic:
-/// over 10,000 entries with four phrasings the hybrid answer took p50 1.8-2.0 ms with 512 rows,
-/// 2.2-2.4 ms with 1,024 and 2.7-2.9 ms with 2,048. With 512 of 750 rows (CLINC150 in
-/// `loket eval faq`) the best entry was the exhaustive search's for all 17,449 questions; the
-/// unit tests check 512 of 6,000.
-const RESCORED_ROWS: usize = 512;
+/// A partition with at most this many rows is searched exhaustively: scoring every row costs
+/// at most about 70 µs there, and nothing is approximated.
+const EXHAUSTIVE_ROWS: usize = 2048;
+/// Rows scored with their 8-bit codes per ranking in a larger partition: the rows whose sign bits
+/// are nearest to the question's. The cost is the cache misses of fetching rows scattered over
+/// the index, not the arithmetic: over 10,000 entries with four phrasings the hybrid answer took
+/// p50 1.24-1.33 ms with 256 rows and 1.48-1.57 ms with 512 (2.2-2.4 ms with 1,024 and
+/// 2.7-2.9 ms with 2,048 in an earlier version). See BENCHMARKS.md for the check against the
+/// exhaustive search on CLINC150 and banking77; the unit tests check 256 of 6,000.
+const RESCORED_ROWS: usize = 256;
 /// Marks an entry without a centroid in [`DenseIndex::centroid_of_entry`].
 const NO_CENTROID: u32 = u32::MAX;
 
@@ -254,7 +256,9 @@ pub(crate) struct DenseIndex {
     centroid_scales: Vec<f32>,
     /// Per entry, the index of its centroid, or [`NO_CENTROID`].
     centroid_of_entry: Vec<u32>,
-    /// Rows scored per ranking ([`RESCORED_ROWS`]; smaller in tests).
+    /// Rows up to which a partition is searched exhaustively ([`EXHAUSTIVE_ROWS`]).
+    exhaustive_rows: usize,
+    /// Rows scored per ranking above that ([`RESCORED_ROWS`]).
     rescored_rows: usize,
 }
 
@@ -271,7 +275,7 @@ pub(crate) struct DenseScores {
 /// Per row of a partition, in row order.
 #[derive(Debug, Clone)]
 enum RowScores {
-    /// The cosine, when the partition has at most `rescored_rows` rows.
+    /// The cosine, when the partition has at most `exhaustive_rows` rows.
     Exact(Vec<f32>),
     /// The Hamming distance of the sign bits otherwise.
     Distances(Vec<u16>),
@@ -409,13 +413,16 @@ impl DenseIndex {
             centroid_codes,
             centroid_scales,
             centroid_of_entry,
+            exhaustive_rows: EXHAUSTIVE_ROWS,
             rescored_rows: RESCORED_ROWS,
         }))
     }
 
-    /// The same index scoring at most `rows` rows per ranking.
+    /// The same index searching a partition of up to `rows` rows exhaustively and scoring
+    /// `rows` rows per ranking in a larger one.
     #[cfg(test)]
     pub(crate) fn with_rescored_rows(mut self, rows: usize) -> DenseIndex {
+        self.exhaustive_rows = rows;
         self.rescored_rows = rows;
         self
     }
@@ -441,7 +448,7 @@ impl DenseIndex {
             query_scale,
             rows: RowScores::default(),
         };
-        scores.rows = if self.rows.len() <= self.rescored_rows {
+        scores.rows = if self.rows.len() <= self.exhaustive_rows {
             RowScores::Exact((0..self.rows.len()).map(|row| self.cosine(&scores, row)).collect())
         } else {
             let mut centred = Vec::with_capacity(self.dimension);
@@ -902,7 +909,7 @@ mod tests {
 
     #[test]
     fn a_large_partition_scores_the_rows_nearest_by_sign_bits_and_keeps_the_exhaustive_best() {
-        // 1,500 entries with four phrasings, five entries per topic: 6,000 rows, of which 512
+        // 1,500 entries with four phrasings, five entries per topic: 6,000 rows, of which 256
         // are scored. Topics make many near-equal rows, the hard case for a prefilter; the
         // shared direction makes most raw sign bits the same for every text (without centring
         // the bits on the mean, 196 of the 200 rankings kept the best entry).
@@ -927,7 +934,7 @@ mod tests {
             let pruned = DenseIndex::open(directory.path(), &entries, &fingerprint)
                 .unwrap()
                 .unwrap()
-                .with_rescored_rows(512);
+                .with_rescored_rows(RESCORED_ROWS);
             let every = vec![true; entries.len()];
             // Entries number, number + 300, ... share a topic: this keeps three of each topic's five.
             let some: Vec<bool> = (0..entries.len()).map(|entry| (entry / 300) % 2 == 0).collect();
