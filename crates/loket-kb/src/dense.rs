@@ -706,24 +706,7 @@ fn dot_codes(left: &[i8], right: &[i8]) -> i32 {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_unrolled_hamming_passes_count_like_the_general_one() {
-        let mut random = crate::sample::SplitMix(5);
-        for words in [6usize, 12] {
-            let query: Vec<u64> = (0..words).map(|_| random.next_u64()).collect();
-            let bits: Vec<u64> = (0..words * 50).map(|_| random.next_u64()).collect();
-            let general: Vec<u16> = bits.chunks_exact(words).map(|row| hamming(&query, row)).collect();
-            let unrolled = if words == 6 {
-                hamming_all::<6>(&query, &bits)
-            } else {
-                hamming_all::<12>(&query, &bits)
-            };
-            assert_eq!(unrolled, general);
-        }
-        assert_eq!(hamming_all::<6>(&[u64::MAX; 6], &[0; 6]), vec![384]);
-    }
     use crate::Lang;
-    use crate::model::{Audience, EntryId, EntryKind};
 
     /// Bag of letters: texts sharing letters are similar. Enough to test storage and ranking.
     pub(crate) struct LetterEmbedder;
@@ -749,20 +732,7 @@ mod tests {
     }
 
     fn faq(id: &str, questions: &[&str]) -> Entry {
-        Entry {
-            id: EntryId::parse(id).unwrap(),
-            lang: Lang::En,
-            audience: Audience::Public,
-            customer_id: None,
-            url: None,
-            valid_until: None,
-            kind: EntryKind::Faq {
-                question: questions[0].to_owned(),
-                alt_questions: questions[1..].iter().map(|text| (*text).to_owned()).collect(),
-                answer: "a".to_owned(),
-                answer_indexed: false,
-            },
-        }
+        crate::model::test_faq(id, Lang::En, questions, "a")
     }
 
     #[test]
@@ -1013,5 +983,22 @@ mod tests {
         let odd: Vec<i8> = (0..37).map(|value| (value % 7) as i8).collect();
         let expected: i32 = odd.iter().map(|value| i32::from(*value) * i32::from(*value)).sum();
         assert_eq!(dot_codes(&odd, &odd), expected);
+    }
+
+    #[test]
+    fn the_unrolled_hamming_passes_count_like_the_general_one() {
+        let mut random = crate::sample::SplitMix(5);
+        for words in [6usize, 12] {
+            let query: Vec<u64> = (0..words).map(|_| random.next_u64()).collect();
+            let bits: Vec<u64> = (0..words * 50).map(|_| random.next_u64()).collect();
+            let general: Vec<u16> = bits.chunks_exact(words).map(|row| hamming(&query, row)).collect();
+            let unrolled = if words == 6 {
+                hamming_all::<6>(&query, &bits)
+            } else {
+                hamming_all::<12>(&query, &bits)
+            };
+            assert_eq!(unrolled, general);
+        }
+        assert_eq!(hamming_all::<6>(&[u64::MAX; 6], &[0; 6]), vec![384]);
     }
 }

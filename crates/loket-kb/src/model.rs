@@ -302,25 +302,38 @@ pub(crate) fn mark_indexed_answers(entries: &mut [Entry]) {
     }
 }
 
+/// A public FAQ entry for the crate's unit tests: `questions[0]` is its question, the rest its
+/// alternative phrasings; its answer is not indexed until [`mark_indexed_answers`] says so.
+#[cfg(test)]
+pub(crate) fn test_faq(id: &str, lang: Lang, questions: &[&str], answer: &str) -> Entry {
+    let (question, alternatives) = questions.split_first().unwrap_or((&"", &[]));
+    Entry {
+        id: EntryId::parse(id).unwrap_or_else(|| panic!("test id {id}")),
+        lang,
+        audience: Audience::Public,
+        customer_id: None,
+        url: None,
+        valid_until: None,
+        kind: EntryKind::Faq {
+            question: (*question).to_owned(),
+            alt_questions: alternatives.iter().map(|text| (*text).to_owned()).collect(),
+            answer: answer.to_owned(),
+            answer_indexed: false,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn faq(id: &str, answer: &str) -> Entry {
-        Entry {
-            id: EntryId::parse(id).unwrap(),
-            lang: Lang::En,
-            audience: Audience::Public,
-            customer_id: None,
-            url: None,
-            valid_until: None,
-            kind: EntryKind::Faq {
-                question: format!("question {id}"),
-                alt_questions: vec![format!("other {id}")],
-                answer: answer.to_owned(),
-                answer_indexed: false,
-            },
-        }
+        test_faq(
+            id,
+            Lang::En,
+            &[&format!("question {id}"), &format!("other {id}")],
+            answer,
+        )
     }
 
     /// ACC-01: an FAQ answer is searchable as one more text of its entry, unless another entry has

@@ -662,23 +662,9 @@ impl Partition {
 mod tests {
     use super::*;
     use crate::CustomerScope;
-    use crate::model::{EntryId, EntryKind};
 
     fn faq(id: &str, lang: Lang, question: &str) -> Entry {
-        Entry {
-            id: EntryId::parse(id).unwrap(),
-            lang,
-            audience: Audience::Public,
-            customer_id: None,
-            url: None,
-            valid_until: None,
-            kind: EntryKind::Faq {
-                question: question.to_owned(),
-                alt_questions: Vec::new(),
-                answer: "a".to_owned(),
-                answer_indexed: false,
-            },
-        }
+        crate::model::test_faq(id, lang, &[question], "a")
     }
 
     fn assert_same(left: &Ranking, right: &Ranking) {
