@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery};
@@ -153,9 +153,9 @@ pub(crate) struct Partition {
     /// The phrasing number of every document of each segment, by segment ordinal and document id
     /// (read once from the `phrasing` fast field; [`NO_PHRASING`] where a document has none).
     doc_phrasings: Vec<Vec<u32>>,
-    /// The distinct access keys of the entries ([`access_key`]).
-    access_keys: Vec<String>,
-    /// Each entry's access key, as an index into `access_keys`.
+    /// A number for each distinct access key of the entries ([`access_key`]).
+    key_numbers: HashMap<String, u32>,
+    /// Each entry's access key, by its number in `key_numbers`.
     entry_access: Vec<u32>,
 }
 
@@ -348,19 +348,13 @@ impl Partition {
                 reason: "index and entries.json disagree".to_owned(),
             });
         }
-        let mut access_keys: Vec<String> = Vec::new();
+        // One number per distinct key; a base with many customers' own entries has many keys.
+        let mut key_numbers: HashMap<String, u32> = HashMap::new();
         let entry_access = entries
             .iter()
             .map(|entry| {
-                let key = access_key(entry);
-                let index = match access_keys.iter().position(|known| *known == key) {
-                    Some(index) => index,
-                    None => {
-                        access_keys.push(key);
-                        access_keys.len() - 1
-                    }
-                };
-                index as u32
+                let next = key_numbers.len() as u32;
+                *key_numbers.entry(access_key(entry)).or_insert(next)
             })
             .collect();
         Ok(Partition {
@@ -371,7 +365,7 @@ impl Partition {
             phrasings,
             first_phrasing,
             doc_phrasings,
-            access_keys,
+            key_numbers,
             entry_access,
         })
     }
@@ -495,17 +489,18 @@ impl Partition {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let key_admitted: Vec<bool> = self
-            .access_keys
+        // The numbers of the scope's keys that occur in this partition (at most a few).
+        let admitted_keys: Vec<u32> = allowed_access
             .iter()
-            .map(|key| allowed_access.contains(key))
+            .filter_map(|key| self.key_numbers.get(key).copied())
             .collect();
         let admitted = |number: u32| -> bool {
             let Some(phrasing) = self.phrasings.get(number as usize) else {
                 return false;
             };
-            let key = self.entry_access.get(phrasing.entry).map(|key| *key as usize);
-            key.and_then(|key| key_admitted.get(key)).copied().unwrap_or(false)
+            self.entry_access
+                .get(phrasing.entry)
+                .is_some_and(|key| admitted_keys.contains(key))
                 && lang.is_none_or(|lang| self.entries.get(phrasing.entry).is_some_and(|entry| entry.lang == lang))
         };
         let weight = BooleanQuery::new(clauses).weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
