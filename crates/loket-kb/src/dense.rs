@@ -20,8 +20,8 @@
 //! A partition with at most [`EXHAUSTIVE_ROWS`] rows is searched exhaustively. In a larger one
 //! the sign bits choose the [`RESCORED_ROWS`] rows nearest to the question by Hamming distance
 //! (about 4 ns a row against 34 ns for an 8-bit dot product on the baseline x86-64 instruction
-//! set), and only those are scored with their 8-bit codes. Every similarity reported is still the 8-bit
-//! cosine; the sign bits only decide which rows are worth scoring.
+//! set), and only those are scored with their 8-bit codes. Every similarity reported is still the
+//! 8-bit cosine; the sign bits only decide which rows are worth scoring.
 //!
 //! An entry's similarity to a question is its best phrasing's cosine; for an FAQ entry with
 //! several phrasings it is averaged with the cosine of their centroid (the normalised mean of the

@@ -334,8 +334,10 @@ impl KnowledgeBase {
                 .entries()
                 .iter()
                 .map(|entry| {
-                    let any = scope.permits(entry) && !entry.is_expired(today);
-                    (any && entry.lang == lang, any)
+                    (
+                        admits(entry, Some(lang), scope, today),
+                        admits(entry, None, scope, today),
+                    )
                 })
                 .unzip(),
             None => (Vec::new(), Vec::new()),
@@ -477,8 +479,13 @@ fn allowed(partition: &Partition, lang: Option<Lang>, scope: &CustomerScope, tod
     partition
         .entries()
         .iter()
-        .map(|entry| scope.permits(entry) && lang.is_none_or(|lang| entry.lang == lang) && !entry.is_expired(today))
+        .map(|entry| admits(entry, lang, scope, today))
         .collect()
+}
+
+/// Whether the dense search may return `entry` ([`allowed`]).
+fn admits(entry: &Entry, lang: Option<Lang>, scope: &CustomerScope, today: Date) -> bool {
+    scope.permits(entry) && lang.is_none_or(|lang| entry.lang == lang) && !entry.is_expired(today)
 }
 
 fn build_answer(partition: &Partition, choice: &hybrid::Choice, scope: &CustomerScope) -> Option<Answer> {

@@ -5,9 +5,8 @@
 //! number; hits are aggregated per entry by their maximum score. A partition is immutable once
 //! built: imports build a new one instead of changing it.
 
-use std::path::Path;
-
 use std::collections::{BinaryHeap, HashMap};
+use std::path::Path;
 
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery};
@@ -169,20 +168,8 @@ struct HeapHit {
     score: f32,
     segment: u32,
     doc: u32,
-}
-
-impl HeapHit {
-    fn ranks_above(&self, other: &HeapHit) -> bool {
-        self.cmp_rank(other) == std::cmp::Ordering::Less
-    }
-
-    /// `Less` when `self` ranks above `other`.
-    fn cmp_rank(&self, other: &HeapHit) -> std::cmp::Ordering {
-        other
-            .score
-            .total_cmp(&self.score)
-            .then((self.segment, self.doc).cmp(&(other.segment, other.doc)))
-    }
+    /// The document's phrasing number (not part of the order: the address is unique).
+    phrasing: u32,
 }
 
 impl PartialEq for HeapHit {
@@ -199,11 +186,14 @@ impl PartialOrd for HeapHit {
     }
 }
 
-/// The greatest is the hit that ranks lowest, so a max-heap of these keeps the best k on top of
-/// its lowest.
+/// `Less` when `self` ranks above `other`: the greatest is the hit that ranks lowest, so a
+/// max-heap of these keeps the best k with their lowest on top.
 impl Ord for HeapHit {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.cmp_rank(other)
+        other
+            .score
+            .total_cmp(&self.score)
+            .then((self.segment, self.doc).cmp(&(other.segment, other.doc)))
     }
 }
 
@@ -315,7 +305,6 @@ impl Partition {
                         column
                             .first(doc)
                             .and_then(|number| u32::try_from(number).ok())
-                            .filter(|number| *number != NO_PHRASING)
                             .unwrap_or(NO_PHRASING)
                     })
                     .collect(),
@@ -518,12 +507,20 @@ impl Partition {
                 if score < floor {
                     return;
                 }
-                let hit = HeapHit { score, segment, doc };
-                if heap.len() == limit && heap.peek().is_none_or(|lowest| !hit.ranks_above(lowest)) {
+                let mut hit = HeapHit {
+                    score,
+                    segment,
+                    doc,
+                    phrasing: NO_PHRASING,
+                };
+                if heap.len() == limit && heap.peek().is_none_or(|lowest| hit >= *lowest) {
                     return;
                 }
-                let number = phrasings.get(doc as usize).copied().unwrap_or(NO_PHRASING);
-                if number == NO_PHRASING || !admitted(number) || alive.is_some_and(|alive| alive.is_deleted(doc)) {
+                hit.phrasing = phrasings.get(doc as usize).copied().unwrap_or(NO_PHRASING);
+                if hit.phrasing == NO_PHRASING
+                    || !admitted(hit.phrasing)
+                    || alive.is_some_and(|alive| alive.is_deleted(doc))
+                {
                     return;
                 }
                 heap.push(hit);
@@ -538,10 +535,7 @@ impl Partition {
         Ok(heap
             .into_sorted_vec()
             .into_iter()
-            .filter_map(|hit| {
-                let number = *self.doc_phrasings.get(hit.segment as usize)?.get(hit.doc as usize)?;
-                Some((hit.score, number as usize))
-            })
+            .map(|hit| (hit.score, hit.phrasing as usize))
             .collect())
     }
 
