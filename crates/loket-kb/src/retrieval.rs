@@ -5,13 +5,16 @@
 //! number; hits are aggregated per entry by their maximum score. A partition is immutable once
 //! built: imports build a new one instead of changing it.
 
+use std::cell::RefCell;
 use std::collections::{BinaryHeap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::TermInfo;
 use tantivy::schema::{FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions};
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, InvertedIndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{self, GRAMS, PLAIN};
 use crate::model::{Audience, Date, Entry};
@@ -106,6 +109,61 @@ impl Fields {
             Lang::En => self.stem_en,
         }
     }
+
+    /// The fields a query scores, in slot order (see [`QueryTerm::slot`]).
+    fn scored(&self) -> [Field; SCORED_FIELDS] {
+        [self.stem_nl, self.stem_en, self.plain, self.grams]
+    }
+}
+
+/// The number of fields a query scores: the two stem fields, the plain field and the character grams.
+const SCORED_FIELDS: usize = 4;
+const SLOT_PLAIN: usize = 2;
+const SLOT_GRAMS: usize = 3;
+
+/// The slot of a language's stem field in [`Fields::scored`].
+fn stem_slot(lang: Lang) -> usize {
+    match lang {
+        Lang::Nl => 0,
+        Lang::En => 1,
+    }
+}
+
+/// BM25's term-saturation parameter, as tantivy scores with it.
+const BM25_K1: f32 = 1.2;
+/// BM25's length-normalisation parameter, as tantivy scores with it.
+const BM25_B: f32 = 0.75;
+
+/// One weighted term of a query.
+struct QueryTerm {
+    /// The scored field it is searched in, by its position in [`Fields::scored`].
+    slot: usize,
+    /// Its BM25 weight: idf × (1 + k1) × its field's weight, computed as tantivy computes it.
+    weight: f32,
+    /// Where its postings are, by segment ordinal; `None` in a segment without the term.
+    infos: Vec<Option<TermInfo>>,
+    /// The term and its field's weight, for tests that run the same query through tantivy.
+    #[cfg(test)]
+    clause: (Term, f32),
+}
+
+/// What scoring needs of one segment: per scored field, the postings and the length norms.
+struct SegmentFields {
+    inverted: [Arc<InvertedIndexReader>; SCORED_FIELDS],
+    fieldnorms: [FieldNormReader; SCORED_FIELDS],
+}
+
+/// Per-thread scratch of [`Partition::hits`], reused across searches so that a search allocates
+/// nothing in proportion to the index: every slot of `scores` is zero between searches.
+#[derive(Default)]
+struct Scratch {
+    scores: Vec<f32>,
+    /// One bit per document: set when the document has been scored in this segment.
+    seen: Vec<u64>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 /// Where one indexed phrasing points: an entry and the phrasing's position within it.
@@ -116,9 +174,9 @@ struct PhrasingRef {
     text: String,
 }
 
-/// The clauses of one query with the idf mass of each field.
+/// The weighted terms of one query with the idf mass of each field.
 struct QueryTerms {
-    clauses: Vec<(Occur, Box<dyn Query>)>,
+    terms: Vec<QueryTerm>,
     /// The stem fields' masses, per language searched.
     stem_masses: Vec<(Lang, f32)>,
     plain_mass: f32,
@@ -156,6 +214,16 @@ pub(crate) struct Partition {
     key_numbers: HashMap<String, u32>,
     /// Each entry's access key, by its number in `key_numbers`.
     entry_access: Vec<u32>,
+    /// The postings and length norms of each segment, by segment ordinal.
+    segment_fields: Vec<SegmentFields>,
+    /// Per scored field, BM25's length normalisation `k1 × (1 − b + b × length / average length)`
+    /// for each of tantivy's 256 encoded field lengths.
+    length_norms: [[f32; 256]; SCORED_FIELDS],
+    /// Per scored field, BM25's saturation `1 / (1 + norm)` of a term occurring once, for each
+    /// encoded field length: the same quotient as computed per hit, computed once.
+    single_occurrence: [[f32; 256]; SCORED_FIELDS],
+    /// Documents in the index, deleted ones included: the `N` of BM25's idf, as tantivy counts it.
+    max_docs: u64,
 }
 
 /// In `doc_phrasings`: a document without a valid phrasing number, which no search returns.
@@ -276,10 +344,23 @@ pub(crate) fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
         .map_err(|error| Error::storage(path, error))
 }
 
-fn idf(searcher: &Searcher, term: &Term) -> f32 {
-    let documents = searcher.num_docs() as f32;
-    let frequency = searcher.doc_freq(term).unwrap_or(0) as f32;
+/// The idf of a term in `frequency` of `documents` live documents: a query's idf mass is the sum
+/// of these.
+fn idf(documents: u64, frequency: u64) -> f32 {
+    let (documents, frequency) = (documents as f32, frequency as f32);
     (1.0 + (documents - frequency + 0.5) / (frequency + 0.5)).ln()
+}
+
+/// An IO error of reading the index.
+fn index_io(error: std::io::Error) -> Error {
+    Error::Index(error.into())
+}
+
+/// A term's BM25 weight as tantivy computes it for a `TermQuery` under a `BoostQuery` of
+/// `boost`: the same operations in the same order, so that scores are equal to the bit.
+fn bm25_weight(max_docs: u64, frequency: u64, boost: f32) -> f32 {
+    let spread = (max_docs.saturating_sub(frequency) as f32 + 0.5) / (frequency as f32 + 0.5);
+    (1.0 + spread).ln() * (1.0 + BM25_K1) * boost
 }
 
 impl Partition {
@@ -346,6 +427,42 @@ impl Partition {
                 *key_numbers.entry(access_key(entry)).or_insert(next)
             })
             .collect();
+        let scored = fields.scored();
+        let mut segment_fields = Vec::new();
+        let mut tokens = [0u64; SCORED_FIELDS];
+        for segment in searcher.segment_readers() {
+            let mut inverted = Vec::with_capacity(SCORED_FIELDS);
+            let mut fieldnorms = Vec::with_capacity(SCORED_FIELDS);
+            for (slot, field) in scored.iter().enumerate() {
+                let index = segment.inverted_index(*field)?;
+                tokens[slot] += index.total_num_tokens();
+                inverted.push(index);
+                fieldnorms.push(segment.get_fieldnorms_reader(*field)?);
+            }
+            let corrupt = || Error::Corrupt {
+                generation: directory.display().to_string(),
+                reason: "a segment lacks a scored field".to_owned(),
+            };
+            segment_fields.push(SegmentFields {
+                inverted: inverted.try_into().map_err(|_| corrupt())?,
+                fieldnorms: fieldnorms.try_into().map_err(|_| corrupt())?,
+            });
+        }
+        let max_docs: u64 = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| u64::from(segment.max_doc()))
+            .sum();
+        let mut length_norms = [[0.0f32; 256]; SCORED_FIELDS];
+        let mut single_occurrence = [[0.0f32; 256]; SCORED_FIELDS];
+        for ((norms, single), tokens) in length_norms.iter_mut().zip(&mut single_occurrence).zip(tokens) {
+            let average = tokens as f32 / max_docs as f32;
+            for (id, (norm, single)) in norms.iter_mut().zip(single.iter_mut()).enumerate() {
+                let length = FieldNormReader::id_to_fieldnorm(id as u8) as f32;
+                *norm = BM25_K1 * (1.0 - BM25_B + BM25_B * length / average);
+                *single = 1.0 / (1.0 + *norm);
+            }
+        }
         Ok(Partition {
             _reader: reader,
             searcher,
@@ -356,6 +473,10 @@ impl Partition {
             doc_phrasings,
             key_numbers,
             entry_access,
+            segment_fields,
+            length_norms,
+            single_occurrence,
+            max_docs,
         })
     }
 
@@ -379,12 +500,12 @@ impl Partition {
             Some(Lang::En) => &[Lang::En],
             None => &[Lang::Nl, Lang::En],
         };
-        let terms = self.query_terms(question, stem_langs);
+        let terms = self.query_terms(question, stem_langs)?;
         let query_mass = terms.mass(None);
-        if terms.clauses.is_empty() || query_mass <= 0.0 {
+        if terms.terms.is_empty() || query_mass <= 0.0 {
             return Ok(Ranking::default());
         }
-        let hits = self.hits(terms.clauses, allowed_access, lang, TOP_HITS)?;
+        let hits = self.hits(&terms.terms, allowed_access, lang, TOP_HITS)?;
         Ok(self.ranking(question, &hits, query_mass, today))
     }
 
@@ -401,12 +522,12 @@ impl Partition {
         allowed_access: &[String],
         today: Date,
     ) -> Result<(Ranking, Ranking)> {
-        let terms = self.query_terms(question, &[Lang::Nl, Lang::En]);
+        let terms = self.query_terms(question, &[Lang::Nl, Lang::En])?;
         let (lang_mass, any_mass) = (terms.mass(Some(lang)), terms.mass(None));
-        if terms.clauses.is_empty() || any_mass <= 0.0 {
+        if terms.terms.is_empty() || any_mass <= 0.0 {
             return Ok((Ranking::default(), Ranking::default()));
         }
-        let hits = self.hits(terms.clauses, allowed_access, None, COMBINED_HITS)?;
+        let hits = self.hits(&terms.terms, allowed_access, None, COMBINED_HITS)?;
         let any = self.ranking(question, &hits[..hits.len().min(TOP_HITS)], any_mass, today);
         let in_lang: Vec<(f32, usize)> = hits
             .iter()
@@ -429,20 +550,20 @@ impl Partition {
         Ok((in_lang, any))
     }
 
-    /// The weighted term clauses of `question` for the stem fields of `stem_langs`, the plain
-    /// field and the character-gram field, with each field's idf mass.
-    fn query_terms(&self, question: &str, stem_langs: &[Lang]) -> QueryTerms {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    /// The weighted terms of `question` for the stem fields of `stem_langs`, the plain field and
+    /// the character-gram field, with each field's idf mass.
+    fn query_terms(&self, question: &str, stem_langs: &[Lang]) -> Result<QueryTerms> {
+        let mut terms = Vec::new();
         let mut stem_masses = Vec::with_capacity(stem_langs.len());
         for stem_lang in stem_langs {
             let mut stem_analyzer = analysis::analyzer(analysis::stem_tokenizer(*stem_lang));
-            let field = self.fields.stem(*stem_lang);
-            let terms = analysis::terms(&mut stem_analyzer, question);
-            stem_masses.push((*stem_lang, self.add_terms(&mut clauses, field, terms, WEIGHT_STEM)));
+            let texts = analysis::terms(&mut stem_analyzer, question);
+            let mass = self.add_terms(&mut terms, stem_slot(*stem_lang), texts, WEIGHT_STEM)?;
+            stem_masses.push((*stem_lang, mass));
         }
         let mut plain_analyzer = analysis::analyzer(PLAIN);
         let plain_terms = analysis::terms(&mut plain_analyzer, question);
-        let plain_mass = self.add_terms(&mut clauses, self.fields.plain, plain_terms, WEIGHT_PLAIN);
+        let plain_mass = self.add_terms(&mut terms, SLOT_PLAIN, plain_terms, WEIGHT_PLAIN)?;
         let grams = analysis::word_grams(&mut plain_analyzer, question);
         let mut gram_terms: Vec<String> = Vec::new();
         for gram in grams.split_whitespace() {
@@ -450,27 +571,31 @@ impl Partition {
                 gram_terms.push(gram.to_owned());
             }
         }
-        let gram_mass = self.add_terms(&mut clauses, self.fields.grams, gram_terms, WEIGHT_GRAMS);
-        QueryTerms {
-            clauses,
+        let gram_mass = self.add_terms(&mut terms, SLOT_GRAMS, gram_terms, WEIGHT_GRAMS)?;
+        Ok(QueryTerms {
+            terms,
             stem_masses,
             plain_mass,
             gram_mass,
-        }
+        })
     }
 
-    /// The best `limit` hits of `clauses` among phrasings whose access key is in `allowed_access`
+    /// The best `limit` hits of `terms` among phrasings whose access key is in `allowed_access`
     /// (and in `lang`, when given), as `(score, phrasing number)`, best first.
     ///
-    /// The clauses' union is scored by tantivy; which documents may be kept is decided here, per
-    /// document, before it enters the top k: a phrasing of an entry outside the scope never does.
-    /// (As a filter clause inside the query, the same rule made tantivy intersect the union with
-    /// it document by document, which took over a third of the search. Left to tantivy's
-    /// top-docs collector, the bare union would be searched with block-max WAND, which is several
-    /// times slower for these queries of sixty-odd clauses; see BENCHMARKS.md.)
+    /// Each term's postings are read block by block and its BM25 score added to its documents'
+    /// sums (term at a time), in the order of `terms`; that is the order in which tantivy's union
+    /// of the same clauses adds them, so every score equals tantivy's to the bit. Which documents
+    /// may be kept is decided here, per document, before it enters the top k: a phrasing of an
+    /// entry outside the scope never does. (As a filter clause inside a tantivy query, the same
+    /// rule made tantivy intersect the union with it document by document, which took over a
+    /// third of the search; the union itself, weighted and merged by tantivy, cost twice what
+    /// this loop does. Left to tantivy's top-docs collector, the bare union would be searched with
+    /// block-max WAND, which is several times slower for these queries of sixty-odd terms; see
+    /// BENCHMARKS.md.)
     fn hits(
         &self,
-        clauses: Vec<(Occur, Box<dyn Query>)>,
+        terms: &[QueryTerm],
         allowed_access: &[String],
         lang: Option<Lang>,
         limit: usize,
@@ -492,51 +617,125 @@ impl Partition {
                 .is_some_and(|key| admitted_keys.contains(key))
                 && lang.is_none_or(|lang| self.entries.get(phrasing.entry).is_some_and(|entry| entry.lang == lang))
         };
-        let weight = BooleanQuery::new(clauses).weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
         let mut heap: BinaryHeap<HeapHit> = BinaryHeap::with_capacity(limit + 1);
         // The lowest kept score once the heap is full: most documents fall below it and are
         // dismissed by this one comparison.
         let mut floor = f32::NEG_INFINITY;
-        for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
-            let Some(phrasings) = self.doc_phrasings.get(segment) else {
-                continue;
-            };
-            let alive = reader.alive_bitset();
-            let segment = segment as u32;
-            weight.for_each(reader, &mut |doc, score| {
-                if score < floor {
-                    return;
-                }
-                let mut hit = HeapHit {
-                    score,
-                    segment,
-                    doc,
-                    phrasing: NO_PHRASING,
+        SCRATCH.with(|scratch| -> Result<()> {
+            let mut scratch = scratch.borrow_mut();
+            let Scratch { scores, seen } = &mut *scratch;
+            for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
+                let (Some(phrasings), Some(fields)) =
+                    (self.doc_phrasings.get(segment), self.segment_fields.get(segment))
+                else {
+                    continue;
                 };
-                if heap.len() == limit && heap.peek().is_none_or(|lowest| hit >= *lowest) {
-                    return;
+                let max_doc = reader.max_doc() as usize;
+                if scores.len() < max_doc {
+                    scores.resize(max_doc, 0.0);
+                    seen.resize(max_doc.div_ceil(64), 0);
                 }
-                hit.phrasing = phrasings.get(doc as usize).copied().unwrap_or(NO_PHRASING);
-                if hit.phrasing == NO_PHRASING
-                    || !admitted(hit.phrasing)
-                    || alive.is_some_and(|alive| alive.is_deleted(doc))
-                {
-                    return;
+                let scored = self.accumulate(terms, segment, fields, scores, seen);
+                let alive = reader.alive_bitset();
+                let segment = segment as u32;
+                // The scored documents in document order, each slot cleared as it is read.
+                for (word_index, word) in seen.iter_mut().enumerate().take(max_doc.div_ceil(64)) {
+                    let mut bits = std::mem::take(word);
+                    while bits != 0 {
+                        let index = word_index * 64 + bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        let Some(slot) = scores.get_mut(index) else {
+                            continue;
+                        };
+                        let score = std::mem::take(slot);
+                        if score < floor {
+                            continue;
+                        }
+                        let doc = index as u32;
+                        let mut hit = HeapHit {
+                            score,
+                            segment,
+                            doc,
+                            phrasing: NO_PHRASING,
+                        };
+                        if heap.len() == limit && heap.peek().is_none_or(|lowest| hit >= *lowest) {
+                            continue;
+                        }
+                        hit.phrasing = phrasings.get(index).copied().unwrap_or(NO_PHRASING);
+                        if hit.phrasing == NO_PHRASING
+                            || !admitted(hit.phrasing)
+                            || alive.is_some_and(|alive| alive.is_deleted(doc))
+                        {
+                            continue;
+                        }
+                        heap.push(hit);
+                        if heap.len() > limit {
+                            heap.pop();
+                        }
+                        if heap.len() == limit {
+                            floor = heap.peek().map_or(f32::NEG_INFINITY, |lowest| lowest.score);
+                        }
+                    }
                 }
-                heap.push(hit);
-                if heap.len() > limit {
-                    heap.pop();
-                }
-                if heap.len() == limit {
-                    floor = heap.peek().map_or(f32::NEG_INFINITY, |lowest| lowest.score);
-                }
-            })?;
-        }
+                scored?;
+            }
+            Ok(())
+        })?;
         Ok(heap
             .into_sorted_vec()
             .into_iter()
             .map(|hit| (hit.score, hit.phrasing as usize))
             .collect())
+    }
+
+    /// Adds the BM25 score of every term of `terms` to its documents' sums in `scores`, for one
+    /// segment, setting each scored document's bit in `seen`. On an error, the documents scored
+    /// so far are still marked, so the caller can clear them.
+    fn accumulate(
+        &self,
+        terms: &[QueryTerm],
+        segment: usize,
+        fields: &SegmentFields,
+        scores: &mut [f32],
+        seen: &mut [u64],
+    ) -> Result<()> {
+        for term in terms {
+            let Some(Some(info)) = term.infos.get(segment) else {
+                continue;
+            };
+            let (Some(inverted), Some(fieldnorms), Some(norms), Some(single)) = (
+                fields.inverted.get(term.slot),
+                fields.fieldnorms.get(term.slot),
+                self.length_norms.get(term.slot),
+                self.single_occurrence.get(term.slot),
+            ) else {
+                continue;
+            };
+            let mut postings = inverted
+                .read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs)
+                .map_err(index_io)?;
+            while !postings.docs().is_empty() {
+                for (&doc, &frequency) in postings.docs().iter().zip(postings.freqs()) {
+                    let index = doc as usize;
+                    let (Some(word), Some(score)) = (seen.get_mut(index / 64), scores.get_mut(index)) else {
+                        continue;
+                    };
+                    *word |= 1u64 << (index % 64);
+                    let length = usize::from(fieldnorms.fieldnorm_id(doc));
+                    // BM25's saturation `tf / (tf + norm)`; for the usual single occurrence it
+                    // is read from the table, which holds the same quotient.
+                    let saturation = if frequency == 1 {
+                        single[length]
+                    } else {
+                        let frequency = frequency as f32;
+                        frequency / (frequency + norms[length])
+                    };
+                    *score += term.weight * saturation;
+                }
+                postings.advance();
+            }
+        }
+        Ok(())
     }
 
     /// Aggregates `hits` (best first) per entry and computes the confidence features.
@@ -597,22 +796,35 @@ impl Partition {
         Ranking { candidates, features }
     }
 
-    /// Adds one weighted term query per term and returns the query's idf mass in this field.
-    fn add_terms(
-        &self,
-        clauses: &mut Vec<(Occur, Box<dyn Query>)>,
-        field: Field,
-        terms: Vec<String>,
-        weight: f32,
-    ) -> f32 {
+    /// Adds one weighted term per text, looked up in every segment, and returns the query's idf
+    /// mass in this field.
+    fn add_terms(&self, terms: &mut Vec<QueryTerm>, slot: usize, texts: Vec<String>, weight: f32) -> Result<f32> {
+        let Some(field) = self.fields.scored().get(slot).copied() else {
+            return Ok(0.0);
+        };
         let mut mass = 0.0;
-        for text in terms {
+        for text in texts {
             let term = Term::from_field_text(field, &text);
-            mass += weight * idf(&self.searcher, &term);
-            let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), weight))));
+            let mut infos = Vec::with_capacity(self.segment_fields.len());
+            let mut frequency = 0u64;
+            for fields in &self.segment_fields {
+                let info = match fields.inverted.get(slot) {
+                    Some(inverted) => inverted.get_term_info(&term).map_err(index_io)?,
+                    None => None,
+                };
+                frequency += info.as_ref().map_or(0, |info| u64::from(info.doc_freq));
+                infos.push(info);
+            }
+            mass += weight * idf(self.searcher.num_docs(), frequency);
+            terms.push(QueryTerm {
+                slot,
+                weight: bm25_weight(self.max_docs, frequency, weight),
+                infos,
+                #[cfg(test)]
+                clause: (term, weight),
+            });
         }
-        mass
+        Ok(mass)
     }
 
     /// Fraction of the question's content stems that occur in the candidate's best phrasing, and
@@ -735,12 +947,25 @@ mod tests {
 #[cfg(test)]
 mod filter_tests {
     use tantivy::collector::TopDocs;
-    use tantivy::query::ConstScoreQuery;
+    use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 
     use super::*;
     use crate::CustomerScope;
     use crate::model::{EntryId, EntryKind};
     use crate::sample::SplitMix;
+
+    /// The query's terms as tantivy clauses, each a term query boosted by its field's weight.
+    fn clauses(terms: &[QueryTerm]) -> Vec<(Occur, Box<dyn Query>)> {
+        terms
+            .iter()
+            .map(|term| {
+                let (term, weight) = term.clause.clone();
+                let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                let clause: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(query), weight));
+                (Occur::Should, clause)
+            })
+            .collect()
+    }
 
     /// The search as it was written before the scope moved out of the query: the clauses'
     /// union intersected with a zero-scoring filter on the indexed access key and language,
@@ -830,9 +1055,9 @@ mod filter_tests {
             for allowed in &scopes {
                 for lang in [None, Some(Lang::Nl), Some(Lang::En)] {
                     for limit in [1, 7, TOP_HITS, COMBINED_HITS] {
-                        let terms = || partition.query_terms(&question, &[Lang::Nl, Lang::En]).clauses;
-                        let ours = partition.hits(terms(), allowed, lang, limit).unwrap();
-                        let reference = filtered_in_the_query(&partition, terms(), allowed, lang, limit);
+                        let terms = partition.query_terms(&question, &[Lang::Nl, Lang::En]).unwrap().terms;
+                        let ours = partition.hits(&terms, allowed, lang, limit).unwrap();
+                        let reference = filtered_in_the_query(&partition, clauses(&terms), allowed, lang, limit);
                         let bits = |hits: &[(f32, usize)]| -> Vec<(u32, usize)> {
                             hits.iter().map(|(score, number)| (score.to_bits(), *number)).collect()
                         };
