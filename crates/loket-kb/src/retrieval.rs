@@ -177,6 +177,8 @@ struct PhrasingRef {
 /// The weighted terms of one query with the idf mass of each field.
 struct QueryTerms {
     terms: Vec<QueryTerm>,
+    /// The question's stems in each language searched, for the coverage features.
+    stems: Vec<(Lang, Vec<String>)>,
     /// The stem fields' masses, per language searched.
     stem_masses: Vec<(Lang, f32)>,
     plain_mass: f32,
@@ -506,7 +508,7 @@ impl Partition {
             return Ok(Ranking::default());
         }
         let hits = self.hits(&terms.terms, allowed_access, lang, TOP_HITS)?;
-        Ok(self.ranking(question, &hits, query_mass, today))
+        Ok(self.ranking(&terms.stems, &hits, query_mass, today))
     }
 
     /// The rankings of [`Partition::search`] with `Some(lang)` and with `None`, from one index
@@ -528,7 +530,7 @@ impl Partition {
             return Ok((Ranking::default(), Ranking::default()));
         }
         let hits = self.hits(&terms.terms, allowed_access, None, COMBINED_HITS)?;
-        let any = self.ranking(question, &hits[..hits.len().min(TOP_HITS)], any_mass, today);
+        let any = self.ranking(&terms.stems, &hits[..hits.len().min(TOP_HITS)], any_mass, today);
         let in_lang: Vec<(f32, usize)> = hits
             .iter()
             .filter(|(_, phrasing)| {
@@ -545,7 +547,7 @@ impl Partition {
         } else if in_lang.len() < TOP_HITS && hits.len() == COMBINED_HITS {
             self.search(question, Some(lang), allowed_access, today)?
         } else {
-            self.ranking(question, &in_lang, lang_mass, today)
+            self.ranking(&terms.stems, &in_lang, lang_mass, today)
         };
         Ok((in_lang, any))
     }
@@ -555,15 +557,17 @@ impl Partition {
     fn query_terms(&self, question: &str, stem_langs: &[Lang]) -> Result<QueryTerms> {
         let mut terms = Vec::new();
         let mut stem_masses = Vec::with_capacity(stem_langs.len());
+        let mut stems = Vec::with_capacity(stem_langs.len());
         for stem_lang in stem_langs {
             let mut stem_analyzer = analysis::analyzer(analysis::stem_tokenizer(*stem_lang));
             let texts = analysis::terms(&mut stem_analyzer, question);
-            let mass = self.add_terms(&mut terms, stem_slot(*stem_lang), texts, WEIGHT_STEM)?;
+            let mass = self.add_terms(&mut terms, stem_slot(*stem_lang), &texts, WEIGHT_STEM)?;
             stem_masses.push((*stem_lang, mass));
+            stems.push((*stem_lang, texts));
         }
         let mut plain_analyzer = analysis::analyzer(PLAIN);
         let plain_terms = analysis::terms(&mut plain_analyzer, question);
-        let plain_mass = self.add_terms(&mut terms, SLOT_PLAIN, plain_terms, WEIGHT_PLAIN)?;
+        let plain_mass = self.add_terms(&mut terms, SLOT_PLAIN, &plain_terms, WEIGHT_PLAIN)?;
         let grams = analysis::word_grams(&mut plain_analyzer, question);
         let mut gram_terms: Vec<String> = Vec::new();
         for gram in grams.split_whitespace() {
@@ -571,9 +575,10 @@ impl Partition {
                 gram_terms.push(gram.to_owned());
             }
         }
-        let gram_mass = self.add_terms(&mut terms, SLOT_GRAMS, gram_terms, WEIGHT_GRAMS)?;
+        let gram_mass = self.add_terms(&mut terms, SLOT_GRAMS, &gram_terms, WEIGHT_GRAMS)?;
         Ok(QueryTerms {
             terms,
+            stems,
             stem_masses,
             plain_mass,
             gram_mass,
@@ -739,7 +744,8 @@ impl Partition {
     }
 
     /// Aggregates `hits` (best first) per entry and computes the confidence features.
-    fn ranking(&self, question: &str, hits: &[(f32, usize)], query_mass: f32, today: Date) -> Ranking {
+    /// `stems` are the question's stems per language, as [`Partition::query_terms`] found them.
+    fn ranking(&self, stems: &[(Lang, Vec<String>)], hits: &[(f32, usize)], query_mass: f32, today: Date) -> Ranking {
         let mut candidates: Vec<Candidate> = Vec::new();
         let mut hit_entries: Vec<usize> = Vec::new();
         for (score, number) in hits {
@@ -780,7 +786,7 @@ impl Partition {
             .filter(|entry| **entry == best.entry)
             .count() as f32
             / top_hits.max(1) as f32;
-        let (coverage, reverse_coverage) = self.coverage(question, best);
+        let (coverage, reverse_coverage) = self.coverage(stems, best);
         let features = Features {
             top_score: best.score,
             normalised: best.score / query_mass,
@@ -798,13 +804,13 @@ impl Partition {
 
     /// Adds one weighted term per text, looked up in every segment, and returns the query's idf
     /// mass in this field.
-    fn add_terms(&self, terms: &mut Vec<QueryTerm>, slot: usize, texts: Vec<String>, weight: f32) -> Result<f32> {
+    fn add_terms(&self, terms: &mut Vec<QueryTerm>, slot: usize, texts: &[String], weight: f32) -> Result<f32> {
         let Some(field) = self.fields.scored().get(slot).copied() else {
             return Ok(0.0);
         };
         let mut mass = 0.0;
         for text in texts {
-            let term = Term::from_field_text(field, &text);
+            let term = Term::from_field_text(field, text);
             let mut infos = Vec::with_capacity(self.segment_fields.len());
             let mut frequency = 0u64;
             for fields in &self.segment_fields {
@@ -829,7 +835,9 @@ impl Partition {
 
     /// Fraction of the question's content stems that occur in the candidate's best phrasing, and
     /// the reverse, analysed in the candidate's language.
-    fn coverage(&self, question: &str, candidate: &Candidate) -> (f32, f32) {
+    /// `stems` are the question's stems per language; every search analyses the question in the
+    /// languages of the entries it can return.
+    fn coverage(&self, stems: &[(Lang, Vec<String>)], candidate: &Candidate) -> (f32, f32) {
         let Some(entry) = self.entries.get(candidate.entry) else {
             return (0.0, 0.0);
         };
@@ -842,8 +850,10 @@ impl Partition {
         else {
             return (0.0, 0.0);
         };
+        let Some((_, question_terms)) = stems.iter().find(|(lang, _)| *lang == entry.lang) else {
+            return (0.0, 0.0);
+        };
         let mut stem_analyzer = analysis::analyzer(analysis::stem_tokenizer(entry.lang));
-        let question_terms = analysis::terms(&mut stem_analyzer, question);
         let phrasing_terms = analysis::terms(&mut stem_analyzer, &phrasing.text);
         if question_terms.is_empty() || phrasing_terms.is_empty() {
             return (0.0, 0.0);
