@@ -139,6 +139,16 @@ fn dis06_claims_to_be_human_are_blocked_after_sanitising() {
     );
 }
 
+/// SEC-05: a restricted identifier that markup splits is found in the sanitised text, the text
+/// that would reach the customer.
+#[test]
+fn sec05_a_leak_that_only_sanitising_reveals_is_blocked() {
+    check(
+        "Sleutel: sk-live-DEMO-<span></span>CANARY-8c41f2e9a7b3d605.",
+        Err("restricted_identifier"),
+    );
+}
+
 #[test]
 fn oversized_output_is_blocked_unread() {
     check(&"a".repeat(MAX_OUTPUT_BYTES + 1), Err("oversized_output"));
