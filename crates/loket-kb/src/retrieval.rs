@@ -154,7 +154,9 @@ struct SegmentFields {
 }
 
 /// Per-thread scratch of [`Partition::hits`], reused across searches so that a search allocates
-/// nothing in proportion to the index: every slot of `scores` is zero between searches.
+/// nothing in proportion to the index: every slot of `scores` is zero between searches. It holds
+/// 4.125 bytes per document of the largest segment searched on the thread (1.6 MB for 100,000
+/// entries with four phrasings); the chat searches on the runtime's worker threads.
 #[derive(Default)]
 struct Scratch {
     scores: Vec<f32>,
