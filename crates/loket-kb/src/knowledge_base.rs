@@ -323,7 +323,7 @@ impl KnowledgeBase {
         let mut best_confidence = 0.0f32;
         // A search error (which would mean a damaged index) is treated like no match: abstain and
         // let a person answer, never guess.
-        let (in_lang, any) = match partition.search_with_fallback(question, lang, &scope.access_keys(), today) {
+        let (in_lang, any) = match partition.search_both(question, lang, &scope.access_keys(), today) {
             Ok((in_lang, any)) => (Some(in_lang), Some(any)),
             Err(_) => (None, None),
         };

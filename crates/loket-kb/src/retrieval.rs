@@ -24,9 +24,6 @@ const INDEX_DIR: &str = "index";
 pub(crate) const ENTRIES_FILE: &str = "entries.json";
 /// Hits fetched per query before aggregation; enough for the margin and vote features.
 const TOP_HITS: usize = 40;
-/// Hits fetched by the combined search of [`Partition::search_with_fallback`], from which the
-/// restricted search's [`TOP_HITS`] are taken when enough of them are in the question's language.
-const COMBINED_HITS: usize = 4 * TOP_HITS;
 /// Hits that vote for the best entry (the kNN-style agreement feature).
 const VOTE_HITS: usize = 10;
 
@@ -266,6 +263,51 @@ impl Ord for HeapHit {
             .score
             .total_cmp(&self.score)
             .then((self.segment, self.doc).cmp(&(other.segment, other.doc)))
+    }
+}
+
+/// The best `limit` hits a search keeps, among phrasings in `lang` when given.
+struct TopHits {
+    lang: Option<Lang>,
+    limit: usize,
+    heap: BinaryHeap<HeapHit>,
+    /// The lowest kept score once the heap is full: most documents fall below it and are
+    /// dismissed by this one comparison.
+    floor: f32,
+}
+
+impl TopHits {
+    fn new(lang: Option<Lang>, limit: usize) -> TopHits {
+        TopHits {
+            lang,
+            limit,
+            heap: BinaryHeap::with_capacity(limit + 1),
+            floor: f32::NEG_INFINITY,
+        }
+    }
+
+    /// Whether `hit` would be kept by its score and address (scope and language aside).
+    fn wants(&self, hit: &HeapHit) -> bool {
+        hit.score >= self.floor && (self.heap.len() < self.limit || self.heap.peek().is_some_and(|lowest| hit < lowest))
+    }
+
+    fn push(&mut self, hit: HeapHit) {
+        self.heap.push(hit);
+        if self.heap.len() > self.limit {
+            self.heap.pop();
+        }
+        if self.heap.len() == self.limit {
+            self.floor = self.heap.peek().map_or(f32::NEG_INFINITY, |lowest| lowest.score);
+        }
+    }
+
+    /// The kept hits as `(score, phrasing number)`, best first.
+    fn into_hits(self) -> Vec<(f32, usize)> {
+        self.heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|hit| (hit.score, hit.phrasing as usize))
+            .collect()
     }
 }
 
@@ -514,12 +556,12 @@ impl Partition {
     }
 
     /// The rankings of [`Partition::search`] with `Some(lang)` and with `None`, from one index
-    /// search where possible. The combined query holds both languages' stem clauses, and a
-    /// phrasing is only indexed under its own language's stem field, so every phrasing in `lang`
-    /// scores exactly as in the search restricted to `lang`: that search's hits are the combined
-    /// hits in `lang`, in the same order. When the combined hits hold fewer than [`TOP_HITS`]
-    /// phrasings in `lang` although more may have matched, the restricted search runs after all.
-    pub(crate) fn search_with_fallback(
+    /// search. The combined query holds both languages' stem terms, and a phrasing is only
+    /// indexed under its own language's stem field, so every phrasing in `lang` scores exactly as
+    /// in the search restricted to `lang`: that search's hits are the combined search's best
+    /// phrasings in `lang`, which the one pass over the scored documents collects beside the best
+    /// of all.
+    pub(crate) fn search_both(
         &self,
         question: &str,
         lang: Lang,
@@ -531,23 +573,12 @@ impl Partition {
         if terms.terms.is_empty() || any_mass <= 0.0 {
             return Ok((Ranking::default(), Ranking::default()));
         }
-        let hits = self.hits(&terms.terms, allowed_access, None, COMBINED_HITS)?;
-        let any = self.ranking(&terms.stems, &hits[..hits.len().min(TOP_HITS)], any_mass, today);
-        let in_lang: Vec<(f32, usize)> = hits
-            .iter()
-            .filter(|(_, phrasing)| {
-                self.phrasings
-                    .get(*phrasing)
-                    .and_then(|phrasing| self.entries.get(phrasing.entry))
-                    .is_some_and(|entry| entry.lang == lang)
-            })
-            .take(TOP_HITS)
-            .copied()
-            .collect();
+        let mut tops = [TopHits::new(None, TOP_HITS), TopHits::new(Some(lang), TOP_HITS)];
+        self.collect_hits(&terms.terms, allowed_access, &mut tops)?;
+        let [any, in_lang] = tops.map(TopHits::into_hits);
+        let any = self.ranking(&terms.stems, &any, any_mass, today);
         let in_lang = if lang_mass <= 0.0 {
             Ranking::default()
-        } else if in_lang.len() < TOP_HITS && hits.len() == COMBINED_HITS {
-            self.search(question, Some(lang), allowed_access, today)?
         } else {
             self.ranking(&terms.stems, &in_lang, lang_mass, today)
         };
@@ -589,17 +620,6 @@ impl Partition {
 
     /// The best `limit` hits of `terms` among phrasings whose access key is in `allowed_access`
     /// (and in `lang`, when given), as `(score, phrasing number)`, best first.
-    ///
-    /// Each term's postings are read block by block and its BM25 score added to its documents'
-    /// sums (term at a time), in the order of `terms`; that is the order in which tantivy's union
-    /// of the same clauses adds them, so every score equals tantivy's to the bit. Which documents
-    /// may be kept is decided here, per document, before it enters the top k: a phrasing of an
-    /// entry outside the scope never does. (As a filter clause inside a tantivy query, the same
-    /// rule made tantivy intersect the union with it document by document, which took over a
-    /// third of the search; the union itself, weighted and merged by tantivy, cost twice what
-    /// this loop does. Left to tantivy's top-docs collector, the bare union would be searched with
-    /// block-max WAND, which is several times slower for these queries of sixty-odd terms; see
-    /// BENCHMARKS.md.)
     fn hits(
         &self,
         terms: &[QueryTerm],
@@ -607,27 +627,44 @@ impl Partition {
         lang: Option<Lang>,
         limit: usize,
     ) -> Result<Vec<(f32, usize)>> {
-        if limit == 0 {
-            return Ok(Vec::new());
+        let mut tops = [TopHits::new(lang, limit)];
+        self.collect_hits(terms, allowed_access, &mut tops)?;
+        let [top] = tops;
+        Ok(top.into_hits())
+    }
+
+    /// Fills each of `tops` with its best hits of `terms` among phrasings whose access key is in
+    /// `allowed_access`, in one pass over the scored documents.
+    ///
+    /// Each term's postings are read block by block and its BM25 score added to its documents'
+    /// sums (term at a time), in the order of `terms`; that is the order in which tantivy's union
+    /// of the same clauses adds them, so every score equals tantivy's to the bit. Which documents
+    /// may be kept is decided here, per document, before it enters a top k: a phrasing of an
+    /// entry outside the scope never does. (As a filter clause inside a tantivy query, the same
+    /// rule made tantivy intersect the union with it document by document, which took over a
+    /// third of the search; the union itself, weighted and merged by tantivy, cost twice what
+    /// this loop does. Left to tantivy's top-docs collector, the bare union would be searched with
+    /// block-max WAND, which is several times slower for these queries of sixty-odd terms; see
+    /// BENCHMARKS.md.)
+    fn collect_hits(&self, terms: &[QueryTerm], allowed_access: &[String], tops: &mut [TopHits]) -> Result<()> {
+        if tops.iter().all(|top| top.limit == 0) {
+            return Ok(());
         }
         // The numbers of the scope's keys that occur in this partition (at most a few).
         let admitted_keys: Vec<u32> = allowed_access
             .iter()
             .filter_map(|key| self.key_numbers.get(key).copied())
             .collect();
-        let admitted = |number: u32| -> bool {
-            let Some(phrasing) = self.phrasings.get(number as usize) else {
-                return false;
-            };
-            self.entry_access
-                .get(phrasing.entry)
-                .is_some_and(|key| admitted_keys.contains(key))
-                && lang.is_none_or(|lang| self.entries.get(phrasing.entry).is_some_and(|entry| entry.lang == lang))
+        // The entry of a phrasing in the scope.
+        let in_scope = |number: u32| -> Option<&Entry> {
+            let phrasing = self.phrasings.get(number as usize)?;
+            let key = self.entry_access.get(phrasing.entry)?;
+            if admitted_keys.contains(key) {
+                self.entries.get(phrasing.entry)
+            } else {
+                None
+            }
         };
-        let mut heap: BinaryHeap<HeapHit> = BinaryHeap::with_capacity(limit + 1);
-        // The lowest kept score once the heap is full: most documents fall below it and are
-        // dismissed by this one comparison.
-        let mut floor = f32::NEG_INFINITY;
         SCRATCH.with(|scratch| -> Result<()> {
             let mut scratch = scratch.borrow_mut();
             let Scratch { scores, seen } = &mut *scratch;
@@ -654,45 +691,42 @@ impl Partition {
                         let Some(slot) = scores.get_mut(index) else {
                             continue;
                         };
-                        let score = std::mem::take(slot);
-                        if score < floor {
-                            continue;
-                        }
-                        let doc = index as u32;
-                        let mut hit = HeapHit {
-                            score,
+                        let hit = HeapHit {
+                            score: std::mem::take(slot),
                             segment,
-                            doc,
+                            doc: index as u32,
                             phrasing: NO_PHRASING,
                         };
-                        if heap.len() == limit && heap.peek().is_none_or(|lowest| hit >= *lowest) {
-                            continue;
-                        }
-                        hit.phrasing = phrasings.get(index).copied().unwrap_or(NO_PHRASING);
-                        if hit.phrasing == NO_PHRASING
-                            || !admitted(hit.phrasing)
-                            || alive.is_some_and(|alive| alive.is_deleted(doc))
-                        {
-                            continue;
-                        }
-                        heap.push(hit);
-                        if heap.len() > limit {
-                            heap.pop();
-                        }
-                        if heap.len() == limit {
-                            floor = heap.peek().map_or(f32::NEG_INFINITY, |lowest| lowest.score);
+                        // The document's phrasing and entry, looked up once a top list wants it:
+                        // `None` inside when it is outside the scope or deleted.
+                        let mut admitted: Option<Option<(u32, &Entry)>> = None;
+                        for top in tops.iter_mut() {
+                            if !top.wants(&hit) {
+                                continue;
+                            }
+                            let found = *admitted.get_or_insert_with(|| {
+                                let number = phrasings.get(index).copied().unwrap_or(NO_PHRASING);
+                                if number == NO_PHRASING || alive.is_some_and(|alive| alive.is_deleted(hit.doc)) {
+                                    return None;
+                                }
+                                in_scope(number).map(|entry| (number, entry))
+                            });
+                            let Some((number, entry)) = found else {
+                                break;
+                            };
+                            if top.lang.is_none_or(|lang| entry.lang == lang) {
+                                top.push(HeapHit {
+                                    phrasing: number,
+                                    ..hit
+                                });
+                            }
                         }
                     }
                 }
                 scored?;
             }
             Ok(())
-        })?;
-        Ok(heap
-            .into_sorted_vec()
-            .into_iter()
-            .map(|hit| (hit.score, hit.phrasing as usize))
-            .collect())
+        })
     }
 
     /// Adds the BM25 score of every term of `terms` to its documents' sums in `scores`, for one
@@ -893,7 +927,7 @@ mod tests {
     }
 
     /// The one combined search gives exactly the rankings of the two separate searches, also when
-    /// the other language fills the combined hits and the restricted search must run after all.
+    /// the other language's phrasings outscore every phrasing in the question's language.
     #[test]
     fn the_combined_search_ranks_exactly_like_the_two_separate_searches() {
         let mut entries = vec![
@@ -905,7 +939,7 @@ mod tests {
         ];
         // Many Dutch phrasings with the word "fiets" itself, which outscore every English one (those
         // only share character grams through "fietsen").
-        for number in 0..COMBINED_HITS + 20 {
+        for number in 0..4 * TOP_HITS + 20 {
             entries.push(faq(
                 &format!("nl-fiets-{number}"),
                 Lang::Nl,
@@ -933,16 +967,14 @@ mod tests {
             ("fiets", Lang::Nl),
             ("zzz", Lang::En),
         ] {
-            let (in_lang, any) = partition.search_with_fallback(question, lang, &access, today).unwrap();
+            let (in_lang, any) = partition.search_both(question, lang, &access, today).unwrap();
             assert_same(
                 &in_lang,
                 &partition.search(question, Some(lang), &access, today).unwrap(),
             );
             assert_same(&any, &partition.search(question, None, &access, today).unwrap());
         }
-        let (in_lang, _) = partition
-            .search_with_fallback("fiets", Lang::En, &access, today)
-            .unwrap();
+        let (in_lang, _) = partition.search_both("fiets", Lang::En, &access, today).unwrap();
         assert!(
             in_lang
                 .candidates
@@ -1066,7 +1098,7 @@ mod filter_tests {
             let question = random.question();
             for allowed in &scopes {
                 for lang in [None, Some(Lang::Nl), Some(Lang::En)] {
-                    for limit in [1, 7, TOP_HITS, COMBINED_HITS] {
+                    for limit in [1, 7, TOP_HITS, 4 * TOP_HITS] {
                         let terms = partition.query_terms(&question, &[Lang::Nl, Lang::En]).unwrap().terms;
                         let ours = partition.hits(&terms, allowed, lang, limit).unwrap();
                         let reference = filtered_in_the_query(&partition, clauses(&terms), allowed, lang, limit);
