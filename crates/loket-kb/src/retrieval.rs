@@ -159,6 +159,9 @@ struct Scratch {
     scores: Vec<f32>,
     /// One bit per document: set when the document has been scored in this segment.
     seen: Vec<u64>,
+    /// Set while a search uses the scratch: still set at the start of the next one only if a
+    /// search unwound midway, and then the scratch is cleared before use.
+    in_use: bool,
 }
 
 thread_local! {
@@ -667,66 +670,83 @@ impl Partition {
         };
         SCRATCH.with(|scratch| -> Result<()> {
             let mut scratch = scratch.borrow_mut();
-            let Scratch { scores, seen } = &mut *scratch;
-            for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
-                let (Some(phrasings), Some(fields)) =
-                    (self.doc_phrasings.get(segment), self.segment_fields.get(segment))
-                else {
-                    continue;
-                };
-                let max_doc = reader.max_doc() as usize;
-                if scores.len() < max_doc {
-                    scores.resize(max_doc, 0.0);
-                    seen.resize(max_doc.div_ceil(64), 0);
-                }
-                let scored = self.accumulate(terms, segment, fields, scores, seen);
-                let alive = reader.alive_bitset();
-                let segment = segment as u32;
-                // The scored documents in document order, each slot cleared as it is read.
-                for (word_index, word) in seen.iter_mut().enumerate().take(max_doc.div_ceil(64)) {
-                    let mut bits = std::mem::take(word);
-                    while bits != 0 {
-                        let index = word_index * 64 + bits.trailing_zeros() as usize;
-                        bits &= bits - 1;
-                        let Some(slot) = scores.get_mut(index) else {
+            let Scratch { scores, seen, in_use } = &mut *scratch;
+            if std::mem::replace(in_use, true) {
+                scores.fill(0.0);
+                seen.fill(0);
+            }
+            let outcome = self.collect_segments(terms, &in_scope, tops, scores, seen);
+            *in_use = false;
+            outcome
+        })
+    }
+
+    /// The body of [`Partition::collect_hits`], over every segment, with the thread's scratch.
+    fn collect_segments<'a>(
+        &'a self,
+        terms: &[QueryTerm],
+        in_scope: &dyn Fn(u32) -> Option<&'a Entry>,
+        tops: &mut [TopHits],
+        scores: &mut Vec<f32>,
+        seen: &mut Vec<u64>,
+    ) -> Result<()> {
+        for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
+            let (Some(phrasings), Some(fields)) = (self.doc_phrasings.get(segment), self.segment_fields.get(segment))
+            else {
+                continue;
+            };
+            let max_doc = reader.max_doc() as usize;
+            if scores.len() < max_doc {
+                scores.resize(max_doc, 0.0);
+                seen.resize(max_doc.div_ceil(64), 0);
+            }
+            let scored = self.accumulate(terms, segment, fields, scores, seen);
+            let alive = reader.alive_bitset();
+            let segment = segment as u32;
+            // The scored documents in document order, each slot cleared as it is read.
+            for (word_index, word) in seen.iter_mut().enumerate().take(max_doc.div_ceil(64)) {
+                let mut bits = std::mem::take(word);
+                while bits != 0 {
+                    let index = word_index * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    let Some(slot) = scores.get_mut(index) else {
+                        continue;
+                    };
+                    let hit = HeapHit {
+                        score: std::mem::take(slot),
+                        segment,
+                        doc: index as u32,
+                        phrasing: NO_PHRASING,
+                    };
+                    // The document's phrasing and entry, looked up once a top list wants it:
+                    // `None` inside when it is outside the scope or deleted.
+                    let mut admitted: Option<Option<(u32, &Entry)>> = None;
+                    for top in tops.iter_mut() {
+                        if !top.wants(&hit) {
                             continue;
-                        };
-                        let hit = HeapHit {
-                            score: std::mem::take(slot),
-                            segment,
-                            doc: index as u32,
-                            phrasing: NO_PHRASING,
-                        };
-                        // The document's phrasing and entry, looked up once a top list wants it:
-                        // `None` inside when it is outside the scope or deleted.
-                        let mut admitted: Option<Option<(u32, &Entry)>> = None;
-                        for top in tops.iter_mut() {
-                            if !top.wants(&hit) {
-                                continue;
+                        }
+                        let found = *admitted.get_or_insert_with(|| {
+                            let number = phrasings.get(index).copied().unwrap_or(NO_PHRASING);
+                            if number == NO_PHRASING || alive.is_some_and(|alive| alive.is_deleted(hit.doc)) {
+                                return None;
                             }
-                            let found = *admitted.get_or_insert_with(|| {
-                                let number = phrasings.get(index).copied().unwrap_or(NO_PHRASING);
-                                if number == NO_PHRASING || alive.is_some_and(|alive| alive.is_deleted(hit.doc)) {
-                                    return None;
-                                }
-                                in_scope(number).map(|entry| (number, entry))
+                            in_scope(number).map(|entry| (number, entry))
+                        });
+                        let Some((number, entry)) = found else {
+                            break;
+                        };
+                        if top.lang.is_none_or(|lang| entry.lang == lang) {
+                            top.push(HeapHit {
+                                phrasing: number,
+                                ..hit
                             });
-                            let Some((number, entry)) = found else {
-                                break;
-                            };
-                            if top.lang.is_none_or(|lang| entry.lang == lang) {
-                                top.push(HeapHit {
-                                    phrasing: number,
-                                    ..hit
-                                });
-                            }
                         }
                     }
                 }
-                scored?;
             }
-            Ok(())
-        })
+            scored?;
+        }
+        Ok(())
     }
 
     /// Adds the BM25 score of every term of `terms` to its documents' sums in `scores`, for one
@@ -924,6 +944,33 @@ mod tests {
         };
         assert_eq!(key(left), key(right));
         assert_eq!(left.features, right.features);
+    }
+
+    /// A search that unwound midway leaves the thread's scratch dirty; the next search on that
+    /// thread clears it first and ranks exactly as on a clean scratch.
+    #[test]
+    fn a_search_after_one_that_unwound_midway_ranks_as_on_a_clean_scratch() {
+        let entries = vec![
+            faq("en-returns", Lang::En, "How do I return my bike?"),
+            faq("en-delivery", Lang::En, "How long does delivery of a bike take?"),
+            faq("nl-retour", Lang::Nl, "Hoe stuur ik mijn fiets retour?"),
+        ];
+        let directory = tempfile::tempdir().unwrap();
+        let partition_dir = directory.path().join("partition");
+        build(&partition_dir, &entries).unwrap();
+        let partition = Partition::open(&partition_dir).unwrap();
+        let access = CustomerScope::anonymous().access_keys();
+        let today = Date::today();
+        let clean = partition.search("return my bike", None, &access, today).unwrap();
+        assert!(!clean.candidates.is_empty());
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            scratch.scores.iter_mut().for_each(|score| *score = 1000.0);
+            scratch.seen.iter_mut().for_each(|word| *word = u64::MAX);
+            scratch.in_use = true;
+        });
+        let after = partition.search("return my bike", None, &access, today).unwrap();
+        assert_same(&after, &clean);
     }
 
     /// The one combined search gives exactly the rankings of the two separate searches, also when
