@@ -934,6 +934,16 @@ mod tests {
         crate::model::test_faq(id, lang, &[question], "a")
     }
 
+    /// A partition built from `entries` in a temporary directory, which lives as long as the
+    /// returned guard.
+    fn built(entries: &[Entry]) -> (tempfile::TempDir, Partition) {
+        let directory = tempfile::tempdir().unwrap();
+        let partition_dir = directory.path().join("partition");
+        build(&partition_dir, entries).unwrap();
+        let partition = Partition::open(&partition_dir).unwrap();
+        (directory, partition)
+    }
+
     fn assert_same(left: &Ranking, right: &Ranking) {
         let key = |ranking: &Ranking| -> Vec<(usize, usize, u32)> {
             ranking
@@ -955,10 +965,7 @@ mod tests {
             faq("en-delivery", Lang::En, "How long does delivery of a bike take?"),
             faq("nl-retour", Lang::Nl, "Hoe stuur ik mijn fiets retour?"),
         ];
-        let directory = tempfile::tempdir().unwrap();
-        let partition_dir = directory.path().join("partition");
-        build(&partition_dir, &entries).unwrap();
-        let partition = Partition::open(&partition_dir).unwrap();
+        let (_directory, partition) = built(&entries);
         let access = CustomerScope::anonymous().access_keys();
         let today = Date::today();
         let clean = partition.search("return my bike", None, &access, today).unwrap();
@@ -1000,10 +1007,7 @@ mod tests {
                 &format!("our fietsen range holds city bikes, racing bikes, cargo bikes and more, series{number}"),
             ));
         }
-        let directory = tempfile::tempdir().unwrap();
-        let partition_dir = directory.path().join("partition");
-        build(&partition_dir, &entries).unwrap();
-        let partition = Partition::open(&partition_dir).unwrap();
+        let (_directory, partition) = built(&entries);
         let access = CustomerScope::anonymous().access_keys();
         let today = Date::today();
         for (question, lang) in [
