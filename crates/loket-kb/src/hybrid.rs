@@ -24,9 +24,9 @@ const FUSION_DEPTH: usize = 10;
 /// A confidence model fitted for one sentence encoder: logistic weights over the six features of
 /// the fused best entry (its dense similarity and similarity margin, the dense votes, the lexical
 /// confidence, its lexical rank, the fused margin) and a similarity gate. Encoders differ in how
-/// their cosines spread (all-MiniLM-L6-v2 puts unrelated
-/// questions near 0.1, multilingual-e5-small near 0.75), so each is fitted on its own, by logistic
-/// regression (log-loss) on the tuning halves of banking77 and CLINC150: `loket eval faq
+/// their cosines spread (all-MiniLM-L6-v2 puts unrelated questions near 0.1, multilingual-e5-small
+/// near 0.75), so each is fitted on its own, by logistic regression (log-loss) on the tuning
+/// halves of banking77 and CLINC150: `loket eval faq
 /// --encoder … --dump FILE`, then `eval/faq/fit_confidence.py FILE`, label 1 for a correct best
 /// entry and 0 for a wrong entry or an out-of-scope question. The bias is then shifted to the
 /// largest value at which both tuning halves still meet their targets at

@@ -101,10 +101,7 @@ impl Fields {
     }
 
     fn stem(&self, lang: Lang) -> Field {
-        match lang {
-            Lang::Nl => self.stem_nl,
-            Lang::En => self.stem_en,
-        }
+        self.scored()[stem_slot(lang)]
     }
 
     /// The fields a query scores, in slot order (see [`QueryTerm::slot`]).
@@ -393,11 +390,11 @@ pub(crate) fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
         .map_err(|error| Error::storage(path, error))
 }
 
-/// The idf of a term in `frequency` of `documents` live documents: a query's idf mass is the sum
-/// of these.
+/// The idf of a term in `frequency` of `documents` documents, computed as tantivy computes it:
+/// the BM25 weight of a term and, over the live documents, a query's idf mass.
 fn idf(documents: u64, frequency: u64) -> f32 {
-    let (documents, frequency) = (documents as f32, frequency as f32);
-    (1.0 + (documents - frequency + 0.5) / (frequency + 0.5)).ln()
+    let spread = (documents.saturating_sub(frequency) as f32 + 0.5) / (frequency as f32 + 0.5);
+    (1.0 + spread).ln()
 }
 
 /// An IO error of reading the index.
@@ -408,8 +405,7 @@ fn index_io(error: std::io::Error) -> Error {
 /// A term's BM25 weight as tantivy computes it for a `TermQuery` under a `BoostQuery` of
 /// `boost`: the same operations in the same order, so that scores are equal to the bit.
 fn bm25_weight(max_docs: u64, frequency: u64, boost: f32) -> f32 {
-    let spread = (max_docs.saturating_sub(frequency) as f32 + 0.5) / (frequency as f32 + 0.5);
-    (1.0 + spread).ln() * (1.0 + BM25_K1) * boost
+    idf(max_docs, frequency) * (1.0 + BM25_K1) * boost
 }
 
 impl Partition {
@@ -864,6 +860,7 @@ impl Partition {
         let Some(field) = self.fields.scored().get(slot).copied() else {
             return Ok(0.0);
         };
+        let live_docs = self.searcher.num_docs();
         let mut mass = 0.0;
         for text in texts {
             let term = Term::from_field_text(field, text);
@@ -877,7 +874,7 @@ impl Partition {
                 frequency += info.as_ref().map_or(0, |info| u64::from(info.doc_freq));
                 infos.push(info);
             }
-            mass += weight * idf(self.searcher.num_docs(), frequency);
+            mass += weight * idf(live_docs, frequency);
             terms.push(QueryTerm {
                 slot,
                 weight: bm25_weight(self.max_docs, frequency, weight),
