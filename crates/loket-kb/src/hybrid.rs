@@ -189,18 +189,7 @@ pub(crate) struct Choice {
 /// Fuses `lexical` and `dense` and scores the best entry with the encoder's `calibration`; `None`
 /// when neither found anything.
 pub(crate) fn choose(lexical: &Ranking, dense: &DenseRanking, calibration: &Calibration) -> Option<Choice> {
-    let lexical_list: Vec<usize> = lexical
-        .candidates
-        .iter()
-        .take(FUSION_DEPTH)
-        .map(|candidate| candidate.entry)
-        .collect();
-    let dense_list: Vec<usize> = dense
-        .candidates
-        .iter()
-        .take(FUSION_DEPTH)
-        .map(|candidate| candidate.entry)
-        .collect();
+    let (lexical_list, dense_list) = fusion_lists(lexical, dense);
     let fused = weighted_fusion(&lexical_list, &dense_list);
     let (best, best_score) = *fused.first()?;
     let second_score = fused.get(1).map_or(0.0, |(_, score)| *score);
@@ -245,6 +234,32 @@ pub(crate) fn choose(lexical: &Ranking, dense: &DenseRanking, calibration: &Cali
         phrasing_in_entry,
         confidence: gate / (1.0 + (-evidence.logit(calibration)).exp()),
     })
+}
+
+/// The entries of the fused ranking that [`choose`] scores, best first.
+pub(crate) fn fused_entries(lexical: &Ranking, dense: &DenseRanking) -> Vec<usize> {
+    let (lexical_list, dense_list) = fusion_lists(lexical, dense);
+    weighted_fusion(&lexical_list, &dense_list)
+        .into_iter()
+        .map(|(entry, _)| entry)
+        .collect()
+}
+
+/// The first [`FUSION_DEPTH`] entries of each list.
+fn fusion_lists(lexical: &Ranking, dense: &DenseRanking) -> (Vec<usize>, Vec<usize>) {
+    let lexical_list = lexical
+        .candidates
+        .iter()
+        .take(FUSION_DEPTH)
+        .map(|candidate| candidate.entry)
+        .collect();
+    let dense_list = dense
+        .candidates
+        .iter()
+        .take(FUSION_DEPTH)
+        .map(|candidate| candidate.entry)
+        .collect();
+    (lexical_list, dense_list)
 }
 
 /// Entries by weighted reciprocal rank fusion, best first; ties keep the dense list's order.

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::dense::{DenseIndex, DenseRanking, Embedder};
 use crate::generation::{PUBLIC_DIR, partition_dir, read_current};
 use crate::hybrid;
-use crate::model::{Audience, Date, Entry};
+use crate::model::{Audience, Date, Entry, EntryKind};
 use crate::retrieval::{Features, Partition, Ranking};
 use crate::{Error, Lang, Result};
 
@@ -67,6 +67,12 @@ impl CustomerScope {
 pub struct AnswerConfig {
     /// Minimum confidence for answering; below it the outcome is [`Outcome::Abstain`].
     pub threshold: f32,
+    /// Most approved questions offered with an abstention ([`Answer::suggestions`]); 0 offers
+    /// none.
+    pub suggestions: usize,
+    /// Least confidence of the best candidate for any question to be offered: below it the
+    /// question is taken to be about something the knowledge base does not cover.
+    pub suggestion_floor: f32,
 }
 
 /// The default threshold, measured with `loket eval faq` on the tuning halves of banking77 and
@@ -76,10 +82,23 @@ pub struct AnswerConfig {
 /// the same threshold is where its tuning halves meet the same targets.
 pub const DEFAULT_THRESHOLD: f32 = 0.85;
 
+/// Approved questions offered with an abstention by default: few enough to read at a glance and
+/// to tab through with a screen reader.
+pub const DEFAULT_SUGGESTIONS: usize = 3;
+
+/// The default [`AnswerConfig::suggestion_floor`]: questions are offered with every abstention
+/// that has candidates. Measured with `loket eval faq` (the demo FAQ sections; BENCHMARKS.md,
+/// "Suggested questions"): the confidence of an abstention barely tells a question the base
+/// covers from one it does not, so any floor withholds the right question from many customers
+/// who would have found it, while an unrelated offer beside the offer of a person misleads nobody.
+pub const DEFAULT_SUGGESTION_FLOOR: f32 = 0.0;
+
 impl Default for AnswerConfig {
     fn default() -> Self {
         AnswerConfig {
             threshold: DEFAULT_THRESHOLD,
+            suggestions: DEFAULT_SUGGESTIONS,
+            suggestion_floor: DEFAULT_SUGGESTION_FLOOR,
         }
     }
 }
@@ -120,6 +139,19 @@ pub struct Answer {
     pub citations: Vec<Citation>,
     /// Calibrated confidence in [0, 1] of the best candidate.
     pub confidence: f32,
+    /// With an abstention: approved FAQ questions near the customer's, best first, which the
+    /// customer may pick instead of rephrasing (each, asked verbatim, is answered by its entry).
+    /// Only entries the customer may see; empty when answering and when nothing came close.
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// An approved question offered with an abstention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    /// The FAQ entry it belongs to.
+    pub entry_id: String,
+    /// The entry's question, as approved.
+    pub question: String,
 }
 
 impl Answer {
@@ -130,6 +162,7 @@ impl Answer {
             text: None,
             citations: Vec::new(),
             confidence,
+            suggestions: Vec::new(),
         }
     }
 }
@@ -312,7 +345,10 @@ impl KnowledgeBase {
             return Answer::abstain(0.0);
         };
         let today = Date::today();
-        let threshold = self.inner.config.threshold;
+        if let Some(answer) = verbatim_answer(partition, question, lang, scope, today) {
+            return answer;
+        }
+        let config = self.inner.config;
         let query_vector = self.query_vector(&loaded, question);
         let dense_scores = loaded
             .dense
@@ -342,30 +378,42 @@ impl KnowledgeBase {
                 .unzip(),
             None => (Vec::new(), Vec::new()),
         };
+        // The entries nearest to the question, from the first pass that found any: offered as
+        // suggestions if both passes abstain.
+        let mut nearest: Vec<usize> = Vec::new();
         for (allowed_entries, ranking) in [(&allowed_in_lang, in_lang), (&allowed_any, any)] {
-            let choice = match &dense_scores {
-                Some((dense, scores)) => {
-                    let dense_ranking = dense.rank(scores, allowed_entries);
-                    hybrid::choose(&ranking.unwrap_or_default(), &dense_ranking, calibration)
-                }
-                _ => ranking.and_then(|ranking| {
-                    let best = ranking.candidates.first()?;
-                    Some(hybrid::Choice {
-                        entry: best.entry,
-                        phrasing_in_entry: best.phrasing_in_entry,
-                        confidence: confidence(&ranking.features),
-                    })
+            let lexical = ranking.unwrap_or_default();
+            let dense_ranking = dense_scores
+                .as_ref()
+                .map(|(dense, scores)| dense.rank(scores, allowed_entries));
+            let choice = match &dense_ranking {
+                Some(dense_ranking) => hybrid::choose(&lexical, dense_ranking, calibration),
+                None => lexical.candidates.first().map(|best| hybrid::Choice {
+                    entry: best.entry,
+                    phrasing_in_entry: best.phrasing_in_entry,
+                    confidence: confidence(&lexical.features),
                 }),
             };
-            let Some(choice) = choice else { continue };
-            best_confidence = best_confidence.max(choice.confidence);
-            if choice.confidence >= threshold
-                && let Some(answer) = build_answer(partition, &choice, scope)
-            {
-                return answer;
+            if let Some(choice) = choice {
+                best_confidence = best_confidence.max(choice.confidence);
+                if choice.confidence >= config.threshold
+                    && let Some(answer) = build_answer(partition, &choice, scope)
+                {
+                    return answer;
+                }
+            }
+            if nearest.is_empty() {
+                nearest = match &dense_ranking {
+                    Some(dense_ranking) => hybrid::fused_entries(&lexical, dense_ranking),
+                    None => lexical.candidates.iter().map(|candidate| candidate.entry).collect(),
+                };
             }
         }
-        Answer::abstain(best_confidence)
+        let mut answer = Answer::abstain(best_confidence);
+        if best_confidence >= config.suggestion_floor {
+            answer.suggestions = suggestions(partition, &nearest, scope, today, config.suggestions);
+        }
+        answer
     }
 
     /// The ranking and features behind [`KnowledgeBase::answer`] for one language filter
@@ -488,6 +536,78 @@ fn admits(entry: &Entry, lang: Option<Lang>, scope: &CustomerScope, today: Date)
     scope.permits(entry) && lang.is_none_or(|lang| entry.lang == lang) && !entry.is_expired(today)
 }
 
+/// The answer to an approved FAQ question asked verbatim (see [`crate::retrieval::question_key`]),
+/// with full confidence: the company approved exactly this question for this answer. `None` when
+/// the question is no approved question of an entry `scope` may see, or when two such entries
+/// share it (in the question's language, else in any), which ranking then decides.
+fn verbatim_answer(
+    partition: &Partition,
+    question: &str,
+    lang: Lang,
+    scope: &CustomerScope,
+    today: Date,
+) -> Option<Answer> {
+    let owners = partition.exact_question(question);
+    if owners.is_empty() {
+        return None;
+    }
+    let admitted = |lang: Option<Lang>| -> Vec<usize> {
+        owners
+            .iter()
+            .copied()
+            .filter(|entry| {
+                partition
+                    .entries()
+                    .get(*entry)
+                    .is_some_and(|entry| admits(entry, lang, scope, today))
+            })
+            .collect()
+    };
+    let in_lang = admitted(Some(lang));
+    let chosen = if in_lang.is_empty() { admitted(None) } else { in_lang };
+    let [entry] = chosen[..] else { return None };
+    let choice = hybrid::Choice {
+        entry,
+        phrasing_in_entry: 0,
+        confidence: 1.0,
+    };
+    build_answer(partition, &choice, scope)
+}
+
+/// Up to `limit` approved questions of the FAQ entries among `nearest` (entry indexes, best
+/// first) that `scope` may see and that have not expired; documents are not offered, since
+/// their titles are no approved questions.
+fn suggestions(
+    partition: &Partition,
+    nearest: &[usize],
+    scope: &CustomerScope,
+    today: Date,
+    limit: usize,
+) -> Vec<Suggestion> {
+    let mut offered: Vec<Suggestion> = Vec::with_capacity(limit);
+    for index in nearest {
+        if offered.len() >= limit {
+            break;
+        }
+        let Some(entry) = partition.entries().get(*index) else {
+            continue;
+        };
+        if !matches!(entry.kind, EntryKind::Faq { .. })
+            || !admits(entry, None, scope, today)
+            || offered
+                .iter()
+                .any(|suggestion| suggestion.entry_id == entry.id.as_str())
+        {
+            continue;
+        }
+        offered.push(Suggestion {
+            entry_id: entry.id.as_str().to_owned(),
+            question: entry.title().to_owned(),
+        });
+    }
+    offered
+}
+
 fn build_answer(partition: &Partition, choice: &hybrid::Choice, scope: &CustomerScope) -> Option<Answer> {
     let confidence = choice.confidence;
     let entry = partition.entries().get(choice.entry)?;
@@ -506,6 +626,7 @@ fn build_answer(partition: &Partition, choice: &hybrid::Choice, scope: &Customer
             passage: text,
         }],
         confidence,
+        suggestions: Vec::new(),
     })
 }
 

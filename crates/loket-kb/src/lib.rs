@@ -53,7 +53,8 @@ pub use generation::{
 };
 pub use hybrid::Calibration;
 pub use knowledge_base::{
-    Answer, AnswerConfig, Citation, CustomerScope, DEFAULT_THRESHOLD, Explanation, KnowledgeBase, Outcome, confidence,
+    Answer, AnswerConfig, Citation, CustomerScope, DEFAULT_SUGGESTION_FLOOR, DEFAULT_SUGGESTIONS, DEFAULT_THRESHOLD,
+    Explanation, KnowledgeBase, Outcome, Suggestion, confidence,
 };
 pub use lang::{Lang, detect_lang};
 pub use model::{Audience, Date, Entry, EntryId, EntryKind, Passage};

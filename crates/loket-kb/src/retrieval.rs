@@ -17,7 +17,7 @@ use tantivy::schema::{FAST, Field, IndexRecordOption, STRING, Schema, TextFieldI
 use tantivy::{Index, IndexReader, InvertedIndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{self, GRAMS, PLAIN};
-use crate::model::{Audience, Date, Entry};
+use crate::model::{Audience, Date, Entry, EntryKind};
 use crate::{Error, Lang, Result};
 
 const INDEX_DIR: &str = "index";
@@ -225,6 +225,26 @@ pub(crate) struct Partition {
     single_occurrence: [[f32; 256]; SCORED_FIELDS],
     /// Documents in the index, deleted ones included: the `N` of BM25's idf, as tantivy counts it.
     max_docs: u64,
+    /// The FAQ entries of each approved question, by [`question_key`]: a question asked verbatim
+    /// (as a suggested question is) is answered by its entry without ranking.
+    exact_questions: HashMap<String, Vec<usize>>,
+}
+
+/// A question as compared for verbatim matches: lower case, letters and digits only, words
+/// separated by single spaces, so that case, punctuation and spacing do not matter ("Hoe lang
+/// duurt de levering?" and "hoe lang duurt de levering" are the same question).
+pub(crate) fn question_key(text: &str) -> String {
+    let mut key = String::with_capacity(text.len());
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+    {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    key
 }
 
 /// In `doc_phrasings`: a document without a valid phrasing number, which no search returns.
@@ -508,6 +528,23 @@ impl Partition {
                 *single = 1.0 / (1.0 + *norm);
             }
         }
+        let mut exact_questions: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, entry) in entries.iter().enumerate() {
+            if let EntryKind::Faq {
+                question,
+                alt_questions,
+                ..
+            } = &entry.kind
+            {
+                for text in std::iter::once(question).chain(alt_questions) {
+                    let owners = exact_questions.entry(question_key(text)).or_default();
+                    if !owners.contains(&index) {
+                        owners.push(index);
+                    }
+                }
+            }
+        }
+        exact_questions.remove("");
         Ok(Partition {
             _reader: reader,
             searcher,
@@ -522,12 +559,21 @@ impl Partition {
             length_norms,
             single_occurrence,
             max_docs,
+            exact_questions,
         })
     }
 
     /// All entries of the partition, in import order.
     pub(crate) fn entries(&self) -> &[Entry] {
         &self.entries
+    }
+
+    /// The FAQ entries that have `question` as an approved question, compared by
+    /// [`question_key`]; empty when none has.
+    pub(crate) fn exact_question(&self, question: &str) -> &[usize] {
+        self.exact_questions
+            .get(&question_key(question))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Ranks entries for `question`. `lang` restricts to content in that language (and analyses the

@@ -197,8 +197,15 @@ fn demo_plain_faq(encoder: Option<Arc<dyn Embedder>>, out: &mut dyn Write) -> an
             "demo-plain"
         })?;
         import(&directory.path, sources, encoder.as_deref()).context("importing the demo FAQ")?;
-        let kb = KnowledgeBase::open_with_encoder(&directory.path, AnswerConfig { threshold: 0.0 }, encoder.clone())
-            .context("opening the demo FAQ")?;
+        let kb = KnowledgeBase::open_with_encoder(
+            &directory.path,
+            AnswerConfig {
+                threshold: 0.0,
+                ..AnswerConfig::default()
+            },
+            encoder.clone(),
+        )
+        .context("opening the demo FAQ")?;
         let scope = CustomerScope::anonymous();
         let mut outcomes = Vec::with_capacity(questions.len());
         let mut in_scope = [0usize; 2];
@@ -243,7 +250,98 @@ fn demo_plain_faq(encoder: Option<Arc<dyn Embedder>>, out: &mut dyn Write) -> an
                 Metrics::at(&outcomes, other).row()
             )?;
         }
+        let offering = KnowledgeBase::open_with_encoder(
+            &directory.path,
+            AnswerConfig {
+                suggestion_floor: 0.0,
+                ..AnswerConfig::default()
+            },
+            encoder.clone(),
+        )
+        .context("opening the demo FAQ")?;
+        suggestion_report(&offering, &questions, out)?;
     }
+    Ok(())
+}
+
+/// Floors at which [`suggestion_report`] prints the suggestions' figures.
+const SUGGESTION_FLOORS: [f32; 5] = [0.0, 0.05, 0.1, 0.2, 0.3];
+
+/// What the approved questions offered with abstentions at the default threshold do: for the
+/// in-scope questions abstained on, how often questions are offered and how often the right
+/// entry's question is among them; for out-of-scope questions, how often any is offered; and
+/// whether every offered question, asked verbatim, is answered by its own entry.
+fn suggestion_report(
+    kb: &KnowledgeBase,
+    questions: &[(String, Lang, Option<String>)],
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let scope = CustomerScope::anonymous();
+    // (expected entry, best confidence, offered entry ids) of every abstention.
+    let mut abstained: Vec<(Option<&str>, f32, Vec<String>)> = Vec::new();
+    let mut offered_questions: Vec<(String, Lang, String)> = Vec::new();
+    for (text, lang, expected) in questions {
+        let answer = kb.answer(text, *lang, &scope);
+        if answer.outcome != loket_kb::Outcome::Abstain {
+            continue;
+        }
+        for suggestion in &answer.suggestions {
+            offered_questions.push((suggestion.question.clone(), *lang, suggestion.entry_id.clone()));
+        }
+        let ids = answer
+            .suggestions
+            .into_iter()
+            .map(|suggestion| suggestion.entry_id)
+            .collect();
+        abstained.push((expected.as_deref(), answer.confidence, ids));
+    }
+    let in_scope_abstained = abstained.iter().filter(|(expected, _, _)| expected.is_some()).count();
+    let out_of_scope = questions.iter().filter(|(_, _, expected)| expected.is_none()).count();
+    writeln!(
+        out,
+        "suggested questions ({} offered at most) with the {} in-scope abstentions and the {} out-of-scope questions:",
+        AnswerConfig::default().suggestions,
+        in_scope_abstained,
+        out_of_scope
+    )?;
+    writeln!(
+        out,
+        "floor | in-scope offered  right one offered | out-of-scope offered"
+    )?;
+    let share = |count: usize, total: usize| 100.0 * count as f64 / total.max(1) as f64;
+    for floor in SUGGESTION_FLOORS {
+        let shown = |(_, confidence, ids): &&(Option<&str>, f32, Vec<String>)| *confidence >= floor && !ids.is_empty();
+        let in_scope_shown = abstained.iter().filter(|item| item.0.is_some()).filter(shown).count();
+        let right_shown = abstained
+            .iter()
+            .filter(shown)
+            .filter(|(expected, _, ids)| expected.is_some_and(|expected| ids.iter().any(|id| id == expected)))
+            .count();
+        let out_of_scope_shown = abstained.iter().filter(|item| item.0.is_none()).filter(shown).count();
+        let marker = if floor == AnswerConfig::default().suggestion_floor {
+            '*'
+        } else {
+            ' '
+        };
+        writeln!(
+            out,
+            "{marker}{floor:>4.2} |          {:>6.1}%             {:>6.1}% |               {:>6.1}%",
+            share(in_scope_shown, in_scope_abstained),
+            share(right_shown, in_scope_abstained),
+            share(out_of_scope_shown, out_of_scope),
+        )?;
+    }
+    let answered_by_own_entry = offered_questions
+        .iter()
+        .filter(|(question, lang, entry_id)| {
+            kb.answer(question, *lang, &scope).entry_id.as_deref() == Some(entry_id.as_str())
+        })
+        .count();
+    writeln!(
+        out,
+        "offered questions asked verbatim: {answered_by_own_entry} of {} answered by their own entry",
+        offered_questions.len()
+    )?;
     Ok(())
 }
 
@@ -345,8 +443,15 @@ impl EvalSet {
         }
         // Threshold zero: every question gets its best entry and confidence; thresholds are
         // applied afterwards, which is exactly what `answer` does with a non-zero threshold.
-        let kb = KnowledgeBase::open_with_encoder(&directory.path, AnswerConfig { threshold: 0.0 }, encoder)
-            .context("opening the evaluation knowledge base")?;
+        let kb = KnowledgeBase::open_with_encoder(
+            &directory.path,
+            AnswerConfig {
+                threshold: 0.0,
+                ..AnswerConfig::default()
+            },
+            encoder,
+        )
+        .context("opening the evaluation knowledge base")?;
         let scope = CustomerScope::anonymous();
         let mut outcomes = Outcomes {
             tune: Vec::new(),

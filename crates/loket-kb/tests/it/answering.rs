@@ -118,13 +118,21 @@ fn the_threshold_decides_between_answer_and_abstain() {
     let dir = tempfile::tempdir().unwrap();
     import_all(dir.path(), shop_sources());
     let question = "levering";
-    let lenient = KnowledgeBase::open_with_config(dir.path(), AnswerConfig { threshold: 0.0 }).unwrap();
+    let lenient = KnowledgeBase::open_with_config(
+        dir.path(),
+        AnswerConfig {
+            threshold: 0.0,
+            ..AnswerConfig::default()
+        },
+    )
+    .unwrap();
     let answer = lenient.answer(question, Lang::Nl, &CustomerScope::anonymous());
     assert_eq!(answer.outcome, Outcome::Answer);
     let strict = KnowledgeBase::open_with_config(
         dir.path(),
         AnswerConfig {
             threshold: answer.confidence + 0.001,
+            ..AnswerConfig::default()
         },
     )
     .unwrap();
@@ -184,7 +192,14 @@ fn a_question_in_the_words_of_an_faq_answer_finds_that_entry() {
     .join("\n");
     let dir = tempfile::tempdir().unwrap();
     import_all(dir.path(), vec![crate::source("faq.jsonl", &faq)]);
-    let kb = KnowledgeBase::open_with_config(dir.path(), AnswerConfig { threshold: 0.0 }).unwrap();
+    let kb = KnowledgeBase::open_with_config(
+        dir.path(),
+        AnswerConfig {
+            threshold: 0.0,
+            ..AnswerConfig::default()
+        },
+    )
+    .unwrap();
     let scope = CustomerScope::anonymous();
     let answer = kb.answer("When does the cooling-off period start?", Lang::En, &scope);
     assert_eq!(answer.entry_id.as_deref(), Some("en-withdrawal"), "{answer:?}");
@@ -197,4 +212,116 @@ fn a_question_in_the_words_of_an_faq_answer_finds_that_entry() {
         let answer = kb.answer(question, Lang::En, &scope);
         assert_eq!(answer.outcome, Outcome::Abstain, "{question}: {answer:?}");
     }
+}
+
+#[test]
+fn acc_01_an_approved_question_asked_verbatim_is_answered_by_its_entry_with_full_confidence() {
+    let dir = tempfile::tempdir().unwrap();
+    import_all(dir.path(), shop_sources());
+    // Even a base that demands near certainty answers an approved question asked as approved,
+    // whatever its case, punctuation and spacing.
+    let strict = KnowledgeBase::open_with_config(
+        dir.path(),
+        AnswerConfig {
+            threshold: 0.99,
+            ..AnswerConfig::default()
+        },
+    )
+    .unwrap();
+    for asked in [
+        "Wat is de levertijd?",
+        "wat is de LEVERTIJD",
+        "  Wat is de levertijd ?! ",
+    ] {
+        let answer = strict.answer(asked, Lang::Nl, &CustomerScope::anonymous());
+        assert_eq!(answer.entry_id.as_deref(), Some("nl-levertijd"), "{asked:?}");
+        assert_eq!(answer.confidence, 1.0);
+        assert_eq!(answer.citations.len(), 1);
+    }
+    // One word more is a question of the customer's own, which ranking judges.
+    let longer = strict.answer("Wat is de levertijd naar Gent?", Lang::Nl, &CustomerScope::anonymous());
+    assert!(longer.confidence < 1.0, "{longer:?}");
+}
+
+#[test]
+fn priv_16_a_verbatim_question_of_a_customer_entry_is_not_answered_for_anyone_else() {
+    let (_dir, kb) = shop();
+    let question = "What does my lease contract cover?";
+    let owner = kb.answer(question, Lang::En, &CustomerScope::authenticated("c-1"));
+    assert_eq!(owner.entry_id.as_deref(), Some("customer-c1-contract"));
+    assert_eq!(owner.confidence, 1.0);
+    for scope in [CustomerScope::anonymous(), CustomerScope::authenticated("c-2")] {
+        let answer = kb.answer(question, Lang::En, &scope);
+        assert_ne!(answer.entry_id.as_deref(), Some("customer-c1-contract"), "{scope:?}");
+        assert!(
+            answer
+                .suggestions
+                .iter()
+                .all(|suggestion| suggestion.entry_id != "customer-c1-contract"),
+            "{scope:?}: {answer:?}"
+        );
+    }
+}
+
+#[test]
+fn acc_05_an_abstention_offers_nearby_approved_questions_that_each_answer_verbatim() {
+    let (_dir, kb) = shop();
+    let scope = CustomerScope::anonymous();
+    // Shares words with the returns entry but is not confident enough to answer.
+    let answer = kb.answer("fiets terug na drie weken kapot", Lang::Nl, &scope);
+    assert_eq!(answer.outcome, Outcome::Abstain, "{answer:?}");
+    assert!(!answer.suggestions.is_empty() && answer.suggestions.len() <= loket_kb::DEFAULT_SUGGESTIONS);
+    assert_eq!(answer.suggestions[0].entry_id, "nl-retour", "{answer:?}");
+    assert_eq!(
+        answer.suggestions[0].question,
+        "Hoe kan ik mijn bestelling retourneren?"
+    );
+    let mut seen = std::collections::HashSet::new();
+    for suggestion in &answer.suggestions {
+        assert!(seen.insert(suggestion.entry_id.clone()), "offered twice: {answer:?}");
+        // Only FAQ entries: the public page's title is no approved question.
+        assert!(suggestion.entry_id.starts_with("nl-") || suggestion.entry_id.starts_with("en-"));
+        let picked = kb.answer(&suggestion.question, Lang::Nl, &scope);
+        assert_eq!(picked.entry_id.as_deref(), Some(suggestion.entry_id.as_str()));
+    }
+    // Answers carry none.
+    let answered = kb.answer("Hoe lang duurt de levering?", Lang::Nl, &scope);
+    assert_eq!(answered.outcome, Outcome::Answer);
+    assert!(answered.suggestions.is_empty());
+}
+
+#[test]
+fn suggestions_follow_their_limit_and_their_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    import_all(dir.path(), shop_sources());
+    let question = "fiets terug na drie weken kapot";
+    let open = |config: AnswerConfig| KnowledgeBase::open_with_config(dir.path(), config).unwrap();
+    let one = open(AnswerConfig {
+        suggestions: 1,
+        ..AnswerConfig::default()
+    });
+    assert_eq!(
+        one.answer(question, Lang::Nl, &CustomerScope::anonymous())
+            .suggestions
+            .len(),
+        1
+    );
+    let none = open(AnswerConfig {
+        suggestions: 0,
+        ..AnswerConfig::default()
+    });
+    assert!(
+        none.answer(question, Lang::Nl, &CustomerScope::anonymous())
+            .suggestions
+            .is_empty()
+    );
+    let base = open(AnswerConfig::default());
+    let confidence = base.answer(question, Lang::Nl, &CustomerScope::anonymous()).confidence;
+    let above = open(AnswerConfig {
+        suggestion_floor: confidence + 0.01,
+        ..AnswerConfig::default()
+    });
+    let floored = above.answer(question, Lang::Nl, &CustomerScope::anonymous());
+    assert_eq!(floored.outcome, Outcome::Abstain);
+    assert!(floored.suggestions.is_empty(), "{floored:?}");
 }
