@@ -1,7 +1,8 @@
 'use strict';
 /*
  * The whole way to a person, in two browser contexts against a real `loket serve --demo`:
- * a customer who uses only the keyboard (A11Y-03) asks, reaches "Praat met een medewerker"
+ * a customer who uses only the keyboard (A11Y-03) asks, is offered approved questions with an
+ * abstention (which Sanne sees too), reaches "Praat met een medewerker"
  * (HUM-01), waits, and is connected to agent Sanne, who logs in to /console/, claims and
  * answers live (HUM-11, DIS-09); the customer's IBAN reaches the console only as [IBAN_1] until
  * Sanne reveals it; a second agent's claim of the same conversation is refused with a clear
@@ -25,6 +26,9 @@ const {
 } = require('./support/browser');
 
 const QUESTION = 'Hoeveel dagen bedenktijd heb ik?';
+/** In the customer's own words: the bot abstains and offers approved questions, among them SUGGESTED. */
+const NEAR_MISS = 'Kan ik mijn fiets na twee weken nog terugsturen?';
+const SUGGESTED = 'Hoe kan ik mijn bestelling retourneren?';
 const IBAN = 'NL91ABNA0417164300';
 // The reply names no person: the server currently redacts a name in an agent's own reply before
 // the customer sees it ("u spreekt met Sanne" arrives as "u spreekt met [PERSON_1]"), a server
@@ -120,6 +124,9 @@ describe('handoff to a person and back, keyboard only for the customer', () => {
     const answer = await waitForMessage(page, '[data-author=ai]');
     assert.equal(await answer.getAttribute('data-kind'), 'answer');
     assert.equal(await page.getByTestId('loket-badge').textContent(), 'AI-assistent · geen medewerker');
+    await page.keyboard.type(NEAR_MISS);
+    await page.keyboard.press('Enter');
+    await waitForMessage(page, '[data-kind=abstention]', SUGGESTED);
 
     await tabUntil(
       page,
@@ -160,6 +167,10 @@ describe('handoff to a person and back, keyboard only for the customer', () => {
   test('HUM-11 DIS-09: Sanne claims; the customer is told, live, that a person took over', async () => {
     await journey.sanne.getByTestId('console-claim').first().click();
     await journey.sanne.getByTestId('console-transcript').filter({ hasText: QUESTION }).waitFor({ timeout: WAIT_MS });
+    // The agent sees what the customer was offered with the abstention (the whole conversation).
+    const suggested = journey.sanne.getByTestId('console-suggested').first();
+    await suggested.waitFor({ timeout: WAIT_MS });
+    assert.match(await suggested.textContent(), new RegExp(`^Voorgestelde vragen: .*${SUGGESTED.replace('?', '\\?')}`));
     await journey.sanne.getByTestId('console-conv-state').filter({ hasText: /Sanne|sanne/ }).waitFor({ timeout: WAIT_MS });
 
     const customer = journey.customer;

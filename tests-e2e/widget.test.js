@@ -29,6 +29,14 @@ const OUT_OF_SCOPE = {
   nl: 'Hoe laat vertrekt de trein naar Parijs?',
   en: 'What is the airspeed velocity of an unladen swallow?',
 };
+/**
+ * A customer's own wording that the demo base does not answer with confidence, and the approved
+ * question among the ones offered with the abstention (checked against `loket serve --demo`).
+ */
+const NEAR_MISS = {
+  question: 'Kan ik mijn fiets na twee weken nog terugsturen?',
+  suggestion: 'Hoe kan ik mijn bestelling retourneren?',
+};
 const LABELS = {
   nl: { badge: 'AI-assistent · geen medewerker', human: 'Praat met een medewerker', page: '/' },
   en: { badge: 'AI assistant · not a person', human: 'Talk to a person', page: '/en.html' },
@@ -161,6 +169,40 @@ describe('widget on the demo shop', () => {
       }
     });
   }
+
+  test('ACC-05 HUM-01 A11Y-10: an abstention offers approved questions as a named group of buttons; picking one gets its cited answer', async () => {
+    const { context, page } = await shopPage('nl');
+    try {
+      await openWidget(page);
+      const abstention = await ask(page, NEAR_MISS.question);
+      assert.equal(await abstention.getAttribute('data-kind'), 'abstention');
+      const group = abstention.getByRole('group', { name: 'Bedoelt u een van deze vragen?' });
+      assert.ok(await group.isVisible());
+      const offered = await group.getByRole('button').count();
+      assert.ok(offered >= 1 && offered <= 3, `${offered} questions offered`);
+      const choice = group.getByRole('button', { name: NEAR_MISS.suggestion, exact: true });
+      assert.ok(await choice.isVisible());
+      // The person stays on offer beside the questions (HUM-01).
+      assert.ok(await abstention.getByRole('button', { name: LABELS.nl.human, exact: true }).isVisible());
+      const choiceBox = await choice.boundingBox();
+      assert.ok(choiceBox.width >= 24 && choiceBox.height >= 24, `a suggestion is ${choiceBox.width}×${choiceBox.height} CSS px`);
+      await assertNoSeriousAxeViolations(page, 'suggested questions');
+
+      // Picking a question sends it as the customer's message and leaves what they were typing.
+      await page.getByTestId('loket-input').fill('half getypt');
+      const before = await page.locator('[data-testid=loket-message][data-author=ai]').count();
+      await choice.click();
+      const answer = page.locator('[data-testid=loket-message][data-author=ai]').nth(before);
+      await answer.waitFor({ timeout: WAIT_MS });
+      assert.equal(await answer.getAttribute('data-kind'), 'answer');
+      assert.equal((await answer.getByTestId('loket-citation').textContent()).trim(), NEAR_MISS.suggestion);
+      const sent = page.locator('[data-testid=loket-message][data-author=customer]').last();
+      assert.equal((await sent.getByTestId('loket-message-text').textContent()).trim(), NEAR_MISS.suggestion);
+      assert.equal(await page.getByTestId('loket-input').inputValue(), 'half getypt');
+    } finally {
+      await context.close();
+    }
+  });
 
   test('A11Y-03 A11Y-04: Escape and the close button close the panel and return focus to the launcher', async () => {
     const { context, page } = await shopPage('nl');

@@ -76,6 +76,7 @@
       contactPage: 'Contactgegevens',
       privacy: 'Privacy',
       sources: 'Bronnen',
+      suggestions: 'Bedoelt u een van deze vragen?',
       you: 'U',
       pending: 'wordt verstuurd',
       drafting: 'concept, gecontroleerde zinnen; het antwoord volgt',
@@ -101,6 +102,7 @@
       transcriptFormat: 'Elke regel: tijd (ISO 8601, UTC) [soort afzender] afzender: tekst',
       transcriptFile: 'gesprek',
       transcriptSource: 'Bron',
+      transcriptSuggestion: 'Voorgestelde vraag',
     },
     en: {
       launcher: 'Chat with the AI assistant',
@@ -150,6 +152,7 @@
       contactPage: 'Contact details',
       privacy: 'Privacy',
       sources: 'Sources',
+      suggestions: 'Did you mean one of these questions?',
       you: 'You',
       pending: 'sending',
       drafting: 'draft, checked sentences; the answer follows',
@@ -175,6 +178,7 @@
       transcriptFormat: 'Each line: time (ISO 8601, UTC) [sender type] sender: text',
       transcriptFile: 'transcript',
       transcriptSource: 'Source',
+      transcriptSuggestion: 'Suggested question',
     },
   };
 
@@ -188,6 +192,8 @@
   const COUNTER_ANNOUNCE_AT = [200, 100, 50, 10, 0];
   /** Polling interval when streaming is not possible. */
   const POLL_INTERVAL_MS = 3000;
+  /** Most suggested questions shown with one message: the server's `answer.suggestions` limit. */
+  const MAX_SUGGESTIONS = 5;
   /** Failed stream connections in a row before falling back to polling. */
   const STREAM_FAILURES_BEFORE_POLLING = 3;
 
@@ -388,6 +394,17 @@
    * The transcript as plain text for download (ACC-05): a header, then one block per message with
    * its ISO-8601 timestamp, the sender type as the API names it, the sender label and the text.
    */
+  /**
+   * The suggested questions of a message that can be shown: non-empty question strings, at most
+   * MAX_SUGGESTIONS (the server's own limit), anything else dropped.
+   */
+  function suggestionsOf(message) {
+    const list = message && Array.isArray(message.suggestions) ? message.suggestions : [];
+    return list
+      .filter((suggestion) => suggestion && typeof suggestion.question === 'string' && suggestion.question.trim() !== '')
+      .slice(0, MAX_SUGGESTIONS);
+  }
+
   function transcriptText(messages, meta) {
     const locale = meta.locale || DEFAULT_LOCALE;
     const t = (key, params) => translate(STRINGS, locale, key, params);
@@ -404,6 +421,9 @@
       lines.push(`${message.created_at} [${message.author}] ${label}: ${text}`);
       for (const citation of message.citations || []) {
         lines.push(`    ${t('transcriptSource')}: ${citation.title || ''} <${citation.url || ''}>`);
+      }
+      for (const suggestion of suggestionsOf(message)) {
+        lines.push(`    ${t('transcriptSuggestion')}: ${suggestion.question}`);
       }
     }
     return lines.join('\n') + '\n';
@@ -502,6 +522,7 @@
     waitingPosition,
     messageLangAttribute,
     safeHref,
+    suggestionsOf,
     transcriptText,
     transcriptFileName,
     validateCallback,
@@ -1075,6 +1096,30 @@
         }
         bubble.appendChild(list);
       }
+      const suggestions = suggestionsOf(message);
+      if (suggestions.length > 0) {
+        // Approved questions near the customer's: picking one sends it as the next message, which
+        // its own entry answers. A labelled group of ordinary buttons, so a screen reader announces
+        // the question with the abstention and Tab reaches each choice.
+        const intro = element('p', { class: 'loket-suggestions-intro', id: `loket-suggestions-${message.seq}` }, t('suggestions'));
+        const group = element('div', {
+          class: 'loket-suggestions',
+          role: 'group',
+          'aria-labelledby': `loket-suggestions-${message.seq}`,
+          'data-testid': 'loket-suggestions',
+        });
+        group.appendChild(intro);
+        const list = element('ul', { class: 'loket-suggestion-list' });
+        for (const suggestion of suggestions) {
+          const item = element('li');
+          const button = element('button', { type: 'button', class: 'loket-secondary loket-suggestion', 'data-testid': 'loket-suggestion' }, suggestion.question);
+          button.addEventListener('click', () => sendMessage(suggestion.question));
+          item.appendChild(button);
+          list.appendChild(item);
+        }
+        group.appendChild(list);
+        bubble.appendChild(group);
+      }
       if (message.offers_human) {
         const inline = element('button', { type: 'button', class: 'loket-human loket-human--inline', 'data-testid': 'loket-human-inline' }, t('human'));
         inline.addEventListener('click', requestHuman);
@@ -1254,9 +1299,14 @@
       sendMessage();
     });
 
-    async function sendMessage() {
+    /**
+     * Sends what the customer typed, or `preset` (a suggested question they picked), which leaves
+     * whatever they were typing in the input alone.
+     */
+    async function sendMessage(preset) {
       if (state.busy === 'sending') return;
-      const text = input.value.trim();
+      const typed = typeof preset !== 'string';
+      const text = typed ? input.value.trim() : preset.trim();
       if (!text) {
         showError('errorEmpty');
         return;
@@ -1266,8 +1316,10 @@
         return;
       }
       clearError();
-      input.value = '';
-      updateCounter();
+      if (typed) {
+        input.value = '';
+        updateCounter();
+      }
       addPendingBubble(text);
       setBusy('sending');
       try {
@@ -1278,12 +1330,13 @@
       } catch (error) {
         removePendingBubble();
         showDraft(null);
-        if (!input.value) {
+        if (typed && !input.value) {
           input.value = text;
           updateCounter();
         }
         const key = errorKeyFor(error.status, error.code, 'errorSend');
-        showError(key, key === 'errorSend' ? sendMessage : null, { max: MAX_MESSAGE_CHARS });
+        const retry = typed ? () => sendMessage() : () => sendMessage(text);
+        showError(key, key === 'errorSend' ? retry : null, { max: MAX_MESSAGE_CHARS });
       } finally {
         endBusy('sending');
       }

@@ -21,6 +21,7 @@
   const STRINGS = {
     nl: {
       pageTitle: 'Loket – medewerkersconsole',
+      suggested: 'Voorgestelde vragen: {questions}',
       skip: 'Naar de inhoud',
       brand: 'Loket',
       brandSub: 'medewerkersconsole',
@@ -97,6 +98,7 @@
       language_en: 'Engels',
     },
     en: {
+      suggested: 'Suggested questions: {questions}',
       pageTitle: 'Loket – agent console',
       skip: 'Skip to content',
       brand: 'Loket',
@@ -838,6 +840,14 @@
         body.appendChild(renderPlaceholder(part.placeholder));
       }
       bubble.appendChild(body);
+      // What the customer was offered with an abstention, so the agent sees what they saw.
+      const suggested = (Array.isArray(message.suggestions) ? message.suggestions : [])
+        .map((suggestion) => (suggestion && typeof suggestion.question === 'string' ? suggestion.question : ''))
+        .filter((question) => question.trim() !== '');
+      if (suggested.length > 0) {
+        bubble.appendChild(element('p', { class: 'msg-suggested', 'data-testid': 'console-suggested' },
+          t('suggested', { questions: suggested.join(' · ') })));
+      }
       const created = new Date(message.created_at);
       if (!Number.isNaN(created.getTime())) {
         bubble.appendChild(element('time', { class: 'msg-time', datetime: message.created_at },

@@ -258,3 +258,25 @@ test('the header label says AI in every state except while a person has taken ov
   check('with_agent', 'badgeAgent');
   check(undefined, 'badge');
 });
+
+test('suggested questions: only non-empty question strings, at most five, and in the transcript', () => {
+  assert.deepEqual(widget.suggestionsOf({}), []);
+  assert.deepEqual(widget.suggestionsOf({ suggestions: 'no list' }), []);
+  const shown = widget.suggestionsOf({
+    suggestions: [
+      { entry_id: 'a', question: 'Hoe lang duurt de levering?' },
+      null,
+      { entry_id: 'b', question: '   ' },
+      { entry_id: 'c', question: 42 },
+      ...Array.from({ length: 6 }, (_, index) => ({ entry_id: `d${index}`, question: `Vraag ${index}?` })),
+    ],
+  });
+  assert.equal(shown.length, 5);
+  assert.equal(shown[0].question, 'Hoe lang duurt de levering?');
+  assert.equal(shown[1].question, 'Vraag 0?');
+  const text = widget.transcriptText(
+    [message(2, { kind: 'abstention', suggestions: [{ entry_id: 'levering-nl', question: 'Hoe lang duurt de levering?' }] })],
+    { locale: 'nl', company: 'De Spaak', conversationId: 'c1', downloadedAt: '2026-11-28T12:02:00.000Z' },
+  );
+  assert.ok(text.split('\n').includes('    Voorgestelde vraag: Hoe lang duurt de levering?'));
+});

@@ -548,6 +548,9 @@ impl Default for Limits {
     }
 }
 
+/// The most approved questions an abstention may offer: more is a list nobody reads.
+pub const MAX_SUGGESTIONS: usize = 5;
+
 /// Answering from the knowledge base.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -555,6 +558,12 @@ pub struct AnswerConfig {
     /// Confidence below which the bot abstains and offers a person; `None` uses the knowledge
     /// base's measured default.
     pub threshold: Option<f32>,
+    /// Most approved FAQ questions offered with an abstention, for the customer to pick instead
+    /// of rephrasing (0 offers none); `None` uses the knowledge base's default (3).
+    pub suggestions: Option<usize>,
+    /// Least confidence of the best candidate for questions to be offered at all; `None` uses
+    /// the knowledge base's measured default.
+    pub suggestion_floor: Option<f32>,
     /// Domains that links in AI answers may point to (SEC-05), besides the hosts of the
     /// knowledge base's own urls, which are always allowed; links elsewhere become plain text.
     pub link_domains: Vec<String>,
@@ -779,6 +788,14 @@ impl Config {
             && !(0.0..=1.0).contains(&threshold)
         {
             fail("answer.threshold", "must lie between 0 and 1".into());
+        }
+        if let Some(floor) = self.answer.suggestion_floor
+            && !(0.0..=1.0).contains(&floor)
+        {
+            fail("answer.suggestion_floor", "must lie between 0 and 1".into());
+        }
+        if self.answer.suggestions.is_some_and(|count| count > MAX_SUGGESTIONS) {
+            fail("answer.suggestions", format!("must be at most {MAX_SUGGESTIONS}"));
         }
 
         let generation = &self.generation;

@@ -21,7 +21,7 @@ use crate::audit::{AuditEvent, AuditKind};
 use crate::availability::{Availability, ClosedReason};
 use crate::ids::{AgentId, ConversationId};
 use crate::locale::Locale;
-use crate::message::{Author, Citation, MessageKind, NewMessage};
+use crate::message::{Author, Citation, MessageKind, NewMessage, Suggestion};
 use crate::wording::Wording;
 
 /// Who is talking to the customer.
@@ -166,6 +166,8 @@ pub enum BotReply {
     Abstain {
         /// Calibrated confidence of the best candidate.
         confidence: f32,
+        /// Approved questions near the customer's, offered with the abstention.
+        suggestions: Vec<Suggestion>,
     },
     /// The output guard blocked the answer (for example a claim to be human); treated as an
     /// abstention towards the customer.
@@ -427,6 +429,7 @@ impl<'w> Outbox<'w> {
             lang: self.locale(),
             citations: Vec::new(),
             offers_human,
+            suggestions: Vec::new(),
         });
         Ok(())
     }
@@ -464,6 +467,7 @@ impl<'w> Outbox<'w> {
             lang: locale,
             citations: Vec::new(),
             offers_human: true,
+            suggestions: Vec::new(),
         });
         self.conversation.last_disclosure_at = Some(self.now);
         let version = self.wording.disclosure_version().to_string();
@@ -578,25 +582,38 @@ impl<'w> Outbox<'w> {
                     self.offer_person("repeated_question")?;
                 }
             }
-            BotReply::Abstain { confidence } => {
-                self.abstain(confidence, "low_confidence", repeated, rules)?;
+            BotReply::Abstain {
+                confidence,
+                suggestions,
+            } => {
+                self.abstain(confidence, "low_confidence", repeated, rules, suggestions)?;
             }
             BotReply::Blocked { reason } => {
                 self.audit(AuditKind::OutputBlocked, "system", |event| {
                     event.attribute("reason", reason)
                 });
-                self.abstain(0.0, reason, repeated, rules)?;
+                self.abstain(0.0, reason, repeated, rules, Vec::new())?;
             }
             BotReply::NotAsked => {
-                self.abstain(0.0, "not_asked", repeated, rules)?;
+                self.abstain(0.0, "not_asked", repeated, rules, Vec::new())?;
             }
         }
         Ok(())
     }
 
-    fn abstain(&mut self, confidence: f32, reason: &str, repeated: bool, rules: Rules) -> Result<(), TransitionError> {
+    /// Says the bot cannot answer reliably, with the approved questions near the customer's
+    /// (`suggestions`, possibly none) for the customer to pick instead of rephrasing.
+    fn abstain(
+        &mut self,
+        confidence: f32,
+        reason: &str,
+        repeated: bool,
+        rules: Rules,
+        suggestions: Vec<Suggestion>,
+    ) -> Result<(), TransitionError> {
         let text = self.wording.abstention(self.locale());
-        self.ai(MessageKind::Abstention, text)?;
+        let offered = suggestions.len() as i64;
+        self.ai(MessageKind::Abstention, text)?.suggestions = suggestions;
         self.conversation.consecutive_abstentions += 1;
         let streak = self.conversation.consecutive_abstentions;
         self.audit(AuditKind::Abstention, "system", |event| {
@@ -604,6 +621,7 @@ impl<'w> Outbox<'w> {
                 .attribute("reason", reason)
                 .count("confidence_permille", (confidence * 1000.0) as i64)
                 .count("streak", i64::from(streak))
+                .count("suggested", offered)
         });
         if streak >= rules.abstentions_before_offer {
             self.offer_person("abstention_streak")?;
@@ -1021,10 +1039,65 @@ mod tests {
     }
 
     #[test]
+    fn an_abstention_carries_its_suggested_questions_and_still_offers_a_person_acc_05() {
+        let suggestions = vec![Suggestion {
+            entry_id: "retour-nl".into(),
+            question: "Hoe kan ik mijn bestelling retourneren?".into(),
+        }];
+        let transition = started(Locale::Nl)
+            .apply(
+                turn(
+                    TurnIntent::Other,
+                    BotReply::Abstain {
+                        confidence: 0.2,
+                        suggestions: suggestions.clone(),
+                    },
+                    open(),
+                ),
+                at(1),
+                &wording(),
+                RULES,
+            )
+            .unwrap();
+        let abstention = transition
+            .messages
+            .iter()
+            .find(|message| message.kind == MessageKind::Abstention)
+            .unwrap();
+        assert_eq!(abstention.suggestions, suggestions);
+        assert!(
+            abstention.offers_human,
+            "suggestions never replace the offer of a person"
+        );
+        assert!(
+            transition
+                .messages
+                .iter()
+                .filter(|message| message.kind != MessageKind::Abstention)
+                .all(|message| message.suggestions.is_empty())
+        );
+        let audit = transition
+            .audit
+            .iter()
+            .find(|event| event.kind == AuditKind::Abstention)
+            .unwrap();
+        // The audit record counts them; the questions themselves are content, not evidence.
+        assert_eq!(audit.counts["suggested"], 1);
+        assert!(!format!("{:?}", transition.audit).contains("retourneren"));
+    }
+
+    #[test]
     fn two_abstentions_in_a_row_make_the_bot_offer_a_person_hum_06() {
         let first = started(Locale::Nl)
             .apply(
-                turn(TurnIntent::Other, BotReply::Abstain { confidence: 0.1 }, open()),
+                turn(
+                    TurnIntent::Other,
+                    BotReply::Abstain {
+                        confidence: 0.1,
+                        suggestions: Vec::new(),
+                    },
+                    open(),
+                ),
                 at(1),
                 &wording(),
                 RULES,
@@ -1035,7 +1108,14 @@ mod tests {
             first.messages.last().unwrap().offers_human,
             "every abstention offers a person"
         );
-        let mut second_turn = turn(TurnIntent::Other, BotReply::Abstain { confidence: 0.2 }, open());
+        let mut second_turn = turn(
+            TurnIntent::Other,
+            BotReply::Abstain {
+                confidence: 0.2,
+                suggestions: Vec::new(),
+            },
+            open(),
+        );
         if let Event::Customer(turn) = &mut second_turn {
             turn.fingerprint = "another question".into();
         }
@@ -1119,7 +1199,10 @@ mod tests {
         ];
         let reply = prop_oneof![
             Just(answer()),
-            Just(BotReply::Abstain { confidence: 0.1 }),
+            Just(BotReply::Abstain {
+                confidence: 0.1,
+                suggestions: Vec::new()
+            }),
             Just(BotReply::NotAsked)
         ];
         let availability = prop_oneof![Just(open()), Just(closed())];

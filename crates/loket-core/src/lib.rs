@@ -31,4 +31,4 @@ pub mod wording;
 pub use conversation::{Conversation, ConversationState, Event, Transition, TransitionError};
 pub use ids::{AgentId, ConversationId};
 pub use locale::Locale;
-pub use message::{Author, Citation, MessageKind, NewMessage, StoredMessage};
+pub use message::{Author, Citation, MessageKind, NewMessage, StoredMessage, Suggestion};

@@ -115,6 +115,16 @@ pub struct Citation {
     pub url: Option<String>,
 }
 
+/// An approved FAQ question offered with an abstention, for the customer to pick instead of
+/// rephrasing: asked verbatim, it is answered by its own entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    /// The knowledge entry it belongs to.
+    pub entry_id: String,
+    /// The question as approved, shown on the button and sent when it is picked.
+    pub question: String,
+}
+
 /// A message about to be stored. The store assigns `id`, `seq` and `created_at`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewMessage {
@@ -131,6 +141,9 @@ pub struct NewMessage {
     pub lang: Locale,
     /// Sources of an answer; empty for other kinds.
     pub citations: Vec<Citation>,
+    /// With an abstention: approved questions near the customer's; empty otherwise.
+    #[serde(default)]
+    pub suggestions: Vec<Suggestion>,
     /// The message invites the customer to use the "talk to a person" control.
     pub offers_human: bool,
 }

@@ -33,6 +33,16 @@ pub struct CitationDto {
     pub url: Option<String>,
 }
 
+/// An approved question offered with an abstention.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionDto {
+    /// The knowledge entry it belongs to.
+    pub entry_id: String,
+    /// The question as approved; sent as the customer's next message when picked, it is
+    /// answered by its own entry.
+    pub question: String,
+}
+
 /// One message.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MessageDto {
@@ -59,6 +69,9 @@ pub struct MessageDto {
     pub citations: Vec<CitationDto>,
     /// The message invites the customer to use "talk to a person".
     pub offers_human: bool,
+    /// With an abstention: approved questions near the customer's, to pick instead of
+    /// rephrasing (at most `answer.suggestions`, default 3); empty otherwise.
+    pub suggestions: Vec<SuggestionDto>,
 }
 
 impl From<StoredMessage> for MessageDto {
@@ -83,6 +96,14 @@ impl From<StoredMessage> for MessageDto {
                 })
                 .collect(),
             offers_human: message.offers_human,
+            suggestions: message
+                .suggestions
+                .into_iter()
+                .map(|suggestion| SuggestionDto {
+                    entry_id: suggestion.entry_id,
+                    question: suggestion.question,
+                })
+                .collect(),
         }
     }
 }

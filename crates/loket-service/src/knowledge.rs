@@ -8,7 +8,7 @@
 //! privilege in code, PRIV-16, SEC-01).
 
 use loket_core::conversation::{BotReply, Phrasing};
-use loket_core::{Citation, Locale};
+use loket_core::{Citation, Locale, Suggestion};
 use loket_kb::{CustomerScope, KnowledgeBase, Lang, Outcome};
 
 use crate::generation::SourcePassage;
@@ -81,6 +81,14 @@ impl Knowledge {
             _ => (
                 BotReply::Abstain {
                     confidence: answer.confidence,
+                    suggestions: answer
+                        .suggestions
+                        .into_iter()
+                        .map(|suggestion| Suggestion {
+                            entry_id: suggestion.entry_id,
+                            question: suggestion.question,
+                        })
+                        .collect(),
                 },
                 Vec::new(),
             ),

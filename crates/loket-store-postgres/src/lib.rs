@@ -528,6 +528,13 @@ pub fn migrator() -> Migrator {
             include_str!("../migrations/0003_disclosure_trigger_when.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            4,
+            "suggested questions".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0004_suggestions.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 
@@ -1483,6 +1490,7 @@ struct MessageColumns {
     citations: Vec<String>,
     offers_human: Vec<bool>,
     created_at: Vec<i64>,
+    suggestions: Vec<String>,
 }
 
 impl MessageColumns {
@@ -1514,6 +1522,8 @@ impl MessageColumns {
             );
             self.offers_human.push(message.offers_human);
             self.created_at.push(micros(now));
+            self.suggestions
+                .push(loket_store::encode_suggestions(&message.suggestions)?);
             stored.push(StoredMessage {
                 id,
                 conversation_id: conversation_id.clone(),
@@ -1531,9 +1541,9 @@ impl MessageColumns {
         }
         sqlx::query(
             "INSERT INTO messages (id, conversation_id, seq, author, kind, text, author_label, lang, citations,
-                offers_human, created_at)
+                offers_human, created_at, suggestions)
              SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::TEXT[],
-                 $7::TEXT[], $8::TEXT[], $9::TEXT[], $10::BOOLEAN[], $11::BIGINT[])",
+                 $7::TEXT[], $8::TEXT[], $9::TEXT[], $10::BOOLEAN[], $11::BIGINT[], $12::TEXT[])",
         )
         .bind(self.id)
         .bind(self.conversation)
@@ -1546,6 +1556,7 @@ impl MessageColumns {
         .bind(self.citations)
         .bind(self.offers_human)
         .bind(self.created_at)
+        .bind(self.suggestions)
         .execute(&mut **transaction)
         .await
         .map_err(classify("insert messages"))?;
@@ -1819,6 +1830,7 @@ fn message_from_row(row: &PgRow) -> Result<StoredMessage> {
             lang: Locale::parse(&lang).ok_or_else(|| corrupt("language"))?,
             citations: serde_json::from_str(&citations).map_err(|_| corrupt("citation list"))?,
             offers_human: row.try_get("offers_human").map_err(&read)?,
+            suggestions: loket_store::decode_suggestions(&row.try_get::<String, _>("suggestions").map_err(&read)?)?,
         },
     })
 }

@@ -262,6 +262,13 @@ pub fn migrator() -> Migrator {
             include_str!("../migrations/0003_evidence.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            4,
+            "suggested questions".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0004_suggestions.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 
@@ -877,7 +884,7 @@ const ROWS_PER_INSERT: usize = 256;
 /// later row sees the disclosure of an earlier row of the same statement.
 #[derive(Default)]
 struct MessageRows {
-    rows: Vec<(ConversationId, StoredMessage, String)>,
+    rows: Vec<(ConversationId, StoredMessage, String, String)>,
 }
 
 impl MessageRows {
@@ -895,6 +902,7 @@ impl MessageRows {
         for (offset, message) in messages.into_iter().enumerate() {
             let citations =
                 serde_json::to_string(&message.citations).map_err(|_| Error::Backend("encode citations".into()))?;
+            let suggestions = loket_store::encode_suggestions(&message.suggestions)?;
             let message = StoredMessage {
                 id: uuid::Uuid::now_v7().to_string(),
                 conversation_id: conversation_id.clone(),
@@ -903,7 +911,8 @@ impl MessageRows {
                 message,
             };
             stored.push(message.clone());
-            self.rows.push((conversation_id.clone(), message, citations));
+            self.rows
+                .push((conversation_id.clone(), message, citations, suggestions));
         }
         Ok(stored)
     }
@@ -914,11 +923,11 @@ impl MessageRows {
         while rows.peek().is_some() {
             insert.push(
                 "INSERT INTO messages (id, conversation_id, seq, author, kind, text, author_label, lang, citations,
-                    offers_human, created_at) ",
+                    offers_human, created_at, suggestions) ",
             );
             insert.push_values(
                 rows.by_ref().take(ROWS_PER_INSERT),
-                |mut row, (conversation, stored, citations)| {
+                |mut row, (conversation, stored, citations, suggestions)| {
                     let message = stored.message;
                     row.push_bind(stored.id)
                         .push_bind(conversation.as_str().to_string())
@@ -930,7 +939,8 @@ impl MessageRows {
                         .push_bind(message.lang.as_str())
                         .push_bind(citations)
                         .push_bind(message.offers_human)
-                        .push_bind(micros(stored.created_at));
+                        .push_bind(micros(stored.created_at))
+                        .push_bind(suggestions);
                 },
             );
             insert.push(";\n");
@@ -1368,6 +1378,7 @@ fn message_from_row(row: &SqliteRow) -> Result<StoredMessage> {
             lang: Locale::parse(&lang).ok_or_else(|| corrupt("language"))?,
             citations: serde_json::from_str(&citations).map_err(|_| corrupt("citation list"))?,
             offers_human: row.try_get("offers_human").map_err(&read)?,
+            suggestions: loket_store::decode_suggestions(&row.try_get::<String, _>("suggestions").map_err(&read)?)?,
         },
     })
 }
@@ -1480,6 +1491,7 @@ mod tests {
             lang: Locale::Nl,
             citations: Vec::new(),
             offers_human: false,
+            suggestions: Vec::new(),
         };
         store
             .commit(Commit {
@@ -1537,6 +1549,7 @@ mod tests {
                 lang: Locale::Nl,
                 citations: Vec::new(),
                 offers_human: false,
+                suggestions: Vec::new(),
             }],
             audit: vec![AuditEvent::new(AuditKind::HandoffAccepted, Some(&read.id), "agent")],
             vault: Vec::new(),

@@ -47,6 +47,7 @@ macro_rules! contract_tests {
             commits_to_several_conversations_at_once_conflict_only_where_stale,
             an_ai_message_before_the_disclosure_is_refused,
             an_ai_message_stored_together_after_its_disclosure_is_accepted,
+            suggested_questions_read_back_in_order_and_none_as_none,
             a_duplicate_conversation_id_is_a_conflict,
             an_unknown_conversation_is_not_found,
             messages_page_by_seq,
@@ -320,14 +321,45 @@ pub async fn an_ai_message_before_the_disclosure_is_refused(store: &dyn Store) {
     ));
 }
 
-/// An AI message in the same write as the disclosure before it is accepted: the database checks
-/// each row against the rows written before it.
-pub async fn an_ai_message_stored_together_after_its_disclosure_is_accepted(store: &dyn Store) {
+/// The approved questions offered with an abstention are stored with it, in order; a message
+/// without any reads back without any.
+pub async fn suggested_questions_read_back_in_order_and_none_as_none(store: &dyn Store) {
     let now = now();
     let transition = start(now);
     let mut messages = transition.messages.clone();
-    messages.push(ai_message());
-    let stored = store
+    let mut abstention = ai_message();
+    abstention.kind = MessageKind::Abstention;
+    abstention.citations = Vec::new();
+    abstention.suggestions = vec![
+        loket_core::Suggestion {
+            entry_id: "retour-nl".into(),
+            question: "Hoe kan ik mijn bestelling retourneren?".into(),
+        },
+        loket_core::Suggestion {
+            entry_id: "kosten-retour-nl".into(),
+            question: "Wie betaalt de kosten van een \"retour\"?".into(),
+        },
+    ];
+    messages.push(abstention.clone());
+    messages.push(system_message());
+    let stored = create_started(store, transition.clone(), messages, now).await;
+    let read = store.messages(&transition.conversation.id, 0, 100).await.unwrap();
+    assert_eq!(read, stored);
+    let abstention_read = read
+        .iter()
+        .find(|message| message.message.kind == MessageKind::Abstention);
+    assert_eq!(abstention_read.unwrap().message.suggestions, abstention.suggestions);
+    assert!(read.last().unwrap().message.suggestions.is_empty());
+}
+
+/// Stores the conversation `transition` started, with `messages` instead of the transition's own.
+async fn create_started(
+    store: &dyn Store,
+    transition: loket_core::conversation::Transition,
+    messages: Vec<NewMessage>,
+    now: DateTime<Utc>,
+) -> Vec<loket_core::StoredMessage> {
+    store
         .create_conversation(new_conversation(
             &transition.conversation,
             messages,
@@ -335,7 +367,17 @@ pub async fn an_ai_message_stored_together_after_its_disclosure_is_accepted(stor
             now,
         ))
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// An AI message in the same write as the disclosure before it is accepted: the database checks
+/// each row against the rows written before it.
+pub async fn an_ai_message_stored_together_after_its_disclosure_is_accepted(store: &dyn Store) {
+    let now = now();
+    let transition = start(now);
+    let mut messages = transition.messages.clone();
+    messages.push(ai_message());
+    let stored = create_started(store, transition.clone(), messages, now).await;
     assert_eq!(stored.last().unwrap().message.author, Author::Ai);
     assert_eq!(
         store.messages(&transition.conversation.id, 0, 100).await.unwrap(),
@@ -1267,6 +1309,7 @@ fn customer_message(text: &str) -> NewMessage {
         lang: Locale::Nl,
         citations: Vec::new(),
         offers_human: false,
+        suggestions: Vec::new(),
     }
 }
 
@@ -1283,6 +1326,7 @@ fn ai_message() -> NewMessage {
             url: None,
         }],
         offers_human: true,
+        suggestions: Vec::new(),
     }
 }
 
@@ -1295,6 +1339,7 @@ fn system_message() -> NewMessage {
         lang: Locale::Nl,
         citations: Vec::new(),
         offers_human: false,
+        suggestions: Vec::new(),
     }
 }
 

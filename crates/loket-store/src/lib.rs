@@ -16,7 +16,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use loket_core::audit::{AuditEvent, AuditRecord};
 use loket_core::staff::Role;
-use loket_core::{AgentId, Conversation, ConversationId, NewMessage, StoredMessage};
+use loket_core::{AgentId, Conversation, ConversationId, NewMessage, StoredMessage, Suggestion};
 use serde::{Deserialize, Serialize};
 
 /// A storage failure.
@@ -35,6 +35,22 @@ pub enum Error {
 
 /// Result with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A message's suggested questions as backends store them: a JSON list, `[]` for none.
+pub fn encode_suggestions(suggestions: &[Suggestion]) -> Result<String> {
+    if suggestions.is_empty() {
+        return Ok("[]".to_owned());
+    }
+    serde_json::to_string(suggestions).map_err(|_| Error::Backend("encode suggested questions".into()))
+}
+
+/// The suggested questions stored by [`encode_suggestions`].
+pub fn decode_suggestions(stored: &str) -> Result<Vec<Suggestion>> {
+    if stored == "[]" {
+        return Ok(Vec::new());
+    }
+    serde_json::from_str(stored).map_err(|_| Error::Backend("stored data is corrupt: suggested question list".into()))
+}
 
 /// A conversation with the hash of its customer token.
 #[derive(Debug, Clone, PartialEq)]

@@ -712,6 +712,12 @@ async fn compose(config: ValidConfig) -> anyhow::Result<(Arc<Loket>, PathBuf)> {
     if let Some(threshold) = config.config.answer.threshold {
         answer_config.threshold = threshold;
     }
+    if let Some(suggestions) = config.config.answer.suggestions {
+        answer_config.suggestions = suggestions;
+    }
+    if let Some(floor) = config.config.answer.suggestion_floor {
+        answer_config.suggestion_floor = floor;
+    }
     let encoder = load_encoder(config.config.answer.encoder_dir.as_deref())?;
     let base =
         KnowledgeBase::open_with_encoder(&data_dir, answer_config, encoder).context("opening the knowledge base")?;
@@ -1007,7 +1013,7 @@ fn ask_line(id: serde_json::Value, reply: BotReply) -> serde_json::Value {
         } => serde_json::json!({
             "id": id, "outcome": "answer", "entry_id": entry_id, "citations": citations, "confidence": confidence,
         }),
-        BotReply::Abstain { confidence } => serde_json::json!({
+        BotReply::Abstain { confidence, .. } => serde_json::json!({
             "id": id, "outcome": "abstain", "entry_id": null, "citations": [], "confidence": confidence,
         }),
         BotReply::NotAsked | BotReply::Blocked { .. } => serde_json::json!({

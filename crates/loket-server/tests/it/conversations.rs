@@ -72,6 +72,45 @@ async fn an_unknown_question_is_declined_and_a_person_offered() {
 }
 
 #[tokio::test]
+async fn an_abstention_offers_approved_questions_that_answer_when_sent_and_are_stored_acc_05() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("nl").await;
+    let turn = app.say_ok(&customer, "bestelling pakket kwijt onderweg").await;
+    let reply = &turn["messages"][1];
+    assert_eq!(reply["kind"], "abstention", "{turn}");
+    assert_eq!(reply["offers_human"], true);
+    let offered = reply["suggestions"].as_array().cloned().unwrap_or_default();
+    assert!((1..=3).contains(&offered.len()), "{reply}");
+    // Never another customer's entry, whoever asks.
+    assert!(
+        offered
+            .iter()
+            .all(|suggestion| suggestion["entry_id"] != "lease-klant-4711"),
+        "{reply}"
+    );
+    let first = offered[0]["question"].as_str().unwrap_or_default().to_owned();
+    let entry = offered[0]["entry_id"].clone();
+    // The customer picks it: the widget sends the question as the next message.
+    let picked = app.say_ok(&customer, &first).await;
+    assert_eq!(picked["messages"][1]["kind"], "answer", "{picked}");
+    assert_eq!(picked["messages"][1]["citations"][0]["id"], entry);
+    assert!(
+        picked["messages"][1]["suggestions"]
+            .as_array()
+            .is_some_and(Vec::is_empty)
+    );
+    // The offer is part of the stored conversation, as the customer saw it.
+    let stored = app.messages(&customer).await;
+    let abstention = stored
+        .iter()
+        .find(|message| message["kind"] == "abstention")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(abstention["suggestions"], reply["suggestions"]);
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn personal_data_is_pseudonymised_before_storage_pii_01() {
     let app = TestApp::spawn().await;
     let customer = app.open("nl").await;
