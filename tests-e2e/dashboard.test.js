@@ -72,15 +72,15 @@ async function dashboardLogin(page, account) {
 describe('the auditor reads the dashboard', () => {
   let page;
 
-  test('after logging in, four charts with accessible names and data tables appear', async () => {
+  test('after logging in, five charts with accessible names and data tables appear', async () => {
     page = await newPage();
     await dashboardLogin(page, AUDITOR);
     await page.locator('#app-view:not([hidden])').waitFor({ timeout: WAIT_MS });
     const figures = page.locator('[data-testid=dashboard-charts] figure');
-    await figures.nth(3).waitFor({ timeout: WAIT_MS });
-    assert.equal(await figures.count(), 4);
+    await figures.nth(4).waitFor({ timeout: WAIT_MS });
+    assert.equal(await figures.count(), 5);
 
-    for (const id of ['conversations', 'abstention', 'time-to-person', 'guards']) {
+    for (const id of ['conversations', 'abstention', 'time-to-person', 'guards', 'feedback']) {
       const svg = page.getByTestId(`dashboard-chart-${id}-svg`);
       assert.equal(await svg.getAttribute('role'), 'img');
       const name = await svg.evaluate((node) => node.getAttribute('aria-labelledby')

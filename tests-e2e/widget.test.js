@@ -204,6 +204,31 @@ describe('widget on the demo shop', () => {
     }
   });
 
+  test('ACC-09 A11Y-10: "Klopte dit antwoord?" under an answer records the rating once and thanks the customer', async () => {
+    const { context, page } = await shopPage('nl');
+    try {
+      await openWidget(page);
+      const answer = await ask(page, ANSWERED.nl.question);
+      assert.equal(await answer.getAttribute('data-kind'), 'answer');
+      const group = answer.getByRole('group', { name: 'Klopte dit antwoord?' });
+      assert.ok(await group.isVisible());
+      const no = group.getByRole('button', { name: 'Nee', exact: true });
+      const box = await no.boundingBox();
+      assert.ok(box.width >= 24 && box.height >= 24, `"Nee" is ${box.width}×${box.height} CSS px`);
+      await assertNoSeriousAxeViolations(page, 'answer with its rating control');
+      await no.click();
+      const thanks = answer.getByTestId('loket-feedback-thanks');
+      await thanks.waitFor({ timeout: WAIT_MS });
+      assert.match(await thanks.textContent(), /Bedankt/);
+      assert.equal(await group.getByRole('button').count(), 0, 'the rating is given once');
+      // The person control stays, and nothing else was sent in the customer's name.
+      assert.ok(await page.getByTestId('loket-human').isVisible());
+      assert.equal(await page.locator('[data-testid=loket-message][data-author=customer]').count(), 1);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('A11Y-03 A11Y-04: Escape and the close button close the panel and return focus to the launcher', async () => {
     const { context, page } = await shopPage('nl');
     try {

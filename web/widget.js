@@ -77,6 +77,11 @@
       privacy: 'Privacy',
       sources: 'Bronnen',
       suggestions: 'Bedoelt u een van deze vragen?',
+      feedbackQuestion: 'Klopte dit antwoord?',
+      feedbackYes: 'Ja',
+      feedbackNo: 'Nee',
+      feedbackThanks: 'Bedankt voor uw reactie.',
+      feedbackThanksNo: 'Bedankt. Wij kijken het antwoord na. Een medewerker kan u verder helpen.',
       you: 'U',
       pending: 'wordt verstuurd',
       drafting: 'concept, gecontroleerde zinnen; het antwoord volgt',
@@ -153,6 +158,11 @@
       privacy: 'Privacy',
       sources: 'Sources',
       suggestions: 'Did you mean one of these questions?',
+      feedbackQuestion: 'Was this answer right?',
+      feedbackYes: 'Yes',
+      feedbackNo: 'No',
+      feedbackThanks: 'Thank you for your feedback.',
+      feedbackThanksNo: 'Thank you. We will review the answer. A person can help you further.',
       you: 'You',
       pending: 'sending',
       drafting: 'draft, checked sentences; the answer follows',
@@ -1096,6 +1106,9 @@
         }
         bubble.appendChild(list);
       }
+      if (message.author === 'ai' && message.kind === 'answer' && Number.isInteger(message.seq)) {
+        bubble.appendChild(renderFeedback(message.seq));
+      }
       const suggestions = suggestionsOf(message);
       if (suggestions.length > 0) {
         // Approved questions near the customer's: picking one sends it as the next message, which
@@ -1131,6 +1144,49 @@
           created.toLocaleString(locale === 'nl' ? 'nl-NL' : 'en-GB', { hour: '2-digit', minute: '2-digit' })));
       }
       return bubble;
+    }
+
+    /**
+     * "Klopte dit antwoord?" with Yes and No (ACC-09). The rating is stored by the server as an
+     * audit record without text; once given (or given before, 409), the buttons make way for a
+     * thank-you that the log announces.
+     */
+    function renderFeedback(seq) {
+      const question = element('p', { class: 'loket-feedback-question', id: `loket-feedback-${seq}` }, t('feedbackQuestion'));
+      const group = element('div', {
+        class: 'loket-feedback',
+        role: 'group',
+        'aria-labelledby': `loket-feedback-${seq}`,
+        'data-testid': 'loket-feedback',
+      });
+      group.appendChild(question);
+      const thank = (helpful) => {
+        group.replaceChildren(element('p', { class: 'loket-feedback-thanks', 'data-testid': 'loket-feedback-thanks' },
+          t(helpful ? 'feedbackThanks' : 'feedbackThanksNo')));
+      };
+      for (const helpful of [true, false]) {
+        const button = element('button', {
+          type: 'button',
+          class: 'loket-secondary loket-feedback-button',
+          'data-testid': helpful ? 'loket-feedback-yes' : 'loket-feedback-no',
+        }, t(helpful ? 'feedbackYes' : 'feedbackNo'));
+        button.addEventListener('click', async () => {
+          for (const other of group.querySelectorAll('button')) other.disabled = true;
+          try {
+            await request('POST', conversationPath(`/messages/${seq}/feedback`), { helpful }, true);
+            thank(helpful);
+          } catch (error) {
+            if (error.status === 409) {
+              thank(helpful);
+              return;
+            }
+            for (const other of group.querySelectorAll('button')) other.disabled = false;
+            showError(errorKeyFor(error.status, error.code, 'errorSend'));
+          }
+        });
+        group.appendChild(button);
+      }
+      return group;
     }
 
     function authorClass(author) {

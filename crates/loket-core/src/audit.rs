@@ -81,6 +81,9 @@ pub enum AuditKind {
     ReportGenerated,
     /// A staff member opened a transcript (SEC-09: every view of personal data is logged).
     TranscriptViewed,
+    /// The customer said whether an AI answer was right (ACC-09: "Klopte dit antwoord?"); the
+    /// answer's seq and cited entry ids are its ids, `helpful` (`yes` or `no`) its attribute.
+    AnswerFeedback,
 }
 
 impl AuditKind {
@@ -117,6 +120,7 @@ impl AuditKind {
             AuditKind::LegalHold => "legal_hold",
             AuditKind::ReportGenerated => "report_generated",
             AuditKind::TranscriptViewed => "transcript_viewed",
+            AuditKind::AnswerFeedback => "answer_feedback",
         }
     }
 }

@@ -18,8 +18,8 @@ use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::dto::{
-    CallbackDto, ConversationCreated, ConversationDto, CreateConversation, MessageDto, MessagesDto, SendMessage,
-    TicketCreatedDto, TurnDto, WidgetConfigDto,
+    CallbackDto, ConversationCreated, ConversationDto, CreateConversation, FeedbackDto, MessageDto, MessagesDto,
+    SendMessage, TicketCreatedDto, TurnDto, WidgetConfigDto,
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, Bearer};
@@ -120,6 +120,28 @@ pub async fn list(
         state: view.state.as_str(),
         messages: view.messages.into_iter().map(MessageDto::from).collect(),
     }))
+}
+
+/// The customer's answer to "Klopte dit antwoord?" for the AI answer at `seq` (ACC-09): stored
+/// as an audit record without text. 204; 400 `not_an_answer` when `seq` is no AI answer of this
+/// conversation; 409 `feedback_given` when it was rated before.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/messages/{seq}/feedback", tag = "customer", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Conversation id"), ("seq" = i64, Path, description = "The answer's seq")),
+    request_body = FeedbackDto,
+    responses((status = 204, description = "Recorded"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn feedback(
+    State(state): State<AppState>,
+    Path((id, seq)): Path<(String, String)>,
+    Bearer(token): Bearer,
+    ApiJson(body): ApiJson<FeedbackDto>,
+) -> Result<StatusCode, ApiError> {
+    let id = conversation_id(&id)?;
+    let seq = seq
+        .parse::<i64>()
+        .map_err(|_| ApiError::new("not_an_answer", "only an answer of the AI assistant can be rated"))?;
+    state.loket.answer_feedback(&id, &token, seq, body.helpful).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The "talk to a person" control (HUM-01): accepted in every state.

@@ -33,6 +33,14 @@ pub struct CitationDto {
     pub url: Option<String>,
 }
 
+/// The customer's rating of an answer: "Klopte dit antwoord?" (ACC-09).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackDto {
+    /// `true`: the answer was right; `false`: it was not.
+    pub helpful: bool,
+}
+
 /// An approved question offered with an abstention.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SuggestionDto {

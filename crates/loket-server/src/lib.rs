@@ -54,6 +54,7 @@ use crate::error::ApiError;
         answers only from approved knowledge and protects personal data. Errors are {\"code\",\"message\"} with stable codes."),
     paths(
         customer::create, customer::read, customer::send, customer::list, customer::handoff, customer::callback,
+        customer::feedback,
         customer::stream, customer::widget_config,
         staff::login, staff::logout, staff::me, staff::queue, staff::claim, staff::conversation, staff::send,
         staff::hand_back, staff::close, staff::reveal, staff::disclosures, staff::stream,
@@ -245,6 +246,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/conversations/{id}/handoff", post(customer::handoff))
         .route("/api/v1/conversations/{id}/callback", post(customer::callback))
+        .route(
+            "/api/v1/conversations/{id}/messages/{seq}/feedback",
+            post(customer::feedback),
+        )
         .route("/api/v1/widget/config", get(customer::widget_config))
         .layer(cors.clone())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(

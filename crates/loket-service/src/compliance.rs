@@ -240,6 +240,12 @@ pub struct AnswerEvidence {
     pub phrasing: BTreeMap<String, u64>,
     /// Why the model's text was not used, per reason.
     pub fallback_reasons: BTreeMap<String, u64>,
+    /// Answers the customer said were right ("Klopte dit antwoord?" yes; ACC-09).
+    pub rated_right: u64,
+    /// Answers the customer said were not right: each is a lead for the content owner.
+    pub rated_wrong: u64,
+    /// Knowledge entries cited by answers rated not right, with how often.
+    pub rated_wrong_sources: BTreeMap<String, u64>,
 }
 
 /// Guard events.
@@ -554,6 +560,17 @@ impl AuditTally {
             AuditKind::StaffLoginFailed => evidence.staff.failed_logins += 1,
             AuditKind::VaultReveal => evidence.staff.vault_reveals += 1,
             AuditKind::TranscriptViewed => evidence.staff.transcript_views += 1,
+            AuditKind::AnswerFeedback => match attribute("helpful").as_deref() {
+                Some("yes") => evidence.answers.rated_right += 1,
+                Some("no") => {
+                    evidence.answers.rated_wrong += 1;
+                    // The first id is the answer's seq; the others are the entries it cited.
+                    for source in event.ids.iter().skip(1) {
+                        *evidence.answers.rated_wrong_sources.entry(source.clone()).or_default() += 1;
+                    }
+                }
+                _ => {}
+            },
             AuditKind::ReportGenerated => evidence.staff.reports_generated += 1,
             AuditKind::ConfigLoaded => evidence.staff.configurations_loaded += 1,
             AuditKind::AgentLeft

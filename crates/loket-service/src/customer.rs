@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use loket_core::audit::{AuditEvent, AuditKind};
 use loket_core::conversation::{BotReply, CustomerTurn, Event, Phrasing, TurnIntent};
-use loket_core::{Conversation, ConversationId, ConversationState, Locale, StoredMessage};
+use loket_core::{Author, Conversation, ConversationId, ConversationState, Locale, MessageKind, StoredMessage};
 use loket_kb::CustomerScope;
 use loket_store::{Commit, ConversationRecord, NewConversation, Ticket};
 use serde::Deserialize;
@@ -239,6 +239,47 @@ impl Loket {
             }
         }
         Err(Error::Unavailable("the conversation kept changing; try again".into()))
+    }
+
+    /// The customer's answer to "Klopte dit antwoord?" for the AI answer at `seq` (ACC-09): one
+    /// audit record with the answer's seq and the entries it cited as ids and `helpful` (`yes` or
+    /// `no`) as attribute, never text. Once per answer; a second rating is a conflict.
+    pub async fn answer_feedback(&self, id: &ConversationId, token: &str, seq: i64, helpful: bool) -> Result<()> {
+        self.authorize(id, token).await?;
+        let not_an_answer = || Error::Invalid {
+            code: "not_an_answer",
+            message: "only an answer of the AI assistant can be rated".into(),
+        };
+        if seq < 1 {
+            return Err(not_an_answer());
+        }
+        let answer = self
+            .store
+            .messages(id, seq - 1, 1)
+            .await?
+            .into_iter()
+            .find(|message| message.seq == seq)
+            .filter(|message| message.message.author == Author::Ai && message.message.kind == MessageKind::Answer)
+            .ok_or_else(not_an_answer)?;
+        let seq_id = seq.to_string();
+        let rated =
+            self.store.conversation_audit(id).await?.iter().any(|record| {
+                record.event.kind == AuditKind::AnswerFeedback && record.event.ids.first() == Some(&seq_id)
+            });
+        if rated {
+            return Err(Error::Conflict {
+                code: "feedback_given",
+                message: "this answer was already rated",
+            });
+        }
+        let mut event = AuditEvent::new(AuditKind::AnswerFeedback, Some(id), "customer")
+            .id(seq_id)
+            .attribute("helpful", if helpful { "yes" } else { "no" });
+        for citation in answer.message.citations {
+            event = event.id(citation.id);
+        }
+        self.store.append_audit(vec![event], self.now()).await?;
+        Ok(())
     }
 
     /// The "talk to a person" control (HUM-01): accepted in every state.

@@ -67,6 +67,10 @@ pub struct DayFigures {
     pub injection_flagged: u64,
     /// Outgoing AI messages blocked.
     pub output_blocked: u64,
+    /// Answers the customer rated right ("Klopte dit antwoord?" yes).
+    pub rated_right: u64,
+    /// Answers the customer rated not right.
+    pub rated_wrong: u64,
 }
 
 /// The dashboard.
@@ -191,6 +195,11 @@ impl DashboardBuilder {
             AuditKind::PrivacyWarning => figures.privacy_warnings += 1,
             AuditKind::InjectionFlagged => figures.injection_flagged += 1,
             AuditKind::OutputBlocked => figures.output_blocked += 1,
+            AuditKind::AnswerFeedback => match record.event.attributes.get("helpful").map(String::as_str) {
+                Some("yes") => figures.rated_right += 1,
+                Some("no") => figures.rated_wrong += 1,
+                _ => {}
+            },
             _ => {}
         }
     }
@@ -225,6 +234,8 @@ impl DashboardBuilder {
             totals.privacy_warnings += figures.privacy_warnings;
             totals.injection_flagged += figures.injection_flagged;
             totals.output_blocked += figures.output_blocked;
+            totals.rated_right += figures.rated_right;
+            totals.rated_wrong += figures.rated_wrong;
         }
         all_waits.sort_unstable();
         totals.abstention_rate = rate(totals.abstentions, totals.answers + totals.abstentions);

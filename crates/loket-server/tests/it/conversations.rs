@@ -1,6 +1,7 @@
 //! The customer API: disclosure first, answers with citations, pseudonymisation, identity.
 
 use reqwest::StatusCode;
+use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, kinds};
 
@@ -107,6 +108,67 @@ async fn an_abstention_offers_approved_questions_that_answer_when_sent_and_are_s
         .cloned()
         .unwrap_or_default();
     assert_eq!(abstention["suggestions"], reply["suggestions"]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_customer_rates_an_answer_once_and_only_answers_acc_09() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("nl").await;
+    let turn = app
+        .say_ok(&customer, "Hoeveel dagen heb ik om iets terug te sturen?")
+        .await;
+    let question_seq = turn["messages"][0]["seq"].as_i64().unwrap_or_default().to_string();
+    let answer_seq = turn["messages"][1]["seq"].as_i64().unwrap_or_default().to_string();
+    let error_code = |response: reqwest::Response| async move {
+        let status = response.status();
+        let body: Value = response.json().await.unwrap_or_default();
+        (status, body["code"].as_str().unwrap_or_default().to_owned())
+    };
+    // The customer's own message, the disclosure, a seq beyond the end and no number at all are
+    // no answers of the assistant.
+    for seq in [question_seq.as_str(), "1", "999", "x", "-1"] {
+        let (status, code) = error_code(app.rate(&customer, seq, json!({ "helpful": false })).await).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::BAD_REQUEST, "not_an_answer"),
+            "seq {seq}"
+        );
+    }
+    let malformed = app.rate(&customer, &answer_seq, json!({ "helpful": "nee" })).await;
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    let other = app.open("nl").await;
+    let stranger = app.rate(&other, &answer_seq, json!({ "helpful": false })).await;
+    assert_ne!(
+        stranger.status(),
+        StatusCode::NO_CONTENT,
+        "another conversation's token rates nothing here"
+    );
+
+    let rated = app.rate(&customer, &answer_seq, json!({ "helpful": false })).await;
+    assert_eq!(rated.status(), StatusCode::NO_CONTENT);
+    let (status, code) = error_code(app.rate(&customer, &answer_seq, json!({ "helpful": true })).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "feedback_given"));
+
+    let records = app.loket.store().audit_records(0, 1000).await.unwrap();
+    let feedback: Vec<_> = records
+        .iter()
+        .filter(|record| record.event.kind == loket_core::audit::AuditKind::AnswerFeedback)
+        .collect();
+    assert_eq!(feedback.len(), 1);
+    assert_eq!(
+        feedback[0].event.ids,
+        vec![answer_seq.clone(), "bedenktijd-nl".to_owned()]
+    );
+    assert_eq!(feedback[0].event.attributes["helpful"], "no");
+    assert_eq!(feedback[0].event.actor, "customer");
+    // The compliance report counts it under ACC-09, with the entry to review.
+    let auditor = app.agent("oog", "Oog", loket_core::staff::Role::Auditor).await;
+    let response = auditor.get("/api/v1/admin/compliance-report?format=json").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let report: Value = response.json().await.unwrap_or_default();
+    assert_eq!(report["evidence"]["answers"]["rated_wrong"], 1);
+    assert_eq!(report["evidence"]["answers"]["rated_wrong_sources"]["bedenktijd-nl"], 1);
     app.stop().await;
 }
 

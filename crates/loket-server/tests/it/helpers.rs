@@ -187,6 +187,20 @@ impl TestApp {
         response.json().await.expect("json")
     }
 
+    /// `POST .../messages/{seq}/feedback` ("Klopte dit antwoord?").
+    pub async fn rate(&self, customer: &Customer, seq: &str, body: Value) -> Response {
+        self.client
+            .post(format!(
+                "{}/api/v1/conversations/{}/messages/{seq}/feedback",
+                self.address, customer.id
+            ))
+            .bearer_auth(&customer.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// `POST .../handoff`.
     pub async fn ask_person(&self, customer: &Customer) -> Value {
         let response = self

@@ -267,7 +267,16 @@ pub(super) fn requirement_sections(
         Status::RequiresHumanInput,
         vec![
             "Loket records every answer and abstention with its sources".into(),
-            "the widget has no \"was this answer right?\" control yet".into(),
+            format!(
+                "the widget asks \"Klopte dit antwoord?\" under every answer: {} rated right, {} rated not right{}",
+                answers.rated_right,
+                answers.rated_wrong,
+                if answers.rated_wrong_sources.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (entries: {})", listing(&answers.rated_wrong_sources))
+                }
+            ),
             "sampled human review and the wrong-answer incident process are organisational: record them here".into(),
         ],
     );
