@@ -220,6 +220,7 @@ describe('widget on the demo shop', () => {
       const thanks = answer.getByTestId('loket-feedback-thanks');
       await thanks.waitFor({ timeout: WAIT_MS });
       assert.match(await thanks.textContent(), /Bedankt/);
+      assert.equal(await focusedTestId(page), 'loket-feedback-thanks', 'focus is not lost with the button');
       assert.equal(await group.getByRole('button').count(), 0, 'the rating is given once');
       // The person control stays, and nothing else was sent in the customer's name.
       assert.ok(await page.getByTestId('loket-human').isVisible());

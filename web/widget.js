@@ -1161,8 +1161,11 @@
       });
       group.appendChild(question);
       const thank = (helpful) => {
-        group.replaceChildren(element('p', { class: 'loket-feedback-thanks', 'data-testid': 'loket-feedback-thanks' },
-          t(helpful ? 'feedbackThanks' : 'feedbackThanksNo')));
+        // The button that had focus goes away: focus moves to the thank-you, which is read out.
+        const thanks = element('p', { class: 'loket-feedback-thanks', tabindex: '-1', 'data-testid': 'loket-feedback-thanks' },
+          t(helpful ? 'feedbackThanks' : 'feedbackThanksNo'));
+        group.replaceChildren(thanks);
+        thanks.focus();
       };
       for (const helpful of [true, false]) {
         const button = element('button', {

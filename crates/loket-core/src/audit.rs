@@ -84,6 +84,9 @@ pub enum AuditKind {
     /// The customer said whether an AI answer was right (ACC-09: "Klopte dit antwoord?"); the
     /// answer's seq and cited entry ids are its ids, `helpful` (`yes` or `no`) its attribute.
     AnswerFeedback,
+    /// A wrong-answer incident was recorded (ACC-09): the knowledge entry and the conversations
+    /// whose answers cited it as ids, the company's reference as attribute.
+    WrongAnswerIncident,
 }
 
 impl AuditKind {
@@ -121,6 +124,7 @@ impl AuditKind {
             AuditKind::ReportGenerated => "report_generated",
             AuditKind::TranscriptViewed => "transcript_viewed",
             AuditKind::AnswerFeedback => "answer_feedback",
+            AuditKind::WrongAnswerIncident => "wrong_answer_incident",
         }
     }
 }

@@ -246,6 +246,10 @@ pub struct AnswerEvidence {
     pub rated_wrong: u64,
     /// Knowledge entries cited by answers rated not right, with how often.
     pub rated_wrong_sources: BTreeMap<String, u64>,
+    /// Wrong-answer incidents recorded (`loket incident record`).
+    pub incidents: u64,
+    /// Conversations those incidents linked.
+    pub incident_conversations: u64,
 }
 
 /// Guard events.
@@ -560,6 +564,11 @@ impl AuditTally {
             AuditKind::StaffLoginFailed => evidence.staff.failed_logins += 1,
             AuditKind::VaultReveal => evidence.staff.vault_reveals += 1,
             AuditKind::TranscriptViewed => evidence.staff.transcript_views += 1,
+            AuditKind::WrongAnswerIncident => {
+                evidence.answers.incidents += 1;
+                evidence.answers.incident_conversations +=
+                    u64::try_from(event.counts.get("conversations").copied().unwrap_or(0)).unwrap_or(0);
+            }
             AuditKind::AnswerFeedback => match attribute("helpful").as_deref() {
                 Some("yes") => evidence.answers.rated_right += 1,
                 Some("no") => {

@@ -15,6 +15,7 @@
 //! - [`generation`]: an optional model that phrases answers, behind the grounding verifier.
 //! - [`compliance`], [`dashboard`]: the compliance report and the dashboard's daily figures,
 //!   from configuration and the audit log (admins and auditors; no message text).
+//! - [`incident`]: wrong-answer incidents, linked to the conversations that got the answer.
 //! - [`hub`], [`presence`], [`rate`], [`clock`], [`secrets`]: supporting pieces.
 
 pub mod clock;
@@ -25,6 +26,7 @@ pub mod error;
 pub mod evidence;
 pub mod generation;
 pub mod hub;
+pub mod incident;
 pub mod inspection;
 pub mod knowledge;
 pub mod maintenance;

@@ -84,6 +84,29 @@ pub async fn hold(loket: &Loket, conversation: &str, release: bool) -> Result<()
     Ok(())
 }
 
+/// `loket incident record`: prints the incident with the conversations it affects.
+pub async fn incident(loket: &Loket, entry: &str, reference: &str, out: Option<PathBuf>) -> Result<()> {
+    let incident = loket
+        .record_incident(reference, entry, "cli")
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    eprintln!(
+        "incident {} recorded for entry {}: {} conversations got an answer citing it, {} rated it not right",
+        incident.reference,
+        incident.entry_id,
+        incident.conversations.len(),
+        incident
+            .conversations
+            .iter()
+            .filter(|affected| affected.rated_wrong)
+            .count()
+    );
+    write_out(
+        &serde_json::to_string_pretty(&incident).context("encoding the incident")?,
+        out,
+    )
+}
+
 /// `loket retention run`.
 pub async fn retention(loket: &Loket) -> Result<()> {
     let report = loket

@@ -160,6 +160,11 @@ enum Command {
         #[command(subcommand)]
         command: RetentionCommand,
     },
+    /// Wrong-answer incidents (ACC-09).
+    Incident {
+        #[command(subcommand)]
+        command: IncidentCommand,
+    },
     /// Compliance evidence.
     Compliance {
         #[command(subcommand)]
@@ -358,6 +363,26 @@ enum GdprCommand {
 }
 
 #[derive(Subcommand)]
+enum IncidentCommand {
+    /// Records that a knowledge entry's answer was wrong and prints, as JSON, every conversation
+    /// that got an answer citing it: when, whether the customer rated it not right, and whether
+    /// the company's login identified the customer (to correct the answer for them).
+    Record {
+        #[command(flatten)]
+        place: Place,
+        /// The knowledge entry (FAQ entry or document id).
+        #[arg(long)]
+        entry: String,
+        /// The company's own reference for the incident (letters, digits, '-', '_', '.').
+        #[arg(long)]
+        reference: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum RetentionCommand {
     /// Deletes what has expired now and prints the counts per store.
     Run {
@@ -485,6 +510,16 @@ fn main() -> anyhow::Result<()> {
         Command::Retention {
             command: RetentionCommand::Run { place },
         } => runtime()?.block_on(async move { evidence_cli::retention(&*open_app(&place).await?).await }),
+        Command::Incident {
+            command:
+                IncidentCommand::Record {
+                    place,
+                    entry,
+                    reference,
+                    out,
+                },
+        } => runtime()?
+            .block_on(async move { evidence_cli::incident(&*open_app(&place).await?, &entry, &reference, out).await }),
         Command::Bench {
             workload,
             options,

@@ -173,6 +173,71 @@ async fn a_customer_rates_an_answer_once_and_only_answers_acc_09() {
 }
 
 #[tokio::test]
+async fn a_wrong_answer_incident_lists_every_conversation_that_got_the_answer_acc_09() {
+    let app = TestApp::spawn().await;
+    let rated = app.open("nl").await;
+    let turn = app
+        .say_ok(&rated, "Hoeveel dagen heb ik om iets terug te sturen?")
+        .await;
+    let seq = turn["messages"][1]["seq"].as_i64().unwrap_or_default().to_string();
+    assert_eq!(
+        app.rate(&rated, &seq, json!({ "helpful": false })).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let silent = app.open("nl").await;
+    app.say_ok(&silent, "Hoe lang is de bedenktijd?").await;
+    let elsewhere = app.open("nl").await;
+    app.say_ok(&elsewhere, "Hoe lang duurt de levering?").await;
+
+    for (reference, entry) in [("", "bedenktijd-nl"), ("INC 7", "bedenktijd-nl"), ("INC-7", "../x y")] {
+        let refused = app.loket.record_incident(reference, entry, "cli").await;
+        assert!(
+            matches!(refused, Err(loket_service::Error::Invalid { .. })),
+            "{reference:?} {entry:?}: {refused:?}"
+        );
+    }
+    let incident = app
+        .loket
+        .record_incident("INC-2026-007", "bedenktijd-nl", "cli")
+        .await
+        .unwrap();
+    let affected: Vec<(&str, bool)> = incident
+        .conversations
+        .iter()
+        .map(|affected| (affected.conversation_id.as_str(), affected.rated_wrong))
+        .collect();
+    assert_eq!(affected, vec![(rated.id.as_str(), true), (silent.id.as_str(), false)]);
+    assert!(
+        incident
+            .conversations
+            .iter()
+            .all(|affected| affected.answered_at.len() == 1 && !affected.identified)
+    );
+
+    let records = app.loket.store().audit_records(0, 1000).await.unwrap();
+    let recorded = records
+        .iter()
+        .find(|record| record.event.kind == loket_core::audit::AuditKind::WrongAnswerIncident)
+        .expect("an incident record");
+    assert_eq!(
+        recorded.event.ids,
+        vec!["bedenktijd-nl".to_owned(), rated.id.clone(), silent.id.clone()]
+    );
+    assert_eq!(recorded.event.attributes["reference"], "INC-2026-007");
+    assert_eq!(recorded.event.counts["conversations"], 2);
+    let auditor = app.agent("oog", "Oog", loket_core::staff::Role::Auditor).await;
+    let report: Value = auditor
+        .get("/api/v1/admin/compliance-report?format=json")
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(report["evidence"]["answers"]["incidents"], 1);
+    assert_eq!(report["evidence"]["answers"]["incident_conversations"], 2);
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn personal_data_is_pseudonymised_before_storage_pii_01() {
     let app = TestApp::spawn().await;
     let customer = app.open("nl").await;

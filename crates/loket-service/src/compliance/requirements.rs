@@ -277,7 +277,11 @@ pub(super) fn requirement_sections(
                     format!(" (entries: {})", listing(&answers.rated_wrong_sources))
                 }
             ),
-            "sampled human review and the wrong-answer incident process are organisational: record them here".into(),
+            format!(
+                "{} wrong-answer incidents recorded with `loket incident record`, linking {} conversations that got the answer",
+                answers.incidents, answers.incident_conversations
+            ),
+            "sampled human review, and correcting the answer for the customers an incident lists, are organisational: record them here".into(),
         ],
     );
 
