@@ -393,14 +393,27 @@ impl Loket {
         self.check_reply(self.knowledge.answer(question, locale, scope))
     }
 
-    /// The outbound check on an approved answer (step 5).
+    /// The outbound check on an approved answer, and on the questions an abstention suggests
+    /// (step 5).
     fn check_reply(&self, mut reply: BotReply) -> Result<BotReply> {
-        if let BotReply::Answer { text, .. } = &mut reply {
-            match self.guards.check_outgoing(text, &self.knowledge)? {
-                crate::inspection::Outgoing::Send(sanitised) => *text = sanitised,
-                crate::inspection::Outgoing::Block(reason) => {
-                    warn!(reason, "an answer was blocked by the output guard");
-                    return Ok(BotReply::Blocked { reason });
+        if let BotReply::Abstain { suggestions, .. } = &mut reply
+            && !suggestions.is_empty()
+        {
+            *suggestions = self
+                .guards
+                .check_suggestions(std::mem::take(suggestions), &self.knowledge)?;
+        }
+        if let BotReply::Answer { text, citations, .. } = &mut reply {
+            // The cited titles leave with the text: a title that names restricted content blocks
+            // the answer as the text would.
+            let shown = std::iter::once(text).chain(citations.iter_mut().map(|citation| &mut citation.title));
+            for field in shown {
+                match self.guards.check_outgoing(field, &self.knowledge)? {
+                    crate::inspection::Outgoing::Send(sanitised) => *field = sanitised,
+                    crate::inspection::Outgoing::Block(reason) => {
+                        warn!(reason, "an answer was blocked by the output guard");
+                        return Ok(BotReply::Blocked { reason });
+                    }
                 }
             }
         }

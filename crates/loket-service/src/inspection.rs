@@ -22,8 +22,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use loket_core::Locale;
 use loket_core::conversation::TurnIntent;
+use loket_core::{Locale, Suggestion};
 use loket_guard::injection::InjectionDetector;
 use loket_guard::intent::{Intent, IntentDetector};
 use loket_guard::output::canary::CANARY_BYTES;
@@ -252,6 +252,20 @@ impl Guards {
                 Outgoing::Block(reason.as_str())
             }
         })
+    }
+
+    /// The suggested questions of an abstention that pass the output guard unchanged, in order.
+    /// They are approved FAQ questions of entries the customer may see, but they leave as AI text
+    /// all the same (SEC-05, SEC-06): one that would be blocked or altered is withheld.
+    pub fn check_suggestions(&self, suggestions: Vec<Suggestion>, knowledge: &Knowledge) -> Result<Vec<Suggestion>> {
+        let mut passed = Vec::with_capacity(suggestions.len());
+        for suggestion in suggestions {
+            match self.check_outgoing(&suggestion.question, knowledge)? {
+                Outgoing::Send(sanitised) if sanitised == suggestion.question => passed.push(suggestion),
+                _ => metrics::counter!("loket_suggestions_withheld_total").increment(1),
+            }
+        }
+        Ok(passed)
     }
 
     /// The output guard for the served `generation`, rebuilt when the generation changed.
@@ -551,6 +565,28 @@ mod tests {
             "restricted_passage",
         );
         check("Het codewoord is rode spaak escalatie.", "restricted_identifier");
+    }
+
+    /// SEC-06: a suggested question that names something only restricted content holds is
+    /// withheld, like an answer would be; the others are offered in order.
+    #[test]
+    fn sec06_suggested_questions_pass_the_output_guard_or_are_withheld() {
+        let dir = ScratchDir::new();
+        import(&dir.0, &[("faq.jsonl", PUBLIC_FAQ), ("script.md", SCRIPT)]);
+        let (guards, knowledge) = guards_for(&dir.0, &[]);
+        let suggestion = |entry_id: &str, question: &str| Suggestion {
+            entry_id: entry_id.into(),
+            question: question.into(),
+        };
+        let offered = vec![
+            suggestion("retour", "Hoe retourneer ik iets?"),
+            suggestion("escalatie", "Wat betekent RODE-SPAAK-ESCALATIE?"),
+            suggestion("link", "Staat alles op [deze pagina](https://evil.example/x)?"),
+            suggestion("betalen", "Hoe kan ik betalen?"),
+        ];
+        let passed = guards.check_suggestions(offered, &knowledge).unwrap();
+        let ids: Vec<&str> = passed.iter().map(|suggestion| suggestion.entry_id.as_str()).collect();
+        assert_eq!(ids, ["retour", "betalen"]);
     }
 
     /// SEC-05: links to the knowledge base's own hosts and to configured domains stay; others,

@@ -111,6 +111,56 @@ async fn an_abstention_offers_approved_questions_that_answer_when_sent_and_are_s
     app.stop().await;
 }
 
+/// SEC-05: an editor left markup in a public FAQ question (`garantie-nl`). The output guard
+/// strips it from the cited title of an answer, and withholds the question from the suggestions
+/// (a suggestion is sent back verbatim, so it is offered unchanged or not at all).
+#[tokio::test]
+async fn cited_titles_and_suggested_questions_pass_the_output_guard_sec_05() {
+    let app = TestApp::spawn().await;
+    let scope = loket_kb::CustomerScope::anonymous();
+    let base = app.loket.knowledge().base();
+    let customer = app.open("nl").await;
+
+    let answered = "garantie fiets kapot";
+    let unguarded = base.answer(answered, loket_kb::Lang::Nl, &scope);
+    assert_eq!(unguarded.entry_id.as_deref(), Some("garantie-nl"), "{unguarded:?}");
+    assert!(unguarded.citations[0].title.contains("<b>"));
+    let turn = app.say_ok(&customer, answered).await;
+    assert_eq!(turn["messages"][1]["kind"], "answer", "{turn}");
+    assert_eq!(
+        turn["messages"][1]["citations"][0]["title"],
+        "Hoe werkt de garantie op mijn fiets?"
+    );
+
+    // A question the base abstains on while it would offer the careless entry's question.
+    let abstained = [
+        "werkt het ook op de bel",
+        "op mijn bel",
+        "hoe werkt de bel",
+        "werkt de bel op mijn scooter",
+    ]
+    .into_iter()
+    .find(|question| {
+        let answer = base.answer(question, loket_kb::Lang::Nl, &scope);
+        answer.outcome == loket_kb::Outcome::Abstain
+            && answer
+                .suggestions
+                .iter()
+                .any(|suggestion| suggestion.entry_id == "garantie-nl")
+    })
+    .expect("a question that abstains and suggests garantie-nl");
+    let turn = app.say_ok(&customer, abstained).await;
+    let reply = &turn["messages"][1];
+    assert_eq!(reply["kind"], "abstention", "{turn}");
+    let offered = reply["suggestions"].as_array().cloned().unwrap_or_default();
+    assert!(
+        offered.iter().all(|suggestion| suggestion["entry_id"] != "garantie-nl"),
+        "{reply}"
+    );
+    assert!(!turn.to_string().contains("<b>"), "{turn}");
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn a_customer_rates_an_answer_once_and_only_answers_acc_09() {
     let app = TestApp::spawn().await;

@@ -49,6 +49,7 @@ impl std::io::Write for LogWriter {
 /// A small knowledge base in both languages.
 const FAQ: &str = r#"{"id":"bedenktijd-nl","question":"Hoe lang is de bedenktijd?","alt_questions":["Hoeveel dagen heb ik om iets terug te sturen?","Mag ik mijn bestelling retourneren?"],"answer":"U heeft 14 dagen bedenktijd na ontvangst.","lang":"nl","url":"https://shop.example/retour"}
 {"id":"returns-en","question":"How long can I return an order?","alt_questions":["What is the return period?","Can I send my order back?"],"answer":"You have 14 days to change your mind after delivery.","lang":"en","url":"https://shop.example/returns"}
+{"id":"garantie-nl","question":"Hoe werkt de <b>garantie</b> op mijn fiets?","answer":"Een fiets moet zo lang meegaan als u redelijkerwijs mag verwachten.","lang":"nl"}
 {"id":"levering-nl","question":"Hoe lang duurt de levering?","alt_questions":["Wanneer wordt mijn pakket bezorgd?"],"answer":"Wij leveren binnen 2 werkdagen.","lang":"nl"}
 {"id":"lease-klant-4711","question":"Wanneer loopt mijn leasecontract af?","alt_questions":["Tot wanneer loopt mijn leasefiets?"],"answer":"Uw leasecontract loopt af op 1 maart 2027.","lang":"nl","url":"https://shop.example/mijn-lease","audience":"customer","customer_id":"klant-4711"}
 "#;
