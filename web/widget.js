@@ -1164,7 +1164,14 @@
         // The button that had focus goes away: focus moves to the thank-you, which is read out.
         const thanks = element('p', { class: 'loket-feedback-thanks', tabindex: '-1', 'data-testid': 'loket-feedback-thanks' },
           t(helpful ? 'feedbackThanks' : 'feedbackThanksNo'));
-        group.replaceChildren(thanks);
+        // The question stays as the group's name; the buttons make way for the thank-you.
+        group.replaceChildren(question, thanks);
+        if (!helpful) {
+          // A wrong answer is a reason to talk to a person: the control is right here too.
+          const person = element('button', { type: 'button', class: 'loket-human loket-human--inline', 'data-testid': 'loket-human-inline' }, t('human'));
+          person.addEventListener('click', requestHuman);
+          group.appendChild(person);
+        }
         thanks.focus();
       };
       for (const helpful of [true, false]) {
