@@ -2,7 +2,7 @@
 /*
  * The whole way to a person, in two browser contexts against a real `loket serve --demo`:
  * a customer who uses only the keyboard (A11Y-03) asks, is offered approved questions with an
- * abstention (which Sanne sees too), reaches "Praat met een medewerker"
+ * abstention and rates an answer not right (which Sanne sees too), reaches "Praat met een medewerker"
  * (HUM-01), waits, and is connected to agent Sanne, who logs in to /console/, claims and
  * answers live (HUM-11, DIS-09); the customer's IBAN reaches the console only as [IBAN_1] until
  * Sanne reveals it; a second agent's claim of the same conversation is refused with a clear
@@ -127,6 +127,11 @@ describe('handoff to a person and back, keyboard only for the customer', () => {
     await page.keyboard.type(NEAR_MISS);
     await page.keyboard.press('Enter');
     await waitForMessage(page, '[data-kind=abstention]', SUGGESTED);
+    // ACC-09: by keyboard the customer says the first answer was not right.
+    await tabUntil(page, 'loket-feedback-no', 'the "Nee" of "Klopte dit antwoord?"');
+    await page.keyboard.press('Space');
+    await page.getByTestId('loket-feedback-thanks').waitFor({ timeout: WAIT_MS });
+    assert.equal(await focusedTestId(page), 'loket-feedback-thanks');
 
     await tabUntil(
       page,
@@ -167,7 +172,10 @@ describe('handoff to a person and back, keyboard only for the customer', () => {
   test('HUM-11 DIS-09: Sanne claims; the customer is told, live, that a person took over', async () => {
     await journey.sanne.getByTestId('console-claim').first().click();
     await journey.sanne.getByTestId('console-transcript').filter({ hasText: QUESTION }).waitFor({ timeout: WAIT_MS });
-    // The agent sees what the customer was offered with the abstention (the whole conversation).
+    // The agent sees the customer's rating and what they were offered with the abstention.
+    const rating = journey.sanne.getByTestId('console-rating').first();
+    await rating.waitFor({ timeout: WAIT_MS });
+    assert.equal(await rating.textContent(), 'De klant vond dit antwoord niet juist.');
     const suggested = journey.sanne.getByTestId('console-suggested').first();
     await suggested.waitFor({ timeout: WAIT_MS });
     assert.match(await suggested.textContent(), new RegExp(`^Voorgestelde vragen: .*${SUGGESTED.replace('?', '\\?')}`));

@@ -22,6 +22,8 @@
     nl: {
       pageTitle: 'Loket – medewerkersconsole',
       suggested: 'Voorgestelde vragen: {questions}',
+      ratedRight: 'De klant vond dit antwoord juist.',
+      ratedWrong: 'De klant vond dit antwoord niet juist.',
       skip: 'Naar de inhoud',
       brand: 'Loket',
       brandSub: 'medewerkersconsole',
@@ -99,6 +101,8 @@
     },
     en: {
       suggested: 'Suggested questions: {questions}',
+      ratedRight: 'The customer said this answer was right.',
+      ratedWrong: 'The customer said this answer was not right.',
       pageTitle: 'Loket – agent console',
       skip: 'Skip to content',
       brand: 'Loket',
@@ -757,6 +761,9 @@
         assigned_agent: conversation.assigned_agent,
         assigned_agent_name: conversation.assigned_agent_name,
         messages,
+        ratings: new Map((Array.isArray(conversation.ratings) ? conversation.ratings : [])
+          .filter((rating) => rating && Number.isInteger(rating.seq))
+          .map((rating) => [rating.seq, rating.helpful === true])),
       };
       state.unread.delete(conversation.id);
       renderQueue();
@@ -847,6 +854,11 @@
       if (suggested.length > 0) {
         bubble.appendChild(element('p', { class: 'msg-suggested', 'data-testid': 'console-suggested' },
           t('suggested', { questions: suggested.join(' · ') })));
+      }
+      const ratings = state.current && state.current.ratings;
+      if (ratings && ratings.has(message.seq)) {
+        bubble.appendChild(element('p', { class: 'msg-suggested', 'data-testid': 'console-rating' },
+          t(ratings.get(message.seq) ? 'ratedRight' : 'ratedWrong')));
       }
       const created = new Date(message.created_at);
       if (!Number.isNaN(created.getTime())) {

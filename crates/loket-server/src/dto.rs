@@ -424,6 +424,17 @@ pub struct AgentConversationDto {
     pub assigned_agent_name: Option<String>,
     /// The whole transcript, personal data as placeholders.
     pub messages: Vec<MessageDto>,
+    /// The customer's ratings of AI answers ("Klopte dit antwoord?"), by the answer's seq.
+    pub ratings: Vec<RatingDto>,
+}
+
+/// A customer's rating of one AI answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RatingDto {
+    /// The answer's seq.
+    pub seq: i64,
+    /// `true`: the customer said it was right; `false`: not right.
+    pub helpful: bool,
 }
 
 impl From<AgentConversationView> for AgentConversationDto {
@@ -439,6 +450,11 @@ impl From<AgentConversationView> for AgentConversationDto {
                 .map(|agent| agent.id.to_string()),
             assigned_agent_name: view.conversation.assigned_agent.map(|agent| agent.display_name),
             messages: messages(view.messages),
+            ratings: view
+                .ratings
+                .into_iter()
+                .map(|(seq, helpful)| RatingDto { seq, helpful })
+                .collect(),
         }
     }
 }

@@ -63,6 +63,8 @@ pub struct AgentConversationView {
     pub conversation: Conversation,
     /// Messages, oldest first.
     pub messages: Vec<StoredMessage>,
+    /// The customer's "Klopte dit antwoord?" ratings: answer seq → right (`true`) or not.
+    pub ratings: std::collections::BTreeMap<i64, bool>,
 }
 
 impl Loket {
@@ -263,7 +265,22 @@ impl Loket {
         .attribute("ground", ground)
         .count("messages", i64::try_from(messages.len()).unwrap_or(i64::MAX));
         self.store.append_audit(vec![audit], self.now()).await?;
-        Ok(AgentConversationView { conversation, messages })
+        let ratings = self
+            .store
+            .conversation_audit(id)
+            .await?
+            .into_iter()
+            .filter(|record| record.event.kind == AuditKind::AnswerFeedback)
+            .filter_map(|record| {
+                let seq = record.event.ids.first()?.parse::<i64>().ok()?;
+                Some((seq, record.event.attributes.get("helpful")? == "yes"))
+            })
+            .collect();
+        Ok(AgentConversationView {
+            conversation,
+            messages,
+            ratings,
+        })
     }
 
     /// The holding agent writes to the customer. An agent's text is the company speaking: it

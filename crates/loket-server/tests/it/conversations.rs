@@ -212,6 +212,18 @@ async fn a_customer_rates_an_answer_once_and_only_answers_acc_09() {
     );
     assert_eq!(feedback[0].event.attributes["helpful"], "no");
     assert_eq!(feedback[0].event.actor, "customer");
+    // The agent who opens the conversation sees the rating with the answer.
+    let admin = app.agent("beheer", "Beheer", loket_core::staff::Role::Admin).await;
+    let view: Value = admin
+        .get(&format!("/api/v1/agent/conversations/{}", customer.id))
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        view["ratings"],
+        json!([{ "seq": turn["messages"][1]["seq"], "helpful": false }])
+    );
     // The compliance report counts it under ACC-09, with the entry to review.
     let auditor = app.agent("oog", "Oog", loket_core::staff::Role::Auditor).await;
     let response = auditor.get("/api/v1/admin/compliance-report?format=json").await;
