@@ -178,6 +178,54 @@ impl AuditEvent {
     }
 }
 
+/// The customer's verdict on one AI answer ("Klopte dit antwoord?", ACC-09) as an
+/// [`AuditKind::AnswerFeedback`] event carries it: its ids are the answer's seq and then the
+/// entries the answer cited, its attribute `helpful` is `yes` or `no`. Written and read only
+/// through this type, so the layout lives in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnswerRating<'event> {
+    /// The rated answer's seq in its conversation.
+    pub seq: i64,
+    /// `true`: the customer said the answer was right.
+    pub helpful: bool,
+    /// The knowledge entries the answer cited.
+    pub sources: &'event [String],
+}
+
+impl<'event> AnswerRating<'event> {
+    /// The event recording a customer's rating of the answer at `seq` in `conversation`.
+    pub fn event(
+        conversation: &ConversationId,
+        seq: i64,
+        helpful: bool,
+        sources: impl IntoIterator<Item = String>,
+    ) -> AuditEvent {
+        let mut event = AuditEvent::new(AuditKind::AnswerFeedback, Some(conversation), "customer")
+            .id(seq.to_string())
+            .attribute("helpful", if helpful { "yes" } else { "no" });
+        event.ids.extend(sources);
+        event
+    }
+
+    /// The rating `event` records; `None` for any other kind of event, or one not in this layout.
+    pub fn read(event: &'event AuditEvent) -> Option<AnswerRating<'event>> {
+        if event.kind != AuditKind::AnswerFeedback {
+            return None;
+        }
+        let (seq, sources) = event.ids.split_first()?;
+        let helpful = match event.attributes.get("helpful").map(String::as_str) {
+            Some("yes") => true,
+            Some("no") => false,
+            _ => return None,
+        };
+        Some(AnswerRating {
+            seq: seq.parse().ok()?,
+            helpful,
+            sources,
+        })
+    }
+}
+
 /// A stored audit record: the event, its place in the chain and its hash.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditRecord {
@@ -299,6 +347,27 @@ pub fn verify_chain_from(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_rating_reads_back_as_written_and_nothing_else_reads_as_one() {
+        let id = ConversationId::parse("01900000-0000-7000-8000-000000000001").unwrap();
+        let event = AnswerRating::event(&id, 7, false, ["retour-nl".to_owned(), "kosten-nl".to_owned()]);
+        assert_eq!(event.kind, AuditKind::AnswerFeedback);
+        assert_eq!(event.actor, "customer");
+        let rating = AnswerRating::read(&event).unwrap();
+        assert_eq!((rating.seq, rating.helpful), (7, false));
+        assert_eq!(rating.sources, ["retour-nl", "kosten-nl"]);
+        assert!(
+            AnswerRating::read(&AnswerRating::event(&id, 3, true, []))
+                .unwrap()
+                .helpful
+        );
+        let answer = AuditEvent::new(AuditKind::AiAnswer, Some(&id), "system").id("7");
+        assert_eq!(AnswerRating::read(&answer), None);
+        let mut unknown_verdict = event.clone();
+        unknown_verdict.attributes.insert("helpful".into(), "maybe".into());
+        assert_eq!(AnswerRating::read(&unknown_verdict), None);
+    }
 
     fn chain(length: i64) -> Vec<AuditRecord> {
         let mut records = Vec::new();

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use loket_core::audit::{AuditEvent, AuditKind, AuditRecord, GENESIS_HASH, verify_chain_from};
+use loket_core::audit::{AnswerRating, AuditEvent, AuditKind, AuditRecord, GENESIS_HASH, verify_chain_from};
 use loket_core::config::ValidConfig;
 use loket_core::staff::Role;
 use loket_core::{Author, ConversationId, Locale, MessageKind};
@@ -569,16 +569,15 @@ impl AuditTally {
                 evidence.answers.incident_conversations +=
                     u64::try_from(event.counts.get("conversations").copied().unwrap_or(0)).unwrap_or(0);
             }
-            AuditKind::AnswerFeedback => match attribute("helpful").as_deref() {
-                Some("yes") => evidence.answers.rated_right += 1,
-                Some("no") => {
+            AuditKind::AnswerFeedback => match AnswerRating::read(event) {
+                Some(rating) if rating.helpful => evidence.answers.rated_right += 1,
+                Some(rating) => {
                     evidence.answers.rated_wrong += 1;
-                    // The first id is the answer's seq; the others are the entries it cited.
-                    for source in event.ids.iter().skip(1) {
+                    for source in rating.sources {
                         *evidence.answers.rated_wrong_sources.entry(source.clone()).or_default() += 1;
                     }
                 }
-                _ => {}
+                None => {}
             },
             AuditKind::ReportGenerated => evidence.staff.reports_generated += 1,
             AuditKind::ConfigLoaded => evidence.staff.configurations_loaded += 1,

@@ -1,7 +1,7 @@
 //! The customer's use cases, as the widget calls them.
 
 use chrono::{DateTime, Utc};
-use loket_core::audit::{AuditEvent, AuditKind};
+use loket_core::audit::{AnswerRating, AuditEvent, AuditKind};
 use loket_core::conversation::{BotReply, CustomerTurn, Event, Phrasing, TurnIntent};
 use loket_core::{Author, Conversation, ConversationId, ConversationState, Locale, MessageKind, StoredMessage};
 use loket_kb::CustomerScope;
@@ -261,23 +261,20 @@ impl Loket {
             .find(|message| message.seq == seq)
             .filter(|message| message.message.author == Author::Ai && message.message.kind == MessageKind::Answer)
             .ok_or_else(not_an_answer)?;
-        let seq_id = seq.to_string();
-        let rated =
-            self.store.conversation_audit(id).await?.iter().any(|record| {
-                record.event.kind == AuditKind::AnswerFeedback && record.event.ids.first() == Some(&seq_id)
-            });
+        let rated = self
+            .store
+            .conversation_audit(id)
+            .await?
+            .iter()
+            .any(|record| AnswerRating::read(&record.event).is_some_and(|rating| rating.seq == seq));
         if rated {
             return Err(Error::Conflict {
                 code: "feedback_given",
                 message: "this answer was already rated",
             });
         }
-        let mut event = AuditEvent::new(AuditKind::AnswerFeedback, Some(id), "customer")
-            .id(seq_id)
-            .attribute("helpful", if helpful { "yes" } else { "no" });
-        for citation in answer.message.citations {
-            event = event.id(citation.id);
-        }
+        let sources = answer.message.citations.into_iter().map(|citation| citation.id);
+        let event = AnswerRating::event(id, seq, helpful, sources);
         self.store.append_audit(vec![event], self.now()).await?;
         Ok(())
     }

@@ -16,7 +16,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use loket_core::audit::{AuditKind, AuditRecord};
+use loket_core::audit::{AnswerRating, AuditKind, AuditRecord};
 use loket_core::availability::EuTimeZone;
 use loket_core::config::ValidConfig;
 use loket_store::Store;
@@ -195,10 +195,10 @@ impl DashboardBuilder {
             AuditKind::PrivacyWarning => figures.privacy_warnings += 1,
             AuditKind::InjectionFlagged => figures.injection_flagged += 1,
             AuditKind::OutputBlocked => figures.output_blocked += 1,
-            AuditKind::AnswerFeedback => match record.event.attributes.get("helpful").map(String::as_str) {
-                Some("yes") => figures.rated_right += 1,
-                Some("no") => figures.rated_wrong += 1,
-                _ => {}
+            AuditKind::AnswerFeedback => match AnswerRating::read(&record.event) {
+                Some(rating) if rating.helpful => figures.rated_right += 1,
+                Some(_) => figures.rated_wrong += 1,
+                None => {}
             },
             _ => {}
         }

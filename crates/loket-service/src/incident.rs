@@ -8,11 +8,11 @@
 //! export the conversation with `loket gdpr export`). The incident itself is an audit record that
 //! links the entry to those conversations by id: no text, no personal data.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use loket_core::ConversationId;
-use loket_core::audit::{AuditEvent, AuditKind};
+use loket_core::audit::{AnswerRating, AuditEvent, AuditKind};
 use serde::Serialize;
 
 use crate::Loket;
@@ -77,8 +77,9 @@ impl Loket {
             message: "not a knowledge entry id".into(),
         })?;
         let entry = entry.as_str().to_owned();
-        let mut found: BTreeMap<String, AffectedConversation> = BTreeMap::new();
-        let mut order: Vec<String> = Vec::new();
+        // Conversations in the order the log first names them, and where each sits in that list.
+        let mut found: Vec<AffectedConversation> = Vec::new();
+        let mut position: HashMap<String, usize> = HashMap::new();
         let mut after = 0;
         loop {
             let page = self.store.audit_records(after, SCAN_PAGE).await?;
@@ -89,39 +90,34 @@ impl Loket {
                 let Some(conversation) = &event.conversation else {
                     continue;
                 };
-                let cites = match event.kind {
-                    AuditKind::AiAnswer => event.ids.contains(&entry),
-                    // The answer's seq comes first, then the entries it cited.
-                    AuditKind::AnswerFeedback => event.ids.iter().skip(1).any(|id| *id == entry),
-                    _ => false,
-                };
-                if !cites {
+                let answered = event.kind == AuditKind::AiAnswer && event.ids.contains(&entry);
+                let rating = AnswerRating::read(event).filter(|rating| rating.sources.contains(&entry));
+                if !answered && rating.is_none() {
                     continue;
                 }
-                let key = conversation.as_str().to_owned();
-                let affected = found.entry(key.clone()).or_insert_with(|| {
-                    order.push(key);
-                    AffectedConversation {
+                let index = *position.entry(conversation.as_str().to_owned()).or_insert_with(|| {
+                    found.push(AffectedConversation {
                         conversation_id: conversation.as_str().to_owned(),
                         answered_at: Vec::new(),
                         rated_wrong: false,
                         identified: false,
-                    }
+                    });
+                    found.len() - 1
                 });
-                match event.kind {
-                    AuditKind::AiAnswer => affected.answered_at.push(record.at),
-                    _ => {
-                        affected.rated_wrong |= event.attributes.get("helpful").map(String::as_str) == Some("no");
-                    }
+                let Some(affected) = found.get_mut(index) else {
+                    continue;
+                };
+                if answered {
+                    affected.answered_at.push(record.at);
+                }
+                if let Some(rating) = rating {
+                    affected.rated_wrong |= !rating.helpful;
                 }
             }
         }
-        let mut conversations = Vec::with_capacity(order.len());
-        for key in order {
-            let Some(mut affected) = found.remove(&key) else {
-                continue;
-            };
-            // A feedback record without an answer record would be a damaged log; only answers count.
+        let mut conversations = Vec::with_capacity(found.len());
+        for mut affected in found {
+            // A rating without an answer record would be a damaged log; only answers count.
             if affected.answered_at.is_empty() {
                 continue;
             }

@@ -9,7 +9,7 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::Duration;
-use loket_core::audit::{AuditEvent, AuditKind};
+use loket_core::audit::{AnswerRating, AuditEvent, AuditKind};
 use loket_core::conversation::{AgentRef, Event};
 use loket_core::staff::Role;
 use loket_core::{AgentId, Conversation, ConversationId, StoredMessage};
@@ -269,12 +269,9 @@ impl Loket {
             .store
             .conversation_audit(id)
             .await?
-            .into_iter()
-            .filter(|record| record.event.kind == AuditKind::AnswerFeedback)
-            .filter_map(|record| {
-                let seq = record.event.ids.first()?.parse::<i64>().ok()?;
-                Some((seq, record.event.attributes.get("helpful")? == "yes"))
-            })
+            .iter()
+            .filter_map(|record| AnswerRating::read(&record.event))
+            .map(|rating| (rating.seq, rating.helpful))
             .collect();
         Ok(AgentConversationView {
             conversation,
