@@ -575,8 +575,8 @@ fn verbatim_answer(
 }
 
 /// Up to `limit` approved questions of the FAQ entries among `nearest` (entry indexes, best
-/// first) that `scope` may see and that have not expired; documents are not offered, since
-/// their titles are no approved questions.
+/// first, each once, as rankings list them) that `scope` may see and that have not expired;
+/// documents are not offered, since their titles are no approved questions.
 fn suggestions(
     partition: &Partition,
     nearest: &[usize],
@@ -592,12 +592,7 @@ fn suggestions(
         let Some(entry) = partition.entries().get(*index) else {
             continue;
         };
-        if !matches!(entry.kind, EntryKind::Faq { .. })
-            || !admits(entry, None, scope, today)
-            || offered
-                .iter()
-                .any(|suggestion| suggestion.entry_id == entry.id.as_str())
-        {
+        if !matches!(entry.kind, EntryKind::Faq { .. }) || !admits(entry, None, scope, today) {
             continue;
         }
         offered.push(Suggestion {
