@@ -1133,11 +1133,7 @@
         group.appendChild(list);
         bubble.appendChild(group);
       }
-      if (message.offers_human) {
-        const inline = element('button', { type: 'button', class: 'loket-human loket-human--inline', 'data-testid': 'loket-human-inline' }, t('human'));
-        inline.addEventListener('click', requestHuman);
-        bubble.appendChild(inline);
-      }
+      if (message.offers_human) bubble.appendChild(inlinePersonButton());
       const created = new Date(message.created_at);
       if (!Number.isNaN(created.getTime())) {
         bubble.appendChild(element('time', { class: 'loket-msg-time', datetime: message.created_at },
@@ -1166,12 +1162,8 @@
           t(helpful ? 'feedbackThanks' : 'feedbackThanksNo'));
         // The question stays as the group's name; the buttons make way for the thank-you.
         group.replaceChildren(question, thanks);
-        if (!helpful) {
-          // A wrong answer is a reason to talk to a person: the control is right here too.
-          const person = element('button', { type: 'button', class: 'loket-human loket-human--inline', 'data-testid': 'loket-human-inline' }, t('human'));
-          person.addEventListener('click', requestHuman);
-          group.appendChild(person);
-        }
+        // A wrong answer is a reason to talk to a person: the control is right here too.
+        if (!helpful) group.appendChild(inlinePersonButton());
         thanks.focus();
       };
       for (const helpful of [true, false]) {
@@ -1197,6 +1189,13 @@
         group.appendChild(button);
       }
       return group;
+    }
+
+    /** "Praat met een medewerker" inside a message, doing what the header control does. */
+    function inlinePersonButton() {
+      const button = element('button', { type: 'button', class: 'loket-human loket-human--inline', 'data-testid': 'loket-human-inline' }, t('human'));
+      button.addEventListener('click', requestHuman);
+      return button;
     }
 
     function authorClass(author) {

@@ -848,16 +848,14 @@
       }
       bubble.appendChild(body);
       // What the customer was offered with an abstention, so the agent sees what they saw.
-      const suggested = (Array.isArray(message.suggestions) ? message.suggestions : [])
-        .map((suggestion) => (suggestion && typeof suggestion.question === 'string' ? suggestion.question : ''))
-        .filter((question) => question.trim() !== '');
+      const suggested = widgetLib.suggestionsOf(message).map((suggestion) => suggestion.question);
       if (suggested.length > 0) {
-        bubble.appendChild(element('p', { class: 'msg-suggested', 'data-testid': 'console-suggested' },
+        bubble.appendChild(element('p', { class: 'msg-note', 'data-testid': 'console-suggested' },
           t('suggested', { questions: suggested.join(' · ') })));
       }
       const ratings = state.current && state.current.ratings;
       if (ratings && ratings.has(message.seq)) {
-        bubble.appendChild(element('p', { class: 'msg-suggested', 'data-testid': 'console-rating' },
+        bubble.appendChild(element('p', { class: 'msg-note', 'data-testid': 'console-rating' },
           t(ratings.get(message.seq) ? 'ratedRight' : 'ratedWrong')));
       }
       const created = new Date(message.created_at);
