@@ -225,16 +225,26 @@ pub(crate) struct Partition {
     single_occurrence: [[f32; 256]; SCORED_FIELDS],
     /// Documents in the index, deleted ones included: the `N` of BM25's idf, as tantivy counts it.
     max_docs: u64,
-    /// The FAQ entries of each approved question, by [`question_key`]: a question asked verbatim
-    /// (as a suggested question is) is answered by its entry without ranking.
-    exact_questions: HashMap<String, Vec<usize>>,
+    /// `(key_hash, entry)` for every approved question of every FAQ entry, sorted: a question
+    /// asked verbatim (as a suggested question is) is answered by its entry without ranking.
+    /// Hashes rather than the questions' keys, so opening a partition allocates no string per
+    /// phrasing; a hit is confirmed against the entry's own questions.
+    exact_questions: Vec<(u64, u32)>,
 }
 
 /// A question as compared for verbatim matches: lower case, letters and digits only, words
 /// separated by single spaces, so that case, punctuation and spacing do not matter ("Hoe lang
 /// duurt de levering?" and "hoe lang duurt de levering" are the same question).
 pub(crate) fn question_key(text: &str) -> String {
-    let mut key = String::with_capacity(text.len());
+    let mut key = String::new();
+    write_question_key(text, &mut key);
+    key
+}
+
+/// Writes [`question_key`] of `text` into `key`, replacing what it held, so that one buffer serves
+/// every phrasing of a partition.
+fn write_question_key(text: &str, key: &mut String) {
+    key.clear();
     for word in text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
@@ -242,9 +252,33 @@ pub(crate) fn question_key(text: &str) -> String {
         if !key.is_empty() {
             key.push(' ');
         }
-        key.extend(word.chars().flat_map(char::to_lowercase));
+        if word.is_ascii() {
+            key.extend(word.bytes().map(|byte| char::from(byte.to_ascii_lowercase())));
+        } else {
+            key.extend(word.chars().flat_map(char::to_lowercase));
+        }
     }
-    key
+}
+
+/// FNV-1a over a question key's bytes: only sorts and narrows the lookup, which every hit
+/// confirms by comparing keys, so a fast hash does.
+fn key_hash(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The approved questions of an FAQ entry (none for a document).
+fn approved_questions(entry: &Entry) -> impl Iterator<Item = &String> {
+    let (question, alternatives) = match &entry.kind {
+        EntryKind::Faq {
+            question,
+            alt_questions,
+            ..
+        } => (Some(question), alt_questions.as_slice()),
+        EntryKind::Document { .. } => (None, &[][..]),
+    };
+    question.into_iter().chain(alternatives)
 }
 
 /// In `doc_phrasings`: a document without a valid phrasing number, which no search returns.
@@ -528,23 +562,19 @@ impl Partition {
                 *single = 1.0 / (1.0 + *norm);
             }
         }
-        let mut exact_questions: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut exact_questions: Vec<(u64, u32)> = Vec::new();
+        let mut key = String::new();
         for (index, entry) in entries.iter().enumerate() {
-            if let EntryKind::Faq {
-                question,
-                alt_questions,
-                ..
-            } = &entry.kind
-            {
-                for text in std::iter::once(question).chain(alt_questions) {
-                    let owners = exact_questions.entry(question_key(text)).or_default();
-                    if !owners.contains(&index) {
-                        owners.push(index);
-                    }
+            let Ok(index) = u32::try_from(index) else { break };
+            for text in approved_questions(entry) {
+                write_question_key(text, &mut key);
+                if !key.is_empty() {
+                    exact_questions.push((key_hash(&key), index));
                 }
             }
         }
-        exact_questions.remove("");
+        exact_questions.sort_unstable();
+        exact_questions.dedup();
         Ok(Partition {
             _reader: reader,
             searcher,
@@ -569,11 +599,24 @@ impl Partition {
     }
 
     /// The FAQ entries that have `question` as an approved question, compared by
-    /// [`question_key`]; empty when none has.
-    pub(crate) fn exact_question(&self, question: &str) -> &[usize] {
-        self.exact_questions
-            .get(&question_key(question))
-            .map_or(&[], Vec::as_slice)
+    /// [`question_key`], each once; empty when none has.
+    pub(crate) fn exact_question(&self, question: &str) -> Vec<usize> {
+        let key = question_key(question);
+        if key.is_empty() {
+            return Vec::new();
+        }
+        let hash = key_hash(&key);
+        let start = self.exact_questions.partition_point(|(stored, _)| *stored < hash);
+        self.exact_questions[start..]
+            .iter()
+            .take_while(|(stored, _)| *stored == hash)
+            .map(|(_, entry)| *entry as usize)
+            .filter(|entry| {
+                self.entries
+                    .get(*entry)
+                    .is_some_and(|entry| approved_questions(entry).any(|text| question_key(text) == key))
+            })
+            .collect()
     }
 
     /// Ranks entries for `question`. `lang` restricts to content in that language (and analyses the
