@@ -234,6 +234,33 @@ describe('widget on the demo shop', () => {
     }
   });
 
+  test('ACC-04 A11Y-10: a withdrawal statement gets an acknowledgement with its time and a signed copy to download', async () => {
+    const { context, page } = await shopPage('nl');
+    try {
+      await openWidget(page);
+      await page.getByTestId('loket-input').fill('Ik herroep hierbij mijn bestelling 4711');
+      await page.getByTestId('loket-input').press('Enter');
+      const receipt = page.locator('[data-testid=loket-message][data-kind=withdrawal_receipt]');
+      await receipt.waitFor({ timeout: WAIT_MS });
+      assert.match(await receipt.getByTestId('loket-message-text').textContent(), /^Ontvangstbevestiging: .* ontvangen op \w+ \d{1,2}-\d{1,2}-20\d\d om \d\d:\d\d\./);
+      // The statement is never answered by the assistant; a person takes it from here.
+      assert.equal(await page.locator('[data-testid=loket-message][data-author=ai][data-kind=answer]').count(), 0);
+      const button = receipt.getByRole('button', { name: 'Download ontvangstbevestiging' });
+      const box = await button.boundingBox();
+      assert.ok(box.width >= 24 && box.height >= 24, `the download button is ${box.width}×${box.height} CSS px`);
+      await assertNoSeriousAxeViolations(page, 'withdrawal acknowledgement');
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: WAIT_MS }), button.click()]);
+      assert.match(download.suggestedFilename(), /^ontvangstbevestiging-[0-9a-f-]+-\d+\.txt$/);
+      const text = require('node:fs').readFileSync(await download.path(), 'utf8');
+      assert.match(text, /^Ontvangstbevestiging van uw herroeping of annulering\n/);
+      assert.ok(text.includes('Ik herroep hierbij mijn bestelling 4711'), text);
+      assert.match(text, /\nsignature: [0-9a-f]{128}\n/);
+      assert.ok(await page.getByTestId('loket-human').isVisible());
+    } finally {
+      await context.close();
+    }
+  });
+
   test('A11Y-03 A11Y-04: Escape and the close button close the panel and return focus to the launcher', async () => {
     const { context, page } = await shopPage('nl');
     try {

@@ -64,6 +64,9 @@
       errorStart: 'Het gesprek kon niet worden gestart.',
       errorSend: 'Uw bericht is niet verstuurd.',
       errorHandoff: 'Uw verzoek om een medewerker is niet verstuurd.',
+      errorReceipt: 'De ontvangstbevestiging is niet gedownload.',
+      receiptDownload: 'Download ontvangstbevestiging',
+      receiptFile: 'ontvangstbevestiging',
       errorCallback: 'Uw terugbelverzoek is niet verstuurd.',
       errorTooLong: 'Uw bericht is te lang: maximaal {max} tekens.',
       errorEmpty: 'Typ eerst een bericht.',
@@ -145,6 +148,9 @@
       errorStart: 'The conversation could not be started.',
       errorSend: 'Your message was not sent.',
       errorHandoff: 'Your request for a person was not sent.',
+      errorReceipt: 'The acknowledgement was not downloaded.',
+      receiptDownload: 'Download acknowledgement',
+      receiptFile: 'acknowledgement',
       errorCallback: 'Your call-back request was not sent.',
       errorTooLong: 'Your message is too long: at most {max} characters.',
       errorEmpty: 'Type a message first.',
@@ -445,6 +451,15 @@
   }
 
   /**
+   * The file name of a signed withdrawal acknowledgement (ACC-04): the same name the server
+   * gives it, so a saved copy is recognisable whichever way it was downloaded.
+   */
+  function receiptFileName(locale, conversationId, seq) {
+    const id = String(conversationId || '').replace(/[^A-Za-z0-9-]/g, '');
+    return `${translate(STRINGS, locale, 'receiptFile')}-${id}-${Number.parseInt(seq, 10) || 0}.txt`;
+  }
+
+  /**
    * Validates the callback form. Returns {body, errors}: errors maps a field name to a string key,
    * and body is the JSON to post (empty fields left out) when there are no errors.
    */
@@ -535,6 +550,7 @@
     suggestionsOf,
     transcriptText,
     transcriptFileName,
+    receiptFileName,
     validateCallback,
     statusFor,
     badgeKeyFor,
@@ -1109,6 +1125,12 @@
       if (message.author === 'ai' && message.kind === 'answer' && Number.isInteger(message.seq)) {
         bubble.appendChild(renderFeedback(message.seq));
       }
+      if (message.kind === 'withdrawal_receipt' && Number.isInteger(message.seq)) {
+        // The acknowledgement of a withdrawal statement, as a signed copy to keep (ACC-04).
+        const button = element('button', { type: 'button', class: 'loket-secondary loket-receipt', 'data-testid': 'loket-receipt' }, t('receiptDownload'));
+        button.addEventListener('click', () => downloadReceipt(message.seq, button));
+        bubble.appendChild(button);
+      }
       const suggestions = suggestionsOf(message);
       if (suggestions.length > 0) {
         // Approved questions near the customer's: picking one sends it as the next message, which
@@ -1460,6 +1482,30 @@
       input.focus();
     }
 
+    /** Saves the signed acknowledgement at `seq` as the text file the server makes of it. */
+    async function downloadReceipt(seq, button) {
+      clearError();
+      try {
+        const response = await fetch(apiUrl(apiBase, `${conversationPath(`/messages/${seq}/receipt`)}?format=text`), {
+          headers: { Accept: 'text/plain', Authorization: `Bearer ${state.conversation.token}` },
+          credentials: 'omit',
+        });
+        if (!response.ok) throw new ApiError(response.status, null);
+        saveText(await response.text(), receiptFileName(locale, state.conversation.id, seq));
+      } catch (error) {
+        showError(errorKeyFor(error.status, error.code, 'errorReceipt'), () => downloadReceipt(seq, button));
+      }
+    }
+
+    function saveText(text, fileName) {
+      const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+      const link = element('a', { href: url, download: fileName, hidden: true });
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      URL.revokeObjectURL(url);
+    }
+
     function downloadTranscript() {
       const now = new Date().toISOString();
       const text = transcriptText(state.messages, {
@@ -1468,12 +1514,7 @@
         conversationId: state.conversation && state.conversation.id,
         downloadedAt: now,
       });
-      const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
-      const link = element('a', { href: url, download: transcriptFileName(locale, now), hidden: true });
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-      URL.revokeObjectURL(url);
+      saveText(text, transcriptFileName(locale, now));
     }
 
     // --- callback form (shown when nobody can take over) ---------------------------------------

@@ -22,6 +22,7 @@
     nl: {
       pageTitle: 'Loket – medewerkersconsole',
       suggested: 'Voorgestelde vragen: {questions}',
+      withdrawal: 'Herroeping of annulering: de klant heeft een ontvangstbevestiging gekregen. Handel haar af (bestelling, retour, terugbetaling).',
       ratedRight: 'De klant vond dit antwoord juist.',
       ratedWrong: 'De klant vond dit antwoord niet juist.',
       skip: 'Naar de inhoud',
@@ -101,6 +102,7 @@
     },
     en: {
       suggested: 'Suggested questions: {questions}',
+      withdrawal: 'Withdrawal or cancellation: the customer has an acknowledgement of receipt. Please handle it (order, return, refund).',
       ratedRight: 'The customer said this answer was right.',
       ratedWrong: 'The customer said this answer was not right.',
       pageTitle: 'Loket – agent console',
@@ -852,6 +854,9 @@
       if (suggested.length > 0) {
         bubble.appendChild(element('p', { class: 'msg-note', 'data-testid': 'console-suggested' },
           t('suggested', { questions: suggested.join(' · ') })));
+      }
+      if (message.kind === 'withdrawal_receipt') {
+        bubble.appendChild(element('p', { class: 'msg-note', 'data-testid': 'console-withdrawal' }, t('withdrawal')));
       }
       const ratings = state.current && state.current.ratings;
       if (ratings && ratings.has(message.seq)) {

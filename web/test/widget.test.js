@@ -216,6 +216,13 @@ test('the transcript has ISO timestamps, sender types, labels and sources (ACC-0
   assert.equal(widget.transcriptFileName('nl', '2026-11-28T12:02:00.000Z'), 'gesprek-2026-11-28.txt');
 });
 
+test('a withdrawal acknowledgement is saved under the name the server gives it (ACC-04)', () => {
+  const id = '01900000-0000-7000-8000-000000000001';
+  assert.equal(widget.receiptFileName('nl', id, 4), `ontvangstbevestiging-${id}-4.txt`);
+  assert.equal(widget.receiptFileName('en', id, '12'), `acknowledgement-${id}-12.txt`);
+  assert.equal(widget.receiptFileName('nl', '../x"y', 'z'), 'ontvangstbevestiging-xy-0.txt');
+});
+
 test('the callback form needs a phone number or an e-mail address and checks both', () => {
   const check = (fields, expectedErrors) => assert.deepEqual(widget.validateCallback(fields).errors, expectedErrors, JSON.stringify(fields));
   check({}, { phone: 'errPhoneOrEmail', email: 'errPhoneOrEmail' });

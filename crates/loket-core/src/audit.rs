@@ -87,6 +87,10 @@ pub enum AuditKind {
     /// A wrong-answer incident was recorded (ACC-09): the knowledge entry and the conversations
     /// whose answers cited it as ids, the company's reference as attribute.
     WrongAnswerIncident,
+    /// The customer stated in the chat that they withdraw from, or cancel, a purchase or
+    /// contract, and got an acknowledgement of receipt (ACC-04): the customer message's seq and
+    /// the acknowledgement's seq are its ids, the conversation state as attribute.
+    WithdrawalStatement,
 }
 
 impl AuditKind {
@@ -125,6 +129,7 @@ impl AuditKind {
             AuditKind::TranscriptViewed => "transcript_viewed",
             AuditKind::AnswerFeedback => "answer_feedback",
             AuditKind::WrongAnswerIncident => "wrong_answer_incident",
+            AuditKind::WithdrawalStatement => "withdrawal_statement",
         }
     }
 }

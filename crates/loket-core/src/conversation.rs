@@ -14,7 +14,7 @@
 //! - in `with_agent` and `waiting_for_agent` the bot does not answer;
 //! - every switch of who is talking produces a system message that says so (HUM-11).
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{AuditEvent, AuditKind};
@@ -190,6 +190,9 @@ pub struct CustomerTurn {
     pub privacy_warning: bool,
     /// The injection detector flagged the message: do not answer it, offer a person.
     pub injection_flagged: bool,
+    /// The customer stated that they withdraw from, or cancel, a purchase or contract (ACC-04):
+    /// the company's local wall-clock time of receipt, for the acknowledgement.
+    pub withdrawal_received: Option<NaiveDateTime>,
     /// Fingerprint of the normalised question (no text), to notice repetition.
     pub fingerprint: String,
     /// The knowledge base's reply, if it was asked.
@@ -505,6 +508,19 @@ impl<'w> Outbox<'w> {
             self.audit(AuditKind::PrivacyWarning, "system", |event| event);
         }
 
+        // A withdrawal or cancellation statement is acknowledged in every state, whatever else
+        // the message says, and never answered by the bot: a person handles it (ACC-04).
+        if let Some(received) = turn.withdrawal_received {
+            let state = self.conversation.state;
+            let text = self
+                .wording
+                .withdrawal_receipt(locale, received, state == ConversationState::WithAgent);
+            self.system(MessageKind::WithdrawalReceipt, text, false)?;
+            self.audit(AuditKind::WithdrawalStatement, "customer", |event| {
+                event.attribute("state", state.as_str())
+            });
+        }
+
         let bot_talking = self.conversation.state == ConversationState::Bot;
         match turn.intent {
             TurnIntent::HumanRequest => return self.request_person(turn.availability, "text"),
@@ -513,6 +529,9 @@ impl<'w> Outbox<'w> {
                 let text = self.wording.crisis(locale);
                 self.system(MessageKind::Notice, text, true)?;
                 return self.request_person(turn.availability, "crisis");
+            }
+            _ if bot_talking && turn.withdrawal_received.is_some() => {
+                return self.request_person(turn.availability, "withdrawal");
             }
             TurnIntent::BotIdentityQuestion if bot_talking => {
                 let text = self.wording.identity_answer(locale);
@@ -782,6 +801,7 @@ mod tests {
             intent,
             privacy_warning: false,
             injection_flagged: false,
+            withdrawal_received: None,
             fingerprint: format!("{intent:?}{reply:?}"),
             reply,
             availability,
@@ -816,6 +836,27 @@ mod tests {
             id: AgentId::parse("sanne").unwrap(),
             display_name: "Sanne".into(),
         }
+    }
+
+    /// A Dutch conversation waiting for a person since minute 1.
+    fn waiting() -> Conversation {
+        started(Locale::Nl)
+            .apply(
+                Event::PersonRequested { availability: open() },
+                at(1),
+                &wording(),
+                RULES,
+            )
+            .unwrap()
+            .conversation
+    }
+
+    /// A Dutch conversation that Sanne claimed at minute 2 after a request at minute 1.
+    fn held_by_sanne() -> Conversation {
+        waiting()
+            .apply(Event::AgentClaimed { agent: sanne() }, at(2), &wording(), RULES)
+            .unwrap()
+            .conversation
     }
 
     #[test]
@@ -861,6 +902,81 @@ mod tests {
             .find(|event| event.kind == AuditKind::AiAnswer)
             .unwrap();
         assert_eq!(audited.ids, vec!["retour-nl".to_string()]);
+    }
+
+    fn withdrawal(intent: TurnIntent, availability: Availability) -> Event {
+        let Event::Customer(mut customer) = turn(intent, BotReply::NotAsked, availability) else {
+            unreachable!("turn() makes a customer event")
+        };
+        customer.withdrawal_received = Some(
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+                .unwrap()
+                .and_hms_opt(14, 5, 0)
+                .unwrap(),
+        );
+        Event::Customer(customer)
+    }
+
+    #[test]
+    fn a_withdrawal_statement_is_acknowledged_with_its_time_and_goes_to_a_person_acc_04() {
+        let transition = started(Locale::Nl)
+            .apply(withdrawal(TurnIntent::Other, open()), at(1), &wording(), RULES)
+            .unwrap();
+        assert_eq!(
+            kinds(&transition),
+            vec![
+                (Author::Customer, MessageKind::Text),
+                (Author::System, MessageKind::WithdrawalReceipt),
+                (Author::System, MessageKind::Handoff),
+            ]
+        );
+        let receipt = &transition.messages[1].text;
+        assert!(receipt.contains("maandag 7-12-2026 om 14:05"), "{receipt}");
+        assert!(receipt.contains("Fietsenwinkel De Spaak"), "{receipt}");
+        assert_eq!(transition.conversation.state, ConversationState::WaitingForAgent);
+        let statement = transition
+            .audit
+            .iter()
+            .find(|event| event.kind == AuditKind::WithdrawalStatement)
+            .unwrap();
+        assert_eq!(statement.attributes.get("state").map(String::as_str), Some("bot"));
+        let handoff = transition
+            .audit
+            .iter()
+            .find(|event| event.kind == AuditKind::HandoffRequested)
+            .unwrap();
+        assert_eq!(
+            handoff.attributes.get("trigger").map(String::as_str),
+            Some("withdrawal")
+        );
+
+        let closed = started(Locale::En)
+            .apply(
+                withdrawal(TurnIntent::BotIdentityQuestion, closed()),
+                at(1),
+                &wording(),
+                RULES,
+            )
+            .unwrap();
+        assert_eq!(closed.messages[1].kind, MessageKind::WithdrawalReceipt);
+        assert!(closed.messages[1].text.contains("Monday 7 December 2026 at 14:05"));
+        assert_eq!(closed.messages.last().unwrap().kind, MessageKind::Unavailable);
+    }
+
+    #[test]
+    fn a_withdrawal_statement_to_an_agent_is_acknowledged_and_left_to_the_agent_acc_04() {
+        let transition = held_by_sanne()
+            .apply(withdrawal(TurnIntent::Other, open()), at(3), &wording(), RULES)
+            .unwrap();
+        assert_eq!(
+            kinds(&transition),
+            vec![
+                (Author::Customer, MessageKind::Text),
+                (Author::System, MessageKind::WithdrawalReceipt)
+            ]
+        );
+        assert!(transition.messages[1].text.contains("De medewerker in dit gesprek"));
+        assert_eq!(transition.conversation.state, ConversationState::WithAgent);
     }
 
     #[test]
@@ -915,15 +1031,7 @@ mod tests {
 
     #[test]
     fn the_bot_is_silent_while_an_agent_holds_the_conversation() {
-        let waiting = started(Locale::Nl)
-            .apply(
-                Event::PersonRequested { availability: open() },
-                at(1),
-                &wording(),
-                RULES,
-            )
-            .unwrap()
-            .conversation;
+        let waiting = waiting();
         let with_agent = waiting
             .apply(Event::AgentClaimed { agent: sanne() }, at(2), &wording(), RULES)
             .unwrap();
@@ -943,19 +1051,7 @@ mod tests {
 
     #[test]
     fn a_second_claim_is_refused() {
-        let waiting = started(Locale::Nl)
-            .apply(
-                Event::PersonRequested { availability: open() },
-                at(1),
-                &wording(),
-                RULES,
-            )
-            .unwrap()
-            .conversation;
-        let claimed = waiting
-            .apply(Event::AgentClaimed { agent: sanne() }, at(2), &wording(), RULES)
-            .unwrap()
-            .conversation;
+        let claimed = held_by_sanne();
         let other = AgentRef {
             id: AgentId::parse("piet").unwrap(),
             display_name: "Piet".into(),
@@ -968,19 +1064,7 @@ mod tests {
 
     #[test]
     fn only_the_holding_agent_may_write() {
-        let waiting = started(Locale::Nl)
-            .apply(
-                Event::PersonRequested { availability: open() },
-                at(1),
-                &wording(),
-                RULES,
-            )
-            .unwrap()
-            .conversation;
-        let claimed = waiting
-            .apply(Event::AgentClaimed { agent: sanne() }, at(2), &wording(), RULES)
-            .unwrap()
-            .conversation;
+        let claimed = held_by_sanne();
         let event = Event::AgentMessage {
             agent: AgentId::parse("piet").unwrap(),
             text: "Hallo".into(),
@@ -993,19 +1077,7 @@ mod tests {
 
     #[test]
     fn hand_back_announces_the_switch_and_repeats_the_disclosure_dis_05_hum_11() {
-        let waiting = started(Locale::Nl)
-            .apply(
-                Event::PersonRequested { availability: open() },
-                at(1),
-                &wording(),
-                RULES,
-            )
-            .unwrap()
-            .conversation;
-        let claimed = waiting
-            .apply(Event::AgentClaimed { agent: sanne() }, at(2), &wording(), RULES)
-            .unwrap()
-            .conversation;
+        let claimed = held_by_sanne();
         let back = claimed
             .apply(Event::HandBack { agent: sanne().id }, at(3), &wording(), RULES)
             .unwrap();
@@ -1169,15 +1241,7 @@ mod tests {
 
     #[test]
     fn wait_timeout_gives_the_alternatives_and_returns_to_the_bot() {
-        let waiting = started(Locale::Nl)
-            .apply(
-                Event::PersonRequested { availability: open() },
-                at(1),
-                &wording(),
-                RULES,
-            )
-            .unwrap()
-            .conversation;
+        let waiting = waiting();
         let timeout = Availability::Closed {
             next_open: None,
             reason: ClosedReason::WaitTimedOut,
@@ -1208,20 +1272,27 @@ mod tests {
         let availability = prop_oneof![Just(open()), Just(closed())];
         let agent = prop_oneof![Just(sanne().id), Just(AgentId::parse("piet").unwrap())];
         prop_oneof![
-            (intent, reply, availability.clone(), any::<bool>(), any::<bool>()).prop_map(
-                |(intent, reply, availability, warn, flagged)| {
+            (
+                intent,
+                reply,
+                availability.clone(),
+                any::<bool>(),
+                any::<bool>(),
+                any::<bool>()
+            )
+                .prop_map(|(intent, reply, availability, warn, flagged, withdrawal)| {
                     Event::Customer(CustomerTurn {
                         text: "x".into(),
                         lang: Locale::Nl,
                         intent,
                         privacy_warning: warn,
                         injection_flagged: flagged,
+                        withdrawal_received: withdrawal.then(|| at(5).naive_utc()),
                         fingerprint: "f".into(),
                         reply,
                         availability,
                     })
-                }
-            ),
+                }),
             availability
                 .clone()
                 .prop_map(|availability| Event::PersonRequested { availability }),
@@ -1245,7 +1316,8 @@ mod tests {
     proptest! {
         /// Over any sequence of events: no AI message before a disclosure, every change of who is
         /// talking comes with a system message, a person request always gets a reply, and the
-        /// bot never speaks while a person is expected (DIS-01, HUM-02, HUM-11).
+        /// bot never speaks while a person is expected (DIS-01, HUM-02, HUM-11); a withdrawal
+        /// statement is acknowledged once in every state and never answered by the bot (ACC-04).
         #[test]
         fn invariants_hold_over_any_event_sequence(events in proptest::collection::vec((arbitrary_event(), 0i64..90), 1..40)) {
             let mut conversation = started(Locale::Nl);
@@ -1255,6 +1327,7 @@ mod tests {
                 let before = conversation.state;
                 let asked_person = matches!(&event, Event::PersonRequested { .. })
                     || matches!(&event, Event::Customer(turn) if turn.intent == TurnIntent::HumanRequest);
+                let withdrawal = matches!(&event, Event::Customer(turn) if turn.withdrawal_received.is_some());
                 let Ok(transition) = conversation.clone().apply(event, at(minute), &wording(), RULES) else {
                     continue;
                 };
@@ -1268,6 +1341,12 @@ mod tests {
                 }
                 if matches!(before, ConversationState::WithAgent | ConversationState::WaitingForAgent) && before == after {
                     prop_assert!(transition.messages.iter().all(|message| message.author != Author::Ai), "the bot spoke in {before:?}");
+                }
+                let receipts = transition.messages.iter().filter(|message| message.kind == MessageKind::WithdrawalReceipt).count();
+                let statements = transition.audit.iter().filter(|event| event.kind == AuditKind::WithdrawalStatement).count();
+                prop_assert_eq!((receipts, statements), if withdrawal { (1, 1) } else { (0, 0) });
+                if withdrawal {
+                    prop_assert!(transition.messages.iter().all(|message| message.kind != MessageKind::Answer), "the bot answered a withdrawal statement");
                 }
                 prop_assert!(transition.conversation.last_disclosure_at.is_some());
                 conversation = transition.conversation;

@@ -67,6 +67,9 @@ pub enum MessageKind {
     Unavailable,
     /// A callback or e-mail request was registered.
     Ticket,
+    /// The acknowledgement of a withdrawal or cancellation statement, with the time it was
+    /// received (ACC-04); a signed copy can be downloaded.
+    WithdrawalReceipt,
 }
 
 impl MessageKind {
@@ -83,6 +86,7 @@ impl MessageKind {
             MessageKind::Identity => "identity",
             MessageKind::Unavailable => "unavailable",
             MessageKind::Ticket => "ticket",
+            MessageKind::WithdrawalReceipt => "withdrawal_receipt",
         }
     }
 
@@ -99,6 +103,7 @@ impl MessageKind {
             "identity" => MessageKind::Identity,
             "unavailable" => MessageKind::Unavailable,
             "ticket" => MessageKind::Ticket,
+            "withdrawal_receipt" => MessageKind::WithdrawalReceipt,
             _ => return None,
         })
     }

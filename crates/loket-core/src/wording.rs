@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDateTime;
+
 use crate::availability::NextOpen;
 use crate::config::Config;
 use crate::locale::Locale;
@@ -393,6 +395,43 @@ impl Wording {
                            113 Suicide Prevention on 0800-0113 (free, day and night), or 112 in an emergency. I'm \
                            also connecting you to a person."
                 .into(),
+        }
+    }
+
+    /// The acknowledgement of a withdrawal or cancellation statement received at the local
+    /// time `at` (ACC-04). `with_person` says a person already holds the conversation.
+    pub fn withdrawal_receipt(&self, locale: Locale, at: NaiveDateTime, with_person: bool) -> String {
+        match locale {
+            Locale::Nl => format!(
+                "Ontvangstbevestiging: {} heeft uw verklaring ontvangen op {} {} om {}. Daarmee herroept of \
+                 annuleert u uw bestelling of overeenkomst; u hoeft niets meer te bevestigen. Met de knop hieronder \
+                 downloadt u deze bevestiging om te bewaren. {} Bedoelde u dit niet? Zeg het de medewerker.",
+                self.company,
+                dutch_weekday(at.date()),
+                at.format("%-d-%-m-%Y"),
+                at.format("%H:%M"),
+                if with_person {
+                    "De medewerker in dit gesprek handelt het verder af, zoals het terugsturen en terugbetalen."
+                } else {
+                    "Voor de afhandeling, zoals het terugsturen en terugbetalen, brengen wij u in contact met een \
+                     medewerker."
+                }
+            ),
+            Locale::En => format!(
+                "Acknowledgement of receipt: {} received your statement on {} at {}. With it you withdraw from or \
+                 cancel your order or contract; you do not need to confirm anything else. Use the button below to \
+                 download this acknowledgement and keep it. {} Did you not mean this? Tell the member of staff.",
+                self.company,
+                at.format("%A %-d %B %Y"),
+                at.format("%H:%M"),
+                if with_person {
+                    "The member of staff in this chat will handle the next steps, such as returning the item and the \
+                     refund."
+                } else {
+                    "For the next steps, such as returning the item and the refund, we are putting you in touch \
+                     with a member of staff."
+                }
+            ),
         }
     }
 

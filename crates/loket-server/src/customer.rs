@@ -19,7 +19,7 @@ use utoipa::IntoParams;
 use crate::AppState;
 use crate::dto::{
     CallbackDto, ConversationCreated, ConversationDto, CreateConversation, FeedbackDto, MessageDto, MessagesDto,
-    SendMessage, TicketCreatedDto, TurnDto, WidgetConfigDto,
+    SendMessage, TicketCreatedDto, TurnDto, WidgetConfigDto, WithdrawalReceiptDto,
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, Bearer};
@@ -142,6 +142,57 @@ pub async fn feedback(
         .map_err(|_| ApiError::new("not_an_answer", "only an answer of the AI assistant can be rated"))?;
     state.loket.answer_feedback(&id, &token, seq, body.helpful).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `?format=json|text` of a withdrawal receipt.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ReceiptQuery {
+    /// `json` (default) or `text` (a plain-text document to keep, as a download).
+    pub format: Option<String>,
+}
+
+/// The signed copy of the withdrawal or cancellation acknowledgement at `seq` (ACC-04): the
+/// customer's words, the time of receipt and the acknowledgement, for the customer to keep.
+/// 404 `not_found` when `seq` is not an acknowledgement of this conversation.
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/messages/{seq}/receipt", tag = "customer", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Conversation id"), ("seq" = i64, Path, description = "The acknowledgement's seq"), ReceiptQuery),
+    responses((status = 200, body = WithdrawalReceiptDto, description = "The signed receipt, as JSON or as a text file"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn withdrawal_receipt(
+    State(state): State<AppState>,
+    Path((id, seq)): Path<(String, String)>,
+    Query(query): Query<ReceiptQuery>,
+    Bearer(token): Bearer,
+) -> Result<Response, ApiError> {
+    let id = conversation_id(&id)?;
+    let seq = seq.parse::<i64>().map_err(|_| ApiError::not_found())?;
+    let receipt = state.loket.withdrawal_receipt(&id, &token, seq).await?;
+    match query.format.as_deref().unwrap_or("json") {
+        "json" => Ok(Json(WithdrawalReceiptDto::from(receipt)).into_response()),
+        "text" => {
+            let file = format!(
+                "attachment; filename=\"{}-{}-{}.txt\"",
+                match receipt.locale {
+                    Locale::Nl => "ontvangstbevestiging",
+                    Locale::En => "acknowledgement",
+                },
+                receipt.conversation.as_str(),
+                receipt.acknowledgement_seq
+            );
+            Ok((
+                [
+                    (
+                        axum::http::header::CONTENT_TYPE,
+                        "text/plain; charset=utf-8".to_string(),
+                    ),
+                    (axum::http::header::CONTENT_DISPOSITION, file),
+                ],
+                receipt.to_text(),
+            )
+                .into_response())
+        }
+        _ => Err(ApiError::new("invalid_query", "format must be json or text")),
+    }
 }
 
 /// The "talk to a person" control (HUM-01): accepted in every state.

@@ -41,6 +41,51 @@ pub struct FeedbackDto {
     pub helpful: bool,
 }
 
+/// The signed copy of a withdrawal or cancellation acknowledgement (ACC-04).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WithdrawalReceiptDto {
+    /// The company that received the statement.
+    pub company: String,
+    /// The conversation.
+    pub conversation: String,
+    /// The seq of the customer's statement.
+    pub statement_seq: i64,
+    /// The customer's words, with their personal data as they typed it.
+    pub statement: String,
+    /// When the statement was received (UTC).
+    pub received_at: String,
+    /// The same moment on the company's clock, `YYYY-MM-DD HH:MM`.
+    pub received_local: String,
+    /// The seq of the acknowledgement.
+    pub acknowledgement_seq: i64,
+    /// The acknowledgement as shown in the chat.
+    pub acknowledgement: String,
+    /// `nl` or `en`.
+    pub locale: String,
+    /// The Ed25519 public key, hex.
+    pub public_key: String,
+    /// Signature over `loket-withdrawal-receipt/v1` and the fields (see API.md), hex.
+    pub signature: String,
+}
+
+impl From<loket_service::withdrawal::WithdrawalReceipt> for WithdrawalReceiptDto {
+    fn from(receipt: loket_service::withdrawal::WithdrawalReceipt) -> Self {
+        WithdrawalReceiptDto {
+            company: receipt.company,
+            conversation: receipt.conversation.as_str().to_string(),
+            statement_seq: receipt.statement_seq,
+            statement: receipt.statement,
+            received_at: receipt.received_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            received_local: receipt.received_local,
+            acknowledgement_seq: receipt.acknowledgement_seq,
+            acknowledgement: receipt.acknowledgement,
+            locale: receipt.locale.as_str().to_string(),
+            public_key: receipt.public_key,
+            signature: receipt.signature,
+        }
+    }
+}
+
 /// An approved question offered with an abstention.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SuggestionDto {

@@ -55,6 +55,7 @@ use crate::error::ApiError;
     paths(
         customer::create, customer::read, customer::send, customer::list, customer::handoff, customer::callback,
         customer::feedback,
+        customer::withdrawal_receipt,
         customer::stream, customer::widget_config,
         staff::login, staff::logout, staff::me, staff::queue, staff::claim, staff::conversation, staff::send,
         staff::hand_back, staff::close, staff::reveal, staff::disclosures, staff::stream,
@@ -249,6 +250,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/conversations/{id}/messages/{seq}/feedback",
             post(customer::feedback),
+        )
+        .route(
+            "/api/v1/conversations/{id}/messages/{seq}/receipt",
+            get(customer::withdrawal_receipt),
         )
         .route("/api/v1/widget/config", get(customer::widget_config))
         .layer(cors.clone())

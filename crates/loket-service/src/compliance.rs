@@ -208,6 +208,8 @@ pub struct HandoffEvidence {
     pub hand_backs: u64,
     /// Callback and e-mail tickets.
     pub tickets: u64,
+    /// Withdrawal or cancellation statements acknowledged in the chat (ACC-04).
+    pub withdrawal_statements: u64,
     /// Request → acceptance pairs measured.
     pub measured: u64,
     /// Median seconds from `handoff_requested` to `handoff_accepted`.
@@ -507,6 +509,7 @@ impl AuditTally {
             }
             AuditKind::HandBack => evidence.handoff.hand_backs += 1,
             AuditKind::TicketCreated => evidence.handoff.tickets += 1,
+            AuditKind::WithdrawalStatement => evidence.handoff.withdrawal_statements += 1,
             AuditKind::PiiRedacted => {
                 let guards = &mut evidence.guards;
                 guards.pii_redacted_messages += 1;

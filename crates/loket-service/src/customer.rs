@@ -169,7 +169,8 @@ impl Loket {
                 .inspect_customer(text, conversation.locale, &mut placeholders)?;
             let answers = conversation.bot_may_answer()
                 && inspection.intent == TurnIntent::Other
-                && !inspection.injection_flagged;
+                && !inspection.injection_flagged
+                && !inspection.withdrawal_statement;
             let reply = match &answered {
                 _ if !answers => BotReply::NotAsked,
                 Some((question, reply)) if *question == inspection.text => reply.clone(),
@@ -190,6 +191,9 @@ impl Loket {
                 intent: inspection.intent,
                 privacy_warning: inspection.privacy_warning,
                 injection_flagged: inspection.injection_flagged,
+                withdrawal_received: inspection
+                    .withdrawal_statement
+                    .then(|| self.config.hours.zone.local(now)),
                 fingerprint: inspection.fingerprint.clone(),
                 reply,
                 availability,
@@ -502,6 +506,9 @@ impl Loket {
         if inspection.injection_flagged {
             metrics::counter!("loket_injection_flagged_total").increment(1);
         }
+        if inspection.withdrawal_statement {
+            metrics::counter!("loket_withdrawal_statements_total").increment(1);
+        }
         for (kind, count) in &inspection.pii_counts {
             metrics::counter!("loket_pii_redacted_total", "type" => kind.clone()).increment(*count as u64);
         }
@@ -578,12 +585,17 @@ pub struct AskOutcome {
 impl Loket {
     /// Runs a question through steps 2, 4 and 5 of the chat pipeline exactly as a customer
     /// message in state `bot` would go, without a conversation: guards, then (for an ordinary
-    /// question) the knowledge base and the outbound check.
+    /// question) the knowledge base and the outbound check. A withdrawal statement is not asked.
     pub fn ask(&self, text: &str, locale: Locale) -> Result<AskOutcome> {
         let text = validate_text(text, self.config.config.limits.message_chars)?;
         let mut placeholders = loket_guard::pii::Placeholders::new();
         let inspection = self.guards.inspect_customer(text, locale, &mut placeholders)?;
-        let reply = if inspection.intent == TurnIntent::Other && !inspection.injection_flagged {
+        // As in the chat, a withdrawal statement is acknowledged and handed to a person, never
+        // answered (ACC-04).
+        let reply = if inspection.intent == TurnIntent::Other
+            && !inspection.injection_flagged
+            && !inspection.withdrawal_statement
+        {
             self.checked_answer(&inspection.text, locale, &CustomerScope::anonymous())?
         } else {
             BotReply::NotAsked

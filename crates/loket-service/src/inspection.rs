@@ -132,6 +132,8 @@ pub struct Inspection {
     pub injection_reasons: Vec<&'static str>,
     /// What the customer asks for.
     pub intent: TurnIntent,
+    /// The message states a withdrawal from, or cancellation of, a purchase or contract (ACC-04).
+    pub withdrawal_statement: bool,
     /// A hash of the normalised pseudonymised text, to notice a repeated question.
     pub fingerprint: String,
 }
@@ -196,7 +198,8 @@ impl Guards {
                 .map(|category| category.as_str())
                 .collect();
             let verdict = self.injection.inspect(&redacted.0);
-            let intent = match self.intent.classify(&redacted.0) {
+            let classification = self.intent.classify_message(&redacted.0);
+            let intent = match classification.intent {
                 Intent::Crisis => TurnIntent::Crisis,
                 Intent::HumanRequest => TurnIntent::HumanRequest,
                 Intent::Complaint => TurnIntent::Complaint,
@@ -213,6 +216,7 @@ impl Guards {
                 injection_flagged: verdict.flagged,
                 injection_reasons: verdict.reasons,
                 intent,
+                withdrawal_statement: classification.withdrawal_statement,
             }
         })
     }

@@ -37,6 +37,7 @@ pub mod secrets;
 pub mod staff;
 pub mod subject;
 pub mod webhooks;
+pub mod withdrawal;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};

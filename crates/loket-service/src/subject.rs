@@ -363,8 +363,8 @@ impl Loket {
         })
     }
 
-    async fn export_conversation(&self, id: &ConversationId) -> Result<ConversationExport> {
-        let record = self.store.conversation(id).await?;
+    /// The conversation's personal data from its vault, opened.
+    pub(crate) async fn personal_data(&self, id: &ConversationId) -> Result<Vec<ExportedValue>> {
         let key = self.data_key(id).await?;
         let mut personal_data = Vec::new();
         for entry in self.store.vault(id).await? {
@@ -375,11 +375,13 @@ impl Loket {
                 value: String::from_utf8(value).map_err(|_| Error::Unavailable("malformed vault value".into()))?,
             });
         }
-        let restore = |text: &str| -> String {
-            personal_data.iter().fold(text.to_string(), |text, value| {
-                text.replace(&value.placeholder, &value.value)
-            })
-        };
+        Ok(personal_data)
+    }
+
+    async fn export_conversation(&self, id: &ConversationId) -> Result<ConversationExport> {
+        let record = self.store.conversation(id).await?;
+        let personal_data = self.personal_data(id).await?;
+        let restore = |text: &str| restore(&personal_data, text);
         let mut messages = Vec::new();
         let mut after = 0;
         loop {
@@ -605,4 +607,11 @@ fn require_admin(context: &StaffContext) -> Result<()> {
     } else {
         Err(Error::Forbidden)
     }
+}
+
+/// `text` with the original values in place of their placeholders.
+pub(crate) fn restore(personal_data: &[ExportedValue], text: &str) -> String {
+    personal_data.iter().fold(text.to_string(), |text, value| {
+        text.replace(&value.placeholder, &value.value)
+    })
 }

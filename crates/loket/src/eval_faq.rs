@@ -152,7 +152,7 @@ const DEMO_FAQ: [(&str, &str); 2] = [
     ("faq.nl.jsonl", include_str!("../../../demo/kb/faq/faq.nl.jsonl")),
 ];
 /// Customers' rephrasings of the demo FAQ and out-of-scope questions (see its header).
-const DEMO_REPHRASINGS: &str = include_str!("../../../eval/faq-demo/rephrasings.jsonl");
+pub(crate) const DEMO_REPHRASINGS: &str = include_str!("../../../eval/faq-demo/rephrasings.jsonl");
 
 /// The plain-FAQ target: the demo FAQ with each entry's question and answer only (its
 /// alternative phrasings removed), asked with customers' own rephrasings in both languages and
@@ -648,7 +648,7 @@ impl Drop for ScratchDir {
 
 /// Reads `text,category` records (RFC 4180: quoted fields may hold commas, quotes and line
 /// breaks) after the header.
-fn read_banking77(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
+pub(crate) fn read_banking77(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut rows = Vec::new();
     for (number, record) in csv_records(&text).into_iter().enumerate().skip(1) {
@@ -691,10 +691,10 @@ fn csv_records(text: &str) -> Vec<Vec<String>> {
 }
 
 /// `(question, intent)` pairs.
-type Labelled = Vec<(String, String)>;
+pub(crate) type Labelled = Vec<(String, String)>;
 
 /// Reads CLINC150: in-scope `(text, intent)` from train and val, and the out-of-scope texts.
-fn read_clinc150(path: &Path) -> anyhow::Result<(Labelled, Vec<String>)> {
+pub(crate) fn read_clinc150(path: &Path) -> anyhow::Result<(Labelled, Vec<String>)> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let splits: BTreeMap<String, Vec<(String, String)>> =
         serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;

@@ -8,6 +8,7 @@ mod eval_faq;
 mod eval_grounding;
 mod eval_injection;
 mod eval_pii;
+mod eval_withdrawal;
 mod evidence_cli;
 mod kb_cli;
 mod model_cli;
@@ -401,6 +402,8 @@ enum EvalTarget {
     Injection,
     /// The grounding verifier for generated answers.
     Grounding,
+    /// Withdrawal-statement recognition (ACC-04) on messages written for other purposes.
+    Withdrawal,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -477,6 +480,7 @@ fn main() -> anyhow::Result<()> {
                 EvalTarget::Pii => eval_pii::run(&shared_data, &mut out),
                 EvalTarget::Injection => eval_injection::run(&shared_data, &mut out),
                 EvalTarget::Grounding => eval_grounding::run(&shared_data, &mut out),
+                EvalTarget::Withdrawal => eval_withdrawal::run(&shared_data, &mut out),
             }
         }
         Command::Grounding {

@@ -13,6 +13,7 @@
 //! - `request`: requests for a person (HUM-02, §2.3).
 //! - `identity`: questions whether the assistant is a bot or a human (DIS-06).
 //! - `escalation`: complaints, legal claims and withdrawal disputes; crisis (HUM-07).
+//! - `withdrawal`: statements that withdraw from or cancel a purchase or contract (ACC-04).
 //! - `claim`: [`HumanClaimFilter`] for the assistant's outgoing text (DIS-06).
 //!
 //! # Key types
@@ -24,6 +25,7 @@ mod identity;
 pub(crate) mod lexicon;
 mod request;
 mod vocabulary;
+mod withdrawal;
 
 pub use claim::{ClaimVerdict, HumanClaimFilter};
 
@@ -31,6 +33,7 @@ use escalation::{ComplaintRules, CrisisRules};
 use identity::{IdentityRules, identity_classes};
 use lexicon::Lexicon;
 use request::{HumanRequestRules, NEUTRAL_PHRASES};
+use withdrawal::WithdrawalRules;
 
 /// What a customer message asks for, as far as routing is concerned.
 ///
@@ -74,6 +77,16 @@ impl Intent {
     pub fn routes_to_person(self) -> bool {
         matches!(self, Intent::Crisis | Intent::HumanRequest | Intent::Complaint)
     }
+}
+
+/// What [`IntentDetector::classify_message`] found in a customer message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Classification {
+    /// The highest-priority routing intent.
+    pub intent: Intent,
+    /// The message states a withdrawal from, or cancellation of, a purchase or contract
+    /// (ACC-04); it may carry any intent besides.
+    pub withdrawal_statement: bool,
 }
 
 /// Typo correction applies to words of at least this many letters (shorter words have too
@@ -120,6 +133,8 @@ pub(crate) const NEVER_CORRECTED: &[&str] = &[
     "posten",
     "spreker",
     "sprekers",
+    "withdrew",
+    "withdraws",
 ];
 
 /// Classifies customer messages. Build once with [`IntentDetector::new`] and share it: it is
@@ -131,6 +146,7 @@ pub struct IntentDetector {
     identity: IdentityRules,
     complaint: ComplaintRules,
     crisis: CrisisRules,
+    withdrawal: WithdrawalRules,
 }
 
 impl Default for IntentDetector {
@@ -148,6 +164,7 @@ impl IntentDetector {
             .map(str::to_owned)
             .chain(ComplaintRules::templates())
             .chain(CrisisRules::templates())
+            .chain(WithdrawalRules::templates())
             .map(|template| lexicon::expand(&template, &classes))
             .collect();
         IntentDetector {
@@ -157,19 +174,33 @@ impl IntentDetector {
             identity: IdentityRules::new(),
             complaint: ComplaintRules::new(),
             crisis: CrisisRules::new(),
+            withdrawal: WithdrawalRules::new(),
         }
     }
 
     /// The highest-priority intent of `text` (see [`Intent`] for the order).
     pub fn classify(&self, text: &str) -> Intent {
+        self.route(&self.lexicon.canonical(text))
+    }
+
+    /// [`IntentDetector::classify`] and [`IntentDetector::is_withdrawal_statement`] over one
+    /// canonical copy of `text`: what the chat needs of every customer message.
+    pub fn classify_message(&self, text: &str) -> Classification {
         let canonical = self.lexicon.canonical(text);
-        if self.crisis.matches(&canonical) {
+        Classification {
+            intent: self.route(&canonical),
+            withdrawal_statement: self.withdrawal.matches(&canonical),
+        }
+    }
+
+    fn route(&self, canonical: &str) -> Intent {
+        if self.crisis.matches(canonical) {
             Intent::Crisis
-        } else if self.request.matches(&canonical) {
+        } else if self.request.matches(canonical) {
             Intent::HumanRequest
-        } else if self.complaint.matches(&canonical) {
+        } else if self.complaint.matches(canonical) {
             Intent::Complaint
-        } else if self.identity.matches(&canonical) {
+        } else if self.identity.matches(canonical) {
             Intent::BotIdentityQuestion
         } else {
             Intent::Other
@@ -179,6 +210,13 @@ impl IntentDetector {
     /// True when `text` asks for a person, whatever else it also says (HUM-02).
     pub fn is_human_request(&self, text: &str) -> bool {
         self.request.matches(&self.lexicon.canonical(text))
+    }
+
+    /// True when `text` states that the customer withdraws from or cancels a purchase or
+    /// contract ("ik herroep hierbij mijn bestelling", "I want to cancel my order"), whatever
+    /// else it also says; a question about withdrawing is not a statement (ACC-04).
+    pub fn is_withdrawal_statement(&self, text: &str) -> bool {
+        self.withdrawal.matches(&self.lexicon.canonical(text))
     }
 
     /// True when `text` asks whether the assistant is a bot or a human, whatever else it also

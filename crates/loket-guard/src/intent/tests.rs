@@ -16,6 +16,8 @@ static CLAIMS: LazyLock<HumanClaimFilter> = LazyLock::new(HumanClaimFilter::new)
 const HUMAN_REQUESTS: &str = include_str!("../../corpus/human-requests.txt");
 const NOT_HUMAN_REQUESTS: &str = include_str!("../../corpus/not-human-requests.txt");
 const BOT_IDENTITY_QUESTIONS: &str = include_str!("../../corpus/bot-identity-questions.txt");
+const WITHDRAWAL_STATEMENTS: &str = include_str!("../../corpus/withdrawal-statements.txt");
+const NOT_WITHDRAWAL_STATEMENTS: &str = include_str!("../../corpus/not-withdrawal-statements.txt");
 
 /// The corpus lines: one message per line, `#` starts the header comment.
 fn corpus(text: &str) -> Vec<&str> {
@@ -43,6 +45,48 @@ fn every_constant_pattern_compiles() {
         regex::Regex::new(&expand(&template, &classes)).expect("escalation patterns compile");
     }
     super::claim::compile_all_for_tests();
+    let (positive, veto) = super::withdrawal::WithdrawalRules::template_groups();
+    let positive: Vec<&str> = positive.iter().map(String::as_str).collect();
+    let veto: Vec<&str> = veto.iter().map(String::as_str).collect();
+    RuleGroup::compile(&positive, &veto, &[]).expect("withdrawal patterns compile");
+}
+
+#[test]
+fn corpus_withdrawal_statements_are_recognised_acc_04() {
+    let lines = corpus(WITHDRAWAL_STATEMENTS);
+    assert!(lines.len() >= 50, "corpus has {} lines", lines.len());
+    let missed: Vec<&&str> = lines
+        .iter()
+        .filter(|line| !DETECTOR.is_withdrawal_statement(line))
+        .collect();
+    assert!(missed.is_empty(), "missed statements: {missed:#?}");
+}
+
+#[test]
+fn questions_conditionals_and_negations_are_not_withdrawal_statements_acc_04() {
+    let lines = corpus(NOT_WITHDRAWAL_STATEMENTS);
+    assert!(lines.len() >= 45, "corpus has {} lines", lines.len());
+    let (_, triggered) = rate(&lines, |line| DETECTOR.is_withdrawal_statement(line));
+    assert!(triggered.is_empty(), "taken for statements: {triggered:#?}");
+    // The person-request corpus's ordinary messages hold exactly two cancellation statements.
+    let ordinary = corpus(NOT_HUMAN_REQUESTS);
+    let (_, triggered) = rate(&ordinary, |line| DETECTOR.is_withdrawal_statement(line));
+    assert_eq!(
+        triggered,
+        ["Ik wil mijn abonnement opzeggen", "I want to cancel my subscription"],
+        "ordinary messages taken for statements"
+    );
+}
+
+#[test]
+fn a_withdrawal_statement_with_typos_is_still_recognised_acc_04() {
+    for text in [
+        "ik wil mijn bestelling annuleeren",
+        "ik maak gebruik van mijn herroepingsrecht!!",
+        "I want to cancle my order",
+    ] {
+        assert!(DETECTOR.is_withdrawal_statement(text), "{text:?}");
+    }
 }
 
 #[test]

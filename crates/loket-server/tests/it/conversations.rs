@@ -225,10 +225,7 @@ async fn a_customer_rates_an_answer_once_and_only_answers_acc_09() {
         json!([{ "seq": turn["messages"][1]["seq"], "helpful": false }])
     );
     // The compliance report counts it under ACC-09, with the entry to review.
-    let auditor = app.agent("oog", "Oog", loket_core::staff::Role::Auditor).await;
-    let response = auditor.get("/api/v1/admin/compliance-report?format=json").await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let report: Value = response.json().await.unwrap_or_default();
+    let report = app.compliance_report().await;
     assert_eq!(report["evidence"]["answers"]["rated_wrong"], 1);
     assert_eq!(report["evidence"]["answers"]["rated_wrong_sources"]["bedenktijd-nl"], 1);
     app.stop().await;
@@ -287,13 +284,7 @@ async fn a_wrong_answer_incident_lists_every_conversation_that_got_the_answer_ac
     );
     assert_eq!(recorded.event.attributes["reference"], "INC-2026-007");
     assert_eq!(recorded.event.counts["conversations"], 2);
-    let auditor = app.agent("oog", "Oog", loket_core::staff::Role::Auditor).await;
-    let report: Value = auditor
-        .get("/api/v1/admin/compliance-report?format=json")
-        .await
-        .json()
-        .await
-        .unwrap_or_default();
+    let report = app.compliance_report().await;
     assert_eq!(report["evidence"]["answers"]["incidents"], 1);
     assert_eq!(report["evidence"]["answers"]["incident_conversations"], 2);
     app.stop().await;

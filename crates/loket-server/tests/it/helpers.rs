@@ -188,6 +188,14 @@ impl TestApp {
         response.json().await.expect("json")
     }
 
+    /// The compliance report as JSON, read by a new auditor account `oog`.
+    pub async fn compliance_report(&self) -> Value {
+        let auditor = self.agent("oog", "Oog", loket_core::staff::Role::Auditor).await;
+        let response = auditor.get("/api/v1/admin/compliance-report?format=json").await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("json")
+    }
+
     /// `POST .../messages/{seq}/feedback` ("Klopte dit antwoord?").
     pub async fn rate(&self, customer: &Customer, seq: &str, body: Value) -> Response {
         self.client

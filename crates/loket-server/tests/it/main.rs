@@ -12,3 +12,4 @@ mod helpers;
 mod observability;
 mod rights;
 mod webhooks;
+mod withdrawal;

@@ -261,6 +261,24 @@ pub(super) fn requirement_sections(
             },
         ],
     );
+    let acc_04 = row(
+        "ACC-04",
+        "A withdrawal or cancellation statement made in chat is recognised, logged with a timestamp and acknowledged on a durable medium",
+        if handoff.withdrawal_statements == 0 {
+            Status::NoEvidenceYet
+        } else {
+            Status::Met
+        },
+        vec![
+            format!(
+                "statements acknowledged in the chat with the time of receipt: {}; handed to a person: {}",
+                handoff.withdrawal_statements,
+                handoff.requested_by_trigger.get("withdrawal").copied().unwrap_or(0)
+            ),
+            "each acknowledgement can be downloaded as a copy signed with the instance's Ed25519 key (the customer's words, the time of receipt and the acknowledgement)".into(),
+            "recognition, acknowledgement and hand-over are built in and cannot be switched off; the bot never answers a statement itself".into(),
+        ],
+    );
     let acc_09 = row(
         "ACC-09",
         "Answer quality is monitored (sampled review, feedback, incident process)",
@@ -615,7 +633,7 @@ pub(super) fn requirement_sections(
         section(
             "Correct answers",
             "AP/ACM theme \"juiste en betrouwbare antwoorden\"; BW 6:193c",
-            vec![acc_01, acc_09],
+            vec![acc_01, acc_04, acc_09],
         ),
         section(
             "Privacy",
