@@ -111,6 +111,7 @@
       transcriptFile: 'gesprek',
       transcriptSource: 'Bron',
       transcriptSuggestion: 'Voorgestelde vraag',
+      transcriptModel: 'Geschreven door taalmodel',
     },
     en: {
       launcher: 'Chat with the AI assistant',
@@ -195,6 +196,7 @@
       transcriptFile: 'transcript',
       transcriptSource: 'Source',
       transcriptSuggestion: 'Suggested question',
+      transcriptModel: 'Written by language model',
     },
   };
 
@@ -407,10 +409,6 @@
   }
 
   /**
-   * The transcript as plain text for download (ACC-05): a header, then one block per message with
-   * its ISO-8601 timestamp, the sender type as the API names it, the sender label and the text.
-   */
-  /**
    * The suggested questions of a message that can be shown: non-empty question strings, at most
    * MAX_SUGGESTIONS (the server's own limit), anything else dropped.
    */
@@ -421,6 +419,11 @@
       .slice(0, MAX_SUGGESTIONS);
   }
 
+  /**
+   * The transcript as plain text for download (ACC-05): a header, then one block per message with
+   * its ISO-8601 timestamp, the sender type as the API names it, the sender label and the text;
+   * under an AI message a language model wrote, the model (DIS-10).
+   */
   function transcriptText(messages, meta) {
     const locale = meta.locale || DEFAULT_LOCALE;
     const t = (key, params) => translate(STRINGS, locale, key, params);
@@ -441,6 +444,8 @@
       for (const suggestion of suggestionsOf(message)) {
         lines.push(`    ${t('transcriptSuggestion')}: ${suggestion.question}`);
       }
+      const model = message.provenance && typeof message.provenance.model === 'string' ? message.provenance.model : '';
+      if (model) lines.push(`    ${t('transcriptModel')}: ${model}`);
     }
     return lines.join('\n') + '\n';
   }

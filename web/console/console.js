@@ -22,6 +22,7 @@
     nl: {
       pageTitle: 'Loket – medewerkersconsole',
       suggested: 'Voorgestelde vragen: {questions}',
+      generatedBy: 'Geschreven door taalmodel {model}; elke zin is getoetst aan de geciteerde bron.',
       withdrawal: 'Herroeping of annulering: de klant heeft een ontvangstbevestiging gekregen. Handel haar af (bestelling, retour, terugbetaling).',
       ratedRight: 'De klant vond dit antwoord juist.',
       ratedWrong: 'De klant vond dit antwoord niet juist.',
@@ -102,6 +103,7 @@
     },
     en: {
       suggested: 'Suggested questions: {questions}',
+      generatedBy: 'Written by language model {model}; every sentence was checked against the cited source.',
       withdrawal: 'Withdrawal or cancellation: the customer has an acknowledgement of receipt. Please handle it (order, return, refund).',
       ratedRight: 'The customer said this answer was right.',
       ratedWrong: 'The customer said this answer was not right.',
@@ -854,6 +856,10 @@
       if (suggested.length > 0) {
         bubble.appendChild(element('p', { class: 'msg-note', 'data-testid': 'console-suggested' },
           t('suggested', { questions: suggested.join(' · ') })));
+      }
+      const model = message.provenance && typeof message.provenance.model === 'string' ? message.provenance.model : '';
+      if (model) {
+        bubble.appendChild(element('p', { class: 'msg-note', 'data-testid': 'console-generated-by' }, t('generatedBy', { model })));
       }
       if (message.kind === 'withdrawal_receipt') {
         bubble.appendChild(element('p', { class: 'msg-note', 'data-testid': 'console-withdrawal' }, t('withdrawal')));

@@ -194,12 +194,13 @@ test('only http(s) and relative citation links become hrefs', () => {
   check('http://[', null);
 });
 
-test('the transcript has ISO timestamps, sender types, labels and sources (ACC-05)', () => {
+test('the transcript has ISO timestamps, sender types, labels, sources and the model that wrote a message (ACC-05, DIS-10)', () => {
   const messages = [
     message(1, { author: 'system', kind: 'disclosure', author_label: 'AI-assistent', text: 'U chat met de AI-assistent.', created_at: '2026-11-28T12:00:00Z' }),
     message(2, { author: 'customer', kind: 'text', author_label: 'U', text: 'Regel 1\r\nRegel 2', created_at: '2026-11-28T12:00:05Z' }),
     message(3, { author: 'ai', citations: [{ id: 'retour-nl', title: 'Retourneren', url: 'https://shop.example/retour' }], created_at: '2026-11-28T12:00:07Z' }),
     message(4, { author: 'agent', kind: 'text', author_label: 'Sanne, medewerker', text: 'Hallo', created_at: '2026-11-28T12:01:00Z' }),
+    message(5, { author: 'ai', text: 'text 5', created_at: '2026-11-28T12:01:30Z', provenance: { generator: 'ai', method: 'generated', model: 'openai:mistral-small' } }),
   ];
   const text = widget.transcriptText(messages, { locale: 'nl', company: 'De Spaak', conversationId: 'c1', downloadedAt: '2026-11-28T12:02:00.000Z' });
   const lines = text.split('\n');
@@ -211,6 +212,9 @@ test('the transcript has ISO timestamps, sender types, labels and sources (ACC-0
   assert.ok(lines.includes('2026-11-28T12:00:07Z [ai] AI-assistent: text 3'));
   assert.ok(lines.includes('    Bron: Retourneren <https://shop.example/retour>'));
   assert.ok(lines.includes('2026-11-28T12:01:00Z [agent] Sanne, medewerker: Hallo'));
+  // DIS-10: under an AI message a model wrote, the model; never under approved text.
+  assert.equal(lines[lines.indexOf('2026-11-28T12:01:30Z [ai] AI-assistent: text 5') + 1], '    Geschreven door taalmodel: openai:mistral-small');
+  assert.equal(lines.filter((line) => line.includes('taalmodel')).length, 1);
   assert.ok(text.endsWith('\n'));
   assert.equal(widget.transcriptFileName('en', '2026-11-28T12:02:00.000Z'), 'transcript-2026-11-28.txt');
   assert.equal(widget.transcriptFileName('nl', '2026-11-28T12:02:00.000Z'), 'gesprek-2026-11-28.txt');

@@ -432,6 +432,7 @@ impl<'w> Outbox<'w> {
             lang: self.locale(),
             citations: Vec::new(),
             offers_human,
+            generated_by: None,
             suggestions: Vec::new(),
         });
         Ok(())
@@ -470,6 +471,7 @@ impl<'w> Outbox<'w> {
             lang: locale,
             citations: Vec::new(),
             offers_human: true,
+            generated_by: None,
             suggestions: Vec::new(),
         });
         self.conversation.last_disclosure_at = Some(self.now);

@@ -151,6 +151,10 @@ pub struct NewMessage {
     pub suggestions: Vec<Suggestion>,
     /// The message invites the customer to use the "talk to a person" control.
     pub offers_human: bool,
+    /// The name of the language model that wrote this text (AI Act art. 50(2), REQUIREMENTS
+    /// DIS-10); `None` for approved or fixed wording and for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_by: Option<String>,
 }
 
 /// A message as stored: immutable, ordered by `seq` within its conversation.

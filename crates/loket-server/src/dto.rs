@@ -107,7 +107,7 @@ pub struct MessageDto {
     #[schema(example = "system")]
     pub author: &'static str,
     /// `disclosure`, `answer`, `abstention`, `notice`, `handoff`, `privacy_warning`, `text`,
-    /// `identity`, `unavailable`, `ticket`.
+    /// `identity`, `unavailable`, `ticket`, `withdrawal_receipt`.
     #[schema(example = "disclosure")]
     pub kind: &'static str,
     /// The text; customer text is pseudonymised.
@@ -125,11 +125,52 @@ pub struct MessageDto {
     /// With an abstention: approved questions near the customer's, to pick instead of
     /// rephrasing (at most `answer.suggestions`, default 3); empty otherwise.
     pub suggestions: Vec<SuggestionDto>,
+    /// Machine-readable provenance of a message by the AI assistant (AI Act art. 50(2),
+    /// REQUIREMENTS DIS-10); absent for people and system notices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<ProvenanceDto>,
+}
+
+/// Who or what made an AI message's text.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProvenanceDto {
+    /// Always `ai`.
+    #[schema(example = "ai")]
+    pub generator: &'static str,
+    /// `generated` (a language model wrote it from the cited passages and every sentence passed
+    /// the grounding verifier), `approved_text` (the knowledge base's approved answer, verbatim)
+    /// or `fixed_text` (Loket's fixed wording, such as the truthful identity answer).
+    #[schema(example = "approved_text")]
+    pub method: &'static str,
+    /// With `generated`: the model's name (an `openai` server's model, or the name a local GGUF
+    /// file gives itself).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+}
+
+impl ProvenanceDto {
+    /// The provenance of `message`, when the AI assistant wrote it.
+    pub fn of(message: &loket_core::NewMessage) -> Option<Self> {
+        if message.author != loket_core::Author::Ai {
+            return None;
+        }
+        let method = match (&message.generated_by, message.kind) {
+            (Some(_), _) => "generated",
+            (None, loket_core::MessageKind::Answer) => "approved_text",
+            (None, _) => "fixed_text",
+        };
+        Some(ProvenanceDto {
+            generator: "ai",
+            method,
+            model: message.generated_by.clone(),
+        })
+    }
 }
 
 impl From<StoredMessage> for MessageDto {
     fn from(stored: StoredMessage) -> Self {
         let message = stored.message;
+        let provenance = ProvenanceDto::of(&message);
         Self {
             id: stored.id,
             seq: stored.seq,
@@ -157,6 +198,7 @@ impl From<StoredMessage> for MessageDto {
                     question: suggestion.question,
                 })
                 .collect(),
+            provenance,
         }
     }
 }

@@ -183,6 +183,20 @@ impl Loket {
                 }
             };
             let availability = self.availability(id, now).await?;
+            // The model that wrote the answer, recorded with it (AI Act art. 50(2), DIS-10).
+            let generated_by = matches!(
+                &reply,
+                BotReply::Answer {
+                    phrasing: Phrasing::Generated,
+                    ..
+                }
+            )
+            .then(|| {
+                self.generator
+                    .as_ref()
+                    .map(|generator| generator.model_name().to_owned())
+            })
+            .flatten();
             let turn = CustomerTurn {
                 lang: loket_kb::detect_lang(&inspection.text)
                     .map(crate::knowledge::locale_of)
@@ -202,6 +216,12 @@ impl Loket {
                 conversation
                     .clone()
                     .apply(Event::Customer(turn), now, &self.config.wording, self.rules())?;
+            let mut messages = transition.messages;
+            for message in &mut messages {
+                if message.author == Author::Ai && message.kind == MessageKind::Answer {
+                    message.generated_by.clone_from(&generated_by);
+                }
+            }
             let mut audit = transition.audit;
             if !inspection.pii_counts.is_empty() {
                 let mut event = AuditEvent::new(AuditKind::PiiRedacted, Some(id), "system");
@@ -221,7 +241,7 @@ impl Loket {
             let kinds = crate::published_events(&audit);
             let commit = Commit {
                 conversation: transition.conversation.clone(),
-                messages: transition.messages,
+                messages,
                 audit,
                 vault: self.seal_assignments(id, &key, &inspection.assignments)?,
                 ticket: None,

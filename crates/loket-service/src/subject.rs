@@ -112,6 +112,9 @@ pub struct ExportedMessage {
     pub text: String,
     /// Sources cited.
     pub sources: Vec<String>,
+    /// The language model that wrote it, if one did (DIS-10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_by: Option<String>,
 }
 
 /// A vault value in an export.
@@ -401,6 +404,7 @@ impl Loket {
                         .iter()
                         .map(|citation| citation.url.clone().unwrap_or_else(|| citation.title.clone()))
                         .collect(),
+                    generated_by: stored.message.generated_by.clone(),
                 }
             }));
         }
@@ -534,7 +538,15 @@ pub fn export_html(export: &SubjectExport) -> String {
                 html,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                 message.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                escape(&message.author_label),
+                match &message.generated_by {
+                    Some(model) => format!(
+                        "{} ({} {})",
+                        escape(&message.author_label),
+                        text("geschreven door taalmodel", "written by language model"),
+                        escape(model)
+                    ),
+                    None => escape(&message.author_label),
+                },
                 escape(&message.text).replace('\n', "<br>"),
             );
         }

@@ -535,6 +535,13 @@ pub fn migrator() -> Migrator {
             include_str!("../migrations/0004_suggestions.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            5,
+            "language model provenance of AI messages".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0005_generated_by.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 
@@ -1491,6 +1498,7 @@ struct MessageColumns {
     offers_human: Vec<bool>,
     created_at: Vec<i64>,
     suggestions: Vec<String>,
+    generated_by: Vec<Option<String>>,
 }
 
 impl MessageColumns {
@@ -1524,6 +1532,7 @@ impl MessageColumns {
             self.created_at.push(micros(now));
             self.suggestions
                 .push(loket_store::encode_suggestions(&message.suggestions)?);
+            self.generated_by.push(message.generated_by.clone());
             stored.push(StoredMessage {
                 id,
                 conversation_id: conversation_id.clone(),
@@ -1541,9 +1550,9 @@ impl MessageColumns {
         }
         sqlx::query(
             "INSERT INTO messages (id, conversation_id, seq, author, kind, text, author_label, lang, citations,
-                offers_human, created_at, suggestions)
+                offers_human, created_at, suggestions, generated_by)
              SELECT * FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::TEXT[],
-                 $7::TEXT[], $8::TEXT[], $9::TEXT[], $10::BOOLEAN[], $11::BIGINT[], $12::TEXT[])",
+                 $7::TEXT[], $8::TEXT[], $9::TEXT[], $10::BOOLEAN[], $11::BIGINT[], $12::TEXT[], $13::TEXT[])",
         )
         .bind(self.id)
         .bind(self.conversation)
@@ -1557,6 +1566,7 @@ impl MessageColumns {
         .bind(self.offers_human)
         .bind(self.created_at)
         .bind(self.suggestions)
+        .bind(self.generated_by)
         .execute(&mut **transaction)
         .await
         .map_err(classify("insert messages"))?;
@@ -1830,6 +1840,7 @@ fn message_from_row(row: &PgRow) -> Result<StoredMessage> {
             lang: Locale::parse(&lang).ok_or_else(|| corrupt("language"))?,
             citations: serde_json::from_str(&citations).map_err(|_| corrupt("citation list"))?,
             offers_human: row.try_get("offers_human").map_err(&read)?,
+            generated_by: row.try_get("generated_by").map_err(&read)?,
             suggestions: loket_store::decode_suggestions(&row.try_get::<String, _>("suggestions").map_err(&read)?)?,
         },
     })

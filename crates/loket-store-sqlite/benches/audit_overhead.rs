@@ -28,6 +28,7 @@ fn message(author: Author, kind: MessageKind) -> NewMessage {
         lang: Locale::Nl,
         citations: Vec::new(),
         offers_human: false,
+        generated_by: None,
         suggestions: Vec::new(),
     }
 }

@@ -269,6 +269,13 @@ pub fn migrator() -> Migrator {
             include_str!("../migrations/0004_suggestions.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            5,
+            "language model provenance of AI messages".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0005_generated_by.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 
@@ -877,7 +884,8 @@ impl SqliteStore {
     }
 }
 
-/// Most rows in one multi-row INSERT (SQLite allows 32,766 bound values per statement).
+/// Most rows in one multi-row INSERT (SQLite allows 32,766 bound values per statement; a
+/// message row binds 13).
 const ROWS_PER_INSERT: usize = 256;
 
 /// Messages of a group, collected for one multi-row INSERT in order: the disclosure trigger of a
@@ -923,7 +931,7 @@ impl MessageRows {
         while rows.peek().is_some() {
             insert.push(
                 "INSERT INTO messages (id, conversation_id, seq, author, kind, text, author_label, lang, citations,
-                    offers_human, created_at, suggestions) ",
+                    offers_human, created_at, suggestions, generated_by) ",
             );
             insert.push_values(
                 rows.by_ref().take(ROWS_PER_INSERT),
@@ -940,7 +948,8 @@ impl MessageRows {
                         .push_bind(citations)
                         .push_bind(message.offers_human)
                         .push_bind(micros(stored.created_at))
-                        .push_bind(suggestions);
+                        .push_bind(suggestions)
+                        .push_bind(message.generated_by);
                 },
             );
             insert.push(";\n");
@@ -1378,6 +1387,7 @@ fn message_from_row(row: &SqliteRow) -> Result<StoredMessage> {
             lang: Locale::parse(&lang).ok_or_else(|| corrupt("language"))?,
             citations: serde_json::from_str(&citations).map_err(|_| corrupt("citation list"))?,
             offers_human: row.try_get("offers_human").map_err(&read)?,
+            generated_by: row.try_get("generated_by").map_err(&read)?,
             suggestions: loket_store::decode_suggestions(&row.try_get::<String, _>("suggestions").map_err(&read)?)?,
         },
     })
@@ -1491,6 +1501,7 @@ mod tests {
             lang: Locale::Nl,
             citations: Vec::new(),
             offers_human: false,
+            generated_by: None,
             suggestions: Vec::new(),
         };
         store
@@ -1549,6 +1560,7 @@ mod tests {
                 lang: Locale::Nl,
                 citations: Vec::new(),
                 offers_human: false,
+                generated_by: None,
                 suggestions: Vec::new(),
             }],
             audit: vec![AuditEvent::new(AuditKind::HandoffAccepted, Some(&read.id), "agent")],

@@ -48,6 +48,7 @@ macro_rules! contract_tests {
             an_ai_message_before_the_disclosure_is_refused,
             an_ai_message_stored_together_after_its_disclosure_is_accepted,
             suggested_questions_read_back_in_order_and_none_as_none,
+            the_model_that_wrote_a_message_reads_back_through_create_and_commit,
             a_duplicate_conversation_id_is_a_conflict,
             an_unknown_conversation_is_not_found,
             messages_page_by_seq,
@@ -350,6 +351,44 @@ pub async fn suggested_questions_read_back_in_order_and_none_as_none(store: &dyn
         .find(|message| message.message.kind == MessageKind::Abstention);
     assert_eq!(abstention_read.unwrap().message.suggestions, abstention.suggestions);
     assert!(read.last().unwrap().message.suggestions.is_empty());
+}
+
+/// The language model that wrote an AI message is kept with it, through a new conversation and
+/// through a group commit; a message without one reads back without one (DIS-10).
+pub async fn the_model_that_wrote_a_message_reads_back_through_create_and_commit(store: &dyn Store) {
+    let now = now();
+    let transition = start(now);
+    let mut messages = transition.messages.clone();
+    let mut generated = ai_message();
+    generated.generated_by = Some("openai:mistral-small-2506".into());
+    messages.push(generated.clone());
+    let created = create_started(store, transition.clone(), messages, now).await;
+    let conversation = store
+        .conversation(&transition.conversation.id)
+        .await
+        .unwrap()
+        .conversation;
+    let mut local = ai_message();
+    local.generated_by = Some("local:smollm2-135m-instruct.gguf".into());
+    let committed = store
+        .commit(commit(&conversation, vec![customer_message("vraag"), local], now))
+        .await
+        .unwrap();
+    let read = store.messages(&transition.conversation.id, 0, 100).await.unwrap();
+    assert_eq!(read, [created, committed].concat());
+    let models: Vec<Option<&str>> = read
+        .iter()
+        .map(|message| message.message.generated_by.as_deref())
+        .collect();
+    assert_eq!(
+        models,
+        [
+            None,
+            Some("openai:mistral-small-2506"),
+            None,
+            Some("local:smollm2-135m-instruct.gguf")
+        ]
+    );
 }
 
 /// Stores the conversation `transition` started, with `messages` instead of the transition's own.
@@ -1309,6 +1348,7 @@ fn customer_message(text: &str) -> NewMessage {
         lang: Locale::Nl,
         citations: Vec::new(),
         offers_human: false,
+        generated_by: None,
         suggestions: Vec::new(),
     }
 }
@@ -1326,6 +1366,7 @@ fn ai_message() -> NewMessage {
             url: None,
         }],
         offers_human: true,
+        generated_by: None,
         suggestions: Vec::new(),
     }
 }
@@ -1339,6 +1380,7 @@ fn system_message() -> NewMessage {
         lang: Locale::Nl,
         citations: Vec::new(),
         offers_human: false,
+        generated_by: None,
         suggestions: Vec::new(),
     }
 }

@@ -173,6 +173,7 @@ async fn a_conversation_stored_without_the_disclosure_first_is_listed_by_id_dis_
         lang: Locale::Nl,
         citations: Vec::new(),
         offers_human: false,
+        generated_by: None,
         suggestions: Vec::new(),
     }];
     transition.audit = vec![

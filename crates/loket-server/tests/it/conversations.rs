@@ -415,3 +415,33 @@ async fn the_live_stream_delivers_new_messages_in_order() {
     assert_eq!(stream.next_event("message").await["kind"], "answer");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn every_ai_message_carries_machine_readable_provenance_and_no_other_does_dis_10() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("nl").await;
+    let disclosure = &customer.opened["messages"][0];
+    assert_eq!(disclosure["kind"], "disclosure");
+    assert!(disclosure.get("provenance").is_none(), "{disclosure}");
+    let answered = app.say_ok(&customer, "Hoe lang is de bedenktijd?").await;
+    assert!(
+        answered["messages"][0].get("provenance").is_none(),
+        "the customer's message"
+    );
+    assert_eq!(answered["messages"][1]["kind"], "answer");
+    assert_eq!(
+        answered["messages"][1]["provenance"],
+        json!({ "generator": "ai", "method": "approved_text" })
+    );
+    let identity = app.say_ok(&customer, "Ben je een mens?").await;
+    let reply = &identity["messages"][1];
+    assert_eq!(
+        (reply["author"].as_str(), reply["kind"].as_str()),
+        (Some("ai"), Some("identity"))
+    );
+    assert_eq!(
+        reply["provenance"],
+        json!({ "generator": "ai", "method": "fixed_text" })
+    );
+    app.stop().await;
+}

@@ -86,6 +86,12 @@ async fn a_verified_wording_is_sent_with_the_approved_sources_acc_01() {
     assert_eq!(answer["text"], "U heeft na ontvangst 14 dagen bedenktijd.");
     assert_eq!(answer["citations"][0]["id"], "bedenktijd-nl");
     assert_eq!(phrasings(&app).await, vec![(Some("generated".to_string()), None)]);
+    // Machine-readable provenance (AI Act art. 50(2), DIS-10), in the turn and when read back.
+    let provenance = serde_json::json!({ "generator": "ai", "method": "generated", "model": "replaying" });
+    assert_eq!(answer["provenance"], provenance);
+    let read = app.messages(&customer).await;
+    let stored = read.iter().find(|message| message["author"] == "ai").unwrap();
+    assert_eq!(stored["provenance"], provenance);
     let request = model.requests.lock().unwrap()[0].clone();
     assert!(
         request.messages[0]
@@ -101,6 +107,11 @@ async fn an_invented_period_never_reaches_the_customer_acc_02() {
     let customer = app.open("nl").await;
     let turn = app.say_ok(&customer, "Hoe lang is de bedenktijd?").await;
     assert_eq!(ai_answer(&turn)["text"], "U heeft 14 dagen bedenktijd na ontvangst.");
+    // The approved text was sent: no model is named as its writer (DIS-10).
+    assert_eq!(
+        ai_answer(&turn)["provenance"],
+        serde_json::json!({ "generator": "ai", "method": "approved_text" })
+    );
     assert_eq!(
         phrasings(&app).await,
         vec![(Some("fallback".to_string()), Some("unsupported".to_string()))]

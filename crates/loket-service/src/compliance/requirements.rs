@@ -141,6 +141,21 @@ pub(super) fn requirement_sections(
         ],
     );
 
+    let dis_10 = row(
+        "DIS-10",
+        "Every AI-generated message carries machine-readable provenance (generator, model, time) in the API, transcripts and exports",
+        if answers.answers == 0 {
+            Status::NoEvidenceYet
+        } else {
+            Status::Met
+        },
+        vec![
+            "every message of the AI assistant carries `provenance` in the API: generator `ai`, method (`generated`, `approved_text` or `fixed_text`), the model's name when one wrote it, and `created_at`".into(),
+            "the model is stored with each message it wrote, and named in the customer's transcript download and in subject exports".into(),
+            format!("answers per wording: {}", listing(&answers.phrasing)),
+        ],
+    );
+
     let hum_02 = row(
         "HUM-02",
         "A request for a person is honoured in the very next response",
@@ -623,7 +638,7 @@ pub(super) fn requirement_sections(
         section(
             "AI Act art. 50: transparency",
             "Regulation (EU) 2024/1689 art. 50(1) and (5)",
-            vec![dis_01, dis_03, dis_05, dis_07, dis_12],
+            vec![dis_01, dis_03, dis_05, dis_07, dis_10, dis_12],
         ),
         section(
             "Human contact",

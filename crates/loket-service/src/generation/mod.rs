@@ -171,7 +171,7 @@ impl Generator {
         Ok(Some(Self::new(model, config)))
     }
 
-    /// The model's name.
+    /// The model's name, recorded with every message it wrote (DIS-10).
     pub fn model_name(&self) -> &str {
         self.model.name()
     }

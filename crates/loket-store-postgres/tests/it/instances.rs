@@ -61,6 +61,7 @@ fn customer_message() -> NewMessage {
         lang: Locale::Nl,
         citations: Vec::new(),
         offers_human: false,
+        generated_by: None,
         suggestions: Vec::new(),
     }
 }
