@@ -112,6 +112,49 @@ describe('widget on the demo shop', () => {
     }
   });
 
+  test('PRIV-13 PRIV-14: nothing is stored before the chat starts, only the session is kept, and unsent text never leaves the page', async () => {
+    const { context, page } = await shopPage('nl');
+    const posted = [];
+    page.on('request', (request) => {
+      if (request.method() !== 'GET') posted.push({ url: request.url(), body: request.postData() || '' });
+    });
+    const storage = () => page.evaluate(() => ({
+      local: Object.keys(localStorage),
+      session: Object.keys(sessionStorage).map((key) => [key, sessionStorage.getItem(key)]),
+      cookie: document.cookie,
+    }));
+    try {
+      // Before the customer opens the chat: no cookie, nothing in either storage, nothing sent.
+      assert.deepEqual(await storage(), { local: [], session: [], cookie: '' });
+      assert.deepEqual(await context.cookies(), []);
+      assert.deepEqual(posted, []);
+      await openWidget(page);
+      // The chat session itself is the only thing kept: one session-scoped entry with the
+      // conversation's id and token, no cookie, nothing in localStorage.
+      const opened = await storage();
+      assert.deepEqual(opened.local, []);
+      assert.equal(opened.cookie, '');
+      assert.deepEqual(await context.cookies(), []);
+      assert.equal(opened.session.length, 1);
+      assert.deepEqual(Object.keys(JSON.parse(opened.session[0][1])).sort(), ['id', 'token']);
+      const afterOpen = posted.length;
+      // Typing is not sent: no draft, no keystroke, no "is typing" signal.
+      await page.getByTestId('loket-input').pressSequentially('Mijn IBAN is NL91ABNA0417164300', { delay: 5 });
+      await page.waitForTimeout(1500);
+      assert.deepEqual(posted.slice(afterOpen), [], 'a request left the page while the customer typed');
+      await page.getByTestId('loket-input').fill('Hoeveel dagen bedenktijd heb ik?');
+      await page.getByTestId('loket-input').press('Enter');
+      await page.locator('[data-testid=loket-message][data-author=ai]').first().waitFor({ timeout: WAIT_MS });
+      const sent = posted.slice(afterOpen);
+      assert.equal(sent.length, 1, JSON.stringify(sent));
+      assert.match(sent[0].url, /\/api\/v1\/conversations\/[^/]+\/messages$/);
+      assert.deepEqual(JSON.parse(sent[0].body), { text: 'Hoeveel dagen bedenktijd heb ik?' });
+      assert.ok(!JSON.stringify(posted).includes('NL91ABNA'), 'the unsent IBAN left the page');
+    } finally {
+      await context.close();
+    }
+  });
+
   for (const locale of ['nl', 'en']) {
     test(`DIS-01 DIS-02 (${locale}): the disclosure comes first, in the live log; answers cite, abstentions offer a person`, async () => {
       const template = await disclosureTemplate(locale);
