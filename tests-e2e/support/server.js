@@ -54,7 +54,7 @@ function hoursEnvironment({ closedToday }) {
 function addAgent(dataDir, agent, env) {
   const result = spawnSync(
     LOKET_BIN,
-    ['user', 'add', '--data-dir', dataDir, '--role', 'agent', '--display-name', agent.displayName, '--password-stdin', agent.username],
+    ['user', 'add', '--data-dir', dataDir, '--role', 'agent', '--display-name', agent.displayName, '--password-stdin', '--ai-literacy', 'e2e-training', agent.username],
     { input: agent.password, env, encoding: 'utf8', timeout: START_TIMEOUT_MS },
   );
   if (result.status !== 0) {

@@ -22,7 +22,7 @@ const AUDITOR = { username: 'audrey', displayName: 'Audrey', role: 'auditor', pa
 function addStaff(server, account) {
   const result = spawnSync(
     LOKET_BIN,
-    ['user', 'add', '--data-dir', server.dataDir, '--role', account.role, '--display-name', account.displayName, '--password-stdin', account.username],
+    ['user', 'add', '--data-dir', server.dataDir, '--role', account.role, '--display-name', account.displayName, '--password-stdin', '--ai-literacy', 'e2e-training', account.username],
     { input: account.password, env: { ...process.env, RUST_LOG: 'warn' }, encoding: 'utf8', timeout: TIMEOUT_MS },
   );
   if (result.status !== 0) {

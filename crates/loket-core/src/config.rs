@@ -250,11 +250,12 @@ impl Default for AuditConfig {
 }
 
 /// The events a webhook can subscribe to.
-pub const WEBHOOK_EVENTS: [&str; 4] = [
+pub const WEBHOOK_EVENTS: [&str; 5] = [
     "handoff.requested",
     "handoff.accepted",
     "handoff.unavailable",
     "ticket.created",
+    "withdrawal.received",
 ];
 
 /// One webhook endpoint.

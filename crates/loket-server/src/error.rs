@@ -43,6 +43,7 @@ pub const CODES: &[(&str, u16)] = &[
     ("contact_required", 400),
     ("weak_password", 400),
     ("invalid_name", 400),
+    ("invalid_training_reference", 400),
     ("invalid_subject", 400),
     ("not_an_answer", 400),
     ("missing_token", 401),

@@ -1214,7 +1214,9 @@ mod tests {
     #[test]
     fn an_empty_installation_has_no_evidence_yet_rather_than_a_pass() {
         let report = report_with(Evidence::default(), AccessibilityStatus::NotRecorded);
-        for id in ["DIS-01", "DIS-12", "HUM-12", "ACC-01", "A11Y-01"] {
+        for id in [
+            "DIS-01", "DIS-10", "DIS-12", "HUM-12", "ACC-01", "ACC-04", "A11Y-01", "GOV-03",
+        ] {
             assert_eq!(
                 report.row(id).map(|row| row.status),
                 Some(Status::NoEvidenceYet),
@@ -1237,6 +1239,34 @@ mod tests {
         assert_eq!(row.status, Status::NotMet);
         assert!(row.evidence.iter().any(|line| line.contains("c-123")));
         assert!(report.summary.not_met_ids.contains(&"DIS-01".to_string()));
+    }
+
+    #[test]
+    fn an_operator_without_recorded_ai_literacy_makes_gov_03_not_met() {
+        let mut evidence = Evidence::default();
+        evidence.store.operators = 3;
+        evidence.store.operators_without_ai_literacy = 1;
+        let report = report_with(evidence.clone(), AccessibilityStatus::NotRecorded);
+        let row = report.row("GOV-03").expect("GOV-03 row");
+        assert_eq!(row.status, Status::NotMet);
+        assert!(
+            row.evidence[0].ends_with("without a recorded AI-literacy training: 1"),
+            "{:?}",
+            row.evidence
+        );
+        evidence.store.operators_without_ai_literacy = 0;
+        let report = report_with(evidence, AccessibilityStatus::NotRecorded);
+        assert_eq!(report.row("GOV-03").map(|row| row.status), Some(Status::Met));
+    }
+
+    #[test]
+    fn withdrawal_statements_and_answers_are_evidence_for_acc_04_and_dis_10() {
+        let mut evidence = Evidence::default();
+        evidence.handoff.withdrawal_statements = 2;
+        evidence.answers.answers = 5;
+        let report = report_with(evidence, AccessibilityStatus::NotRecorded);
+        assert_eq!(report.row("ACC-04").map(|row| row.status), Some(Status::Met));
+        assert_eq!(report.row("DIS-10").map(|row| row.status), Some(Status::Met));
     }
 
     #[test]

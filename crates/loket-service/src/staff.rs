@@ -25,6 +25,9 @@ use crate::validate_text;
 /// Minimum password length for staff accounts.
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
+/// Longest AI-literacy training reference (a certificate or course record id, GOV-03).
+pub const MAX_TRAINING_REFERENCE_CHARS: usize = 120;
+
 /// An authenticated staff request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffContext {
@@ -68,8 +71,17 @@ pub struct AgentConversationView {
 }
 
 impl Loket {
-    /// Creates a staff account (CLI `loket user add`).
-    pub async fn create_staff(&self, id: &AgentId, display_name: &str, role: Role, password: &str) -> Result<()> {
+    /// Creates a staff account (CLI `loket user add`). `ai_literacy` references the staff
+    /// member's recorded AI-literacy training (AI Act art. 4, GOV-03); an agent or admin without
+    /// one is created but counted as untrained in the compliance report.
+    pub async fn create_staff(
+        &self,
+        id: &AgentId,
+        display_name: &str,
+        role: Role,
+        password: &str,
+        ai_literacy: Option<&str>,
+    ) -> Result<()> {
         if password.chars().count() < MIN_PASSWORD_CHARS {
             return Err(Error::Invalid {
                 code: "weak_password",
@@ -83,6 +95,19 @@ impl Loket {
                 message: "a display name needs 1 to 60 characters".into(),
             });
         }
+        let ai_literacy = ai_literacy.map(str::trim);
+        if ai_literacy.is_some_and(|reference| {
+            reference.is_empty()
+                || reference.chars().count() > MAX_TRAINING_REFERENCE_CHARS
+                || reference.chars().any(char::is_control)
+        }) {
+            return Err(Error::Invalid {
+                code: "invalid_training_reference",
+                message: format!(
+                    "an AI-literacy training reference needs 1 to {MAX_TRAINING_REFERENCE_CHARS} characters on one line"
+                ),
+            });
+        }
         let password_hash = Argon2::default()
             .hash_password(password.as_bytes())
             .map_err(|_| Error::Unavailable("password hashing failed".into()))?
@@ -94,8 +119,11 @@ impl Loket {
             role,
             password_hash,
             created_at: now,
+            ai_literacy: ai_literacy.map(str::to_owned),
         };
-        let audit = AuditEvent::new(AuditKind::StaffCreated, None, "cli").attribute("role", role.as_str());
+        let audit = AuditEvent::new(AuditKind::StaffCreated, None, "cli")
+            .attribute("role", role.as_str())
+            .attribute("ai_literacy", if ai_literacy.is_some() { "recorded" } else { "none" });
         self.store
             .create_staff(&account, audit)
             .await

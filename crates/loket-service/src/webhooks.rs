@@ -27,6 +27,7 @@ pub fn event_name(kind: AuditKind) -> Option<&'static str> {
         AuditKind::HandoffAccepted => Some("handoff.accepted"),
         AuditKind::HandoffUnavailable => Some("handoff.unavailable"),
         AuditKind::TicketCreated => Some("ticket.created"),
+        AuditKind::WithdrawalStatement => Some("withdrawal.received"),
         _ => None,
     }
 }

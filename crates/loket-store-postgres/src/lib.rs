@@ -542,6 +542,13 @@ pub fn migrator() -> Migrator {
             include_str!("../migrations/0005_generated_by.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            6,
+            "AI-literacy training of staff".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0006_staff_ai_literacy.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 
@@ -772,19 +779,30 @@ impl Store for PgStore {
             .fetch_one(&self.pool)
             .await
             .map_err(backend("count tickets"))?;
+        let operators = sqlx::query(
+            "SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE ai_literacy IS NULL) AS untrained FROM staff
+             WHERE role IN ('agent', 'admin')",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend("count staff"))?;
+        stats.operators = operators.try_get("n").map_err(backend("count staff"))?;
+        stats.operators_without_ai_literacy = operators.try_get("untrained").map_err(backend("count staff"))?;
         Ok(stats)
     }
 
     async fn create_staff(&self, account: &StaffAccount, audit: AuditEvent) -> Result<()> {
         let mut transaction = self.begin().await?;
         sqlx::query(
-            "INSERT INTO staff (id, display_name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO staff (id, display_name, role, password_hash, created_at, ai_literacy)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(account.id.as_str())
         .bind(&account.display_name)
         .bind(account.role.as_str())
         .bind(&account.password_hash)
         .bind(micros(account.created_at))
+        .bind(&account.ai_literacy)
         .execute(&mut *transaction)
         .await
         .map_err(classify("insert staff"))?;
@@ -807,6 +825,7 @@ impl Store for PgStore {
             role: Role::parse(&role).ok_or_else(|| Error::Backend("unknown staff role".into()))?,
             password_hash: row.try_get("password_hash").map_err(&read)?,
             created_at: from_micros(row.try_get("created_at").map_err(&read)?),
+            ai_literacy: row.try_get("ai_literacy").map_err(&read)?,
         })
     }
 

@@ -633,10 +633,32 @@ pub async fn staff_accounts_are_unique_and_sessions_live_until_deleted(store: &d
         role: Role::Admin,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
         created_at: now,
+        ai_literacy: Some("LMS-2026-0142".into()),
     };
     let created = AuditEvent::new(AuditKind::StaffCreated, None, "cli");
     store.create_staff(&account, created.clone()).await.unwrap();
     assert_eq!(store.staff(&account.id).await.unwrap(), account);
+    // Operators (agents and admins) are counted, and those without a recorded AI-literacy
+    // training apart (GOV-03); an auditor operates nothing.
+    for (login, role, training) in [
+        ("piet", Role::Agent, None),
+        ("oog", Role::Auditor, None),
+        ("kees", Role::Agent, Some("certificaat 7")),
+    ] {
+        let other = StaffAccount {
+            id: AgentId::parse(login).unwrap(),
+            role,
+            ai_literacy: training.map(str::to_owned),
+            ..account.clone()
+        };
+        store
+            .create_staff(&other, AuditEvent::new(AuditKind::StaffCreated, None, "cli"))
+            .await
+            .unwrap();
+        assert_eq!(store.staff(&other.id).await.unwrap(), other);
+    }
+    let stats = store.stats().await.unwrap();
+    assert_eq!((stats.operators, stats.operators_without_ai_literacy), (3, 1));
     assert!(matches!(
         store.create_staff(&account, created).await,
         Err(Error::Conflict)
@@ -670,7 +692,14 @@ pub async fn staff_accounts_are_unique_and_sessions_live_until_deleted(store: &d
         .collect();
     assert_eq!(
         kinds,
-        vec![AuditKind::StaffCreated, AuditKind::StaffLogin, AuditKind::StaffLogout]
+        vec![
+            AuditKind::StaffCreated,
+            AuditKind::StaffCreated,
+            AuditKind::StaffCreated,
+            AuditKind::StaffCreated,
+            AuditKind::StaffLogin,
+            AuditKind::StaffLogout
+        ]
     );
 }
 

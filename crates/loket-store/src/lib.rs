@@ -297,6 +297,9 @@ pub struct StaffAccount {
     pub password_hash: String,
     /// When created.
     pub created_at: DateTime<Utc>,
+    /// The recorded AI-literacy training (AI Act art. 4, GOV-03): a reference to a certificate
+    /// or course record; `None` when none was recorded.
+    pub ai_literacy: Option<String>,
 }
 
 /// A staff login session.
@@ -348,6 +351,10 @@ pub struct Stats {
     pub audit_records: i64,
     /// Open tickets.
     pub open_tickets: i64,
+    /// Staff accounts that operate the chat (agents and admins).
+    pub operators: i64,
+    /// Of those, accounts without a recorded AI-literacy training (GOV-03).
+    pub operators_without_ai_literacy: i64,
 }
 
 /// The storage contract every backend implements.

@@ -260,6 +260,10 @@ enum UserCommand {
         /// Read the password from standard input instead of generating one.
         #[arg(long)]
         password_stdin: bool,
+        /// The staff member's recorded AI-literacy training (AI Act art. 4): a certificate or
+        /// course record reference. Required for agents and admins, who operate the chat.
+        #[arg(long)]
+        ai_literacy: Option<String>,
         /// Login name.
         name: String,
     },
@@ -453,9 +457,17 @@ fn main() -> anyhow::Result<()> {
                     role,
                     display_name,
                     password_stdin,
+                    ai_literacy,
                     name,
                 },
-        } => runtime()?.block_on(add_user(place, &role, display_name, password_stdin, &name)),
+        } => runtime()?.block_on(add_user(
+            place,
+            &role,
+            display_name,
+            password_stdin,
+            ai_literacy.as_deref(),
+            &name,
+        )),
         Command::Pii {
             command: PiiCommand::Scan { lang },
         } => pii_scan(&lang),
@@ -956,7 +968,7 @@ async fn create_demo_agent(loket: &Loket) -> anyhow::Result<()> {
     }
     let password = generated_password()?;
     loket
-        .create_staff(&id, "Demo", Role::Agent, &password)
+        .create_staff(&id, "Demo", Role::Agent, &password, None)
         .await
         .map_err(|error| anyhow::anyhow!("creating the demo agent: {error}"))?;
     eprintln!("demo agent account created: login `demo`, password `{password}` (shown once)");
@@ -974,9 +986,17 @@ async fn add_user(
     role: &str,
     display_name: Option<String>,
     password_stdin: bool,
+    ai_literacy: Option<&str>,
     name: &str,
 ) -> anyhow::Result<()> {
     let role = Role::parse(role).context("role must be agent, admin or auditor")?;
+    if ai_literacy.is_none() && matches!(role, Role::Agent | Role::Admin) {
+        anyhow::bail!(
+            "an {} operates the chat and needs a recorded AI-literacy training first (AI Act art. 4): \
+             pass --ai-literacy with the certificate or course record reference",
+            role.as_str()
+        );
+    }
     let id = AgentId::parse(name).map_err(|_| anyhow::anyhow!("a login name has 1-64 of a-z, 0-9, '.', '-', '_'"))?;
     let (password, generated) = if password_stdin {
         let mut text = String::new();
@@ -991,7 +1011,7 @@ async fn add_user(
     let (loket, _) = compose(config).await?;
     let display_name = display_name.unwrap_or_else(|| name.to_string());
     loket
-        .create_staff(&id, &display_name, role, &password)
+        .create_staff(&id, &display_name, role, &password, ai_literacy)
         .await
         .map_err(|error| anyhow::anyhow!("{error}"))?;
     if generated {

@@ -11,7 +11,13 @@ async fn login_sets_a_strict_http_only_cookie_and_wrong_passwords_fail() {
     let app = TestApp::spawn().await;
     let id = loket_core::AgentId::parse("sanne").unwrap();
     app.loket
-        .create_staff(&id, "Sanne", Role::Agent, "correct-horse-battery")
+        .create_staff(
+            &id,
+            "Sanne",
+            Role::Agent,
+            "correct-horse-battery",
+            Some("training-2026"),
+        )
         .await
         .unwrap();
     let response = app

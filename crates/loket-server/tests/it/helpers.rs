@@ -257,7 +257,7 @@ impl TestApp {
     pub async fn agent(&self, login: &str, name: &str, role: loket_core::staff::Role) -> Agent {
         let id = loket_core::AgentId::parse(login).expect("login");
         self.loket
-            .create_staff(&id, name, role, "correct-horse-battery")
+            .create_staff(&id, name, role, "correct-horse-battery", Some("training-2026"))
             .await
             .expect("create staff");
         let client = Client::builder().cookie_store(true).build().expect("client");

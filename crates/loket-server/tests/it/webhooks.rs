@@ -113,6 +113,28 @@ async fn handoff_events_are_posted_signed_and_without_content() {
 }
 
 #[tokio::test]
+async fn a_withdrawal_statement_is_posted_for_the_shop_to_process_without_its_words_acc_04() {
+    let mut endpoint = receiver(0).await;
+    let url = endpoint.url.clone();
+    let app = TestApp::spawn_with(|config| {
+        config.webhooks.push(subscribe(&url, &["withdrawal.received"]));
+    })
+    .await;
+    let customer = app.open("nl").await;
+    app.say_ok(&customer, "Ik herroep hierbij mijn bestelling 4711").await;
+    let (headers, body) = endpoint.next().await;
+    assert_eq!(headers["x-loket-event"], "withdrawal.received");
+    assert_eq!(body["event"], "withdrawal.received");
+    assert_eq!(body["conversation_id"], customer.id.as_str());
+    assert!(body["occurred_at"].is_string(), "{body}");
+    assert!(
+        !body.to_string().contains("4711") && !body.to_string().contains("herroep"),
+        "no content: {body}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn a_failing_endpoint_is_retried_with_backoff_and_every_attempt_logged() {
     let mut endpoint = receiver(2).await;
     let url = endpoint.url.clone();

@@ -544,6 +544,24 @@ pub(super) fn requirement_sections(
             dpia.human_input_fields()
         )],
     );
+    let operators = (evidence.store.operators, evidence.store.operators_without_ai_literacy);
+    let gov_03 = row(
+        "GOV-03",
+        "Staff who supervise or take over from the bot have recorded AI-literacy training before they get operator roles (AI Act art. 4)",
+        match operators {
+            (0, _) => Status::NoEvidenceYet,
+            (_, 0) => Status::Met,
+            _ => Status::NotMet,
+        },
+        vec![
+            format!(
+                "operator accounts (agents and admins): {}; without a recorded AI-literacy training: {}",
+                operators.0, operators.1
+            ),
+            "`loket user add` refuses an agent or admin without `--ai-literacy REFERENCE`; the reference is kept with the account, and its creation is audited with `ai_literacy` recorded or none".into(),
+            "what the training covers (the assistant's limits, the handover, the guards, personal data) is organisational: keep the programme with this report".into(),
+        ],
+    );
     let gov_07 = row(
         "GOV-07",
         "A compliance evidence pack can be exported; the audit log is tamper-evident",
@@ -665,7 +683,11 @@ pub(super) fn requirement_sections(
             "OWASP LLM Top 10 (2025); GDPR art. 32",
             vec![sec_01, sec_05, sec_09],
         ),
-        section("Governance", "GDPR art. 5(2), 30, 35", vec![gov_01, gov_02, gov_07]),
+        section(
+            "Governance",
+            "GDPR art. 5(2), 30, 35",
+            vec![gov_01, gov_02, gov_03, gov_07],
+        ),
         section(
             "Accessibility",
             "European Accessibility Act; WCAG 2.2 AA",

@@ -77,3 +77,35 @@ async fn migrate_brings_a_fresh_postgres_database_up_to_date_and_is_idempotent()
     }
     assert!(!dir.path().join("loket.sqlite3").exists());
 }
+
+#[test]
+fn user_add_needs_a_recorded_ai_literacy_training_for_operators_gov_03() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = |role: &str, name: &str, training: Option<&str>| {
+        let mut command = loket();
+        command
+            .args(["user", "add", "--data-dir"])
+            .arg(dir.path())
+            .args(["--role", role]);
+        if let Some(training) = training {
+            command.args(["--ai-literacy", training]);
+        }
+        command.arg(name).output().unwrap()
+    };
+    for role in ["agent", "admin"] {
+        let refused = add(role, "piet", None);
+        assert!(!refused.status.success());
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains("--ai-literacy"),
+            "{}",
+            String::from_utf8_lossy(&refused.stderr)
+        );
+    }
+    let control = add("agent", "piet", Some("LMS\u{7}2026"));
+    assert!(!control.status.success(), "a reference with a control character");
+    let created = add("agent", "piet", Some("LMS-2026-0142"));
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    // An auditor operates nothing and needs none.
+    let auditor = add("auditor", "oog", None);
+    assert!(auditor.status.success(), "{}", String::from_utf8_lossy(&auditor.stderr));
+}
