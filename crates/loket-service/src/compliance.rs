@@ -301,6 +301,9 @@ pub struct SubjectRequestEvidence {
     pub erasures: u64,
     /// The newest erasure.
     pub last_erasure_at: Option<DateTime<Utc>>,
+    /// Conversations erased again from the erasure journal after a restore (`loket gdpr
+    /// replay`, RET-08); not counted in `erasures`.
+    pub replayed_erasures: u64,
 }
 
 /// Staff activity.
@@ -559,6 +562,7 @@ impl AuditTally {
                 evidence.subject_requests.exports += 1;
                 evidence.subject_requests.last_export_at = Some(record.at);
             }
+            AuditKind::SubjectErased if event.actor == "replay" => evidence.subject_requests.replayed_erasures += 1,
             AuditKind::SubjectErased => {
                 evidence.subject_requests.erasures += 1;
                 evidence.subject_requests.last_erasure_at = Some(record.at);

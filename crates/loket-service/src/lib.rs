@@ -22,6 +22,7 @@ pub mod clock;
 pub mod compliance;
 pub mod customer;
 pub mod dashboard;
+pub mod erasure_journal;
 pub mod error;
 pub mod evidence;
 pub mod generation;

@@ -483,6 +483,12 @@ impl Loket {
             signature: String::new(),
         };
         certificate.signature = self.signer.sign(&certificate.signed_bytes());
+        // Outside the database, so that a restored backup cannot bring the data back (RET-08).
+        self.journal_erasure(&crate::erasure_journal::JournalEntry {
+            certificate_id: certificate.certificate_id.clone(),
+            conversations: certificate.conversations.clone(),
+            erased_at: certificate.erased_at,
+        });
         Ok(certificate)
     }
 }

@@ -70,6 +70,18 @@ pub async fn erase(loket: &Loket, args: &SubjectArgs) -> Result<()> {
     )
 }
 
+/// `loket gdpr replay`.
+pub async fn replay(loket: &Loket, journal: &std::path::Path) -> Result<()> {
+    let report = loket
+        .replay_erasures(journal)
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    write_out(
+        &serde_json::to_string_pretty(&report).context("encoding the report")?,
+        None,
+    )
+}
+
 /// `loket gdpr hold`.
 pub async fn hold(loket: &Loket, conversation: &str, release: bool) -> Result<()> {
     let id = ConversationId::parse(conversation).map_err(|_| anyhow::anyhow!("--conversation is not a valid id"))?;

@@ -354,6 +354,15 @@ enum GdprCommand {
         #[command(flatten)]
         subject: evidence_cli::SubjectArgs,
     },
+    /// After restoring the database from a backup: erases again every conversation of the
+    /// erasure journal that the restore brought back (RET-08); prints what it did as JSON.
+    Replay {
+        #[command(flatten)]
+        place: Place,
+        /// The journal to replay (default: erasure-journal.jsonl in the data directory).
+        #[arg(long)]
+        journal: Option<PathBuf>,
+    },
     /// Places (or with --release lifts) a legal hold on a conversation.
     Hold {
         #[command(flatten)]
@@ -516,6 +525,11 @@ fn main() -> anyhow::Result<()> {
                     out,
                 } => evidence_cli::export(&*open_app(&place).await?, &subject, format, out).await,
                 GdprCommand::Erase { place, subject } => evidence_cli::erase(&*open_app(&place).await?, &subject).await,
+                GdprCommand::Replay { place, journal } => {
+                    let (loket, data_dir) = open_app_in(&place).await?;
+                    let journal = journal.unwrap_or_else(|| loket_service::erasure_journal::path_in(&data_dir));
+                    evidence_cli::replay(&loket, &journal).await
+                }
                 GdprCommand::Hold {
                     place,
                     conversation,
@@ -1122,6 +1136,11 @@ fn pii_scan(lang: &str) -> anyhow::Result<()> {
 
 /// Opens the application for a one-off command, as the server would.
 async fn open_app(place: &Place) -> anyhow::Result<Arc<Loket>> {
+    Ok(open_app_in(place).await?.0)
+}
+
+/// [`open_app`] and its data directory.
+async fn open_app_in(place: &Place) -> anyhow::Result<(Arc<Loket>, PathBuf)> {
     let config = load_config(place, None)?;
-    Ok(compose(config).await?.0)
+    compose(config).await
 }

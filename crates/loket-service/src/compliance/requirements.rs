@@ -383,7 +383,7 @@ pub(super) fn requirement_sections(
                 date(subjects.last_erasure_at)
             ),
             "erasure removes conversation, messages, vault entries and tickets in one transaction".into(),
-            "backups are outside Loket: confirm their rotation period".into(),
+            "backups are outside Loket: confirm their rotation period; a restored backup brings erased data back until `loket gdpr replay` runs (RET-08)".into(),
         ],
     );
     let priv_10 = row(
@@ -483,6 +483,20 @@ pub(super) fn requirement_sections(
                 "legal holds (erasure refused while set): {}",
                 retention.legal_hold_events
             ),
+        ],
+    );
+
+    let ret_08 = row(
+        "RET-08",
+        "After a backup restore, deletions are replayed so erased data does not come back",
+        Status::RequiresHumanInput,
+        vec![
+            "every erasure is appended, flushed, to erasure-journal.jsonl in the data directory, outside the database (certificate id, conversation ids, time; no personal data)".into(),
+            format!(
+                "after restoring the database, `loket gdpr replay` erases again what the restore brought back: {} conversations so far",
+                subjects.replayed_erasures
+            ),
+            "keep the journal out of the database backup's restore path, and run the replay as a step of every restore".into(),
         ],
     );
 
@@ -676,7 +690,7 @@ pub(super) fn requirement_sections(
         section(
             "Retention and erasure",
             "GDPR art. 5(1)(e), 17, 30(1)(f)",
-            vec![ret_01, ret_02, ret_03, ret_04, ret_05, ret_06, ret_07],
+            vec![ret_01, ret_02, ret_03, ret_04, ret_05, ret_06, ret_07, ret_08],
         ),
         section(
             "Injection defence and security",

@@ -12,6 +12,7 @@
 //! - `generation`: generated answers through a real OpenAI-compatible server on loopback;
 //! - `limits`: rate limits and knowledge-base imports that hold across instances (PostgreSQL);
 //! - `live`: live events from one instance to a stream on another (PostgreSQL);
+//! - `restore`: erasures replayed after a backup is restored (RET-08);
 //! - `throughput`: chat turns per second on each backend.
 
 // Test code: a failed expectation panics.
@@ -22,5 +23,6 @@ mod database;
 mod generation;
 mod limits;
 mod live;
+mod restore;
 mod server;
 mod throughput;
