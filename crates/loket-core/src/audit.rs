@@ -91,6 +91,10 @@ pub enum AuditKind {
     /// contract, and got an acknowledgement of receipt (ACC-04): the customer message's seq and
     /// the acknowledgement's seq are its ids, the conversation state as attribute.
     WithdrawalStatement,
+    /// A personal-data breach was registered, or a later state of it (SEC-10): the company's
+    /// reference, kind, assessed risk, discovery and notification times as attributes, the
+    /// conversations involved as ids.
+    BreachRecorded,
 }
 
 impl AuditKind {
@@ -130,6 +134,7 @@ impl AuditKind {
             AuditKind::AnswerFeedback => "answer_feedback",
             AuditKind::WrongAnswerIncident => "wrong_answer_incident",
             AuditKind::WithdrawalStatement => "withdrawal_statement",
+            AuditKind::BreachRecorded => "breach_recorded",
         }
     }
 }

@@ -78,6 +78,8 @@ pub struct Evidence {
     pub disclosure: DisclosureEvidence,
     /// Requests for a person and how they were handled (HUM-02, HUM-04, HUM-12).
     pub handoff: HandoffEvidence,
+    /// Registered personal-data breaches, the newest state of each reference (SEC-10).
+    pub breaches: BTreeMap<String, crate::breach::Breach>,
     /// Answers and abstentions (ACC-01).
     pub answers: AnswerEvidence,
     /// Guard events (PII-*, PRIV-06, SEC-01, SEC-05).
@@ -513,6 +515,11 @@ impl AuditTally {
             AuditKind::HandBack => evidence.handoff.hand_backs += 1,
             AuditKind::TicketCreated => evidence.handoff.tickets += 1,
             AuditKind::WithdrawalStatement => evidence.handoff.withdrawal_statements += 1,
+            AuditKind::BreachRecorded => {
+                if let Some(breach) = crate::breach::Breach::read(event) {
+                    evidence.breaches.insert(breach.reference.clone(), breach);
+                }
+            }
             AuditKind::PiiRedacted => {
                 let guards = &mut evidence.guards;
                 guards.pii_redacted_messages += 1;
@@ -1261,6 +1268,43 @@ mod tests {
         evidence.store.operators_without_ai_literacy = 0;
         let report = report_with(evidence, AccessibilityStatus::NotRecorded);
         assert_eq!(report.row("GOV-03").map(|row| row.status), Some(Status::Met));
+    }
+
+    #[test]
+    fn a_breach_not_notified_within_72_hours_makes_sec_10_not_met() {
+        use crate::breach::{Breach, BreachKind, BreachRisk};
+        // report_with builds the report at 1,800,000,000 s.
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let breach = |reference: &str, hours_ago: i64, notified: bool| Breach {
+            reference: reference.into(),
+            kind: BreachKind::MisdirectedTranscript,
+            risk: BreachRisk::Risk,
+            detected_at: now - chrono::Duration::hours(hours_ago),
+            ap_notified_at: notified.then_some(now - chrono::Duration::hours(1)),
+            subjects_informed: false,
+            conversations: Vec::new(),
+        };
+        let mut evidence = Evidence::default();
+        evidence.breaches.insert("DL-1".into(), breach("DL-1", 10, false));
+        let report = report_with(evidence.clone(), AccessibilityStatus::NotRecorded);
+        let row = report.row("SEC-10").expect("SEC-10 row");
+        assert_eq!(row.status, Status::RequiresHumanInput);
+        assert!(
+            row.evidence
+                .iter()
+                .any(|line| line.contains("DL-1") && line.contains("due")),
+            "{:?}",
+            row.evidence
+        );
+        evidence.breaches.insert("DL-2".into(), breach("DL-2", 80, false));
+        let report = report_with(evidence.clone(), AccessibilityStatus::NotRecorded);
+        assert_eq!(report.row("SEC-10").map(|row| row.status), Some(Status::NotMet));
+        evidence.breaches.insert("DL-2".into(), breach("DL-2", 60, true));
+        let report = report_with(evidence, AccessibilityStatus::NotRecorded);
+        assert_eq!(
+            report.row("SEC-10").map(|row| row.status),
+            Some(Status::RequiresHumanInput)
+        );
     }
 
     #[test]

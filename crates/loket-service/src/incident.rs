@@ -55,23 +55,30 @@ pub struct Incident {
     pub conversations: Vec<AffectedConversation>,
 }
 
+/// A company's reference for an incident or a breach: 1 to [`MAX_REFERENCE_CHARS`] letters,
+/// digits, `-`, `_` or `.` (it is stored in the audit log, which holds no free text).
+pub(crate) fn check_reference(reference: &str) -> Result<()> {
+    if reference.is_empty()
+        || reference.chars().count() > MAX_REFERENCE_CHARS
+        || !reference
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(Error::Invalid {
+            code: "invalid_reference",
+            message: format!("the reference must be 1 to {MAX_REFERENCE_CHARS} letters, digits, '-', '_' or '.'"),
+        });
+    }
+    Ok(())
+}
+
 impl Loket {
     /// Records a wrong-answer incident for `entry_id` under the company's `reference` (letters,
     /// digits, `-`, `_`, `.`; at most [`MAX_REFERENCE_CHARS`]) and returns the conversations it
     /// affects. The audit record links the entry and those conversations by id.
     pub async fn record_incident(&self, reference: &str, entry_id: &str, actor: &str) -> Result<Incident> {
         let reference = reference.trim();
-        if reference.is_empty()
-            || reference.chars().count() > MAX_REFERENCE_CHARS
-            || !reference
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        {
-            return Err(Error::Invalid {
-                code: "invalid_reference",
-                message: format!("the reference must be 1 to {MAX_REFERENCE_CHARS} letters, digits, '-', '_' or '.'"),
-            });
-        }
+        check_reference(reference)?;
         let entry = loket_kb::EntryId::parse(entry_id.trim()).ok_or_else(|| Error::Invalid {
             code: "invalid_entry",
             message: "not a knowledge entry id".into(),

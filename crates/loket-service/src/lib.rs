@@ -18,6 +18,7 @@
 //! - [`incident`]: wrong-answer incidents, linked to the conversations that got the answer.
 //! - [`hub`], [`presence`], [`rate`], [`clock`], [`secrets`]: supporting pieces.
 
+pub mod breach;
 pub mod clock;
 pub mod compliance;
 pub mod customer;

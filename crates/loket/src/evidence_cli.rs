@@ -70,6 +70,61 @@ pub async fn erase(loket: &Loket, args: &SubjectArgs) -> Result<()> {
     )
 }
 
+/// The breach `loket breach record` describes, checked before anything is opened.
+pub fn breach(
+    reference: &str,
+    kind: &str,
+    risk: &str,
+    detected_at: &str,
+    ap_notified_at: Option<&str>,
+    subjects_informed: bool,
+    conversations: &[String],
+) -> Result<loket_service::breach::Breach> {
+    use loket_service::breach::{Breach, BreachKind, BreachRisk};
+    let time = |name: &str, text: &str| {
+        chrono::DateTime::parse_from_rfc3339(text.trim())
+            .map(|time| time.with_timezone(&chrono::Utc))
+            .map_err(|_| anyhow::anyhow!("--{name} is not an RFC 3339 time such as 2026-12-07T09:30:00+01:00"))
+    };
+    let kinds: Vec<&str> = BreachKind::ALL.iter().map(|kind| kind.as_str()).collect();
+    Ok(Breach {
+        reference: reference.trim().to_owned(),
+        kind: BreachKind::parse(kind.trim())
+            .ok_or_else(|| anyhow::anyhow!("--kind must be one of {}", kinds.join(", ")))?,
+        risk: BreachRisk::parse(risk.trim()).ok_or_else(|| anyhow::anyhow!("--risk must be unlikely, risk or high"))?,
+        detected_at: time("detected-at", detected_at)?,
+        ap_notified_at: ap_notified_at.map(|text| time("ap-notified-at", text)).transpose()?,
+        subjects_informed,
+        conversations: conversations
+            .iter()
+            .map(|id| {
+                ConversationId::parse(id.trim())
+                    .map_err(|_| anyhow::anyhow!("--conversation {id:?} is not a conversation id"))
+            })
+            .collect::<Result<_>>()?,
+    })
+}
+
+/// `loket breach record`.
+pub async fn record_breach(loket: &Loket, breach: &loket_service::breach::Breach) -> Result<()> {
+    loket
+        .record_breach(breach, "cli")
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    eprintln!(
+        "breach {} recorded: {} at {}",
+        breach.reference,
+        match breach.standing(chrono::Utc::now()) {
+            loket_service::breach::BreachStanding::InOrder => "in order",
+            loket_service::breach::BreachStanding::NotificationDue => "notify the AP within 72 hours of discovery",
+            loket_service::breach::BreachStanding::NotificationLate => "the AP was not notified within 72 hours",
+            loket_service::breach::BreachStanding::SubjectsNotInformed => "high risk: tell the people concerned",
+        },
+        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    Ok(())
+}
+
 /// `loket gdpr replay`.
 pub async fn replay(loket: &Loket, journal: &std::path::Path) -> Result<()> {
     let report = loket

@@ -162,6 +162,11 @@ enum Command {
         command: RetentionCommand,
     },
     /// Wrong-answer incidents (ACC-09).
+    /// The register of personal-data breaches (GDPR art. 33(5)).
+    Breach {
+        #[command(subcommand)]
+        command: BreachCommand,
+    },
     Incident {
         #[command(subcommand)]
         command: IncidentCommand,
@@ -397,6 +402,37 @@ enum IncidentCommand {
 }
 
 #[derive(Subcommand)]
+enum BreachCommand {
+    /// Registers a personal-data breach, or a later state of one under the same reference (the
+    /// AP notified, the people concerned told); the compliance report checks the 72 hours.
+    Record {
+        #[command(flatten)]
+        place: Place,
+        /// The company's own reference (letters, digits, '-', '_', '.').
+        #[arg(long)]
+        reference: String,
+        /// injection_leak, misdirected_transcript, vendor_leak, unauthorised_access, loss or other.
+        #[arg(long)]
+        kind: String,
+        /// The assessed risk to the people concerned: unlikely, risk or high.
+        #[arg(long)]
+        risk: String,
+        /// When the company became aware of the breach (RFC 3339, for example 2026-12-07T09:30:00+01:00).
+        #[arg(long)]
+        detected_at: String,
+        /// When the AP was notified (RFC 3339).
+        #[arg(long)]
+        ap_notified_at: Option<String>,
+        /// The people concerned were told.
+        #[arg(long)]
+        subjects_informed: bool,
+        /// A conversation involved (repeatable).
+        #[arg(long = "conversation")]
+        conversations: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum RetentionCommand {
     /// Deletes what has expired now and prints the counts per store.
     Run {
@@ -540,6 +576,30 @@ fn main() -> anyhow::Result<()> {
         Command::Retention {
             command: RetentionCommand::Run { place },
         } => runtime()?.block_on(async move { evidence_cli::retention(&*open_app(&place).await?).await }),
+        Command::Breach {
+            command:
+                BreachCommand::Record {
+                    place,
+                    reference,
+                    kind,
+                    risk,
+                    detected_at,
+                    ap_notified_at,
+                    subjects_informed,
+                    conversations,
+                },
+        } => {
+            let breach = evidence_cli::breach(
+                &reference,
+                &kind,
+                &risk,
+                &detected_at,
+                ap_notified_at.as_deref(),
+                subjects_informed,
+                &conversations,
+            )?;
+            runtime()?.block_on(async move { evidence_cli::record_breach(&*open_app(&place).await?, &breach).await })
+        }
         Command::Incident {
             command:
                 IncidentCommand::Record {

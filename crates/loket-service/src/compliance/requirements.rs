@@ -500,6 +500,60 @@ pub(super) fn requirement_sections(
         ],
     );
 
+    let breach_lines: Vec<(String, crate::breach::BreachStanding)> = evidence
+        .breaches
+        .values()
+        .map(|breach| {
+            let standing = breach.standing(now);
+            (
+                format!(
+                    "{}: {}, risk {}, discovered {}, AP {}, people concerned {}: {}",
+                    breach.reference,
+                    breach.kind.as_str(),
+                    breach.risk.as_str(),
+                    breach.detected_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    breach
+                        .ap_notified_at
+                        .map(|at| format!("notified {}", at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
+                        .unwrap_or_else(|| "not notified".into()),
+                    if breach.subjects_informed { "told" } else { "not told" },
+                    match standing {
+                        crate::breach::BreachStanding::InOrder => "in order",
+                        crate::breach::BreachStanding::NotificationDue =>
+                            "AP notification due within 72 hours of discovery",
+                        crate::breach::BreachStanding::NotificationLate => "AP not notified within 72 hours",
+                        crate::breach::BreachStanding::SubjectsNotInformed =>
+                            "high risk: the people concerned must be told",
+                    }
+                ),
+                standing,
+            )
+        })
+        .collect();
+    let sec_10 = row(
+        "SEC-10",
+        "Every personal-data breach is registered; the AP is notified within 72 hours unless the risk is unlikely; the people concerned are told when it is high",
+        if breach_lines.iter().any(|(_, standing)| {
+            matches!(
+                standing,
+                crate::breach::BreachStanding::NotificationLate | crate::breach::BreachStanding::SubjectsNotInformed
+            )
+        }) {
+            Status::NotMet
+        } else {
+            Status::RequiresHumanInput
+        },
+        std::iter::once(format!(
+            "breaches registered with `loket breach record`: {} (a leak through prompt injection, a misdirected transcript and a processor's leak are breaches too)",
+            breach_lines.len()
+        ))
+        .chain(breach_lines.iter().map(|(line, _)| line.clone()))
+        .chain(std::iter::once(
+            "whether every breach was registered can only be confirmed by the company".to_string(),
+        ))
+        .collect(),
+    );
+
     let sec_01 = row(
         "SEC-01",
         "User input is untrusted; injection attempts are detected",
@@ -695,7 +749,7 @@ pub(super) fn requirement_sections(
         section(
             "Injection defence and security",
             "OWASP LLM Top 10 (2025); GDPR art. 32",
-            vec![sec_01, sec_05, sec_09],
+            vec![sec_01, sec_05, sec_09, sec_10],
         ),
         section(
             "Governance",

@@ -109,3 +109,69 @@ fn user_add_needs_a_recorded_ai_literacy_training_for_operators_gov_03() {
     let auditor = add("auditor", "oog", None);
     assert!(auditor.status.success(), "{}", String::from_utf8_lossy(&auditor.stderr));
 }
+
+#[test]
+fn a_breach_not_notified_within_72_hours_shows_in_the_compliance_report_sec_10() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = |extra: &[&str]| {
+        loket()
+            .args(["breach", "record", "--data-dir"])
+            .arg(dir.path())
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let long_ago = (chrono::Utc::now() - chrono::Duration::hours(100)).to_rfc3339();
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::hours(24)).to_rfc3339();
+    let base = [
+        "--reference",
+        "DL-2026-07",
+        "--kind",
+        "misdirected_transcript",
+        "--risk",
+        "risk",
+    ];
+    for (bad, why) in [
+        (vec!["--detected-at", tomorrow.as_str()], "discovered in the future"),
+        (vec!["--detected-at", "gisteren"], "not a time"),
+    ] {
+        let refused = record(&[&base[..], &bad[..]].concat());
+        assert!(!refused.status.success(), "{why}");
+    }
+    let refused = record(&[
+        "--reference",
+        "DL-2026-07",
+        "--kind",
+        "gossip",
+        "--risk",
+        "risk",
+        "--detected-at",
+        &long_ago,
+    ]);
+    assert!(!refused.status.success(), "an unknown kind");
+    let recorded = record(&[&base[..], &["--detected-at", long_ago.as_str()][..]].concat());
+    assert!(
+        recorded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&recorded.stderr)
+    );
+    assert!(String::from_utf8_lossy(&recorded.stderr).contains("not notified within 72 hours"));
+
+    let report = loket()
+        .args(["compliance", "report", "--format", "json", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    let row = report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|section| section["rows"].as_array().unwrap().iter())
+        .find(|row| row["id"] == "SEC-10")
+        .cloned()
+        .unwrap();
+    assert_eq!(row["status"], "not_met", "{row}");
+    assert!(row.to_string().contains("DL-2026-07"), "{row}");
+}
