@@ -68,6 +68,10 @@ pub struct ImportReport {
     pub rejections: Vec<Rejection>,
     /// Entries the screen flagged for embedded instructions, in input order: not indexed.
     pub quarantined: Vec<Quarantined>,
+    /// Approved text customers can see that the content policy lint flagged (PRIV-11, ACC-06,
+    /// ACC-07), in input order: imported, kept with the generation, shown in the compliance
+    /// report.
+    pub policy_findings: Vec<crate::policy::PolicyFinding>,
 }
 
 /// Imports `sources` with [`ImportLimits::default`]; see [`import_with_limits`].
@@ -122,6 +126,7 @@ pub fn import_embedded(
     let total_files = sources.len();
     let mut rejections: Vec<Rejection> = Vec::new();
     let mut quarantined: Vec<Quarantined> = Vec::new();
+    let mut policy_findings = Vec::new();
     let mut accepted: Vec<Entry> = Vec::new();
     let mut seen_ids: HashSet<String> = HashSet::new();
     for (done, source) in sources.iter().enumerate() {
@@ -141,6 +146,7 @@ pub fn import_embedded(
             }
             let reasons = screen_entry(&entry, screen);
             if reasons.is_empty() {
+                policy_findings.extend(crate::policy::lint_entry(&entry, &origin));
                 accepted.push(entry);
             } else {
                 quarantined.push(Quarantined {
@@ -164,6 +170,7 @@ pub fn import_embedded(
         restricted_entries: 0,
         rejections,
         quarantined,
+        policy_findings,
     };
     if accepted.is_empty() {
         return Err(Error::NothingImported {
@@ -204,6 +211,14 @@ pub fn import_embedded(
             done: 1,
             total: 2,
         });
+        let findings = serde_json::to_vec(&report.policy_findings).map_err(|error| {
+            Error::storage(
+                &generation_dir,
+                std::io::Error::new(std::io::ErrorKind::InvalidData, error),
+            )
+        })?;
+        let findings_path = generation_dir.join(crate::policy::FILE_NAME);
+        std::fs::write(&findings_path, findings).map_err(|error| Error::storage(&findings_path, error))?;
         retrieval::build(&generation_dir.join(RESTRICTED_DIR), &restricted)?;
         if let Some(embedder) = embedder {
             let reusable = reusable(RESTRICTED_DIR, embedder);
@@ -259,6 +274,15 @@ pub(crate) fn read_current(data_dir: &Path) -> Result<Option<String>> {
 }
 
 /// The directory of a partition (`public` or `restricted`) of `generation`.
+/// The content policy findings kept with `generation` (none for a generation imported before
+/// the lint, or when the file cannot be read).
+pub(crate) fn policy_findings(data_dir: &Path, generation: &str) -> Vec<crate::policy::PolicyFinding> {
+    std::fs::read(data_dir.join(KB_DIR).join(generation).join(crate::policy::FILE_NAME))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
+}
+
 pub(crate) fn partition_dir(data_dir: &Path, generation: &str, partition: &str) -> PathBuf {
     data_dir.join(KB_DIR).join(generation).join(partition)
 }

@@ -324,6 +324,14 @@ impl KnowledgeBase {
         self.snapshot().generation.clone()
     }
 
+    /// What the content policy lint found in the served generation's customer-visible text
+    /// (PRIV-11, ACC-06, ACC-07), as recorded at its import.
+    pub fn policy_findings(&self) -> Vec<crate::policy::PolicyFinding> {
+        self.generation()
+            .map(|generation| crate::generation::policy_findings(&self.inner.data_dir, &generation))
+            .unwrap_or_default()
+    }
+
     /// The settings in use.
     pub fn config(&self) -> AnswerConfig {
         self.inner.config

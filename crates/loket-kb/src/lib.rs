@@ -39,6 +39,7 @@ mod hybrid;
 mod knowledge_base;
 pub mod lang;
 pub mod model;
+pub mod policy;
 mod restricted;
 mod retrieval;
 pub mod sample;

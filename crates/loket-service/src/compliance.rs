@@ -80,6 +80,9 @@ pub struct Evidence {
     pub handoff: HandoffEvidence,
     /// Registered personal-data breaches, the newest state of each reference (SEC-10).
     pub breaches: BTreeMap<String, crate::breach::Breach>,
+    /// What the content policy lint found in the served knowledge's customer-visible text
+    /// (PRIV-11, ACC-06, ACC-07); set by [`generate`] from the knowledge base, not the store.
+    pub content_policy: Vec<loket_kb::policy::PolicyFinding>,
     /// Answers and abstentions (ACC-01).
     pub answers: AnswerEvidence,
     /// Guard events (PII-*, PRIV-06, SEC-01, SEC-05).
@@ -1101,15 +1104,18 @@ fn or_none(text: &str) -> &str {
 /// Collects the evidence, builds the report and records a `report_generated` audit event by
 /// `actor` (e.g. `cli`, `agent:<login>`). For callers without a staff session (the CLI); the
 /// HTTP route goes through [`Loket::compliance_report`].
+#[allow(clippy::too_many_arguments)]
 pub async fn generate(
     store: &dyn Store,
     config: &ValidConfig,
+    content_policy: Vec<loket_kb::policy::PolicyFinding>,
     accessibility: AccessibilityStatus,
     actor: &str,
     format: ReportFormat,
     now: DateTime<Utc>,
 ) -> Result<ComplianceReport> {
-    let evidence = collect_evidence(store).await?;
+    let mut evidence = collect_evidence(store).await?;
+    evidence.content_policy = content_policy;
     let report = ComplianceReport::build(config, evidence, accessibility, now);
     let event = AuditEvent::new(AuditKind::ReportGenerated, None, actor)
         .attribute("format", format.as_str())
@@ -1140,6 +1146,7 @@ impl Loket {
         generate(
             self.store.as_ref(),
             &self.config,
+            self.knowledge.base().policy_findings(),
             accessibility,
             &format!("agent:{}", context.account.id),
             format,
@@ -1303,6 +1310,47 @@ mod tests {
         let report = report_with(evidence, AccessibilityStatus::NotRecorded);
         assert_eq!(
             report.row("SEC-10").map(|row| row.status),
+            Some(Status::RequiresHumanInput)
+        );
+    }
+
+    #[test]
+    fn content_policy_findings_make_their_rows_not_met_and_name_the_entry() {
+        let finding = |entry: &str, rule: &str| loket_kb::policy::PolicyFinding {
+            source: "faq.jsonl:3".into(),
+            entry_id: entry.into(),
+            rule: rule.into(),
+            requirement: String::new(),
+            excerpt: "Alleen vandaag".into(),
+        };
+        let report = report_with(Evidence::default(), AccessibilityStatus::NotRecorded);
+        for id in ["ACC-06", "ACC-07", "PRIV-11"] {
+            assert_eq!(
+                report.row(id).map(|row| row.status),
+                Some(Status::RequiresHumanInput),
+                "{id}"
+            );
+        }
+        let evidence = Evidence {
+            content_policy: vec![finding("nl-actie", "false_urgency")],
+            ..Evidence::default()
+        };
+        let report = report_with(evidence, AccessibilityStatus::NotRecorded);
+        let row = report.row("ACC-06").expect("ACC-06 row");
+        assert_eq!(row.status, Status::NotMet);
+        assert!(
+            row.evidence
+                .iter()
+                .any(|line| line.starts_with("nl-actie (faq.jsonl:3)")),
+            "{:?}",
+            row.evidence
+        );
+        assert_eq!(
+            report.row("ACC-07").map(|row| row.status),
+            Some(Status::RequiresHumanInput)
+        );
+        assert_eq!(
+            report.row("PRIV-11").map(|row| row.status),
             Some(Status::RequiresHumanInput)
         );
     }

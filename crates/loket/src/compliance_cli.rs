@@ -66,6 +66,7 @@ pub async fn report(
     let report = generate(
         loket.store().as_ref(),
         loket.config(),
+        loket.knowledge().base().policy_findings(),
         status,
         "cli",
         format,

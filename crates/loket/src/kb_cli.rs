@@ -59,6 +59,27 @@ pub fn import(
     )?;
     print_rejections(out, &report.rejections)?;
     print_quarantined(out, &report.quarantined)?;
+    print_policy_findings(out, &report.policy_findings)?;
+    Ok(())
+}
+
+/// The content policy lint's findings: imported, but shown as not met in the compliance report.
+fn print_policy_findings(out: &mut dyn Write, findings: &[loket_kb::policy::PolicyFinding]) -> anyhow::Result<()> {
+    if findings.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "content policy: {} findings in approved text customers can see (imported; revise them):",
+        findings.len()
+    )?;
+    for finding in findings {
+        writeln!(
+            out,
+            "  {} (id {}): {} ({}): \"{}\"",
+            finding.source, finding.entry_id, finding.rule, finding.requirement, finding.excerpt
+        )?;
+    }
     Ok(())
 }
 

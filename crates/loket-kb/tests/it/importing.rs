@@ -194,3 +194,50 @@ fn opening_before_any_import_gives_an_abstaining_knowledge_base() {
     assert_eq!(answer.outcome, Outcome::Abstain);
     assert!(RestrictedIndex::open(dir.path()).unwrap().is_empty());
 }
+
+#[test]
+fn the_content_policy_lint_reports_findings_keeps_them_with_the_generation_and_imports_the_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let faq = concat!(
+        r#"{"id":"nl-id","question":"Hoe bewijs ik wie ik ben?","answer":"Stuur ons een kopie van uw paspoort via deze chat.","lang":"nl"}"#,
+        "\n",
+        r#"{"id":"nl-actie","question":"Is er een actie?","answer":"Alleen vandaag 20% korting op alle fietsen.","lang":"nl"}"#,
+        "\n",
+        r#"{"id":"nl-intern","question":"Hoe controleer ik een klant?","answer":"Vraag alleen vandaag om een kopie van het paspoort.","lang":"nl","audience":"internal"}"#,
+        "\n",
+        r#"{"id":"en-bsn","question":"Do you need my BSN?","answer":"We never ask for your BSN or passport in this chat.","lang":"en"}"#,
+        "\n",
+    );
+    let report = import_all(dir.path(), vec![source("faq.jsonl", faq)]);
+    let found: Vec<(&str, &str, &str)> = report
+        .policy_findings
+        .iter()
+        .map(|finding| {
+            (
+                finding.entry_id.as_str(),
+                finding.rule.as_str(),
+                finding.source.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("nl-id", "asks_for_bsn_or_id", "faq.jsonl:1"),
+            ("nl-actie", "false_urgency", "faq.jsonl:2")
+        ],
+        "internal text and a reassurance are not findings"
+    );
+    assert_eq!(
+        report.public_entries, 3,
+        "findings are warnings: the entries are imported"
+    );
+    let kb = KnowledgeBase::open(dir.path()).unwrap();
+    assert_eq!(kb.policy_findings(), report.policy_findings);
+    import_all(dir.path(), shop_sources());
+    kb.reload().unwrap();
+    assert!(
+        kb.policy_findings().is_empty(),
+        "the served generation's findings, not an old one's"
+    );
+}

@@ -294,6 +294,52 @@ pub(super) fn requirement_sections(
             "recognition, acknowledgement and hand-over are built in and cannot be switched off; the bot never answers a statement itself".into(),
         ],
     );
+    let findings_of = |rules: &[&str]| -> Vec<String> {
+        evidence
+            .content_policy
+            .iter()
+            .filter(|finding| rules.contains(&finding.rule.as_str()))
+            .map(|finding| {
+                format!(
+                    "{} ({}): {}: \"{}\"",
+                    finding.entry_id, finding.source, finding.rule, finding.excerpt
+                )
+            })
+            .collect()
+    };
+    let lint_row = |id: &str, title: &str, rules: &[&str], checked: &str, rest: &str| {
+        let findings = findings_of(rules);
+        row(
+            id,
+            title,
+            if findings.is_empty() {
+                Status::RequiresHumanInput
+            } else {
+                Status::NotMet
+            },
+            std::iter::once(format!(
+                "content policy lint of the served knowledge ({checked}): {} findings",
+                findings.len()
+            ))
+            .chain(findings)
+            .chain(std::iter::once(rest.to_string()))
+            .collect(),
+        )
+    };
+    let acc_06 = lint_row(
+        "ACC-06",
+        "No dark patterns: no false urgency or scarcity, no steering away from cancellation or from human contact",
+        &["false_urgency", "discourages_cancellation"],
+        "false urgency or scarcity; discouraging a withdrawal or cancellation",
+        "the conversation itself has none by construction (a person in every state, statements acknowledged, no upsell); the content is the company's to review",
+    );
+    let acc_07 = lint_row(
+        "ACC-07",
+        "Disclaimers are not used to shift liability for answers in a misleading way",
+        &["liability_disclaimer"],
+        "liability disclaimers",
+        "Loket adds no disclaimer of its own; the wording of the company's texts needs a legal review",
+    );
     let acc_09 = row(
         "ACC-09",
         "Answer quality is monitored (sampled review, feedback, incident process)",
@@ -318,6 +364,13 @@ pub(super) fn requirement_sections(
         ],
     );
 
+    let priv_11 = lint_row(
+        "PRIV-11",
+        "Identity is verified through the login or out-of-band, never by asking for a BSN or ID documents in the chat",
+        &["asks_for_bsn_or_id"],
+        "approved text that asks for a BSN, passport or ID copy",
+        "the assistant's own wording never asks for them; a customer who shares them gets the privacy warning and the values are pseudonymised",
+    );
     let priv_02 = row(
         "PRIV-02",
         "A layered privacy notice is linked in the widget",
@@ -734,12 +787,12 @@ pub(super) fn requirement_sections(
         section(
             "Correct answers",
             "AP/ACM theme \"juiste en betrouwbare antwoorden\"; BW 6:193c",
-            vec![acc_01, acc_04, acc_09],
+            vec![acc_01, acc_04, acc_06, acc_07, acc_09],
         ),
         section(
             "Privacy",
             "GDPR art. 5, 12-20, 25; UAVG art. 46",
-            vec![priv_02, pii_01, priv_06, priv_07, priv_08, priv_10],
+            vec![priv_02, pii_01, priv_06, priv_07, priv_08, priv_10, priv_11],
         ),
         section(
             "Retention and erasure",
