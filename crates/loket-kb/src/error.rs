@@ -33,6 +33,9 @@ pub enum Error {
         /// The full report with a reason per rejected source.
         report: Box<crate::ImportReport>,
     },
+    /// A rollback found no earlier generation to serve again.
+    #[error("no earlier knowledge base generation is kept to roll back to")]
+    NothingToRollBack,
 }
 
 /// Result with this crate's [`Error`].

@@ -324,6 +324,37 @@ fn switch_current(kb_dir: &Path, generation: &str) -> Result<()> {
     Ok(())
 }
 
+/// The generations [`rollback`] switched between.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rollback {
+    /// The generation that was served.
+    pub from: String,
+    /// The earlier generation served again.
+    pub to: String,
+}
+
+/// Serves the earlier generation an import keeps beside the current one again, after checking
+/// that it opens: the way back from an import whose content turned out wrong (REQUIREMENTS
+/// GOV-06). Running servers switch to it as they switch after an import. A second rollback
+/// switches back.
+pub fn rollback(data_dir: &Path) -> Result<Rollback> {
+    let kb_dir = data_dir.join(KB_DIR);
+    let current = read_current(data_dir)?.ok_or(Error::NothingToRollBack)?;
+    let listing = std::fs::read_dir(&kb_dir).map_err(|error| Error::storage(&kb_dir, error))?;
+    let earlier = listing
+        .flatten()
+        .filter_map(|item| item.file_name().to_str().map(str::to_owned))
+        .filter(|name| is_generation_name(name) && *name != current)
+        .max()
+        .ok_or(Error::NothingToRollBack)?;
+    crate::knowledge_base::check_loads(data_dir, &earlier)?;
+    switch_current(&kb_dir, &earlier)?;
+    Ok(Rollback {
+        from: current,
+        to: earlier,
+    })
+}
+
 fn remove_old_generations(kb_dir: &Path, current: &str, previous: Option<&str>) {
     let Ok(listing) = std::fs::read_dir(kb_dir) else {
         return;

@@ -487,6 +487,11 @@ impl KnowledgeBase {
     }
 }
 
+/// Opens `generation` as a server would and drops it: an error when it would not serve.
+pub(crate) fn check_loads(data_dir: &Path, generation: &str) -> Result<()> {
+    load(data_dir, Some(generation.to_owned()), None).map(drop)
+}
+
 fn load(data_dir: &Path, generation: Option<String>, encoder: Option<&dyn Embedder>) -> Result<Loaded> {
     let mut dense = None;
     let public = match &generation {

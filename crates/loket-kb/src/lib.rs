@@ -50,7 +50,8 @@ pub use dense::{Calibrated, Embedder};
 pub use error::{Error, Result};
 pub use exposure::GuardCorpus;
 pub use generation::{
-    ImportProgress, ImportReport, ImportStage, import, import_embedded, import_screened, import_with_limits,
+    ImportProgress, ImportReport, ImportStage, Rollback, import, import_embedded, import_screened, import_with_limits,
+    rollback,
 };
 pub use hybrid::Calibration;
 pub use knowledge_base::{

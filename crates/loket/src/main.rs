@@ -247,6 +247,12 @@ enum KbCommand {
         #[arg(long)]
         encoder: Option<PathBuf>,
     },
+    /// Serves the knowledge base of the import before the last one again (after checking that
+    /// it opens); running servers switch to it as after an import. Run it again to switch back.
+    Rollback {
+        #[command(flatten)]
+        place: Place,
+    },
 }
 
 #[derive(Subcommand)]
@@ -472,6 +478,17 @@ fn main() -> anyhow::Result<()> {
             let config = load_config(&place, None)?;
             print!("{}", settings::render(&config.config)?);
             eprintln!("configuration is valid");
+            Ok(())
+        }
+        Command::Kb {
+            command: KbCommand::Rollback { place },
+        } => {
+            let config = load_config(&place, None)?;
+            let rollback = loket_kb::rollback(&data_dir(&config)?).context("rolling the knowledge base back")?;
+            println!(
+                "serving knowledge base generation {} again (was {})",
+                rollback.to, rollback.from
+            );
             Ok(())
         }
         Command::Kb {

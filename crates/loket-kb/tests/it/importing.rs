@@ -241,3 +241,48 @@ fn the_content_policy_lint_reports_findings_keeps_them_with_the_generation_and_i
         "the served generation's findings, not an old one's"
     );
 }
+
+#[test]
+fn a_rollback_serves_the_earlier_generation_again_and_a_second_one_switches_back() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(matches!(loket_kb::rollback(dir.path()), Err(Error::NothingToRollBack)));
+    let first = import_all(dir.path(), shop_sources());
+    assert!(
+        matches!(loket_kb::rollback(dir.path()), Err(Error::NothingToRollBack)),
+        "one generation has nothing before it"
+    );
+    let replaced = r#"{"id":"en-delivery","question":"How long does delivery take?","answer":"Delivery takes 9 weeks.","lang":"en"}"#;
+    let second = import_all(dir.path(), vec![source("faq/en.jsonl", replaced)]);
+    let kb = KnowledgeBase::open(dir.path()).unwrap();
+    let delivery = |kb: &KnowledgeBase| {
+        kb.answer("How long does delivery take?", Lang::En, &CustomerScope::anonymous())
+            .text
+    };
+    assert_eq!(delivery(&kb).as_deref(), Some("Delivery takes 9 weeks."));
+    let back = loket_kb::rollback(dir.path()).unwrap();
+    assert_eq!(
+        (back.from.as_str(), back.to.as_str()),
+        (second.generation.as_str(), first.generation.as_str())
+    );
+    assert!(kb.reload().unwrap(), "a running server switches as after an import");
+    assert_eq!(kb.generation().as_deref(), Some(first.generation.as_str()));
+    assert_ne!(delivery(&kb).as_deref(), Some("Delivery takes 9 weeks."));
+    let forward = loket_kb::rollback(dir.path()).unwrap();
+    assert_eq!(forward.to, second.generation);
+}
+
+#[test]
+fn a_rollback_to_a_generation_that_does_not_open_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = import_all(dir.path(), shop_sources());
+    let second = import_all(dir.path(), shop_sources());
+    let kb_dir = dir.path().join("kb").join(&first.generation);
+    for item in std::fs::read_dir(&kb_dir).unwrap().flatten() {
+        if item.path().is_dir() {
+            std::fs::remove_dir_all(item.path()).unwrap();
+        }
+    }
+    assert!(loket_kb::rollback(dir.path()).is_err());
+    let kb = KnowledgeBase::open(dir.path()).unwrap();
+    assert_eq!(kb.generation().as_deref(), Some(second.generation.as_str()));
+}
