@@ -30,6 +30,31 @@ const NOT_A_PERSON_TERMS_EN: &[&str] = &[
     "not an employee",
     "not a member of staff",
 ];
+/// Phrases of which one must appear in a disclosure, per locale: answers can be wrong (DIS-11).
+const FALLIBLE_TERMS_NL: &[&str] = &[
+    "onjuist",
+    "fout",
+    "fouten",
+    "niet altijd juist",
+    "niet altijd klopt",
+    "niet altijd kloppen",
+    "kan zich vergissen",
+    "vergissen",
+];
+const FALLIBLE_TERMS_EN: &[&str] = &[
+    "mistake",
+    "mistakes",
+    "wrong",
+    "incorrect",
+    "inaccurate",
+    "not always right",
+    "not always correct",
+    "errors",
+];
+/// Words of which one must appear in a disclosure, per locale: how to reach a person (DIS-11).
+const REACH_A_PERSON_TERMS_NL: &[&str] = &["medewerker", "mens", "persoon"];
+const REACH_A_PERSON_TERMS_EN: &[&str] = &["person", "human", "agent", "member of staff", "employee"];
+
 /// Words of which one must appear in a bot's display name.
 const BOT_NAME_TERMS: &[&str] = &["ai", "bot", "chatbot", "digitale assistent"];
 
@@ -45,6 +70,16 @@ pub enum WordingError {
         ai: String,
         /// The not-a-person terms.
         human: String,
+    },
+    /// The disclosure does not say that answers can be wrong, or how to reach a person.
+    #[error(
+        "the {locale} disclosure must also say that answers can be wrong (one of: {fallible}) and how to reach a person (DIS-11)"
+    )]
+    DisclosureIncomplete {
+        /// The locale whose text is incomplete.
+        locale: Locale,
+        /// The accepted phrases for "answers can be wrong".
+        fallible: String,
     },
     /// The bot name looks like a person.
     #[error("the {locale} bot name `{name}` must contain AI, bot, chatbot or digitale assistent (DIS-07)")]
@@ -108,7 +143,9 @@ impl Wording {
             if text.contains('{') || text.contains('}') {
                 errors.push(WordingError::Placeholder { locale });
             }
-            if let Err(problem) = check_disclosure(locale, &text) {
+            if let Err(problem) =
+                check_disclosure(locale, &text).and_then(|()| check_disclosure_complete(locale, &text))
+            {
                 errors.push(problem);
             }
             disclosures.insert(locale, text);
@@ -462,6 +499,31 @@ pub fn check_disclosure(locale: Locale, text: &str) -> Result<(), WordingError> 
     }
 }
 
+/// Checks that a disclosure also says its answers can be wrong and names a person to reach
+/// (DIS-11); [`check_disclosure`] checks the AI and not-a-person terms.
+pub fn check_disclosure_complete(locale: Locale, text: &str) -> Result<(), WordingError> {
+    let (fallible, person) = match locale {
+        Locale::Nl => (FALLIBLE_TERMS_NL, REACH_A_PERSON_TERMS_NL),
+        Locale::En => (FALLIBLE_TERMS_EN, REACH_A_PERSON_TERMS_EN),
+    };
+    // "geen medewerker" names what the assistant is not; a person to reach needs one more mention.
+    let mentions = |term: &str| text.to_lowercase().matches(term).count();
+    let not_a_person = match locale {
+        Locale::Nl => NOT_A_PERSON_TERMS_NL,
+        Locale::En => NOT_A_PERSON_TERMS_EN,
+    };
+    let person_mentions: usize = person.iter().map(|term| mentions(term)).sum();
+    let denials: usize = not_a_person.iter().map(|term| mentions(term)).sum();
+    if contains_any_word(text, fallible) && person_mentions > denials {
+        Ok(())
+    } else {
+        Err(WordingError::DisclosureIncomplete {
+            locale,
+            fallible: fallible.join(", "),
+        })
+    }
+}
+
 /// The recommended disclosure of REQUIREMENTS §2.1 (formal register), with `{company}`.
 pub fn default_disclosure(locale: Locale) -> &'static str {
     match locale {
@@ -532,6 +594,48 @@ mod tests {
             Locale::En,
             "You're chatting with an AI assistant, geen medewerker.",
             false,
+        );
+    }
+
+    #[test]
+    fn a_configured_disclosure_must_say_answers_can_be_wrong_and_how_to_reach_a_person_dis_11() {
+        let complete = |locale: Locale, text: &str| check_disclosure_complete(locale, text).is_ok();
+        for locale in Locale::ALL {
+            assert!(complete(locale, default_disclosure(locale)), "{locale}");
+        }
+        assert!(!complete(Locale::Nl, "U chat met onze chatbot, geen medewerker."));
+        assert!(!complete(
+            Locale::Nl,
+            "U chat met onze chatbot, geen medewerker. Antwoorden kunnen onjuist zijn."
+        ));
+        assert!(!complete(
+            Locale::Nl,
+            "U chat met onze chatbot, geen medewerker. Typ 'medewerker' voor een mens."
+        ));
+        assert!(complete(
+            Locale::Nl,
+            "Je chat met onze chatbot, geen medewerker. Ik kan fouten maken; typ 'medewerker' voor een mens."
+        ));
+        assert!(!complete(
+            Locale::En,
+            "You are chatting with an AI, not a person. Type 'agent' for help."
+        ));
+        assert!(complete(
+            Locale::En,
+            "You are chatting with an AI, not a person. It can be wrong; type 'agent' to reach a person."
+        ));
+        let mut config = Config::default();
+        config.bot.disclosure.insert(
+            Locale::Nl,
+            "U chat met de chatbot van {company}, geen medewerker.".into(),
+        );
+        let problems = Wording::new(&config).unwrap_err();
+        assert!(
+            matches!(
+                problems.as_slice(),
+                [WordingError::DisclosureIncomplete { locale: Locale::Nl, .. }]
+            ),
+            "{problems:?}"
         );
     }
 

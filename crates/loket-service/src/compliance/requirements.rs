@@ -98,6 +98,15 @@ pub(super) fn requirement_sections(
             .chain(std::iter::once("no setting disables the disclosure".to_string()))
             .collect(),
     );
+    let dis_11 = row(
+        "DIS-11",
+        "The disclosure also says that answers can be wrong and how to reach a person, in plain language (B1)",
+        Status::RequiresHumanInput,
+        vec![
+            "checked at every start for both languages: a disclosure that does not say its answers can be wrong, or does not name a person to reach, stops the start".into(),
+            "the language level (B1 for general tenants, at most B2 for banking) needs a person's check of custom wording".into(),
+        ],
+    );
     let dis_05 = row(
         "DIS-05",
         "The disclosure is repeated after idle time and after a hand-back",
@@ -777,7 +786,7 @@ pub(super) fn requirement_sections(
         section(
             "AI Act art. 50: transparency",
             "Regulation (EU) 2024/1689 art. 50(1) and (5)",
-            vec![dis_01, dis_03, dis_05, dis_07, dis_10, dis_12],
+            vec![dis_01, dis_03, dis_05, dis_07, dis_10, dis_11, dis_12],
         ),
         section(
             "Human contact",
