@@ -118,7 +118,15 @@ pub struct GenerationConfig {
     pub dpa_reference: Option<String>,
     /// The `openai` server is run by the company itself (no processor agreement needed).
     pub self_hosted: bool,
+    /// How personal data may reach an external provider (GDPR art. 44-46, PRIV-12): `eea` (it
+    /// stays in the EEA), `adequacy`, `dpf` (EU-US Data Privacy Framework) or `scc_tia`
+    /// (standard contractual clauses with a transfer impact assessment); required with
+    /// `dpa_reference`.
+    pub transfer_mechanism: Option<String>,
 }
+
+/// The accepted values of `generation.transfer_mechanism`.
+pub const TRANSFER_MECHANISMS: [&str; 4] = ["eea", "adequacy", "dpf", "scc_tia"];
 
 /// Seconds a turn needs besides waiting for the model (guards, retrieval, the commit): the
 /// model's deadline must leave this much of the request timeout.
@@ -144,6 +152,7 @@ impl Default for GenerationConfig {
             retention: String::new(),
             trains_on_data: false,
             dpa_reference: None,
+            transfer_mechanism: None,
             self_hosted: false,
         }
     }
@@ -829,6 +838,21 @@ impl Config {
                             .into(),
                     );
                 }
+                if !generation.self_hosted
+                    && !generation
+                        .transfer_mechanism
+                        .as_deref()
+                        .is_some_and(|mechanism| TRANSFER_MECHANISMS.contains(&mechanism.trim()))
+                {
+                    fail(
+                        "generation.transfer_mechanism",
+                        format!(
+                            "an external model provider needs the transfer mechanism of its region (GDPR art. 44-46, \
+                             PRIV-12): one of {}",
+                            TRANSFER_MECHANISMS.join(", ")
+                        ),
+                    );
+                }
             }
         }
         if generation.enabled() {
@@ -1092,6 +1116,7 @@ mod tests {
         let found = problems(config.clone());
         for setting in [
             "generation.dpa_reference",
+            "generation.transfer_mechanism",
             "generation.trains_on_data",
             "generation.processor",
             "generation.region",
@@ -1104,7 +1129,17 @@ mod tests {
         }
         config.generation.trains_on_data = false;
         config.generation.dpa_reference = Some("DPA-2026-014".into());
+        config.generation.transfer_mechanism = Some("mars".into());
         config.generation.processor = "Example Models B.V.".into();
+        config.generation.region = "EU (Amsterdam)".into();
+        config.generation.retention = "none".into();
+        assert!(
+            problems(config.clone())
+                .iter()
+                .any(|problem| problem.starts_with("generation.transfer_mechanism")),
+            "an unknown mechanism is refused"
+        );
+        config.generation.transfer_mechanism = Some("eea".into());
         config.generation.region = "EU (Amsterdam)".into();
         config.generation.retention = "none".into();
         assert_eq!(problems(config.clone()), Vec::<String>::new());

@@ -1315,6 +1315,35 @@ mod tests {
     }
 
     #[test]
+    fn an_external_model_is_listed_with_its_agreement_region_and_transfer_mechanism_priv_12() {
+        let mut settings = Config::default();
+        let generation = &mut settings.generation;
+        generation.provider = loket_core::config::ModelProvider::Openai;
+        generation.base_url = Some("https://models.example/v1".into());
+        generation.model = "mistral-small".into();
+        generation.processor = "Example Models B.V.".into();
+        generation.region = "US (Virginia)".into();
+        generation.retention = "30 days".into();
+        generation.dpa_reference = Some("DPA-2026-014".into());
+        generation.transfer_mechanism = Some("scc_tia".into());
+        let config = settings.validate().expect("a complete external model configuration");
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let report = ComplianceReport::build(&config, Evidence::default(), AccessibilityStatus::NotRecorded, now);
+        let row = report.row("PRIV-12").expect("PRIV-12 row");
+        assert_eq!(row.status, Status::Met);
+        assert!(
+            row.evidence[0].contains("DPA-2026-014") && row.evidence[0].contains("scc_tia"),
+            "{:?}",
+            row.evidence
+        );
+        let plain = report_with(Evidence::default(), AccessibilityStatus::NotRecorded);
+        assert_eq!(
+            plain.row("PRIV-12").map(|row| row.status),
+            Some(Status::RequiresHumanInput)
+        );
+    }
+
+    #[test]
     fn content_policy_findings_make_their_rows_not_met_and_name_the_entry() {
         let finding = |entry: &str, rule: &str| loket_kb::policy::PolicyFinding {
             source: "faq.jsonl:3".into(),

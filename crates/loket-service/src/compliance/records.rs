@@ -400,9 +400,12 @@ fn ai_components(config: &ValidConfig) -> String {
                 generation.processor,
                 generation.region,
                 generation.retention,
-                match &generation.dpa_reference {
-                    Some(reference) => format!("; processing agreement: {reference}"),
-                    None => String::new(),
+                match (&generation.dpa_reference, &generation.transfer_mechanism) {
+                    (Some(reference), Some(mechanism)) => {
+                        format!("; processing agreement: {reference}; transfer mechanism: {mechanism}")
+                    }
+                    (Some(reference), None) => format!("; processing agreement: {reference}"),
+                    _ => String::new(),
                 }
             )
         }
@@ -475,6 +478,7 @@ mod tests {
         generation.region = "EU (Paris)".into();
         generation.retention = "none".into();
         generation.dpa_reference = Some("DPA-2026-014".into());
+        generation.transfer_mechanism = Some("eea".into());
         let config = config.validate().unwrap();
         let components = value(&dpia(&config), "ai_components");
         for expected in [

@@ -380,6 +380,38 @@ pub(super) fn requirement_sections(
         "approved text that asks for a BSN, passport or ID copy",
         "the assistant's own wording never asks for them; a customer who shares them gets the privacy warning and the values are pseudonymised",
     );
+    let generation = &settings.generation;
+    let external_model = generation.enabled()
+        && generation.provider == loket_core::config::ModelProvider::Openai
+        && !generation.self_hosted;
+    let priv_12 = row(
+        "PRIV-12",
+        "Every sub-processor is listed with its art. 28 agreement and location; non-EEA transfers record their mechanism",
+        if external_model {
+            Status::Met
+        } else {
+            Status::RequiresHumanInput
+        },
+        vec![
+            if external_model {
+                format!(
+                    "model provider {}: agreement {}, region {}, transfer mechanism {} (Loket does not start an external provider without them)",
+                    or_none(&generation.processor),
+                    generation.dpa_reference.as_deref().unwrap_or("none"),
+                    or_none(&generation.region),
+                    generation.transfer_mechanism.as_deref().unwrap_or("none"),
+                )
+            } else if generation.enabled() {
+                format!(
+                    "the model runs on the company's own infrastructure ({}): no processor",
+                    or_none(&generation.processor)
+                )
+            } else {
+                "no language model: Loket itself sends personal data to no processor".into()
+            },
+            "hosting and other processors of the installation are outside Loket: list them with this report".into(),
+        ],
+    );
     let priv_02 = row(
         "PRIV-02",
         "A layered privacy notice is linked in the widget",
@@ -801,7 +833,7 @@ pub(super) fn requirement_sections(
         section(
             "Privacy",
             "GDPR art. 5, 12-20, 25; UAVG art. 46",
-            vec![priv_02, pii_01, priv_06, priv_07, priv_08, priv_10, priv_11],
+            vec![priv_02, pii_01, priv_06, priv_07, priv_08, priv_10, priv_11, priv_12],
         ),
         section(
             "Retention and erasure",
