@@ -419,6 +419,12 @@
       .slice(0, MAX_SUGGESTIONS);
   }
 
+  /** The language model that wrote a message (its provenance, DIS-10), or '' when none did. */
+  function modelOf(message) {
+    const provenance = message && message.provenance;
+    return provenance && typeof provenance.model === 'string' ? provenance.model : '';
+  }
+
   /**
    * The transcript as plain text for download (ACC-05): a header, then one block per message with
    * its ISO-8601 timestamp, the sender type as the API names it, the sender label and the text;
@@ -444,7 +450,7 @@
       for (const suggestion of suggestionsOf(message)) {
         lines.push(`    ${t('transcriptSuggestion')}: ${suggestion.question}`);
       }
-      const model = message.provenance && typeof message.provenance.model === 'string' ? message.provenance.model : '';
+      const model = modelOf(message);
       if (model) lines.push(`    ${t('transcriptModel')}: ${model}`);
     }
     return lines.join('\n') + '\n';
@@ -553,6 +559,7 @@
     messageLangAttribute,
     safeHref,
     suggestionsOf,
+    modelOf,
     transcriptText,
     transcriptFileName,
     receiptFileName,

@@ -857,7 +857,7 @@
         bubble.appendChild(element('p', { class: 'msg-note', 'data-testid': 'console-suggested' },
           t('suggested', { questions: suggested.join(' · ') })));
       }
-      const model = message.provenance && typeof message.provenance.model === 'string' ? message.provenance.model : '';
+      const model = widgetLib.modelOf(message);
       if (model) {
         bubble.appendChild(element('p', { class: 'msg-note', 'data-testid': 'console-generated-by' }, t('generatedBy', { model })));
       }

@@ -507,7 +507,8 @@ pub fn check_disclosure_complete(locale: Locale, text: &str) -> Result<(), Wordi
         Locale::En => (FALLIBLE_TERMS_EN, REACH_A_PERSON_TERMS_EN),
     };
     // "geen medewerker" names what the assistant is not; a person to reach needs one more mention.
-    let mentions = |term: &str| text.to_lowercase().matches(term).count();
+    let lowered = text.to_lowercase();
+    let mentions = |term: &str| lowered.matches(term).count();
     let not_a_person = match locale {
         Locale::Nl => NOT_A_PERSON_TERMS_NL,
         Locale::En => NOT_A_PERSON_TERMS_EN,

@@ -186,11 +186,21 @@ pub(crate) struct Choice {
     pub confidence: f32,
 }
 
-/// Fuses `lexical` and `dense` and scores the best entry with the encoder's `calibration`; `None`
-/// when neither found anything.
-pub(crate) fn choose(lexical: &Ranking, dense: &DenseRanking, calibration: &Calibration) -> Option<Choice> {
+/// The weighted fusion of the first [`FUSION_DEPTH`] entries of `lexical` and `dense`: entries
+/// with their fused scores, best first.
+pub(crate) fn fuse(lexical: &Ranking, dense: &DenseRanking) -> Vec<(usize, f32)> {
     let (lexical_list, dense_list) = fusion_lists(lexical, dense);
-    let fused = weighted_fusion(&lexical_list, &dense_list);
+    weighted_fusion(&lexical_list, &dense_list)
+}
+
+/// Scores the best entry of `fused` (made by [`fuse`] from `lexical` and `dense`) with the
+/// encoder's `calibration`; `None` when neither ranking found anything.
+pub(crate) fn choose(
+    lexical: &Ranking,
+    dense: &DenseRanking,
+    fused: &[(usize, f32)],
+    calibration: &Calibration,
+) -> Option<Choice> {
     let (best, best_score) = *fused.first()?;
     let second_score = fused.get(1).map_or(0.0, |(_, score)| *score);
     let dense_position = dense.candidates.iter().position(|candidate| candidate.entry == best);
@@ -202,7 +212,11 @@ pub(crate) fn choose(lexical: &Ranking, dense: &DenseRanking, calibration: &Cali
         .find(|candidate| candidate.entry != best)
         .map_or(0.0, |candidate| candidate.similarity);
     let dense_is_best = dense_position == Some(0);
-    let lexical_position = lexical_list.iter().position(|entry| *entry == best);
+    let lexical_position = lexical
+        .candidates
+        .iter()
+        .take(FUSION_DEPTH)
+        .position(|candidate| candidate.entry == best);
     let evidence = Evidence {
         similarity,
         similarity_margin: similarity - runner_up,
@@ -234,15 +248,6 @@ pub(crate) fn choose(lexical: &Ranking, dense: &DenseRanking, calibration: &Cali
         phrasing_in_entry,
         confidence: gate / (1.0 + (-evidence.logit(calibration)).exp()),
     })
-}
-
-/// The entries of the fused ranking that [`choose`] scores, best first.
-pub(crate) fn fused_entries(lexical: &Ranking, dense: &DenseRanking) -> Vec<usize> {
-    let (lexical_list, dense_list) = fusion_lists(lexical, dense);
-    weighted_fusion(&lexical_list, &dense_list)
-        .into_iter()
-        .map(|(entry, _)| entry)
-        .collect()
 }
 
 /// The first [`FUSION_DEPTH`] entries of each list.
@@ -297,6 +302,11 @@ mod tests {
                 .collect(),
             votes,
         }
+    }
+
+    /// [`super::choose`] over the fusion of the two rankings, as the knowledge base calls it.
+    fn choose(lexical: &Ranking, dense: &DenseRanking, calibration: &Calibration) -> Option<Choice> {
+        super::choose(lexical, dense, &fuse(lexical, dense), calibration)
     }
 
     fn lexical(entries: &[usize]) -> Ranking {

@@ -394,8 +394,11 @@ impl KnowledgeBase {
             let dense_ranking = dense_scores
                 .as_ref()
                 .map(|(dense, scores)| dense.rank(scores, allowed_entries));
-            let choice = match &dense_ranking {
-                Some(dense_ranking) => hybrid::choose(&lexical, dense_ranking, calibration),
+            let fused = dense_ranking
+                .as_ref()
+                .map(|dense_ranking| hybrid::fuse(&lexical, dense_ranking));
+            let choice = match dense_ranking.as_ref().zip(fused.as_deref()) {
+                Some((dense_ranking, fused)) => hybrid::choose(&lexical, dense_ranking, fused, calibration),
                 None => lexical.candidates.first().map(|best| hybrid::Choice {
                     entry: best.entry,
                     phrasing_in_entry: best.phrasing_in_entry,
@@ -411,8 +414,8 @@ impl KnowledgeBase {
                 }
             }
             if nearest.is_empty() {
-                nearest = match &dense_ranking {
-                    Some(dense_ranking) => hybrid::fused_entries(&lexical, dense_ranking),
+                nearest = match fused {
+                    Some(fused) => fused.into_iter().map(|(entry, _)| entry).collect(),
                     None => lexical.candidates.iter().map(|candidate| candidate.entry).collect(),
                 };
             }

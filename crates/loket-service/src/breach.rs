@@ -132,6 +132,18 @@ pub enum BreachStanding {
     SubjectsNotInformed,
 }
 
+impl BreachStanding {
+    /// What it means for the company, as the report and the command say it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            BreachStanding::InOrder => "in order",
+            BreachStanding::NotificationDue => "AP notification due within 72 hours of discovery",
+            BreachStanding::NotificationLate => "AP not notified within 72 hours",
+            BreachStanding::SubjectsNotInformed => "high risk: the people concerned must be told",
+        }
+    }
+}
+
 impl Breach {
     /// The audit record of this state.
     pub fn event(&self, actor: &str) -> AuditEvent {

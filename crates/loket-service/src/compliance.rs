@@ -572,7 +572,9 @@ impl AuditTally {
                 evidence.subject_requests.exports += 1;
                 evidence.subject_requests.last_export_at = Some(record.at);
             }
-            AuditKind::SubjectErased if event.actor == "replay" => evidence.subject_requests.replayed_erasures += 1,
+            AuditKind::SubjectErased if event.actor == crate::erasure_journal::REPLAY_ACTOR => {
+                evidence.subject_requests.replayed_erasures += 1
+            }
             AuditKind::SubjectErased => {
                 evidence.subject_requests.erasures += 1;
                 evidence.subject_requests.last_erasure_at = Some(record.at);

@@ -18,6 +18,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Loket, Result};
 
+/// The actor of the audit records a replay writes.
+pub const REPLAY_ACTOR: &str = "replay";
+
 /// The journal's file name in the data directory.
 pub const FILE_NAME: &str = "erasure-journal.jsonl";
 
@@ -126,7 +129,7 @@ impl Loket {
                     Err(error) => return Err(error.into()),
                     Ok(_) => {}
                 }
-                let event = AuditEvent::new(AuditKind::SubjectErased, None, "replay")
+                let event = AuditEvent::new(AuditKind::SubjectErased, None, REPLAY_ACTOR)
                     .id(uuid::Uuid::now_v7().to_string())
                     .id(id.as_str())
                     .attribute("replay_of", entry.certificate_id.as_str());

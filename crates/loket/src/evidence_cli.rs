@@ -114,12 +114,7 @@ pub async fn record_breach(loket: &Loket, breach: &loket_service::breach::Breach
     eprintln!(
         "breach {} recorded: {} at {}",
         breach.reference,
-        match breach.standing(chrono::Utc::now()) {
-            loket_service::breach::BreachStanding::InOrder => "in order",
-            loket_service::breach::BreachStanding::NotificationDue => "notify the AP within 72 hours of discovery",
-            loket_service::breach::BreachStanding::NotificationLate => "the AP was not notified within 72 hours",
-            loket_service::breach::BreachStanding::SubjectsNotInformed => "high risk: tell the people concerned",
-        },
+        breach.standing(chrono::Utc::now()).describe(),
         chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     );
     Ok(())

@@ -611,14 +611,7 @@ pub(super) fn requirement_sections(
                         .map(|at| format!("notified {}", at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
                         .unwrap_or_else(|| "not notified".into()),
                     if breach.subjects_informed { "told" } else { "not told" },
-                    match standing {
-                        crate::breach::BreachStanding::InOrder => "in order",
-                        crate::breach::BreachStanding::NotificationDue =>
-                            "AP notification due within 72 hours of discovery",
-                        crate::breach::BreachStanding::NotificationLate => "AP not notified within 72 hours",
-                        crate::breach::BreachStanding::SubjectsNotInformed =>
-                            "high risk: the people concerned must be told",
-                    }
+                    standing.describe()
                 ),
                 standing,
             )
