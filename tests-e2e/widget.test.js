@@ -450,6 +450,32 @@ describe('widget on the demo shop', () => {
     }
   });
 
+  test('PRIV-02 GOV-08 GOV-10: "Over deze chat" opens the notice with privacy, complaint and accessibility information (passes axe)', async () => {
+    const { context, page } = await shopPage('nl');
+    try {
+      await openWidget(page);
+      const link = page.getByRole('navigation', { name: 'Andere manieren om contact op te nemen' }).getByRole('link', { name: 'Over deze chat' });
+      assert.ok(await link.isVisible());
+      const href = await link.getAttribute('href');
+      const notice = await context.newPage();
+      const response = await notice.goto(href);
+      assert.equal(response.status(), 200);
+      assert.equal(await notice.locator('html').getAttribute('lang'), 'nl');
+      assert.equal(await notice.getByRole('heading', { level: 1 }).textContent(), 'Over deze chat van Fietsenwinkel De Spaak');
+      for (const heading of ['Wat is deze chat?', 'Een medewerker spreken', 'Uw gegevens', 'Uw rechten', 'Klachten', 'Toegankelijkheid']) {
+        assert.ok(await notice.getByRole('heading', { level: 2, name: heading }).isVisible(), heading);
+      }
+      assert.ok(await notice.getByRole('link', { name: 'www.autoriteitpersoonsgegevens.nl' }).isVisible());
+      assert.ok(await notice.getByRole('link', { name: 'www.consuwijzer.nl' }).isVisible());
+      await assertNoSeriousAxeViolations(notice, 'notice page');
+      const english = await notice.goto(new URL('/about?locale=en', server.baseUrl).href);
+      assert.equal(english.status(), 200);
+      assert.equal(await notice.getByRole('heading', { level: 1 }).textContent(), 'About this chat of Fietsenwinkel De Spaak');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('A11Y-07: with the WCAG 1.4.12 text-spacing overrides no text in the widget is clipped', async () => {
     const { context, page } = await shopPage('nl');
     try {

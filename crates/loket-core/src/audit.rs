@@ -95,6 +95,10 @@ pub enum AuditKind {
     /// reference, kind, assessed risk, discovery and notification times as attributes, the
     /// conversations involved as ids.
     BreachRecorded,
+    /// The customer asked for personal advice on a topic the company does not advise on
+    /// through the chat, and the assistant declined with a person offered (ACC-10): the topic
+    /// (`investment`, `insurance`, `credit`, `tax`, `legal`, `medical`) as attribute.
+    AdviceDeclined,
 }
 
 impl AuditKind {
@@ -135,6 +139,7 @@ impl AuditKind {
             AuditKind::WrongAnswerIncident => "wrong_answer_incident",
             AuditKind::WithdrawalStatement => "withdrawal_statement",
             AuditKind::BreachRecorded => "breach_recorded",
+            AuditKind::AdviceDeclined => "advice_declined",
         }
     }
 }

@@ -186,8 +186,9 @@ pub const PII_TYPES: [&str; 14] = [
 /// What can happen to a personal-data value (PII-03).
 pub const PII_ACTIONS: [&str; 4] = ["pseudonymise", "mask", "drop", "keep"];
 
-/// What happens to each type of personal data found in customer text (PII-03, PRIV-04).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// What happens to each type of personal data found in customer text (PII-03, PRIV-04), and
+/// what the chat's privacy notice tells customers (GDPR art. 13, PRIV-02).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PrivacyConfig {
     /// Per type (`IBAN = "mask"`): `pseudonymise` (the default: a placeholder, the original
@@ -196,6 +197,86 @@ pub struct PrivacyConfig {
     /// The statutory basis that lets agents reveal a BSN from the vault (UAVG art. 46); without
     /// it a BSN is never revealed.
     pub bsn_legal_basis: Option<String>,
+    /// Where customers send privacy questions and rights requests (an e-mail address or page).
+    pub contact: String,
+    /// The data protection officer's contact, when one is designated (art. 13(1)(b)).
+    pub dpo_contact: Option<String>,
+    /// The lawful basis of each purpose of the chat (art. 6(1), 13(1)(c); PRIV-01).
+    pub lawful_basis: LawfulBasisConfig,
+    /// Transfers of chat data outside the European Economic Area by the company's own hosting
+    /// or tools, with their safeguards, as the privacy notice should state them (art.
+    /// 13(1)(f)); none when absent. A model provider's transfer is described from
+    /// `generation`.
+    pub transfers_outside_eea: Option<String>,
+}
+
+impl Default for PrivacyConfig {
+    fn default() -> Self {
+        Self {
+            policy: BTreeMap::new(),
+            bsn_legal_basis: None,
+            contact: "privacy@despaak.example".into(),
+            dpo_contact: None,
+            lawful_basis: LawfulBasisConfig::default(),
+            transfers_outside_eea: None,
+        }
+    }
+}
+
+/// A lawful basis of GDPR art. 6(1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LawfulBasis {
+    /// (a) consent, which the customer can withdraw.
+    Consent,
+    /// (b) needed for a contract with the customer or steps they asked for before one.
+    Contract,
+    /// (c) a legal obligation of the company.
+    LegalObligation,
+    /// (d) someone's vital interests.
+    VitalInterests,
+    /// (e) a task in the public interest (municipalities, public bodies).
+    PublicTask,
+    /// (f) the company's legitimate interests, weighed against the customer's.
+    LegitimateInterests,
+}
+
+impl LawfulBasis {
+    /// The article reference, `6(1)(b)`.
+    pub fn article(self) -> &'static str {
+        match self {
+            LawfulBasis::Consent => "6(1)(a)",
+            LawfulBasis::Contract => "6(1)(b)",
+            LawfulBasis::LegalObligation => "6(1)(c)",
+            LawfulBasis::VitalInterests => "6(1)(d)",
+            LawfulBasis::PublicTask => "6(1)(e)",
+            LawfulBasis::LegitimateInterests => "6(1)(f)",
+        }
+    }
+}
+
+/// The lawful basis per purpose of the chat (PRIV-01). The defaults fit a webshop: answering
+/// and handing over serve the customer's own request, logging for security and accountability
+/// is a legitimate interest. A municipality sets `public_task`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LawfulBasisConfig {
+    /// Answering the customer's questions from approved information.
+    pub answering: LawfulBasis,
+    /// Handing over to staff, callback and e-mail requests.
+    pub handover: LawfulBasis,
+    /// Security and accountability logging (audit log without content, abuse detection).
+    pub logging: LawfulBasis,
+}
+
+impl Default for LawfulBasisConfig {
+    fn default() -> Self {
+        Self {
+            answering: LawfulBasis::Contract,
+            handover: LawfulBasis::Contract,
+            logging: LawfulBasis::LegitimateInterests,
+        }
+    }
 }
 
 /// The database: SQLite in the data directory (the default) or a PostgreSQL server shared by
@@ -581,6 +662,11 @@ pub struct AnswerConfig {
     /// `model.safetensors`) for dense retrieval next to the lexical one; `None` means lexical
     /// only. Nothing is ever downloaded: the model must already be on disk.
     pub encoder_dir: Option<std::path::PathBuf>,
+    /// Topics of personal advice the company is licensed or qualified to give through the
+    /// chat (ACC-10): `investment`, `insurance`, `credit`, `tax`, `legal`, `medical`. Requests
+    /// for advice on any other topic are declined with a person offered; the default, none,
+    /// declines them all.
+    pub licensed_advice: Vec<crate::advice::AdviceTopic>,
 }
 
 /// Staff sessions.
@@ -1038,6 +1124,31 @@ impl Config {
             fail(
                 "privacy.bsn_legal_basis",
                 "name the statute that allows agents to see a BSN".into(),
+            );
+        }
+        if self.privacy.contact.trim().is_empty() || self.privacy.contact.chars().any(char::is_control) {
+            fail(
+                "privacy.contact",
+                "name where customers send privacy questions and rights requests (GDPR art. 13(1)(a))".into(),
+            );
+        }
+        if self
+            .privacy
+            .dpo_contact
+            .as_deref()
+            .is_some_and(|contact| contact.trim().is_empty() || contact.chars().any(char::is_control))
+        {
+            fail("privacy.dpo_contact", "leave it out or give the DPO's contact".into());
+        }
+        if self
+            .privacy
+            .transfers_outside_eea
+            .as_deref()
+            .is_some_and(|transfers| transfers.trim().chars().count() < 10 || transfers.chars().any(char::is_control))
+        {
+            fail(
+                "privacy.transfers_outside_eea",
+                "leave it out (no transfers) or say where to and under which safeguard".into(),
             );
         }
         if !(1..=1_440).contains(&self.audit.checkpoint_minutes) {

@@ -17,6 +17,7 @@
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::advice::AdviceTopic;
 use crate::audit::{AuditEvent, AuditKind};
 use crate::availability::{Availability, ClosedReason};
 use crate::ids::{AgentId, ConversationId};
@@ -193,6 +194,9 @@ pub struct CustomerTurn {
     /// The customer stated that they withdraw from, or cancel, a purchase or contract (ACC-04):
     /// the company's local wall-clock time of receipt, for the acknowledgement.
     pub withdrawal_received: Option<NaiveDateTime>,
+    /// The customer asks for personal advice on a topic the company does not advise on
+    /// through the chat (ACC-10): declined with a person offered, never answered.
+    pub advice_declined: Option<AdviceTopic>,
     /// Fingerprint of the normalised question (no text), to notice repetition.
     pub fingerprint: String,
     /// The knowledge base's reply, if it was asked.
@@ -564,6 +568,17 @@ impl<'w> Outbox<'w> {
             return Ok(());
         }
 
+        // A request for advice the company may not give through a chatbot is declined, with a
+        // person offered in the same message, whatever the knowledge base holds (ACC-10).
+        if let Some(topic) = turn.advice_declined {
+            let text = self.wording.advice_declined(locale, topic);
+            self.ai(MessageKind::Notice, text)?;
+            self.audit(AuditKind::AdviceDeclined, "system", |event| {
+                event.attribute("topic", topic.as_str())
+            });
+            return Ok(());
+        }
+
         let repeated = self.conversation.last_question_fingerprint.as_deref() == Some(turn.fingerprint.as_str());
         self.conversation.last_question_fingerprint = Some(turn.fingerprint);
         match turn.reply {
@@ -804,6 +819,7 @@ mod tests {
             privacy_warning: false,
             injection_flagged: false,
             withdrawal_received: None,
+            advice_declined: None,
             fingerprint: format!("{intent:?}{reply:?}"),
             reply,
             availability,
@@ -963,6 +979,68 @@ mod tests {
         assert_eq!(closed.messages[1].kind, MessageKind::WithdrawalReceipt);
         assert!(closed.messages[1].text.contains("Monday 7 December 2026 at 14:05"));
         assert_eq!(closed.messages.last().unwrap().kind, MessageKind::Unavailable);
+    }
+
+    fn advice(topic: AdviceTopic, reply: BotReply) -> Event {
+        let Event::Customer(mut customer) = turn(TurnIntent::Other, reply, open()) else {
+            unreachable!("turn() makes a customer event")
+        };
+        customer.advice_declined = Some(topic);
+        Event::Customer(customer)
+    }
+
+    #[test]
+    fn a_request_for_advice_is_declined_with_a_person_offered_not_answered_acc_10() {
+        // Even when the caller passed an answer, the request is declined.
+        let transition = started(Locale::Nl)
+            .apply(advice(AdviceTopic::Investment, answer()), at(1), &wording(), RULES)
+            .unwrap();
+        assert_eq!(
+            kinds(&transition),
+            vec![(Author::Customer, MessageKind::Text), (Author::Ai, MessageKind::Notice)]
+        );
+        let reply = &transition.messages[1];
+        assert!(reply.offers_human);
+        assert!(
+            reply.text.contains("AI-assistent") && reply.text.contains("beleggen"),
+            "{}",
+            reply.text
+        );
+        assert!(reply.text.contains("Praat met een medewerker"), "{}", reply.text);
+        let declined: Vec<&AuditEvent> = transition
+            .audit
+            .iter()
+            .filter(|event| event.kind == AuditKind::AdviceDeclined)
+            .collect();
+        assert_eq!(declined.len(), 1);
+        assert_eq!(
+            declined[0].attributes.get("topic").map(String::as_str),
+            Some("investment")
+        );
+        assert!(!transition.audit.iter().any(|event| event.kind == AuditKind::AiAnswer));
+        assert_eq!(transition.conversation.state, ConversationState::Bot);
+
+        let medical = started(Locale::En)
+            .apply(
+                advice(AdviceTopic::Medical, BotReply::NotAsked),
+                at(1),
+                &wording(),
+                RULES,
+            )
+            .unwrap();
+        let text = &medical.messages[1].text;
+        assert!(text.contains("GP") && text.contains("112"), "{text}");
+
+        // With an agent, the agent answers: nothing is declined on the agent's behalf.
+        let held = held_by_sanne()
+            .apply(
+                advice(AdviceTopic::Insurance, BotReply::NotAsked),
+                at(3),
+                &wording(),
+                RULES,
+            )
+            .unwrap();
+        assert_eq!(kinds(&held), vec![(Author::Customer, MessageKind::Text)]);
     }
 
     #[test]
@@ -1280,9 +1358,10 @@ mod tests {
                 availability.clone(),
                 any::<bool>(),
                 any::<bool>(),
-                any::<bool>()
+                any::<bool>(),
+                proptest::option::of(proptest::sample::select(AdviceTopic::ALL.to_vec()))
             )
-                .prop_map(|(intent, reply, availability, warn, flagged, withdrawal)| {
+                .prop_map(|(intent, reply, availability, warn, flagged, withdrawal, advice)| {
                     Event::Customer(CustomerTurn {
                         text: "x".into(),
                         lang: Locale::Nl,
@@ -1290,6 +1369,7 @@ mod tests {
                         privacy_warning: warn,
                         injection_flagged: flagged,
                         withdrawal_received: withdrawal.then(|| at(5).naive_utc()),
+                        advice_declined: advice,
                         fingerprint: "f".into(),
                         reply,
                         availability,

@@ -7,6 +7,7 @@
 //! no async and reads no clock: callers pass `now`.
 //!
 //! # Layout
+//! - [`advice`]: topics of personal advice the assistant declines (ACC-10).
 //! - [`ids`]: identifiers as validated newtypes.
 //! - [`locale`]: the conversation languages.
 //! - [`message`]: messages, their authors and kinds.
@@ -18,6 +19,7 @@
 //! - [`config`]: the typed configuration tree and its validation.
 //! - [`staff`]: staff roles.
 
+pub mod advice;
 pub mod audit;
 pub mod availability;
 pub mod config;

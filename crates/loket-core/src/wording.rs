@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 
+use crate::advice::AdviceTopic;
 use crate::availability::NextOpen;
 use crate::config::Config;
 use crate::locale::Locale;
@@ -418,6 +419,39 @@ impl Wording {
             Locale::En => "I can't help with that. Do you have a question about your order or our service? A \
                            person is happy to help too: choose 'Talk to a person'."
                 .into(),
+        }
+    }
+
+    /// A request for personal advice on `topic` that the company does not give through the chat
+    /// (ACC-10): declined, general information still offered, a person offered in the same
+    /// message. Medical requests also name the GP and 112.
+    pub fn advice_declined(&self, locale: Locale, topic: AdviceTopic) -> String {
+        let subject = topic.subject(locale);
+        match (locale, topic) {
+            (Locale::Nl, AdviceTopic::Medical) => format!(
+                "Ik ben een AI-assistent en geef geen persoonlijk advies over {subject}. Neem voor medisch advies \
+                 contact op met uw huisarts of apotheek; bij spoed belt u 112. Een medewerker van {} helpt u \
+                 graag met andere vragen: kies 'Praat met een medewerker'.",
+                self.company
+            ),
+            (Locale::En, AdviceTopic::Medical) => format!(
+                "I'm an AI assistant and don't give personal advice on {subject}. For medical advice, please \
+                 contact your GP or pharmacist; in an emergency call 112. A person at {} is happy to help with \
+                 other questions: choose 'Talk to a person'.",
+                self.company
+            ),
+            (Locale::Nl, _) => format!(
+                "Ik ben een AI-assistent en geef geen persoonlijk advies over {subject}: daarvoor is iemand nodig \
+                 die uw situatie kent. Algemene informatie over onze producten en voorwaarden geef ik wel. Wilt u \
+                 met een medewerker van {} praten? Kies 'Praat met een medewerker'.",
+                self.company
+            ),
+            (Locale::En, _) => format!(
+                "I'm an AI assistant and don't give personal advice on {subject}: that needs someone who knows \
+                 your situation. I can give general information about our products and terms. Would you like to \
+                 talk to a person at {}? Choose 'Talk to a person'.",
+                self.company
+            ),
         }
     }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use loket_core::{ConversationId, Locale};
@@ -324,6 +324,30 @@ fn message_event(message: loket_core::StoredMessage) -> Event {
         .id(dto.seq.to_string())
         .json_data(&dto)
         .unwrap_or_else(|_| Event::default().comment("encode"))
+}
+
+/// The notice page has no script and only its own inline style (like the report page).
+const NOTICE_CONTENT_SECURITY_POLICY: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+
+/// "Over deze chat": the notice generated from the configuration, as an accessible HTML page
+/// in the asked language (`?locale=nl|en`, Dutch by default), linked from the widget
+/// (PRIV-02, GOV-08, GOV-10). Not part of the JSON API.
+pub async fn about(State(state): State<AppState>, Query(query): Query<LocaleQuery>) -> Response {
+    let locale = query.locale.as_deref().and_then(Locale::parse).unwrap_or(Locale::Nl);
+    let html = loket_service::notice::chat_notice(state.loket.config(), locale).to_html();
+    let mut response = (StatusCode::OK, html).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.as_str()));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(NOTICE_CONTENT_SECURITY_POLICY),
+    );
+    response
 }
 
 /// Strings and contact routes for the widget, before any conversation exists.

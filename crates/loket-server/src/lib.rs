@@ -297,6 +297,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/api/v1/openapi.json", get(ops::openapi))
+        .route("/about", get(customer::about))
         .fallback(assets::serve)
         .method_not_allowed_fallback(|| async {
             ApiError::new("method_not_allowed", "this method is not allowed here")

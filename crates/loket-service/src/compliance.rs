@@ -215,6 +215,8 @@ pub struct HandoffEvidence {
     pub tickets: u64,
     /// Withdrawal or cancellation statements acknowledged in the chat (ACC-04).
     pub withdrawal_statements: u64,
+    /// Requests for personal advice declined in the chat, per topic (ACC-10).
+    pub advice_declined: BTreeMap<String, u64>,
     /// Request → acceptance pairs measured.
     pub measured: u64,
     /// Median seconds from `handoff_requested` to `handoff_accepted`.
@@ -518,6 +520,7 @@ impl AuditTally {
             AuditKind::HandBack => evidence.handoff.hand_backs += 1,
             AuditKind::TicketCreated => evidence.handoff.tickets += 1,
             AuditKind::WithdrawalStatement => evidence.handoff.withdrawal_statements += 1,
+            AuditKind::AdviceDeclined => bump(&mut evidence.handoff.advice_declined, attribute("topic")),
             AuditKind::BreachRecorded => {
                 if let Some(breach) = crate::breach::Breach::read(event) {
                     evidence.breaches.insert(breach.reference.clone(), breach);
@@ -1394,6 +1397,35 @@ mod tests {
         let report = report_with(evidence, AccessibilityStatus::NotRecorded);
         assert_eq!(report.row("ACC-04").map(|row| row.status), Some(Status::Met));
         assert_eq!(report.row("DIS-10").map(|row| row.status), Some(Status::Met));
+    }
+
+    #[test]
+    fn declined_advice_is_counted_and_a_licensed_topic_needs_a_person_acc_10() {
+        let mut evidence = Evidence::default();
+        evidence.handoff.advice_declined = BTreeMap::from([("investment".to_string(), 3), ("medical".to_string(), 1)]);
+        let report = report_with(evidence.clone(), AccessibilityStatus::NotRecorded);
+        let row = report.row("ACC-10").expect("ACC-10 row");
+        assert_eq!(row.status, Status::Met);
+        assert!(
+            row.evidence[0].ends_with("investment: 3, medical: 1"),
+            "{:?}",
+            row.evidence
+        );
+        assert!(row.evidence[1].contains("investment, insurance, credit, tax, legal, medical"));
+
+        let mut settings = Config::default();
+        settings.answer.licensed_advice = vec![loket_core::advice::AdviceTopic::Insurance];
+        let licensed = settings.validate().expect("valid");
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let report = ComplianceReport::build(&licensed, evidence, AccessibilityStatus::NotRecorded, now);
+        let row = report.row("ACC-10").expect("ACC-10 row");
+        assert_eq!(row.status, Status::RequiresHumanInput);
+        assert!(!row.evidence[1].contains("insurance"), "{:?}", row.evidence);
+        assert!(
+            row.evidence[2].contains("answer.licensed_advice: insurance"),
+            "{:?}",
+            row.evidence
+        );
     }
 
     #[test]

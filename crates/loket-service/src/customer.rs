@@ -1,6 +1,7 @@
 //! The customer's use cases, as the widget calls them.
 
 use chrono::{DateTime, Utc};
+use loket_core::advice::AdviceTopic;
 use loket_core::audit::{AnswerRating, AuditEvent, AuditKind};
 use loket_core::conversation::{BotReply, CustomerTurn, Event, Phrasing, TurnIntent};
 use loket_core::{Author, Conversation, ConversationId, ConversationState, Locale, MessageKind, StoredMessage};
@@ -167,10 +168,8 @@ impl Loket {
             let inspection = self
                 .guards
                 .inspect_customer(text, conversation.locale, &mut placeholders)?;
-            let answers = conversation.bot_may_answer()
-                && inspection.intent == TurnIntent::Other
-                && !inspection.injection_flagged
-                && !inspection.withdrawal_statement;
+            let advice_declined = self.declined_advice(&inspection);
+            let answers = conversation.bot_may_answer() && self.knowledge_may_answer(&inspection);
             let reply = match &answered {
                 _ if !answers => BotReply::NotAsked,
                 Some((question, reply)) if *question == inspection.text => reply.clone(),
@@ -208,6 +207,7 @@ impl Loket {
                 withdrawal_received: inspection
                     .withdrawal_statement
                     .then(|| self.config.hours.zone.local(now)),
+                advice_declined,
                 fingerprint: inspection.fingerprint.clone(),
                 reply,
                 availability,
@@ -529,6 +529,9 @@ impl Loket {
         if inspection.withdrawal_statement {
             metrics::counter!("loket_withdrawal_statements_total").increment(1);
         }
+        if let Some(topic) = self.declined_advice(inspection).filter(|_| before.bot_may_answer()) {
+            metrics::counter!("loket_advice_declined_total", "topic" => topic.as_str()).increment(1);
+        }
         for (kind, count) in &inspection.pii_counts {
             metrics::counter!("loket_pii_redacted_total", "type" => kind.clone()).increment(*count as u64);
         }
@@ -603,19 +606,33 @@ pub struct AskOutcome {
 }
 
 impl Loket {
+    /// Whether the knowledge base may answer a message in state `bot`: an ordinary question,
+    /// not an attack, not a withdrawal statement (acknowledged and handed to a person, ACC-04)
+    /// and not a request for advice the company does not give (declined, ACC-10).
+    fn knowledge_may_answer(&self, inspection: &crate::inspection::Inspection) -> bool {
+        inspection.intent == TurnIntent::Other
+            && !inspection.injection_flagged
+            && !inspection.withdrawal_statement
+            && self.declined_advice(inspection).is_none()
+    }
+
+    /// The topic of a request for personal advice the company does not give through the chat:
+    /// any topic not listed in `answer.licensed_advice` (ACC-10).
+    fn declined_advice(&self, inspection: &crate::inspection::Inspection) -> Option<AdviceTopic> {
+        inspection
+            .advice
+            .filter(|topic| !self.config.config.answer.licensed_advice.contains(topic))
+    }
+
     /// Runs a question through steps 2, 4 and 5 of the chat pipeline exactly as a customer
     /// message in state `bot` would go, without a conversation: guards, then (for an ordinary
-    /// question) the knowledge base and the outbound check. A withdrawal statement is not asked.
+    /// question) the knowledge base and the outbound check. A withdrawal statement and a
+    /// declined request for advice are not asked, as in the chat.
     pub fn ask(&self, text: &str, locale: Locale) -> Result<AskOutcome> {
         let text = validate_text(text, self.config.config.limits.message_chars)?;
         let mut placeholders = loket_guard::pii::Placeholders::new();
         let inspection = self.guards.inspect_customer(text, locale, &mut placeholders)?;
-        // As in the chat, a withdrawal statement is acknowledged and handed to a person, never
-        // answered (ACC-04).
-        let reply = if inspection.intent == TurnIntent::Other
-            && !inspection.injection_flagged
-            && !inspection.withdrawal_statement
-        {
+        let reply = if self.knowledge_may_answer(&inspection) {
             self.checked_answer(&inspection.text, locale, &CustomerScope::anonymous())?
         } else {
             BotReply::NotAsked

@@ -22,6 +22,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
+use loket_core::advice::AdviceTopic;
 use loket_core::conversation::TurnIntent;
 use loket_core::{Locale, Suggestion};
 use loket_guard::injection::InjectionDetector;
@@ -134,6 +135,9 @@ pub struct Inspection {
     pub intent: TurnIntent,
     /// The message states a withdrawal from, or cancellation of, a purchase or contract (ACC-04).
     pub withdrawal_statement: bool,
+    /// The message asks for personal advice of this topic (ACC-10); whether it is declined
+    /// depends on `answer.licensed_advice`.
+    pub advice: Option<AdviceTopic>,
     /// A hash of the normalised pseudonymised text, to notice a repeated question.
     pub fingerprint: String,
 }
@@ -217,6 +221,7 @@ impl Guards {
                 injection_reasons: verdict.reasons,
                 intent,
                 withdrawal_statement: classification.withdrawal_statement,
+                advice: classification.advice,
             }
         })
     }

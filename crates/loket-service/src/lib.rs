@@ -10,6 +10,7 @@
 //! - [`customer`]: the widget's use cases (start, send, request a person, callback).
 //! - [`staff`]: the console's use cases (login, queue, claim, reply, hand back, close, reveal).
 //! - [`maintenance`]: periodic work (waiting timeouts, agents who left).
+//! - [`notice`]: "Over deze chat", the notice generated from configuration (PRIV-02, GOV-08, GOV-10).
 //! - [`inspection`]: the inbound and outbound guards.
 //! - [`knowledge`]: answering from the knowledge base.
 //! - [`generation`]: an optional model that phrases answers, behind the grounding verifier.
@@ -32,6 +33,7 @@ pub mod incident;
 pub mod inspection;
 pub mod knowledge;
 pub mod maintenance;
+pub mod notice;
 pub mod presence;
 pub mod rate;
 pub mod retention;

@@ -1,5 +1,6 @@
 //! `loket compliance report`: the compliance report (GOV-07) from the running configuration and
-//! the stored evidence, as JSON, Markdown or HTML, to standard output or `--out FILE`.
+//! the stored evidence, as JSON, Markdown or HTML, to standard output or `--out FILE`; and
+//! `loket compliance notice`, the customers' notice "Over deze chat" from the configuration.
 //!
 //! The accessibility section comes from, in this order: `--accessibility FILE`; the browser
 //! tests' summary `target/e2e-accessibility.json` when the command runs in a checkout where the
@@ -11,8 +12,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use loket_core::Locale;
+use loket_core::config::ValidConfig;
 use loket_service::Loket;
 use loket_service::compliance::{AccessibilityStatus, ReportFormat, generate};
+use loket_service::notice::chat_notice;
 
 /// Where `node --test tests-e2e/` writes its accessibility summary, relative to the checkout.
 pub const E2E_ACCESSIBILITY_SUMMARY: &str = "target/e2e-accessibility.json";
@@ -77,17 +81,35 @@ pub async fn report(
     let text = report
         .render(format)
         .map_err(|error| anyhow::anyhow!("rendering the compliance report: {error}"))?;
-    match out {
-        Some(path) => std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?,
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .context("writing standard output")?,
-    }
+    write_out(&text, out)?;
     if report.summary.not_met > 0 {
         eprintln!("not met: {}", report.summary.not_met_ids.join(", "));
     }
     Ok(())
+}
+
+/// Writes the customers' notice "Over deze chat" in `lang` (PRIV-02, GOV-08, GOV-10).
+pub fn notice(config: &ValidConfig, lang: &str, format: Format, out: Option<PathBuf>) -> Result<()> {
+    let Some(locale) = Locale::parse(lang) else {
+        bail!("--lang must be nl or en");
+    };
+    let notice = chat_notice(config, locale);
+    let text = match format {
+        Format::Md => notice.to_markdown(),
+        Format::Html => notice.to_html(),
+        Format::Json => serde_json::to_string_pretty(&notice).context("rendering the notice")? + "\n",
+    };
+    write_out(&text, out)
+}
+
+fn write_out(text: &str, out: Option<PathBuf>) -> Result<()> {
+    match out {
+        Some(path) => std::fs::write(&path, text).with_context(|| format!("writing {}", path.display())),
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .context("writing standard output"),
+    }
 }
 
 #[cfg(test)]

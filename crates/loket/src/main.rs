@@ -7,8 +7,8 @@ mod compliance_cli;
 mod eval_faq;
 mod eval_grounding;
 mod eval_injection;
+mod eval_intents;
 mod eval_pii;
-mod eval_withdrawal;
 mod evidence_cli;
 mod kb_cli;
 mod model_cli;
@@ -341,6 +341,22 @@ enum ComplianceCommand {
         #[arg(long)]
         accessibility: Option<PathBuf>,
     },
+    /// Writes "Over deze chat", the customers' notice (what the assistant is, reaching a
+    /// person, art. 13 privacy information, complaints, accessibility) for terms and conditions;
+    /// the server shows the same text at /about.
+    Notice {
+        #[command(flatten)]
+        place: Place,
+        /// nl or en.
+        #[arg(long, default_value = "nl")]
+        lang: String,
+        /// md, html or json.
+        #[arg(long, value_enum, default_value = "md")]
+        format: compliance_cli::Format,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -459,6 +475,8 @@ enum EvalTarget {
     Grounding,
     /// Withdrawal-statement recognition (ACC-04) on messages written for other purposes.
     Withdrawal,
+    /// Advice-request recognition (ACC-10) on messages written for other purposes.
+    Advice,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -554,7 +572,8 @@ fn main() -> anyhow::Result<()> {
                 EvalTarget::Pii => eval_pii::run(&shared_data, &mut out),
                 EvalTarget::Injection => eval_injection::run(&shared_data, &mut out),
                 EvalTarget::Grounding => eval_grounding::run(&shared_data, &mut out),
-                EvalTarget::Withdrawal => eval_withdrawal::run(&shared_data, &mut out),
+                EvalTarget::Withdrawal => eval_intents::withdrawal(&shared_data, &mut out),
+                EvalTarget::Advice => eval_intents::advice(&shared_data, &mut out),
             }
         }
         Command::Grounding {
@@ -663,6 +682,15 @@ fn main() -> anyhow::Result<()> {
         } => runtime()?.block_on(async move {
             compliance_cli::report(&*open_app(&place).await?, format, accessibility, out).await
         }),
+        Command::Compliance {
+            command:
+                ComplianceCommand::Notice {
+                    place,
+                    lang,
+                    format,
+                    out,
+                },
+        } => compliance_cli::notice(&load_config(&place, None)?, &lang, format, out),
         Command::Openapi => {
             println!("{}", loket_server::ops::openapi_json());
             Ok(())

@@ -479,7 +479,7 @@ impl RuleGroup {
 /// Compiles a set with room for its lazy DFA: the word windows (`{W}{0,3}`) next to large
 /// word classes make many states, and a cache that is too small makes the engine fall back to
 /// a much slower one.
-fn build_set(patterns: Vec<String>) -> Result<RegexSet, regex::Error> {
+pub(crate) fn build_set(patterns: Vec<String>) -> Result<RegexSet, regex::Error> {
     RegexSetBuilder::new(patterns)
         .size_limit(64 << 20)
         .dfa_size_limit(16 << 20)
@@ -487,7 +487,7 @@ fn build_set(patterns: Vec<String>) -> Result<RegexSet, regex::Error> {
 }
 
 /// The sentences of a canonical string, each written as `" | word word | "`.
-fn sentences(canonical: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn sentences(canonical: &str) -> impl Iterator<Item = &str> {
     let bars: Vec<usize> = canonical.match_indices('|').map(|(index, _)| index).collect();
     (1..bars.len()).filter_map(move |index| {
         let start = bars[index - 1].saturating_sub(1);

@@ -14,11 +14,14 @@
 //! - `identity`: questions whether the assistant is a bot or a human (DIS-06).
 //! - `escalation`: complaints, legal claims and withdrawal disputes; crisis (HUM-07).
 //! - `withdrawal`: statements that withdraw from or cancel a purchase or contract (ACC-04).
+//! - `advice`: requests for personal investment, insurance, credit, tax, legal or medical
+//!   advice (ACC-10).
 //! - `claim`: [`HumanClaimFilter`] for the assistant's outgoing text (DIS-06).
 //!
 //! # Key types
-//! [`IntentDetector`], [`Intent`], [`HumanClaimFilter`], [`ClaimVerdict`].
+//! [`IntentDetector`], [`Intent`], [`AdviceTopic`], [`HumanClaimFilter`], [`ClaimVerdict`].
 
+mod advice;
 mod claim;
 mod escalation;
 mod identity;
@@ -28,7 +31,9 @@ mod vocabulary;
 mod withdrawal;
 
 pub use claim::{ClaimVerdict, HumanClaimFilter};
+pub use loket_core::advice::AdviceTopic;
 
+use advice::AdviceRules;
 use escalation::{ComplaintRules, CrisisRules};
 use identity::{IdentityRules, identity_classes};
 use lexicon::Lexicon;
@@ -87,6 +92,8 @@ pub struct Classification {
     /// The message states a withdrawal from, or cancellation of, a purchase or contract
     /// (ACC-04); it may carry any intent besides.
     pub withdrawal_statement: bool,
+    /// The message asks for personal advice of this topic (ACC-10), whatever else it says.
+    pub advice: Option<AdviceTopic>,
 }
 
 /// Typo correction applies to words of at least this many letters (shorter words have too
@@ -147,6 +154,7 @@ pub struct IntentDetector {
     complaint: ComplaintRules,
     crisis: CrisisRules,
     withdrawal: WithdrawalRules,
+    advice: AdviceRules,
 }
 
 impl Default for IntentDetector {
@@ -165,6 +173,7 @@ impl IntentDetector {
             .chain(ComplaintRules::templates())
             .chain(CrisisRules::templates())
             .chain(WithdrawalRules::templates())
+            .chain(AdviceRules::templates())
             .map(|template| lexicon::expand(&template, &classes))
             .collect();
         IntentDetector {
@@ -175,6 +184,7 @@ impl IntentDetector {
             complaint: ComplaintRules::new(),
             crisis: CrisisRules::new(),
             withdrawal: WithdrawalRules::new(),
+            advice: AdviceRules::new(),
         }
     }
 
@@ -183,13 +193,15 @@ impl IntentDetector {
         self.route(&self.lexicon.canonical(text))
     }
 
-    /// [`IntentDetector::classify`] and [`IntentDetector::is_withdrawal_statement`] over one
-    /// canonical copy of `text`: what the chat needs of every customer message.
+    /// [`IntentDetector::classify`], [`IntentDetector::is_withdrawal_statement`] and
+    /// [`IntentDetector::advice_topic`] over one canonical copy of `text`: what the chat needs
+    /// of every customer message.
     pub fn classify_message(&self, text: &str) -> Classification {
         let canonical = self.lexicon.canonical(text);
         Classification {
             intent: self.route(&canonical),
             withdrawal_statement: self.withdrawal.matches(&canonical),
+            advice: self.advice.topic(&canonical),
         }
     }
 
@@ -217,6 +229,13 @@ impl IntentDetector {
     /// else it also says; a question about withdrawing is not a statement (ACC-04).
     pub fn is_withdrawal_statement(&self, text: &str) -> bool {
         self.withdrawal.matches(&self.lexicon.canonical(text))
+    }
+
+    /// The topic when `text` asks for personal investment, insurance, credit, tax, legal or
+    /// medical advice ("moet ik beleggen?", "which insurance should I take?"); a question about
+    /// the company's products and terms is not a request for advice (ACC-10).
+    pub fn advice_topic(&self, text: &str) -> Option<AdviceTopic> {
+        self.advice.topic(&self.lexicon.canonical(text))
     }
 
     /// True when `text` asks whether the assistant is a bot or a human, whatever else it also

@@ -18,6 +18,8 @@ const NOT_HUMAN_REQUESTS: &str = include_str!("../../corpus/not-human-requests.t
 const BOT_IDENTITY_QUESTIONS: &str = include_str!("../../corpus/bot-identity-questions.txt");
 const WITHDRAWAL_STATEMENTS: &str = include_str!("../../corpus/withdrawal-statements.txt");
 const NOT_WITHDRAWAL_STATEMENTS: &str = include_str!("../../corpus/not-withdrawal-statements.txt");
+const ADVICE_REQUESTS: &str = include_str!("../../corpus/advice-requests.txt");
+const NOT_ADVICE_REQUESTS: &str = include_str!("../../corpus/not-advice-requests.txt");
 
 /// The corpus lines: one message per line, `#` starts the header comment.
 fn corpus(text: &str) -> Vec<&str> {
@@ -49,6 +51,79 @@ fn every_constant_pattern_compiles() {
     let positive: Vec<&str> = positive.iter().map(String::as_str).collect();
     let veto: Vec<&str> = veto.iter().map(String::as_str).collect();
     RuleGroup::compile(&positive, &veto, &[]).expect("withdrawal patterns compile");
+    for (positive, veto) in super::advice::AdviceRules::template_groups() {
+        let positive: Vec<&str> = positive.iter().map(String::as_str).collect();
+        let veto: Vec<&str> = veto.iter().map(String::as_str).collect();
+        RuleGroup::compile(&positive, &veto, &[]).expect("advice patterns compile");
+    }
+    super::advice::AdviceRules::compile_situation().expect("own-situation rule compiles");
+}
+
+#[test]
+fn corpus_advice_requests_are_recognised_with_their_topic_acc_10() {
+    let lines = corpus(ADVICE_REQUESTS);
+    assert!(lines.len() >= 60, "corpus has {} lines", lines.len());
+    let mut wrong = Vec::new();
+    for line in &lines {
+        let (topic, text) = line.split_once('\t').expect("topic<TAB>message");
+        let found = DETECTOR.advice_topic(text).map(AdviceTopic::as_str);
+        if found != Some(topic) {
+            wrong.push((text, topic, found));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "missed or wrong topic (text, expected, found): {wrong:#?}"
+    );
+    // Every topic has examples in both languages' share of the corpus.
+    for topic in AdviceTopic::ALL {
+        let count = lines
+            .iter()
+            .filter(|line| line.starts_with(&format!("{}\t", topic.as_str())))
+            .count();
+        assert!(count >= 5, "{} has {count} examples", topic.as_str());
+    }
+}
+
+#[test]
+fn questions_about_products_and_terms_are_not_advice_requests_acc_10() {
+    let lines = corpus(NOT_ADVICE_REQUESTS);
+    assert!(lines.len() >= 45, "corpus has {} lines", lines.len());
+    let (_, triggered) = rate(&lines, |line| DETECTOR.advice_topic(line).is_some());
+    assert!(triggered.is_empty(), "taken for advice requests: {triggered:#?}");
+    for other in [
+        NOT_HUMAN_REQUESTS,
+        NOT_WITHDRAWAL_STATEMENTS,
+        WITHDRAWAL_STATEMENTS,
+        HUMAN_REQUESTS,
+    ] {
+        let lines = corpus(other);
+        let (_, triggered) = rate(&lines, |line| DETECTOR.advice_topic(line).is_some());
+        assert!(triggered.is_empty(), "taken for advice requests: {triggered:#?}");
+    }
+}
+
+#[test]
+fn an_advice_request_with_typos_or_in_a_longer_message_is_still_recognised_acc_10() {
+    for (text, topic) in [
+        ("moet ik mijn spaargeld beleggenn?", AdviceTopic::Investment),
+        (
+            "Bedankt voor de info. Heb ik eigenlijk een reisverzekering nodig?",
+            AdviceTopic::Insurance,
+        ),
+        ("should i invest in cyrpto or bitcoin", AdviceTopic::Investment),
+        ("HOEVEEL PARACETAMOL MAG IK NEMEN", AdviceTopic::Medical),
+    ] {
+        assert_eq!(DETECTOR.advice_topic(text), Some(topic), "{text:?}");
+    }
+    // A request for advice carries its topic beside the routing intent.
+    let classification = DETECTOR.classify_message("Moet ik beleggen? Ik wil een medewerker spreken");
+    assert_eq!(classification.intent, Intent::HumanRequest);
+    assert_eq!(classification.advice, Some(AdviceTopic::Investment));
+    assert_eq!(
+        DETECTOR.classify_message("Wat zijn jullie openingstijden?").advice,
+        None
+    );
 }
 
 #[test]

@@ -217,3 +217,50 @@ async fn a_conversation_stored_without_the_disclosure_first_is_listed_by_id_dis_
     assert!(markdown.contains(id.as_str()));
     assert!(!markdown.contains("bedenktijd heb ik"), "no message text in the report");
 }
+
+#[tokio::test]
+async fn the_notice_page_is_generated_from_the_configuration_in_both_languages_priv_02_gov_10() {
+    let app = TestApp::spawn_with(|config| {
+        config.privacy.contact = "fg-vragen@despaak.example".into();
+        config.privacy.dpo_contact = Some("fg@despaak.example".into());
+    })
+    .await;
+    let get = |query: &str| {
+        let client = app.client.clone();
+        let url = format!("{}/about{query}", app.address);
+        async move { client.get(url).send().await.expect("request") }
+    };
+    let response = get("").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+    assert_eq!(headers["content-language"], "nl");
+    assert!(
+        headers["content-security-policy"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("default-src 'none'")
+    );
+    let dutch = response.text().await.unwrap_or_default();
+    assert!(dutch.starts_with("<!doctype html>\n<html lang=\"nl\">"), "{dutch}");
+    for expected in [
+        "fg-vragen@despaak.example",
+        "Functionaris gegevensbescherming: fg@despaak.example",
+        "Autoriteit Persoonsgegevens",
+        "ConsuWijzer",
+        "Toegankelijkheid",
+        "020-123 4567",
+    ] {
+        assert!(dutch.contains(expected), "{expected:?} missing");
+    }
+    let english = get("?locale=en").await.text().await.unwrap_or_default();
+    assert!(
+        english.contains("<h1>About this chat of Fietsenwinkel De Spaak</h1>"),
+        "{english}"
+    );
+    // An unknown language gets the Dutch page, never an error.
+    let unknown = get("?locale=xx").await;
+    assert_eq!(unknown.status(), StatusCode::OK);
+    assert!(unknown.text().await.unwrap_or_default().contains("<html lang=\"nl\">"));
+    app.stop().await;
+}

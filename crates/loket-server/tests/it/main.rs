@@ -1,6 +1,7 @@
 //! Integration tests over the real HTTP server, a real SQLite database in a temporary
 //! directory and a real knowledge base. One test binary (`it`), one module per area.
 
+mod advice;
 mod compliance;
 mod confidential;
 mod console;

@@ -43,7 +43,7 @@ fn retention_summary(config: &ValidConfig) -> String {
         .join("; ")
 }
 
-/// The platform's purposes; the lawful basis of each is the controller's judgement.
+/// The platform's purposes; the lawful basis of each is declared in `privacy.lawful_basis`.
 const PURPOSES: &str = "answering customer questions from approved knowledge; handing over to staff; \
      callback and e-mail requests; security and accountability logging";
 /// Data categories the platform can hold.
@@ -317,7 +317,10 @@ pub fn processing_record(config: &ValidConfig) -> RecordOfProcessing {
                 "art. 30(1)(a)-(g)",
                 vec![
                     field("(a) controller", config.wording.company(), "company.name"),
-                    human("(a) DPO contact", "the data protection officer's contact details"),
+                    match &config.config.privacy.dpo_contact {
+                        Some(contact) => field("(a) DPO contact", contact.trim(), "privacy.dpo_contact"),
+                        None => human("(a) DPO contact", "the data protection officer's contact details"),
+                    },
                     field("(b) purposes", PURPOSES, "platform"),
                     field(
                         "(c) categories of data subjects",
@@ -329,7 +332,7 @@ pub fn processing_record(config: &ValidConfig) -> RecordOfProcessing {
                     human("(e) transfers to third countries", "hosting location and safeguards"),
                     field("(f) time limits for erasure", retention_summary(config), "retention"),
                     field("(g) security measures", MEASURES, "platform"),
-                    human("lawful basis per purpose", "art. 6 basis for each purpose"),
+                    field("lawful basis per purpose", lawful_bases(config), "privacy.lawful_basis"),
                     field(
                         "AI components",
                         "local knowledge-base retrieval; no external model",
@@ -357,6 +360,18 @@ pub fn processing_record(config: &ValidConfig) -> RecordOfProcessing {
             ),
         ],
     }
+}
+
+/// Each purpose with its configured basis (PRIV-01).
+fn lawful_bases(config: &ValidConfig) -> String {
+    let bases = &config.config.privacy.lawful_basis;
+    format!(
+        "answering questions: art. {}; handing over, callbacks and e-mail requests: art. {}; security and \
+         accountability logging: art. {}",
+        bases.answering.article(),
+        bases.handover.article(),
+        bases.logging.article()
+    )
 }
 
 /// The AI components and, when a model phrases answers, what the configuration records of it

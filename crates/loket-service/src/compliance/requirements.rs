@@ -303,6 +303,41 @@ pub(super) fn requirement_sections(
             "recognition, acknowledgement and hand-over are built in and cannot be switched off; the bot never answers a statement itself".into(),
         ],
     );
+    let licensed: Vec<&str> = settings
+        .answer
+        .licensed_advice
+        .iter()
+        .map(|topic| topic.as_str())
+        .collect();
+    let declined_topics: Vec<&str> = loket_core::advice::AdviceTopic::ALL
+        .iter()
+        .filter(|topic| !settings.answer.licensed_advice.contains(topic))
+        .map(|topic| topic.as_str())
+        .collect();
+    let acc_10 = row(
+        "ACC-10",
+        "The bot stays within the company's licensed or advisory scope; requests for personal advice go to a person",
+        if !licensed.is_empty() {
+            Status::RequiresHumanInput
+        } else {
+            Status::Met
+        },
+        vec![
+            format!(
+                "requests for personal advice declined with a person offered, by topic: {}",
+                listing(&handoff.advice_declined)
+            ),
+            format!("topics declined: {}", or_none(&declined_topics.join(", "))),
+            if licensed.is_empty() {
+                "answer.licensed_advice: none; every advice topic is declined (built in, checked before the knowledge base)".into()
+            } else {
+                format!(
+                    "answer.licensed_advice: {}; the knowledge base answers these: a person must confirm the company holds the licence (Wft) or qualification",
+                    licensed.join(", ")
+                )
+            },
+        ],
+    );
     let findings_of = |rules: &[&str]| -> Vec<String> {
         evidence
             .content_policy
@@ -412,17 +447,38 @@ pub(super) fn requirement_sections(
             "hosting and other processors of the installation are outside Loket: list them with this report".into(),
         ],
     );
+    let bases = &settings.privacy.lawful_basis;
+    let priv_01 = row(
+        "PRIV-01",
+        "Each purpose has one declared lawful basis",
+        Status::RequiresHumanInput,
+        vec![
+            format!(
+                "privacy.lawful_basis: answering {}, handover {}, logging {}",
+                bases.answering.article(),
+                bases.handover.article(),
+                bases.logging.article()
+            ),
+            "the chat has exactly these three purposes, built in; none other is processed".into(),
+            "a legitimate interest (6(1)(f)) needs the company's stored balancing test; the bases need the privacy officer's confirmation".into(),
+        ],
+    );
     let priv_02 = row(
         "PRIV-02",
         "A layered privacy notice is linked in the widget",
         if settings.contact.privacy_url.trim().is_empty() {
             Status::NotMet
         } else {
-            Status::RequiresHumanInput
+            Status::Met
         },
         vec![
-            format!("contact.privacy_url: {}", or_none(&settings.contact.privacy_url)),
-            "whether the notice lists every art. 13 field needs a person's check".into(),
+            "first layer: \"Over deze chat\" (/about, linked in the widget from turn 0), generated from the configuration with every art. 13 field: controller and privacy contact, DPO when configured, purposes with their lawful bases, recipients and AI vendor, transfers, retention per category, rights, consent, the right to complain to the AP, whether data must be given, automated decisions".into(),
+            format!(
+                "privacy contact: {}; DPO: {}",
+                settings.privacy.contact.trim(),
+                settings.privacy.dpo_contact.as_deref().unwrap_or("none designated")
+            ),
+            format!("full statement (contact.privacy_url): {}", or_none(&settings.contact.privacy_url)),
         ],
     );
     let pii_01 = row(
@@ -717,6 +773,27 @@ pub(super) fn requirement_sections(
             "what the training covers (the assistant's limits, the handover, the guards, personal data) is organisational: keep the programme with this report".into(),
         ],
     );
+    let gov_08 = row(
+        "GOV-08",
+        "Accessibility information for the service is generated for the terms and conditions",
+        Status::RequiresHumanInput,
+        vec![
+            "written: the \"Toegankelijkheid\" section of the notice at /about (both languages) and `loket compliance notice` for the terms and conditions, generated from what the chat does and the configured alternatives".into(),
+            "oral: the page is read out by screen readers; whether staff give it by phone is the company's process".into(),
+        ],
+    );
+    let gov_10 = row(
+        "GOV-10",
+        "Complaints about the chatbot go to people; the notice names the AP and ACM ConsuWijzer",
+        Status::Met,
+        vec![
+            format!(
+                "complaints handed to a person (HUM-07, built in): {}",
+                handoff.requested_by_trigger.get("complaint").copied().unwrap_or(0)
+            ),
+            "the notice's \"Klachten\" section: a person handles complaints about the chat; the Autoriteit Persoonsgegevens for privacy; ACM ConsuWijzer for consumer matters".into(),
+        ],
+    );
     let gov_07 = row(
         "GOV-07",
         "A compliance evidence pack can be exported; the audit log is tamper-evident",
@@ -821,12 +898,14 @@ pub(super) fn requirement_sections(
         section(
             "Correct answers",
             "AP/ACM theme \"juiste en betrouwbare antwoorden\"; BW 6:193c",
-            vec![acc_01, acc_04, acc_06, acc_07, acc_09],
+            vec![acc_01, acc_04, acc_06, acc_07, acc_09, acc_10],
         ),
         section(
             "Privacy",
             "GDPR art. 5, 12-20, 25; UAVG art. 46",
-            vec![priv_02, pii_01, priv_06, priv_07, priv_08, priv_10, priv_11, priv_12],
+            vec![
+                priv_01, priv_02, pii_01, priv_06, priv_07, priv_08, priv_10, priv_11, priv_12,
+            ],
         ),
         section(
             "Retention and erasure",
@@ -841,7 +920,7 @@ pub(super) fn requirement_sections(
         section(
             "Governance",
             "GDPR art. 5(2), 30, 35",
-            vec![gov_01, gov_02, gov_03, gov_07],
+            vec![gov_01, gov_02, gov_03, gov_07, gov_08, gov_10],
         ),
         section(
             "Accessibility",

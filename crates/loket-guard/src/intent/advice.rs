@@ -1,0 +1,337 @@
+//! Requests for personal advice the company may not give through a chatbot (REQUIREMENTS
+//! ACC-10): "moet ik mijn spaargeld beleggen?", "which travel insurance should I take?",
+//! "hoeveel paracetamol mag ik nemen?", "should I sue my landlord?".
+//!
+//! Investment, insurance and credit advice needs a licence under the Wft, and medical, legal
+//! and tax advice needs a professional who knows the person's situation. A request is a
+//! question about what *this customer* should do or choose (a decision frame: "moet ik",
+//! "is het verstandig om", "should I", "which … should I", "do I need") next to a word of the
+//! domain in the same sentence; a question about the company's products and terms ("wat kost
+//! de fietsverzekering?", "can I pay in instalments?") is information, not advice, and is not
+//! matched. The rules lean towards precision: a missed request still meets the knowledge base,
+//! which answers only from approved text or declines.
+
+use loket_core::advice::AdviceTopic;
+use regex::RegexSet;
+
+use super::lexicon::{RuleGroup, build_set, sentences};
+
+/// The order in which topics are tried: a message that names two gets the first, and the
+/// narrower topics come first ("moet ik belasting betalen over mijn spaargeld?" asks about tax,
+/// not about investing).
+const PRECEDENCE: [AdviceTopic; 6] = [
+    AdviceTopic::Tax,
+    AdviceTopic::Medical,
+    AdviceTopic::Legal,
+    AdviceTopic::Insurance,
+    AdviceTopic::Credit,
+    AdviceTopic::Investment,
+];
+
+/// The words of the topic that a decision frame must name: objects and acts, Dutch and
+/// English, in canonical form.
+fn vocabulary(topic: AdviceTopic) -> &'static str {
+    match topic {
+        AdviceTopic::Investment => {
+            "beleggen|belegd|belegging|beleggingen|beleggings[a-z]*|investeren|geinvesteerd|investering|aandelen|aandeel|obligaties|obligatie|[a-z]*fonds|fondsen|etf|etfs|crypto|cryptos|cryptomunten|bitcoin|bitcoins|ethereum|etherium|solana|portefeuille|daytraden|spaargeld|deposito|pensioen|pensioenen|lijfrente|goud kopen|in goud|invest|investing|invested|investment|investments|stock|stocks|shares|bonds|fund|funds|index fund|index funds|portfolio|cryptocurrency|deposit account|pension|annuity|retirement savings|buy gold|in gold|401k|ira"
+        }
+        AdviceTopic::Insurance => {
+            "[a-z]*verzekering|[a-z]*verzekeringen|[a-z]*verzekring|verzekeren|verzekerd|eigen risico|allrisk|all risk|casco|[a-z]*insurance|insure|insured|deductible|comprehensive cover|extra cover|sports cover|travel cover|third party cover"
+        }
+        AdviceTopic::Credit => {
+            "lening|leningen|[a-z]*lening|[a-z]*leningen|krediet|[a-z]*krediet|hypotheek|[a-z]*hypotheek|hypotheken|lenen|oversluiten|aflossen|af te lossen|aflossing|afbetaling|op afbetaling|schulden|rentevast|rentevaste periode|creditcard|creditcards|loan|loans|[a-z]*loan|mortgage|mortgages|morgage|borrow|borrowing|refinance|remortgage|credit card|credit cards|pay off my|pay it off|pay off|debt|debts|buy now pay later|fixed rate|variable rate|fixed interest"
+        }
+        AdviceTopic::Tax => {
+            "belasting|belastingen|inkomstenbelasting|belastingaangifte|aangifte inkomstenbelasting|belastingdienst|aftrekken|aftrekbaar|[a-z]*aftrek|hypotheekrente|huurtoeslag|zorgtoeslag|kinderopvangtoeslag|fiscaal|fiscale|fiscaal partner|fiscale partners|box 3|tax|taxes|tax return|deduct|deduction|tax deductible|fiscal partners|fiscal partner|30 ruling|irs|hmrc"
+        }
+        AdviceTopic::Legal => {
+            "advocaat|advocaten|jurist|juridisch|juridische|rechtszaak|aanklagen|procederen|naar de rechter|kantonrechter|in beroep|beroep aantekenen|aansprakelijk|concurrentiebeding|ontslagvergoeding|transitievergoeding|omgangsregeling|voogdij|echtscheiding|scheiding|lawyer|lawyers|attorney|solicitor|sue|suing|lawsuit|take legal action|go to court|legal action|legal steps|legal proceedings|court|small claims|liable|non compete|unfair dismissal|custody|divorce"
+        }
+        AdviceTopic::Medical => {
+            "medicijn|medicijnen|medicatie|[a-z]*medicatie|pillen|pil|slaappillen|paracetamol|ibuprofen|antibiotica|antihistaminica|antihistamine|pijnstillers|pijnstiller|dosis|dosering|huisarts|dokter|ziekenhuis|eerste hulp|spoedeisende hulp|koorts|hoofdpijn|keelpijn|buikpijn|rugpijn|spierpijn|pijn|zalf|schaafwond|wond|bult|verstuikt|verstuikte|verstuiking|uitslag|bloeddruk|zwanger|hooikoorts|medication|medications|medicine|medicines|pills|pill|sleeping pills|painkillers|painkiller|dose|dosage|doctor|gp|hospital|emergency room|emergency department|the er|urgent care|antibiotics|antihistamines|cortisone|fever|headache|sore throat|back pain|pain|rash|ointment|wound|deep cut|sprain|sprained|blood pressure|pregnant|hay fever|symptoms|symptomen"
+        }
+    }
+}
+
+/// Frames that only this topic has (`{X}` for its words).
+fn own_frames(topic: AdviceTopic) -> &'static [&'static str] {
+    match topic {
+        AdviceTopic::Tax => &[
+            " (?:kan|mag) ik (?:[a-z0-9]+ ){0,10}(?:aftrekken|opvoeren|toepassen) ",
+            " can i (?:[a-z0-9]+ ){0,5}(?:deduct|write off) ",
+            " can i claim (?:[a-z0-9]+ ){0,6}(?:deduction|deductible|tax|taxes) ",
+            " do i (?:need to|have to) (?:pay|declare|report) (?:[a-z0-9]+ ){0,2}(?:tax|taxes) ",
+            " (?:do|must|should) i (?:need to |have to )?declare ",
+            " (?:pay|betaal|betalen) (?:less|minder) (?:tax|taxes|belasting) ",
+            " is (?:[a-z0-9]+ ){0,8}(?:tax deductible|deductible|aftrekbaar) ",
+            " hoe (?:vul|moet|kan) ik (?:[a-z0-9]+ ){0,4}(?:belastingaangifte|aangifte) ",
+            " (?:am i|ben ik|kom ik) (?:[a-z0-9]+ ){0,2}(?:eligible|in aanmerking|recht op) (?:[a-z0-9]+ ){0,4}(?:toeslag|toeslagen|aftrek|[a-z]*aftrek|ruling|30 ruling|tax|deduction) ",
+        ],
+        AdviceTopic::Legal => &[
+            " can i sue ",
+            " (?:kan|moet) ik (?:[a-z0-9]+ ){0,4}(?:aanklagen|juridisch|aansprakelijk) ",
+            " (?:do i have|have i got|heb ik) (?:a |een )?(?:case|zaak) ",
+            " (?:wat zijn|what are) (?:mijn|my) (?:kansen|chances) ",
+            " sta ik (?:juridisch )?(?:sterk|in mijn recht) ",
+            " (?:would|will|could) i win | (?:id|i d) win | zou ik (?:het )?winnen ",
+            " should (?:i|we) (?:fight|challenge|contest|appeal) ",
+        ],
+        AdviceTopic::Medical => &[
+            " (?:mag|kan) ik (?:[a-z0-9]+ ){0,4}(?:combineren|samen nemen|tegelijk nemen) ",
+            " (?:mag|kan) ik stoppen met (?:[a-z0-9]+ ){0,2}(?:antibiotica|medicijnen|medicatie|pillen|de pil) ",
+            " can i (?:take|stop|combine|mix) (?:[a-z0-9]+ ){0,4}(?:pills|pill|medication|medicine|antibiotics|ibuprofen|paracetamol|painkillers) ",
+            " (?:is it|is that) (?:ok|okay|safe|fine) (?:for me )?to (?:take|use) (?:[a-z0-9]+ ){0,3}(?:{X}) ",
+            " (?:{X}) (?:[a-z0-9]+ ){0,6}wat (?:moet|kan) ik (?:het beste )?doen ",
+            " (?:what should i|what can i) take for ",
+            " how (?:should|do) i treat ",
+            " (?:wat moet ik doen|wat kan ik het beste doen|wat kan ik doen) (?:tegen|bij|met|aan) ",
+        ],
+        _ => &[],
+    }
+}
+
+/// The words that make a matching sentence something else for this topic: shop matters
+/// that share a word with the topic ("is het op voorraad", "btw op mijn bestelling").
+fn exceptions(topic: AdviceTopic) -> &'static str {
+    match topic {
+        AdviceTopic::Investment => "in stock|out of stock|back in stock|stock level|refund|refunds",
+        AdviceTopic::Insurance => {
+            "verzendverzekering|shipping insurance|verzekerd verzonden|verzekerd verstuurd|insured shipping|insured delivery"
+        }
+        AdviceTopic::Credit => {
+            "pay with|pay by|paying with|paying by|payment method|betalen met|betaal met|betaling met|betaalmethode|fiets lenen|fietsen lenen|leenfiets|leenfietsen|vervangende fiets|replacement bike|loan bike|courtesy bike"
+        }
+        AdviceTopic::Tax => {
+            "btw|vat|douane|invoerrechten|customs|import duty|import duties|bestelling|order|orders|factuur|invoice|bon|receipt"
+        }
+        AdviceTopic::Legal => "herroepingsrecht|right of withdrawal",
+        AdviceTopic::Medical => "zadel|saddle|framemaat|frame size|zithouding|riding position|welke fiets|which bike",
+    }
+}
+
+/// Decision frames with `{X}` for the topic's words.
+const FRAMES: &[&str] = &[
+    // "moet ik mijn spaargeld beleggen", "moeten we naar de spoedeisende hulp"
+    " (?:moet|moeten) (?:ik|we|wij) (?:[a-z0-9]+ ){0,5}(?:{X}) ",
+    // "zou ik beter bitcoin kopen", "kan ik het beste een lening nemen", "zal ik extra aflossen"
+    " (?:zou|zal|kan|kun) ik (?:beter|het beste|best|wel|nog|misschien) (?:[a-z0-9]+ ){0,5}(?:{X}) ",
+    " zal ik (?:[a-z0-9]+ ){0,5}(?:{X}) ",
+    " zou ik (?:[a-z0-9]+ ){0,5}(?:{X}) (?:[a-z0-9]+ ){0,3}moeten ",
+    // "is het verstandig om te beleggen", "is het voor mij nog zinvol om een verzekering te nemen"
+    " is het (?:[a-z0-9]+ ){0,3}(?:verstandig|slim|wijs|raadzaam|aan te raden|een goed idee|beter|veilig|zinvol|nuttig|gunstig|gunstiger|voordelig|voordeliger) (?:[a-z0-9]+ ){0,8}(?:{X}) ",
+    " is (?:[a-z0-9]+ ){0,3}(?:{X}) (?:[a-z0-9]+ ){0,3}(?:verstandig|verstandiger|slim|slimmer|wijs|raadzaam|aan te raden|een goed idee|de moeite waard|nodig|beter|voordeliger|gunstiger|een goede belegging|een goede investering) ",
+    // "welke verzekering raadt u aan", "wat adviseer je over beleggen"
+    " (?:raad|raadt|raden|adviseer|adviseert|adviseren|aanraden|aanbevelen|beveel|beveelt) (?:[a-z0-9]+ ){0,6}(?:{X}) ",
+    " (?:{X}) (?:[a-z0-9]+ ){0,6}(?:raad|raadt|raden|adviseer|adviseert|adviseren|aanraden|aanbevelen|beveel|beveelt) (?:je|jij|u|jullie) ",
+    // "welke verzekering moet ik nemen", "welk beleggingsprofiel past het best bij mij"
+    " (?:welk|welke|wat voor) (?:[a-z0-9]+ ){0,2}(?:{X}) (?:[a-z0-9]+ ){0,3}(?:moet|zou|kan|kies|neem|koop) ik ",
+    " (?:welk|welke|wat voor|which|what) (?:[a-z0-9]+ ){0,2}(?:{X}) (?:[a-z0-9]+ ){0,3}(?:past|passen|fits|suits|is best|would be best|is the best|is better) ",
+    // "heb ik een reisverzekering nodig", "heb ik als zzper echt een verzekering nodig"
+    " heb ik (?:[a-z0-9]+ ){0,5}(?:{X}) (?:[a-z0-9]+ ){0,2}nodig ",
+    // "hoeveel paracetamol mag ik nemen", "hoeveel kan ik lenen"
+    " hoeveel (?:[a-z0-9]+ ){0,3}(?:mag|moet|kan|zou) ik (?:[a-z0-9]+ ){0,4}(?:{X}) ",
+    " hoeveel (?:{X}) (?:[a-z0-9]+ ){0,2}(?:mag|moet|kan|zou) ik ",
+    // "waar kan ik het beste in beleggen"
+    " waar (?:kan|moet|zou) ik (?:[a-z0-9]+ ){0,3}(?:het beste|best|beter) (?:[a-z0-9]+ ){0,3}(?:{X}) ",
+    // "advies over beleggen", "beleggingsadvies", "juridisch advies"
+    " (?:advies|adviezen) (?:over|bij|voor|nodig over|nodig bij|nodig voor) (?:[a-z0-9]+ ){0,3}(?:{X}) ",
+    " (?:{X})s?advies ",
+    " (?:{X}) advies ",
+    // "should I invest in crypto", "should we hold the owner liable", "whether I should cash out my pension"
+    " should (?:i|we) (?:[a-z0-9]+ ){0,4}(?:{X}) ",
+    " (?:whether|if) (?:i|we) should (?:[a-z0-9]+ ){0,4}(?:{X}) ",
+    " (?:would|will|could) i be better off (?:[a-z0-9]+ ){0,5}(?:{X}) ",
+    " (?:is it|would it be|isnt it|is that|is now) (?:[a-z0-9]+ ){0,2}(?:wise|smart|sensible|a good idea|advisable|better|safe|worth it|worth|a good time) (?:[a-z0-9]+ ){0,8}(?:{X}) ",
+    " is (?:[a-z0-9]+ ){0,3}(?:{X}) (?:[a-z0-9]+ ){0,3}(?:a good investment|a good idea|worth it|a smart move|a wise choice|a good choice|necessary) ",
+    " (?:recommend|suggest|advise) (?:[a-z0-9]+ ){0,6}(?:{X}) ",
+    " (?:{X}) (?:[a-z0-9]+ ){0,6}(?:do|would|can) you (?:recommend|suggest|advise) ",
+    // "which insurance should I take" (not "which insurance do I have": that is their own policy)
+    " (?:which|what) (?:[a-z0-9]+ ){0,2}(?:{X}) (?:[a-z0-9]+ ){0,3}(?:should|would|could) i ",
+    " (?:which|what) (?:[a-z0-9]+ ){0,2}(?:{X}) do i need ",
+    // "do I need travel insurance", "do I really need to see a doctor" (not "do I need to verify my funds")
+    " do i (?:really |actually |even |still )?need (?:to (?:take|get|buy|have|see|consult|hire|call|visit|go to) )?(?:a |an |any |some |the |extra |more |another |additional )?(?:[a-z0-9]+ )?(?:{X}) ",
+    " how much (?:[a-z0-9]+ ){0,3}(?:should|can|may) i (?:[a-z0-9]+ ){0,4}(?:{X}) ",
+    " how much (?:{X}) (?:[a-z0-9]+ ){0,2}(?:should|can|may) i ",
+    " can i afford (?:[a-z0-9]+ ){0,4}(?:{X}) ",
+    " (?:advice|advise me) (?:on|about|for|regarding|with) (?:[a-z0-9]+ ){0,3}(?:{X}) ",
+    " (?:{X}) advice ",
+    // "is dit een goede belegging", "is this a good investment"
+    " is (?:[a-z0-9]+ ){1,3}(?:a|een) (?:good|smart|safe|wise|goede|slimme|veilige|verstandige) (?:{X}) ",
+    // "my stocks lost 20%, should I sell or hold"
+    " (?:{X}) (?:[a-z0-9]+ |, ){0,8}(?:should i|should we|moet ik|moeten we|zal ik) (?:sell|hold|buy|keep|invest|take|get|cancel|switch|wait|stop|continue|see|go|verkopen|kopen|houden|aanhouden|nemen|afsluiten|opzeggen|overstappen|stoppen|wachten|beleggen|doorgaan|gaan|koelen) ",
+];
+
+/// A sentence without a frame is still a request when it is about the customer's own situation
+/// ("in mijn geval", "if you were me") and names a topic, or asks what is good "for me" about
+/// one ("which is better for me: a pension annuity or investing on my own?").
+const OWN_SITUATION: &str = " (?:is dat (?:wel )?(?:slim|verstandig|wijs)|is that (?:smart|wise|sensible|a good idea)|in my case|in mijn geval|my situation|mijn situatie|if you were me|if i were you|als jij mij was|als u mij was|wat zou jij doen|wat zou u doen|what would you do|would you put|zou jij het) ";
+/// "For me" and its kind: a request only next to a judgement ([`JUDGEMENT`]).
+const FOR_ME: &str = " (?:for me|for my|for us|for our|voor mij|voor ons|voor mijn|bij mij|bij mijn) ";
+/// Words that ask for a judgement.
+const JUDGEMENT: &str = " (?:good|better|best|smart|smarter|smartest|wise|worth|right|sensible|advisable|afford|risky|slim|slimmer|slimst|verstandig|verstandiger|beter|best|zinvol|gunstig|gunstiger|voordelig|voordeliger|raadzaam|riskant|aanraden|recommend|past|fits|suits) ";
+
+/// A sentence with a frame is not a request when it says it is not one, or when it asks
+/// about the assistant's or the company's own doing.
+const VETOES: &[&str] = &[
+    " (?:geen|niet om|not|dont need|no) (?:[a-z0-9]+ ){0,2}(?:advies|advice) ",
+    // "when do I need a new credit card" asks when a card expires
+    " when do i need ",
+    " (?:{E}) ",
+];
+
+/// The compiled rules: one group of frames per topic, tried in [`PRECEDENCE`] order, then
+/// the own-situation rule.
+#[derive(Debug)]
+pub(crate) struct AdviceRules {
+    /// Every topic's words and its own frames: a message that matches none of them cannot be a
+    /// request, so most messages cost one pass instead of one per topic.
+    gate: RegexSet,
+    topics: Vec<(AdviceTopic, RuleGroup)>,
+    situation: Situation,
+}
+
+/// The patterns of [`AdviceRules::gate`]: every frame needs a topic word or is a topic's own.
+fn gate_patterns() -> Vec<String> {
+    PRECEDENCE
+        .iter()
+        // No space after the words: "verzekeringsadvies" is a topic word glued to "advies".
+        .map(|topic| format!(" (?:{})", vocabulary(*topic)))
+        .chain(PRECEDENCE.iter().flat_map(|topic| {
+            own_frames(*topic)
+                .iter()
+                .map(|frame| frame.replace("{X}", vocabulary(*topic)))
+        }))
+        .collect()
+}
+
+/// The own-situation rule, per sentence: [`OWN_SITUATION`], or [`FOR_ME`] with [`JUDGEMENT`],
+/// next to a word of a topic and no veto of that topic.
+#[derive(Debug)]
+struct Situation {
+    /// [`OWN_SITUATION`], [`FOR_ME`], [`JUDGEMENT`], in this order.
+    markers: RegexSet,
+    /// The words of each topic, in [`PRECEDENCE`] order.
+    words: RegexSet,
+    /// The vetoes of each topic.
+    vetoes: Vec<Option<RegexSet>>,
+}
+
+impl Situation {
+    fn compile() -> Result<Self, regex::Error> {
+        let markers = build_set(vec![OWN_SITUATION.to_owned(), FOR_ME.to_owned(), JUDGEMENT.to_owned()])?;
+        let words = build_set(
+            PRECEDENCE
+                .iter()
+                .map(|topic| format!(" (?:{}) ", vocabulary(*topic)))
+                .collect(),
+        )?;
+        let vetoes = PRECEDENCE
+            .iter()
+            .map(|topic| {
+                let (_, veto) = templates_of(*topic);
+                if veto.is_empty() {
+                    Ok(None)
+                } else {
+                    build_set(veto).map(Some)
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Situation { markers, words, vetoes })
+    }
+
+    fn topic(&self, canonical: &str) -> Option<AdviceTopic> {
+        sentences(canonical).find_map(|sentence| {
+            let markers = self.markers.matches(sentence);
+            if !(markers.matched(0) || (markers.matched(1) && markers.matched(2))) {
+                return None;
+            }
+            let words = self.words.matches(sentence);
+            PRECEDENCE.iter().enumerate().find_map(|(index, topic)| {
+                let vetoed = self.vetoes[index].as_ref().is_some_and(|veto| veto.is_match(sentence));
+                (words.matched(index) && !vetoed).then_some(*topic)
+            })
+        })
+    }
+}
+
+impl AdviceRules {
+    pub(crate) fn new() -> Self {
+        AdviceRules {
+            // Compiled by a unit test like every constant pattern; the fallback matches all.
+            gate: build_set(gate_patterns())
+                .unwrap_or_else(|_| RegexSet::new([""]).unwrap_or_else(|_| RegexSet::empty())),
+            topics: PRECEDENCE
+                .into_iter()
+                .map(|topic| {
+                    let (positive, veto) = templates_of(topic);
+                    let positive: Vec<&str> = positive.iter().map(String::as_str).collect();
+                    let veto: Vec<&str> = veto.iter().map(String::as_str).collect();
+                    (topic, RuleGroup::new(&positive, &veto, &[]))
+                })
+                .collect(),
+            // Compiled by a unit test, like every constant pattern: the fallback (a rule that
+            // never fires) is unreachable in a tested build.
+            situation: Situation::compile().unwrap_or_else(|_| Situation {
+                markers: RegexSet::empty(),
+                words: RegexSet::empty(),
+                vetoes: Vec::new(),
+            }),
+        }
+    }
+
+    /// The first topic (in [`PRECEDENCE`] order) whose frames fire on `canonical`, else
+    /// the topic of the own-situation rule.
+    pub(crate) fn topic(&self, canonical: &str) -> Option<AdviceTopic> {
+        if !self.gate.is_match(canonical) {
+            return None;
+        }
+        self.topics
+            .iter()
+            .find(|(_, group)| group.matches(canonical))
+            .map(|(topic, _)| *topic)
+            .or_else(|| self.situation.topic(canonical))
+    }
+
+    /// Every template, for the lexicon's typo tolerance.
+    pub(crate) fn templates() -> impl Iterator<Item = String> {
+        PRECEDENCE
+            .into_iter()
+            .flat_map(|topic| {
+                let (positive, veto) = templates_of(topic);
+                positive.into_iter().chain(veto)
+            })
+            .chain([OWN_SITUATION, FOR_ME, JUDGEMENT].map(str::to_owned))
+    }
+
+    /// The positive and veto templates of each topic, for the compile test.
+    #[cfg(test)]
+    pub(crate) fn template_groups() -> Vec<(Vec<String>, Vec<String>)> {
+        PRECEDENCE.into_iter().map(templates_of).collect()
+    }
+
+    /// Compiles the gate and the own-situation rule, for the compile test.
+    #[cfg(test)]
+    pub(crate) fn compile_situation() -> Result<(), regex::Error> {
+        build_set(gate_patterns())?;
+        Situation::compile().map(|_| ())
+    }
+}
+
+/// The frames and vetoes of `topic` with its words filled in.
+fn templates_of(topic: AdviceTopic) -> (Vec<String>, Vec<String>) {
+    let positive = FRAMES
+        .iter()
+        .map(|frame| frame.replace("{X}", vocabulary(topic)))
+        .chain(
+            own_frames(topic)
+                .iter()
+                .map(|frame| frame.replace("{X}", vocabulary(topic))),
+        )
+        .collect();
+    let veto = VETOES
+        .iter()
+        .filter(|veto| !veto.contains("{E}") || !exceptions(topic).is_empty())
+        .map(|veto| veto.replace("{E}", exceptions(topic)))
+        .collect();
+    (positive, veto)
+}
