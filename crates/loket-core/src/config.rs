@@ -54,6 +54,64 @@ pub struct Config {
     /// An optional language model that phrases answers from the cited passages, behind the
     /// grounding verifier. Off by default: answers are the approved text itself.
     pub generation: GenerationConfig,
+    /// The company's AI Act record: its role and its screenings (GOV-04).
+    pub governance: GovernanceConfig,
+}
+
+/// The company's role under the AI Act for this chat (art. 3(3)-(4)).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AiActRole {
+    /// The company uses the chat under its own authority (the usual case).
+    #[default]
+    Deployer,
+    /// The company places the chat on the market or into service under its own name.
+    Provider,
+}
+
+/// Uses listed in AI Act Annex III that would make the chat part of a high-risk system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HighRiskUse {
+    /// Creditworthiness assessment or credit scoring of people (Annex III 5(b)).
+    CreditScoring,
+    /// Risk assessment and pricing for life or health insurance (Annex III 5(c)).
+    InsurancePricing,
+    /// Deciding on eligibility for public assistance benefits and services (Annex III 5(a)).
+    PublicBenefits,
+    /// Recruitment, selection or decisions about workers (Annex III 4).
+    Employment,
+}
+
+impl HighRiskUse {
+    /// The stable name, as in the configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HighRiskUse::CreditScoring => "credit_scoring",
+            HighRiskUse::InsurancePricing => "insurance_pricing",
+            HighRiskUse::PublicBenefits => "public_benefits",
+            HighRiskUse::Employment => "employment",
+        }
+    }
+}
+
+/// The company's AI Act onboarding record (REQUIREMENTS GOV-04): its role, the screening
+/// against the prohibited practices of art. 5 and against the high-risk uses of Annex III, and
+/// for a high-risk use the fundamental-rights impact assessment of art. 27.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GovernanceConfig {
+    /// Deployer (default) or provider.
+    pub ai_act_role: AiActRole,
+    /// Where the screening against art. 5 (prohibited practices) is recorded: a reference and
+    /// date kept by the company.
+    pub prohibited_practices_screening: Option<String>,
+    /// Where the screening against Annex III (high-risk uses) is recorded.
+    pub high_risk_screening: Option<String>,
+    /// Annex III uses the chat is part of; none for a customer-service chat.
+    pub high_risk_uses: Vec<HighRiskUse>,
+    /// The fundamental-rights impact assessment (art. 27), required with any high-risk use.
+    pub fria_reference: Option<String>,
 }
 
 /// Where a generating model runs.
@@ -473,7 +531,14 @@ pub struct BotConfig {
     pub disclosure_version: String,
     /// Minutes of inactivity after which a resumed conversation gets the disclosure again (DIS-05).
     pub disclosure_idle_minutes: u32,
+    /// Least reading ease of a configured disclosure (DIS-11): Flesch-Douma for Dutch, Flesch
+    /// for English, 0 to 100; a harder text stops the start. Every built-in text meets the
+    /// default.
+    pub min_reading_ease: f64,
 }
+
+/// The default of `bot.min_reading_ease`: "fairly hard" at worst on both scales.
+pub const DEFAULT_MIN_READING_EASE: f64 = 50.0;
 
 impl Default for BotConfig {
     fn default() -> Self {
@@ -485,6 +550,7 @@ impl Default for BotConfig {
             disclosure: BTreeMap::new(),
             disclosure_version: "2026-11-default".into(),
             disclosure_idle_minutes: 30,
+            min_reading_ease: DEFAULT_MIN_READING_EASE,
         }
     }
 }
@@ -1151,6 +1217,34 @@ impl Config {
                 "leave it out (no transfers) or say where to and under which safeguard".into(),
             );
         }
+        let governance = &self.governance;
+        for (setting, value) in [
+            (
+                "governance.prohibited_practices_screening",
+                &governance.prohibited_practices_screening,
+            ),
+            ("governance.high_risk_screening", &governance.high_risk_screening),
+            ("governance.fria_reference", &governance.fria_reference),
+        ] {
+            if value
+                .as_deref()
+                .is_some_and(|reference| reference.trim().is_empty() || reference.chars().any(char::is_control))
+            {
+                fail(setting, "leave it out or give the record's reference".into());
+            }
+        }
+        // A chat that is part of a high-risk use needs the assessment before it runs (art. 27):
+        // Loket is built for customer service, and refuses to start rather than run unassessed.
+        if !governance.high_risk_uses.is_empty() && governance.fria_reference.is_none() {
+            fail(
+                "governance.fria_reference",
+                "a high-risk use (AI Act Annex III) needs the fundamental-rights impact assessment of art. 27 first"
+                    .into(),
+            );
+        }
+        if !(0.0..=100.0).contains(&self.bot.min_reading_ease) {
+            fail("bot.min_reading_ease", "must be between 0 and 100".into());
+        }
         if !(1..=1_440).contains(&self.audit.checkpoint_minutes) {
             fail("audit.checkpoint_minutes", "must be between 1 and 1440 (a day)".into());
         }
@@ -1295,6 +1389,39 @@ mod tests {
             found.iter().any(|problem| problem.starts_with("bot.display_name")),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_high_risk_use_needs_a_fundamental_rights_assessment_and_references_must_be_real_gov_04() {
+        let mut config = Config::default();
+        config.governance.high_risk_uses = vec![HighRiskUse::CreditScoring];
+        config.governance.high_risk_screening = Some(" ".into());
+        let found = problems(config.clone());
+        for setting in ["governance.fria_reference", "governance.high_risk_screening"] {
+            assert!(
+                found.iter().any(|problem| problem.starts_with(setting)),
+                "{setting}: {found:?}"
+            );
+        }
+        config.governance.high_risk_screening = Some("AI-register 2026-14".into());
+        config.governance.fria_reference = Some("FRIA 2026-03".into());
+        assert!(config.validate().is_ok());
+        // Privacy settings of the notice: a contact is required, a DPO contact must be real.
+        let mut config = Config::default();
+        config.privacy.contact = String::new();
+        config.privacy.dpo_contact = Some("\u{7}".into());
+        config.privacy.transfers_outside_eea = Some("US".into());
+        let found = problems(config);
+        for setting in [
+            "privacy.contact",
+            "privacy.dpo_contact",
+            "privacy.transfers_outside_eea",
+        ] {
+            assert!(
+                found.iter().any(|problem| problem.starts_with(setting)),
+                "{setting}: {found:?}"
+            );
+        }
     }
 
     #[test]

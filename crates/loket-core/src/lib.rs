@@ -10,6 +10,7 @@
 //! - [`advice`]: topics of personal advice the assistant declines (ACC-10).
 //! - [`ids`]: identifiers as validated newtypes.
 //! - [`locale`]: the conversation languages.
+//! - [`readability`]: reading ease of customer-facing texts (DIS-11).
 //! - [`message`]: messages, their authors and kinds.
 //! - [`wording`]: the customer-facing system texts and their validation (disclosure rules).
 //! - [`conversation`]: the state machine. [`conversation::Conversation::start`] is the only way
@@ -27,6 +28,7 @@ pub mod conversation;
 pub mod ids;
 pub mod locale;
 pub mod message;
+pub mod readability;
 pub mod staff;
 pub mod wording;
 

@@ -13,6 +13,7 @@ use crate::advice::AdviceTopic;
 use crate::availability::NextOpen;
 use crate::config::Config;
 use crate::locale::Locale;
+use crate::readability::reading_ease;
 
 /// Terms of which at least one must appear in a disclosure: it is an AI.
 const AI_TERMS: &[&str] = &[
@@ -90,6 +91,18 @@ pub enum WordingError {
         /// The refused name.
         name: String,
     },
+    /// A configured disclosure reads harder than `bot.min_reading_ease` (DIS-11).
+    #[error(
+        "the {locale} disclosure reads too hard: reading ease {score}, below bot.min_reading_ease {minimum}; use shorter sentences and words"
+    )]
+    HardToRead {
+        /// The locale.
+        locale: Locale,
+        /// Its reading ease (Flesch-Douma for Dutch, Flesch for English), rounded.
+        score: i32,
+        /// The configured minimum, rounded.
+        minimum: i32,
+    },
     /// A placeholder other than `{company}` in a custom text.
     #[error("the {locale} disclosure uses an unknown placeholder; only {{company}} is allowed")]
     Placeholder {
@@ -148,6 +161,17 @@ impl Wording {
                 check_disclosure(locale, &text).and_then(|()| check_disclosure_complete(locale, &text))
             {
                 errors.push(problem);
+            }
+            // Only a configured text is gated here; the built-in texts are measured by a test.
+            if config.bot.disclosure.contains_key(&locale)
+                && let Some(score) = reading_ease(&text, locale)
+                && score < config.bot.min_reading_ease
+            {
+                errors.push(WordingError::HardToRead {
+                    locale,
+                    score: score.round() as i32,
+                    minimum: config.bot.min_reading_ease.round() as i32,
+                });
             }
             disclosures.insert(locale, text);
         }
@@ -422,35 +446,68 @@ impl Wording {
         }
     }
 
+    /// Every text a customer can read from the assistant or the system in `locale`, with a
+    /// stable name, each template filled with typical values: what the reading-ease gate and
+    /// the compliance report measure (DIS-11).
+    pub fn customer_texts(&self, locale: Locale) -> Vec<(&'static str, String)> {
+        let monday = chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+            .and_then(|date| date.and_hms_opt(9, 0, 0))
+            .unwrap_or_default();
+        let mut texts = vec![
+            ("disclosure", self.disclosure(locale).to_owned()),
+            ("identity_answer", self.identity_answer(locale)),
+            ("abstention", self.abstention(locale)),
+            ("offer_person", self.offer_person(locale)),
+            ("handoff_requested", self.handoff_requested(locale, 2, Some(5))),
+            ("still_waiting", self.still_waiting(locale, 2)),
+            ("agent_joined", self.agent_joined(locale, "Sanne")),
+            ("back_to_bot", self.back_to_bot(locale)),
+            ("agent_left", self.agent_left(locale, 1)),
+            (
+                "unavailable",
+                self.unavailable(locale, Some(NextOpen { at: monday }), false),
+            ),
+            ("ticket_created", self.ticket_created(locale)),
+            ("privacy_warning", self.privacy_warning(locale)),
+            ("refusal", self.refusal(locale)),
+            ("crisis", self.crisis(locale)),
+            ("withdrawal_receipt", self.withdrawal_receipt(locale, monday, false)),
+            ("closed", self.closed(locale)),
+        ];
+        texts.extend(
+            AdviceTopic::ALL
+                .iter()
+                .map(|topic| ("advice_declined", self.advice_declined(locale, *topic))),
+        );
+        texts
+    }
+
     /// A request for personal advice on `topic` that the company does not give through the chat
     /// (ACC-10): declined, general information still offered, a person offered in the same
     /// message. Medical requests also name the GP and 112.
     pub fn advice_declined(&self, locale: Locale, topic: AdviceTopic) -> String {
         let subject = topic.subject(locale);
+        let company = &self.company;
         match (locale, topic) {
             (Locale::Nl, AdviceTopic::Medical) => format!(
-                "Ik ben een AI-assistent en geef geen persoonlijk advies over {subject}. Neem voor medisch advies \
-                 contact op met uw huisarts of apotheek; bij spoed belt u 112. Een medewerker van {} helpt u \
-                 graag met andere vragen: kies 'Praat met een medewerker'.",
-                self.company
+                "Ik ben een AI-assistent. Persoonlijk advies over {subject} geef ik niet. Vraag uw huisarts of \
+                 apotheek om advies. Bij spoed belt u 112. Een medewerker van {company} helpt u graag met andere \
+                 vragen: kies 'Praat met een medewerker'."
             ),
             (Locale::En, AdviceTopic::Medical) => format!(
-                "I'm an AI assistant and don't give personal advice on {subject}. For medical advice, please \
-                 contact your GP or pharmacist; in an emergency call 112. A person at {} is happy to help with \
-                 other questions: choose 'Talk to a person'.",
-                self.company
+                "I'm an AI assistant. I don't give personal advice on {subject}. Please ask your GP or pharmacist. \
+                 In an emergency, call 112. A person at {company} is happy to help with other questions: choose \
+                 'Talk to a person'."
             ),
             (Locale::Nl, _) => format!(
-                "Ik ben een AI-assistent en geef geen persoonlijk advies over {subject}: daarvoor is iemand nodig \
-                 die uw situatie kent. Algemene informatie over onze producten en voorwaarden geef ik wel. Wilt u \
-                 met een medewerker van {} praten? Kies 'Praat met een medewerker'.",
-                self.company
+                "Ik ben een AI-assistent. Persoonlijk advies over {subject} geef ik niet. Daarvoor is iemand nodig \
+                 die uw situatie kent. Algemene informatie over onze producten en voorwaarden geef ik wel. Wilt u met \
+                 een medewerker van {company} praten? Kies 'Praat met een medewerker'."
             ),
             (Locale::En, _) => format!(
-                "I'm an AI assistant and don't give personal advice on {subject}: that needs someone who knows \
-                 your situation. I can give general information about our products and terms. Would you like to \
-                 talk to a person at {}? Choose 'Talk to a person'.",
-                self.company
+                "I'm an AI assistant. I don't give personal advice on {subject}. That needs someone who knows your \
+                 situation. I can give general information about our products and terms. Would you like to talk to \
+                 a person at {company}? Choose 'Talk to a person'."
             ),
         }
     }
@@ -732,5 +789,43 @@ mod tests {
         );
         let text = wording.unavailable(Locale::En, Some(next), false);
         assert!(text.contains("Monday 30 November from 09:00"), "{text}");
+    }
+
+    #[test]
+    fn every_built_in_customer_text_reads_at_least_as_easily_as_the_default_minimum_dis_11() {
+        let wording = Config::default().validate().expect("valid").wording;
+        for locale in Locale::ALL {
+            let texts = wording.customer_texts(locale);
+            assert!(texts.len() >= 20, "{} texts", texts.len());
+            for (name, text) in texts {
+                let score = reading_ease(&text, locale).expect("words");
+                assert!(
+                    score >= crate::config::DEFAULT_MIN_READING_EASE,
+                    "{locale} {name}: {score:.1}: {text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_configured_disclosure_that_reads_too_hard_is_refused_dis_11() {
+        let mut config = Config::default();
+        config.bot.disclosure.insert(
+            Locale::Nl,
+            "Overeenkomstig de toepasselijke regelgeving inzake kunstmatige intelligentie informeren wij u dat deze \
+             conversatie geautomatiseerd door de AI-assistent van {company}, geen medewerker, wordt afgehandeld, \
+             waarbij antwoorden onjuist kunnen zijn en u zich desgewenst tot een medewerker kunt wenden."
+                .into(),
+        );
+        let errors = Wording::new(&config).expect_err("refused");
+        assert!(
+            errors
+                .iter()
+                .any(|error| matches!(error, WordingError::HardToRead { locale: Locale::Nl, .. })),
+            "{errors:?}"
+        );
+        config.bot.min_reading_ease = 0.0;
+        let accepted = Wording::new(&config);
+        assert!(accepted.is_ok(), "{accepted:?}");
     }
 }

@@ -1429,6 +1429,53 @@ mod tests {
     }
 
     #[test]
+    fn the_ai_act_record_needs_both_screenings_and_a_high_risk_use_a_person_gov_04() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let status = |adjust: &dyn Fn(&mut Config)| {
+            let mut settings = Config::default();
+            adjust(&mut settings);
+            let config = settings.validate().expect("valid");
+            let report = ComplianceReport::build(&config, Evidence::default(), AccessibilityStatus::NotRecorded, now);
+            report.row("GOV-04").map(|row| (row.status, row.evidence.clone()))
+        };
+        assert_eq!(status(&|_| {}).map(|(status, _)| status), Some(Status::NotMet));
+        let screened = |config: &mut Config| {
+            config.governance.prohibited_practices_screening = Some("AI-register 2026-01, art. 5".into());
+            config.governance.high_risk_screening = Some("AI-register 2026-02, Annex III".into());
+        };
+        let (met, evidence) = status(&screened).expect("GOV-04 row");
+        assert_eq!(met, Status::Met);
+        assert!(evidence[0].starts_with("role: deployer"), "{evidence:?}");
+        let (high_risk, evidence) = status(&|config: &mut Config| {
+            screened(config);
+            config.governance.high_risk_uses = vec![loket_core::config::HighRiskUse::InsurancePricing];
+            config.governance.fria_reference = Some("FRIA-7".into());
+        })
+        .expect("GOV-04 row");
+        assert_eq!(high_risk, Status::RequiresHumanInput);
+        assert!(
+            evidence[2].contains("insurance_pricing") && evidence[2].contains("FRIA-7"),
+            "{evidence:?}"
+        );
+    }
+
+    #[test]
+    fn the_reading_ease_of_every_customer_text_is_measured_dis_11() {
+        let report = report_with(Evidence::default(), AccessibilityStatus::NotRecorded);
+        let row = report.row("DIS-11").expect("DIS-11 row");
+        assert_eq!(row.status, Status::RequiresHumanInput);
+        for (locale, scale) in [("nl", "Flesch-Douma"), ("en", "Flesch")] {
+            assert!(
+                row.evidence.iter().any(|line| line.starts_with(&format!(
+                    "{locale} ({scale}): 22 texts the customer reads, reading ease"
+                ))),
+                "{:?}",
+                row.evidence
+            );
+        }
+    }
+
+    #[test]
     fn a_broken_chain_makes_gov_07_not_met() {
         let mut evidence = Evidence::default();
         evidence.audit_chain.intact = false;

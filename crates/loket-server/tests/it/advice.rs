@@ -22,7 +22,7 @@ async fn a_request_for_investment_advice_is_declined_with_a_person_offered_acc_1
     assert_eq!(reply["offers_human"], true);
     let text = reply["text"].as_str().unwrap_or_default();
     assert!(
-        text.starts_with("Ik ben een AI-assistent en geef geen persoonlijk advies over beleggen"),
+        text.starts_with("Ik ben een AI-assistent. Persoonlijk advies over beleggen"),
         "{text}"
     );
 

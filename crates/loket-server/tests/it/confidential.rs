@@ -233,7 +233,7 @@ async fn an_answer_with_markup_arrives_sanitised() {
 }
 
 #[tokio::test]
-async fn another_customers_iban_does_not_cross_into_a_new_conversation() {
+async fn another_customers_iban_does_not_cross_into_a_new_conversation_pii_07() {
     let app = App::spawn().await;
     let victim = app.open("nl").await;
     let _ = app

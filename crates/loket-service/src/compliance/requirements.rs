@@ -102,10 +102,40 @@ pub(super) fn requirement_sections(
         "DIS-11",
         "The disclosure also says that answers can be wrong and how to reach a person, in plain language (B1)",
         Status::RequiresHumanInput,
-        vec![
-            "checked at every start for both languages: a disclosure that does not say its answers can be wrong, or does not name a person to reach, stops the start".into(),
-            "the language level (B1 for general tenants, at most B2 for banking) needs a person's check of custom wording".into(),
-        ],
+        {
+            let mut evidence = vec![
+                "checked at every start for both languages: a disclosure that does not say its answers can be wrong, or does not name a person to reach, stops the start".into(),
+                format!(
+                    "a configured disclosure reading harder than bot.min_reading_ease ({:.0}) stops the start",
+                    settings.bot.min_reading_ease
+                ),
+            ];
+            for locale in loket_core::Locale::ALL {
+                let scored: Vec<(&str, f64)> = config
+                    .wording
+                    .customer_texts(locale)
+                    .into_iter()
+                    .filter_map(|(name, text)| {
+                        loket_core::readability::reading_ease(&text, locale).map(|score| (name, score))
+                    })
+                    .collect();
+                if let Some((name, lowest)) = scored.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
+                    evidence.push(format!(
+                        "{} ({}): {} texts the customer reads, reading ease {:.0} to {:.0}, hardest: {name}",
+                        locale.as_str(),
+                        match locale {
+                            loket_core::Locale::Nl => "Flesch-Douma",
+                            loket_core::Locale::En => "Flesch",
+                        },
+                        scored.len(),
+                        lowest,
+                        scored.iter().map(|(_, score)| *score).fold(0.0, f64::max)
+                    ));
+                }
+            }
+            evidence.push("a reading-ease score estimates sentence and word length; the language level itself (B1, at most B2 for banking) needs a person's check of custom wording and of the knowledge base".into());
+            evidence
+        },
     );
     let dis_05 = row(
         "DIS-05",
@@ -447,6 +477,16 @@ pub(super) fn requirement_sections(
             "hosting and other processors of the installation are outside Loket: list them with this report".into(),
         ],
     );
+    let pii_07 = row(
+        "PII-07",
+        "Identifiers of another customer never reach a customer",
+        Status::Met,
+        vec![
+            "retrieval is scoped in code: a customer entry only for the identified customer it belongs to (SEC-01)".into(),
+            "placeholders are re-identified only from the conversation's own vault".into(),
+            "a generated answer may contain only numbers (an IBAN's and a BSN's digits included), phone numbers and e-mail addresses that stand in its cited passages (grounding verifier)".into(),
+        ],
+    );
     let bases = &settings.privacy.lawful_basis;
     let priv_01 = row(
         "PRIV-01",
@@ -773,6 +813,45 @@ pub(super) fn requirement_sections(
             "what the training covers (the assistant's limits, the handover, the guards, personal data) is organisational: keep the programme with this report".into(),
         ],
     );
+    let governance = &settings.governance;
+    let high_risk: Vec<&str> = governance.high_risk_uses.iter().map(|use_| use_.as_str()).collect();
+    let gov_04 = row(
+        "GOV-04",
+        "The AI Act role and the screenings against art. 5 and Annex III are recorded",
+        if governance.prohibited_practices_screening.is_none() || governance.high_risk_screening.is_none() {
+            Status::NotMet
+        } else if high_risk.is_empty() {
+            Status::Met
+        } else {
+            Status::RequiresHumanInput
+        },
+        vec![
+            format!(
+                "role: {}",
+                match governance.ai_act_role {
+                    loket_core::config::AiActRole::Deployer => "deployer (art. 3(4))",
+                    loket_core::config::AiActRole::Provider => "provider (art. 3(3))",
+                }
+            ),
+            format!(
+                "art. 5 screening (governance.prohibited_practices_screening): {}; Annex III screening (governance.high_risk_screening): {}",
+                governance
+                    .prohibited_practices_screening
+                    .as_deref()
+                    .unwrap_or("not recorded"),
+                governance.high_risk_screening.as_deref().unwrap_or("not recorded")
+            ),
+            if high_risk.is_empty() {
+                "high-risk uses: none (a customer-service chat; Loket makes no decisions about people and does no emotion recognition)".into()
+            } else {
+                format!(
+                    "high-risk uses: {}; fundamental-rights impact assessment (art. 27): {}; the high-risk obligations apply from 2 December 2027 and need a person's review",
+                    high_risk.join(", "),
+                    governance.fria_reference.as_deref().unwrap_or("none")
+                )
+            },
+        ],
+    );
     let gov_08 = row(
         "GOV-08",
         "Accessibility information for the service is generated for the terms and conditions",
@@ -904,7 +983,7 @@ pub(super) fn requirement_sections(
             "Privacy",
             "GDPR art. 5, 12-20, 25; UAVG art. 46",
             vec![
-                priv_01, priv_02, pii_01, priv_06, priv_07, priv_08, priv_10, priv_11, priv_12,
+                priv_01, priv_02, pii_01, pii_07, priv_06, priv_07, priv_08, priv_10, priv_11, priv_12,
             ],
         ),
         section(
@@ -920,7 +999,7 @@ pub(super) fn requirement_sections(
         section(
             "Governance",
             "GDPR art. 5(2), 30, 35",
-            vec![gov_01, gov_02, gov_03, gov_07, gov_08, gov_10],
+            vec![gov_01, gov_02, gov_03, gov_04, gov_07, gov_08, gov_10],
         ),
         section(
             "Accessibility",
