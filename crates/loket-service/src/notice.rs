@@ -278,7 +278,7 @@ pub fn chat_notice(config: &ValidConfig, locale: Locale) -> ChatNotice {
                  conversation, or have it erased, in the chat itself."
             )
         }];
-        let consent = [bases_of(config)].concat().contains(&LawfulBasis::Consent);
+        let consent = bases_of(config).contains(&LawfulBasis::Consent);
         paragraphs.push(match (nl, consent) {
             (true, true) => "Waar wij uw toestemming vragen, kunt u die altijd intrekken.".into(),
             (false, true) => "Where we ask for your consent, you can withdraw it at any time.".into(),
@@ -430,17 +430,10 @@ fn basis_text(basis: LawfulBasis, locale: Locale) -> String {
         }
         (LawfulBasis::LegitimateInterests, Locale::En) => "our legitimate interest in a secure, accountable service",
     };
-    let article = match locale {
-        Locale::Nl => "artikel",
-        Locale::En => "article",
-    };
-    format!("{words}, {article} {} AVG", basis.article()).replace(
-        " AVG",
-        match locale {
-            Locale::Nl => " AVG",
-            Locale::En => " GDPR",
-        },
-    )
+    match locale {
+        Locale::Nl => format!("{words}, artikel {} AVG", basis.article()),
+        Locale::En => format!("{words}, article {} GDPR", basis.article()),
+    }
 }
 
 /// Who receives the data, and any transfer outside the EEA (art. 13(1)(e)-(f)).

@@ -187,7 +187,7 @@ pub(crate) struct AdviceRules {
     /// request, so most messages cost one pass instead of one per topic.
     gate: RegexSet,
     topics: Vec<(AdviceTopic, RuleGroup)>,
-    situation: Situation,
+    situation: Option<Situation>,
 }
 
 /// The patterns of [`AdviceRules::gate`]: every frame needs a topic word or is a topic's own.
@@ -269,13 +269,9 @@ impl AdviceRules {
                     (topic, RuleGroup::new(&positive, &veto, &[]))
                 })
                 .collect(),
-            // Compiled by a unit test, like every constant pattern: the fallback (a rule that
-            // never fires) is unreachable in a tested build.
-            situation: Situation::compile().unwrap_or_else(|_| Situation {
-                markers: RegexSet::empty(),
-                words: RegexSet::empty(),
-                vetoes: Vec::new(),
-            }),
+            // Compiled by a unit test, like every constant pattern: the fallback (no
+            // own-situation rule) is unreachable in a tested build.
+            situation: Situation::compile().ok(),
         }
     }
 
@@ -289,7 +285,7 @@ impl AdviceRules {
             .iter()
             .find(|(_, group)| group.matches(canonical))
             .map(|(topic, _)| *topic)
-            .or_else(|| self.situation.topic(canonical))
+            .or_else(|| self.situation.as_ref().and_then(|situation| situation.topic(canonical)))
     }
 
     /// Every template, for the lexicon's typo tolerance.
