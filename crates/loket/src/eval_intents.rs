@@ -34,17 +34,25 @@ pub fn withdrawal(shared_data: &Path, out: &mut dyn Write) -> Result<()> {
     )
 }
 
-/// Advice requests and hard negatives, each set written by an author who had not seen the
-/// rules: the tuning set was measured once as held out and then used to improve the rules; the
-/// held-out set was written after that and has not been used to change them.
-const ADVICE_SETS: [(&str, &str); 2] = [
+/// Advice requests and hard negatives, each set written by an author who had seen neither the
+/// rules nor the other sets. The two tuning sets were used to improve the rules; the held-out
+/// sets were not (see eval/advice/README.md).
+const ADVICE_SETS: [(&str, &str); 4] = [
     (
         "tuning set eval/advice/tuning.tsv",
         include_str!("../../../eval/advice/tuning.tsv"),
     ),
     (
+        "second tuning set eval/advice/tuning-2.tsv",
+        include_str!("../../../eval/advice/tuning-2.tsv"),
+    ),
+    (
         "held-out set eval/advice/heldout.tsv",
         include_str!("../../../eval/advice/heldout.tsv"),
+    ),
+    (
+        "second held-out set eval/advice/heldout-2.tsv",
+        include_str!("../../../eval/advice/heldout-2.tsv"),
     ),
 ];
 

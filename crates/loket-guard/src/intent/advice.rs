@@ -14,7 +14,7 @@
 use loket_core::advice::AdviceTopic;
 use regex::RegexSet;
 
-use super::lexicon::{RuleGroup, build_set, sentences};
+use super::lexicon::{RuleGroup, build_set};
 
 /// The order in which topics are tried: a message that names two gets the first, and the
 /// narrower topics come first ("moet ik belasting betalen over mijn spaargeld?" asks about tax,
@@ -36,19 +36,19 @@ fn vocabulary(topic: AdviceTopic) -> &'static str {
             "beleggen|belegd|belegging|beleggingen|beleggings[a-z]*|investeren|geinvesteerd|investering|aandelen|aandeel|obligaties|obligatie|[a-z]*fonds|fondsen|etf|etfs|crypto|cryptos|cryptomunten|bitcoin|bitcoins|ethereum|etherium|solana|portefeuille|daytraden|spaargeld|deposito|pensioen|pensioenen|lijfrente|goud kopen|in goud|invest|investing|invested|investment|investments|stock|stocks|shares|bonds|fund|funds|index fund|index funds|portfolio|cryptocurrency|deposit account|pension|annuity|retirement savings|buy gold|in gold|401k|ira"
         }
         AdviceTopic::Insurance => {
-            "[a-z]*verzekering|[a-z]*verzekeringen|[a-z]*verzekring|verzekeren|verzekerd|eigen risico|allrisk|all risk|casco|[a-z]*insurance|insure|insured|deductible|comprehensive cover|extra cover|sports cover|travel cover|third party cover"
+            "[a-z]*verzekering|[a-z]*verzekeringen|[a-z]*verzekring|verzekeren|verzekerd|[a-z]*verzekeraar|[a-z]*verzekeraars|[a-z]+dekking|eigen risico|allrisk|all risk|casco|[a-z]*insurance|insure|insured|insurer|insurers|deductible|comprehensive cover|extra cover|sports cover|travel cover|third party cover"
         }
         AdviceTopic::Credit => {
-            "lening|leningen|[a-z]*lening|[a-z]*leningen|krediet|[a-z]*krediet|hypotheek|[a-z]*hypotheek|hypotheken|lenen|oversluiten|aflossen|af te lossen|aflossing|afbetaling|op afbetaling|schulden|rentevast|rentevaste periode|creditcard|creditcards|loan|loans|[a-z]*loan|mortgage|mortgages|morgage|borrow|borrowing|refinance|remortgage|credit card|credit cards|pay off my|pay it off|pay off|debt|debts|buy now pay later|fixed rate|variable rate|fixed interest"
+            "lening|leningen|[a-z]*lening|[a-z]*leningen|krediet|[a-z]*krediet|hypotheek|[a-z]*hypotheek|hypotheken|lenen|oversluiten|aflossen|af te lossen|aflossing|afbetaling|op afbetaling|schulden|rentevast|rentevaste periode|creditcard|creditcards|loan|loans|[a-z]*loan|mortgage|mortgages|morgage|borrow|borrowing|overdraft|rood staan|hire purchase|private lease|refinance|remortgage|credit card|credit cards|pay off my|pay it off|pay off|debt|debts|buy now pay later|fixed rate|variable rate|fixed interest"
         }
         AdviceTopic::Tax => {
-            "belasting|belastingen|inkomstenbelasting|belastingaangifte|aangifte inkomstenbelasting|belastingdienst|aftrekken|aftrekbaar|[a-z]*aftrek|hypotheekrente|huurtoeslag|zorgtoeslag|kinderopvangtoeslag|fiscaal|fiscale|fiscaal partner|fiscale partners|box 3|tax|taxes|tax return|deduct|deduction|tax deductible|fiscal partners|fiscal partner|30 ruling|irs|hmrc"
+            "belasting|belastingen|inkomstenbelasting|erfbelasting|schenkbelasting|belastingaangifte|aangifte inkomstenbelasting|belastingdienst|aftrekken|aftrekbaar|[a-z]*aftrek|hypotheekrente|[a-z]+toeslag|[a-z]+toeslagen|kinderbijslag|fiscaal|fiscale|fiscaal partner|fiscale partners|box 3|tax|taxes|tax return|inheritance tax|gift tax|income tax|capital gains|declare|declaring|childcare benefit|rent benefit|housing benefit|healthcare allowance|child benefit|deduct|deduction|deductions|tax deductible|fiscal partners|fiscal partner|30 ruling|irs|hmrc"
         }
         AdviceTopic::Legal => {
-            "advocaat|advocaten|jurist|juridisch|juridische|rechtszaak|aanklagen|procederen|naar de rechter|kantonrechter|in beroep|beroep aantekenen|aansprakelijk|concurrentiebeding|ontslagvergoeding|transitievergoeding|omgangsregeling|voogdij|echtscheiding|scheiding|lawyer|lawyers|attorney|solicitor|sue|suing|lawsuit|take legal action|go to court|legal action|legal steps|legal proceedings|court|small claims|liable|non compete|unfair dismissal|custody|divorce"
+            "advocaat|advocaten|jurist|juridisch|juridische|rechtszaak|aanklagen|procederen|naar de rechter|kantonrechter|in beroep|beroep aantekenen|aansprakelijk|concurrentiebeding|ontslagvergoeding|transitievergoeding|omgangsregeling|voogdij|echtscheiding|scheiding|in gebreke|ingebrekestelling|huurcommissie|bezwaar maken|vaststellingsovereenkomst|juridische stappen|juridische hulp|lawyer|lawyers|attorney|solicitor|sue|suing|lawsuit|take legal action|go to court|legal action|legal steps|legal help|legal right|legal rights|legal proceedings|settlement agreement|formal notice|evict|eviction|court|small claims|liable|non compete|unfair dismissal|custody|divorce"
         }
         AdviceTopic::Medical => {
-            "medicijn|medicijnen|medicatie|[a-z]*medicatie|pillen|pil|slaappillen|paracetamol|ibuprofen|antibiotica|antihistaminica|antihistamine|pijnstillers|pijnstiller|dosis|dosering|huisarts|dokter|ziekenhuis|eerste hulp|spoedeisende hulp|koorts|hoofdpijn|keelpijn|buikpijn|rugpijn|spierpijn|pijn|zalf|schaafwond|wond|bult|verstuikt|verstuikte|verstuiking|uitslag|bloeddruk|zwanger|hooikoorts|medication|medications|medicine|medicines|pills|pill|sleeping pills|painkillers|painkiller|dose|dosage|doctor|gp|hospital|emergency room|emergency department|the er|urgent care|antibiotics|antihistamines|cortisone|fever|headache|sore throat|back pain|pain|rash|ointment|wound|deep cut|sprain|sprained|blood pressure|pregnant|hay fever|symptoms|symptomen"
+            "medicijn|medicijnen|medicatie|[a-z]*medicatie|pillen|pil|slaappillen|paracetamol|ibuprofen|antibiotica|antihistaminica|antihistamine|pijnstillers|pijnstiller|[a-z]*tabletten|dosis|dosering|huisarts|dokter|ziekenhuis|eerste hulp|spoedeisende hulp|koorts|hoofdpijn|keelpijn|buikpijn|rugpijn|spierpijn|pijn|zalf|schaafwond|wond|bult|verstuikt|verstuikte|verstuiking|uitslag|bloeddruk|zwanger|hooikoorts|medication|medications|medicine|medicines|pills|pill|sleeping pills|painkillers|painkiller|dose|dosage|doctor|gp|hospital|emergency room|emergency department|the er|urgent care|antibiotics|antihistamines|cortisone|fever|headache|sore throat|back pain|pain|rash|ointment|wound|deep cut|sprain|sprained|blood pressure|pregnant|hay fever|symptoms|symptomen|enkel|pols|gebroken|rontgenfoto|ankle|wrist|broken|x ray|vaccinaties|inentingen|vaccinations|migraine|zelfzorgmiddelen|betablokkers|bloedverdunners|blood thinners|duizelig|dizzy|allergisch|allergische|allergic|allergy|dieet|diet|cholesterol|blood sugar|bloedsuiker|diabetes|diabetic|antidepressiva|antidepressants|spuugt|spugen|overgeven|braken|vomiting|throwing up"
         }
     }
 }
@@ -63,7 +63,14 @@ fn own_frames(topic: AdviceTopic) -> &'static [&'static str] {
             " do i (?:need to|have to) (?:pay|declare|report) (?:[a-z0-9]+ ){0,2}(?:tax|taxes) ",
             " (?:do|must|should) i (?:need to |have to )?declare ",
             " (?:pay|betaal|betalen) (?:less|minder) (?:tax|taxes|belasting) ",
-            " is (?:[a-z0-9]+ ){0,8}(?:tax deductible|deductible|aftrekbaar) ",
+            " (?:charge|afdragen|rekenen) (?:[a-z0-9]+ ){0,2}(?:btw|vat) | (?:btw|vat) (?:afdragen|rekenen|charge) ",
+            " (?:kor|kleineondernemersregeling|small business scheme) ",
+            " (?:heb ik|hebben we|am i|are we) (?:still |nog )?(?:recht op|entitled to|eligible for) (?:[a-z0-9]+ ){0,3}(?:[a-z]+toeslag|allowance|benefit|[a-z]*aftrek|deduction) ",
+            " is (?:[a-z0-9]+ ){0,8}(?:tax deductible|aftrekbaar) ",
+            " (?:which|what) deductions ",
+            " (?:will|would|do) (?:i|we) (?:owe|have to pay) (?:[a-z0-9]+ ){0,3}(?:tax|taxes) ",
+            " (?:have to|need to|must) pay (?:[a-z0-9]+ ){0,2}(?:tax|taxes|gift tax|inheritance tax|income tax) ",
+            " (?:kan|mag|kunnen) (?:ik|we|hij|zij|ze) (?:[a-z0-9]+ ){0,10}(?:aftrekken|opvoeren|toepassen) ",
             " hoe (?:vul|moet|kan) ik (?:[a-z0-9]+ ){0,4}(?:belastingaangifte|aangifte) ",
             " (?:am i|ben ik|kom ik) (?:[a-z0-9]+ ){0,2}(?:eligible|in aanmerking|recht op) (?:[a-z0-9]+ ){0,4}(?:toeslag|toeslagen|aftrek|[a-z]*aftrek|ruling|30 ruling|tax|deduction) ",
         ],
@@ -75,12 +82,28 @@ fn own_frames(topic: AdviceTopic) -> &'static [&'static str] {
             " sta ik (?:juridisch )?(?:sterk|in mijn recht) ",
             " (?:would|will|could) i win | (?:id|i d) win | zou ik (?:het )?winnen ",
             " should (?:i|we) (?:fight|challenge|contest|appeal) ",
+            " (?:what are|wat zijn) (?:my|mijn|our|onze) (?:rights|rechten) ",
+            " (?:kan|moet|mag) (?:ik|we|hij|zij|ze) (?:[a-z0-9]+ ){0,5}(?:dwingen|in gebreke stellen|bezwaar maken|juridische stappen|aangifte doen) ",
+            " can (?:i|we) (?:force|make) (?:[a-z0-9]+ ){0,3}(?:to )?(?:take|pay|refund|fix|give) ",
+            " (?:is it|would it be) worth (?:objecting|appealing|suing|a claim|starting a claim|going to court|a procedure) ",
+            " (?:kan|kunnen) (?:ik|we) (?:daar |hier )?(?:iets )?(?:tegen|daartegen|hiertegen) doen ",
+            " (?:what|which) (?:legal steps|legal options) (?:can|should|could|do) (?:i|we) ",
+            " (?:heb ik|hebben we) (?:nog |een |enige |een goede )?(?:kans|kansen) ",
+            " do (?:i|we) (?:stand|have) a (?:good |real )?chance ",
+            " how (?:do|can|should) (?:i|we) fight ",
+            " (?:can|may) they (?:just )?do that | mag (?:dat|hij|zij|ze|mijn [a-z]+) (?:[a-z0-9]+ ){0,6}zomaar ",
         ],
         AdviceTopic::Medical => &[
             " (?:mag|kan) ik (?:[a-z0-9]+ ){0,4}(?:combineren|samen nemen|tegelijk nemen) ",
             " (?:mag|kan) ik stoppen met (?:[a-z0-9]+ ){0,2}(?:antibiotica|medicijnen|medicatie|pillen|de pil) ",
             " can i (?:take|stop|combine|mix) (?:[a-z0-9]+ ){0,4}(?:pills|pill|medication|medicine|antibiotics|ibuprofen|paracetamol|painkillers) ",
-            " (?:is it|is that) (?:ok|okay|safe|fine) (?:for me )?to (?:take|use) (?:[a-z0-9]+ ){0,3}(?:{X}) ",
+            " (?:is it|is that) (?:ok|okay|safe|fine) (?:for me )?to (?:take|use|drink|eat|combine|stop|keep|continue) (?:[a-z0-9]+ ){0,5}(?:{X}) ",
+            " is het (?:erg|gevaarlijk|slecht|veilig) (?:als|om|dat) (?:[a-z0-9]+ ){0,6}(?:{X}) ",
+            " is (?:die|hij|ze) (?:gebroken|gekneusd) ",
+            " is (?:dat|dit|het|it|that) (?:een |an |a )?(?:allergische reactie|allergic reaction|allergy|infectie|infection|ontsteking) ",
+            " am i (?:still )?protected ",
+            " (?:mag|kan) ik (?:[a-z0-9]+ ){0,4}(?:{X}) (?:[a-z0-9]+ ){0,3}(?:gebruiken|nemen|innemen|slikken) ",
+            " what should i (?:eat|take|do) (?:[a-z0-9]+ ){0,6}(?:{X}) ",
             " (?:{X}) (?:[a-z0-9]+ ){0,6}wat (?:moet|kan) ik (?:het beste )?doen ",
             " (?:what should i|what can i) take for ",
             " how (?:should|do) i treat ",
@@ -99,10 +122,10 @@ fn exceptions(topic: AdviceTopic) -> &'static str {
             "verzendverzekering|shipping insurance|verzekerd verzonden|verzekerd verstuurd|insured shipping|insured delivery"
         }
         AdviceTopic::Credit => {
-            "pay with|pay by|paying with|paying by|payment method|betalen met|betaal met|betaling met|betaalmethode|fiets lenen|fietsen lenen|leenfiets|leenfietsen|vervangende fiets|replacement bike|loan bike|courtesy bike"
+            "pay with|pay by|paying with|paying by|payment method|betalen met|betaal met|betaling met|betaalmethode|met een creditcard|met mijn creditcard|met creditcard|with a credit card|with my credit card|by credit card|card points|points from|rewards|replacement|gift card|expect to wait|spaarpunten|fiets lenen|fietsen lenen|leenfiets|leenfietsen|vervangende fiets|replacement bike|loan bike|courtesy bike"
         }
         AdviceTopic::Tax => {
-            "btw|vat|douane|invoerrechten|customs|import duty|import duties|bestelling|order|orders|factuur|invoice|bon|receipt"
+            "douane|invoerrechten|customs|import duty|import duties|bestelling|order|orders|factuur|invoice|bon|receipt"
         }
         AdviceTopic::Legal => "herroepingsrecht|right of withdrawal",
         AdviceTopic::Medical => "zadel|saddle|framemaat|frame size|zithouding|riding position|welke fiets|which bike",
@@ -112,14 +135,18 @@ fn exceptions(topic: AdviceTopic) -> &'static str {
 /// Decision frames with `{X}` for the topic's words.
 const FRAMES: &[&str] = &[
     // "moet ik mijn spaargeld beleggen", "moeten we naar de spoedeisende hulp"
-    " (?:moet|moeten) (?:ik|we|wij) (?:[a-z0-9]+ ){0,5}(?:{X}) ",
+    " (?:moet|moeten) (?:ik|we|wij|hij|zij|ze) (?:[a-z0-9]+ ){0,5}(?:{X}) ",
+    // someone close: "mijn moeder vraagt of ze haar pensioen moet afkopen"
+    " of (?:ik|we|wij|hij|zij|ze) (?:[a-z0-9]+ ){0,6}(?:{X}) (?:[a-z0-9]+ ){0,3}(?:moet|moeten|zou|zouden|kan|kunnen) ",
+    // "ik twijfel of ik mijn hypotheek moet oversluiten", "ik overweeg een lening"
+    " (?:twijfel|twijfelen|overweeg|overwegen) (?:[a-z0-9]+ ){0,8}(?:{X}) ",
     // "zou ik beter bitcoin kopen", "kan ik het beste een lening nemen", "zal ik extra aflossen"
-    " (?:zou|zal|kan|kun) ik (?:beter|het beste|best|wel|nog|misschien) (?:[a-z0-9]+ ){0,5}(?:{X}) ",
+    " (?:zou|zal|kan|kun|kunnen|zouden) (?:ik|we|wij) (?:[a-z0-9]+ ){0,6}(?:beter|het beste|best|misschien) (?:[a-z0-9]+ ){0,5}(?:{X}) ",
     " zal ik (?:[a-z0-9]+ ){0,5}(?:{X}) ",
     " zou ik (?:[a-z0-9]+ ){0,5}(?:{X}) (?:[a-z0-9]+ ){0,3}moeten ",
     // "is het verstandig om te beleggen", "is het voor mij nog zinvol om een verzekering te nemen"
     " is het (?:[a-z0-9]+ ){0,3}(?:verstandig|slim|wijs|raadzaam|aan te raden|een goed idee|beter|veilig|zinvol|nuttig|gunstig|gunstiger|voordelig|voordeliger) (?:[a-z0-9]+ ){0,8}(?:{X}) ",
-    " is (?:[a-z0-9]+ ){0,3}(?:{X}) (?:[a-z0-9]+ ){0,3}(?:verstandig|verstandiger|slim|slimmer|wijs|raadzaam|aan te raden|een goed idee|de moeite waard|nodig|beter|voordeliger|gunstiger|een goede belegging|een goede investering) ",
+    " is (?:[a-z0-9]+ ){0,3}(?:{X}) (?:[a-z0-9]+ ){0,5}(?:verstandig|verstandiger|slim|slimmer|wijs|raadzaam|aan te raden|een goed idee|de moeite waard|het waard|nodig|beter|voordeliger|gunstiger|een goede belegging|een goede investering) ",
     // "welke verzekering raadt u aan", "wat adviseer je over beleggen"
     " (?:raad|raadt|raden|adviseer|adviseert|adviseren|aanraden|aanbevelen|beveel|beveelt) (?:[a-z0-9]+ ){0,6}(?:{X}) ",
     " (?:{X}) (?:[a-z0-9]+ ){0,6}(?:raad|raadt|raden|adviseer|adviseert|adviseren|aanraden|aanbevelen|beveel|beveelt) (?:je|jij|u|jullie) ",
@@ -138,25 +165,32 @@ const FRAMES: &[&str] = &[
     " (?:{X})s?advies ",
     " (?:{X}) advies ",
     // "should I invest in crypto", "should we hold the owner liable", "whether I should cash out my pension"
-    " should (?:i|we) (?:[a-z0-9]+ ){0,4}(?:{X}) ",
-    " (?:whether|if) (?:i|we) should (?:[a-z0-9]+ ){0,4}(?:{X}) ",
+    " should (?:i|we|he|she|they) (?:[a-z0-9]+ ){0,6}(?:{X}) ",
+    " should (?:my|our) (?:[a-z0-9]+ ){0,8}(?:{X}) ",
+    " (?:whether|if) (?:i|we|he|she|they) should (?:[a-z0-9]+ ){0,4}(?:{X}) ",
+    // "I'm thinking of cashing out my pension, what do you think"
+    " (?:im |i am |i m )?(?:thinking of|thinking about|considering|not sure whether|not sure if|unsure whether|unsure if|torn between|doubting whether) (?:[a-z0-9]+ ){0,6}(?:{X}) ",
+    " (?:does it|would it) make sense (?:[a-z0-9]+ ){0,6}(?:{X}) ",
+    " (?:heeft het|is het) (?:nog |wel )?(?:zin|zinvol) (?:[a-z0-9]+ ){0,6}(?:{X}) ",
     " (?:would|will|could) i be better off (?:[a-z0-9]+ ){0,5}(?:{X}) ",
     " (?:is it|would it be|isnt it|is that|is now) (?:[a-z0-9]+ ){0,2}(?:wise|smart|sensible|a good idea|advisable|better|safe|worth it|worth|a good time) (?:[a-z0-9]+ ){0,8}(?:{X}) ",
-    " is (?:[a-z0-9]+ ){0,3}(?:{X}) (?:[a-z0-9]+ ){0,3}(?:a good investment|a good idea|worth it|a smart move|a wise choice|a good choice|necessary) ",
-    " (?:recommend|suggest|advise) (?:[a-z0-9]+ ){0,6}(?:{X}) ",
+    " is (?:[a-z0-9]+ ){0,3}(?:{X}) (?:[a-z0-9]+ ){0,5}(?:a good investment|a good idea|worth it|worth the risk|a smart move|a wise choice|a good choice|necessary) ",
+    " (?:recommend|suggest|advise) (?:[a-z0-9]+ ){0,8}(?:{X}) ",
     " (?:{X}) (?:[a-z0-9]+ ){0,6}(?:do|would|can) you (?:recommend|suggest|advise) ",
     // "which insurance should I take" (not "which insurance do I have": that is their own policy)
     " (?:which|what) (?:[a-z0-9]+ ){0,2}(?:{X}) (?:[a-z0-9]+ ){0,3}(?:should|would|could) i ",
     " (?:which|what) (?:[a-z0-9]+ ){0,2}(?:{X}) do i need ",
     // "do I need travel insurance", "do I really need to see a doctor" (not "do I need to verify my funds")
-    " do i (?:really |actually |even |still )?need (?:to (?:take|get|buy|have|see|consult|hire|call|visit|go to) )?(?:a |an |any |some |the |extra |more |another |additional )?(?:[a-z0-9]+ )?(?:{X}) ",
-    " how much (?:[a-z0-9]+ ){0,3}(?:should|can|may) i (?:[a-z0-9]+ ){0,4}(?:{X}) ",
-    " how much (?:{X}) (?:[a-z0-9]+ ){0,2}(?:should|can|may) i ",
+    " do (?:i|we) (?:really |actually |even |still )?need (?:to (?:take|get|buy|have|see|consult|hire|call|visit|go to) )?(?:a |an |any |some |the |extra |more |another |additional )?(?:[a-z0-9]+ )?(?:{X}) ",
+    " how (?:much|many) (?:[a-z0-9]+ ){0,3}(?:should|can|may) i (?:[a-z0-9]+ ){0,4}(?:{X}) ",
+    " how (?:much|many) (?:{X}) (?:[a-z0-9]+ ){0,2}(?:should|can|may) i ",
     " can i afford (?:[a-z0-9]+ ){0,4}(?:{X}) ",
     " (?:advice|advise me) (?:on|about|for|regarding|with) (?:[a-z0-9]+ ){0,3}(?:{X}) ",
     " (?:{X}) advice ",
     // "is dit een goede belegging", "is this a good investment"
     " is (?:[a-z0-9]+ ){1,3}(?:a|een) (?:good|smart|safe|wise|goede|slimme|veilige|verstandige) (?:{X}) ",
+    // a choice between the topic and something else: "sell my shares now or wait", "aflossen of beleggen"
+    " (?:{X}) (?:[a-z0-9]+ ){0,6}(?:or|of) (?:just |gewoon |rather |liever |beter |juist )?(?:wait|hold|keep|sell|invest|save|save up|leave|renew|sparen|wachten|aflossen|beleggen|houden|verkopen|laten staan) ",
     // "my stocks lost 20%, should I sell or hold"
     " (?:{X}) (?:[a-z0-9]+ |, ){0,8}(?:should i|should we|moet ik|moeten we|zal ik) (?:sell|hold|buy|keep|invest|take|get|cancel|switch|wait|stop|continue|see|go|verkopen|kopen|houden|aanhouden|nemen|afsluiten|opzeggen|overstappen|stoppen|wachten|beleggen|doorgaan|gaan|koelen) ",
 ];
@@ -164,11 +198,11 @@ const FRAMES: &[&str] = &[
 /// A sentence without a frame is still a request when it is about the customer's own situation
 /// ("in mijn geval", "if you were me") and names a topic, or asks what is good "for me" about
 /// one ("which is better for me: a pension annuity or investing on my own?").
-const OWN_SITUATION: &str = " (?:is dat (?:wel )?(?:slim|verstandig|wijs)|is that (?:smart|wise|sensible|a good idea)|in my case|in mijn geval|my situation|mijn situatie|if you were me|if i were you|als jij mij was|als u mij was|wat zou jij doen|wat zou u doen|what would you do|would you put|zou jij het) ";
+const OWN_SITUATION: &str = " (?:is dat (?:wel )?(?:slim|verstandig|wijs)|is that (?:smart|wise|sensible|a good idea)|wat is wijsheid|zou u adviseren|zou je adviseren|would you advise|would you recommend|what would you recommend|kies ik beter|kiezen we beter|welke keuze|which option|what should i choose|which should i choose|which one should i|moet ik ermee stoppen|moet hij ermee stoppen|moet ze ermee stoppen|should i stop taking|should he stop taking|should she stop taking|moet ik dat doen|moet ik dat tekenen|should i sign|should i do that|zal ik dat doen|do you think|should he|should she|slim of niet|wise or not|good idea or not|goed idee of niet|verstandig of niet|whats smarter|what is smarter|wat is slimmer|is he right|is she right|heeft hij gelijk|heeft ze gelijk|whos right|who is right|onverstandig|what would you advise|wat zou u adviseren|wat raadt u mij aan|wat raad je me aan|wat vind jij|wat vindt u|wat vinden jullie|wat denk jij|wat denkt u|wat is uw advies|wat is jouw advies|what do you think|whats your advice|what is your advice|what do you advise|in my case|in mijn geval|my situation|mijn situatie|if you were me|if i were you|als jij mij was|als u mij was|wat zou jij doen|wat zou u doen|what would you do|would you put|zou jij het) ";
 /// "For me" and its kind: a request only next to a judgement ([`JUDGEMENT`]).
 const FOR_ME: &str = " (?:for me|for my|for us|for our|voor mij|voor ons|voor mijn|bij mij|bij mijn) ";
 /// Words that ask for a judgement.
-const JUDGEMENT: &str = " (?:good|better|best|smart|smarter|smartest|wise|worth|right|sensible|advisable|afford|risky|slim|slimmer|slimst|verstandig|verstandiger|beter|best|zinvol|gunstig|gunstiger|voordelig|voordeliger|raadzaam|riskant|aanraden|recommend|past|fits|suits) ";
+const JUDGEMENT: &str = " (?:goed|beste|slimste|handigst|good|better|best|smart|smarter|smartest|cheapest|wise|worth|right|sensible|advisable|afford|risky|slim|slimmer|slimst|verstandig|verstandiger|beter|best|zinvol|gunstig|gunstiger|voordelig|voordeliger|voordeligst|goedkoopst|loont|raadzaam|riskant|aanraden|recommend|past|fits|suits) ";
 
 /// A sentence with a frame is not a request when it says it is not one, or when it asks
 /// about the assistant's or the company's own doing.
@@ -204,8 +238,8 @@ fn gate_patterns() -> Vec<String> {
         .collect()
 }
 
-/// The own-situation rule, per sentence: [`OWN_SITUATION`], or [`FOR_ME`] with [`JUDGEMENT`],
-/// next to a word of a topic and no veto of that topic.
+/// The own-situation rule: [`OWN_SITUATION`], or [`FOR_ME`] with [`JUDGEMENT`], in a message
+/// that names a topic and has no veto of that topic.
 #[derive(Debug)]
 struct Situation {
     /// [`OWN_SITUATION`], [`FOR_ME`], [`JUDGEMENT`], in this order.
@@ -239,17 +273,17 @@ impl Situation {
         Ok(Situation { markers, words, vetoes })
     }
 
+    /// The rule over the whole message: "Mijn dochter wil rood staan. Slim of niet?" asks in
+    /// its second sentence about the first.
     fn topic(&self, canonical: &str) -> Option<AdviceTopic> {
-        sentences(canonical).find_map(|sentence| {
-            let markers = self.markers.matches(sentence);
-            if !(markers.matched(0) || (markers.matched(1) && markers.matched(2))) {
-                return None;
-            }
-            let words = self.words.matches(sentence);
-            PRECEDENCE.iter().enumerate().find_map(|(index, topic)| {
-                let vetoed = self.vetoes[index].as_ref().is_some_and(|veto| veto.is_match(sentence));
-                (words.matched(index) && !vetoed).then_some(*topic)
-            })
+        let markers = self.markers.matches(canonical);
+        if !(markers.matched(0) || (markers.matched(1) && markers.matched(2))) {
+            return None;
+        }
+        let words = self.words.matches(canonical);
+        PRECEDENCE.iter().enumerate().find_map(|(index, topic)| {
+            let vetoed = self.vetoes[index].as_ref().is_some_and(|veto| veto.is_match(canonical));
+            (words.matched(index) && !vetoed).then_some(*topic)
         })
     }
 }
