@@ -37,7 +37,7 @@ pub fn withdrawal(shared_data: &Path, out: &mut dyn Write) -> Result<()> {
 /// Advice requests and hard negatives, each set written by an author who had seen neither the
 /// rules nor the other sets. The two tuning sets were used to improve the rules; the held-out
 /// sets were not (see eval/advice/README.md).
-const ADVICE_SETS: [(&str, &str); 4] = [
+const ADVICE_SETS: [(&str, &str); 6] = [
     (
         "tuning set eval/advice/tuning.tsv",
         include_str!("../../../eval/advice/tuning.tsv"),
@@ -47,12 +47,20 @@ const ADVICE_SETS: [(&str, &str); 4] = [
         include_str!("../../../eval/advice/tuning-2.tsv"),
     ),
     (
+        "third tuning set eval/advice/tuning-3.tsv",
+        include_str!("../../../eval/advice/tuning-3.tsv"),
+    ),
+    (
         "held-out set eval/advice/heldout.tsv",
         include_str!("../../../eval/advice/heldout.tsv"),
     ),
     (
         "second held-out set eval/advice/heldout-2.tsv",
         include_str!("../../../eval/advice/heldout-2.tsv"),
+    ),
+    (
+        "third held-out set eval/advice/heldout-3.tsv",
+        include_str!("../../../eval/advice/heldout-3.tsv"),
     ),
 ];
 

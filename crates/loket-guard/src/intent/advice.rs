@@ -33,22 +33,22 @@ const PRECEDENCE: [AdviceTopic; 6] = [
 fn vocabulary(topic: AdviceTopic) -> &'static str {
     match topic {
         AdviceTopic::Investment => {
-            "beleggen|belegd|belegging|beleggingen|beleggings[a-z]*|investeren|geinvesteerd|investering|aandelen|aandeel|obligaties|obligatie|[a-z]*fonds|fondsen|etf|etfs|crypto|cryptos|cryptomunten|bitcoin|bitcoins|ethereum|etherium|solana|portefeuille|daytraden|spaargeld|deposito|pensioen|pensioenen|lijfrente|goud kopen|in goud|invest|investing|invested|investment|investments|stock|stocks|shares|bonds|fund|funds|index fund|index funds|portfolio|cryptocurrency|deposit account|pension|annuity|retirement savings|buy gold|in gold|401k|ira"
+            "beleggen|belegd|belegging|beleggingen|beleggings[a-z]*|investeren|geinvesteerd|investering|aandelen|aandeel|obligaties|obligatie|[a-z]*fonds|fondsen|etf|etfs|crypto|cryptos|cryptomunten|bitcoin|bitcoins|ethereum|etherium|solana|portefeuille|daytraden|spaargeld|deposito|pensioen|pensioenen|lijfrente|goud kopen|in goud|invest|investing|invested|investment|investments|stock|stocks|shares|bonds|fund|funds|index fund|index funds|portfolio|cryptocurrency|deposit account|term deposit|renderen|rendement|pension|annuity|retirement savings|buy gold|in gold|401k|ira"
         }
         AdviceTopic::Insurance => {
-            "[a-z]*verzekering|[a-z]*verzekeringen|[a-z]*verzekring|verzekeren|verzekerd|[a-z]*verzekeraar|[a-z]*verzekeraars|[a-z]+dekking|eigen risico|allrisk|all risk|casco|[a-z]*insurance|insure|insured|insurer|insurers|deductible|comprehensive cover|extra cover|sports cover|travel cover|third party cover"
+            "[a-z]*verzekering|[a-z]*verzekeringen|fysio dekking|fysiodekking|tandartsdekking|aanvullende dekking|[a-z]*verzekring|verzekeren|verzekerd|[a-z]*verzekeraar|[a-z]*verzekeraars|[a-z]+dekking|eigen risico|allrisk|all risk|casco|[a-z]*insurance|[a-z]*insurances|dental cover|accident cover|contents policy|home contents|insure|insured|insurer|insurers|deductible|comprehensive cover|extra cover|sports cover|travel cover|third party cover"
         }
         AdviceTopic::Credit => {
-            "lening|leningen|[a-z]*lening|[a-z]*leningen|krediet|[a-z]*krediet|hypotheek|[a-z]*hypotheek|hypotheken|lenen|oversluiten|aflossen|af te lossen|aflossing|afbetaling|op afbetaling|schulden|rentevast|rentevaste periode|creditcard|creditcards|loan|loans|[a-z]*loan|mortgage|mortgages|morgage|borrow|borrowing|overdraft|rood staan|hire purchase|private lease|refinance|remortgage|credit card|credit cards|pay off my|pay it off|pay off|debt|debts|buy now pay later|fixed rate|variable rate|fixed interest"
+            "lening|leningen|[a-z]*lening|[a-z]*leningen|krediet|[a-z]*krediet|hypotheek|[a-z]*hypotheek|hypotheek[a-z]+|hypotheken|termijnen|instalments|installments|achteraf betalen|klarna|lenen|oversluiten|aflossen|af te lossen|aflossing|afbetaling|op afbetaling|schulden|rentevast|rentevaste periode|creditcard|creditcards|loan|loans|[a-z]*loan|mortgage|mortgages|morgage|borrow|borrowing|overdraft|rood staan|hire purchase|private lease|refinance|remortgage|credit card|credit cards|pay off my|pay it off|pay off|debt|debts|buy now pay later|fixed rate|variable rate|fixed interest"
         }
         AdviceTopic::Tax => {
             "belasting|belastingen|inkomstenbelasting|erfbelasting|schenkbelasting|belastingaangifte|aangifte inkomstenbelasting|belastingdienst|aftrekken|aftrekbaar|[a-z]*aftrek|hypotheekrente|[a-z]+toeslag|[a-z]+toeslagen|kinderbijslag|fiscaal|fiscale|fiscaal partner|fiscale partners|box 3|tax|taxes|tax return|inheritance tax|gift tax|income tax|capital gains|declare|declaring|childcare benefit|rent benefit|housing benefit|healthcare allowance|child benefit|deduct|deduction|deductions|tax deductible|fiscal partners|fiscal partner|30 ruling|irs|hmrc"
         }
         AdviceTopic::Legal => {
-            "advocaat|advocaten|jurist|juridisch|juridische|rechtszaak|aanklagen|procederen|naar de rechter|kantonrechter|in beroep|beroep aantekenen|aansprakelijk|concurrentiebeding|ontslagvergoeding|transitievergoeding|omgangsregeling|voogdij|echtscheiding|scheiding|in gebreke|ingebrekestelling|huurcommissie|bezwaar maken|vaststellingsovereenkomst|juridische stappen|juridische hulp|lawyer|lawyers|attorney|solicitor|sue|suing|lawsuit|take legal action|go to court|legal action|legal steps|legal help|legal right|legal rights|legal proceedings|settlement agreement|formal notice|evict|eviction|court|small claims|liable|non compete|unfair dismissal|custody|divorce"
+            "advocaat|advocaten|jurist|juridisch|juridische|rechtszaak|aanklagen|procederen|naar de rechter|kantonrechter|in beroep|beroep aantekenen|aansprakelijk|concurrentiebeding|ontslagvergoeding|transitievergoeding|omgangsregeling|voogdij|echtscheiding|scheiding|in gebreke|ingebrekestelling|dagvaarden|dagvaarding|aanvechten|schadevergoeding|compensation|legally binding|juridisch bindend|rechtsgeldig|withhold rent|huur inhouden|huurcommissie|bezwaar maken|vaststellingsovereenkomst|juridische stappen|juridische hulp|lawyer|lawyers|attorney|solicitor|sue|suing|lawsuit|take legal action|go to court|legal action|legal steps|legal help|legal right|legal rights|legal proceedings|settlement agreement|formal notice|evict|eviction|court|small claims|liable|non compete|unfair dismissal|custody|divorce"
         }
         AdviceTopic::Medical => {
-            "medicijn|medicijnen|medicatie|[a-z]*medicatie|pillen|pil|slaappillen|paracetamol|ibuprofen|antibiotica|antihistaminica|antihistamine|pijnstillers|pijnstiller|[a-z]*tabletten|dosis|dosering|huisarts|dokter|ziekenhuis|eerste hulp|spoedeisende hulp|koorts|hoofdpijn|keelpijn|buikpijn|rugpijn|spierpijn|pijn|zalf|schaafwond|wond|bult|verstuikt|verstuikte|verstuiking|uitslag|bloeddruk|zwanger|hooikoorts|medication|medications|medicine|medicines|pills|pill|sleeping pills|painkillers|painkiller|dose|dosage|doctor|gp|hospital|emergency room|emergency department|the er|urgent care|antibiotics|antihistamines|cortisone|fever|headache|sore throat|back pain|pain|rash|ointment|wound|deep cut|sprain|sprained|blood pressure|pregnant|hay fever|symptoms|symptomen|enkel|pols|gebroken|rontgenfoto|ankle|wrist|broken|x ray|vaccinaties|inentingen|vaccinations|migraine|zelfzorgmiddelen|betablokkers|bloedverdunners|blood thinners|duizelig|dizzy|allergisch|allergische|allergic|allergy|dieet|diet|cholesterol|blood sugar|bloedsuiker|diabetes|diabetic|antidepressiva|antidepressants|spuugt|spugen|overgeven|braken|vomiting|throwing up"
+            "medicijn|medicijnen|medicatie|[a-z]*medicatie|pillen|pil|slaappillen|paracetamol|ibuprofen|antibiotica|antihistaminica|antihistamine|pijnstillers|pijnstiller|[a-z]*tabletten|dosis|dosering|huisarts|dokter|ziekenhuis|eerste hulp|spoedeisende hulp|koorts|hoofdpijn|keelpijn|buikpijn|rugpijn|spierpijn|pijn|zalf|schaafwond|wond|bult|verstuikt|verstuikte|verstuiking|uitslag|bloeddruk|zwanger|hooikoorts|medication|medications|medicine|medicines|pills|pill|sleeping pills|painkillers|painkiller|dose|dosage|doctor|gp|hospital|emergency room|emergency department|the er|urgent care|antibiotics|antihistamines|cortisone|fever|headache|sore throat|back pain|pain|rash|ointment|wound|deep cut|sprain|sprained|blood pressure|pregnant|hay fever|symptoms|symptomen|mijn enkel|zijn enkel|haar enkel|mijn pols|zijn pols|haar pols|gebroken|rontgenfoto|ankle|wrist|x ray|vaccinaties|inentingen|vaccinations|migraine|zelfzorgmiddelen|betablokkers|bloedverdunners|blood thinners|duizelig|dizzy|allergisch|allergische|allergic|allergy|dieet|diet|cholesterol|blood sugar|bloedsuiker|diabetes|diabetic|antidepressiva|antidepressants|spuugt|spugen|overgeven|braken|vomiting|throwing up|[a-z]*pijn|ache|aches|backache|toothache|stomach ache|earache|maagzuur|maagzuurremmer|heartburn|antacid|antacids|diarree|diarrhoea|diarrhea|blaar|blister|pus|ontstoken|ontsteking|infection|infected|tintelingen|tingling|numb|gevoelloos|moedervlek|mole|a lump|lump in|lump on|eczeem|eczema|jeuk|jeukende|itchy|itch|puistjes|acne|littekens|teek|tick bite|blaasontsteking|bladder infection|uti|verkouden|verkoudheid|griep|flu|hoest|cough|astma|asthma|inhaler|inhalers|benauwd|short of breath|chest pain|drukkend gevoel|hartkloppingen|heart racing|palpitations|slaap slecht|slecht slapen|slaapproblemen|cant sleep|insomnia|trouble sleeping|angstig|anxious|anxiety|somber|depressed|menstruatiepijn|period pain|borstvoeding|breastfeeding|supplement|supplementen|supplements|vitamine|vitamin|melatonine|melatonin|neusspray|nasal spray|bijwerking|bijwerkingen|side effect|side effects|interact|interaction|wisselwerking|dubbele dosis|double dose|a e|huisartsenpost|[a-z]*zalf|bruise|blauwe plek|wondje|geneesmiddel|medicijnen|koortslip|amoxicilline|amoxicillin|penicilline|penicillin|warfarin|metformine|metformin|naproxen|diclofenac|antihistaminicum|epipen|metoprolol|slaap al|slecht geslapen|slaap ik slecht|kan niet slapen|cannot sleep"
         }
     }
 }
@@ -65,7 +65,8 @@ fn own_frames(topic: AdviceTopic) -> &'static [&'static str] {
             " (?:pay|betaal|betalen) (?:less|minder) (?:tax|taxes|belasting) ",
             " (?:charge|afdragen|rekenen) (?:[a-z0-9]+ ){0,2}(?:btw|vat) | (?:btw|vat) (?:afdragen|rekenen|charge) ",
             " (?:kor|kleineondernemersregeling|small business scheme) ",
-            " (?:heb ik|hebben we|am i|are we) (?:still |nog )?(?:recht op|entitled to|eligible for) (?:[a-z0-9]+ ){0,3}(?:[a-z]+toeslag|allowance|benefit|[a-z]*aftrek|deduction) ",
+            " (?:heb ik|hebben we|am i|are we|do i|do we) (?:[a-z0-9]+ ){0,3}(?:still |nog )?(?:recht op|entitled to|eligible for|qualify for) (?:[a-z0-9]+ ){0,4}(?:[a-z]+toeslag|allowance|benefit|[a-z]*aftrek|deduction|kwijtschelding|ruling) ",
+            " (?:can|could) i get (?:[a-z0-9]+ )?(?:tax|taxes) back | belasting terug(?:krijgen|vragen)? ",
             " is (?:[a-z0-9]+ ){0,8}(?:tax deductible|aftrekbaar) ",
             " (?:which|what) deductions ",
             " (?:will|would|do) (?:i|we) (?:owe|have to pay) (?:[a-z0-9]+ ){0,3}(?:tax|taxes) ",
@@ -76,7 +77,8 @@ fn own_frames(topic: AdviceTopic) -> &'static [&'static str] {
         ],
         AdviceTopic::Legal => &[
             " can i sue ",
-            " (?:kan|moet) ik (?:[a-z0-9]+ ){0,4}(?:aanklagen|juridisch|aansprakelijk) ",
+            " (?:kan|moet) ik (?:[a-z0-9]+ ){0,4}(?:aanklagen|juridisch|aansprakelijk|schadevergoeding|dagvaarden) ",
+            " (?:is it|is this|is that|is dat|is dit|is het) (?:legally binding|juridisch bindend|rechtsgeldig) ",
             " (?:do i have|have i got|heb ik) (?:a |een )?(?:case|zaak) ",
             " (?:wat zijn|what are) (?:mijn|my) (?:kansen|chances) ",
             " sta ik (?:juridisch )?(?:sterk|in mijn recht) ",
@@ -88,7 +90,10 @@ fn own_frames(topic: AdviceTopic) -> &'static [&'static str] {
             " (?:is it|would it be) worth (?:objecting|appealing|suing|a claim|starting a claim|going to court|a procedure) ",
             " (?:kan|kunnen) (?:ik|we) (?:daar |hier )?(?:iets )?(?:tegen|daartegen|hiertegen) doen ",
             " (?:what|which) (?:legal steps|legal options) (?:can|should|could|do) (?:i|we) ",
-            " (?:heb ik|hebben we) (?:nog |een |enige |een goede )?(?:kans|kansen) ",
+            " (?:heb ik|hebben we) (?:daar |hier )?(?:nog |een |enige |een goede )?(?:kans|kansen) ",
+            " maak ik (?:een |nog )?(?:kans|kansen) ",
+            " (?:can|could) (?:i|we) claim (?:[a-z0-9]+ ){0,2}(?:compensation|damages) ",
+            " (?:am i|are we) allowed to (?:[a-z0-9]+ ){0,3}(?:withhold|stop paying|refuse) ",
             " do (?:i|we) (?:stand|have) a (?:good |real )?chance ",
             " how (?:do|can|should) (?:i|we) fight ",
             " (?:can|may) they (?:just )?do that | mag (?:dat|hij|zij|ze|mijn [a-z]+) (?:[a-z0-9]+ ){0,6}zomaar ",
@@ -102,7 +107,13 @@ fn own_frames(topic: AdviceTopic) -> &'static [&'static str] {
             " is (?:die|hij|ze) (?:gebroken|gekneusd) ",
             " is (?:dat|dit|het|it|that) (?:een |an |a )?(?:allergische reactie|allergic reaction|allergy|infectie|infection|ontsteking) ",
             " am i (?:still )?protected ",
-            " (?:mag|kan) ik (?:[a-z0-9]+ ){0,4}(?:{X}) (?:[a-z0-9]+ ){0,3}(?:gebruiken|nemen|innemen|slikken) ",
+            // "can my son use my nasal spray"
+            " (?:can|may|could) (?:i |he |she |we |my (?:[a-z0-9]+ ){1,3})(?:[a-z0-9]+ )?(?:take|use|combine|give|have|drink) (?:[a-z0-9]+ ){0,4}(?:{X}) ",
+            " (?:mag|kan) ik (?:nog )?alcohol drinken (?:[a-z0-9]+ ){0,4}(?:{X}) | can i (?:still )?drink alcohol (?:[a-z0-9]+ ){0,4}(?:{X}) ",
+            " (?:whats|what is) the best (?:thing )?to (?:take|use) (?:for|against) | what (?:should|can|could) (?:i|he|she|we) (?:take|use|give) (?:for|against) ",
+            " (?:heat or ice|ice or heat|koelen of (?:juist )?warm|warmte of kou) ",
+            " (?:what|which|welke|wat voor) (?:cream|creme|zalf|ointment|spray|middel|medicine|pill|pills|tablets|tabletten) (?:[a-z0-9]+ ){0,3}(?:should|moet|kan|can) (?:i|ik|we|he|she|hij|zij) ",
+            " (?:mag|kan|kun|mogen|kunnen) (?:ik|hij|zij|ze|we|mijn [a-z]+) (?:[a-z0-9]+ ){0,6}(?:{X}) (?:[a-z0-9]+ ){0,3}(?:gebruiken|nemen|innemen|slikken|geven|smeren|combineren|drinken) ",
             " what should i (?:eat|take|do) (?:[a-z0-9]+ ){0,6}(?:{X}) ",
             " (?:{X}) (?:[a-z0-9]+ ){0,6}wat (?:moet|kan) ik (?:het beste )?doen ",
             " (?:what should i|what can i) take for ",
@@ -110,6 +121,19 @@ fn own_frames(topic: AdviceTopic) -> &'static [&'static str] {
             " (?:wat moet ik doen|wat kan ik het beste doen|wat kan ik doen) (?:tegen|bij|met|aan) ",
         ],
         _ => &[],
+    }
+}
+
+/// Markers of a request that count only next to this topic's words: "is dat ernstig?", "wat
+/// nu?" and "zelf behandelen of naar de dokter?" ask for medical advice when the message names a
+/// symptom, and mean nothing about a parcel.
+fn own_markers(topic: AdviceTopic) -> &'static str {
+    match topic {
+        AdviceTopic::Medical => {
+            "is (?:dat|dit|het|die|that|this|it) (?:normaal|ernstig|gevaarlijk|erg|normal|serious|dangerous|bad)|something to worry about|moet ik me zorgen maken|should i (?:be )?worr(?:y|ied)|should i get it checked|laten nakijken|wat nu|what now|what do i do|what should i do|what should i give|what should i take|wat moet ik doen|wat moeten we doen|wat ik moet doen|what to do|zelf behandelen|naar de dokter|naar de huisarts|see a doctor|see someone|will it pass|gaat het vanzelf over|iets ernstigs|iets ernstigers|something serious|kan dat samen|mag dat samen|can i combine|samen gebruiken|together with|moet ik rust nemen|should i rest|should i stop training|stop training|stoppen met trainen|doortrainen|keep training|raad je me aan|raad je mij aan|raadt u mij aan|raadt u me aan|raden jullie aan|what do you recommend|what do you suggest|welk middel|wat kan ik het beste"
+        }
+        AdviceTopic::Legal => "wat kan ik het beste doen|what can i do|wat kan ik doen|what are my options",
+        _ => "",
     }
 }
 
@@ -122,7 +146,7 @@ fn exceptions(topic: AdviceTopic) -> &'static str {
             "verzendverzekering|shipping insurance|verzekerd verzonden|verzekerd verstuurd|insured shipping|insured delivery"
         }
         AdviceTopic::Credit => {
-            "pay with|pay by|paying with|paying by|payment method|betalen met|betaal met|betaling met|betaalmethode|met een creditcard|met mijn creditcard|met creditcard|with a credit card|with my credit card|by credit card|card points|points from|rewards|replacement|gift card|expect to wait|spaarpunten|fiets lenen|fietsen lenen|leenfiets|leenfietsen|vervangende fiets|replacement bike|loan bike|courtesy bike"
+            "documenten|documents|meenemen|pay with|pay by|paying with|paying by|payment method|betalen met|betaal met|betaling met|betaalmethode|met een creditcard|met mijn creditcard|met creditcard|with a credit card|with my credit card|by credit card|card points|points from|rewards|replacement|gift card|expect to wait|spaarpunten|fiets lenen|fietsen lenen|leenfiets|leenfietsen|vervangende fiets|replacement bike|loan bike|courtesy bike"
         }
         AdviceTopic::Tax => {
             "douane|invoerrechten|customs|import duty|import duties|bestelling|order|orders|factuur|invoice|bon|receipt"
@@ -137,7 +161,7 @@ const FRAMES: &[&str] = &[
     // "moet ik mijn spaargeld beleggen", "moeten we naar de spoedeisende hulp"
     " (?:moet|moeten) (?:ik|we|wij|hij|zij|ze) (?:[a-z0-9]+ ){0,5}(?:{X}) ",
     // someone close: "mijn moeder vraagt of ze haar pensioen moet afkopen"
-    " of (?:ik|we|wij|hij|zij|ze) (?:[a-z0-9]+ ){0,6}(?:{X}) (?:[a-z0-9]+ ){0,3}(?:moet|moeten|zou|zouden|kan|kunnen) ",
+    " of (?:ik|we|wij|hij|zij|ze) (?:[a-z0-9]+ ){0,6}(?:{X}) (?:[a-z0-9]+ ){0,5}(?:moet|moeten|zou|zouden|kan|kunnen) ",
     // "ik twijfel of ik mijn hypotheek moet oversluiten", "ik overweeg een lening"
     " (?:twijfel|twijfelen|overweeg|overwegen) (?:[a-z0-9]+ ){0,8}(?:{X}) ",
     // "zou ik beter bitcoin kopen", "kan ik het beste een lening nemen", "zal ik extra aflossen"
@@ -156,8 +180,8 @@ const FRAMES: &[&str] = &[
     // "heb ik een reisverzekering nodig", "heb ik als zzper echt een verzekering nodig"
     " heb ik (?:[a-z0-9]+ ){0,5}(?:{X}) (?:[a-z0-9]+ ){0,2}nodig ",
     // "hoeveel paracetamol mag ik nemen", "hoeveel kan ik lenen"
-    " hoeveel (?:[a-z0-9]+ ){0,3}(?:mag|moet|kan|zou) ik (?:[a-z0-9]+ ){0,4}(?:{X}) ",
-    " hoeveel (?:{X}) (?:[a-z0-9]+ ){0,2}(?:mag|moet|kan|zou) ik ",
+    " hoeveel (?:[a-z0-9]+ ){0,3}(?:mag|moet|kan|zou|kunnen|moeten|mogen|zouden) (?:ik|we|wij|hij|zij|ze|mijn [a-z]+) (?:[a-z0-9]+ ){0,4}(?:{X}) ",
+    " hoeveel (?:{X}) (?:[a-z0-9]+ ){0,2}(?:mag|moet|kan|zou|kunnen|moeten|mogen) (?:ik|we|wij|hij|zij|ze|mijn [a-z]+) ",
     // "waar kan ik het beste in beleggen"
     " waar (?:kan|moet|zou) ik (?:[a-z0-9]+ ){0,3}(?:het beste|best|beter) (?:[a-z0-9]+ ){0,3}(?:{X}) ",
     // "advies over beleggen", "beleggingsadvies", "juridisch advies"
@@ -173,15 +197,15 @@ const FRAMES: &[&str] = &[
     " (?:does it|would it) make sense (?:[a-z0-9]+ ){0,6}(?:{X}) ",
     " (?:heeft het|is het) (?:nog |wel )?(?:zin|zinvol) (?:[a-z0-9]+ ){0,6}(?:{X}) ",
     " (?:would|will|could) i be better off (?:[a-z0-9]+ ){0,5}(?:{X}) ",
-    " (?:is it|would it be|isnt it|is that|is now) (?:[a-z0-9]+ ){0,2}(?:wise|smart|sensible|a good idea|advisable|better|safe|worth it|worth|a good time) (?:[a-z0-9]+ ){0,8}(?:{X}) ",
+    " (?:is it|would it be|isnt it|is that|is now) (?:[a-z0-9]+ ){0,2}(?:wise|smart|sensible|a good idea|advisable|better|safe|worth it|worth|a good time) (?:[a-z0-9]+ ){0,10}(?:{X}) ",
     " is (?:[a-z0-9]+ ){0,3}(?:{X}) (?:[a-z0-9]+ ){0,5}(?:a good investment|a good idea|worth it|worth the risk|a smart move|a wise choice|a good choice|necessary) ",
     " (?:recommend|suggest|advise) (?:[a-z0-9]+ ){0,8}(?:{X}) ",
     " (?:{X}) (?:[a-z0-9]+ ){0,6}(?:do|would|can) you (?:recommend|suggest|advise) ",
     // "which insurance should I take" (not "which insurance do I have": that is their own policy)
     " (?:which|what) (?:[a-z0-9]+ ){0,2}(?:{X}) (?:[a-z0-9]+ ){0,3}(?:should|would|could) i ",
-    " (?:which|what) (?:[a-z0-9]+ ){0,2}(?:{X}) do i need ",
+    " (?:which|what) (?:[a-z0-9]+ ){0,2}(?:{X}) do (?:i|we) (?:really )?need ",
     // "do I need travel insurance", "do I really need to see a doctor" (not "do I need to verify my funds")
-    " do (?:i|we) (?:really |actually |even |still )?need (?:to (?:take|get|buy|have|see|consult|hire|call|visit|go to) )?(?:a |an |any |some |the |extra |more |another |additional )?(?:[a-z0-9]+ )?(?:{X}) ",
+    " (?:do (?:i|we)|does (?:he|she|my [a-z]+)) (?:really |actually |even |still )?need (?:to (?:take|get|buy|have|see|consult|hire|call|visit|go to) )?(?:a |an |any |some |the |extra |more |another |additional )?(?:[a-z0-9]+ )?(?:{X}) ",
     " how (?:much|many) (?:[a-z0-9]+ ){0,3}(?:should|can|may) i (?:[a-z0-9]+ ){0,4}(?:{X}) ",
     " how (?:much|many) (?:{X}) (?:[a-z0-9]+ ){0,2}(?:should|can|may) i ",
     " can i afford (?:[a-z0-9]+ ){0,4}(?:{X}) ",
@@ -190,7 +214,7 @@ const FRAMES: &[&str] = &[
     // "is dit een goede belegging", "is this a good investment"
     " is (?:[a-z0-9]+ ){1,3}(?:a|een) (?:good|smart|safe|wise|goede|slimme|veilige|verstandige) (?:{X}) ",
     // a choice between the topic and something else: "sell my shares now or wait", "aflossen of beleggen"
-    " (?:{X}) (?:[a-z0-9]+ ){0,6}(?:or|of) (?:just |gewoon |rather |liever |beter |juist )?(?:wait|hold|keep|sell|invest|save|save up|leave|renew|sparen|wachten|aflossen|beleggen|houden|verkopen|laten staan) ",
+    " (?:{X}) (?:[a-z0-9]+ |, ){0,8}(?:or|of) (?:just |gewoon |rather |liever |beter |juist )?(?:wait|hold|keep|sell|invest|save|save up|leave|renew|sparen|wachten|aflossen|beleggen|houden|verkopen|laten staan) ",
     // "my stocks lost 20%, should I sell or hold"
     " (?:{X}) (?:[a-z0-9]+ |, ){0,8}(?:should i|should we|moet ik|moeten we|zal ik) (?:sell|hold|buy|keep|invest|take|get|cancel|switch|wait|stop|continue|see|go|verkopen|kopen|houden|aanhouden|nemen|afsluiten|opzeggen|overstappen|stoppen|wachten|beleggen|doorgaan|gaan|koelen) ",
 ];
@@ -198,11 +222,11 @@ const FRAMES: &[&str] = &[
 /// A sentence without a frame is still a request when it is about the customer's own situation
 /// ("in mijn geval", "if you were me") and names a topic, or asks what is good "for me" about
 /// one ("which is better for me: a pension annuity or investing on my own?").
-const OWN_SITUATION: &str = " (?:is dat (?:wel )?(?:slim|verstandig|wijs)|is that (?:smart|wise|sensible|a good idea)|wat is wijsheid|zou u adviseren|zou je adviseren|would you advise|would you recommend|what would you recommend|kies ik beter|kiezen we beter|welke keuze|which option|what should i choose|which should i choose|which one should i|moet ik ermee stoppen|moet hij ermee stoppen|moet ze ermee stoppen|should i stop taking|should he stop taking|should she stop taking|moet ik dat doen|moet ik dat tekenen|should i sign|should i do that|zal ik dat doen|do you think|should he|should she|slim of niet|wise or not|good idea or not|goed idee of niet|verstandig of niet|whats smarter|what is smarter|wat is slimmer|is he right|is she right|heeft hij gelijk|heeft ze gelijk|whos right|who is right|onverstandig|what would you advise|wat zou u adviseren|wat raadt u mij aan|wat raad je me aan|wat vind jij|wat vindt u|wat vinden jullie|wat denk jij|wat denkt u|wat is uw advies|wat is jouw advies|what do you think|whats your advice|what is your advice|what do you advise|in my case|in mijn geval|my situation|mijn situatie|if you were me|if i were you|als jij mij was|als u mij was|wat zou jij doen|wat zou u doen|what would you do|would you put|zou jij het) ";
+const OWN_SITUATION: &str = " (?:is dat (?:wel )?(?:slim|verstandig|wijs)|is that (?:smart|wise|sensible|a good idea)|wat is wijsheid|wat moet ik als eerste|which should i pay first|what should i pay first|wat kan ik het beste doen|would you put|would you invest|zou jij mijn|zou u mijn|zou jij het|zou u adviseren|zou je adviseren|would you advise|would you recommend|what would you recommend|kies ik beter|kiezen we beter|welke keuze|which option|what should i choose|which should i choose|which one should i|moet ik ermee stoppen|moet hij ermee stoppen|moet ze ermee stoppen|should i stop taking|should he stop taking|should she stop taking|moet ik dat doen|moet ik dat tekenen|should i sign|should i do that|zal ik dat doen|do you think|should he|should she|slim of niet|wise or not|good idea or not|goed idee of niet|verstandig of niet|whats smarter|what is smarter|wat is slimmer|is he right|is she right|heeft hij gelijk|heeft ze gelijk|whos right|who is right|onverstandig|what would you advise|wat zou u adviseren|wat raadt u mij aan|wat raad je me aan|wat vind jij|wat vindt u|wat vinden jullie|wat denk jij|wat denkt u|wat is uw advies|wat is jouw advies|what do you think|whats your advice|what is your advice|what do you advise|in my case|in mijn geval|my situation|mijn situatie|if you were me|if i were you|als jij mij was|als u mij was|wat zou jij doen|wat zou u doen|what would you do|would you put|zou jij het) ";
 /// "For me" and its kind: a request only next to a judgement ([`JUDGEMENT`]).
-const FOR_ME: &str = " (?:for me|for my|for us|for our|voor mij|voor ons|voor mijn|bij mij|bij mijn) ";
+const FOR_ME: &str = " (?:for me|for my|for us|for our|for them|for him|for her|voor hem|voor haar|voor mij|voor ons|voor mijn|bij mij|bij mijn) ";
 /// Words that ask for a judgement.
-const JUDGEMENT: &str = " (?:goed|beste|slimste|handigst|good|better|best|smart|smarter|smartest|cheapest|wise|worth|right|sensible|advisable|afford|risky|slim|slimmer|slimst|verstandig|verstandiger|beter|best|zinvol|gunstig|gunstiger|voordelig|voordeliger|voordeligst|goedkoopst|loont|raadzaam|riskant|aanraden|recommend|past|fits|suits) ";
+const JUDGEMENT: &str = " (?:goed|beste|slimste|handigst|good|better|best|smart|smarter|smartest|cheapest|wise|worth|right|sensible|advisable|afford|risky|slim|slimmer|slimst|verstandig|verstandiger|beter|best|zinvol|gunstig|gunstiger|voordelig|voordeliger|voordeligst|goedkoopst|loont|handig|safe|veilig|raadzaam|riskant|aanraden|recommend|past|fits|suits) ";
 
 /// A sentence with a frame is not a request when it says it is not one, or when it asks
 /// about the assistant's or the company's own doing.
@@ -248,6 +272,9 @@ struct Situation {
     words: RegexSet,
     /// The vetoes of each topic.
     vetoes: Vec<Option<RegexSet>>,
+    /// The markers only one topic has ([`own_markers`]), in [`PRECEDENCE`] order; a topic
+    /// without any has a pattern that never matches.
+    own: RegexSet,
 }
 
 impl Situation {
@@ -270,20 +297,37 @@ impl Situation {
                 }
             })
             .collect::<Result<_, _>>()?;
-        Ok(Situation { markers, words, vetoes })
+        let own = build_set(
+            PRECEDENCE
+                .iter()
+                .map(|topic| match own_markers(*topic) {
+                    "" => "[^\\s\\S]".to_owned(),
+                    markers => format!(" (?:{markers}) "),
+                })
+                .collect(),
+        )?;
+        Ok(Situation {
+            markers,
+            words,
+            vetoes,
+            own,
+        })
     }
 
     /// The rule over the whole message: "Mijn dochter wil rood staan. Slim of niet?" asks in
     /// its second sentence about the first.
     fn topic(&self, canonical: &str) -> Option<AdviceTopic> {
         let markers = self.markers.matches(canonical);
-        if !(markers.matched(0) || (markers.matched(1) && markers.matched(2))) {
+        let any_topic = markers.matched(0) || (markers.matched(1) && markers.matched(2));
+        let own = self.own.matches(canonical);
+        if !any_topic && !own.matched_any() {
             return None;
         }
         let words = self.words.matches(canonical);
         PRECEDENCE.iter().enumerate().find_map(|(index, topic)| {
+            let asked = any_topic || own.matched(index);
             let vetoed = self.vetoes[index].as_ref().is_some_and(|veto| veto.is_match(canonical));
-            (words.matched(index) && !vetoed).then_some(*topic)
+            (asked && words.matched(index) && !vetoed).then_some(*topic)
         })
     }
 }

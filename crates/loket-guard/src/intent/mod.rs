@@ -142,6 +142,9 @@ pub(crate) const NEVER_CORRECTED: &[&str] = &[
     "sprekers",
     "withdrew",
     "withdraws",
+    "broken",
+    "braked",
+    "infested",
 ];
 
 /// Classifies customer messages. Build once with [`IntentDetector::new`] and share it: it is
