@@ -11,7 +11,7 @@
 
 use loket_core::Locale;
 use loket_core::advice::AdviceTopic;
-use loket_core::config::{LawfulBasis, ModelProvider, ValidConfig};
+use loket_core::config::{Config, ContactConfig, GenerationConfig, LawfulBasis, ModelProvider, ValidConfig};
 use serde::Serialize;
 
 /// The whole notice in one language.
@@ -44,347 +44,436 @@ const CONSUWIJZER_URL: &str = "https://www.consuwijzer.nl";
 
 /// Builds the notice for `locale` from the configuration.
 pub fn chat_notice(config: &ValidConfig, locale: Locale) -> ChatNotice {
-    let nl = locale == Locale::Nl;
-    let pick = |dutch: &str, english: &str| if nl { dutch.to_owned() } else { english.to_owned() };
     let settings = &config.config;
-    let company = config.wording.company();
-    let bot = config.wording.bot_name(locale);
-    let contact = &settings.contact;
-    let email = contact.email.trim();
-    let phone = contact.phone.trim();
-    let localized = |map: &std::collections::BTreeMap<Locale, String>| map.get(&locale).cloned().unwrap_or_default();
-    let generation = &settings.generation;
-
-    let assistant = {
-        // The default names are the generic term itself: "met AI-assistent, een AI-assistent" reads badly.
-        let generic = matches!(bot.to_lowercase().as_str(), "ai-assistent" | "ai assistant");
-        let mut paragraphs = vec![match (nl, generic) {
-            (true, true) => format!(
-                "In deze chat praat u met een AI-assistent van {company}: een computerprogramma, geen medewerker."
-            ),
-            (true, false) => format!(
-                "In deze chat praat u met {bot}, een AI-assistent van {company}: een computerprogramma, geen medewerker."
-            ),
-            (false, true) => {
-                format!("In this chat you talk to an AI assistant of {company}: a computer program, not an employee.")
-            }
-            (false, false) => format!(
-                "In this chat you talk to {bot}, an AI assistant of {company}: a computer program, not an employee."
-            ),
-        }];
-        paragraphs.push(match generation.provider {
-            ModelProvider::None => pick(
-                "Antwoorden komen letterlijk uit informatie die het bedrijf heeft goedgekeurd, met een link naar de bron.",
-                "Answers are taken word for word from information the company approved, with a link to the source.",
-            ),
-            _ => pick(
-                "Een taalmodel formuleert antwoorden uit informatie die het bedrijf heeft goedgekeurd. Elke zin wordt vóór \
-                 het tonen gecontroleerd tegen die bronnen; lukt dat niet, dan krijgt u de goedgekeurde tekst zelf.",
-                "A language model phrases answers from information the company approved. Every sentence is checked \
-                 against those sources before it is shown; if that fails, you get the approved text itself.",
-            ),
-        });
-        paragraphs.push(pick(
-            "Bij elk bericht staat wie het schreef: de AI-assistent, een medewerker of het systeem.",
-            "Every message shows who wrote it: the AI assistant, a person or the system.",
-        ));
-        section(
-            locale,
-            "assistant",
-            ("Wat is deze chat?", "What is this chat?"),
-            paragraphs,
-        )
+    let context = Context {
+        config,
+        settings,
+        locale,
+        nl: locale == Locale::Nl,
+        company: config.wording.company(),
+        bot: config.wording.bot_name(locale),
+        email: settings.contact.email.trim(),
+        phone: settings.contact.phone.trim(),
+        contact: &settings.contact,
+        generation: &settings.generation,
     };
-
-    let limits = {
-        let declined: Vec<&str> = AdviceTopic::ALL
-            .iter()
-            .filter(|topic| !settings.answer.licensed_advice.contains(topic))
-            .map(|topic| topic.subject(locale))
-            .collect();
-        let mut paragraphs = vec![pick(
-            "Antwoorden kunnen onjuist of onvolledig zijn. Is de assistent niet zeker, dan zegt hij dat en biedt hij een \
-             medewerker aan. Controleer belangrijke informatie, of vraag het een medewerker.",
-            "Answers can be wrong or incomplete. When the assistant is not sure, it says so and offers a person. Check \
-             important information, or ask a person.",
-        )];
-        if !declined.is_empty() {
-            paragraphs.push(if nl {
-                format!(
-                    "De assistent geeft geen persoonlijk advies over {}.",
-                    join(&declined, "en")
-                )
-            } else {
-                format!("The assistant gives no personal advice on {}.", join(&declined, "or"))
-            });
-        }
-        paragraphs.push(pick(
-            "De assistent neemt geen besluiten over u: er is geen geautomatiseerde besluitvorming of profilering \
-             (artikel 22 AVG). Een herroeping of opzegging in de chat krijgt een ontvangstbevestiging en gaat naar een \
-             medewerker.",
-            "The assistant takes no decisions about you: there is no automated decision-making or profiling (GDPR \
-             article 22). A withdrawal or cancellation stated in the chat gets an acknowledgement of receipt and goes \
-             to a person.",
-        ));
-        section(
-            locale,
-            "limits",
-            ("Wat de assistent niet doet", "What the assistant does not do"),
-            paragraphs,
-        )
-    };
-
-    let person = {
-        let mut paragraphs = vec![pick(
-            "U kunt op elk moment met een mens praten: kies 'Praat met een medewerker' of typ 'medewerker'. Een \
-             medewerker ziet het hele gesprek, zodat u niets hoeft te herhalen.",
-            "You can talk to a person at any time: choose 'Talk to a person' or type 'agent'. The person sees the whole \
-             conversation, so you need not repeat anything.",
-        )];
-        let mut ways = Vec::new();
-        if !phone.is_empty() {
-            let hours = localized(&contact.phone_hours);
-            ways.push(match (nl, hours.is_empty()) {
-                (true, true) => format!("bel {phone}"),
-                (true, false) => format!("bel {phone} ({hours})"),
-                (false, true) => format!("call {phone}"),
-                (false, false) => format!("call {phone} ({hours})"),
-            });
-        }
-        if !email.is_empty() {
-            let response = localized(&contact.email_response);
-            ways.push(match (nl, response.is_empty()) {
-                (true, true) => format!("mail {email}"),
-                (true, false) => format!("mail {email} (antwoord binnen {response})"),
-                (false, true) => format!("e-mail {email}"),
-                (false, false) => format!("e-mail {email} (answer within {response})"),
-            });
-        }
-        if !ways.is_empty() {
-            let ways: Vec<&str> = ways.iter().map(String::as_str).collect();
-            paragraphs.push(if nl {
-                format!(
-                    "Liever niet via de chat? U kunt ook {}. Zijn er geen medewerkers beschikbaar, dan zegt de chat dat \
-                     eerlijk en kunt u een terugbelverzoek achterlaten.",
-                    join(&ways, "of")
-                )
-            } else {
-                format!(
-                    "Rather not use the chat? You can also {}. When nobody is available, the chat says so honestly and \
-                     you can leave a callback request.",
-                    join(&ways, "or")
-                )
-            });
-        }
-        section(
-            locale,
-            "person",
-            ("Een medewerker spreken", "Talking to a person"),
-            paragraphs,
-        )
-    };
-
-    let data = {
-        let bases = &settings.privacy.lawful_basis;
-        let retention = &settings.retention;
-        let mut paragraphs = vec![
-            if nl {
-                format!(
-                    "{company} is verantwoordelijk voor de verwerking van uw gegevens in deze chat. Vragen over privacy: {}.{}",
-                    settings.privacy.contact.trim(),
-                    settings
-                        .privacy
-                        .dpo_contact
-                        .as_deref()
-                        .map(|dpo| format!(" Functionaris gegevensbescherming: {}.", dpo.trim()))
-                        .unwrap_or_default()
-                )
-            } else {
-                format!(
-                    "{company} is the controller of your data in this chat. Privacy questions: {}.{}",
-                    settings.privacy.contact.trim(),
-                    settings
-                        .privacy
-                        .dpo_contact
-                        .as_deref()
-                        .map(|dpo| format!(" Data protection officer: {}.", dpo.trim()))
-                        .unwrap_or_default()
-                )
-            },
-            if nl {
-                format!(
-                    "Waarvoor: uw vraag beantwoorden ({}); u doorverbinden met een medewerker en terugbelverzoeken \
-                     ({}); beveiliging en verantwoording met een logboek zonder de inhoud van berichten ({}).",
-                    basis_text(bases.answering, locale),
-                    basis_text(bases.handover, locale),
-                    basis_text(bases.logging, locale)
-                )
-            } else {
-                format!(
-                    "What for: answering your question ({}); handing you over to a person and callback requests ({}); \
-                     security and accountability with a log that holds no message content ({}).",
-                    basis_text(bases.answering, locale),
-                    basis_text(bases.handover, locale),
-                    basis_text(bases.logging, locale)
-                )
-            },
-            pick(
-                "U hoeft geen persoonsgegevens te geven; de chat werkt ook zonder. Deel geen BSN, wachtwoorden of \
-                 medische gegevens. Persoonsgegevens in uw berichten (zoals een IBAN, telefoonnummer of adres) worden \
-                 vervangen door een code voordat het gesprek wordt opgeslagen; het origineel wordt versleuteld bewaard \
-                 en alleen een bevoegde medewerker kan het inzien, wat wordt vastgelegd.",
-                "You need not give any personal data; the chat works without. Do not share a citizen service number \
-                 (BSN), passwords or medical details. Personal data in your messages (such as an IBAN, phone number or \
-                 address) is replaced by a code before the conversation is stored; the original is kept encrypted and \
-                 only an authorised person can see it, which is logged.",
-            ),
-            if nl {
-                format!(
-                    "Bewaartermijnen: gesprekken {} dagen, gesprekken met gevoelige gegevens {} dagen, \
-                     terugbelverzoeken {} dagen, het logboek {} dagen. Daarna worden ze automatisch verwijderd.",
-                    retention.transcripts.days,
-                    retention.sensitive_transcripts.days,
-                    retention.tickets.days,
-                    retention.audit.days
-                )
-            } else {
-                format!(
-                    "Retention: conversations {} days, conversations with sensitive data {} days, callback requests {} \
-                     days, the log {} days. After that they are deleted automatically.",
-                    retention.transcripts.days,
-                    retention.sensitive_transcripts.days,
-                    retention.tickets.days,
-                    retention.audit.days
-                )
-            },
-            recipients(config, locale),
-        ];
-        paragraphs.retain(|paragraph| !paragraph.is_empty());
-        section(locale, "data", ("Uw gegevens", "Your data"), paragraphs)
-    };
-
-    let rights = {
-        let contact = settings.privacy.contact.trim();
-        let mut paragraphs = vec![if nl {
-            format!(
-                "U heeft recht op inzage, correctie, verwijdering, beperking van de verwerking, overdraagbaarheid en \
-                 bezwaar (artikelen 15 tot en met 21 AVG). Stuur uw verzoek naar {contact}. U kunt dit gesprek ook zelf \
-                 downloaden of laten wissen in de chat."
-            )
-        } else {
-            format!(
-                "You have the right of access, rectification, erasure, restriction of processing, portability and \
-                 objection (GDPR articles 15 to 21). Send your request to {contact}. You can also download this \
-                 conversation, or have it erased, in the chat itself."
-            )
-        }];
-        let consent = bases_of(config).contains(&LawfulBasis::Consent);
-        paragraphs.push(match (nl, consent) {
-            (true, true) => "Waar wij uw toestemming vragen, kunt u die altijd intrekken.".into(),
-            (false, true) => "Where we ask for your consent, you can withdraw it at any time.".into(),
-            (true, false) => "Deze chat verwerkt geen gegevens op basis van toestemming.".into(),
-            (false, false) => "This chat processes no data on the basis of consent.".into(),
-        });
-        section(locale, "rights", ("Uw rechten", "Your rights"), paragraphs)
-    };
-
-    let complaints = {
-        let mut paragraphs = vec![if nl {
-            format!(
-                "Klachten over de chat of een antwoord behandelt een mens, geen AI: kies 'Praat met een medewerker' of \
-                 mail {email}."
-            )
-        } else {
-            format!(
-                "Complaints about the chat or an answer are handled by a person, not by AI: choose 'Talk to a person' or \
-                 e-mail {email}."
-            )
-        }];
-        paragraphs.push(if nl {
-            format!(
-                "Over de verwerking van uw persoonsgegevens kunt u een klacht indienen bij de Autoriteit \
-                 Persoonsgegevens: {AP_URL}."
-            )
-        } else {
-            format!(
-                "About the processing of your personal data you can lodge a complaint with the Dutch Data Protection \
-                 Authority (Autoriteit Persoonsgegevens): {AP_URL}."
-            )
-        });
-        paragraphs.push(if nl {
-            format!(
-                "Voor informatie over uw rechten als consument en om een probleem te melden kunt u terecht bij ACM \
-                 ConsuWijzer: {CONSUWIJZER_URL}."
-            )
-        } else {
-            format!(
-                "For information on your rights as a consumer, and to report a problem, you can turn to ACM ConsuWijzer, \
-                 the consumer desk of the Netherlands Authority for Consumers and Markets: {CONSUWIJZER_URL}."
-            )
-        });
-        section(locale, "complaints", ("Klachten", "Complaints"), paragraphs)
-    };
-
-    let accessibility = {
-        let mut paragraphs = vec![pick(
-            "De chat is gebouwd volgens WCAG 2.2 niveau AA en wordt bij elke wijziging automatisch getest in een echte \
-             browser. Hij is volledig met het toetsenbord te bedienen, werkt met schermlezers (nieuwe berichten worden \
-             voorgelezen, alle knoppen hebben een naam), past zich aan vergroting tot 400% en smalle schermen aan, en de \
-             kleuren worden bij het starten getoetst op contrast.",
-            "The chat is built to WCAG 2.2 level AA and is tested automatically in a real browser at every change. It \
-             can be used with the keyboard alone, works with screen readers (new messages are announced, every button \
-             has a name), adapts to 400% zoom and narrow screens, and its colours are checked for contrast at startup.",
-        )];
-        paragraphs.push(pick(
-            "U kunt het gesprek als tekstbestand downloaden. U krijgt geen tijdslimiet om te typen.",
-            "You can download the conversation as a text file. There is no time limit for typing.",
-        ));
-        let alternatives: Vec<String> = [
-            (!phone.is_empty()).then(|| {
-                if nl {
-                    format!("telefoon {phone}")
-                } else {
-                    format!("phone {phone}")
-                }
-            }),
-            // "e-mail" in both languages.
-            (!email.is_empty()).then(|| format!("e-mail {email}")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if !alternatives.is_empty() {
-            let alternatives: Vec<&str> = alternatives.iter().map(String::as_str).collect();
-            paragraphs.push(if nl {
-                format!(
-                    "Werkt de chat niet goed voor u? Dezelfde hulp krijgt u via {}. Meld het ons ook, dan lossen we het op.",
-                    join(&alternatives, "of")
-                )
-            } else {
-                format!(
-                    "Does the chat not work well for you? You get the same help through {}. Please tell us too, so we can \
-                     fix it.",
-                    join(&alternatives, "or")
-                )
-            });
-        }
-        section(
-            locale,
-            "accessibility",
-            ("Toegankelijkheid", "Accessibility"),
-            paragraphs,
-        )
-    };
-
+    let company = context.company;
     ChatNotice {
         lang: locale,
-        title: if nl {
+        title: if context.nl {
             format!("Over deze chat van {company}")
         } else {
             format!("About this chat of {company}")
         },
-        sections: vec![assistant, limits, person, data, rights, complaints, accessibility],
+        sections: vec![
+            assistant(context),
+            limits(context),
+            person(context),
+            data(context),
+            rights(context),
+            complaints(context),
+            accessibility(context),
+        ],
     }
+}
+
+/// What every section reads: the configuration and the language.
+#[derive(Clone, Copy)]
+struct Context<'a> {
+    config: &'a ValidConfig,
+    settings: &'a Config,
+    locale: Locale,
+    nl: bool,
+    company: &'a str,
+    bot: &'a str,
+    email: &'a str,
+    phone: &'a str,
+    contact: &'a ContactConfig,
+    generation: &'a GenerationConfig,
+}
+
+impl Context<'_> {
+    /// The Dutch or the English text, by the notice's language.
+    fn pick(&self, dutch: &str, english: &str) -> String {
+        if self.nl { dutch.to_owned() } else { english.to_owned() }
+    }
+
+    /// The value of a per-language setting in the notice's language (empty when unset).
+    fn localized(&self, map: &std::collections::BTreeMap<Locale, String>) -> String {
+        map.get(&self.locale).cloned().unwrap_or_default()
+    }
+}
+
+/// What the chat is: an AI assistant, how its answers come about, that every message names its author.
+fn assistant(context: Context<'_>) -> NoticeSection {
+    let Context {
+        locale,
+        nl,
+        company,
+        bot,
+        generation,
+        ..
+    } = context;
+    // The default names are the generic term itself: "met AI-assistent, een AI-assistent" reads badly.
+    let generic = matches!(bot.to_lowercase().as_str(), "ai-assistent" | "ai assistant");
+    let mut paragraphs = vec![match (nl, generic) {
+        (true, true) => {
+            format!("In deze chat praat u met een AI-assistent van {company}: een computerprogramma, geen medewerker.")
+        }
+        (true, false) => format!(
+            "In deze chat praat u met {bot}, een AI-assistent van {company}: een computerprogramma, geen medewerker."
+        ),
+        (false, true) => {
+            format!("In this chat you talk to an AI assistant of {company}: a computer program, not an employee.")
+        }
+        (false, false) => format!(
+            "In this chat you talk to {bot}, an AI assistant of {company}: a computer program, not an employee."
+        ),
+    }];
+    paragraphs.push(match generation.provider {
+        ModelProvider::None => context.pick(
+            "Antwoorden komen letterlijk uit informatie die het bedrijf heeft goedgekeurd, met een link naar de bron.",
+            "Answers are taken word for word from information the company approved, with a link to the source.",
+        ),
+        _ => context.pick(
+            "Een taalmodel formuleert antwoorden uit informatie die het bedrijf heeft goedgekeurd. Elke zin wordt vóór \
+             het tonen gecontroleerd tegen die bronnen; lukt dat niet, dan krijgt u de goedgekeurde tekst zelf.",
+            "A language model phrases answers from information the company approved. Every sentence is checked \
+             against those sources before it is shown; if that fails, you get the approved text itself.",
+        ),
+    });
+    paragraphs.push(context.pick(
+        "Bij elk bericht staat wie het schreef: de AI-assistent, een medewerker of het systeem.",
+        "Every message shows who wrote it: the AI assistant, a person or the system.",
+    ));
+    section(
+        locale,
+        "assistant",
+        ("Wat is deze chat?", "What is this chat?"),
+        paragraphs,
+    )
+}
+
+/// What the assistant does not do: be always right, give personal advice on declined topics,
+/// decide about the customer.
+fn limits(context: Context<'_>) -> NoticeSection {
+    let Context {
+        settings, locale, nl, ..
+    } = context;
+    let declined: Vec<&str> = AdviceTopic::ALL
+        .iter()
+        .filter(|topic| !settings.answer.licensed_advice.contains(topic))
+        .map(|topic| topic.subject(locale))
+        .collect();
+    let mut paragraphs = vec![context.pick(
+        "Antwoorden kunnen onjuist of onvolledig zijn. Is de assistent niet zeker, dan zegt hij dat en biedt hij een \
+         medewerker aan. Controleer belangrijke informatie, of vraag het een medewerker.",
+        "Answers can be wrong or incomplete. When the assistant is not sure, it says so and offers a person. Check \
+         important information, or ask a person.",
+    )];
+    if !declined.is_empty() {
+        paragraphs.push(if nl {
+            format!(
+                "De assistent geeft geen persoonlijk advies over {}.",
+                join(&declined, "en")
+            )
+        } else {
+            format!("The assistant gives no personal advice on {}.", join(&declined, "or"))
+        });
+    }
+    paragraphs.push(context.pick(
+        "De assistent neemt geen besluiten over u: er is geen geautomatiseerde besluitvorming of profilering \
+         (artikel 22 AVG). Een herroeping of opzegging in de chat krijgt een ontvangstbevestiging en gaat naar een \
+         medewerker.",
+        "The assistant takes no decisions about you: there is no automated decision-making or profiling (GDPR \
+         article 22). A withdrawal or cancellation stated in the chat gets an acknowledgement of receipt and goes \
+         to a person.",
+    ));
+    section(
+        locale,
+        "limits",
+        ("Wat de assistent niet doet", "What the assistant does not do"),
+        paragraphs,
+    )
+}
+
+/// Reaching a person, in the chat and outside it.
+fn person(context: Context<'_>) -> NoticeSection {
+    let Context {
+        locale,
+        nl,
+        email,
+        phone,
+        contact,
+        ..
+    } = context;
+    let mut paragraphs = vec![context.pick(
+        "U kunt op elk moment met een mens praten: kies 'Praat met een medewerker' of typ 'medewerker'. Een \
+         medewerker ziet het hele gesprek, zodat u niets hoeft te herhalen.",
+        "You can talk to a person at any time: choose 'Talk to a person' or type 'agent'. The person sees the whole \
+         conversation, so you need not repeat anything.",
+    )];
+    let mut ways = Vec::new();
+    if !phone.is_empty() {
+        let hours = context.localized(&contact.phone_hours);
+        ways.push(match (nl, hours.is_empty()) {
+            (true, true) => format!("bel {phone}"),
+            (true, false) => format!("bel {phone} ({hours})"),
+            (false, true) => format!("call {phone}"),
+            (false, false) => format!("call {phone} ({hours})"),
+        });
+    }
+    if !email.is_empty() {
+        let response = context.localized(&contact.email_response);
+        ways.push(match (nl, response.is_empty()) {
+            (true, true) => format!("mail {email}"),
+            (true, false) => format!("mail {email} (antwoord binnen {response})"),
+            (false, true) => format!("e-mail {email}"),
+            (false, false) => format!("e-mail {email} (answer within {response})"),
+        });
+    }
+    if !ways.is_empty() {
+        let ways: Vec<&str> = ways.iter().map(String::as_str).collect();
+        paragraphs.push(if nl {
+            format!(
+                "Liever niet via de chat? U kunt ook {}. Zijn er geen medewerkers beschikbaar, dan zegt de chat dat \
+                 eerlijk en kunt u een terugbelverzoek achterlaten.",
+                join(&ways, "of")
+            )
+        } else {
+            format!(
+                "Rather not use the chat? You can also {}. When nobody is available, the chat says so honestly and \
+                 you can leave a callback request.",
+                join(&ways, "or")
+            )
+        });
+    }
+    section(
+        locale,
+        "person",
+        ("Een medewerker spreken", "Talking to a person"),
+        paragraphs,
+    )
+}
+
+/// The GDPR art. 13 information: controller, purposes and bases, what need not be given,
+/// retention, recipients and transfers.
+fn data(context: Context<'_>) -> NoticeSection {
+    let Context {
+        config,
+        settings,
+        locale,
+        nl,
+        company,
+        ..
+    } = context;
+    let bases = &settings.privacy.lawful_basis;
+    let retention = &settings.retention;
+    let mut paragraphs = vec![
+        if nl {
+            format!(
+                "{company} is verantwoordelijk voor de verwerking van uw gegevens in deze chat. Vragen over privacy: {}.{}",
+                settings.privacy.contact.trim(),
+                settings
+                    .privacy
+                    .dpo_contact
+                    .as_deref()
+                    .map(|dpo| format!(" Functionaris gegevensbescherming: {}.", dpo.trim()))
+                    .unwrap_or_default()
+            )
+        } else {
+            format!(
+                "{company} is the controller of your data in this chat. Privacy questions: {}.{}",
+                settings.privacy.contact.trim(),
+                settings
+                    .privacy
+                    .dpo_contact
+                    .as_deref()
+                    .map(|dpo| format!(" Data protection officer: {}.", dpo.trim()))
+                    .unwrap_or_default()
+            )
+        },
+        if nl {
+            format!(
+                "Waarvoor: uw vraag beantwoorden ({}); u doorverbinden met een medewerker en terugbelverzoeken \
+                 ({}); beveiliging en verantwoording met een logboek zonder de inhoud van berichten ({}).",
+                basis_text(bases.answering, locale),
+                basis_text(bases.handover, locale),
+                basis_text(bases.logging, locale)
+            )
+        } else {
+            format!(
+                "What for: answering your question ({}); handing you over to a person and callback requests ({}); \
+                 security and accountability with a log that holds no message content ({}).",
+                basis_text(bases.answering, locale),
+                basis_text(bases.handover, locale),
+                basis_text(bases.logging, locale)
+            )
+        },
+        context.pick(
+            "U hoeft geen persoonsgegevens te geven; de chat werkt ook zonder. Deel geen BSN, wachtwoorden of \
+             medische gegevens. Persoonsgegevens in uw berichten (zoals een IBAN, telefoonnummer of adres) worden \
+             vervangen door een code voordat het gesprek wordt opgeslagen; het origineel wordt versleuteld bewaard \
+             en alleen een bevoegde medewerker kan het inzien, wat wordt vastgelegd.",
+            "You need not give any personal data; the chat works without. Do not share a citizen service number \
+             (BSN), passwords or medical details. Personal data in your messages (such as an IBAN, phone number or \
+             address) is replaced by a code before the conversation is stored; the original is kept encrypted and \
+             only an authorised person can see it, which is logged.",
+        ),
+        if nl {
+            format!(
+                "Bewaartermijnen: gesprekken {} dagen, gesprekken met gevoelige gegevens {} dagen, \
+                 terugbelverzoeken {} dagen, het logboek {} dagen. Daarna worden ze automatisch verwijderd.",
+                retention.transcripts.days,
+                retention.sensitive_transcripts.days,
+                retention.tickets.days,
+                retention.audit.days
+            )
+        } else {
+            format!(
+                "Retention: conversations {} days, conversations with sensitive data {} days, callback requests {} \
+                 days, the log {} days. After that they are deleted automatically.",
+                retention.transcripts.days,
+                retention.sensitive_transcripts.days,
+                retention.tickets.days,
+                retention.audit.days
+            )
+        },
+        recipients(config, locale),
+    ];
+    paragraphs.retain(|paragraph| !paragraph.is_empty());
+    section(locale, "data", ("Uw gegevens", "Your data"), paragraphs)
+}
+
+/// The data subject's rights and, where a basis is consent, its withdrawal.
+fn rights(context: Context<'_>) -> NoticeSection {
+    let Context {
+        config,
+        settings,
+        locale,
+        nl,
+        ..
+    } = context;
+    let contact = settings.privacy.contact.trim();
+    let mut paragraphs = vec![if nl {
+        format!(
+            "U heeft recht op inzage, correctie, verwijdering, beperking van de verwerking, overdraagbaarheid en \
+             bezwaar (artikelen 15 tot en met 21 AVG). Stuur uw verzoek naar {contact}. U kunt dit gesprek ook zelf \
+             downloaden of laten wissen in de chat."
+        )
+    } else {
+        format!(
+            "You have the right of access, rectification, erasure, restriction of processing, portability and \
+             objection (GDPR articles 15 to 21). Send your request to {contact}. You can also download this \
+             conversation, or have it erased, in the chat itself."
+        )
+    }];
+    let consent = bases_of(config).contains(&LawfulBasis::Consent);
+    paragraphs.push(match (nl, consent) {
+        (true, true) => "Waar wij uw toestemming vragen, kunt u die altijd intrekken.".into(),
+        (false, true) => "Where we ask for your consent, you can withdraw it at any time.".into(),
+        (true, false) => "Deze chat verwerkt geen gegevens op basis van toestemming.".into(),
+        (false, false) => "This chat processes no data on the basis of consent.".into(),
+    });
+    section(locale, "rights", ("Uw rechten", "Your rights"), paragraphs)
+}
+
+/// Where to complain: a person, the Autoriteit Persoonsgegevens, ACM ConsuWijzer (GOV-10).
+fn complaints(context: Context<'_>) -> NoticeSection {
+    let Context { locale, nl, email, .. } = context;
+    let mut paragraphs = vec![if nl {
+        format!(
+            "Klachten over de chat of een antwoord behandelt een mens, geen AI: kies 'Praat met een medewerker' of \
+             mail {email}."
+        )
+    } else {
+        format!(
+            "Complaints about the chat or an answer are handled by a person, not by AI: choose 'Talk to a person' or \
+             e-mail {email}."
+        )
+    }];
+    paragraphs.push(if nl {
+        format!(
+            "Over de verwerking van uw persoonsgegevens kunt u een klacht indienen bij de Autoriteit \
+             Persoonsgegevens: {AP_URL}."
+        )
+    } else {
+        format!(
+            "About the processing of your personal data you can lodge a complaint with the Dutch Data Protection \
+             Authority (Autoriteit Persoonsgegevens): {AP_URL}."
+        )
+    });
+    paragraphs.push(if nl {
+        format!(
+            "Voor informatie over uw rechten als consument en om een probleem te melden kunt u terecht bij ACM \
+             ConsuWijzer: {CONSUWIJZER_URL}."
+        )
+    } else {
+        format!(
+            "For information on your rights as a consumer, and to report a problem, you can turn to ACM ConsuWijzer, \
+             the consumer desk of the Netherlands Authority for Consumers and Markets: {CONSUWIJZER_URL}."
+        )
+    });
+    section(locale, "complaints", ("Klachten", "Complaints"), paragraphs)
+}
+
+/// How accessible the chat is and the alternatives (EAA Annex V, GOV-08).
+fn accessibility(context: Context<'_>) -> NoticeSection {
+    let Context {
+        locale,
+        nl,
+        email,
+        phone,
+        ..
+    } = context;
+    let mut paragraphs = vec![context.pick(
+        "De chat is gebouwd volgens WCAG 2.2 niveau AA en wordt bij elke wijziging automatisch getest in een echte \
+         browser. Hij is volledig met het toetsenbord te bedienen, werkt met schermlezers (nieuwe berichten worden \
+         voorgelezen, alle knoppen hebben een naam), past zich aan vergroting tot 400% en smalle schermen aan, en de \
+         kleuren worden bij het starten getoetst op contrast.",
+        "The chat is built to WCAG 2.2 level AA and is tested automatically in a real browser at every change. It \
+         can be used with the keyboard alone, works with screen readers (new messages are announced, every button \
+         has a name), adapts to 400% zoom and narrow screens, and its colours are checked for contrast at startup.",
+    )];
+    paragraphs.push(context.pick(
+        "U kunt het gesprek als tekstbestand downloaden. U krijgt geen tijdslimiet om te typen.",
+        "You can download the conversation as a text file. There is no time limit for typing.",
+    ));
+    let alternatives: Vec<String> = [
+        (!phone.is_empty()).then(|| {
+            if nl {
+                format!("telefoon {phone}")
+            } else {
+                format!("phone {phone}")
+            }
+        }),
+        // "e-mail" in both languages.
+        (!email.is_empty()).then(|| format!("e-mail {email}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !alternatives.is_empty() {
+        let alternatives: Vec<&str> = alternatives.iter().map(String::as_str).collect();
+        paragraphs.push(if nl {
+            format!(
+                "Werkt de chat niet goed voor u? Dezelfde hulp krijgt u via {}. Meld het ons ook, dan lossen we het op.",
+                join(&alternatives, "of")
+            )
+        } else {
+            format!(
+                "Does the chat not work well for you? You get the same help through {}. Please tell us too, so we can \
+                 fix it.",
+                join(&alternatives, "or")
+            )
+        });
+    }
+    section(
+        locale,
+        "accessibility",
+        ("Toegankelijkheid", "Accessibility"),
+        paragraphs,
+    )
 }
 
 fn section(locale: Locale, id: &'static str, headings: (&str, &str), paragraphs: Vec<String>) -> NoticeSection {
