@@ -98,6 +98,15 @@ impl Context<'_> {
         if self.nl { dutch.to_owned() } else { english.to_owned() }
     }
 
+    /// A section with its heading in the notice's language (Dutch, English).
+    fn section(&self, id: &'static str, headings: (&str, &str), paragraphs: Vec<String>) -> NoticeSection {
+        NoticeSection {
+            id,
+            heading: self.pick(headings.0, headings.1),
+            paragraphs,
+        }
+    }
+
     /// The value of a per-language setting in the notice's language (empty when unset).
     fn localized(&self, map: &std::collections::BTreeMap<Locale, String>) -> String {
         map.get(&self.locale).cloned().unwrap_or_default()
@@ -107,7 +116,6 @@ impl Context<'_> {
 /// What the chat is: an AI assistant, how its answers come about, that every message names its author.
 fn assistant(context: Context<'_>) -> NoticeSection {
     let Context {
-        locale,
         nl,
         company,
         bot,
@@ -146,12 +154,7 @@ fn assistant(context: Context<'_>) -> NoticeSection {
         "Bij elk bericht staat wie het schreef: de AI-assistent, een medewerker of het systeem.",
         "Every message shows who wrote it: the AI assistant, a person or the system.",
     ));
-    section(
-        locale,
-        "assistant",
-        ("Wat is deze chat?", "What is this chat?"),
-        paragraphs,
-    )
+    context.section("assistant", ("Wat is deze chat?", "What is this chat?"), paragraphs)
 }
 
 /// What the assistant does not do: be always right, give personal advice on declined topics,
@@ -189,8 +192,7 @@ fn limits(context: Context<'_>) -> NoticeSection {
          article 22). A withdrawal or cancellation stated in the chat gets an acknowledgement of receipt and goes \
          to a person.",
     ));
-    section(
-        locale,
+    context.section(
         "limits",
         ("Wat de assistent niet doet", "What the assistant does not do"),
         paragraphs,
@@ -200,7 +202,6 @@ fn limits(context: Context<'_>) -> NoticeSection {
 /// Reaching a person, in the chat and outside it.
 fn person(context: Context<'_>) -> NoticeSection {
     let Context {
-        locale,
         nl,
         email,
         phone,
@@ -248,12 +249,7 @@ fn person(context: Context<'_>) -> NoticeSection {
             )
         });
     }
-    section(
-        locale,
-        "person",
-        ("Een medewerker spreken", "Talking to a person"),
-        paragraphs,
-    )
+    context.section("person", ("Een medewerker spreken", "Talking to a person"), paragraphs)
 }
 
 /// The GDPR art. 13 information: controller, purposes and bases, what need not be given,
@@ -342,17 +338,13 @@ fn data(context: Context<'_>) -> NoticeSection {
         recipients(config, locale),
     ];
     paragraphs.retain(|paragraph| !paragraph.is_empty());
-    section(locale, "data", ("Uw gegevens", "Your data"), paragraphs)
+    context.section("data", ("Uw gegevens", "Your data"), paragraphs)
 }
 
 /// The data subject's rights and, where a basis is consent, its withdrawal.
 fn rights(context: Context<'_>) -> NoticeSection {
     let Context {
-        config,
-        settings,
-        locale,
-        nl,
-        ..
+        config, settings, nl, ..
     } = context;
     let contact = settings.privacy.contact.trim();
     let mut paragraphs = vec![if nl {
@@ -375,12 +367,12 @@ fn rights(context: Context<'_>) -> NoticeSection {
         (true, false) => "Deze chat verwerkt geen gegevens op basis van toestemming.".into(),
         (false, false) => "This chat processes no data on the basis of consent.".into(),
     });
-    section(locale, "rights", ("Uw rechten", "Your rights"), paragraphs)
+    context.section("rights", ("Uw rechten", "Your rights"), paragraphs)
 }
 
 /// Where to complain: a person, the Autoriteit Persoonsgegevens, ACM ConsuWijzer (GOV-10).
 fn complaints(context: Context<'_>) -> NoticeSection {
-    let Context { locale, nl, email, .. } = context;
+    let Context { nl, email, .. } = context;
     let mut paragraphs = vec![if nl {
         format!(
             "Klachten over de chat of een antwoord behandelt een mens, geen AI: kies 'Praat met een medewerker' of \
@@ -414,18 +406,12 @@ fn complaints(context: Context<'_>) -> NoticeSection {
              the consumer desk of the Netherlands Authority for Consumers and Markets: {CONSUWIJZER_URL}."
         )
     });
-    section(locale, "complaints", ("Klachten", "Complaints"), paragraphs)
+    context.section("complaints", ("Klachten", "Complaints"), paragraphs)
 }
 
 /// How accessible the chat is and the alternatives (EAA Annex V, GOV-08).
 fn accessibility(context: Context<'_>) -> NoticeSection {
-    let Context {
-        locale,
-        nl,
-        email,
-        phone,
-        ..
-    } = context;
+    let Context { nl, email, phone, .. } = context;
     let mut paragraphs = vec![context.pick(
         "De chat is gebouwd volgens WCAG 2.2 niveau AA en wordt bij elke wijziging automatisch getest in een echte \
          browser. Hij is volledig met het toetsenbord te bedienen, werkt met schermlezers (nieuwe berichten worden \
@@ -468,23 +454,7 @@ fn accessibility(context: Context<'_>) -> NoticeSection {
             )
         });
     }
-    section(
-        locale,
-        "accessibility",
-        ("Toegankelijkheid", "Accessibility"),
-        paragraphs,
-    )
-}
-
-fn section(locale: Locale, id: &'static str, headings: (&str, &str), paragraphs: Vec<String>) -> NoticeSection {
-    NoticeSection {
-        id,
-        heading: match locale {
-            Locale::Nl => headings.0.to_owned(),
-            Locale::En => headings.1.to_owned(),
-        },
-        paragraphs,
-    }
+    context.section("accessibility", ("Toegankelijkheid", "Accessibility"), paragraphs)
 }
 
 /// "a, b en c" / "a, b or c".
