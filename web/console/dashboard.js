@@ -71,6 +71,7 @@
       seriesPrivacy: 'Privacywaarschuwingen',
       seriesInjection: 'Prompt-injectie gemeld',
       seriesBlocked: 'Uitgaand bericht geblokkeerd',
+      seriesAdvice: 'Persoonlijk advies geweigerd',
       summaryCount: '{days} dagen, totaal {total}: {parts}. Hoogste dag: {peakDate} met {peak}.',
       summaryEmpty: '{days} dagen zonder gegevens.',
       summaryRate: '{days} dagen, gemiddeld over de periode {overall}. Hoogste dag: {peakDate} met {peak}.',
@@ -144,6 +145,7 @@
       seriesPrivacy: 'Privacy warnings',
       seriesInjection: 'Prompt injection flagged',
       seriesBlocked: 'Outgoing message blocked',
+      seriesAdvice: 'Personal advice declined',
       summaryCount: '{days} days, total {total}: {parts}. Busiest day: {peakDate} with {peak}.',
       summaryEmpty: '{days} days without data.',
       summaryRate: '{days} days, {overall} over the period. Highest day: {peakDate} with {peak}.',
@@ -208,6 +210,7 @@
         { field: 'privacy_warnings', labelKey: 'seriesPrivacy' },
         { field: 'injection_flagged', labelKey: 'seriesInjection' },
         { field: 'output_blocked', labelKey: 'seriesBlocked' },
+        { field: 'advice_declined', labelKey: 'seriesAdvice' },
       ],
     },
     {
@@ -520,7 +523,7 @@
 
     function renderTotals(dashboard) {
       const totals = dashboard.totals;
-      const guards = totals.pii_redacted + totals.privacy_warnings + totals.injection_flagged + totals.output_blocked;
+      const guards = totals.pii_redacted + totals.privacy_warnings + totals.injection_flagged + totals.output_blocked + totals.advice_declined;
       const entries = [
         ['totalConversations', formatNumber(totals.conversations_started, state.lang), 'conversations'],
         ['totalBot', formatNumber(totals.handled_by_bot, state.lang), 'bot'],

@@ -66,6 +66,12 @@ pub struct DayFiguresDto {
     pub injection_flagged: u64,
     /// Outgoing AI messages blocked.
     pub output_blocked: u64,
+    /// Answers the customer rated right ("Klopte dit antwoord?" yes, ACC-09).
+    pub rated_right: u64,
+    /// Answers the customer rated not right.
+    pub rated_wrong: u64,
+    /// Requests for personal advice declined with a person offered (ACC-10).
+    pub advice_declined: u64,
 }
 
 impl From<DayFigures> for DayFiguresDto {
@@ -86,6 +92,9 @@ impl From<DayFigures> for DayFiguresDto {
             privacy_warnings: day.privacy_warnings,
             injection_flagged: day.injection_flagged,
             output_blocked: day.output_blocked,
+            rated_right: day.rated_right,
+            rated_wrong: day.rated_wrong,
+            advice_declined: day.advice_declined,
         }
     }
 }

@@ -71,6 +71,8 @@ pub struct DayFigures {
     pub rated_right: u64,
     /// Answers the customer rated not right.
     pub rated_wrong: u64,
+    /// Requests for personal advice declined with a person offered (ACC-10).
+    pub advice_declined: u64,
 }
 
 /// The dashboard.
@@ -195,6 +197,7 @@ impl DashboardBuilder {
             AuditKind::PrivacyWarning => figures.privacy_warnings += 1,
             AuditKind::InjectionFlagged => figures.injection_flagged += 1,
             AuditKind::OutputBlocked => figures.output_blocked += 1,
+            AuditKind::AdviceDeclined => figures.advice_declined += 1,
             AuditKind::AnswerFeedback => match AnswerRating::read(&record.event) {
                 Some(rating) if rating.helpful => figures.rated_right += 1,
                 Some(_) => figures.rated_wrong += 1,
@@ -236,6 +239,7 @@ impl DashboardBuilder {
             totals.output_blocked += figures.output_blocked;
             totals.rated_right += figures.rated_right;
             totals.rated_wrong += figures.rated_wrong;
+            totals.advice_declined += figures.advice_declined;
         }
         all_waits.sort_unstable();
         totals.abstention_rate = rate(totals.abstentions, totals.answers + totals.abstentions);
@@ -336,6 +340,7 @@ mod tests {
             record(4, "2026-11-30T09:00:10Z", AuditKind::AiAnswer, &second),
             record(5, "2026-11-30T09:00:20Z", AuditKind::Abstention, &second),
             record(6, "2026-11-30T09:01:00Z", AuditKind::InjectionFlagged, &second),
+            record(8, "2026-11-30T09:01:30Z", AuditKind::AdviceDeclined, &second),
             // Accepted the next day: counts on the day of acceptance, 23 hours later.
             record(7, "2026-11-30T09:01:00Z", AuditKind::HandoffAccepted, &first),
         ];
@@ -350,6 +355,7 @@ mod tests {
         assert_eq!(monday.handled_by_bot, 1);
         assert_eq!(monday.abstention_rate, Some(0.5));
         assert_eq!(monday.injection_flagged, 1);
+        assert_eq!(monday.advice_declined, 1);
         assert_eq!(monday.median_seconds_to_person, Some(23 * 3600));
         assert_eq!(dashboard.totals.conversations_started, 2);
         assert_eq!(dashboard.totals.handed_to_people, 1);

@@ -51,6 +51,7 @@ fn the_demo_answers_common_questions_in_the_question_language() {
         assert_eq!(answer.entry_id.as_deref(), Some(expected), "{question}: {answer:?}");
         assert!(answer.citations[0].url.is_some());
     };
+    // A11Y-17: the service's accessibility information when asked, in the question's language.
     check(
         "Is uw website bruikbaar met een schermlezer?",
         Lang::Nl,

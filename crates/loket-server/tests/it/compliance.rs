@@ -16,7 +16,15 @@ async fn seed_conversation(app: &TestApp) {
     let _online = sanne.go_online().await;
     let customer = app.open("nl").await;
     app.say_ok(&customer, CUSTOMER_TEXT).await;
-    app.say_ok(&customer, "Hoe lang is de bedenktijd?").await;
+    let answered = app.say_ok(&customer, "Hoe lang is de bedenktijd?").await;
+    let seq = answered["messages"]
+        .as_array()
+        .and_then(|messages| messages.iter().find(|message| message["kind"] == "answer"))
+        .and_then(|message| message["seq"].as_i64())
+        .expect("an answer");
+    let rated = app.rate(&customer, &seq.to_string(), json!({"helpful": true})).await;
+    assert_eq!(rated.status(), StatusCode::NO_CONTENT);
+    app.say_ok(&customer, "Moet ik mijn spaargeld beleggen?").await;
     let waiting = app.ask_person(&customer).await;
     assert_eq!(waiting["state"], "waiting_for_agent");
     app.clock.advance(chrono::Duration::seconds(90));
@@ -95,6 +103,10 @@ async fn an_agent_is_refused_and_an_auditor_gets_report_and_dashboard_without_cu
     assert_eq!(dashboard["totals"]["conversations_started"], 1);
     assert_eq!(dashboard["totals"]["handed_to_people"], 1);
     assert_eq!(dashboard["totals"]["median_seconds_to_person"], 90);
+    // The feedback chart and the guard chart read these (ACC-09, ACC-10).
+    assert_eq!(dashboard["totals"]["rated_right"], 1);
+    assert_eq!(dashboard["totals"]["rated_wrong"], 0);
+    assert_eq!(dashboard["totals"]["advice_declined"], 1);
 
     // Every generation is evidence itself.
     let records = app.loket.store().audit_records(0, 10_000).await.unwrap();
