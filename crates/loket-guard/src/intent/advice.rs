@@ -3,13 +3,22 @@
 //! "hoeveel paracetamol mag ik nemen?", "should I sue my landlord?".
 //!
 //! Investment, insurance and credit advice needs a licence under the Wft, and medical, legal
-//! and tax advice needs a professional who knows the person's situation. A request is a
-//! question about what *this customer* should do or choose (a decision frame: "moet ik",
-//! "is het verstandig om", "should I", "which … should I", "do I need") next to a word of the
-//! domain in the same sentence; a question about the company's products and terms ("wat kost
-//! de fietsverzekering?", "can I pay in instalments?") is information, not advice, and is not
-//! matched. The rules lean towards precision: a missed request still meets the knowledge base,
-//! which answers only from approved text or declines.
+//! and tax advice needs a professional who knows the person's situation. A request asks what
+//! *this customer*, or someone close to them, should do or choose. Three kinds of rule find one:
+//! - a decision frame ("moet ik", "is het verstandig om", "should I", "which … should I", "do I
+//!   need", a choice "aflossen of beleggen") next to a word of the topic in the same sentence
+//!   ([`FRAMES`], and a topic's own frames such as "can I sue");
+//! - anywhere in the message with a word of the topic: the customer's own situation or a
+//!   request for an opinion ("in mijn geval", "slim of niet?", "what would you advise"), or
+//!   "for me" with a judgement ("which is better for me");
+//! - markers that count only next to one topic's words ("is dat ernstig?", "wat nu?" for a
+//!   symptom).
+//!
+//! A question about the company's products and terms ("wat kost de fietsverzekering?", "can I
+//! pay in instalments?") is information, not advice, and is not matched; per-topic vetoes keep
+//! shop matters out ("in stock", an order, paying with a card). The rules lean towards
+//! precision: a missed request still meets the knowledge base, which answers only from approved
+//! text or declines. `loket eval advice` measures them on labelled sets (eval/advice/README.md).
 
 use loket_core::advice::AdviceTopic;
 use regex::RegexSet;
@@ -138,7 +147,7 @@ fn own_markers(topic: AdviceTopic) -> &'static str {
 }
 
 /// The words that make a matching sentence something else for this topic: shop matters
-/// that share a word with the topic ("is het op voorraad", "btw op mijn bestelling").
+/// that share a word with the topic ("is this bike in stock", "belasting op mijn bestelling").
 fn exceptions(topic: AdviceTopic) -> &'static str {
     match topic {
         AdviceTopic::Investment => "in stock|out of stock|back in stock|stock level|refund|refunds",
@@ -219,9 +228,10 @@ const FRAMES: &[&str] = &[
     " (?:{X}) (?:[a-z0-9]+ |, ){0,8}(?:should i|should we|moet ik|moeten we|zal ik) (?:sell|hold|buy|keep|invest|take|get|cancel|switch|wait|stop|continue|see|go|verkopen|kopen|houden|aanhouden|nemen|afsluiten|opzeggen|overstappen|stoppen|wachten|beleggen|doorgaan|gaan|koelen) ",
 ];
 
-/// A sentence without a frame is still a request when it is about the customer's own situation
-/// ("in mijn geval", "if you were me") and names a topic, or asks what is good "for me" about
-/// one ("which is better for me: a pension annuity or investing on my own?").
+/// A message without a frame is still a request when it is about the customer's own situation or
+/// asks for an opinion ("in mijn geval", "if you were me", "slim of niet?") and names a topic, or
+/// asks what is good "for me" about one ("which is better for me: a pension annuity or investing
+/// on my own?").
 const OWN_SITUATION: &str = " (?:is dat (?:wel )?(?:slim|verstandig|wijs)|is that (?:smart|wise|sensible|a good idea)|wat is wijsheid|wat moet ik als eerste|which should i pay first|what should i pay first|wat kan ik het beste doen|would you put|would you invest|zou jij mijn|zou u mijn|zou jij het|zou u adviseren|zou je adviseren|would you advise|would you recommend|what would you recommend|kies ik beter|kiezen we beter|welke keuze|which option|what should i choose|which should i choose|which one should i|moet ik ermee stoppen|moet hij ermee stoppen|moet ze ermee stoppen|should i stop taking|should he stop taking|should she stop taking|moet ik dat doen|moet ik dat tekenen|should i sign|should i do that|zal ik dat doen|do you think|should he|should she|slim of niet|wise or not|good idea or not|goed idee of niet|verstandig of niet|whats smarter|what is smarter|wat is slimmer|is he right|is she right|heeft hij gelijk|heeft ze gelijk|whos right|who is right|onverstandig|what would you advise|wat zou u adviseren|wat raadt u mij aan|wat raad je me aan|wat vind jij|wat vindt u|wat vinden jullie|wat denk jij|wat denkt u|wat is uw advies|wat is jouw advies|what do you think|whats your advice|what is your advice|what do you advise|in my case|in mijn geval|my situation|mijn situatie|if you were me|if i were you|als jij mij was|als u mij was|wat zou jij doen|wat zou u doen|what would you do|would you put|zou jij het) ";
 /// "For me" and its kind: a request only next to a judgement ([`JUDGEMENT`]).
 const FOR_ME: &str = " (?:for me|for my|for us|for our|for them|for him|for her|voor hem|voor haar|voor mij|voor ons|voor mijn|bij mij|bij mijn) ";
