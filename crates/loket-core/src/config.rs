@@ -266,6 +266,14 @@ pub struct PrivacyConfig {
     /// 13(1)(f)); none when absent. A model provider's transfer is described from
     /// `generation`.
     pub transfers_outside_eea: Option<String>,
+    /// Children are likely among the customers (a telecom, a webshop for games, a
+    /// municipality): the notice opens with a section in plain words for young people, and a
+    /// lawful basis of consent needs `parental_consent_process` (GDPR art. 8, UAVG art. 5;
+    /// PRIV-15).
+    pub minors_likely: bool,
+    /// How the consent of parents or guardians of customers under 16 is obtained, when
+    /// `minors_likely` and a purpose rests on consent.
+    pub parental_consent_process: Option<String>,
 }
 
 impl Default for PrivacyConfig {
@@ -277,6 +285,8 @@ impl Default for PrivacyConfig {
             dpo_contact: None,
             lawful_basis: LawfulBasisConfig::default(),
             transfers_outside_eea: None,
+            minors_likely: false,
+            parental_consent_process: None,
         }
     }
 }
@@ -1242,6 +1252,14 @@ impl Config {
                     .into(),
             );
         }
+        let bases = &self.privacy.lawful_basis;
+        let consent = [bases.answering, bases.handover, bases.logging].contains(&LawfulBasis::Consent);
+        if self.privacy.minors_likely && consent && self.privacy.parental_consent_process.is_none() {
+            fail(
+                "privacy.parental_consent_process",
+                "children are likely customers and a purpose rests on consent: say how parents of under-16s consent (UAVG art. 5)".into(),
+            );
+        }
         if !(0.0..=100.0).contains(&self.bot.min_reading_ease) {
             fail("bot.min_reading_ease", "must be between 0 and 100".into());
         }
@@ -1411,11 +1429,14 @@ mod tests {
         config.privacy.contact = String::new();
         config.privacy.dpo_contact = Some("\u{7}".into());
         config.privacy.transfers_outside_eea = Some("US".into());
+        config.privacy.minors_likely = true;
+        config.privacy.lawful_basis.handover = LawfulBasis::Consent;
         let found = problems(config);
         for setting in [
             "privacy.contact",
             "privacy.dpo_contact",
             "privacy.transfers_outside_eea",
+            "privacy.parental_consent_process",
         ] {
             assert!(
                 found.iter().any(|problem| problem.starts_with(setting)),

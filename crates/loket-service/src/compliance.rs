@@ -1476,6 +1476,27 @@ mod tests {
     }
 
     #[test]
+    fn children_as_likely_customers_are_recorded_priv_15() {
+        let report = report_with(Evidence::default(), AccessibilityStatus::NotRecorded);
+        assert_eq!(
+            report.row("PRIV-15").map(|row| row.status),
+            Some(Status::RequiresHumanInput)
+        );
+        let mut settings = Config::default();
+        settings.privacy.minors_likely = true;
+        let config = settings.validate().expect("valid");
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let report = ComplianceReport::build(&config, Evidence::default(), AccessibilityStatus::NotRecorded, now);
+        let row = report.row("PRIV-15").expect("PRIV-15 row");
+        assert_eq!(row.status, Status::Met);
+        assert!(
+            row.evidence[1].ends_with("no purpose rests on consent"),
+            "{:?}",
+            row.evidence
+        );
+    }
+
+    #[test]
     fn a_broken_chain_makes_gov_07_not_met() {
         let mut evidence = Evidence::default();
         evidence.audit_chain.intact = false;

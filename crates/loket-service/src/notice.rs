@@ -28,8 +28,8 @@ pub struct ChatNotice {
 /// One section of the notice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NoticeSection {
-    /// A stable id: `assistant`, `limits`, `person`, `data`, `rights`, `complaints`,
-    /// `accessibility`.
+    /// A stable id: `young-people` (only when children are likely customers), `assistant`,
+    /// `limits`, `person`, `data`, `rights`, `complaints`, `accessibility`.
     pub id: &'static str,
     /// The heading.
     pub heading: String,
@@ -65,15 +65,19 @@ pub fn chat_notice(config: &ValidConfig, locale: Locale) -> ChatNotice {
         } else {
             format!("About this chat of {company}")
         },
-        sections: vec![
-            assistant(context),
-            limits(context),
-            person(context),
-            data(context),
-            rights(context),
-            complaints(context),
-            accessibility(context),
-        ],
+        sections: [
+            settings.privacy.minors_likely.then(|| young_people(context)),
+            Some(assistant(context)),
+            Some(limits(context)),
+            Some(person(context)),
+            Some(data(context)),
+            Some(rights(context)),
+            Some(complaints(context)),
+            Some(accessibility(context)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
     }
 }
 
@@ -111,6 +115,30 @@ impl Context<'_> {
     fn localized(&self, map: &std::collections::BTreeMap<Locale, String>) -> String {
         map.get(&self.locale).cloned().unwrap_or_default()
     }
+}
+
+/// For young people, first and in plain words, when children are likely customers (PRIV-15):
+/// what the chat is, how to reach a person, what not to share, and that they can erase it.
+fn young_people(context: Context<'_>) -> NoticeSection {
+    let paragraphs = vec![
+        context.pick(
+            "Je praat hier met een computer, niet met een mens. De computer kan fouten maken.",
+            "You are talking to a computer here, not a person. The computer can make mistakes.",
+        ),
+        context.pick(
+            "Wil je liever een mens spreken? Klik op 'Praat met een medewerker'. Dat kan altijd.",
+            "Would you rather talk to a person? Click 'Talk to a person'. You can always do that.",
+        ),
+        context.pick(
+            "Deel geen wachtwoord, pincode of burgerservicenummer in de chat.",
+            "Do not share a password, PIN or citizen service number in the chat.",
+        ),
+        context.pick(
+            "Je kunt het gesprek bewaren of laten wissen. Vraag je ouders of een medewerker als je iets niet snapt.",
+            "You can save the conversation or have it erased. Ask your parents or a person if something is unclear.",
+        ),
+    ];
+    context.section("young-people", ("Voor jongeren", "For young people"), paragraphs)
 }
 
 /// What the chat is: an AI assistant, how its answers come about, that every message names its author.
@@ -736,6 +764,20 @@ mod tests {
         let markdown = notice.to_markdown();
         assert!(markdown.starts_with("# Over deze chat van Fietsenwinkel De Spaak\n"));
         assert!(markdown.contains("\n## Toegankelijkheid\n"));
+    }
+
+    #[test]
+    fn young_people_get_a_first_section_in_plain_words_only_when_children_are_likely_priv_15() {
+        let usual = notice(|_| {}, Locale::Nl);
+        assert_eq!(usual.sections[0].id, "assistant");
+        for locale in [Locale::Nl, Locale::En] {
+            let notice = notice(|config| config.privacy.minors_likely = true, locale);
+            assert_eq!(notice.sections[0].id, "young-people");
+            assert_eq!(notice.sections.len(), usual.sections.len() + 1);
+            let text = notice.sections[0].paragraphs.join(" ");
+            let score = loket_core::readability::reading_ease(&text, locale).expect("words");
+            assert!(score >= 70.0, "{locale}: reading ease {score:.1}: {text}");
+        }
     }
 
     #[test]

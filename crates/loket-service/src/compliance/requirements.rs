@@ -487,6 +487,30 @@ pub(super) fn requirement_sections(
             "a generated answer may contain only numbers (an IBAN's and a BSN's digits included), phone numbers and e-mail addresses that stand in its cited passages (grounding verifier)".into(),
         ],
     );
+    let privacy = &settings.privacy;
+    let priv_15 = row(
+        "PRIV-15",
+        "If minors are likely users, notices are age-appropriate and consent for under-16s needs the parents",
+        if privacy.minors_likely {
+            Status::Met
+        } else {
+            Status::RequiresHumanInput
+        },
+        if privacy.minors_likely {
+            vec![
+                "privacy.minors_likely: yes; the notice opens with \"Voor jongeren\" / \"For young people\" in plain words (what the chat is, reaching a person, what not to share, erasing the conversation)".into(),
+                format!(
+                    "parental consent for under-16s (UAVG art. 5): {}",
+                    privacy
+                        .parental_consent_process
+                        .as_deref()
+                        .unwrap_or("no purpose rests on consent")
+                ),
+            ]
+        } else {
+            vec!["privacy.minors_likely: no; whether children are an expected audience is the company's call (set it to true for the age-appropriate notice)".into()]
+        },
+    );
     let bases = &settings.privacy.lawful_basis;
     let priv_01 = row(
         "PRIV-01",
@@ -983,7 +1007,7 @@ pub(super) fn requirement_sections(
             "Privacy",
             "GDPR art. 5, 12-20, 25; UAVG art. 46",
             vec![
-                priv_01, priv_02, pii_01, pii_07, priv_06, priv_07, priv_08, priv_10, priv_11, priv_12,
+                priv_01, priv_02, pii_01, pii_07, priv_06, priv_07, priv_08, priv_10, priv_11, priv_12, priv_15,
             ],
         ),
         section(
