@@ -239,6 +239,10 @@ impl Loket {
                     .insert("reasons".into(), inspection.injection_reasons.join(","));
             }
             let kinds = crate::published_events(&audit);
+            // What the state machine declined, not every topic found: a request for a person, or
+            // a conversation an agent holds, is not declined.
+            let declined =
+                advice_declined.filter(|_| audit.iter().any(|event| event.kind == AuditKind::AdviceDeclined));
             let commit = Commit {
                 conversation: transition.conversation.clone(),
                 messages,
@@ -250,7 +254,8 @@ impl Loket {
             };
             match self.store.commit(commit).await {
                 Ok(messages) => {
-                    self.after_customer_turn(&conversation, &transition.conversation, &messages, &inspection, &kinds);
+                    let after = &transition.conversation;
+                    self.after_customer_turn(&conversation, after, &messages, &inspection, &kinds, declined);
                     return Ok(TurnOutcome {
                         state: transition.conversation.state,
                         messages,
@@ -518,6 +523,7 @@ impl Loket {
         messages: &[StoredMessage],
         inspection: &crate::inspection::Inspection,
         kinds: &[PublishedEvent],
+        advice_declined: Option<AdviceTopic>,
     ) {
         self.publish(before, after, messages, kinds);
         if inspection.intent != TurnIntent::Other {
@@ -529,7 +535,7 @@ impl Loket {
         if inspection.withdrawal_statement {
             metrics::counter!("loket_withdrawal_statements_total").increment(1);
         }
-        if let Some(topic) = self.declined_advice(inspection).filter(|_| before.bot_may_answer()) {
+        if let Some(topic) = advice_declined {
             metrics::counter!("loket_advice_declined_total", "topic" => topic.as_str()).increment(1);
         }
         for (kind, count) in &inspection.pii_counts {

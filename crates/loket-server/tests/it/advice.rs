@@ -85,3 +85,41 @@ async fn a_licensed_topic_is_asked_of_the_knowledge_base_acc_10() {
     );
     app.stop().await;
 }
+
+/// The value of `loket_advice_declined_total{topic="TOPIC"}` in the metrics text, 0 when absent.
+fn declined_counter(metrics: &str, topic: &str) -> f64 {
+    let prefix = format!("loket_advice_declined_total{{topic=\"{topic}\"}} ");
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(&prefix))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[tokio::test]
+async fn the_decline_metric_counts_only_requests_the_assistant_declined_acc_10() {
+    // Tax requests appear in no other test of this binary, which shares one metrics recorder.
+    let app = TestApp::spawn().await;
+    let metrics = || {
+        let client = app.client.clone();
+        let url = format!("{}/metrics", app.address);
+        async move { client.get(url).send().await.expect("request").text().await.expect("text") }
+    };
+    let before = declined_counter(&metrics().await, "tax");
+    // A request for a person goes to a person: the advice is not declined, nor counted.
+    let customer = app.open("nl").await;
+    let turn = app
+        .say_ok(&customer, "Moet ik belasting betalen over mijn spaargeld? Ik wil een medewerker spreken.")
+        .await;
+    assert!(
+        turn["messages"]
+            .as_array()
+            .is_some_and(|messages| messages.iter().all(|message| message["kind"] != "notice")),
+        "{turn}"
+    );
+    assert_eq!(declined_counter(&metrics().await, "tax"), before);
+    let other = app.open("nl").await;
+    app.say_ok(&other, "Moet ik belasting betalen over mijn spaargeld?").await;
+    assert_eq!(declined_counter(&metrics().await, "tax"), before + 1.0);
+    app.stop().await;
+}
