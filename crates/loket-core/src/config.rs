@@ -337,6 +337,13 @@ pub struct LawfulBasisConfig {
     pub logging: LawfulBasis,
 }
 
+impl LawfulBasisConfig {
+    /// True when any purpose rests on `basis`.
+    pub fn uses(&self, basis: LawfulBasis) -> bool {
+        [self.answering, self.handover, self.logging].contains(&basis)
+    }
+}
+
 impl Default for LawfulBasisConfig {
     fn default() -> Self {
         Self {
@@ -1252,9 +1259,10 @@ impl Config {
                     .into(),
             );
         }
-        let bases = &self.privacy.lawful_basis;
-        let consent = [bases.answering, bases.handover, bases.logging].contains(&LawfulBasis::Consent);
-        if self.privacy.minors_likely && consent && self.privacy.parental_consent_process.is_none() {
+        if self.privacy.minors_likely
+            && self.privacy.lawful_basis.uses(LawfulBasis::Consent)
+            && self.privacy.parental_consent_process.is_none()
+        {
             fail(
                 "privacy.parental_consent_process",
                 "children are likely customers and a purpose rests on consent: say how parents of under-16s consent (UAVG art. 5)".into(),

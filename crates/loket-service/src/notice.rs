@@ -262,7 +262,6 @@ fn person(context: Context<'_>) -> NoticeSection {
         });
     }
     if !ways.is_empty() {
-        let ways: Vec<&str> = ways.iter().map(String::as_str).collect();
         paragraphs.push(if nl {
             format!(
                 "Liever niet via de chat? U kunt ook {}. Zijn er geen medewerkers beschikbaar, dan zegt de chat dat \
@@ -293,7 +292,7 @@ fn data(context: Context<'_>) -> NoticeSection {
     } = context;
     let bases = &settings.privacy.lawful_basis;
     let retention = &settings.retention;
-    let mut paragraphs = vec![
+    let paragraphs = vec![
         if nl {
             format!(
                 "{company} is verantwoordelijk voor de verwerking van uw gegevens in deze chat. Vragen over privacy: {}.{}",
@@ -365,15 +364,12 @@ fn data(context: Context<'_>) -> NoticeSection {
         },
         recipients(config, locale),
     ];
-    paragraphs.retain(|paragraph| !paragraph.is_empty());
     context.section("data", ("Uw gegevens", "Your data"), paragraphs)
 }
 
 /// The data subject's rights and, where a basis is consent, its withdrawal.
 fn rights(context: Context<'_>) -> NoticeSection {
-    let Context {
-        config, settings, nl, ..
-    } = context;
+    let Context { settings, nl, .. } = context;
     let contact = settings.privacy.contact.trim();
     let mut paragraphs = vec![if nl {
         format!(
@@ -388,7 +384,7 @@ fn rights(context: Context<'_>) -> NoticeSection {
              conversation, or have it erased, in the chat itself."
         )
     }];
-    let consent = bases_of(config).contains(&LawfulBasis::Consent);
+    let consent = settings.privacy.lawful_basis.uses(LawfulBasis::Consent);
     paragraphs.push(match (nl, consent) {
         (true, true) => "Waar wij uw toestemming vragen, kunt u die altijd intrekken.".into(),
         (false, true) => "Where we ask for your consent, you can withdraw it at any time.".into(),
@@ -468,7 +464,6 @@ fn accessibility(context: Context<'_>) -> NoticeSection {
     .flatten()
     .collect();
     if !alternatives.is_empty() {
-        let alternatives: Vec<&str> = alternatives.iter().map(String::as_str).collect();
         paragraphs.push(if nl {
             format!(
                 "Werkt de chat niet goed voor u? Dezelfde hulp krijgt u via {}. Meld het ons ook, dan lossen we het op.",
@@ -486,19 +481,13 @@ fn accessibility(context: Context<'_>) -> NoticeSection {
 }
 
 /// "a, b en c" / "a, b or c".
-fn join(items: &[&str], last: &str) -> String {
+fn join<S: std::borrow::Borrow<str>>(items: &[S], last: &str) -> String {
     match items {
         [] => String::new(),
-        [only] => (*only).to_owned(),
-        [init @ .., tail] => format!("{} {last} {tail}", init.join(", ")),
+        [only] => only.borrow().to_owned(),
+        [init @ .., tail] => format!("{} {last} {}", init.join(", "), tail.borrow()),
     }
 }
-
-fn bases_of(config: &ValidConfig) -> [LawfulBasis; 3] {
-    let bases = &config.config.privacy.lawful_basis;
-    [bases.answering, bases.handover, bases.logging]
-}
-
 /// A lawful basis in plain words with its article.
 fn basis_text(basis: LawfulBasis, locale: Locale) -> String {
     let words = match (basis, locale) {

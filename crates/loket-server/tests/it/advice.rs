@@ -103,13 +103,25 @@ async fn the_decline_metric_counts_only_requests_the_assistant_declined_acc_10()
     let metrics = || {
         let client = app.client.clone();
         let url = format!("{}/metrics", app.address);
-        async move { client.get(url).send().await.expect("request").text().await.expect("text") }
+        async move {
+            client
+                .get(url)
+                .send()
+                .await
+                .expect("request")
+                .text()
+                .await
+                .expect("text")
+        }
     };
     let before = declined_counter(&metrics().await, "tax");
     // A request for a person goes to a person: the advice is not declined, nor counted.
     let customer = app.open("nl").await;
     let turn = app
-        .say_ok(&customer, "Moet ik belasting betalen over mijn spaargeld? Ik wil een medewerker spreken.")
+        .say_ok(
+            &customer,
+            "Moet ik belasting betalen over mijn spaargeld? Ik wil een medewerker spreken.",
+        )
         .await;
     assert!(
         turn["messages"]
@@ -119,7 +131,8 @@ async fn the_decline_metric_counts_only_requests_the_assistant_declined_acc_10()
     );
     assert_eq!(declined_counter(&metrics().await, "tax"), before);
     let other = app.open("nl").await;
-    app.say_ok(&other, "Moet ik belasting betalen over mijn spaargeld?").await;
+    app.say_ok(&other, "Moet ik belasting betalen over mijn spaargeld?")
+        .await;
     assert_eq!(declined_counter(&metrics().await, "tax"), before + 1.0);
     app.stop().await;
 }
