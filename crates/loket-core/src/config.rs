@@ -752,6 +752,21 @@ pub struct AnswerConfig {
     pub licensed_advice: Vec<crate::advice::AdviceTopic>,
 }
 
+impl AnswerConfig {
+    /// True when the assistant declines requests for advice on `topic`: it is not in
+    /// `licensed_advice` (ACC-10).
+    pub fn declines_advice(&self, topic: crate::advice::AdviceTopic) -> bool {
+        !self.licensed_advice.contains(&topic)
+    }
+
+    /// The advice topics the assistant declines, in [`crate::advice::AdviceTopic::ALL`] order.
+    pub fn declined_advice(&self) -> impl Iterator<Item = crate::advice::AdviceTopic> + '_ {
+        crate::advice::AdviceTopic::ALL
+            .into_iter()
+            .filter(|topic| self.declines_advice(*topic))
+    }
+}
+
 /// Staff sessions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -627,7 +627,7 @@ impl Loket {
     fn declined_advice(&self, inspection: &crate::inspection::Inspection) -> Option<AdviceTopic> {
         inspection
             .advice
-            .filter(|topic| !self.config.config.answer.licensed_advice.contains(topic))
+            .filter(|topic| self.config.config.answer.declines_advice(*topic))
     }
 
     /// Runs a question through steps 2, 4 and 5 of the chat pipeline exactly as a customer

@@ -10,7 +10,6 @@
 //! terms and conditions.
 
 use loket_core::Locale;
-use loket_core::advice::AdviceTopic;
 use loket_core::config::{Config, ContactConfig, GenerationConfig, LawfulBasis, ModelProvider, ValidConfig};
 use serde::Serialize;
 
@@ -191,9 +190,9 @@ fn limits(context: Context<'_>) -> NoticeSection {
     let Context {
         settings, locale, nl, ..
     } = context;
-    let declined: Vec<&str> = AdviceTopic::ALL
-        .iter()
-        .filter(|topic| !settings.answer.licensed_advice.contains(topic))
+    let declined: Vec<&str> = settings
+        .answer
+        .declined_advice()
         .map(|topic| topic.subject(locale))
         .collect();
     let mut paragraphs = vec![context.pick(
@@ -661,6 +660,7 @@ fn linked(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use loket_core::advice::AdviceTopic;
     use loket_core::config::Config;
 
     fn notice(adjust: impl FnOnce(&mut Config), locale: Locale) -> ChatNotice {

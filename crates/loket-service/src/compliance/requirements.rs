@@ -339,11 +339,7 @@ pub(super) fn requirement_sections(
         .iter()
         .map(|topic| topic.as_str())
         .collect();
-    let declined_topics: Vec<&str> = loket_core::advice::AdviceTopic::ALL
-        .iter()
-        .filter(|topic| !settings.answer.licensed_advice.contains(topic))
-        .map(|topic| topic.as_str())
-        .collect();
+    let declined_topics: Vec<&str> = settings.answer.declined_advice().map(|topic| topic.as_str()).collect();
     let acc_10 = row(
         "ACC-10",
         "The bot stays within the company's licensed or advisory scope; requests for personal advice go to a person",
