@@ -4,17 +4,20 @@
 //!
 //! Several sentences are encoded together by stacking their tokens into one matrix: the dense
 //! layers then run as one large matrix product (which is where the time goes), while attention
-//! stays within each sentence's rows, so no padding is ever computed. Matrix products go through
-//! `ndarray`, which uses the `matrixmultiply` kernels with run-time SIMD detection; every operand
-//! is in standard layout, biases and residual connections are accumulated into the products'
-//! outputs, and the intermediate matrices are allocated once per forward pass (`Scratch`).
+//! stays within each sentence's rows, so no padding is ever computed. The dense layers' products
+//! go through [`PackedWeight`] (weights packed at load time, a kernel for the processor's widest
+//! vectors); attention's small per-sentence products through `ndarray`. Every operand is in
+//! standard layout, biases and residual connections are accumulated into the products' outputs,
+//! and the intermediate matrices are allocated once per forward pass (`Scratch`).
 
 use std::ops::Range;
 
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis, Slice};
+use pulp::Arch;
 use serde::Deserialize;
 
+use crate::gemm::PackedWeight;
 use crate::safetensors::SafeTensors;
 use crate::{Error, Result};
 
@@ -78,11 +81,10 @@ impl BertConfig {
     }
 }
 
-/// A dense layer `x · weight + bias`, with `weight` stored as (inputs, outputs) in standard
-/// layout, so that every product hands `matrixmultiply` contiguous rows.
+/// A dense layer `x · weight + bias`, with `weight` (inputs, outputs) packed for the product.
 #[derive(Debug)]
 struct Linear {
-    weight: Array2<f32>,
+    weight: PackedWeight,
     bias: Array1<f32>,
 }
 
@@ -93,7 +95,7 @@ impl Linear {
         for mut row in output.rows_mut() {
             row.assign(&self.bias);
         }
-        general_mat_mul(1.0, &input, &self.weight, 1.0, output);
+        self.weight.multiply_add(input, output);
     }
 
     /// `output = residual + input · weight + bias`: the dense layer and the residual connection
@@ -103,7 +105,7 @@ impl Linear {
             row.assign(&residual_row);
             row += &self.bias;
         }
-        general_mat_mul(1.0, &input, &self.weight, 1.0, output);
+        self.weight.multiply_add(input, output);
     }
 }
 
@@ -124,14 +126,17 @@ impl LayerNorm {
         let Some(values) = matrix.as_slice_mut().filter(|_| width > 0) else {
             return self.apply_strided(matrix);
         };
-        for row in values.chunks_exact_mut(width) {
-            let mean = sum_in_lanes(row, |value| value) / width as f32;
-            let variance = sum_in_lanes(row, |value| (value - mean) * (value - mean)) / width as f32;
-            let scale = 1.0 / (variance + self.epsilon).sqrt();
-            for ((value, gain), bias) in row.iter_mut().zip(gain).zip(bias) {
-                *value = (*value - mean) * scale * gain + bias;
+        // Compiled for the processor's widest vectors, as the GELU loop is.
+        Arch::new().dispatch(|| {
+            for row in values.chunks_exact_mut(width) {
+                let mean = sum_in_lanes(row, |value| value) / width as f32;
+                let variance = sum_in_lanes(row, |value| (value - mean) * (value - mean)) / width as f32;
+                let scale = 1.0 / (variance + self.epsilon).sqrt();
+                for ((value, gain), bias) in row.iter_mut().zip(gain).zip(bias) {
+                    *value = (*value - mean) * scale * gain + bias;
+                }
             }
-        }
+        });
     }
 
     /// The same normalisation for any memory layout.
@@ -194,13 +199,16 @@ impl Bert {
         let mut layers = Vec::with_capacity(config.num_hidden_layers);
         for index in 0..config.num_hidden_layers {
             let name = |part: &str| format!("encoder.layer.{index}.{part}");
-            let query = loader.linear(&name("attention.self.query"), hidden, hidden)?;
-            let key = loader.linear(&name("attention.self.key"), hidden, hidden)?;
-            let value = loader.linear(&name("attention.self.value"), hidden, hidden)?;
+            let (query, query_bias) = loader.dense(&name("attention.self.query"), hidden, hidden)?;
+            let (key, key_bias) = loader.dense(&name("attention.self.key"), hidden, hidden)?;
+            let (value, value_bias) = loader.dense(&name("attention.self.value"), hidden, hidden)?;
             let query_key_value = Linear {
-                weight: ndarray::concatenate(Axis(1), &[query.weight.view(), key.weight.view(), value.weight.view()])
-                    .map_err(|error| Error::malformed("model.safetensors", error.to_string()))?,
-                bias: ndarray::concatenate(Axis(0), &[query.bias.view(), key.bias.view(), value.bias.view()])
+                weight: PackedWeight::pack(
+                    ndarray::concatenate(Axis(1), &[query.t(), key.t(), value.t()])
+                        .map_err(|error| Error::malformed("model.safetensors", error.to_string()))?
+                        .view(),
+                ),
+                bias: ndarray::concatenate(Axis(0), &[query_bias.view(), key_bias.view(), value_bias.view()])
                     .map_err(|error| Error::malformed("model.safetensors", error.to_string()))?,
             };
             layers.push(Layer {
@@ -448,12 +456,20 @@ impl Loader<'_, '_> {
         Ok(Array1::from_vec(tensor.values))
     }
 
-    /// A dense layer stored PyTorch-style as (outputs, inputs), transposed for `x · W`.
+    /// A dense layer's weight as stored, PyTorch-style (outputs, inputs), and its bias.
+    fn dense(&self, name: &str, inputs: usize, outputs: usize) -> Result<(Array2<f32>, Array1<f32>)> {
+        Ok((
+            self.matrix(&format!("{name}.weight"), Some(outputs), Some(inputs))?,
+            self.vector(&format!("{name}.bias"), outputs)?,
+        ))
+    }
+
+    /// A dense layer, its weight transposed for `x · W` and packed.
     fn linear(&self, name: &str, inputs: usize, outputs: usize) -> Result<Linear> {
-        let weight = self.matrix(&format!("{name}.weight"), Some(outputs), Some(inputs))?;
+        let (weight, bias) = self.dense(name, inputs, outputs)?;
         Ok(Linear {
-            weight: weight.t().as_standard_layout().into_owned(),
-            bias: self.vector(&format!("{name}.bias"), outputs)?,
+            weight: PackedWeight::pack(weight.t()),
+            bias,
         })
     }
 
@@ -467,15 +483,18 @@ impl Loader<'_, '_> {
 }
 
 /// Applies [`gelu`] to every value. On a contiguous matrix this is a plain loop over a slice,
-/// which the compiler vectorises because [`erf`] has neither branches nor calls.
+/// which the compiler vectorises because [`erf`] has neither branches nor calls; `pulp`'s
+/// dispatch compiles it for the processor's widest vectors (the results are the same at every
+/// width: Rust never fuses a multiply and an add on its own).
 fn gelu_in_place(matrix: &mut Array2<f32>) {
     match matrix.as_slice_memory_order_mut() {
-        Some(values) => values.iter_mut().for_each(|value| *value = gelu(*value)),
+        Some(values) => Arch::new().dispatch(|| values.iter_mut().for_each(|value| *value = gelu(*value))),
         None => matrix.mapv_inplace(gelu),
     }
 }
 
 /// The exact GELU, `x · Φ(x)`, as BERT's `gelu` activation.
+#[inline(always)]
 fn gelu(value: f32) -> f32 {
     0.5 * value * (1.0 + erf(value * std::f32::consts::FRAC_1_SQRT_2))
 }
@@ -487,6 +506,7 @@ fn gelu(value: f32) -> f32 {
 /// a tenth of the forward pass with a library `exp` per value.
 // The coefficients are written as published, with more digits than an `f32` holds.
 #[allow(clippy::excessive_precision)]
+#[inline(always)]
 fn erf(value: f32) -> f32 {
     let clamped = value.clamp(-4.0, 4.0);
     let square = clamped * clamped;
@@ -515,6 +535,7 @@ fn erf(value: f32) -> f32 {
 
 /// The sum of `map(value)` over `values`, in eight independent partial sums so the compiler can
 /// vectorise it (a single running sum is a chain of dependent additions).
+#[inline(always)]
 fn sum_in_lanes(values: &[f32], map: impl Fn(f32) -> f32) -> f32 {
     let mut lanes = [0.0f32; 8];
     let chunks = values.chunks_exact(8);

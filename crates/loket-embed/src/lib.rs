@@ -40,6 +40,7 @@
 
 mod bert;
 mod error;
+mod gemm;
 pub mod pooling;
 pub mod safetensors;
 pub mod unigram;
