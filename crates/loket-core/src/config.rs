@@ -181,6 +181,10 @@ pub struct GenerationConfig {
     /// (standard contractual clauses with a transfer impact assessment); required with
     /// `dpa_reference`.
     pub transfer_mechanism: Option<String>,
+    /// The external provider's entry in the company's DORA register of information on ICT
+    /// third-party service providers (DORA art. 28(3), FIN-05); required for a `financial`
+    /// company whose model is not `self_hosted`.
+    pub dora_register_reference: Option<String>,
 }
 
 /// The accepted values of `generation.transfer_mechanism`.
@@ -212,6 +216,7 @@ impl Default for GenerationConfig {
             dpa_reference: None,
             transfer_mechanism: None,
             self_hosted: false,
+            dora_register_reference: None,
         }
     }
 }
@@ -524,12 +529,43 @@ impl Default for ServerConfig {
 pub struct CompanyConfig {
     /// Trading name, used in the disclosure.
     pub name: String,
+    /// The sector, which adds its own requirements (REQUIREMENTS 1J for `financial`): to the
+    /// start-up checks and to the compliance report.
+    pub sector: Sector,
+    /// The company provides investment services (MiFID II), whose electronic communications must
+    /// be kept (FIN-06). Only a `financial` company can.
+    pub investment_services: bool,
 }
 
 impl Default for CompanyConfig {
     fn default() -> Self {
         Self {
             name: "Fietsenwinkel De Spaak".into(),
+            sector: Sector::General,
+            investment_services: false,
+        }
+    }
+}
+
+/// The company's sector, as far as it changes what the chat must do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sector {
+    /// Webshops, telecoms, municipalities and everyone else: the general requirements.
+    #[default]
+    General,
+    /// Banks, insurers, lenders, investment firms and payment institutions: human intervention
+    /// for distance contracts (CRD art. 16d), the DORA register for an external model vendor, and
+    /// the other financial add-ons of REQUIREMENTS 1J.
+    Financial,
+}
+
+impl Sector {
+    /// The stable name, as in the configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sector::General => "general",
+            Sector::Financial => "financial",
         }
     }
 }
@@ -1023,6 +1059,17 @@ impl Config {
                     );
                 }
                 if !generation.self_hosted
+                    && self.company.sector == Sector::Financial
+                    && generation.dora_register_reference.is_none()
+                {
+                    fail(
+                        "generation.dora_register_reference",
+                        "a financial company records an external model provider in its DORA register of \
+                         information (DORA art. 28(3), FIN-05): give the register entry"
+                            .into(),
+                    );
+                }
+                if !generation.self_hosted
                     && !generation
                         .transfer_mechanism
                         .as_deref()
@@ -1249,8 +1296,18 @@ impl Config {
                 "leave it out (no transfers) or say where to and under which safeguard".into(),
             );
         }
+        if self.company.investment_services && self.company.sector != Sector::Financial {
+            fail(
+                "company.investment_services",
+                "investment services are provided by financial companies: set company.sector = \"financial\"".into(),
+            );
+        }
         let governance = &self.governance;
         for (setting, value) in [
+            (
+                "generation.dora_register_reference",
+                &self.generation.dora_register_reference,
+            ),
             (
                 "governance.prohibited_practices_screening",
                 &governance.prohibited_practices_screening,
@@ -1430,6 +1487,50 @@ mod tests {
             found.iter().any(|problem| problem.starts_with("bot.display_name")),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_financial_company_registers_an_external_model_vendor_under_dora_fin_05() {
+        let mut external = Config::default();
+        external.generation.provider = ModelProvider::Openai;
+        external.generation.base_url = Some("https://models.example/v1".into());
+        external.generation.model = "some-model".into();
+        external.generation.dpa_reference = Some("DPA-2026-014".into());
+        external.generation.transfer_mechanism = Some("eea".into());
+        external.generation.processor = "Example Models B.V.".into();
+        external.generation.region = "EU (Amsterdam)".into();
+        external.generation.retention = "none".into();
+        assert_eq!(
+            problems(external.clone()),
+            Vec::<String>::new(),
+            "a webshop needs no register"
+        );
+        let mut bank = external.clone();
+        bank.company.sector = Sector::Financial;
+        let found = problems(bank.clone());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("generation.dora_register_reference"), "{found:?}");
+        bank.generation.dora_register_reference = Some("  ".into());
+        assert!(problems(bank.clone())[0].starts_with("generation.dora_register_reference"));
+        bank.generation.dora_register_reference = Some("DORA-RoI B.05.01 row 17".into());
+        assert_eq!(problems(bank.clone()), Vec::<String>::new());
+        // A server the bank runs itself is no third-party provider.
+        bank.generation.dora_register_reference = None;
+        bank.generation.self_hosted = true;
+        assert_eq!(problems(bank), Vec::<String>::new());
+    }
+
+    #[test]
+    fn only_a_financial_company_provides_investment_services_fin_06() {
+        let mut config = Config::default();
+        config.company.investment_services = true;
+        let found = problems(config.clone());
+        assert!(
+            found.len() == 1 && found[0].starts_with("company.investment_services"),
+            "{found:?}"
+        );
+        config.company.sector = Sector::Financial;
+        assert_eq!(problems(config), Vec::<String>::new());
     }
 
     #[test]

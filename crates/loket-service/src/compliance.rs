@@ -1476,6 +1476,124 @@ mod tests {
     }
 
     #[test]
+    fn the_chat_decides_nothing_and_a_person_is_always_reachable_hum_09_hum_10() {
+        let report = report_with(Evidence::default(), AccessibilityStatus::NotRecorded);
+        for id in ["HUM-09", "HUM-10"] {
+            assert_eq!(report.row(id).map(|row| row.status), Some(Status::Met), "{id}");
+        }
+        let hum_10 = report.row("HUM-10").expect("HUM-10 row");
+        assert!(
+            hum_10.evidence[0].contains("phone: 020-123 4567"),
+            "{:?}",
+            hum_10.evidence
+        );
+        assert!(
+            report.row("FIN-01").is_none(),
+            "only a financial company gets the sector's rows"
+        );
+
+        let mut settings = Config::default();
+        settings.governance.high_risk_uses = vec![loket_core::config::HighRiskUse::PublicBenefits];
+        settings.governance.fria_reference = Some("FRIA-2026-2".into());
+        let config = settings.validate().expect("valid");
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let report = ComplianceReport::build(&config, Evidence::default(), AccessibilityStatus::NotRecorded, now);
+        let hum_09 = report.row("HUM-09").expect("HUM-09 row");
+        assert_eq!(hum_09.status, Status::RequiresHumanInput);
+        assert!(hum_09.evidence[2].contains("public_benefits"), "{:?}", hum_09.evidence);
+    }
+
+    #[test]
+    fn a_financial_company_gets_the_rows_of_its_sector_fin_01_to_fin_06() {
+        use loket_core::config::Sector;
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let report_for = |adjust: &dyn Fn(&mut Config), evidence: Evidence| {
+            let mut settings = Config::default();
+            settings.company.sector = Sector::Financial;
+            adjust(&mut settings);
+            let config = settings.validate().expect("valid");
+            ComplianceReport::build(&config, evidence, AccessibilityStatus::NotRecorded, now)
+        };
+        let status = |report: &ComplianceReport, id: &str| report.row(id).map(|row| row.status);
+
+        let report = report_for(&|_| {}, Evidence::default());
+        let section = report
+            .sections
+            .iter()
+            .find(|section| section.title.starts_with("Financial services"))
+            .expect("the financial section");
+        let ids: Vec<&str> = section.rows.iter().map(|row| row.id.as_str()).collect();
+        assert_eq!(ids, ["FIN-01", "FIN-02", "FIN-03", "FIN-04", "FIN-05", "FIN-06"]);
+        assert_eq!(status(&report, "FIN-01"), Some(Status::NoEvidenceYet));
+        assert_eq!(status(&report, "FIN-02"), status(&report, "ACC-06"));
+        assert_eq!(status(&report, "FIN-03"), Some(Status::RequiresHumanInput));
+        assert_eq!(status(&report, "FIN-04"), Some(Status::Met));
+        assert_eq!(status(&report, "FIN-05"), Some(Status::Met));
+        assert_eq!(status(&report, "FIN-06"), Some(Status::Met));
+
+        let mut evidence = Evidence::default();
+        evidence.handoff.requested = 3;
+        evidence.handoff.accepted = 2;
+        let report = report_for(&|_| {}, evidence);
+        assert_eq!(status(&report, "FIN-01"), Some(Status::Met));
+
+        // Investment services with the default 90 days of transcripts: not kept long enough.
+        let report = report_for(&|config| config.company.investment_services = true, Evidence::default());
+        let fin_06 = report.row("FIN-06").expect("FIN-06 row");
+        assert_eq!(fin_06.status, Status::NotMet);
+        assert!(
+            fin_06.evidence[1].starts_with("transcripts are kept 90 days"),
+            "{:?}",
+            fin_06.evidence
+        );
+        let report = report_for(
+            &|config| {
+                config.company.investment_services = true;
+                config.retention.transcripts.days = 1_827;
+            },
+            Evidence::default(),
+        );
+        assert_eq!(status(&report, "FIN-06"), Some(Status::Met));
+
+        // An external model vendor is named with its register entry; credit scoring needs a person.
+        let report = report_for(
+            &|config| {
+                let generation = &mut config.generation;
+                generation.provider = loket_core::config::ModelProvider::Openai;
+                generation.base_url = Some("https://models.example/v1".into());
+                generation.model = "some-model".into();
+                generation.dpa_reference = Some("DPA-2026-014".into());
+                generation.transfer_mechanism = Some("eea".into());
+                generation.processor = "Example Models B.V.".into();
+                generation.region = "EU (Amsterdam)".into();
+                generation.retention = "none".into();
+                generation.dora_register_reference = Some("RoI row 17".into());
+                config.governance.high_risk_uses = vec![loket_core::config::HighRiskUse::CreditScoring];
+                config.governance.fria_reference = Some("FRIA-2026-9".into());
+            },
+            Evidence::default(),
+        );
+        let fin_05 = report.row("FIN-05").expect("FIN-05 row");
+        assert!(
+            fin_05.evidence[0].contains("register entry RoI row 17"),
+            "{:?}",
+            fin_05.evidence
+        );
+        assert!(
+            report
+                .dpia
+                .sections
+                .iter()
+                .flat_map(|section| &section.fields)
+                .any(|field| field.value.contains("DORA register of information: RoI row 17")),
+            "the DPIA's description of the model names the register entry"
+        );
+        let fin_04 = report.row("FIN-04").expect("FIN-04 row");
+        assert_eq!(fin_04.status, Status::RequiresHumanInput);
+        assert!(fin_04.evidence[0].contains("FRIA-2026-9"), "{:?}", fin_04.evidence);
+    }
+
+    #[test]
     fn children_as_likely_customers_are_recorded_priv_15() {
         let report = report_with(Evidence::default(), AccessibilityStatus::NotRecorded);
         assert_eq!(

@@ -411,7 +411,7 @@ fn ai_components(config: &ValidConfig) -> String {
                 "{retrieval}; answers phrased by {kind} ({name}) from the cited passages only, every sentence checked \
                  by the grounding verifier and the output guard before it is shown, the approved text otherwise; \
                  personal data pseudonymised before the model; processor: {}; region: {}; provider retention: {}; \
-                 training on conversations: no{}",
+                 training on conversations: no{}{}",
                 generation.processor,
                 generation.region,
                 generation.retention,
@@ -421,7 +421,12 @@ fn ai_components(config: &ValidConfig) -> String {
                     }
                     (Some(reference), None) => format!("; processing agreement: {reference}"),
                     _ => String::new(),
-                }
+                },
+                generation
+                    .dora_register_reference
+                    .as_ref()
+                    .map(|reference| format!("; DORA register of information: {reference}"))
+                    .unwrap_or_default()
             )
         }
     }

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use loket_core::Locale;
-use loket_core::config::ValidConfig;
+use loket_core::config::{ModelProvider, Sector, ValidConfig};
 
 use super::{
     AccessibilityStatus, Evidence, RETENTION_RUN_OVERDUE_HOURS, RecordOfProcessing, RequirementRow, RequirementSection,
@@ -403,6 +403,7 @@ pub(super) fn requirement_sections(
         "false urgency or scarcity; discouraging a withdrawal or cancellation",
         "the conversation itself has none by construction (a person in every state, statements acknowledged, no upsell); the content is the company's to review",
     );
+    let acc_06_status = acc_06.status;
     let acc_07 = lint_row(
         "ACC-07",
         "Disclaimers are not used to shift liability for answers in a misleading way",
@@ -983,7 +984,45 @@ pub(super) fn requirement_sections(
         ),
     };
 
-    vec![
+    let hum_09 = row(
+        "HUM-09",
+        "The chat makes or prepares no decision with legal or similarly significant effect",
+        if high_risk.is_empty() {
+            Status::Met
+        } else {
+            Status::RequiresHumanInput
+        },
+        vec![
+            "the chat has no actions: it answers with approved text, declines, or hands over; refunds, account blocks, credit and claims are decided by people".into(),
+            "requests for personal investment, insurance or credit advice are declined with a person offered (ACC-10), unless answer.licensed_advice allows the topic".into(),
+            if high_risk.is_empty() {
+                "governance.high_risk_uses: none".into()
+            } else {
+                format!(
+                    "governance.high_risk_uses: {}: a person confirms how the customer is told, gets human review and can contest (GDPR art. 22(3))",
+                    high_risk.join(", ")
+                )
+            },
+        ],
+    );
+    let hum_10 = row(
+        "HUM-10",
+        "The point of contact offers a means of communication that is not solely automated (DSA art. 12)",
+        Status::Met,
+        vec![
+            format!(
+                "required at every start: a phone number or e-mail address (phone: {}; e-mail: {})",
+                or_none(&settings.contact.phone),
+                or_none(&settings.contact.email)
+            ),
+            format!(
+                "a person can take over the chat itself during {} and in every state of it (HUM-01)",
+                week_hours(config)
+            ),
+        ],
+    );
+
+    let mut sections = vec![
         section(
             "AI Act art. 50: transparency",
             "Regulation (EU) 2024/1689 art. 50(1) and (5)",
@@ -991,8 +1030,8 @@ pub(super) fn requirement_sections(
         ),
         section(
             "Human contact",
-            "AP/ACM 2 October 2025; BW 3:15d",
-            vec![hum_02, hum_04, hum_06, hum_12],
+            "AP/ACM 2 October 2025; BW 3:15d; GDPR art. 22; DSA art. 12",
+            vec![hum_02, hum_04, hum_06, hum_09, hum_10, hum_12],
         ),
         section(
             "Correct answers",
@@ -1026,5 +1065,136 @@ pub(super) fn requirement_sections(
             "European Accessibility Act; WCAG 2.2 AA",
             vec![a11y_01],
         ),
-    ]
+    ];
+    if settings.company.sector == Sector::Financial {
+        sections.push(financial_section(config, evidence, &high_risk, acc_06_status));
+    }
+    sections
 }
+
+/// The add-ons of REQUIREMENTS 1J for a bank, insurer, lender or investment firm
+/// (`company.sector = "financial"`).
+fn financial_section(
+    config: &ValidConfig,
+    evidence: &Evidence,
+    high_risk: &[&str],
+    dark_patterns: Status,
+) -> RequirementSection {
+    let settings = &config.config;
+    let handoff = &evidence.handoff;
+    let generation = &settings.generation;
+    let fin_01 = row(
+        "FIN-01",
+        "Human intervention for distance financial-service contracts, in business hours and in the customer's language (HUM-08)",
+        if handoff.requested == 0 {
+            Status::NoEvidenceYet
+        } else {
+            Status::Met
+        },
+        vec![
+            format!(
+                "a person takes over on request in every state during {}; outside them the phone, e-mail and callback are given (HUM-04)",
+                week_hours(config)
+            ),
+            format!(
+                "requests: {}, taken over: {}, alternatives given: {}",
+                handoff.requested, handoff.accepted, handoff.unavailable
+            ),
+            "the conversation keeps the customer's language (Dutch or English) through the handover, and the agent sees it; that the agents can serve in the language of the pre-contractual information is the company's to staff".into(),
+        ],
+    );
+    let fin_02 = row(
+        "FIN-02",
+        "No misleading or manipulative interface design (CRD art. 16e): the chat gets the dark-pattern review",
+        dark_patterns,
+        vec!["the same review as ACC-06: the chat's own flow has no urgency, no upsell and a person in every state; the content lint's findings are listed under ACC-06".into()],
+    );
+    let fin_03 = row(
+        "FIN-03",
+        "Banking-service information is at most at level B2 (EAA); the AFM supervises",
+        Status::RequiresHumanInput,
+        vec![
+            format!(
+                "Loket's own texts: reading ease at least bot.min_reading_ease ({:.0}) for a configured disclosure, every text measured under DIS-11",
+                settings.bot.min_reading_ease
+            ),
+            "the knowledge base's answers are the company's approved text: a person checks them at B2".into(),
+        ],
+    );
+    let fin_04 = row(
+        "FIN-04",
+        "No automated creditworthiness assessment without human intervention, an explanation and review (CCD2 art. 18)",
+        if high_risk.contains(&"credit_scoring") {
+            Status::RequiresHumanInput
+        } else {
+            Status::Met
+        },
+        vec![if high_risk.contains(&"credit_scoring") {
+            format!(
+                "governance.high_risk_uses includes credit_scoring (fundamental-rights impact assessment: {}): a person confirms the human intervention, the explanation and the review",
+                settings.governance.fria_reference.as_deref().unwrap_or("none")
+            )
+        } else {
+            format!(
+                "the chat assesses no creditworthiness: it makes no decisions (HUM-09), and requests for personal credit advice are {}",
+                if settings.answer.licensed_advice.contains(&loket_core::advice::AdviceTopic::Credit) {
+                    "answered from the knowledge base (answer.licensed_advice includes credit: ACC-10)"
+                } else {
+                    "declined with a person offered (ACC-10)"
+                }
+            )
+        }],
+    );
+    let external = generation.provider == ModelProvider::Openai && !generation.self_hosted;
+    let fin_05 = row(
+        "FIN-05",
+        "An external model vendor is in the DORA register of information (DORA art. 28)",
+        Status::Met,
+        vec![if external {
+            format!(
+                "{} ({}): register entry {} (required at every start)",
+                generation.processor,
+                generation.region,
+                generation.dora_register_reference.as_deref().unwrap_or("none")
+            )
+        } else if generation.enabled() {
+            "the model runs on the company's own systems (self-hosted or in-process): no third-party ICT provider for it".into()
+        } else {
+            "no language model: no third-party ICT provider for answering".into()
+        }],
+    );
+    let transcripts_days = settings.retention.transcripts.days;
+    let fin_06 = row(
+        "FIN-06",
+        "Electronic communications about investment services are kept (MiFID II art. 16(7))",
+        match (
+            settings.company.investment_services,
+            transcripts_days >= MIFID_RETENTION_DAYS,
+        ) {
+            (false, _) | (true, true) => Status::Met,
+            (true, false) => Status::NotMet,
+        },
+        vec![
+            format!("company.investment_services: {}", settings.company.investment_services),
+            if !settings.company.investment_services {
+                "no investment services: nothing to keep beyond the retention periods".into()
+            } else if transcripts_days >= MIFID_RETENTION_DAYS {
+                format!(
+                    "transcripts are kept {transcripts_days} days, at least the five years MiFID II asks; every other conversation is kept as long (GDPR art. 5(1)(e): a reason to keep them apart)"
+                )
+            } else {
+                format!(
+                    "transcripts are kept {transcripts_days} days, less than the five years MiFID II asks for communications about investment services: Loket does not keep those apart, so the company archives them itself or raises retention.transcripts.days"
+                )
+            },
+        ],
+    );
+    section(
+        "Financial services (company.sector = \"financial\")",
+        "CRD art. 16d-16e (Dir. 2023/2673); CCD2 art. 18; DORA art. 28; MiFID II art. 16(7); EAA",
+        vec![fin_01, fin_02, fin_03, fin_04, fin_05, fin_06],
+    )
+}
+
+/// Five years, the keeping period of MiFID II art. 16(7) (leap days included).
+const MIFID_RETENTION_DAYS: u32 = 1_827;
