@@ -5,19 +5,19 @@
 //! Several sentences are encoded together by stacking their tokens into one matrix: the dense
 //! layers then run as one large matrix product (which is where the time goes), while attention
 //! stays within each sentence's rows, so no padding is ever computed. The dense layers' products
-//! go through [`PackedWeight`] (weights packed at load time, a kernel for the processor's widest
-//! vectors); attention's small per-sentence products through `ndarray`. Every operand is in
+//! go through `loket_linalg::PackedWeight` (weights packed at load time, a kernel for the
+//! processor's widest vectors); attention's small per-sentence products through `ndarray`. Every operand is in
 //! standard layout, biases and residual connections are accumulated into the products' outputs,
 //! and the intermediate matrices are allocated once per forward pass (`Scratch`).
 
 use std::ops::Range;
 
+use loket_linalg::PackedWeight;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2, Axis, Slice};
 use pulp::Arch;
 use serde::Deserialize;
 
-use crate::gemm::PackedWeight;
 use crate::safetensors::SafeTensors;
 use crate::{Error, Result};
 

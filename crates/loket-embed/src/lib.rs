@@ -40,7 +40,6 @@
 
 mod bert;
 mod error;
-mod gemm;
 pub mod pooling;
 pub mod safetensors;
 pub mod unigram;

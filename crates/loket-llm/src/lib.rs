@@ -7,8 +7,9 @@
 //! text as it is produced, until the model ends its turn, a stop string appears, the token budget
 //! or the deadline is reached, or the caller cancels.
 //!
-//! Everything is pure, safe Rust; the numeric dependencies are `ndarray` (whose matrix
-//! products use `matrixmultiply`'s SIMD kernels, chosen at run time) and `half` (f16 values). Weights are converted to
+//! Everything is pure, safe Rust; the numeric dependencies are `loket-linalg` (the blocks'
+//! projections, on packed weights with a kernel chosen at run time), `ndarray` and `half` (f16
+//! values). Weights are converted to
 //! `f32` at load (about 540 MB for SmolLM2-135M) and shared, read-only, by concurrent
 //! generations; each generation owns its key/value cache (46 KB per token for SmolLM2-135M).
 //!

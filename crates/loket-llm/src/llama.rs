@@ -11,15 +11,20 @@
 //! Face's rotation of the two halves of each head. The reference check in `reference/` computes
 //! the latter on un-permuted weights and agrees.
 //!
-//! Several tokens (the prompt) go through as one batch, so the projections are matrix products
-//! run by `matrixmultiply`; one token (decoding) goes through matrix-vector products over the
-//! weight rows, which are limited by memory bandwidth. Weights are `f32` matrices of shape
-//! (outputs, inputs), the layout of GGUF's data (`ne0` = inputs is contiguous).
+//! Several tokens (the prompt) go through as one batch, so the blocks' projections are matrix
+//! products; one token (decoding) is a matrix-vector product, limited by memory bandwidth. Both
+//! run on `loket_linalg::PackedWeight` (the blocks' weights packed at load, a kernel for the
+//! processor's widest vectors). The token embedding, which the vocabulary projection shares when
+//! the file has no `output.weight`, stays an `f32` matrix of shape (vocabulary, embedding), the
+//! layout of GGUF's data (`ne0` = embedding is contiguous): rows are looked up, and only the last
+//! position's logits are computed, one dot product per row.
 
 use std::time::Instant;
 
 use ndarray::linalg::general_mat_mul;
 use ndarray::{Array2, ArrayView2, Axis, Slice};
+
+use loket_linalg::PackedWeight;
 
 use crate::gguf::{Gguf, Value};
 use crate::{LlmError, Result};
@@ -125,14 +130,14 @@ pub(crate) struct Interrupted;
 #[derive(Debug)]
 struct Block {
     attention_norm: Vec<f32>,
-    query: Array2<f32>,
-    key: Array2<f32>,
-    value: Array2<f32>,
-    attention_output: Array2<f32>,
+    query: PackedWeight,
+    key: PackedWeight,
+    value: PackedWeight,
+    attention_output: PackedWeight,
     ffn_norm: Vec<f32>,
-    gate: Array2<f32>,
-    up: Array2<f32>,
-    down: Array2<f32>,
+    gate: PackedWeight,
+    up: PackedWeight,
+    down: PackedWeight,
 }
 
 /// A loaded Llama model: immutable, shared by every generation.
@@ -158,6 +163,9 @@ impl Llama {
             let values = file.tensor(name, &[inputs, outputs])?;
             Array2::from_shape_vec((outputs, inputs), values).map_err(|error| LlmError::format(error.to_string()))
         };
+        let packed = |name: &str, inputs: usize, outputs: usize| -> Result<PackedWeight> {
+            Ok(PackedWeight::pack(matrix(name, inputs, outputs)?.t()))
+        };
         let vector = |name: &str| file.tensor(name, &[embedding]);
         let kv_width = config.kv_width();
         let blocks = (0..config.layers)
@@ -165,14 +173,14 @@ impl Llama {
                 let name = |part: &str| format!("blk.{layer}.{part}.weight");
                 Ok(Block {
                     attention_norm: vector(&name("attn_norm"))?,
-                    query: matrix(&name("attn_q"), embedding, embedding)?,
-                    key: matrix(&name("attn_k"), embedding, kv_width)?,
-                    value: matrix(&name("attn_v"), embedding, kv_width)?,
-                    attention_output: matrix(&name("attn_output"), embedding, embedding)?,
+                    query: packed(&name("attn_q"), embedding, embedding)?,
+                    key: packed(&name("attn_k"), embedding, kv_width)?,
+                    value: packed(&name("attn_v"), embedding, kv_width)?,
+                    attention_output: packed(&name("attn_output"), embedding, embedding)?,
                     ffn_norm: vector(&name("ffn_norm"))?,
-                    gate: matrix(&name("ffn_gate"), embedding, config.feed_forward)?,
-                    up: matrix(&name("ffn_up"), embedding, config.feed_forward)?,
-                    down: matrix(&name("ffn_down"), config.feed_forward, embedding)?,
+                    gate: packed(&name("ffn_gate"), embedding, config.feed_forward)?,
+                    up: packed(&name("ffn_up"), embedding, config.feed_forward)?,
+                    down: packed(&name("ffn_down"), config.feed_forward, embedding)?,
                 })
             })
             .collect::<Result<Vec<Block>>>()?;
@@ -223,9 +231,9 @@ impl Llama {
                 return Err(Interrupted);
             }
             rms_norm(&hidden, &block.attention_norm, config.rms_epsilon, &mut scratch.normed);
-            project(&block.query, &scratch.normed, &mut scratch.query, false);
-            project(&block.key, &scratch.normed, &mut scratch.key, false);
-            project(&block.value, &scratch.normed, &mut scratch.value, false);
+            project_packed(&block.query, &scratch.normed, &mut scratch.query, false);
+            project_packed(&block.key, &scratch.normed, &mut scratch.key, false);
+            project_packed(&block.value, &scratch.normed, &mut scratch.value, false);
             rotation.apply(&mut scratch.query, config.head_dimension);
             rotation.apply(&mut scratch.key, config.head_dimension);
             cache.append(layer, &scratch.key, &scratch.value);
@@ -237,14 +245,14 @@ impl Llama {
                 &mut scratch.attention,
                 &mut scratch.scores,
             );
-            project(&block.attention_output, &scratch.attention, &mut hidden, true);
+            project_packed(&block.attention_output, &scratch.attention, &mut hidden, true);
             rms_norm(&hidden, &block.ffn_norm, config.rms_epsilon, &mut scratch.normed);
-            project(&block.gate, &scratch.normed, &mut scratch.gate, false);
-            project(&block.up, &scratch.normed, &mut scratch.up, false);
+            project_packed(&block.gate, &scratch.normed, &mut scratch.gate, false);
+            project_packed(&block.up, &scratch.normed, &mut scratch.up, false);
             for (gate, up) in scratch.gate.iter_mut().zip(&scratch.up) {
                 *gate = *gate / (1.0 + (-*gate).exp()) * up;
             }
-            project(&block.down, &scratch.gate, &mut hidden, true);
+            project_packed(&block.down, &scratch.gate, &mut hidden, true);
         }
         cache.length += rows;
         let last = hidden.slice_axis(Axis(0), Slice::from(rows - 1..)).to_owned();
@@ -466,6 +474,14 @@ fn attend(
             &mut output.slice_axis_mut(Axis(1), Slice::from(head * width..(head + 1) * width)),
         );
     }
+}
+
+/// `output = input · weight` (or `output += …` when `accumulate`), for a block's projection.
+fn project_packed(weight: &PackedWeight, input: &Array2<f32>, output: &mut Array2<f32>, accumulate: bool) {
+    if !accumulate {
+        output.fill(0.0);
+    }
+    weight.multiply_add(input.view(), output);
 }
 
 /// `output = input · weightᵀ` (or `output += …` when `accumulate`): a matrix product for

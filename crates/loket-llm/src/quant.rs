@@ -8,7 +8,7 @@
 //!   The low nibble of byte `j` is element `j`, the high nibble element `j + 16`.
 //!
 //! Weights are converted once, at load, so the forward pass runs on plain `f32` matrices: the
-//! matrix products then use `matrixmultiply`'s SIMD kernels, and a matrix-vector product over
+//! matrix products then use `loket-linalg`'s SIMD kernel, and a matrix-vector product over
 //! `f32` rows is limited by memory bandwidth rather than by unpacking nibbles (measured on this
 //! project's 2-core AVX2 machine, without `-C target-cpu`: 20 ms for all 134 M weights as `f32`,
 //! 80 ms unpacking Q4_1 on the fly).

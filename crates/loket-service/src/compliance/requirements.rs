@@ -1137,7 +1137,11 @@ fn financial_section(
         } else {
             format!(
                 "the chat assesses no creditworthiness: it makes no decisions (HUM-09), and requests for personal credit advice are {}",
-                if settings.answer.licensed_advice.contains(&loket_core::advice::AdviceTopic::Credit) {
+                if settings
+                    .answer
+                    .licensed_advice
+                    .contains(&loket_core::advice::AdviceTopic::Credit)
+                {
                     "answered from the knowledge base (answer.licensed_advice includes credit: ACC-10)"
                 } else {
                     "declined with a person offered (ACC-10)"

@@ -1,16 +1,18 @@
-//! The dense layers' matrix products, `output += input · weight`, with the weight packed once at
-//! load time into panels of [`PANEL`] columns, each stored row after row, so that the product reads
-//! it as one contiguous stream.
+//! Matrix products of the neural networks Loket runs on the CPU (the sentence encoder's dense
+//! layers, the embedded language model's projections): `output += input · weight`, with the
+//! weight packed once at load time into panels of [`PANEL`] columns, each stored row after row,
+//! so that a product reads it as one contiguous stream.
 //!
-//! The kernel keeps a tile of `R` output rows × [`PANEL`] columns in vector registers and adds one
-//! broadcast input value times one panel row per step, the shape of a BLIS micro-kernel. It is
+//! The kernel keeps a tile of up to 8 output rows × [`PANEL`] columns in vector registers and adds
+//! one broadcast input value times one panel row per step, the shape of a BLIS micro-kernel. It is
 //! written once over `pulp`'s safe SIMD types and dispatched at run time to the widest instruction
 //! set the processor has: AVX-512 (16 lanes), AVX2 with FMA (8), NEON (4). `matrixmultiply`, which
 //! `ndarray` uses, stops at AVX2, so on a processor with AVX-512 this is about twice as fast
 //! (BENCHMARKS.md). Without any of them a plain loop over the same layout runs.
 //!
 //! The depth is taken [`DEPTH_BLOCK`] rows at a time, so that the part of a panel being used
-//! (32 KiB) stays in the first-level cache while every row tile passes over it.
+//! (32 KiB) stays in the first-level cache while every row tile passes over it. With a single
+//! row tile (a language model decoding one token) the weight is read as one sequential stream.
 //!
 //! Sums are formed in the same order for every row, whatever the batch: a sentence's vector does
 //! not depend on the sentences encoded with it.
@@ -30,7 +32,7 @@ const MAX_VECTORS: usize = PANEL / 4;
 /// A weight matrix of `inputs` rows and `outputs` columns in panel layout: panel `p` holds
 /// columns `p * PANEL ..` of every row, row after row; columns past `outputs` are zero.
 #[derive(Debug)]
-pub(crate) struct PackedWeight {
+pub struct PackedWeight {
     inputs: usize,
     outputs: usize,
     panels: Vec<f32>,
@@ -38,16 +40,17 @@ pub(crate) struct PackedWeight {
 
 impl PackedWeight {
     /// Packs `weight`, (inputs, outputs), in any layout.
-    pub(crate) fn pack(weight: ArrayView2<'_, f32>) -> PackedWeight {
+    pub fn pack(weight: ArrayView2<'_, f32>) -> PackedWeight {
         let (inputs, outputs) = weight.dim();
-        let panel_count = outputs.div_ceil(PANEL);
+        let panel_count = if inputs == 0 { 0 } else { outputs.div_ceil(PANEL) };
         let mut panels = vec![0.0; panel_count * inputs * PANEL];
-        for (panel, chunk) in panels.chunks_exact_mut(inputs * PANEL).enumerate() {
-            for (row, target) in chunk.chunks_exact_mut(PANEL).enumerate() {
-                for (column, value) in target.iter_mut().enumerate() {
-                    if let Some(source) = weight.get((row, panel * PANEL + column)) {
-                        *value = *source;
-                    }
+        // Column by column: a weight stored (outputs, inputs), as PyTorch and GGUF store it and
+        // as `weight` is when it is such a matrix transposed, is then read in memory order.
+        for (panel, chunk) in panels.chunks_exact_mut((inputs * PANEL).max(1)).enumerate() {
+            for offset in 0..PANEL.min(outputs - panel * PANEL) {
+                let column = weight.column(panel * PANEL + offset);
+                for (target, value) in chunk[offset..].iter_mut().step_by(PANEL).zip(column) {
+                    *target = *value;
                 }
             }
         }
@@ -58,16 +61,26 @@ impl PackedWeight {
         }
     }
 
+    /// Rows of the weight: the width of an input row.
+    pub fn inputs(&self) -> usize {
+        self.inputs
+    }
+
+    /// Columns of the weight: the width of an output row.
+    pub fn outputs(&self) -> usize {
+        self.outputs
+    }
+
     /// `output += input · weight`. `input` has `inputs` columns and `output` is (input rows,
     /// `outputs`); a mismatch is a programming error and panics, as `ndarray`'s products do.
-    pub(crate) fn multiply_add(&self, input: ArrayView2<'_, f32>, output: &mut Array2<f32>) {
+    pub fn multiply_add(&self, input: ArrayView2<'_, f32>, output: &mut Array2<f32>) {
         self.multiply_add_with(Arch::new(), input, output);
     }
 
     fn multiply_add_with(&self, arch: impl Dispatch, input: ArrayView2<'_, f32>, output: &mut Array2<f32>) {
         assert_eq!(input.ncols(), self.inputs, "input width");
         assert_eq!(output.dim(), (input.nrows(), self.outputs), "output shape");
-        if input.nrows() == 0 || self.outputs == 0 {
+        if input.nrows() == 0 || self.inputs == 0 || self.outputs == 0 {
             return;
         }
         let input = input.as_standard_layout();
@@ -135,9 +148,14 @@ fn product<S: Simd, const R: usize>(simd: S, product: Product<'_>) {
     let Product { weight, input, output } = product;
     let (inputs, outputs) = (weight.inputs, weight.outputs);
     let rows = input.len() / inputs;
+    // Blocking the depth keeps a panel's part in the first-level cache for the next row tile;
+    // with a single tile there is none, and the whole depth of each panel in turn reads the
+    // weight as one sequential stream. The sums are the same either way: a block only stores
+    // them and loads them back.
+    let depth_block = if rows <= R { inputs } else { DEPTH_BLOCK };
     let mut depth = 0;
     while depth < inputs {
-        let block = DEPTH_BLOCK.min(inputs - depth);
+        let block = depth_block.min(inputs - depth);
         for (panel_index, panel) in weight.panels.chunks_exact(inputs * PANEL).enumerate() {
             let panel = &panel[depth * PANEL..(depth + block) * PANEL];
             let first_column = panel_index * PANEL;
@@ -284,6 +302,9 @@ mod tests {
     /// tile height, depth over one block and not a multiple of it, and a last panel that is
     /// partly padding.
     const SHAPES: &[(usize, usize, usize)] = &[
+        (0, 4, 4),
+        (2, 0, 5),
+        (2, 4, 0),
         (1, 1, 1),
         (1, 384, 384),
         (3, 7, 33),
@@ -376,7 +397,7 @@ mod tests {
     fn packing_keeps_the_shape_and_pads_the_last_panel_with_zeros() {
         let weight = matrix(3, 33, 1);
         let packed = PackedWeight::pack(weight.view());
-        assert_eq!((packed.inputs, packed.outputs), (3, 33));
+        assert_eq!((packed.inputs(), packed.outputs()), (3, 33));
         assert_eq!(packed.panels.len(), 2 * 3 * PANEL);
         assert_eq!(packed.panels[3 * PANEL], weight[[0, 32]]);
         assert!(
