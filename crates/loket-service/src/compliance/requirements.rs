@@ -23,6 +23,11 @@ fn row(id: &str, title: &str, status: Status, evidence: Vec<String>) -> Requirem
     }
 }
 
+/// Met once there is something to show for it, no evidence yet before.
+fn evidenced(count: u64) -> Status {
+    if count == 0 { Status::NoEvidenceYet } else { Status::Met }
+}
+
 fn section(title: &str, basis: &str, rows: Vec<RequirementRow>) -> RequirementSection {
     RequirementSection {
         title: title.into(),
@@ -140,11 +145,7 @@ pub(super) fn requirement_sections(
     let dis_05 = row(
         "DIS-05",
         "The disclosure is repeated after idle time and after a hand-back",
-        if started == 0 {
-            Status::NoEvidenceYet
-        } else {
-            Status::Met
-        },
+        evidenced(started),
         vec![
             format!("bot.disclosure_idle_minutes: {}", settings.bot.disclosure_idle_minutes),
             format!(
@@ -183,11 +184,7 @@ pub(super) fn requirement_sections(
     let dis_10 = row(
         "DIS-10",
         "Every AI-generated message carries machine-readable provenance (generator, model, time) in the API, transcripts and exports",
-        if answers.answers == 0 {
-            Status::NoEvidenceYet
-        } else {
-            Status::Met
-        },
+        evidenced(answers.answers),
         vec![
             "every message of the AI assistant carries `provenance` in the API: generator `ai`, method (`generated`, `approved_text` or `fixed_text`), the model's name when one wrote it, and `created_at`".into(),
             "the model is stored with each message it wrote, and named in the customer's transcript download and in subject exports".into(),
@@ -198,11 +195,7 @@ pub(super) fn requirement_sections(
     let hum_02 = row(
         "HUM-02",
         "A request for a person is honoured in the very next response",
-        if handoff.requested == 0 {
-            Status::NoEvidenceYet
-        } else {
-            Status::Met
-        },
+        evidenced(handoff.requested),
         vec![
             format!(
                 "requests: {} ({})",
@@ -261,11 +254,7 @@ pub(super) fn requirement_sections(
     let hum_12 = row(
         "HUM-12",
         "Handover figures are recorded: requests, honoured, not honoured, time to a person",
-        if handoff.requested == 0 {
-            Status::NoEvidenceYet
-        } else {
-            Status::Met
-        },
+        evidenced(handoff.requested),
         vec![
             format!("requests: {}", handoff.requested),
             format!("accepted: {}", handoff.accepted),
@@ -318,11 +307,7 @@ pub(super) fn requirement_sections(
     let acc_04 = row(
         "ACC-04",
         "A withdrawal or cancellation statement made in chat is recognised, logged with a timestamp and acknowledged on a durable medium",
-        if handoff.withdrawal_statements == 0 {
-            Status::NoEvidenceYet
-        } else {
-            Status::Met
-        },
+        evidenced(handoff.withdrawal_statements),
         vec![
             format!(
                 "statements acknowledged in the chat with the time of receipt: {}; handed to a person: {}",
@@ -568,11 +553,7 @@ pub(super) fn requirement_sections(
     let priv_07 = row(
         "PRIV-07",
         "A data subject gets everything held about them",
-        if subjects.exports == 0 {
-            Status::NoEvidenceYet
-        } else {
-            Status::Met
-        },
+        evidenced(subjects.exports),
         vec![format!(
             "exports: {} (last: {})",
             subjects.exports,
@@ -600,11 +581,7 @@ pub(super) fn requirement_sections(
     let priv_10 = row(
         "PRIV-10",
         "Chat data can be exported as machine-readable JSON",
-        if subjects.exports == 0 {
-            Status::NoEvidenceYet
-        } else {
-            Status::Met
-        },
+        evidenced(subjects.exports),
         vec![format!("JSON exports made: {}", subjects.exports)],
     );
 
@@ -683,11 +660,7 @@ pub(super) fn requirement_sections(
     let ret_07 = row(
         "RET-07",
         "Erasure requests are carried out unless an art. 17(3) exception applies",
-        if subjects.erasures == 0 {
-            Status::NoEvidenceYet
-        } else {
-            Status::Met
-        },
+        evidenced(subjects.erasures),
         vec![
             format!("erasures: {}", subjects.erasures),
             format!(
@@ -1086,11 +1059,7 @@ fn financial_section(
     let fin_01 = row(
         "FIN-01",
         "Human intervention for distance financial-service contracts, in business hours and in the customer's language (HUM-08)",
-        if handoff.requested == 0 {
-            Status::NoEvidenceYet
-        } else {
-            Status::Met
-        },
+        evidenced(handoff.requested),
         vec![
             format!(
                 "a person takes over on request in every state during {}; outside them the phone, e-mail and callback are given (HUM-04)",
