@@ -1504,6 +1504,39 @@ mod tests {
     }
 
     #[test]
+    fn what_loket_never_does_is_stated_with_the_settings_around_it_dis_13_priv_05_a11y_09() {
+        let mut settings = Config::default();
+        settings.bot.disclosure_idle_minutes = 45;
+        settings.handoff.wait_timeout_minutes = 12;
+        settings.retention.transcripts.days = 60;
+        let config = settings.validate().expect("valid");
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let report = ComplianceReport::build(&config, Evidence::default(), AccessibilityStatus::NotRecorded, now);
+        let section_of = |id: &str| {
+            report
+                .sections
+                .iter()
+                .find(|section| section.rows.iter().any(|row| row.id == id))
+                .map(|section| section.title.clone())
+        };
+        assert_eq!(section_of("DIS-13").as_deref(), Some("AI Act art. 50: transparency"));
+        assert_eq!(section_of("PRIV-05").as_deref(), Some("Privacy"));
+        assert_eq!(section_of("A11Y-09").as_deref(), Some("Accessibility"));
+        for id in ["DIS-13", "PRIV-05", "A11Y-09"] {
+            assert_eq!(report.row(id).map(|row| row.status), Some(Status::Met), "{id}");
+        }
+        let a11y_09 = &report.row("A11Y-09").expect("A11Y-09 row").evidence;
+        assert!(a11y_09[1].starts_with("after 45 minutes"), "{a11y_09:?}");
+        assert!(a11y_09[2].contains("after 12 minutes"), "{a11y_09:?}");
+        assert!(a11y_09[3].contains("kept 60 days"), "{a11y_09:?}");
+        let priv_05 = &report.row("PRIV-05").expect("PRIV-05 row").evidence;
+        assert_eq!(
+            priv_05.last().map(String::as_str),
+            Some("no setting turns any of these on")
+        );
+    }
+
+    #[test]
     fn a_financial_company_gets_the_rows_of_its_sector_fin_01_to_fin_06() {
         use loket_core::config::Sector;
         let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();

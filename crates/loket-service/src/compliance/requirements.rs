@@ -957,6 +957,50 @@ pub(super) fn requirement_sections(
         ),
     };
 
+    let dis_13 = row(
+        "DIS-13",
+        "Messages the AI sends outside the chat say they come from an AI and for which company",
+        Status::Met,
+        vec![
+            "Loket sends customers nothing outside the chat window: no e-mail, text message or proactive message; callbacks and e-mail tickets are answered by people".into(),
+            format!(
+                "webhooks go to the company's own systems ({} configured), with ids and times only",
+                settings.webhooks.len()
+            ),
+        ],
+    );
+    let priv_05 = row(
+        "PRIV-05",
+        "Privacy by default: no emotion analysis, memory across conversations, profiling, analytics or voice recording",
+        Status::Met,
+        vec![
+            "no emotion or sentiment scores: complaint and crisis wording is recognised only to hand the conversation to a person (HUM-07), and kept as the handover's reason".into(),
+            "no memory across conversations: the bot answers each one from its own messages; its token lives in the browser tab's session storage; a logged-in customer's identity only widens what the knowledge base may show".into(),
+            "no profiling or tracking: the widget loads nothing from third parties, and the dashboard and the metrics are counts without conversation ids or text".into(),
+            "no voice: the chat is text only".into(),
+            "no setting turns any of these on".into(),
+        ],
+    );
+    let a11y_09 = row(
+        "A11Y-09",
+        "No inactivity timeout takes the chat away, and the transcript survives",
+        Status::Met,
+        vec![
+            "the chat has no inactivity timeout: it stays open as long as the page, and a reload in the same tab resumes it with its transcript".into(),
+            format!(
+                "after {} minutes without messages the AI disclosure is shown again (bot.disclosure_idle_minutes); nothing is lost",
+                settings.bot.disclosure_idle_minutes
+            ),
+            format!(
+                "a customer waiting for a person gets the alternatives after {} minutes (handoff.wait_timeout_minutes) and keeps the chat and the person button",
+                settings.handoff.wait_timeout_minutes
+            ),
+            format!(
+                "the transcript is kept {} days (retention.transcripts.days) and can be downloaded from the chat",
+                settings.retention.transcripts.days
+            ),
+        ],
+    );
     let hum_09 = row(
         "HUM-09",
         "The chat makes or prepares no decision with legal or similarly significant effect",
@@ -999,7 +1043,7 @@ pub(super) fn requirement_sections(
         section(
             "AI Act art. 50: transparency",
             "Regulation (EU) 2024/1689 art. 50(1) and (5)",
-            vec![dis_01, dis_03, dis_05, dis_07, dis_10, dis_11, dis_12],
+            vec![dis_01, dis_03, dis_05, dis_07, dis_10, dis_11, dis_12, dis_13],
         ),
         section(
             "Human contact",
@@ -1015,7 +1059,8 @@ pub(super) fn requirement_sections(
             "Privacy",
             "GDPR art. 5, 12-20, 25; UAVG art. 46",
             vec![
-                priv_01, priv_02, pii_01, pii_07, priv_06, priv_07, priv_08, priv_10, priv_11, priv_12, priv_15,
+                priv_01, priv_02, pii_01, pii_07, priv_05, priv_06, priv_07, priv_08, priv_10, priv_11, priv_12,
+                priv_15,
             ],
         ),
         section(
@@ -1036,7 +1081,7 @@ pub(super) fn requirement_sections(
         section(
             "Accessibility",
             "European Accessibility Act; WCAG 2.2 AA",
-            vec![a11y_01],
+            vec![a11y_01, a11y_09],
         ),
     ];
     if settings.company.sector == Sector::Financial {
