@@ -13,6 +13,7 @@ use loket_service::LiveEvent;
 use loket_service::customer::CallbackRequest;
 use serde::Deserialize;
 use tokio::sync::broadcast::error::RecvError;
+use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
 use utoipa::IntoParams;
 
@@ -256,7 +257,10 @@ pub async fn stream(
     // Subscribe before catching up, so nothing stored in between is missed; duplicates are
     // dropped by seq.
     let mut live = state.loket.hub().subscribe(&id);
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Event, std::convert::Infallible>>(32);
+    // Events travel boxed: the channel allocates its first block of 32 slots when it is made,
+    // and an idle stream then holds 32 pointers rather than 32 events (1 KiB less each,
+    // BENCHMARKS.md "Idle streams").
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Box<Event>>(32);
     let loket = state.loket.clone();
     let mut shutdown = state.shutdown.clone();
     let page = loket.config().config.limits.messages_page;
@@ -271,7 +275,7 @@ pub async fn stream(
         let Ok(initial) = catch_up(last_seq).await else { return };
         for message in initial {
             last_seq = message.seq;
-            if sender.send(Ok(message_event(message))).await.is_err() {
+            if sender.send(Box::new(message_event(message))).await.is_err() {
                 return;
             }
         }
@@ -283,24 +287,24 @@ pub async fn stream(
                         if message.seq <= last_seq { continue; }
                         last_seq = message.seq;
                         let message = std::sync::Arc::unwrap_or_clone(message);
-                        if sender.send(Ok(message_event(message))).await.is_err() { return; }
+                        if sender.send(Box::new(message_event(message))).await.is_err() { return; }
                     }
                     Ok(LiveEvent::State(new_state)) => {
                         let event = Event::default().event("state").data(format!("{{\"state\":\"{}\"}}", new_state.as_str()));
-                        if sender.send(Ok(event)).await.is_err() { return; }
+                        if sender.send(Box::new(event)).await.is_err() { return; }
                     }
                     Ok(LiveEvent::Draft(text)) => {
                         let event = Event::default()
                             .event("draft")
                             .json_data(serde_json::json!({ "text": text.as_deref() }))
                             .unwrap_or_else(|_| Event::default().comment("encode"));
-                        if sender.send(Ok(event)).await.is_err() { return; }
+                        if sender.send(Box::new(event)).await.is_err() { return; }
                     }
                     Err(RecvError::Lagged(_)) => {
                         let Ok(missed) = catch_up(last_seq).await else { return };
                         for message in missed {
                             last_seq = message.seq;
-                            if sender.send(Ok(message_event(message))).await.is_err() { return; }
+                            if sender.send(Box::new(message_event(message))).await.is_err() { return; }
                         }
                     }
                     Err(RecvError::Closed) => return,
@@ -309,7 +313,8 @@ pub async fn stream(
             }
         }
     });
-    let sse = Sse::new(ReceiverStream::new(receiver)).keep_alive(
+    let events = ReceiverStream::new(receiver).map(|event| Ok::<_, std::convert::Infallible>(*event));
+    let sse = Sse::new(events).keep_alive(
         KeepAlive::new()
             .interval(Duration::from_secs(KEEPALIVE_SECONDS))
             .text("keepalive"),

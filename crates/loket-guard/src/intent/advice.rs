@@ -23,7 +23,9 @@
 use loket_core::advice::AdviceTopic;
 use regex::RegexSet;
 
-use super::lexicon::{RuleGroup, build_set};
+use std::collections::HashSet;
+
+use super::lexicon::{build_set, expand, sentences};
 
 /// The order in which topics are tried: a message that names two gets the first, and the
 /// narrower topics come first ("moet ik belasting betalen over mijn spaargeld?" asks about tax,
@@ -254,11 +256,140 @@ pub(crate) struct AdviceRules {
     /// Every topic's words and its own frames: a message that matches none of them cannot be a
     /// request, so most messages cost one pass instead of one per topic.
     gate: RegexSet,
-    topics: Vec<(AdviceTopic, RuleGroup)>,
+    topics: Vec<TopicRules>,
     situation: Option<Situation>,
 }
 
+/// One topic's frames. Written out, every frame repeats the topic's word list (the medical
+/// one has 238 terms), and compiling sixty such patterns as one set left 24 MiB of the
+/// compiler's temporary memory in the process for 5 MiB of automaton. So the topic's one-word
+/// terms are first rewritten to one token in the text, and the frames name that token and
+/// only the remaining terms (phrases, with their own one-word terms rewritten the same way,
+/// and patterns such as `[a-z]*pijn`). A word rewritten is still one word, so the frames'
+/// word windows count the same; a word the frames themselves spell out is never rewritten;
+/// and the vetoes and the frames that glue a term to another word ("beleggingsadvies") read
+/// the text as it was. The rules therefore fire exactly where the written-out frames do.
+#[derive(Debug)]
+struct TopicRules {
+    topic: AdviceTopic,
+    /// One-word terms rewritten to `token`.
+    words: HashSet<&'static str>,
+    token: String,
+    /// Frames whose terms stand as whole words, over the rewritten text.
+    aligned: Option<RegexSet>,
+    /// Frames that glue a term to the next word, over the canonical text.
+    glued: Option<RegexSet>,
+    /// The topic's vetoes, over the canonical text.
+    veto: Option<RegexSet>,
+}
+
+impl TopicRules {
+    fn compile(topic: AdviceTopic) -> Result<Self, regex::Error> {
+        let token = format!("zq{}", topic.as_str());
+        let frames: Vec<&str> = FRAMES.iter().chain(own_frames(topic)).copied().collect();
+        let spelled: HashSet<&str> = frames
+            .iter()
+            .flat_map(|frame| frame.split(|c: char| !c.is_ascii_lowercase() && !c.is_ascii_digit()))
+            .filter(|word| !word.is_empty())
+            .collect();
+        let is_word =
+            |term: &str| !term.is_empty() && term.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        let words: HashSet<&'static str> = vocabulary(topic)
+            .split('|')
+            .filter(|term| is_word(term) && !spelled.contains(term))
+            .collect();
+        let remaining: Vec<String> = vocabulary(topic)
+            .split('|')
+            .filter(|term| !words.contains(term))
+            .map(|term| {
+                if term.split(' ').all(is_word) {
+                    rewrite(term, &words, &token)
+                } else {
+                    term.to_owned()
+                }
+            })
+            .collect();
+        let aligned_terms = std::iter::once(token.clone())
+            .chain(remaining)
+            .collect::<Vec<_>>()
+            .join("|");
+        let is_aligned = |frame: &str| frame.split("(?:{X})").skip(1).all(|after| after.starts_with(' '));
+        let compile = |patterns: Vec<String>| {
+            if patterns.is_empty() {
+                Ok(None)
+            } else {
+                build_set(patterns).map(Some)
+            }
+        };
+        let aligned = compile(
+            frames
+                .iter()
+                .filter(|frame| is_aligned(frame))
+                .map(|frame| expand(&frame.replace("{X}", &aligned_terms), &[]))
+                .collect(),
+        )?;
+        let glued = compile(
+            frames
+                .iter()
+                .filter(|frame| !is_aligned(frame))
+                .map(|frame| expand(&frame.replace("{X}", vocabulary(topic)), &[]))
+                .collect(),
+        )?;
+        let (_, veto) = templates_of(topic);
+        let veto = compile(veto.iter().map(|template| expand(template, &[])).collect())?;
+        Ok(TopicRules {
+            topic,
+            words,
+            token,
+            aligned,
+            glued,
+            veto,
+        })
+    }
+
+    /// A topic whose frames never fire: the fallback for rules that did not compile, which
+    /// the compile test makes unreachable.
+    fn never(topic: AdviceTopic) -> Self {
+        TopicRules {
+            topic,
+            words: HashSet::new(),
+            token: String::new(),
+            aligned: None,
+            glued: None,
+            veto: None,
+        }
+    }
+
+    /// True when a frame fires in a sentence of `canonical` that no veto of the topic matches.
+    fn matches(&self, canonical: &str) -> bool {
+        let rewritten = rewrite(canonical, &self.words, &self.token);
+        let fires = |aligned_text: &str, text: &str| {
+            self.aligned.as_ref().is_some_and(|set| set.is_match(aligned_text))
+                || self.glued.as_ref().is_some_and(|set| set.is_match(text))
+        };
+        if !fires(&rewritten, canonical) {
+            return false;
+        }
+        let Some(veto) = &self.veto else {
+            return true;
+        };
+        sentences(&rewritten)
+            .zip(sentences(canonical))
+            .any(|(aligned_sentence, sentence)| fires(aligned_sentence, sentence) && !veto.is_match(sentence))
+    }
+}
+
+/// `text` with every space-separated word of `words` replaced by `token`.
+fn rewrite(text: &str, words: &HashSet<&str>, token: &str) -> String {
+    text.split(' ')
+        .map(|word| if words.contains(word) { token } else { word })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The patterns of [`AdviceRules::gate`]: every frame needs a topic word or is a topic's own.
+/// An own frame that names the topic's words (`{X}`, always after a space) cannot match where
+/// the topic's word pattern does not, so only the own frames without them are added.
 fn gate_patterns() -> Vec<String> {
     PRECEDENCE
         .iter()
@@ -267,7 +398,8 @@ fn gate_patterns() -> Vec<String> {
         .chain(PRECEDENCE.iter().flat_map(|topic| {
             own_frames(*topic)
                 .iter()
-                .map(|frame| frame.replace("{X}", vocabulary(*topic)))
+                .filter(|frame| !frame.contains("{X}"))
+                .map(|frame| (*frame).to_owned())
         }))
         .collect()
 }
@@ -350,12 +482,7 @@ impl AdviceRules {
                 .unwrap_or_else(|_| RegexSet::new([""]).unwrap_or_else(|_| RegexSet::empty())),
             topics: PRECEDENCE
                 .into_iter()
-                .map(|topic| {
-                    let (positive, veto) = templates_of(topic);
-                    let positive: Vec<&str> = positive.iter().map(String::as_str).collect();
-                    let veto: Vec<&str> = veto.iter().map(String::as_str).collect();
-                    (topic, RuleGroup::new(&positive, &veto, &[]))
-                })
+                .map(|topic| TopicRules::compile(topic).unwrap_or_else(|_| TopicRules::never(topic)))
                 .collect(),
             // Compiled by a unit test, like every constant pattern: the fallback (no
             // own-situation rule) is unreachable in a tested build.
@@ -371,8 +498,8 @@ impl AdviceRules {
         }
         self.topics
             .iter()
-            .find(|(_, group)| group.matches(canonical))
-            .map(|(topic, _)| *topic)
+            .find(|rules| rules.matches(canonical))
+            .map(|rules| rules.topic)
             .or_else(|| self.situation.as_ref().and_then(|situation| situation.topic(canonical)))
     }
 
@@ -397,6 +524,9 @@ impl AdviceRules {
     #[cfg(test)]
     pub(crate) fn compile_situation() -> Result<(), regex::Error> {
         build_set(gate_patterns())?;
+        for topic in PRECEDENCE {
+            TopicRules::compile(topic)?;
+        }
         Situation::compile().map(|_| ())
     }
 }

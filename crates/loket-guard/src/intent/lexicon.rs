@@ -487,7 +487,7 @@ pub(crate) fn build_set(patterns: Vec<String>) -> Result<RegexSet, regex::Error>
 }
 
 /// The sentences of a canonical string, each written as `" | word word | "`.
-fn sentences(canonical: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn sentences(canonical: &str) -> impl Iterator<Item = &str> {
     let bars: Vec<usize> = canonical.match_indices('|').map(|(index, _)| index).collect();
     (1..bars.len()).filter_map(move |index| {
         let start = bars[index - 1].saturating_sub(1);
