@@ -549,3 +549,80 @@ fn templates_of(topic: AdviceTopic) -> (Vec<String>, Vec<String>) {
         .collect();
     (positive, veto)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::intent::IntentDetector;
+    use crate::intent::lexicon::RuleGroup;
+
+    /// Every line of the intent corpora and of the labelled advice sets in `eval/advice`.
+    fn messages() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut messages = Vec::new();
+        for folder in [root.join("corpus"), root.join("../../eval/advice")] {
+            let mut paths: Vec<_> = std::fs::read_dir(&folder)
+                .map(|entries| {
+                    entries
+                        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            paths.sort();
+            for path in paths.iter().filter(|path| path.is_file()) {
+                let text = std::fs::read_to_string(path).unwrap_or_default();
+                for line in text
+                    .lines()
+                    .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+                {
+                    messages.push(line.split_once('\t').map_or(line, |(_, message)| message).to_owned());
+                }
+            }
+        }
+        messages
+    }
+
+    #[test]
+    fn the_token_frames_fire_exactly_where_the_written_out_frames_do_acc_10() {
+        let detector = IntentDetector::new();
+        let messages = messages();
+        assert!(
+            messages.len() > 1_500,
+            "corpora and advice sets found: {}",
+            messages.len()
+        );
+        let mut fired = 0;
+        for topic in PRECEDENCE {
+            let rules = TopicRules::compile(topic).expect("compiles");
+            let (positive, veto) = templates_of(topic);
+            let positive: Vec<&str> = positive.iter().map(String::as_str).collect();
+            let veto: Vec<&str> = veto.iter().map(String::as_str).collect();
+            let written_out = RuleGroup::compile(&positive, &veto, &[]).expect("compiles");
+            assert!(!rules.words.is_empty(), "{topic:?} rewrites its one-word terms");
+            for message in &messages {
+                let canonical = detector.lexicon.canonical(message);
+                let expected = written_out.matches(&canonical);
+                assert_eq!(rules.matches(&canonical), expected, "{topic:?}: {message}");
+                fired += usize::from(expected);
+            }
+        }
+        assert!(
+            fired > 500,
+            "the frames fired {fired} times: the comparison covers requests"
+        );
+    }
+
+    #[test]
+    fn a_rewritten_word_stays_one_word_and_spelled_out_words_stay() {
+        let rules = TopicRules::compile(AdviceTopic::Tax).expect("compiles");
+        // "deduct" is spelled out by a tax frame ("can i ... deduct"), so it is never rewritten.
+        assert!(!rules.words.contains("deduct") && !rules.words.contains("belasting"));
+        assert!(rules.words.contains("erfbelasting"));
+        let rewritten = rewrite(" moet ik erfbelasting betalen | ja ", &rules.words, &rules.token);
+        assert_eq!(rewritten, " moet ik zqtax betalen | ja ");
+        assert_eq!(
+            rewritten.split(' ').count(),
+            " moet ik erfbelasting betalen | ja ".split(' ').count()
+        );
+    }
+}
