@@ -5,19 +5,23 @@
 //!
 //! The kernel keeps a tile of up to 8 output rows × [`PANEL`] columns in vector registers and adds
 //! one broadcast input value times one panel row per step, the shape of a BLIS micro-kernel. It is
-//! written once over `pulp`'s safe SIMD types and dispatched at run time to the widest instruction
-//! set the processor has: AVX-512 (16 lanes), AVX2 with FMA (8), NEON (4). `matrixmultiply`, which
-//! `ndarray` uses, stops at AVX2, so on a processor with AVX-512 this is about twice as fast
-//! (BENCHMARKS.md). Without any of them a plain loop over the same layout runs.
+//! written once over `pulp`'s safe SIMD types and dispatched at run time. On a processor with
+//! AVX-512 it runs every product, about twice as fast as `matrixmultiply` (which `ndarray` uses
+//! and which stops at AVX2; BENCHMARKS.md). With narrower vectors (AVX2, NEON) a tile holds too
+//! few rows to beat `matrixmultiply`'s own kernels (48-60 against 76-110 GFLOP/s for AVX2 on
+//! this project's machine), so there the weight stays a plain matrix and `matrixmultiply` runs
+//! products of several rows, while a single row (a language model decoding a token) is one pass
+//! over the weight's rows compiled for the widest vectors, as the kernel's is.
 //!
 //! The depth is taken [`DEPTH_BLOCK`] rows at a time, so that the part of a panel being used
 //! (32 KiB) stays in the first-level cache while every row tile passes over it. With a single
 //! row tile (a language model decoding one token) the weight is read as one sequential stream.
 //!
-//! Sums are formed in the same order for every row, whatever the batch: a sentence's vector does
+//! The kernel forms every row's sums in the same order, whatever the batch: a sentence's vector does
 //! not depend on the sentences encoded with it.
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Slice};
 use pulp::{Arch, Simd, WithSimd};
 
 /// Columns per panel: a multiple of every vector width the kernel uses (16, 8 and 4 lanes).
@@ -29,19 +33,50 @@ const DEPTH_BLOCK: usize = 256;
 /// Vectors per panel row at the narrowest width the vector kernel accepts (4 lanes).
 const MAX_VECTORS: usize = PANEL / 4;
 
-/// A weight matrix of `inputs` rows and `outputs` columns in panel layout: panel `p` holds
-/// columns `p * PANEL ..` of every row, row after row; columns past `outputs` are zero.
+/// A weight matrix of `inputs` rows and `outputs` columns, in the layout the processor's
+/// product needs: in panel layout on a processor with AVX-512 (panel `p` holds columns
+/// `p * PANEL ..` of every row, row after row; columns past `outputs` are zero), otherwise as a
+/// standard-layout matrix for `matrixmultiply`.
 #[derive(Debug)]
 pub struct PackedWeight {
     inputs: usize,
     outputs: usize,
     panels: Vec<f32>,
+    /// The weight itself, kept instead of panels where the kernel is not the faster one.
+    rows: Option<Array2<f32>>,
+}
+
+/// True when the processor has the vectors the kernel is built for (16 lanes: AVX-512).
+fn kernel_is_faster() -> bool {
+    struct Lanes;
+    impl WithSimd for Lanes {
+        type Output = usize;
+
+        #[inline(always)]
+        fn with_simd<S: Simd>(self, _simd: S) -> usize {
+            S::F32_LANES
+        }
+    }
+    Arch::new().dispatch(Lanes) >= 16
 }
 
 impl PackedWeight {
     /// Packs `weight`, (inputs, outputs), in any layout.
     pub fn pack(weight: ArrayView2<'_, f32>) -> PackedWeight {
+        PackedWeight::pack_as(weight, kernel_is_faster())
+    }
+
+    /// Packs `weight` in panels (`panels`) or as a standard-layout matrix.
+    fn pack_as(weight: ArrayView2<'_, f32>, panels: bool) -> PackedWeight {
         let (inputs, outputs) = weight.dim();
+        if !panels {
+            return PackedWeight {
+                inputs,
+                outputs,
+                panels: Vec::new(),
+                rows: Some(weight.as_standard_layout().into_owned()),
+            };
+        }
         let panel_count = if inputs == 0 { 0 } else { outputs.div_ceil(PANEL) };
         let mut panels = vec![0.0; panel_count * inputs * PANEL];
         // Column by column: a weight stored (outputs, inputs), as PyTorch and GGUF store it and
@@ -58,6 +93,7 @@ impl PackedWeight {
             inputs,
             outputs,
             panels,
+            rows: None,
         }
     }
 
@@ -82,6 +118,9 @@ impl PackedWeight {
         assert_eq!(output.dim(), (input.nrows(), self.outputs), "output shape");
         if input.nrows() == 0 || self.inputs == 0 || self.outputs == 0 {
             return;
+        }
+        if let Some(weight) = &self.rows {
+            return multiply_add_rows(weight, input, output);
         }
         let input = input.as_standard_layout();
         let Some(input) = input.as_slice() else {
@@ -109,6 +148,26 @@ impl PackedWeight {
     }
 }
 
+/// `output += input · weight` for a weight kept as a matrix: `matrixmultiply` for several rows;
+/// for one row, a pass over the weight's rows adding each times its input value, compiled for
+/// the processor's widest vectors (`matrixmultiply` does a single row 7 times slower).
+fn multiply_add_rows(weight: &Array2<f32>, input: ArrayView2<'_, f32>, output: &mut Array2<f32>) {
+    if input.nrows() == 1
+        && let (Some(weights), Some(sums)) = (weight.as_slice(), output.as_slice_mut())
+    {
+        let outputs = sums.len();
+        Arch::new().dispatch(|| {
+            for (value, weight_row) in input.iter().zip(weights.chunks_exact(outputs)) {
+                for (sum, weight) in sums.iter_mut().zip(weight_row) {
+                    *sum += value * weight;
+                }
+            }
+        });
+        return;
+    }
+    general_mat_mul(1.0, &input, weight, 1.0, output);
+}
+
 /// What runs a [`Product`]: `pulp`'s run-time dispatch, or (in tests) one instruction set.
 trait Dispatch {
     fn run(self, product: Product<'_>);
@@ -132,13 +191,14 @@ impl WithSimd for Product<'_> {
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
+        let single_row = self.input.len() == self.weight.inputs;
         match PANEL / S::F32_LANES {
-            // Tiles of R rows × PANEL columns use 2R (AVX-512, 32 registers), 4R (AVX2, 16) or
-            // 8R (NEON, 32) accumulators, leaving registers for a panel row and a broadcast.
+            // AVX-512: tiles of 8 rows × PANEL columns in 16 of its 32 registers.
             2 => product::<S, 8>(simd, self),
-            4 => product::<S, 3>(simd, self),
-            8 => product::<S, 3>(simd, self),
-            _ => product_scalar(self),
+            // Panels are only made for AVX-512 (`PackedWeight::pack`); these paths serve
+            // panels on narrower vectors all the same (tests force them).
+            4 | 8 if single_row => product::<S, 1>(simd, self),
+            _ => product_by_panels(self),
         }
     }
 }
@@ -244,25 +304,33 @@ impl Tile<'_> {
     }
 }
 
-/// The same product without vector types, for processors without any of the instruction sets
-/// above (a plain multiply and add: a fused one would be a library call there); the compiler
-/// still vectorises the inner loop with the baseline's SSE2.
-fn product_scalar(product: Product<'_>) {
+/// The product through `ndarray` (`matrixmultiply`, with its own run-time choice of AVX2, NEON or
+/// SSE2 kernels), one panel at a time: each panel is a standard-layout matrix of `inputs` rows
+/// and [`PANEL`] columns, and its product goes into its columns of the output.
+fn product_by_panels(product: Product<'_>) {
     let Product { weight, input, output } = product;
     let (inputs, outputs) = (weight.inputs, weight.outputs);
-    for (input_row, output_row) in input.chunks_exact(inputs).zip(output.chunks_exact_mut(outputs)) {
-        for (panel_index, panel) in weight.panels.chunks_exact(inputs * PANEL).enumerate() {
-            let first_column = panel_index * PANEL;
-            let width = PANEL.min(outputs - first_column);
-            let mut sums = [0.0f32; PANEL];
-            sums[..width].copy_from_slice(&output_row[first_column..first_column + width]);
-            for (value, weights) in input_row.iter().zip(panel.chunks_exact(PANEL)) {
-                for (sum, weight) in sums.iter_mut().zip(weights) {
-                    *sum += value * weight;
-                }
-            }
-            output_row[first_column..first_column + width].copy_from_slice(&sums[..width]);
-        }
+    let rows = input.len() / inputs;
+    let (Ok(input), Ok(mut output)) = (
+        ArrayView2::from_shape((rows, inputs), input),
+        ArrayViewMut2::from_shape((rows, outputs), output),
+    ) else {
+        unreachable!("the slices were taken from matrices of these shapes")
+    };
+    for (panel_index, panel) in weight.panels.chunks_exact(inputs * PANEL).enumerate() {
+        let first_column = panel_index * PANEL;
+        let width = PANEL.min(outputs - first_column);
+        let Ok(panel) = ArrayView2::from_shape((inputs, PANEL), panel) else {
+            unreachable!("every panel holds inputs × PANEL values")
+        };
+        let mut columns = output.slice_axis_mut(Axis(1), Slice::from(first_column..first_column + width));
+        general_mat_mul(
+            1.0,
+            &input,
+            &panel.slice_axis(Axis(1), Slice::from(0..width)),
+            1.0,
+            &mut columns,
+        );
     }
 }
 
@@ -315,14 +383,17 @@ mod tests {
         (2, 256, 31),
     ];
 
-    fn check(dispatch: impl Fn() -> Box<dyn FnOnce(&PackedWeight, ArrayView2<'_, f32>, &mut Array2<f32>)>) {
+    fn check(
+        panels: bool,
+        dispatch: impl Fn() -> Box<dyn FnOnce(&PackedWeight, ArrayView2<'_, f32>, &mut Array2<f32>)>,
+    ) {
         for (index, &(rows, inputs, outputs)) in SHAPES.iter().enumerate() {
             let seed = index as u64 * 3;
             let input = matrix(rows, inputs, seed);
             let weight = matrix(inputs, outputs, seed + 1);
             let start = matrix(rows, outputs, seed + 2);
             let expected = reference(&input, &weight, &start);
-            let packed = PackedWeight::pack(weight.view());
+            let packed = PackedWeight::pack_as(weight.view(), panels);
             let mut output = start.clone();
             dispatch()(&packed, input.view(), &mut output);
             for ((row, column), value) in output.indexed_iter() {
@@ -338,12 +409,21 @@ mod tests {
 
     #[test]
     fn the_dispatched_product_equals_the_reference_for_every_shape() {
-        check(|| Box::new(|packed, input, output| packed.multiply_add(input, output)));
+        check(true, || {
+            Box::new(|packed, input, output| packed.multiply_add(input, output))
+        });
+    }
+
+    #[test]
+    fn the_plain_matrix_kept_without_avx_512_gives_the_reference_for_every_shape() {
+        check(false, || {
+            Box::new(|packed, input, output| packed.multiply_add(input, output))
+        });
     }
 
     #[test]
     fn the_portable_product_equals_the_reference_for_every_shape() {
-        check(|| {
+        check(true, || {
             Box::new(|packed, input, output| {
                 packed.multiply_add_with(Only(pulp::Scalar::new()), input, output);
             })
@@ -354,10 +434,14 @@ mod tests {
     #[test]
     fn every_x86_instruction_set_the_processor_has_gives_the_reference() {
         if let Some(simd) = pulp::x86::V3::try_new() {
-            check(move || Box::new(move |packed, input, output| packed.multiply_add_with(Only(simd), input, output)));
+            check(true, move || {
+                Box::new(move |packed, input, output| packed.multiply_add_with(Only(simd), input, output))
+            });
         }
         if let Some(simd) = pulp::x86::V4::try_new() {
-            check(move || Box::new(move |packed, input, output| packed.multiply_add_with(Only(simd), input, output)));
+            check(true, move || {
+                Box::new(move |packed, input, output| packed.multiply_add_with(Only(simd), input, output))
+            });
         }
     }
 
@@ -381,7 +465,7 @@ mod tests {
     #[test]
     fn a_sentence_gets_the_same_product_alone_and_in_a_batch() {
         let weight = matrix(384, 96, 11);
-        let packed = PackedWeight::pack(weight.view());
+        let packed = PackedWeight::pack_as(weight.view(), true);
         let batch = matrix(13, 384, 12);
         let mut together = Array2::zeros((13, 96));
         packed.multiply_add(batch.view(), &mut together);
@@ -396,7 +480,7 @@ mod tests {
     #[test]
     fn packing_keeps_the_shape_and_pads_the_last_panel_with_zeros() {
         let weight = matrix(3, 33, 1);
-        let packed = PackedWeight::pack(weight.view());
+        let packed = PackedWeight::pack_as(weight.view(), true);
         assert_eq!((packed.inputs(), packed.outputs()), (3, 33));
         assert_eq!(packed.panels.len(), 2 * 3 * PANEL);
         assert_eq!(packed.panels[3 * PANEL], weight[[0, 32]]);
