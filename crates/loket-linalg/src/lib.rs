@@ -21,7 +21,7 @@
 //! not depend on the sentences encoded with it.
 
 use ndarray::linalg::general_mat_mul;
-use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Slice};
+use ndarray::{Array2, ArrayView2};
 use pulp::{Arch, Simd, WithSimd};
 
 /// Columns per panel: a multiple of every vector width the kernel uses (16, 8 and 4 lanes).
@@ -41,9 +41,15 @@ const MAX_VECTORS: usize = PANEL / 4;
 pub struct PackedWeight {
     inputs: usize,
     outputs: usize,
-    panels: Vec<f32>,
-    /// The weight itself, kept instead of panels where the kernel is not the faster one.
-    rows: Option<Array2<f32>>,
+    layout: Layout,
+}
+
+#[derive(Debug)]
+enum Layout {
+    /// Panels of [`PANEL`] columns, for the kernel.
+    Panels(Vec<f32>),
+    /// The weight itself, where the kernel is not the faster one.
+    Matrix(Array2<f32>),
 }
 
 /// True when the processor has the vectors the kernel is built for (16 lanes: AVX-512).
@@ -73,8 +79,7 @@ impl PackedWeight {
             return PackedWeight {
                 inputs,
                 outputs,
-                panels: Vec::new(),
-                rows: Some(weight.as_standard_layout().into_owned()),
+                layout: Layout::Matrix(weight.as_standard_layout().into_owned()),
             };
         }
         let panel_count = if inputs == 0 { 0 } else { outputs.div_ceil(PANEL) };
@@ -92,8 +97,7 @@ impl PackedWeight {
         PackedWeight {
             inputs,
             outputs,
-            panels,
-            rows: None,
+            layout: Layout::Panels(panels),
         }
     }
 
@@ -119,29 +123,32 @@ impl PackedWeight {
         if input.nrows() == 0 || self.inputs == 0 || self.outputs == 0 {
             return;
         }
-        if let Some(weight) = &self.rows {
-            return multiply_add_rows(weight, input, output);
-        }
+        let panels = match &self.layout {
+            Layout::Panels(panels) => panels,
+            Layout::Matrix(weight) => return multiply_add_rows(weight, input, output),
+        };
         let input = input.as_standard_layout();
         let Some(input) = input.as_slice() else {
             unreachable!("a standard-layout array is contiguous")
         };
         match output.as_slice_mut() {
-            Some(output) => arch.run(self.product(input, output)),
+            Some(output) => arch.run(self.product(panels, input, output)),
             None => {
                 let mut contiguous = output.as_standard_layout().into_owned();
                 let Some(slice) = contiguous.as_slice_mut() else {
                     unreachable!("a standard-layout array is contiguous")
                 };
-                arch.run(self.product(input, slice));
+                arch.run(self.product(panels, input, slice));
                 output.assign(&contiguous);
             }
         }
     }
 
-    fn product<'a>(&'a self, input: &'a [f32], output: &'a mut [f32]) -> Product<'a> {
+    fn product<'a>(&self, panels: &'a [f32], input: &'a [f32], output: &'a mut [f32]) -> Product<'a> {
         Product {
-            weight: self,
+            inputs: self.inputs,
+            outputs: self.outputs,
+            panels,
             input,
             output,
         }
@@ -179,9 +186,12 @@ impl Dispatch for Arch {
     }
 }
 
-/// One call's operands, both row-major: `input` (rows × inputs) and `output` (rows × outputs).
+/// One call's operands: the weight's panels, and `input` (rows × inputs) and `output` (rows ×
+/// outputs), both row-major.
 struct Product<'a> {
-    weight: &'a PackedWeight,
+    inputs: usize,
+    outputs: usize,
+    panels: &'a [f32],
     input: &'a [f32],
     output: &'a mut [f32],
 }
@@ -191,22 +201,27 @@ impl WithSimd for Product<'_> {
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
-        let single_row = self.input.len() == self.weight.inputs;
         match PANEL / S::F32_LANES {
             // AVX-512: tiles of 8 rows × PANEL columns in 16 of its 32 registers.
             2 => product::<S, 8>(simd, self),
-            // Panels are only made for AVX-512 (`PackedWeight::pack`); these paths serve
-            // panels on narrower vectors all the same (tests force them).
-            4 | 8 if single_row => product::<S, 1>(simd, self),
-            _ => product_by_panels(self),
+            // Panels are only made for AVX-512 (`PackedWeight::pack`), but they multiply right
+            // on any instruction set (the tests force each): 12 of AVX2's 16 registers, 24 of
+            // NEON's 32, and a plain loop without vectors.
+            4 | 8 => product::<S, 3>(simd, self),
+            _ => product_scalar(self),
         }
     }
 }
 
 #[inline(always)]
 fn product<S: Simd, const R: usize>(simd: S, product: Product<'_>) {
-    let Product { weight, input, output } = product;
-    let (inputs, outputs) = (weight.inputs, weight.outputs);
+    let Product {
+        inputs,
+        outputs,
+        panels,
+        input,
+        output,
+    } = product;
     let rows = input.len() / inputs;
     // Blocking the depth keeps a panel's part in the first-level cache for the next row tile;
     // with a single tile there is none, and the whole depth of each panel in turn reads the
@@ -216,7 +231,7 @@ fn product<S: Simd, const R: usize>(simd: S, product: Product<'_>) {
     let mut depth = 0;
     while depth < inputs {
         let block = depth_block.min(inputs - depth);
-        for (panel_index, panel) in weight.panels.chunks_exact(inputs * PANEL).enumerate() {
+        for (panel_index, panel) in panels.chunks_exact(inputs * PANEL).enumerate() {
             let panel = &panel[depth * PANEL..(depth + block) * PANEL];
             let first_column = panel_index * PANEL;
             let width = PANEL.min(outputs - first_column);
@@ -304,33 +319,29 @@ impl Tile<'_> {
     }
 }
 
-/// The product through `ndarray` (`matrixmultiply`, with its own run-time choice of AVX2, NEON or
-/// SSE2 kernels), one panel at a time: each panel is a standard-layout matrix of `inputs` rows
-/// and [`PANEL`] columns, and its product goes into its columns of the output.
-fn product_by_panels(product: Product<'_>) {
-    let Product { weight, input, output } = product;
-    let (inputs, outputs) = (weight.inputs, weight.outputs);
-    let rows = input.len() / inputs;
-    let (Ok(input), Ok(mut output)) = (
-        ArrayView2::from_shape((rows, inputs), input),
-        ArrayViewMut2::from_shape((rows, outputs), output),
-    ) else {
-        unreachable!("the slices were taken from matrices of these shapes")
-    };
-    for (panel_index, panel) in weight.panels.chunks_exact(inputs * PANEL).enumerate() {
-        let first_column = panel_index * PANEL;
-        let width = PANEL.min(outputs - first_column);
-        let Ok(panel) = ArrayView2::from_shape((inputs, PANEL), panel) else {
-            unreachable!("every panel holds inputs × PANEL values")
-        };
-        let mut columns = output.slice_axis_mut(Axis(1), Slice::from(first_column..first_column + width));
-        general_mat_mul(
-            1.0,
-            &input,
-            &panel.slice_axis(Axis(1), Slice::from(0..width)),
-            1.0,
-            &mut columns,
-        );
+/// The same product without vector types (a plain multiply and add: a fused one would be a
+/// library call there); the compiler still vectorises the inner loop with the baseline's SSE2.
+fn product_scalar(product: Product<'_>) {
+    let Product {
+        inputs,
+        outputs,
+        panels,
+        input,
+        output,
+    } = product;
+    for (input_row, output_row) in input.chunks_exact(inputs).zip(output.chunks_exact_mut(outputs)) {
+        for (panel_index, panel) in panels.chunks_exact(inputs * PANEL).enumerate() {
+            let first_column = panel_index * PANEL;
+            let width = PANEL.min(outputs - first_column);
+            let mut sums = [0.0f32; PANEL];
+            sums[..width].copy_from_slice(&output_row[first_column..first_column + width]);
+            for (value, weights) in input_row.iter().zip(panel.chunks_exact(PANEL)) {
+                for (sum, weight) in sums.iter_mut().zip(weights) {
+                    *sum += value * weight;
+                }
+            }
+            output_row[first_column..first_column + width].copy_from_slice(&sums[..width]);
+        }
     }
 }
 
@@ -482,13 +493,11 @@ mod tests {
         let weight = matrix(3, 33, 1);
         let packed = PackedWeight::pack_as(weight.view(), true);
         assert_eq!((packed.inputs(), packed.outputs()), (3, 33));
-        assert_eq!(packed.panels.len(), 2 * 3 * PANEL);
-        assert_eq!(packed.panels[3 * PANEL], weight[[0, 32]]);
-        assert!(
-            packed.panels[3 * PANEL + 1..]
-                .iter()
-                .step_by(PANEL)
-                .all(|value| *value == 0.0)
-        );
+        let Layout::Panels(panels) = &packed.layout else {
+            panic!("packed as panels")
+        };
+        assert_eq!(panels.len(), 2 * 3 * PANEL);
+        assert_eq!(panels[3 * PANEL], weight[[0, 32]]);
+        assert!(panels[3 * PANEL + 1..].iter().step_by(PANEL).all(|value| *value == 0.0));
     }
 }
