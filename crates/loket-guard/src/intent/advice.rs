@@ -286,7 +286,7 @@ struct TopicRules {
 impl TopicRules {
     fn compile(topic: AdviceTopic) -> Result<Self, regex::Error> {
         let token = format!("zq{}", topic.as_str());
-        let frames: Vec<&str> = FRAMES.iter().chain(own_frames(topic)).copied().collect();
+        let frames: Vec<&str> = frames_of(topic).collect();
         let spelled: HashSet<&str> = frames
             .iter()
             .flat_map(|frame| frame.split(|c: char| !c.is_ascii_lowercase() && !c.is_ascii_digit()))
@@ -335,8 +335,7 @@ impl TopicRules {
                 .map(|frame| expand(&frame.replace("{X}", vocabulary(topic)), &[]))
                 .collect(),
         )?;
-        let (_, veto) = templates_of(topic);
-        let veto = compile(veto.iter().map(|template| expand(template, &[])).collect())?;
+        let veto = compile(vetoes_of(topic).iter().map(|template| expand(template, &[])).collect())?;
         Ok(TopicRules {
             topic,
             words,
@@ -431,7 +430,7 @@ impl Situation {
         let vetoes = PRECEDENCE
             .iter()
             .map(|topic| {
-                let (_, veto) = templates_of(*topic);
+                let veto = vetoes_of(*topic);
                 if veto.is_empty() {
                     Ok(None)
                 } else {
@@ -533,21 +532,24 @@ impl AdviceRules {
 
 /// The frames and vetoes of `topic` with its words filled in.
 fn templates_of(topic: AdviceTopic) -> (Vec<String>, Vec<String>) {
-    let positive = FRAMES
-        .iter()
+    let positive = frames_of(topic)
         .map(|frame| frame.replace("{X}", vocabulary(topic)))
-        .chain(
-            own_frames(topic)
-                .iter()
-                .map(|frame| frame.replace("{X}", vocabulary(topic))),
-        )
         .collect();
-    let veto = VETOES
+    (positive, vetoes_of(topic))
+}
+
+/// The decision frames and the topic's own frames, with `{X}` for its words.
+fn frames_of(topic: AdviceTopic) -> impl Iterator<Item = &'static str> {
+    FRAMES.iter().chain(own_frames(topic)).copied()
+}
+
+/// The vetoes of `topic`, its exceptions filled in.
+fn vetoes_of(topic: AdviceTopic) -> Vec<String> {
+    VETOES
         .iter()
         .filter(|veto| !veto.contains("{E}") || !exceptions(topic).is_empty())
         .map(|veto| veto.replace("{E}", exceptions(topic)))
-        .collect();
-    (positive, veto)
+        .collect()
 }
 
 #[cfg(test)]
