@@ -1229,9 +1229,19 @@ mod tests {
         );
     }
 
+    /// When the tests' reports are built.
+    fn report_time() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default()
+    }
+
     fn report_with(evidence: Evidence, accessibility: AccessibilityStatus) -> ComplianceReport {
-        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
-        ComplianceReport::build(&config(), evidence, accessibility, now)
+        ComplianceReport::build(&config(), evidence, accessibility, report_time())
+    }
+
+    /// The report of `settings` (which must be valid) with `evidence` and no browser run.
+    fn report_of(settings: Config, evidence: Evidence) -> ComplianceReport {
+        let config = settings.validate().expect("valid");
+        ComplianceReport::build(&config, evidence, AccessibilityStatus::NotRecorded, report_time())
     }
 
     #[test]
@@ -1285,8 +1295,7 @@ mod tests {
     #[test]
     fn a_breach_not_notified_within_72_hours_makes_sec_10_not_met() {
         use crate::breach::{Breach, BreachKind, BreachRisk};
-        // report_with builds the report at 1,800,000,000 s.
-        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let now = report_time();
         let breach = |reference: &str, hours_ago: i64, notified: bool| Breach {
             reference: reference.into(),
             kind: BreachKind::MisdirectedTranscript,
@@ -1331,9 +1340,7 @@ mod tests {
         generation.retention = "30 days".into();
         generation.dpa_reference = Some("DPA-2026-014".into());
         generation.transfer_mechanism = Some("scc_tia".into());
-        let config = settings.validate().expect("a complete external model configuration");
-        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
-        let report = ComplianceReport::build(&config, Evidence::default(), AccessibilityStatus::NotRecorded, now);
+        let report = report_of(settings, Evidence::default());
         let row = report.row("PRIV-12").expect("PRIV-12 row");
         assert_eq!(row.status, Status::Met);
         assert!(
@@ -1415,9 +1422,7 @@ mod tests {
 
         let mut settings = Config::default();
         settings.answer.licensed_advice = vec![loket_core::advice::AdviceTopic::Insurance];
-        let licensed = settings.validate().expect("valid");
-        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
-        let report = ComplianceReport::build(&licensed, evidence, AccessibilityStatus::NotRecorded, now);
+        let report = report_of(settings, evidence);
         let row = report.row("ACC-10").expect("ACC-10 row");
         assert_eq!(row.status, Status::RequiresHumanInput);
         assert!(!row.evidence[1].contains("insurance"), "{:?}", row.evidence);
@@ -1430,12 +1435,10 @@ mod tests {
 
     #[test]
     fn the_ai_act_record_needs_both_screenings_and_a_high_risk_use_a_person_gov_04() {
-        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
         let status = |adjust: &dyn Fn(&mut Config)| {
             let mut settings = Config::default();
             adjust(&mut settings);
-            let config = settings.validate().expect("valid");
-            let report = ComplianceReport::build(&config, Evidence::default(), AccessibilityStatus::NotRecorded, now);
+            let report = report_of(settings, Evidence::default());
             report.row("GOV-04").map(|row| (row.status, row.evidence.clone()))
         };
         assert_eq!(status(&|_| {}).map(|(status, _)| status), Some(Status::NotMet));
@@ -1495,9 +1498,7 @@ mod tests {
         let mut settings = Config::default();
         settings.governance.high_risk_uses = vec![loket_core::config::HighRiskUse::PublicBenefits];
         settings.governance.fria_reference = Some("FRIA-2026-2".into());
-        let config = settings.validate().expect("valid");
-        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
-        let report = ComplianceReport::build(&config, Evidence::default(), AccessibilityStatus::NotRecorded, now);
+        let report = report_of(settings, Evidence::default());
         let hum_09 = report.row("HUM-09").expect("HUM-09 row");
         assert_eq!(hum_09.status, Status::RequiresHumanInput);
         assert!(hum_09.evidence[2].contains("public_benefits"), "{:?}", hum_09.evidence);
@@ -1509,9 +1510,7 @@ mod tests {
         settings.bot.disclosure_idle_minutes = 45;
         settings.handoff.wait_timeout_minutes = 12;
         settings.retention.transcripts.days = 60;
-        let config = settings.validate().expect("valid");
-        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
-        let report = ComplianceReport::build(&config, Evidence::default(), AccessibilityStatus::NotRecorded, now);
+        let report = report_of(settings, Evidence::default());
         let section_of = |id: &str| {
             report
                 .sections
@@ -1539,13 +1538,11 @@ mod tests {
     #[test]
     fn a_financial_company_gets_the_rows_of_its_sector_fin_01_to_fin_06() {
         use loket_core::config::Sector;
-        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
         let report_for = |adjust: &dyn Fn(&mut Config), evidence: Evidence| {
             let mut settings = Config::default();
             settings.company.sector = Sector::Financial;
             adjust(&mut settings);
-            let config = settings.validate().expect("valid");
-            ComplianceReport::build(&config, evidence, AccessibilityStatus::NotRecorded, now)
+            report_of(settings, evidence)
         };
         let status = |report: &ComplianceReport, id: &str| report.row(id).map(|row| row.status);
 
@@ -1635,9 +1632,7 @@ mod tests {
         );
         let mut settings = Config::default();
         settings.privacy.minors_likely = true;
-        let config = settings.validate().expect("valid");
-        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
-        let report = ComplianceReport::build(&config, Evidence::default(), AccessibilityStatus::NotRecorded, now);
+        let report = report_of(settings, Evidence::default());
         let row = report.row("PRIV-15").expect("PRIV-15 row");
         assert_eq!(row.status, Status::Met);
         assert!(
@@ -1715,9 +1710,7 @@ mod tests {
     fn rendered_html_is_escaped_and_has_lang_and_captions() {
         let mut config = Config::default();
         config.company.name = "<script>alert(1)</script> & Co".into();
-        let config = config.validate().expect("valid");
-        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
-        let report = ComplianceReport::build(&config, Evidence::default(), AccessibilityStatus::NotRecorded, now);
+        let report = report_of(config, Evidence::default());
         let html = report.render(ReportFormat::Html).expect("html");
         assert!(html.contains("<html lang=\"en\">"));
         assert!(!html.contains("<script>"));
