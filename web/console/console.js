@@ -92,6 +92,24 @@
       errNotAssigned: 'Dit gesprek is niet aan u toegewezen. Neem het eerst over.',
       errForbidden: 'U hebt geen toestemming om dit gegeven te tonen. Alleen medewerkers met inzagerecht kunnen afgeschermde gegevens zien; vraag dit zo nodig aan een beheerder.',
       errInvalidCredentials: 'Gebruikersnaam of wachtwoord klopt niet.',
+      codeLabel: 'Code uit uw authenticator-app',
+      codeHint: 'Zes cijfers, of een van uw herstelcodes.',
+      codeNeeded: 'Vul de code uit uw authenticator-app in.',
+      errInvalidCode: 'Die code klopt niet of is al gebruikt. Vul de code in die de app nu toont, of een ongebruikte herstelcode.',
+      sfTitle: 'Tweestapsverificatie instellen',
+      sfIntro: 'Naast uw wachtwoord is bij elke login een code uit een authenticator-app nodig. Zo blijven de gesprekken van klanten beschermd, ook als iemand uw wachtwoord kent.',
+      sfStep1: 'Open een authenticator-app op uw telefoon, bijvoorbeeld die van uw organisatie.',
+      sfStep2: 'Scan de QR-code, of typ de sleutel eronder over.',
+      sfStep3: 'Vul de code van zes cijfers in die de app toont.',
+      sfQrLabel: 'QR-code met de sleutel voor uw authenticator-app',
+      sfSecretLabel: 'Sleutel',
+      sfCodeLabel: 'Code uit de app',
+      sfConfirm: 'Bevestigen',
+      sfRecoveryTitle: 'Uw herstelcodes',
+      sfRecoveryIntro: 'Bewaar deze codes op een veilige plek, niet op uw telefoon. Elke code opent één keer een login als u uw telefoon kwijt bent. Ze worden niet opnieuw getoond.',
+      sfDone: 'Ik heb ze bewaard, naar de console',
+      sfReady: 'Tweestapsverificatie staat aan.',
+      errMissingCode: 'Vul de code van zes cijfers uit de app in.',
       errRateLimited: 'Te veel pogingen. Wacht een paar minuten en probeer het opnieuw.',
       errSession: 'Uw sessie is verlopen. Log opnieuw in.',
       errEmptyReply: 'Typ eerst een antwoord.',
@@ -174,6 +192,24 @@
       errNotAssigned: 'This conversation is not assigned to you. Claim it first.',
       errForbidden: 'You are not allowed to reveal this value. Only agents with the reveal permission can see redacted data; ask an administrator if you need it.',
       errInvalidCredentials: 'The username or password is not correct.',
+      codeLabel: 'Code from your authenticator app',
+      codeHint: 'Six digits, or one of your recovery codes.',
+      codeNeeded: 'Enter the code from your authenticator app.',
+      errInvalidCode: 'That code is wrong or was already used. Enter the code the app shows now, or an unused recovery code.',
+      sfTitle: 'Set up two-step verification',
+      sfIntro: 'Besides your password, every login needs a code from an authenticator app. This keeps customers\' conversations protected, even if someone knows your password.',
+      sfStep1: 'Open an authenticator app on your phone, for example the one your organisation uses.',
+      sfStep2: 'Scan the QR code, or type in the key below it.',
+      sfStep3: 'Enter the six-digit code the app shows.',
+      sfQrLabel: 'QR code with the key for your authenticator app',
+      sfSecretLabel: 'Key',
+      sfCodeLabel: 'Code from the app',
+      sfConfirm: 'Confirm',
+      sfRecoveryTitle: 'Your recovery codes',
+      sfRecoveryIntro: 'Keep these codes somewhere safe, not on your phone. Each code opens one login if you lose your phone. They are not shown again.',
+      sfDone: 'I have stored them, go to the console',
+      sfReady: 'Two-step verification is on.',
+      errMissingCode: 'Enter the six-digit code from the app.',
       errRateLimited: 'Too many attempts. Wait a few minutes and try again.',
       errSession: 'Your session has expired. Please log in again.',
       errEmptyReply: 'Type a reply first.',
@@ -295,6 +331,8 @@
         return 'errInvalidCredentials';
       case 'rate_limited':
         return 'errRateLimited';
+      case 'invalid_second_factor':
+        return 'errInvalidCode';
       default:
         break;
     }
@@ -379,6 +417,19 @@
       username: byId('username'),
       password: byId('password'),
       loginError: byId('login-error'),
+      codeField: byId('code-field'),
+      loginCode: byId('login-code'),
+      sfView: byId('second-factor-view'),
+      sfTitle: byId('sf-title'),
+      sfQr: byId('sf-qr'),
+      sfSecret: byId('sf-secret'),
+      sfForm: byId('sf-form'),
+      sfCode: byId('sf-code'),
+      sfError: byId('sf-error'),
+      sfRecovery: byId('sf-recovery'),
+      sfRecoveryTitle: byId('sf-recovery-title'),
+      sfRecoveryList: byId('sf-recovery-list'),
+      sfDone: byId('sf-done'),
       appView: byId('app-view'),
       queueTitle: byId('queue-title'),
       agentsOnline: byId('agents-online'),
@@ -503,6 +554,14 @@
         if (invalid) field.setAttribute('aria-invalid', 'true');
         else field.removeAttribute('aria-invalid');
       }
+      if (key === 'errInvalidCode') view.loginCode.setAttribute('aria-invalid', 'true');
+      else view.loginCode.removeAttribute('aria-invalid');
+    }
+
+    /** Shows or hides the second-factor field of the login form (SEC-09). */
+    function showCodeField(show) {
+      view.codeField.hidden = !show;
+      if (!show) view.loginCode.value = '';
     }
 
     view.loginForm.addEventListener('submit', async (event) => {
@@ -516,17 +575,102 @@
       }
       showLoginError(null);
       announce('loggingIn');
+      const body = { username, password };
+      const code = view.codeField.hidden ? '' : view.loginCode.value.trim();
+      if (code) body.code = code;
       try {
-        const me = await request('POST', '/api/v1/agent/login', { username, password });
+        const me = await request('POST', '/api/v1/agent/login', body);
         view.password.value = '';
+        showCodeField(false);
         beginSession(me, true);
       } catch (error) {
         const status = error instanceof ApiError ? error.status : 0;
-        const code = error instanceof ApiError ? error.code : null;
-        showLoginError(status === 401 ? 'errInvalidCredentials' : errorKey(status, code));
+        const errorCode = error instanceof ApiError ? error.code : null;
         view.globalStatus.textContent = '';
+        if (errorCode === 'second_factor_required') {
+          // The password was right; the account has an authenticator app.
+          showCodeField(true);
+          showLoginError('codeNeeded');
+          view.loginCode.focus();
+          return;
+        }
+        if (errorCode === 'invalid_second_factor') {
+          showLoginError('errInvalidCode');
+          view.loginCode.select();
+          view.loginCode.focus();
+          return;
+        }
+        showCodeField(false);
+        showLoginError(status === 401 ? 'errInvalidCredentials' : errorKey(status, errorCode));
         view.password.focus();
       }
+    });
+
+    // --- second factor (SEC-09) ----------------------------------------------------------------
+    /** A member who must set up an authenticator app sees only this until it is done. */
+    async function showSecondFactorSetup() {
+      view.loginView.hidden = true;
+      view.appView.hidden = true;
+      view.sfView.hidden = false;
+      view.sfForm.hidden = false;
+      view.sfRecovery.hidden = true;
+      view.logout.hidden = false;
+      view.sfError.textContent = '';
+      view.sfCode.value = '';
+      applyStaticStrings();
+      view.sfTitle.focus();
+      try {
+        const setup = await request('POST', '/api/v1/agent/second-factor');
+        view.sfQr.innerHTML = setup.qr_svg;
+        const svg = view.sfQr.querySelector('svg');
+        if (svg) svg.setAttribute('aria-hidden', 'true');
+        // Groups of four are easier to read aloud and to type over.
+        view.sfSecret.textContent = setup.secret.replace(/(.{4})(?=.)/g, '$1 ');
+      } catch (error) {
+        view.sfError.textContent = t(errorKey(error.status, error.code) || 'errGeneric');
+      }
+    }
+
+    view.sfForm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const code = view.sfCode.value.trim();
+      if (!code) {
+        view.sfError.textContent = t('errMissingCode');
+        view.sfCode.setAttribute('aria-invalid', 'true');
+        view.sfCode.focus();
+        return;
+      }
+      try {
+        const result = await request('POST', '/api/v1/agent/second-factor/confirm', { code });
+        view.sfCode.removeAttribute('aria-invalid');
+        view.sfError.textContent = '';
+        view.sfForm.hidden = true;
+        view.sfRecoveryList.textContent = '';
+        for (const recovery of result.recovery_codes) {
+          const item = document.createElement('li');
+          const text = document.createElement('code');
+          text.textContent = recovery;
+          item.append(text);
+          view.sfRecoveryList.append(item);
+        }
+        view.sfRecovery.hidden = false;
+        view.sfRecoveryTitle.focus();
+      } catch (error) {
+        view.sfCode.setAttribute('aria-invalid', 'true');
+        view.sfError.textContent = t(error.code === 'invalid_second_factor' ? 'errInvalidCode' : errorKey(error.status, error.code) || 'errGeneric');
+        view.sfCode.select();
+        view.sfCode.focus();
+      }
+    });
+
+    view.sfDone.addEventListener('click', () => {
+      view.sfView.hidden = true;
+      view.sfRecoveryList.textContent = '';
+      view.sfQr.textContent = '';
+      view.sfSecret.textContent = '';
+      state.me.second_factor = 'in_use';
+      beginSession(state.me, true);
+      announce('sfReady');
     });
 
     view.logout.addEventListener('click', async () => {
@@ -542,6 +686,10 @@
     /** Shows the console for a logged-in agent; focus moves only after an explicit login. */
     function beginSession(me, moveFocus) {
       state.me = me;
+      if (me.second_factor === 'setup_required') {
+        showSecondFactorSetup();
+        return;
+      }
       view.loginView.hidden = true;
       view.appView.hidden = false;
       view.logout.hidden = false;
@@ -567,6 +715,11 @@
       state.unread.clear();
       state.revealed.clear();
       view.appView.hidden = true;
+      view.sfView.hidden = true;
+      view.sfQr.textContent = '';
+      view.sfSecret.textContent = '';
+      view.sfRecoveryList.textContent = '';
+      showCodeField(false);
       view.loginView.hidden = false;
       view.logout.hidden = true;
       view.dashboardLink.hidden = true;

@@ -87,6 +87,10 @@
       roleAuditor: 'auditor',
       roleAgent: 'medewerker',
       errInvalidCredentials: 'Gebruikersnaam of wachtwoord klopt niet.',
+      codeLabel: 'Code uit uw authenticator-app',
+      codeNeeded: 'Vul de code uit uw authenticator-app in, of een van uw herstelcodes.',
+      errInvalidCode: 'Die code klopt niet of is al gebruikt.',
+      errSetupRequired: 'Stel eerst tweestapsverificatie in, in de medewerkersconsole (/console/).',
       errMissingLogin: 'Vul uw gebruikersnaam en wachtwoord in.',
       errForbidden: 'Uw rol heeft geen toegang tot het dashboard. Alleen beheerders en auditors.',
       errSession: 'Uw sessie is verlopen. Log opnieuw in.',
@@ -161,6 +165,10 @@
       roleAuditor: 'auditor',
       roleAgent: 'agent',
       errInvalidCredentials: 'Wrong username or password.',
+      codeLabel: 'Code from your authenticator app',
+      codeNeeded: 'Enter the code from your authenticator app, or one of your recovery codes.',
+      errInvalidCode: 'That code is wrong or was already used.',
+      errSetupRequired: 'Set up two-step verification in the agent console (/console/) first.',
       errMissingLogin: 'Enter your username and password.',
       errForbidden: 'Your role has no access to the dashboard. Admins and auditors only.',
       errSession: 'Your session has ended. Please log in again.',
@@ -464,6 +472,8 @@
       username: byId('username'),
       password: byId('password'),
       loginError: byId('login-error'),
+      codeField: byId('code-field'),
+      loginCode: byId('login-code'),
       appView: byId('app-view'),
       title: byId('dashboard-title'),
       periodForm: byId('period-form'),
@@ -573,6 +583,12 @@
       applyStaticStrings();
       view.logout.hidden = false;
       view.whoami.hidden = false;
+      if (me.second_factor === 'setup_required') {
+        view.loginView.hidden = true;
+        view.appView.hidden = true;
+        view.alert.textContent = t('errSetupRequired');
+        return;
+      }
       if (me.role !== 'admin' && me.role !== 'auditor') {
         view.loginView.hidden = true;
         view.appView.hidden = true;
@@ -608,14 +624,27 @@
       }
       view.loginError.textContent = '';
       view.status.textContent = t('loggingIn');
+      const body = { username, password };
+      const code = view.codeField.hidden ? '' : view.loginCode.value.trim();
+      if (code) body.code = code;
       try {
-        const me = await request('POST', '/api/v1/agent/login', { username, password });
+        const me = await request('POST', '/api/v1/agent/login', body);
         view.password.value = '';
+        view.loginCode.value = '';
+        view.codeField.hidden = true;
         view.status.textContent = '';
         beginSession(me, true);
       } catch (error) {
         view.status.textContent = '';
         const status = error instanceof ApiError ? error.status : 0;
+        const errorCode = error instanceof ApiError ? error.code : null;
+        if (errorCode === 'second_factor_required' || errorCode === 'invalid_second_factor') {
+          // The password was right; the account has an authenticator app (SEC-09).
+          view.codeField.hidden = false;
+          view.loginError.textContent = t(errorCode === 'second_factor_required' ? 'codeNeeded' : 'errInvalidCode');
+          view.loginCode.focus();
+          return;
+        }
         view.loginError.textContent = t(status === 401 ? 'errInvalidCredentials' : errorKey(error));
         view.password.focus();
       }

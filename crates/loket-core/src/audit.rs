@@ -63,6 +63,10 @@ pub enum AuditKind {
     StaffLogout,
     /// A staff account was created.
     StaffCreated,
+    /// A staff member put a second factor in use (SEC-09).
+    StaffSecondFactorEnabled,
+    /// An admin removed a staff member's second factor and ended their sessions (SEC-09).
+    StaffSecondFactorReset,
     /// A vault value was revealed to a staff member.
     VaultReveal,
     /// The server started with a configuration (its fingerprint is an attribute).
@@ -126,6 +130,8 @@ impl AuditKind {
             AuditKind::StaffLoginFailed => "staff_login_failed",
             AuditKind::StaffLogout => "staff_logout",
             AuditKind::StaffCreated => "staff_created",
+            AuditKind::StaffSecondFactorEnabled => "staff_second_factor_enabled",
+            AuditKind::StaffSecondFactorReset => "staff_second_factor_reset",
             AuditKind::VaultReveal => "vault_reveal",
             AuditKind::ConfigLoaded => "config_loaded",
             AuditKind::KnowledgeImported => "knowledge_imported",

@@ -729,6 +729,9 @@ pub struct Limits {
     pub streams_per_conversation: usize,
     /// Login attempts per IP address per 15 minutes.
     pub login_attempts_per_ip: u32,
+    /// Second-factor codes a staff account may try per 15 minutes, from all addresses together
+    /// (SEC-09), so guessing a six-digit code from many addresses gets nowhere.
+    pub second_factor_attempts_per_account: u32,
     /// Messages per page of `GET .../messages`.
     pub messages_page: u32,
     /// Attempts per webhook delivery before it is given up (and logged as such).
@@ -750,6 +753,7 @@ impl Default for Limits {
             stream_connections: 20_000,
             streams_per_conversation: 4,
             login_attempts_per_ip: 10,
+            second_factor_attempts_per_account: 10,
             messages_page: 500,
             webhook_attempts: 6,
             webhook_retry_base_millis: 1000,
@@ -811,6 +815,12 @@ pub struct AuthConfig {
     pub session_idle_minutes: u32,
     /// Hours a staff session lives at most.
     pub session_max_hours: u32,
+    /// Whether staff need a second factor (an authenticator app's code, RFC 6238) to log in
+    /// (REQUIREMENTS SEC-09). `required`, the default: a member without one can only set it up
+    /// after logging in; nothing else opens. `optional`: members who set one up must use it.
+    pub second_factor: SecondFactorPolicy,
+    /// Time steps of 30 s an authenticator code may be off, either way (clock drift); 0 to 2.
+    pub totp_skew_steps: u8,
 }
 
 impl Default for AuthConfig {
@@ -818,6 +828,29 @@ impl Default for AuthConfig {
         Self {
             session_idle_minutes: 30,
             session_max_hours: 10,
+            second_factor: SecondFactorPolicy::Required,
+            totp_skew_steps: 1,
+        }
+    }
+}
+
+/// See [`AuthConfig::second_factor`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecondFactorPolicy {
+    /// Every staff member must set up and use a second factor.
+    #[default]
+    Required,
+    /// Staff may set one up; those who did must use it.
+    Optional,
+}
+
+impl SecondFactorPolicy {
+    /// The stable name, as in the configuration.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecondFactorPolicy::Required => "required",
+            SecondFactorPolicy::Optional => "optional",
         }
     }
 }
@@ -925,6 +958,13 @@ impl Config {
             }
         };
 
+        if self.auth.totp_skew_steps > 2 {
+            fail(
+                "auth.totp_skew_steps",
+                "at most 2 (a minute either way); more makes codes easier to guess".into(),
+            );
+        }
+
         let zone = EuTimeZone::parse(&self.hours.timezone);
         if zone.is_none() {
             fail(
@@ -1008,6 +1048,10 @@ impl Config {
                 limits.conversations_per_ip_per_hour,
             ),
             ("limits.login_attempts_per_ip", limits.login_attempts_per_ip),
+            (
+                "limits.second_factor_attempts_per_account",
+                limits.second_factor_attempts_per_account,
+            ),
             ("limits.messages_page", limits.messages_page),
         ] {
             if value == 0 {

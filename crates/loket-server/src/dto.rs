@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use loket_core::{ConversationState, StoredMessage};
 use loket_service::customer::{ConversationView, TurnOutcome};
+use loket_service::second_factor::SecondFactorState;
 use loket_service::staff::{AgentConversationView, QueueView, StaffContext};
 use loket_store::Ticket;
 use serde::{Deserialize, Serialize};
@@ -363,6 +364,36 @@ pub struct LoginRequest {
     pub username: String,
     /// Password.
     pub password: String,
+    /// The second factor, where one is set up: the six-digit code from the authenticator app,
+    /// or an unused recovery code. Without it such an account gets 401 `second_factor_required`.
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// A code confirming the authenticator app being set up.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SecondFactorCode {
+    /// The six-digit code the app shows.
+    pub code: String,
+}
+
+/// An authenticator app's secret being set up, shown once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TotpSetupDto {
+    /// The secret in base32, for typing into the app.
+    pub secret: String,
+    /// The `otpauth://` URI the QR code carries.
+    pub uri: String,
+    /// The QR code as an SVG image.
+    pub qr_svg: String,
+}
+
+/// The recovery codes of a second factor just set up, shown once: each opens one login when the
+/// phone is lost.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecoveryCodesDto {
+    /// Ten codes `xxxxx-xxxxx`.
+    pub recovery_codes: Vec<String>,
 }
 
 /// The logged-in staff member.
@@ -376,15 +407,20 @@ pub struct StaffDto {
     pub role: &'static str,
     /// Echo this in `X-CSRF-Token` on every state-changing request.
     pub csrf_token: String,
+    /// `in_use`, `setup_required` (the session opens only the second factor's setup) or
+    /// `not_in_use` (SEC-09).
+    pub second_factor: &'static str,
 }
 
-impl From<&StaffContext> for StaffDto {
-    fn from(context: &StaffContext) -> Self {
+impl StaffDto {
+    /// The member of `context`, with where they stand with the second factor.
+    pub fn new(context: &StaffContext, second_factor: SecondFactorState) -> Self {
         Self {
             username: context.account.id.to_string(),
             display_name: context.account.display_name.clone(),
             role: context.account.role.as_str(),
             csrf_token: context.session.csrf_token.clone(),
+            second_factor: second_factor.as_str(),
         }
     }
 }

@@ -57,7 +57,8 @@ use crate::error::ApiError;
         customer::feedback,
         customer::withdrawal_receipt,
         customer::stream, customer::widget_config,
-        staff::login, staff::logout, staff::me, staff::queue, staff::claim, staff::conversation, staff::send,
+        staff::login, staff::logout, staff::me, staff::begin_second_factor, staff::confirm_second_factor,
+        staff::queue, staff::claim, staff::conversation, staff::send,
         staff::hand_back, staff::close, staff::reveal, staff::disclosures, staff::stream,
         admin::compliance_report, admin::dashboard,
         ops::healthz, ops::readyz,
@@ -269,6 +270,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/agent/login", post(staff::login))
         .route("/api/v1/agent/logout", post(staff::logout))
         .route("/api/v1/agent/me", get(staff::me))
+        .route("/api/v1/agent/second-factor", post(staff::begin_second_factor))
+        .route(
+            "/api/v1/agent/second-factor/confirm",
+            post(staff::confirm_second_factor),
+        )
         .route("/api/v1/agent/queue", get(staff::queue))
         .route("/api/v1/agent/conversations/{id}", get(staff::conversation))
         .route("/api/v1/agent/conversations/{id}/claim", post(staff::claim))

@@ -19,7 +19,8 @@ use tokio_stream::wrappers::ReceiverStream;
 
 use crate::AppState;
 use crate::dto::{
-    AgentConversationDto, LoginRequest, MessageDto, QueueDto, RevealDto, RevealRequest, SendMessage, StaffDto, TurnDto,
+    AgentConversationDto, LoginRequest, MessageDto, QueueDto, RecoveryCodesDto, RevealDto, RevealRequest,
+    SecondFactorCode, SendMessage, StaffDto, TotpSetupDto, TurnDto,
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiJson;
@@ -27,10 +28,14 @@ use crate::extract::ApiJson;
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "loket_session";
 
-/// An authenticated staff member (any request).
-pub struct Staff(pub StaffContext);
+/// Longest second-factor input accepted (a spaced six-digit code or a dashed recovery code fit).
+const MAX_CODE_BYTES: usize = 32;
 
-impl FromRequestParts<AppState> for Staff {
+/// An authenticated staff member whose session may still be limited to setting up the second
+/// factor (SEC-09): only `me`, logout and the setup take this.
+pub struct StaffAnySession(pub StaffContext);
+
+impl FromRequestParts<AppState> for StaffAnySession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
@@ -39,6 +44,33 @@ impl FromRequestParts<AppState> for Staff {
             loket_service::Error::Unauthorized => ApiError::new("not_logged_in", "the session ended; log in again"),
             other => other.into(),
         })?;
+        Ok(StaffAnySession(context))
+    }
+}
+
+/// [`StaffAnySession`] on a state-changing request: the CSRF token is checked.
+pub struct StaffAnySessionWrite(pub StaffContext);
+
+impl FromRequestParts<AppState> for StaffAnySessionWrite {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let StaffAnySession(context) = StaffAnySession::from_request_parts(parts, state).await?;
+        check_csrf(parts, state, &context)?;
+        Ok(StaffAnySessionWrite(context))
+    }
+}
+
+/// An authenticated staff member (any request but the second factor's setup): a member who must
+/// set up a second factor and has not gets 403 `second_factor_setup_required`.
+pub struct Staff(pub StaffContext);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let StaffAnySession(context) = StaffAnySession::from_request_parts(parts, state).await?;
+        state.loket.require_full_session(&context)?;
         Ok(Staff(context))
     }
 }
@@ -51,13 +83,17 @@ impl FromRequestParts<AppState> for StaffWrite {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let Staff(context) = Staff::from_request_parts(parts, state).await?;
-        let presented = parts.headers.get("x-csrf-token").and_then(|value| value.to_str().ok());
-        state
-            .loket
-            .check_csrf(&context, presented)
-            .map_err(|_| ApiError::new("csrf_failed", "missing or wrong X-CSRF-Token header"))?;
+        check_csrf(parts, state, &context)?;
         Ok(StaffWrite(context))
     }
+}
+
+fn check_csrf(parts: &Parts, state: &AppState, context: &StaffContext) -> Result<(), ApiError> {
+    let presented = parts.headers.get("x-csrf-token").and_then(|value| value.to_str().ok());
+    state
+        .loket
+        .check_csrf(context, presented)
+        .map_err(|_| ApiError::new("csrf_failed", "missing or wrong X-CSRF-Token header"))
 }
 
 fn session_cookie(headers: &HeaderMap) -> Option<String> {
@@ -88,9 +124,20 @@ pub async fn login(
     if body.username.len() > 64 || body.password.len() > 1024 {
         return Err(ApiError::new("invalid_credentials", "wrong login name or password"));
     }
+    if body.code.as_ref().is_some_and(|code| code.len() > MAX_CODE_BYTES) {
+        return Err(ApiError::new(
+            "invalid_second_factor",
+            "a code is six digits, a recovery code ten letters and digits",
+        ));
+    }
     let login = state
         .loket
-        .login(&body.username, &body.password, &client.ip().to_string())
+        .login(
+            &body.username,
+            &body.password,
+            body.code.as_deref(),
+            &client.ip().to_string(),
+        )
         .await
         .map_err(|error| match error {
             loket_service::Error::Unauthorized => ApiError::new("invalid_credentials", "wrong login name or password"),
@@ -106,7 +153,8 @@ pub async fn login(
         "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
         login.cookie
     );
-    let mut response = Json(StaffDto::from(&login.context)).into_response();
+    let second_factor = state.loket.second_factor_state(&login.context.account);
+    let mut response = Json(StaffDto::new(&login.context, second_factor)).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
@@ -115,7 +163,10 @@ pub async fn login(
 
 /// Logs out and clears the cookie.
 #[utoipa::path(post, path = "/api/v1/agent/logout", tag = "console", responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn logout(State(state): State<AppState>, StaffWrite(context): StaffWrite) -> Result<Response, ApiError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    StaffAnySessionWrite(context): StaffAnySessionWrite,
+) -> Result<Response, ApiError> {
     state.loket.logout(&context).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(
@@ -127,8 +178,49 @@ pub async fn logout(State(state): State<AppState>, StaffWrite(context): StaffWri
 
 /// The logged-in staff member.
 #[utoipa::path(get, path = "/api/v1/agent/me", tag = "console", responses((status = 200, body = StaffDto), (status = 401, body = ErrorBody)))]
-pub async fn me(Staff(context): Staff) -> Json<StaffDto> {
-    Json(StaffDto::from(&context))
+pub async fn me(State(state): State<AppState>, StaffAnySession(context): StaffAnySession) -> Json<StaffDto> {
+    let second_factor = state.loket.second_factor_state(&context.account);
+    Json(StaffDto::new(&context, second_factor))
+}
+
+/// Starts setting up an authenticator app (SEC-09): a new secret, shown once as text and as a QR
+/// code. Starting again replaces one not yet confirmed; 409 `second_factor_in_use` when one is
+/// set up (an admin resets it with `loket user reset-second-factor`).
+#[utoipa::path(post, path = "/api/v1/agent/second-factor", tag = "console",
+    responses((status = 200, body = TotpSetupDto), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn begin_second_factor(
+    State(state): State<AppState>,
+    StaffAnySessionWrite(context): StaffAnySessionWrite,
+) -> Result<Json<TotpSetupDto>, ApiError> {
+    let setup = state.loket.begin_second_factor(&context).await?;
+    let qr_svg = qrcode::QrCode::new(setup.uri.as_bytes())
+        .map_err(|_| ApiError::from(loket_service::Error::Unavailable("QR code".into())))?
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build();
+    Ok(Json(TotpSetupDto {
+        secret: setup.secret,
+        uri: setup.uri,
+        qr_svg,
+    }))
+}
+
+/// Confirms the authenticator app with its current code and puts it in use; answers the ten
+/// recovery codes, shown once. 401 `invalid_second_factor` for a wrong code, 409
+/// `no_second_factor_pending` without a setup started.
+#[utoipa::path(post, path = "/api/v1/agent/second-factor/confirm", tag = "console", request_body = SecondFactorCode,
+    responses((status = 200, body = RecoveryCodesDto), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn confirm_second_factor(
+    State(state): State<AppState>,
+    StaffAnySessionWrite(context): StaffAnySessionWrite,
+    ApiJson(body): ApiJson<SecondFactorCode>,
+) -> Result<Json<RecoveryCodesDto>, ApiError> {
+    if body.code.len() > MAX_CODE_BYTES {
+        return Err(ApiError::new("invalid_second_factor", "a code is six digits"));
+    }
+    let recovery_codes = state.loket.confirm_second_factor(&context, &body.code).await?;
+    Ok(Json(RecoveryCodesDto { recovery_codes }))
 }
 
 /// The queue, held conversations and open tickets.

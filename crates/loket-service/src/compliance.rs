@@ -328,6 +328,12 @@ pub struct StaffEvidence {
     pub reports_generated: u64,
     /// Server starts with a configuration.
     pub configurations_loaded: u64,
+    /// Second factors set up (SEC-09).
+    pub second_factors_enabled: u64,
+    /// Second factors reset by an admin.
+    pub second_factor_resets: u64,
+    /// Logins with a recovery code instead of an app's code.
+    pub recovery_code_logins: u64,
 }
 
 /// Reads the evidence from `store` through the [`Store`] trait only.
@@ -582,7 +588,14 @@ impl AuditTally {
                 evidence.subject_requests.erasures += 1;
                 evidence.subject_requests.last_erasure_at = Some(record.at);
             }
-            AuditKind::StaffLogin => evidence.staff.logins += 1,
+            AuditKind::StaffLogin => {
+                evidence.staff.logins += 1;
+                if event.attributes.get("second_factor").map(String::as_str) == Some("recovery_code") {
+                    evidence.staff.recovery_code_logins += 1;
+                }
+            }
+            AuditKind::StaffSecondFactorEnabled => evidence.staff.second_factors_enabled += 1,
+            AuditKind::StaffSecondFactorReset => evidence.staff.second_factor_resets += 1,
             AuditKind::StaffLoginFailed => evidence.staff.failed_logins += 1,
             AuditKind::VaultReveal => evidence.staff.vault_reveals += 1,
             AuditKind::TranscriptViewed => evidence.staff.transcript_views += 1,

@@ -37,9 +37,11 @@ pub mod notice;
 pub mod presence;
 pub mod rate;
 pub mod retention;
+pub mod second_factor;
 pub mod secrets;
 pub mod staff;
 pub mod subject;
+pub mod totp;
 pub mod webhooks;
 pub mod withdrawal;
 
@@ -78,6 +80,7 @@ pub struct Loket {
     conversation_rate: RateLimiter,
     conversations_per_ip: RateLimiter,
     login_rate: RateLimiter,
+    second_factor_rate: RateLimiter,
     recent_waits: Mutex<VecDeque<i64>>,
     webhooks: webhooks::Webhooks,
     /// Signs audit checkpoints and deletion certificates.
@@ -128,6 +131,11 @@ impl Loket {
                 "conversations_per_ip",
             ),
             login_rate: limiter(limits.login_attempts_per_ip, Duration::minutes(15), "login_attempts"),
+            second_factor_rate: limiter(
+                limits.second_factor_attempts_per_account,
+                Duration::minutes(15),
+                "second_factor_attempts",
+            ),
             store,
             config,
             clock,

@@ -120,6 +120,7 @@ impl Loket {
             password_hash,
             created_at: now,
             ai_literacy: ai_literacy.map(str::to_owned),
+            second_factor: loket_store::SecondFactor::default(),
         };
         let audit = AuditEvent::new(AuditKind::StaffCreated, None, "cli")
             .attribute("role", role.as_str())
@@ -137,7 +138,15 @@ impl Loket {
     }
 
     /// Logs a staff member in (rate-limited per client address).
-    pub async fn login(&self, username: &str, password: &str, client: &str) -> Result<Login> {
+    /// Logs a staff member in with password and, where one is in use, the second factor: a
+    /// code from the authenticator app or an unused recovery code (SEC-09).
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        second_factor: Option<&str>,
+        client: &str,
+    ) -> Result<Login> {
         let now = self.now();
         if !self.login_rate.allow(client, now).await? {
             return Err(Error::RateLimited);
@@ -163,6 +172,12 @@ impl Loket {
             self.store.append_audit(vec![event], now).await?;
             return Err(Error::Unauthorized);
         }
+        let Some(factor) = self.check_second_factor(&account, second_factor).await? else {
+            let event = AuditEvent::new(AuditKind::StaffLoginFailed, None, format!("agent:{id}"))
+                .attribute("second_factor", "wrong");
+            self.store.append_audit(vec![event], now).await?;
+            return Err(crate::second_factor::invalid_code());
+        };
         let cookie = new_token()?;
         let session = StaffSession {
             token_hash: token_hash(&cookie),
@@ -172,7 +187,8 @@ impl Loket {
             last_seen_at: now,
         };
         let audit = AuditEvent::new(AuditKind::StaffLogin, None, format!("agent:{id}"))
-            .attribute("role", account.role.as_str());
+            .attribute("role", account.role.as_str())
+            .attribute("second_factor", factor.as_str());
         self.store.create_session(&session, audit).await?;
         info!(staff = %id, "staff login");
         Ok(Login {

@@ -27,8 +27,8 @@ use loket_core::{
 use loket_store::group::{self, GroupError, Job, Turn, TurnResults};
 use loket_store::{
     AuditAnchor, Checkpoint, Commit, ConversationRecord, CountRequest, Erased, Error, Expiry, NewConversation,
-    QueueEntry, Result, StaffAccount, StaffSession, Stats, Store, SubjectRef, Ticket, TurnContext, VaultEntry,
-    WebhookDelivery,
+    QueueEntry, Result, SecondFactor, SecondFactorChange, StaffAccount, StaffSession, Stats, Store, SubjectRef, Ticket,
+    TurnContext, VaultEntry, WebhookDelivery,
 };
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{
@@ -283,6 +283,13 @@ pub fn migrator() -> Migrator {
             include_str!("../migrations/0006_staff_ai_literacy.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            7,
+            "second factor of staff".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0007_staff_second_factor.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 
@@ -484,6 +491,10 @@ impl Store for SqliteStore {
         .map_err(backend("count staff"))?;
         stats.operators = operators.try_get("n").map_err(backend("count staff"))?;
         stats.operators_without_ai_literacy = operators.try_get("untrained").map_err(backend("count staff"))?;
+        stats.staff_without_second_factor = sqlx::query_scalar("SELECT COUNT(*) FROM staff WHERE totp_secret IS NULL")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(backend("count staff"))?;
         Ok(stats)
     }
 
@@ -520,7 +531,49 @@ impl Store for SqliteStore {
             password_hash: row.try_get("password_hash").map_err(backend("read staff"))?,
             created_at: from_micros(row.try_get("created_at").map_err(backend("read staff"))?),
             ai_literacy: row.try_get("ai_literacy").map_err(backend("read staff"))?,
+            second_factor: second_factor_from_row(&row)?,
         })
+    }
+
+    async fn change_second_factor(
+        &self,
+        id: &AgentId,
+        change: SecondFactorChange,
+        audit: Vec<AuditEvent>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut transaction = self.begin().await?;
+        let row =
+            sqlx::query("SELECT totp_secret, totp_pending, totp_last_step, recovery_codes FROM staff WHERE id = ?")
+                .bind(id.as_str())
+                .fetch_optional(&mut *transaction)
+                .await
+                .map_err(backend("read second factor"))?
+                .ok_or(Error::NotFound)?;
+        let Some(next) = second_factor_from_row(&row)?.apply(&change) else {
+            return Ok(false);
+        };
+        sqlx::query(
+            "UPDATE staff SET totp_secret = ?, totp_pending = ?, totp_last_step = ?, recovery_codes = ? WHERE id = ?",
+        )
+        .bind(next.totp_sealed)
+        .bind(next.pending_sealed)
+        .bind(next.last_step)
+        .bind(serde_json::to_string(&next.recovery_hashes).map_err(|_| Error::Backend("recovery codes".into()))?)
+        .bind(id.as_str())
+        .execute(&mut *transaction)
+        .await
+        .map_err(backend("write second factor"))?;
+        if change == SecondFactorChange::Reset {
+            sqlx::query("DELETE FROM staff_sessions WHERE staff_id = ?")
+                .bind(id.as_str())
+                .execute(&mut *transaction)
+                .await
+                .map_err(backend("end sessions"))?;
+        }
+        append_audit(&mut transaction, audit, now).await?;
+        transaction.commit().await.map_err(backend("commit"))?;
+        Ok(true)
     }
 
     async fn create_session(&self, session: &StaffSession, audit: AuditEvent) -> Result<()> {
@@ -1467,6 +1520,19 @@ fn describe(error: &sqlx::Error) -> String {
         sqlx::Error::Database(database) => database.message().to_string(),
         other => other.to_string(),
     }
+}
+
+/// The second-factor columns of a `staff` row.
+fn second_factor_from_row(row: &SqliteRow) -> Result<SecondFactor> {
+    let read = backend("read second factor");
+    let recovery: String = row.try_get("recovery_codes").map_err(&read)?;
+    Ok(SecondFactor {
+        totp_sealed: row.try_get("totp_secret").map_err(&read)?,
+        pending_sealed: row.try_get("totp_pending").map_err(&read)?,
+        last_step: row.try_get("totp_last_step").map_err(&read)?,
+        recovery_hashes: serde_json::from_str(&recovery)
+            .map_err(|_| Error::Backend("unreadable recovery codes".into()))?,
+    })
 }
 
 #[cfg(test)]

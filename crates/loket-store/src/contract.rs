@@ -28,8 +28,8 @@ use loket_core::wording::Wording;
 use loket_core::{AgentId, Author, Conversation, ConversationId, ConversationState, Locale, MessageKind, NewMessage};
 
 use crate::{
-    Checkpoint, Commit, CountRequest, Erased, Error, Expiry, NewConversation, StaffAccount, StaffSession, Store,
-    SubjectRef, Ticket, VaultEntry, WebhookDelivery,
+    Checkpoint, Commit, CountRequest, Erased, Error, Expiry, NewConversation, SecondFactor, SecondFactorChange,
+    StaffAccount, StaffSession, Store, SubjectRef, Ticket, VaultEntry, WebhookDelivery,
 };
 
 /// Expands to one `#[tokio::test]` per contract case. `$fresh` is an async function returning
@@ -57,6 +57,7 @@ macro_rules! contract_tests {
             the_queue_is_ordered_by_waiting_time_and_held_conversations_by_agent,
             stats_count_states_authors_audit_records_and_open_tickets,
             staff_accounts_are_unique_and_sessions_live_until_deleted,
+            second_factor_changes_hold_only_under_their_conditions,
             webhook_deliveries_are_listed_newest_first,
             the_audit_chain_verifies_across_commits,
             the_audit_chain_stays_linear_under_concurrent_writers,
@@ -634,6 +635,7 @@ pub async fn staff_accounts_are_unique_and_sessions_live_until_deleted(store: &d
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
         created_at: now,
         ai_literacy: Some("LMS-2026-0142".into()),
+        second_factor: SecondFactor::default(),
     };
     let created = AuditEvent::new(AuditKind::StaffCreated, None, "cli");
     store.create_staff(&account, created.clone()).await.unwrap();
@@ -699,6 +701,145 @@ pub async fn staff_accounts_are_unique_and_sessions_live_until_deleted(store: &d
             AuditKind::StaffCreated,
             AuditKind::StaffLogin,
             AuditKind::StaffLogout
+        ]
+    );
+}
+
+/// SEC-09: a secret is set up in two steps, each code's step and each recovery code is accepted
+/// once, and a reset removes everything and ends the member's sessions; a change whose
+/// condition fails writes nothing, not even its audit record.
+pub async fn second_factor_changes_hold_only_under_their_conditions(store: &dyn Store) {
+    let now = now();
+    let id = AgentId::parse("sanne").unwrap();
+    let account = StaffAccount {
+        id: id.clone(),
+        display_name: "Sanne".into(),
+        role: Role::Agent,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        created_at: now,
+        ai_literacy: None,
+        second_factor: SecondFactor::default(),
+    };
+    store
+        .create_staff(&account, AuditEvent::new(AuditKind::StaffCreated, None, "cli"))
+        .await
+        .unwrap();
+    assert_eq!(store.stats().await.unwrap().staff_without_second_factor, 1);
+    let change = |change: SecondFactorChange| store.change_second_factor(&id, change, vec![], now);
+    assert!(
+        !change(SecondFactorChange::UseStep(5)).await.unwrap(),
+        "nothing in use yet"
+    );
+    assert!(change(SecondFactorChange::Begin { sealed: vec![1] }).await.unwrap());
+    assert!(
+        change(SecondFactorChange::Begin { sealed: vec![2] }).await.unwrap(),
+        "a new start replaces"
+    );
+    let enable = |sealed: u8| SecondFactorChange::Enable {
+        sealed: vec![sealed],
+        step: 100,
+        recovery_hashes: vec!["r1".into(), "r2".into()],
+    };
+    assert!(
+        !change(enable(1)).await.unwrap(),
+        "only the pending secret can be enabled"
+    );
+    let enabled = AuditEvent::new(AuditKind::StaffSecondFactorEnabled, None, "agent:sanne");
+    assert!(
+        store
+            .change_second_factor(&id, enable(2), vec![enabled], now)
+            .await
+            .unwrap()
+    );
+    let stored = store.staff(&id).await.unwrap().second_factor;
+    assert_eq!(
+        stored,
+        SecondFactor {
+            totp_sealed: Some(vec![2]),
+            pending_sealed: None,
+            last_step: Some(100),
+            recovery_hashes: vec!["r1".into(), "r2".into()],
+        }
+    );
+    assert_eq!(store.stats().await.unwrap().staff_without_second_factor, 0);
+    assert!(
+        !change(SecondFactorChange::Begin { sealed: vec![3] }).await.unwrap(),
+        "one in use"
+    );
+    assert!(
+        !change(SecondFactorChange::UseStep(100)).await.unwrap(),
+        "the confirming code is spent"
+    );
+    assert!(change(SecondFactorChange::UseStep(101)).await.unwrap());
+    assert!(!change(SecondFactorChange::UseStep(101)).await.unwrap(), "no replay");
+    assert!(!change(SecondFactorChange::UseStep(99)).await.unwrap(), "no older code");
+    // Concurrent logins with one code: exactly one is accepted.
+    let racing = futures_util::future::join_all((0..4).map(|_| change(SecondFactorChange::UseStep(102)))).await;
+    assert_eq!(
+        racing
+            .into_iter()
+            .filter(|accepted| *accepted.as_ref().unwrap())
+            .count(),
+        1
+    );
+    assert!(change(SecondFactorChange::UseRecoveryCode("r1".into())).await.unwrap());
+    assert!(
+        !change(SecondFactorChange::UseRecoveryCode("r1".into())).await.unwrap(),
+        "used once"
+    );
+    assert!(!change(SecondFactorChange::UseRecoveryCode("r9".into())).await.unwrap());
+    assert_eq!(
+        store.staff(&id).await.unwrap().second_factor.recovery_hashes,
+        vec!["r2".to_string()]
+    );
+    let session = StaffSession {
+        token_hash: "second-factor-session".into(),
+        staff_id: id.clone(),
+        csrf_token: "csrf".into(),
+        created_at: now,
+        last_seen_at: now,
+    };
+    store
+        .create_session(&session, AuditEvent::new(AuditKind::StaffLogin, None, "agent:sanne"))
+        .await
+        .unwrap();
+    let reset = AuditEvent::new(AuditKind::StaffSecondFactorReset, None, "cli");
+    assert!(
+        store
+            .change_second_factor(&id, SecondFactorChange::Reset, vec![reset], now)
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.staff(&id).await.unwrap().second_factor, SecondFactor::default());
+    assert!(matches!(
+        store.session("second-factor-session").await,
+        Err(Error::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .change_second_factor(
+                &AgentId::parse("nobody").unwrap(),
+                SecondFactorChange::Reset,
+                vec![],
+                now
+            )
+            .await,
+        Err(Error::NotFound)
+    ));
+    let kinds: Vec<AuditKind> = store
+        .audit_records(0, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|record| record.event.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            AuditKind::StaffCreated,
+            AuditKind::StaffSecondFactorEnabled,
+            AuditKind::StaffLogin,
+            AuditKind::StaffSecondFactorReset
         ]
     );
 }

@@ -300,6 +300,95 @@ pub struct StaffAccount {
     /// The recorded AI-literacy training (AI Act art. 4, GOV-03): a reference to a certificate
     /// or course record; `None` when none was recorded.
     pub ai_literacy: Option<String>,
+    /// The second factor (SEC-09).
+    pub second_factor: SecondFactor,
+}
+
+/// A staff member's second factor as stored (SEC-09). Secrets are sealed by the service before
+/// they reach the store; recovery codes are stored only as hashes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecondFactor {
+    /// The TOTP secret in use, sealed; `None` until one is set up.
+    pub totp_sealed: Option<Vec<u8>>,
+    /// A secret shown for setting up but not yet confirmed with a code, sealed.
+    pub pending_sealed: Option<Vec<u8>>,
+    /// The last time step whose code was accepted; its code and earlier ones are refused.
+    pub last_step: Option<i64>,
+    /// SHA-256 hashes (hex) of the unused recovery codes.
+    pub recovery_hashes: Vec<String>,
+}
+
+impl SecondFactor {
+    /// Whether a TOTP secret is in use.
+    pub fn enabled(&self) -> bool {
+        self.totp_sealed.is_some()
+    }
+
+    /// The state after `change`, or `None` when its condition does not hold. Every store
+    /// reads the row under its lock, applies this, and writes the result back.
+    pub fn apply(&self, change: &SecondFactorChange) -> Option<SecondFactor> {
+        match change {
+            SecondFactorChange::Begin { sealed } => (!self.enabled()).then(|| SecondFactor {
+                pending_sealed: Some(sealed.clone()),
+                ..self.clone()
+            }),
+            SecondFactorChange::Enable {
+                sealed,
+                step,
+                recovery_hashes,
+            } => (!self.enabled() && self.pending_sealed.as_ref() == Some(sealed)).then(|| SecondFactor {
+                totp_sealed: Some(sealed.clone()),
+                pending_sealed: None,
+                last_step: Some(*step),
+                recovery_hashes: recovery_hashes.clone(),
+            }),
+            SecondFactorChange::UseStep(step) => (self.enabled() && self.last_step.is_none_or(|last| last < *step))
+                .then(|| SecondFactor {
+                    last_step: Some(*step),
+                    ..self.clone()
+                }),
+            SecondFactorChange::UseRecoveryCode(hash) => {
+                (self.enabled() && self.recovery_hashes.contains(hash)).then(|| SecondFactor {
+                    recovery_hashes: self
+                        .recovery_hashes
+                        .iter()
+                        .filter(|kept| *kept != hash)
+                        .cloned()
+                        .collect(),
+                    ..self.clone()
+                })
+            }
+            SecondFactorChange::Reset => Some(SecondFactor::default()),
+        }
+    }
+}
+
+/// A change to a staff member's second factor. Each holds only under its condition; the store
+/// checks it and writes in one statement or transaction, so concurrent logins cannot both use
+/// one code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecondFactorChange {
+    /// Stores a secret being set up, replacing an earlier pending one; only while none is in use.
+    Begin {
+        /// The sealed secret.
+        sealed: Vec<u8>,
+    },
+    /// Puts the pending secret in use with its first accepted step and the recovery codes'
+    /// hashes; only while `sealed` is the pending secret and none is in use.
+    Enable {
+        /// The sealed secret, as stored by `Begin`.
+        sealed: Vec<u8>,
+        /// The step of the code that confirmed it.
+        step: i64,
+        /// Hashes of the new recovery codes.
+        recovery_hashes: Vec<String>,
+    },
+    /// Accepts a code of this step; only when it is later than the last accepted step.
+    UseStep(i64),
+    /// Crosses out a recovery code by its hash; only when it is still unused.
+    UseRecoveryCode(String),
+    /// Removes secret, pending secret and recovery codes, and ends the member's sessions.
+    Reset,
 }
 
 /// A staff login session.
@@ -355,6 +444,8 @@ pub struct Stats {
     pub operators: i64,
     /// Of those, accounts without a recorded AI-literacy training (GOV-03).
     pub operators_without_ai_literacy: i64,
+    /// Staff accounts of any role without a second factor in use (SEC-09).
+    pub staff_without_second_factor: i64,
 }
 
 /// The storage contract every backend implements.
@@ -473,6 +564,17 @@ pub trait Store: Send + Sync + 'static {
 
     /// Reads a staff account.
     async fn staff(&self, id: &AgentId) -> Result<StaffAccount>;
+
+    /// Applies `change` to the second factor of `id` with `audit` in one transaction when its
+    /// condition holds, and returns whether it did (nothing is written otherwise).
+    /// [`Error::NotFound`] when there is no such account.
+    async fn change_second_factor(
+        &self,
+        id: &AgentId,
+        change: SecondFactorChange,
+        audit: Vec<AuditEvent>,
+        now: DateTime<Utc>,
+    ) -> Result<bool>;
 
     /// Stores a new session and its login audit event.
     async fn create_session(&self, session: &StaffSession, audit: AuditEvent) -> Result<()>;

@@ -278,6 +278,14 @@ enum UserCommand {
         /// Login name.
         name: String,
     },
+    /// Removes a staff member's second factor (a lost phone without recovery codes) and ends
+    /// their sessions; they set up a new authenticator app at their next login (SEC-09).
+    ResetSecondFactor {
+        #[command(flatten)]
+        place: Place,
+        /// Login name.
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -548,6 +556,9 @@ fn main() -> anyhow::Result<()> {
             ai_literacy.as_deref(),
             &name,
         )),
+        Command::User {
+            command: UserCommand::ResetSecondFactor { place, name },
+        } => runtime()?.block_on(reset_second_factor(place, &name)),
         Command::Pii {
             command: PiiCommand::Scan { lang },
         } => pii_scan(&lang),
@@ -1091,6 +1102,12 @@ async fn create_demo_agent(loket: &Loket) -> anyhow::Result<()> {
         .await
         .map_err(|error| anyhow::anyhow!("creating the demo agent: {error}"))?;
     eprintln!("demo agent account created: login `demo`, password `{password}` (shown once)");
+    if loket.config().config.auth.second_factor == loket_core::config::SecondFactorPolicy::Required {
+        eprintln!(
+            "at the first login the console asks to set up an authenticator app (auth.second_factor = required); \
+             without a phone, `oathtool --totp -b SECRET` gives the codes"
+        );
+    }
     Ok(())
 }
 
@@ -1098,6 +1115,21 @@ fn generated_password() -> anyhow::Result<String> {
     let mut bytes = [0u8; 12];
     getrandom::fill(&mut bytes).map_err(|_| anyhow::anyhow!("no randomness available"))?;
     Ok(hex::encode(bytes))
+}
+
+async fn reset_second_factor(place: Place, name: &str) -> anyhow::Result<()> {
+    let id = AgentId::parse(name).map_err(|_| anyhow::anyhow!("a login name has 1-64 of a-z, 0-9, '.', '-', '_'"))?;
+    let config = load_config(&place, None)?;
+    let (loket, _) = compose(config).await?;
+    loket
+        .reset_second_factor(&id, "cli")
+        .await
+        .map_err(|error| match error {
+            loket_service::Error::NotFound => anyhow::anyhow!("no staff account `{id}`"),
+            other => anyhow::anyhow!("{other}"),
+        })?;
+    println!("second factor of `{id}` removed and their sessions ended; they set up a new one at their next login");
+    Ok(())
 }
 
 async fn add_user(

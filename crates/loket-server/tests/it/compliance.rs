@@ -34,7 +34,7 @@ async fn seed_conversation(app: &TestApp) {
     assert_eq!(claimed.status(), StatusCode::OK);
 }
 
-fn row<'a>(report: &'a Value, id: &str) -> &'a Value {
+pub(crate) fn row<'a>(report: &'a Value, id: &str) -> &'a Value {
     report["sections"]
         .as_array()
         .into_iter()
@@ -75,7 +75,11 @@ async fn an_agent_is_refused_and_an_auditor_gets_report_and_dashboard_without_cu
     assert_eq!(report["evidence"]["disclosure"]["conversations_checked"], 1);
     assert_eq!(report["evidence"]["handoff"]["median_seconds_to_person"], 90);
     assert_eq!(report["evidence"]["audit_chain"]["intact"], true);
-    assert_eq!(row(&report, "SEC-09")["status"], "not_met");
+    assert_eq!(
+        row(&report, "SEC-09")["status"],
+        "met",
+        "a second factor is required by default"
+    );
     assert_eq!(report["accessibility"]["status"], "not_recorded");
 
     for (format, content_type) in [("md", "text/markdown"), ("html", "text/html")] {

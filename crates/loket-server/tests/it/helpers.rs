@@ -269,11 +269,36 @@ impl TestApp {
             .expect("request");
         assert_eq!(response.status(), StatusCode::OK);
         let body: Value = response.json().await.expect("json");
-        Agent {
-            client,
-            csrf: body["csrf_token"].as_str().unwrap_or_default().to_string(),
-            address: self.address.clone(),
+        let mut agent = Agent::from_login(client, &body, &self.address);
+        if body["second_factor"] == "setup_required" {
+            agent.totp = Some(self.set_up_second_factor(&agent).await);
         }
+        agent
+    }
+
+    /// Sets up an authenticator app for a logged-in member (SEC-09), as the console does, with
+    /// a code for the server's clock; returns the secret.
+    pub async fn set_up_second_factor(&self, agent: &Agent) -> loket_service::totp::TotpSecret {
+        let response = agent.post("/api/v1/agent/second-factor", json!({})).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let setup: Value = response.json().await.expect("json");
+        let secret =
+            loket_service::totp::TotpSecret::from_base32(setup["secret"].as_str().expect("secret")).expect("base32");
+        let response = agent
+            .post(
+                "/api/v1/agent/second-factor/confirm",
+                json!({ "code": secret.code_at(self.totp_step()) }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        secret
+    }
+
+    /// The current TOTP time step of the server's clock.
+    pub fn totp_step(&self) -> i64 {
+        loket_service::clock::Clock::now(&*self.clock)
+            .timestamp()
+            .div_euclid(loket_service::totp::STEP_SECONDS)
     }
 }
 
@@ -294,9 +319,21 @@ pub struct Agent {
     /// CSRF token.
     pub csrf: String,
     address: String,
+    /// The authenticator app's secret the helper set up, if it did.
+    pub totp: Option<loket_service::totp::TotpSecret>,
 }
 
 impl Agent {
+    /// The member a login answered `body` for, with the client that holds its cookie.
+    pub fn from_login(client: Client, body: &Value, address: &str) -> Agent {
+        Agent {
+            client,
+            csrf: body["csrf_token"].as_str().unwrap_or_default().to_string(),
+            address: address.to_owned(),
+            totp: None,
+        }
+    }
+
     /// A state-changing console request.
     pub async fn post(&self, path: &str, body: Value) -> Response {
         self.client

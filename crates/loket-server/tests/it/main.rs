@@ -12,5 +12,6 @@ mod handoff;
 mod helpers;
 mod observability;
 mod rights;
+mod second_factor;
 mod webhooks;
 mod withdrawal;

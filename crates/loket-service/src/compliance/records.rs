@@ -112,7 +112,7 @@ const RISKS: [(&str, &str); 16] = [
     ),
     (
         "staff misuse or over-broad access",
-        "roles, audited reveals, auditors see no message text (SEC-09 partly)",
+        "roles, audited reveals, auditors see no message text, a second factor for staff logins per auth.second_factor (SEC-09)",
     ),
     (
         "breach of the transcript store",

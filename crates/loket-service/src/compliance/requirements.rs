@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use loket_core::Locale;
-use loket_core::config::{ModelProvider, Sector, ValidConfig};
+use loket_core::config::{ModelProvider, SecondFactorPolicy, Sector, ValidConfig};
 
 use super::{
     AccessibilityStatus, Evidence, RETENTION_RUN_OVERDUE_HOURS, RecordOfProcessing, RequirementRow, RequirementSection,
@@ -749,10 +749,26 @@ pub(super) fn requirement_sections(
             format!("reasons: {}", listing(&guards.output_blocked_by_reason)),
         ],
     );
+    let without_second_factor = evidence.store.staff_without_second_factor;
+    let (second_factor_status, second_factor_line) = match settings.auth.second_factor {
+        SecondFactorPolicy::Required => (
+            Status::Met,
+            format!(
+                "second factor required (auth.second_factor = required): an authenticator-app code (RFC 6238) at every \
+                 login; {without_second_factor} staff accounts have yet to set one up and can do nothing else until they do"
+            ),
+        ),
+        SecondFactorPolicy::Optional => (
+            Status::NotMet,
+            format!(
+                "not met: auth.second_factor = optional; {without_second_factor} staff accounts log in with a password only"
+            ),
+        ),
+    };
     let sec_09 = row(
         "SEC-09",
         "Every view of personal data is logged; least privilege and MFA for staff",
-        Status::NotMet,
+        second_factor_status,
         vec![
             format!(
                 "revealed personal-data values, each audited: {}",
@@ -766,7 +782,13 @@ pub(super) fn requirement_sections(
                 "staff logins: {}, failed: {}",
                 evidence.staff.logins, evidence.staff.failed_logins
             ),
-            "not met: staff accounts have no second factor".into(),
+            second_factor_line,
+            format!(
+                "second factors set up: {}; reset by an admin: {}; logins with a recovery code: {}",
+                evidence.staff.second_factors_enabled,
+                evidence.staff.second_factor_resets,
+                evidence.staff.recovery_code_logins
+            ),
         ],
     );
 
