@@ -74,7 +74,11 @@ describe('two-step verification for staff', () => {
     assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'sf-title', 'focus moves to the setup heading');
     assert.equal(await page.locator('#app-view').isHidden(), true, 'the queue stays closed');
     const qr = page.getByRole('img', { name: 'QR-code met de sleutel voor uw authenticator-app' });
-    await qr.locator('svg').waitFor({ timeout: WAIT_MS });
+    await qr.waitFor({ timeout: WAIT_MS });
+    await page.waitForFunction(() => {
+      const image = document.getElementById('sf-qr');
+      return image.complete && image.naturalWidth >= 200;
+    }, null, { timeout: WAIT_MS });
     const shown = (await page.getByTestId('console-sf-secret').textContent()).trim();
     assert.match(shown, /^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/, `the key is shown in groups of four: ${shown}`);
     secret = base32Decode(shown);

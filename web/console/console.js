@@ -477,6 +477,7 @@
       for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.getAttribute('data-i18n'));
       view.langToggle.setAttribute('lang', state.lang === 'nl' ? 'en' : 'nl');
       if (state.me) view.whoami.textContent = t('loggedInAs', { name: state.me.display_name || state.me.username });
+      view.sfQr.alt = t('sfQrLabel');
     }
 
     view.langToggle.addEventListener('click', () => {
@@ -621,9 +622,8 @@
       view.sfTitle.focus();
       try {
         const setup = await request('POST', '/api/v1/agent/second-factor');
-        view.sfQr.innerHTML = setup.qr_svg;
-        const svg = view.sfQr.querySelector('svg');
-        if (svg) svg.setAttribute('aria-hidden', 'true');
+        // An image, not markup in the page: the SVG is never parsed into the console's DOM.
+        view.sfQr.src = `data:image/svg+xml;base64,${btoa(setup.qr_svg)}`;
         // Groups of four are easier to read aloud and to type over.
         view.sfSecret.textContent = setup.secret.replace(/(.{4})(?=.)/g, '$1 ');
       } catch (error) {
@@ -666,7 +666,7 @@
     view.sfDone.addEventListener('click', () => {
       view.sfView.hidden = true;
       view.sfRecoveryList.textContent = '';
-      view.sfQr.textContent = '';
+      view.sfQr.removeAttribute('src');
       view.sfSecret.textContent = '';
       state.me.second_factor = 'in_use';
       beginSession(state.me, true);
@@ -716,7 +716,7 @@
       state.revealed.clear();
       view.appView.hidden = true;
       view.sfView.hidden = true;
-      view.sfQr.textContent = '';
+      view.sfQr.removeAttribute('src');
       view.sfSecret.textContent = '';
       view.sfRecoveryList.textContent = '';
       showCodeField(false);
