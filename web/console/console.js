@@ -627,7 +627,7 @@
         // Groups of four are easier to read aloud and to type over.
         view.sfSecret.textContent = setup.secret.replace(/(.{4})(?=.)/g, '$1 ');
       } catch (error) {
-        view.sfError.textContent = t(errorKey(error.status, error.code) || 'errGeneric');
+        view.sfError.textContent = t(errorKey(error.status, error.code));
       }
     }
 
@@ -657,7 +657,7 @@
         view.sfRecoveryTitle.focus();
       } catch (error) {
         view.sfCode.setAttribute('aria-invalid', 'true');
-        view.sfError.textContent = t(error.code === 'invalid_second_factor' ? 'errInvalidCode' : errorKey(error.status, error.code) || 'errGeneric');
+        view.sfError.textContent = t(errorKey(error.status, error.code));
         view.sfCode.select();
         view.sfCode.focus();
       }

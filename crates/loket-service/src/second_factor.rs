@@ -18,7 +18,7 @@ use crate::totp::{self, TotpSecret};
 /// Where a staff member stands with the second factor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecondFactorState {
-    /// An authenticator app is set up; the session was opened with its code.
+    /// An authenticator app is set up: logins need its code or a recovery code.
     InUse,
     /// The policy requires one and none is set up: the session opens only the setup.
     SetupRequired,
@@ -130,9 +130,9 @@ impl Loket {
     /// Confirms the secret being set up with a code from the app, puts it in use and returns
     /// the recovery codes, shown once.
     pub async fn confirm_second_factor(&self, context: &StaffContext, code: &str) -> Result<Vec<String>> {
+        // The session's account was read for this request, after the setup began.
         let id = &context.account.id;
-        let account = self.store.staff(id).await?;
-        let Some(sealed) = account.second_factor.pending_sealed.clone() else {
+        let Some(sealed) = context.account.second_factor.pending_sealed.clone() else {
             return Err(Error::Conflict {
                 code: "no_second_factor_pending",
                 message: "start setting up an authenticator app first",
@@ -140,9 +140,7 @@ impl Loket {
         };
         let secret = self.open_totp_secret(id, &sealed)?;
         let now = self.now();
-        if !self.second_factor_rate.allow(&format!("staff:{id}"), now).await? {
-            return Err(Error::RateLimited);
-        }
+        self.count_second_factor_attempt(id, now).await?;
         let step = secret
             .matching_step(code, now.timestamp(), self.config().config.auth.totp_skew_steps)
             .ok_or_else(invalid_code)?;
@@ -202,13 +200,7 @@ impl Loket {
             });
         };
         let now = self.now();
-        if !self
-            .second_factor_rate
-            .allow(&format!("staff:{}", account.id), now)
-            .await?
-        {
-            return Err(Error::RateLimited);
-        }
+        self.count_second_factor_attempt(&account.id, now).await?;
         let (change, used) = if let Some(hash) = totp::recovery_code_hash(presented) {
             (SecondFactorChange::UseRecoveryCode(hash), FactorUsed::RecoveryCode)
         } else {
@@ -223,6 +215,16 @@ impl Loket {
             .change_second_factor(&account.id, change, vec![], now)
             .await?;
         Ok(accepted.then_some(used))
+    }
+
+    /// Counts a code tried for `id` against `limits.second_factor_attempts_per_account`, from
+    /// all addresses together; 429 once the window is full.
+    async fn count_second_factor_attempt(&self, id: &AgentId, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+        if self.second_factor_rate.allow(&format!("staff:{id}"), now).await? {
+            Ok(())
+        } else {
+            Err(Error::RateLimited)
+        }
     }
 
     fn open_totp_secret(&self, id: &AgentId, sealed: &[u8]) -> Result<TotpSecret> {

@@ -786,19 +786,19 @@ impl Store for PgStore {
             .fetch_one(&self.pool)
             .await
             .map_err(backend("count tickets"))?;
-        let operators = sqlx::query(
-            "SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE ai_literacy IS NULL) AS untrained FROM staff
-             WHERE role IN ('agent', 'admin')",
+        // Operators are agents and admins; the second factor counts every role.
+        let staff = sqlx::query(
+            "SELECT COUNT(*) FILTER (WHERE role IN ('agent', 'admin')) AS n,
+                    COUNT(*) FILTER (WHERE role IN ('agent', 'admin') AND ai_literacy IS NULL) AS untrained,
+                    COUNT(*) FILTER (WHERE totp_secret IS NULL) AS without_second_factor
+             FROM staff",
         )
         .fetch_one(&self.pool)
         .await
         .map_err(backend("count staff"))?;
-        stats.operators = operators.try_get("n").map_err(backend("count staff"))?;
-        stats.operators_without_ai_literacy = operators.try_get("untrained").map_err(backend("count staff"))?;
-        stats.staff_without_second_factor = sqlx::query_scalar("SELECT COUNT(*) FROM staff WHERE totp_secret IS NULL")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(backend("count staff"))?;
+        stats.operators = staff.try_get("n").map_err(backend("count staff"))?;
+        stats.operators_without_ai_literacy = staff.try_get("untrained").map_err(backend("count staff"))?;
+        stats.staff_without_second_factor = staff.try_get("without_second_factor").map_err(backend("count staff"))?;
         Ok(stats)
     }
 
