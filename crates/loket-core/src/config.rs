@@ -375,6 +375,12 @@ pub struct DatabaseConfig {
     pub acquire_timeout_seconds: u64,
     /// Seconds a single statement may run before PostgreSQL cancels it (503 `unavailable`).
     pub statement_timeout_seconds: u64,
+    /// SQLite: conversations whose turn context (the row, its data key and vault) is kept in
+    /// memory between turns, so a turn does not read back what the previous one wrote; 0 turns
+    /// this off. PostgreSQL keeps none: other instances write the same rows.
+    pub cached_conversations: u32,
+    /// SQLite: seconds a kept turn context is used after the conversation's last turn.
+    pub cached_conversation_seconds: u32,
 }
 
 impl Default for DatabaseConfig {
@@ -384,6 +390,8 @@ impl Default for DatabaseConfig {
             pool_size: 10,
             acquire_timeout_seconds: 5,
             statement_timeout_seconds: 30,
+            cached_conversations: 10_000,
+            cached_conversation_seconds: 300,
         }
     }
 }
@@ -1415,6 +1423,17 @@ impl Config {
                 fail(setting, "must be between 1 and 3600 seconds".into());
             }
         }
+        if self.database.cached_conversations > 1_000_000 {
+            fail("database.cached_conversations", "must be at most 1000000".into());
+        }
+        // Far below the shortest retention period (a day), so a kept context never outlives
+        // what another process's retention run removed.
+        if !(1..=3600).contains(&self.database.cached_conversation_seconds) {
+            fail(
+                "database.cached_conversation_seconds",
+                "must be between 1 and 3600 seconds".into(),
+            );
+        }
         if let Some(secret) = &self.identity.secret
             && secret.chars().count() < 32
         {
@@ -1699,12 +1718,14 @@ mod tests {
         config.database.url = Some("mysql://db/loket".into());
         config.database.pool_size = 0;
         config.database.acquire_timeout_seconds = 0;
+        config.database.cached_conversations = 1_000_001;
+        config.database.cached_conversation_seconds = 0;
         let found = problems(config);
         let database: Vec<&String> = found
             .iter()
             .filter(|problem| problem.starts_with("database."))
             .collect();
-        assert_eq!(database.len(), 3, "{found:?}");
+        assert_eq!(database.len(), 5, "{found:?}");
         let mut config = Config::default();
         config.database.url = Some("postgres://loket:pw@127.0.0.1/loket".into());
         assert!(config.validate().is_ok());

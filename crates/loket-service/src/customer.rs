@@ -429,12 +429,14 @@ impl Loket {
                 .guards
                 .check_suggestions(std::mem::take(suggestions), &self.knowledge)?;
         }
+        // Every text of a reply from the knowledge base is approved text of the served
+        // generation, whose verdict the guard keeps.
         if let BotReply::Answer { text, citations, .. } = &mut reply {
             // The cited titles leave with the text: a title that names restricted content blocks
             // the answer as the text would.
             let shown = std::iter::once(text).chain(citations.iter_mut().map(|citation| &mut citation.title));
             for field in shown {
-                match self.guards.check_outgoing(field, &self.knowledge)? {
+                match self.guards.check_approved(field, &self.knowledge)? {
                     crate::inspection::Outgoing::Send(sanitised) => *field = sanitised,
                     crate::inspection::Outgoing::Block(reason) => {
                         warn!(reason, "an answer was blocked by the output guard");

@@ -17,7 +17,7 @@
 //! Guards are pure and must never panic; if one does anyway, the message is blocked and not
 //! stored (fail closed), and the failure is logged without the text.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -112,6 +112,20 @@ struct LoadedGuard {
     generation: Option<String>,
     /// `None` when the material could not be loaded: every message is blocked (fail closed).
     guard: Option<OutputGuard>,
+    /// The verdicts on approved texts of this generation, by text ([`Guards::check_approved`]).
+    /// Only texts of the served knowledge base enter it, so it is bounded by that knowledge
+    /// base, and it goes with the generation.
+    approved: RwLock<HashMap<String, OutputVerdict>>,
+}
+
+impl LoadedGuard {
+    fn new(generation: Option<String>, guard: Option<OutputGuard>) -> LoadedGuard {
+        LoadedGuard {
+            generation,
+            guard,
+            approved: RwLock::default(),
+        }
+    }
 }
 
 /// What the inbound guards concluded about one customer message.
@@ -174,10 +188,7 @@ impl Guards {
             intent: IntentDetector::new(),
             output: OutputState {
                 settings,
-                current: RwLock::new(Arc::new(LoadedGuard {
-                    generation: None,
-                    guard: Some(guard),
-                })),
+                current: RwLock::new(Arc::new(LoadedGuard::new(None, Some(guard)))),
             },
         }
     }
@@ -245,22 +256,40 @@ impl Guards {
     pub fn check_outgoing(&self, text: &str, knowledge: &Knowledge) -> Result<Outgoing> {
         let loaded = self.output_guard(knowledge.base().generation());
         let Some(guard) = &loaded.guard else {
-            metrics::counter!("loket_output_blocked_total", "reason" => GUARD_UNAVAILABLE).increment(1);
-            return Ok(Outgoing::Block(GUARD_UNAVAILABLE));
+            return Ok(unavailable());
         };
-        let verdict = fail_closed(|| guard.check(text))?;
-        Ok(match verdict {
-            OutputVerdict::Send(sanitised) => {
-                for change in &sanitised.changes {
-                    metrics::counter!("loket_output_sanitised_total", "change" => change.as_str()).increment(1);
-                }
-                Outgoing::Send(sanitised.text)
+        Ok(outgoing(fail_closed(|| guard.check(text))?))
+    }
+
+    /// [`Guards::check_outgoing`] for a text of the served knowledge base (an approved answer,
+    /// a cited title, a suggested question). The guard's verdict depends on the text and the
+    /// generation's material alone, so each such text is checked once per generation and the
+    /// verdict reused: the same answers are sent again and again, and the check cost as much
+    /// as finding them. Generated text never comes here: it goes through `check_outgoing`.
+    pub fn check_approved(&self, text: &str, knowledge: &Knowledge) -> Result<Outgoing> {
+        let loaded = self.output_guard(knowledge.base().generation());
+        let Some(guard) = &loaded.guard else {
+            return Ok(unavailable());
+        };
+        let known = loaded
+            .approved
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(text)
+            .cloned();
+        let verdict = match known {
+            Some(verdict) => verdict,
+            None => {
+                let verdict = fail_closed(|| guard.check(text))?;
+                loaded
+                    .approved
+                    .write()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .insert(text.to_owned(), verdict.clone());
+                verdict
             }
-            OutputVerdict::Block(reason) => {
-                metrics::counter!("loket_output_blocked_total", "reason" => reason.as_str()).increment(1);
-                Outgoing::Block(reason.as_str())
-            }
-        })
+        };
+        Ok(outgoing(verdict))
     }
 
     /// The suggested questions of an abstention that pass the output guard unchanged, in order.
@@ -269,7 +298,7 @@ impl Guards {
     pub fn check_suggestions(&self, suggestions: Vec<Suggestion>, knowledge: &Knowledge) -> Result<Vec<Suggestion>> {
         let mut passed = Vec::with_capacity(suggestions.len());
         for suggestion in suggestions {
-            match self.check_outgoing(&suggestion.question, knowledge)? {
+            match self.check_approved(&suggestion.question, knowledge)? {
                 Outgoing::Send(sanitised) if sanitised == suggestion.question => passed.push(suggestion),
                 _ => metrics::counter!("loket_suggestions_withheld_total").increment(1),
             }
@@ -305,26 +334,17 @@ impl Guards {
                 Fingerprints::empty(),
                 LinkPolicy::new(&settings.link_domains),
             );
-            return LoadedGuard {
-                generation,
-                guard: Some(guard),
-            };
+            return LoadedGuard::new(generation, Some(guard));
         };
         let corpus = match catch_unwind(|| loket_kb::GuardCorpus::open(data_dir)) {
             Ok(Ok(corpus)) => corpus,
             Ok(Err(error)) => {
                 tracing::error!(%error, "the output guard could not read the knowledge base; answers are blocked");
-                return LoadedGuard {
-                    generation,
-                    guard: None,
-                };
+                return LoadedGuard::new(generation, None);
             }
             Err(_) => {
                 tracing::error!("reading the output guard's material panicked; answers are blocked");
-                return LoadedGuard {
-                    generation,
-                    guard: None,
-                };
+                return LoadedGuard::new(generation, None);
             }
         };
         if corpus.generation != generation {
@@ -351,10 +371,7 @@ impl Guards {
             Some(previous) => previous.with_material(fingerprints, links),
             None => OutputGuard::new(settings.canaries.clone(), fingerprints, links),
         };
-        LoadedGuard {
-            generation,
-            guard: Some(guard),
-        }
+        LoadedGuard::new(generation, Some(guard))
     }
 
     fn redact(&self, text: &str, locale: Locale, placeholders: &mut Placeholders) -> (String, BTreeMap<String, i64>) {
@@ -376,6 +393,28 @@ impl Guards {
 impl Default for Guards {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// The answer when the output guard's material could not be loaded: blocked (fail closed).
+fn unavailable() -> Outgoing {
+    metrics::counter!("loket_output_blocked_total", "reason" => GUARD_UNAVAILABLE).increment(1);
+    Outgoing::Block(GUARD_UNAVAILABLE)
+}
+
+/// A verdict as sent, counted in the metrics each time it is used.
+fn outgoing(verdict: OutputVerdict) -> Outgoing {
+    match verdict {
+        OutputVerdict::Send(sanitised) => {
+            for change in &sanitised.changes {
+                metrics::counter!("loket_output_sanitised_total", "change" => change.as_str()).increment(1);
+            }
+            Outgoing::Send(sanitised.text)
+        }
+        OutputVerdict::Block(reason) => {
+            metrics::counter!("loket_output_blocked_total", "reason" => reason.as_str()).increment(1);
+            Outgoing::Block(reason.as_str())
+        }
     }
 }
 
@@ -540,6 +579,10 @@ mod tests {
                 matches!(verdict, Outgoing::Block("restricted_identifier" | "restricted_passage")),
                 "{id}: {verdict:?}"
             );
+            // The kept verdict of approved text is the guard's, the first time and after.
+            for _ in 0..2 {
+                assert_eq!(guards.check_approved(text, &knowledge).unwrap(), verdict, "{id}");
+            }
         }
         for leak in [
             "De sleutel is sk-live-DEMO-CANARY-8c41f2e9a7b3d605.",
@@ -574,6 +617,31 @@ mod tests {
             "restricted_passage",
         );
         check("Het codewoord is rode spaak escalatie.", "restricted_identifier");
+    }
+
+    /// SEC-06, SEC-13: the verdict kept for an approved text belongs to the generation it was
+    /// reached in. A text that passed while no restricted page named its code word is blocked
+    /// once a generation with such a page is served.
+    #[test]
+    fn sec06_a_kept_verdict_on_approved_text_ends_with_its_generation() {
+        let dir = ScratchDir::new();
+        let code_word = r#"{"id":"code","question":"Wat is het codewoord?","answer":"Het codewoord is RODE-SPAAK-ESCALATIE.","lang":"nl"}"#;
+        import(&dir.0, &[("faq.jsonl", code_word)]);
+        let (guards, knowledge) = guards_for(&dir.0, &[]);
+        let text = "Het codewoord is RODE-SPAAK-ESCALATIE.";
+        for _ in 0..2 {
+            assert_eq!(
+                guards.check_approved(text, &knowledge).unwrap(),
+                Outgoing::Send(text.into())
+            );
+        }
+        import(&dir.0, &[("faq.jsonl", PUBLIC_FAQ), ("script.md", SCRIPT)]);
+        let served = Knowledge::new(KnowledgeBase::open(&dir.0).unwrap());
+        assert_ne!(served.base().generation(), knowledge.base().generation());
+        assert_eq!(
+            guards.check_approved(text, &served).unwrap(),
+            Outgoing::Block("restricted_identifier")
+        );
     }
 
     /// SEC-06: a suggested question that names something only restricted content holds is

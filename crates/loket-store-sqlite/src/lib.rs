@@ -14,6 +14,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -35,6 +36,11 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
 use sqlx::{Row, SqlSafeStr, Sqlite, Transaction};
+
+mod turn_cache;
+
+pub use turn_cache::TurnCacheSettings;
+use turn_cache::{CommitEffect, TurnCache};
 
 /// How often an erasure tries to empty the write-ahead log while readers hold it.
 const PURGE_ATTEMPTS: u32 = 250;
@@ -78,6 +84,8 @@ pub struct SqliteStore {
     reader: SqlitePool,
     /// The group committer: chat turns (new conversations and commits) queue here.
     turns: tokio::sync::mpsc::Sender<Job>,
+    /// The contexts of recently active conversations (see [`turn_cache`]).
+    cache: Arc<TurnCache>,
 }
 
 /// Applies `turns` in one transaction and commits it.
@@ -198,6 +206,9 @@ impl SqliteStore {
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
+            // No ping before each use: the connection is local, and a ping is one more round
+            // trip to its worker thread (measured: 1.5-2 thread switches per chat turn).
+            .test_before_acquire(false)
             .idle_timeout(None)
             .max_lifetime(None)
             .connect_with(options.clone())
@@ -210,6 +221,7 @@ impl SqliteStore {
         let reader = SqlitePoolOptions::new()
             .max_connections(read_connections.max(1))
             .min_connections(1)
+            .test_before_acquire(false)
             .idle_timeout(None)
             .max_lifetime(None)
             .connect_with(options.read_only(false))
@@ -221,7 +233,19 @@ impl SqliteStore {
             let writer = committer.clone();
             async move { write_turns(&writer, group).await }
         }));
-        Ok(Self { writer, reader, turns })
+        Ok(Self {
+            writer,
+            reader,
+            turns,
+            cache: Arc::new(TurnCache::new(TurnCacheSettings::default())),
+        })
+    }
+
+    /// The same store with `settings` for the contexts it keeps of recently active
+    /// conversations (by default [`TurnCacheSettings::default`]). Call before serving.
+    pub fn with_turn_cache(mut self, settings: TurnCacheSettings) -> Self {
+        self.cache = Arc::new(TurnCache::new(settings));
+        self
     }
 
     /// Closes both pools, waiting for connections to finish.
@@ -316,6 +340,10 @@ impl Store for SqliteStore {
             // One process counts in memory (see `Store::shared`).
             return Err(Error::Backend("this store keeps no shared counters".into()));
         }
+        if let Some(context) = self.cache.get(id.as_str()) {
+            return Ok(context);
+        }
+        let start = self.cache.read_start();
         let rows = sqlx::query(
             "SELECT conversations.*, vault.placeholder AS vault_placeholder, vault.kind AS vault_kind,
                  vault.sealed AS vault_sealed
@@ -339,16 +367,24 @@ impl Store for SqliteStore {
                 });
             }
         }
-        Ok(TurnContext {
+        let context = TurnContext {
             record: record_from_row(first)?,
             data_key: first.try_get("data_key").map_err(&read)?,
             vault,
             counted: None,
-        })
+        };
+        self.cache.keep(id.as_str(), start, &context);
+        Ok(context)
     }
 
     async fn commit(&self, commit: Commit) -> Result<Vec<StoredMessage>> {
-        group::submit(&self.turns, |reply| Job::Commit(Box::new(commit), reply)).await
+        let effect = CommitEffect::of(&commit);
+        let result = group::submit(&self.turns, |reply| Job::Commit(Box::new(commit), reply)).await;
+        match &result {
+            Ok(_) => self.cache.committed(&effect),
+            Err(_) => self.cache.forget(effect.id()),
+        }
+        result
     }
 
     async fn messages(&self, id: &ConversationId, after: i64, limit: u32) -> Result<Vec<StoredMessage>> {
@@ -675,6 +711,8 @@ impl Store for SqliteStore {
         audit: AuditEvent,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        // Nothing read before this change is served after it.
+        let _ended = self.cache.ending_generation();
         let mut transaction = self.begin().await?;
         let updated = sqlx::query("UPDATE conversations SET legal_hold = ? WHERE id = ?")
             .bind(hold)
@@ -695,6 +733,8 @@ impl Store for SqliteStore {
         audit: AuditEvent,
         now: DateTime<Utc>,
     ) -> Result<Erased> {
+        // Nothing read before this change is served after it.
+        let _ended = self.cache.ending_generation();
         let mut transaction = self.begin().await?;
         let mut erased = Erased::default();
         for id in ids {
@@ -732,6 +772,8 @@ impl Store for SqliteStore {
     }
 
     async fn expire(&self, expiry: Expiry, limit: u32, audit: AuditEvent, now: DateTime<Utc>) -> Result<u64> {
+        // Nothing read before this change is served after it.
+        let _ended = self.cache.ending_generation();
         let limit = i64::from(limit.max(1));
         let mut transaction = self.begin().await?;
         let removed = match expiry {

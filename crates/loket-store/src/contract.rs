@@ -58,6 +58,7 @@ macro_rules! contract_tests {
             stats_count_states_authors_audit_records_and_open_tickets,
             staff_accounts_are_unique_and_sessions_live_until_deleted,
             second_factor_changes_hold_only_under_their_conditions,
+            the_cached_turn_context_is_the_stored_one,
             webhook_deliveries_are_listed_newest_first,
             the_audit_chain_verifies_across_commits,
             the_audit_chain_stays_linear_under_concurrent_writers,
@@ -1352,6 +1353,101 @@ pub async fn a_turn_context_is_the_conversation_its_data_key_and_its_vault(store
     assert!(store.turn_context(&plain, None).await.unwrap().vault.is_empty());
     let unknown = ConversationId::from_uuid(uuid::Uuid::new_v4());
     assert!(matches!(store.turn_context(&unknown, None).await, Err(Error::NotFound)));
+}
+
+/// The turn context read after every kind of change is what the separate reads return: a store
+/// that keeps recent contexts in memory (SQLite) follows its commits column by column as the
+/// database does (times in microseconds, the locale the commit does not write, the version it
+/// increments, the vault it appends to), and forgets what a legal hold, retention, a lost race
+/// or an erasure changed.
+pub async fn the_cached_turn_context_is_the_stored_one(store: &dyn Store) {
+    async fn assert_stored(store: &dyn Store, id: &ConversationId, after: &str) {
+        let context = store.turn_context(id, None).await.unwrap();
+        assert_eq!(context.record, store.conversation(id).await.unwrap(), "after {after}");
+        assert_eq!(context.data_key, store.data_key(id).await.unwrap(), "after {after}");
+        assert_eq!(context.vault, store.vault(id).await.unwrap(), "after {after}");
+    }
+    let at = now() - Duration::days(400);
+    let id = seeded_conversation(store, "cache", at, false).await;
+    assert_stored(store, &id, "creation").await;
+    let agent = AgentRef {
+        id: AgentId::parse("sanne").unwrap(),
+        display_name: "Sanne".into(),
+    };
+    // Nanoseconds the database drops, and every column a commit writes.
+    let later = at + Duration::nanoseconds(1_234_567_891);
+    type Change<'a> = Box<dyn Fn(&mut Commit) + 'a>;
+    let changes: Vec<(&str, Change<'_>)> = vec![
+        (
+            "a handover",
+            Box::new(|change: &mut Commit| {
+                change.conversation.state = ConversationState::WaitingForAgent;
+                change.conversation.waiting_since = Some(later);
+                change.conversation.last_activity_at = later;
+            }),
+        ),
+        (
+            "an agent taking it",
+            Box::new(|change: &mut Commit| {
+                change.conversation.state = ConversationState::WithAgent;
+                change.conversation.assigned_agent = Some(agent.clone());
+                change.conversation.waiting_since = None;
+            }),
+        ),
+        (
+            "abstentions, a fingerprint, a disclosure and a locale the commit does not write",
+            Box::new(|change: &mut Commit| {
+                change.conversation.consecutive_abstentions = 2;
+                change.conversation.last_question_fingerprint = Some("fingerprint".into());
+                change.conversation.last_disclosure_at = Some(later + Duration::nanoseconds(999));
+                change.conversation.locale = Locale::En;
+            }),
+        ),
+        (
+            "special-category data and a vault entry",
+            Box::new(|change: &mut Commit| {
+                change.sensitive = true;
+                change.vault = vec![VaultEntry {
+                    placeholder: "[PHONE_1]".into(),
+                    kind: "PHONE".into(),
+                    sealed: b"phone".to_vec(),
+                }];
+            }),
+        ),
+    ];
+    for (name, change_with) in &changes {
+        let conversation = store.turn_context(&id, None).await.unwrap().record.conversation;
+        let mut change = commit(&conversation, vec![customer_message(name)], later);
+        change_with(&mut change);
+        store.commit(change).await.unwrap();
+        assert_stored(store, &id, name).await;
+    }
+    // A commit on a stale version loses, and the context is still the stored one.
+    let mut stale = store.turn_context(&id, None).await.unwrap().record.conversation;
+    stale.version -= 1;
+    let lost = store
+        .commit(commit(&stale, vec![customer_message("stale")], later))
+        .await;
+    assert!(matches!(lost, Err(Error::Conflict)), "{lost:?}");
+    assert_stored(store, &id, "a lost race").await;
+    // A legal hold and its release.
+    let hold = AuditEvent::new(AuditKind::LegalHold, Some(&id), "admin:root");
+    store.set_legal_hold(&id, true, hold.clone(), now()).await.unwrap();
+    assert!(store.turn_context(&id, None).await.unwrap().record.legal_hold);
+    store.set_legal_hold(&id, false, hold, now()).await.unwrap();
+    assert_stored(store, &id, "a legal hold").await;
+    // Retention of the vault (the conversation's last activity is 400 days old).
+    let run = AuditEvent::new(AuditKind::RetentionRun, None, "system");
+    assert_eq!(store.expire(Expiry::Vault(now()), 10, run, now()).await.unwrap(), 2);
+    assert!(store.turn_context(&id, None).await.unwrap().vault.is_empty());
+    assert_stored(store, &id, "retention").await;
+    // Erasure.
+    let erase = AuditEvent::new(AuditKind::SubjectErased, Some(&id), "admin:root");
+    store
+        .erase_conversations(std::slice::from_ref(&id), erase, now())
+        .await
+        .unwrap();
+    assert!(matches!(store.turn_context(&id, None).await, Err(Error::NotFound)));
 }
 
 // ---- rate counters ----

@@ -772,15 +772,25 @@ async fn open_store(config: &ValidConfig, data_dir: &Path) -> anyhow::Result<(Ar
                 .with_context(|| format!("creating database directory {}", directory.display()))?;
             let store = SqliteStore::open(directory, database.pool_size.min(16))
                 .await
-                .map_err(|error| anyhow::anyhow!("opening the SQLite database: {error}"))?;
+                .map_err(|error| anyhow::anyhow!("opening the SQLite database: {error}"))?
+                .with_turn_cache(turn_cache(database));
             Ok((Arc::new(store), None))
         }
         None => {
             let store = SqliteStore::open(data_dir, database.pool_size.min(16))
                 .await
-                .map_err(|error| anyhow::anyhow!("opening the database: {error}"))?;
+                .map_err(|error| anyhow::anyhow!("opening the database: {error}"))?
+                .with_turn_cache(turn_cache(database));
             Ok((Arc::new(store), None))
         }
+    }
+}
+
+/// The SQLite store's cache of turn contexts, as `[database]` sets it.
+fn turn_cache(database: &loket_core::config::DatabaseConfig) -> loket_store_sqlite::TurnCacheSettings {
+    loket_store_sqlite::TurnCacheSettings {
+        entries: database.cached_conversations as usize,
+        ttl: Duration::from_secs(u64::from(database.cached_conversation_seconds)),
     }
 }
 
