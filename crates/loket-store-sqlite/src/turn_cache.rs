@@ -83,14 +83,23 @@ impl TurnCache {
     }
 
     /// The cached context of conversation `id`, when it is current.
+    /// Counted in `loket_turn_cache_total` by `result` (`hit` or `miss`), for sizing
+    /// `database.cached_conversations`.
     pub(crate) fn get(&self, id: &str) -> Option<TurnContext> {
         if self.settings.entries == 0 {
             return None;
         }
-        let inner = self.lock();
-        let entry = inner.entries.get(id)?;
-        (entry.generation == inner.generation && entry.stored.elapsed() < self.settings.ttl)
-            .then(|| entry.context.clone())
+        let found = {
+            let inner = self.lock();
+            inner
+                .entries
+                .get(id)
+                .filter(|entry| entry.generation == inner.generation && entry.stored.elapsed() < self.settings.ttl)
+                .map(|entry| entry.context.clone())
+        };
+        let result = if found.is_some() { "hit" } else { "miss" };
+        metrics::counter!("loket_turn_cache_total", "result" => result).increment(1);
+        found
     }
 
     /// Call before reading a context from the database, to [`TurnCache::keep`] what was read.

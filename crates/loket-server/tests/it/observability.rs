@@ -27,6 +27,8 @@ async fn health_readiness_and_metrics_answer() {
     );
     let customer = app.open("nl").await;
     app.say_ok(&customer, "Hoe lang duurt de levering?").await;
+    // The second turn finds the context the first one left (SQLite's turn cache).
+    app.say_ok(&customer, "Hoe lang duurt de levering naar België?").await;
     let metrics = app
         .client
         .get(format!("{}/metrics", app.address))
@@ -41,6 +43,12 @@ async fn health_readiness_and_metrics_answer() {
         metrics.contains("loket_messages_total{author=\"customer\"}"),
         "{metrics}"
     );
+    for result in ["miss", "hit"] {
+        assert!(
+            metrics.contains(&format!("loket_turn_cache_total{{result=\"{result}\"}}")),
+            "{metrics}"
+        );
+    }
     assert!(!metrics.contains("levering"), "no content in metrics");
     app.stop().await;
 }
