@@ -81,6 +81,9 @@ pub enum AuditKind {
     SubjectErased,
     /// A legal hold was placed on or lifted from a conversation (RET-05).
     LegalHold,
+    /// A conversation was tagged as kept for a statutory ground, or the tag was removed (RET-03,
+    /// FIN-06); the ground (or `none`) is its attribute.
+    StatutoryRetention,
     /// The compliance report was generated (GOV-01).
     ReportGenerated,
     /// A staff member opened a transcript (SEC-09: every view of personal data is logged).
@@ -139,6 +142,7 @@ impl AuditKind {
             AuditKind::SubjectExported => "subject_exported",
             AuditKind::SubjectErased => "subject_erased",
             AuditKind::LegalHold => "legal_hold",
+            AuditKind::StatutoryRetention => "statutory_retention",
             AuditKind::ReportGenerated => "report_generated",
             AuditKind::TranscriptViewed => "transcript_viewed",
             AuditKind::AnswerFeedback => "answer_feedback",

@@ -873,6 +873,22 @@ pub struct RetentionRule {
     pub justification: String,
 }
 
+/// A legal ground for keeping a tagged conversation longer than the ordinary periods
+/// (REQUIREMENTS RET-03, FIN-06): MiFID II communications about investment services (5 years, up
+/// to 7), Wwft customer due diligence (5 years after the relationship ends), tax records (7
+/// years). It applies only to conversations an admin tagged with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatutoryGround {
+    /// Its name in tags, the API and the audit log: lowercase letters, digits and `_`
+    /// (`mifid_ii`, `wwft`).
+    pub ground: String,
+    /// Days after the conversation's last activity before it is deleted.
+    pub days: u32,
+    /// The legal provision and why it applies, shown in the compliance report.
+    pub justification: String,
+}
+
 /// Retention per store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -893,6 +909,8 @@ pub struct RetentionConfig {
     pub run_every_minutes: u32,
     /// Records removed per transaction, so a run never holds the database for long.
     pub batch_size: u32,
+    /// Longer periods for conversations tagged with a legal ground (RET-03); none by default.
+    pub statutory: Vec<StatutoryGround>,
 }
 
 impl Default for RetentionConfig {
@@ -916,6 +934,7 @@ impl Default for RetentionConfig {
             delivery_log: rule(30, "Diagnosing failed deliveries to the helpdesk."),
             run_every_minutes: 60,
             batch_size: 500,
+            statutory: Vec::new(),
         }
     }
 }
@@ -1297,6 +1316,39 @@ impl Config {
         if !(1..=100_000).contains(&retention.batch_size) {
             fail("retention.batch_size", "must be between 1 and 100000".into());
         }
+        for (index, statutory) in retention.statutory.iter().enumerate() {
+            let setting = format!("retention.statutory[{index}]");
+            let name_ok = statutory.ground.len() <= 32
+                && statutory
+                    .ground
+                    .starts_with(|character: char| character.is_ascii_lowercase())
+                && statutory
+                    .ground
+                    .chars()
+                    .all(|character| character.is_ascii_lowercase() || character.is_ascii_digit() || character == '_');
+            if !name_ok {
+                fail(
+                    &setting,
+                    "ground must be 1-32 lowercase letters, digits or _, starting with a letter".into(),
+                );
+            }
+            if retention.statutory[..index]
+                .iter()
+                .any(|earlier| earlier.ground == statutory.ground)
+            {
+                fail(&setting, format!("ground `{}` is configured twice", statutory.ground));
+            }
+            if statutory.days <= retention.transcripts.days || statutory.days > 3650 {
+                fail(
+                    &setting,
+                    "days must be longer than retention.transcripts and at most 3650: nothing is kept forever (RET-01, RET-03)"
+                        .into(),
+                );
+            }
+            if statutory.justification.trim().len() < 10 {
+                fail(&setting, "a written justification is required (RET-01)".into());
+            }
+        }
         for (kind, action) in &self.privacy.policy {
             let setting = format!("privacy.policy.{kind}");
             if !PII_TYPES.contains(&kind.as_str()) {
@@ -1656,6 +1708,44 @@ mod tests {
             !found.iter().any(|problem| problem.starts_with("privacy.policy.IBAN")),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn statutory_grounds_are_named_justified_unique_and_longer_than_transcripts_ret_03() {
+        let ground = |name: &str, days: u32, justification: &str| StatutoryGround {
+            ground: name.into(),
+            days,
+            justification: justification.into(),
+        };
+        let mifid = "MiFID II art. 16(7): communications about investment services.";
+        let mut config = Config::default();
+        config.retention.statutory = vec![ground("mifid_ii", 1825, mifid), ground("wwft", 1825, mifid)];
+        assert_eq!(problems(config.clone()), Vec::<String>::new());
+        config.retention.statutory = vec![
+            ground("MiFID", 1825, mifid),
+            ground("wwft", 1825, mifid),
+            ground("wwft", 1825, mifid),
+            ground("tax", 90, mifid),
+            ground("forever", 3651, mifid),
+            ground("unjustified", 1825, " "),
+        ];
+        let found = problems(config);
+        for (index, expected) in [
+            (0, "lowercase"),
+            (2, "configured twice"),
+            (3, "longer than retention.transcripts"),
+            (4, "at most 3650"),
+            (5, "justification"),
+        ] {
+            assert!(
+                found
+                    .iter()
+                    .any(|problem| problem.starts_with(&format!("retention.statutory[{index}]"))
+                        && problem.contains(expected)),
+                "{expected}: {found:?}"
+            );
+        }
+        assert_eq!(found.len(), 5, "{found:?}");
     }
 
     #[test]

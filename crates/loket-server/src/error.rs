@@ -46,6 +46,7 @@ pub const CODES: &[(&str, u16)] = &[
     ("invalid_training_reference", 400),
     ("invalid_subject", 400),
     ("not_an_answer", 400),
+    ("unknown_statutory_ground", 400),
     ("missing_token", 401),
     ("invalid_token", 401),
     ("invalid_credentials", 401),

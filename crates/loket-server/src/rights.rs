@@ -48,6 +48,14 @@ pub struct LegalHoldRequest {
     pub hold: bool,
 }
 
+/// Tags a conversation as kept for a statutory ground, or removes the tag.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatutoryRetentionRequest {
+    /// A ground of `retention.statutory` (`mifid_ii`), or null for the ordinary periods.
+    pub ground: Option<String>,
+}
+
 fn conversation_id(text: &str) -> Result<ConversationId, ApiError> {
     ConversationId::parse(text).map_err(|_| ApiError::not_found())
 }
@@ -158,6 +166,26 @@ pub async fn legal_hold(
 ) -> Result<StatusCode, ApiError> {
     let id = conversation_id(&id)?;
     state.loket.set_legal_hold(Some(&context), &id, body.hold).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Tags a conversation as kept for a statutory ground of `retention.statutory`, or removes the tag
+/// (admin, RET-03, FIN-06).
+#[utoipa::path(post, path = "/api/v1/admin/conversations/{id}/statutory-retention", tag = "admin",
+    params(("id" = String, Path, description = "Conversation id")), request_body = StatutoryRetentionRequest,
+    responses((status = 204, description = "Done"), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn statutory_retention(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    StaffWrite(context): StaffWrite,
+    ApiJson(body): ApiJson<StatutoryRetentionRequest>,
+) -> Result<StatusCode, ApiError> {
+    let id = conversation_id(&id)?;
+    state
+        .loket
+        .set_statutory_ground(Some(&context), &id, body.ground.as_deref())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

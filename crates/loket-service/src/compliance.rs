@@ -295,6 +295,8 @@ pub struct RetentionEvidence {
     pub removed_by_store: BTreeMap<String, i64>,
     /// Legal holds placed or lifted.
     pub legal_hold_events: u64,
+    /// Statutory-ground tags placed or removed (RET-03).
+    pub statutory_events: u64,
 }
 
 /// Data-subject requests.
@@ -577,6 +579,7 @@ impl AuditTally {
                 }
             }
             AuditKind::LegalHold => evidence.retention.legal_hold_events += 1,
+            AuditKind::StatutoryRetention => evidence.retention.statutory_events += 1,
             AuditKind::SubjectExported => {
                 evidence.subject_requests.exports += 1;
                 evidence.subject_requests.last_export_at = Some(record.at);
@@ -1597,6 +1600,43 @@ mod tests {
             Evidence::default(),
         );
         assert_eq!(status(&report, "FIN-06"), Some(Status::Met));
+        // Or only the tagged conversations, for a ground of five years (RET-03).
+        let mut evidence = Evidence::default();
+        evidence.retention.statutory_events = 2;
+        let report = report_for(
+            &|config| {
+                config.company.investment_services = true;
+                config.retention.statutory = vec![loket_core::config::StatutoryGround {
+                    ground: "mifid_ii".into(),
+                    days: 1_827,
+                    justification: "MiFID II art. 16(7), five years.".into(),
+                }];
+            },
+            evidence,
+        );
+        let fin_06 = report.row("FIN-06").expect("FIN-06 row");
+        assert_eq!(fin_06.status, Status::Met);
+        assert!(
+            fin_06.evidence[1].contains("`mifid_ii`") && fin_06.evidence[1].ends_with("tags placed or removed: 2"),
+            "{:?}",
+            fin_06.evidence
+        );
+        let ret_03 = report.row("RET-03").expect("RET-03 row");
+        assert_eq!(ret_03.status, Status::Met);
+        assert!(
+            ret_03
+                .evidence
+                .iter()
+                .any(|line| line.starts_with("ground `mifid_ii`: 1827 days")),
+            "{:?}",
+            ret_03.evidence
+        );
+        assert_eq!(
+            report_for(&|_| {}, Evidence::default())
+                .row("RET-03")
+                .map(|row| row.status),
+            Some(Status::RequiresHumanInput)
+        );
 
         // An external model vendor is named with its register entry; credit scoring needs a person.
         let report = report_for(

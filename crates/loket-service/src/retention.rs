@@ -8,9 +8,12 @@
 //! checkpoint of the audit chain.
 //!
 //! Order matters: special-category conversations first (shortest period), then transcripts
-//! (which take their vault entries and tickets along), then the vault and tickets of
-//! conversations that are kept, the delivery log, and the audit log last, so the run's own
-//! records are never the ones removed.
+//! (which take their vault entries and tickets along), then conversations kept for a statutory
+//! ground (RET-03: each ground's own period; a ground the configuration no longer names gets the
+//! ordinary transcript period), then the vault and tickets of conversations that are kept, the
+//! delivery log, and the audit log last, so the run's own records are never the ones removed.
+//! The ordinary periods skip conversations tagged with a ground, vault entries included: the
+//! record is kept as the customer wrote it.
 
 use std::collections::BTreeMap;
 
@@ -39,22 +42,45 @@ impl Loket {
         let now = self.now();
         let retention = &self.config.config.retention;
         let before = |days: u32| -> DateTime<Utc> { now - Duration::days(i64::from(days)) };
-        let expiries = [
+        let mut expiries = vec![
             Expiry::SensitiveTranscripts(before(retention.sensitive_transcripts.days)),
             Expiry::Transcripts(before(retention.transcripts.days)),
+        ];
+        expiries.extend(
+            retention
+                .statutory
+                .iter()
+                .map(|statutory| Expiry::StatutoryTranscripts {
+                    ground: statutory.ground.clone(),
+                    before: before(statutory.days),
+                }),
+        );
+        expiries.extend([
+            Expiry::UnlistedStatutoryTranscripts {
+                listed: retention
+                    .statutory
+                    .iter()
+                    .map(|statutory| statutory.ground.clone())
+                    .collect(),
+                before: before(retention.transcripts.days),
+            },
             Expiry::Vault(before(retention.vault.days)),
             Expiry::Tickets(before(retention.tickets.days)),
             Expiry::DeliveryLog(before(retention.delivery_log.days)),
             Expiry::Audit(before(retention.audit.days)),
-        ];
+        ]);
         let mut report = RetentionReport::default();
         for expiry in expiries {
             let total = report.removed.entry(expiry.store()).or_default();
             loop {
-                let event = AuditEvent::new(AuditKind::RetentionRun, None, actor).attribute("store", expiry.store());
+                let mut event =
+                    AuditEvent::new(AuditKind::RetentionRun, None, actor).attribute("store", expiry.store());
+                if let Expiry::StatutoryTranscripts { ground, .. } = &expiry {
+                    event = event.attribute("ground", ground.clone());
+                }
                 let removed = self
                     .store
-                    .expire(expiry, retention.batch_size, event, self.now())
+                    .expire(expiry.clone(), retention.batch_size, event, self.now())
                     .await?;
                 if removed == 0 {
                     break;

@@ -330,6 +330,44 @@ impl Loket {
         Ok(())
     }
 
+    /// Tags a conversation as kept for a configured statutory ground, or removes the tag
+    /// (`ground` `None`), for an admin or the CLI (`context` `None`) (RET-03, FIN-06). An
+    /// unknown ground is refused with `unknown_statutory_ground`.
+    pub async fn set_statutory_ground(
+        &self,
+        context: Option<&StaffContext>,
+        id: &ConversationId,
+        ground: Option<&str>,
+    ) -> Result<()> {
+        let actor = match context {
+            Some(context) => {
+                require_admin(context)?;
+                format!("agent:{}", context.account.id)
+            }
+            None => "cli".to_string(),
+        };
+        let configured = &self.config.config.retention.statutory;
+        if let Some(ground) = ground
+            && !configured.iter().any(|statutory| statutory.ground == ground)
+        {
+            let known: Vec<&str> = configured.iter().map(|statutory| statutory.ground.as_str()).collect();
+            return Err(Error::Invalid {
+                code: "unknown_statutory_ground",
+                message: if known.is_empty() {
+                    "no statutory ground is configured (retention.statutory)".into()
+                } else {
+                    format!("the configured statutory grounds are: {}", known.join(", "))
+                },
+            });
+        }
+        let event = AuditEvent::new(AuditKind::StatutoryRetention, Some(id), actor)
+            .attribute("ground", ground.unwrap_or("none"));
+        self.store
+            .set_statutory_ground(id, ground.map(str::to_owned), event, self.now())
+            .await?;
+        Ok(())
+    }
+
     async fn resolve(&self, subject: &Subject) -> Result<(Vec<ConversationId>, Option<String>)> {
         match subject {
             Subject::Conversation(id) => match self.store.conversation(id).await {

@@ -556,6 +556,13 @@ pub fn migrator() -> Migrator {
             include_str!("../migrations/0007_staff_second_factor.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            8,
+            "statutory retention ground".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0008_statutory_ground.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 
@@ -1006,6 +1013,27 @@ impl Store for PgStore {
     /// write-ahead log until it is recycled (at checkpoints), and in base backups. `VACUUM FULL`
     /// would rewrite the tables but locks them for its whole run, so it is left to the
     /// operator's maintenance window. A failed `VACUUM` is logged and does not undo the erasure.
+    async fn set_statutory_ground(
+        &self,
+        id: &ConversationId,
+        ground: Option<String>,
+        audit: AuditEvent,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut transaction = self.begin().await?;
+        let updated = sqlx::query("UPDATE conversations SET statutory_ground = $1 WHERE id = $2")
+            .bind(ground)
+            .bind(id.as_str())
+            .execute(&mut *transaction)
+            .await
+            .map_err(backend("set statutory ground"))?;
+        if updated.rows_affected() != 1 {
+            return Err(Error::NotFound);
+        }
+        append_audit(&mut transaction, vec![audit], now).await?;
+        transaction.commit().await.map_err(backend("commit"))
+    }
+
     async fn erase_conversations(
         &self,
         ids: &[ConversationId],
@@ -1070,6 +1098,7 @@ impl Store for PgStore {
     async fn expire(&self, expiry: Expiry, limit: u32, audit: AuditEvent, now: DateTime<Utc>) -> Result<u64> {
         let limit = i64::from(limit.max(1));
         let mut transaction = self.begin().await?;
+        let store = expiry.store();
         let removed = match expiry {
             Expiry::Transcripts(before) | Expiry::SensitiveTranscripts(before) => {
                 let sensitive_only = matches!(expiry, Expiry::SensitiveTranscripts(_));
@@ -1077,7 +1106,8 @@ impl Store for PgStore {
                 // instead of waiting for each other.
                 let ids: Vec<String> = sqlx::query_scalar(
                     "SELECT id FROM conversations
-                     WHERE last_activity_at < $1 AND NOT legal_hold AND (NOT $2 OR sensitive_at IS NOT NULL)
+                     WHERE last_activity_at < $1 AND NOT legal_hold AND statutory_ground IS NULL
+                         AND (NOT $2 OR sensitive_at IS NOT NULL)
                      ORDER BY last_activity_at, id LIMIT $3
                      FOR UPDATE SKIP LOCKED",
                 )
@@ -1087,16 +1117,44 @@ impl Store for PgStore {
                 .fetch_all(&mut *transaction)
                 .await
                 .map_err(backend("find expired conversations"))?;
-                let mut removed = 0;
-                for id in parse_ids(ids)? {
-                    removed += delete_conversation(&mut transaction, &id).await?;
-                }
-                removed
+                delete_conversations(&mut transaction, ids).await?
+            }
+            Expiry::StatutoryTranscripts { ground, before } => {
+                let ids: Vec<String> = sqlx::query_scalar(
+                    "SELECT id FROM conversations
+                     WHERE last_activity_at < $1 AND NOT legal_hold AND statutory_ground = $2
+                     ORDER BY last_activity_at, id LIMIT $3
+                     FOR UPDATE SKIP LOCKED",
+                )
+                .bind(micros(before))
+                .bind(ground)
+                .bind(limit)
+                .fetch_all(&mut *transaction)
+                .await
+                .map_err(backend("find expired conversations"))?;
+                delete_conversations(&mut transaction, ids).await?
+            }
+            Expiry::UnlistedStatutoryTranscripts { listed, before } => {
+                let ids: Vec<String> = sqlx::query_scalar(
+                    "SELECT id FROM conversations
+                     WHERE last_activity_at < $1 AND NOT legal_hold AND statutory_ground IS NOT NULL
+                         AND NOT (statutory_ground = ANY($2))
+                     ORDER BY last_activity_at, id LIMIT $3
+                     FOR UPDATE SKIP LOCKED",
+                )
+                .bind(micros(before))
+                .bind(listed)
+                .bind(limit)
+                .fetch_all(&mut *transaction)
+                .await
+                .map_err(backend("find expired conversations"))?;
+                delete_conversations(&mut transaction, ids).await?
             }
             Expiry::Vault(before) => sqlx::query(
                 "DELETE FROM vault WHERE position IN (
                      SELECT vault.position FROM vault JOIN conversations ON conversations.id = vault.conversation_id
                      WHERE conversations.last_activity_at < $1 AND NOT conversations.legal_hold
+                         AND conversations.statutory_ground IS NULL
                      ORDER BY vault.position LIMIT $2)",
             )
             .bind(micros(before))
@@ -1172,7 +1230,7 @@ impl Store for PgStore {
         let mut audit = audit;
         audit
             .counts
-            .insert(expiry.store().into(), i64::try_from(removed).unwrap_or(i64::MAX));
+            .insert(store.into(), i64::try_from(removed).unwrap_or(i64::MAX));
         append_audit(&mut transaction, vec![audit], now).await?;
         transaction.commit().await.map_err(classify("commit"))?;
         Ok(removed)
@@ -1779,6 +1837,15 @@ struct AuditColumns {
 }
 
 /// Deletes a conversation unless it is under legal hold; messages, vault entries and tickets go
+/// Deletes the conversations `ids`; the number deleted.
+async fn delete_conversations(transaction: &mut Transaction<'static, Postgres>, ids: Vec<String>) -> Result<u64> {
+    let mut removed = 0;
+    for id in parse_ids(ids)? {
+        removed += delete_conversation(transaction, &id).await?;
+    }
+    Ok(removed)
+}
+
 /// with it (ON DELETE CASCADE). Re-checking the hold here makes a hold placed concurrently win.
 async fn delete_conversation(transaction: &mut Transaction<'static, Postgres>, id: &ConversationId) -> Result<u64> {
     Ok(
@@ -1842,6 +1909,7 @@ fn record_from_row(row: &PgRow) -> Result<ConversationRecord> {
     let subject_hash: Option<String> = row.try_get("subject_hash").map_err(&read)?;
     let subject_sealed: Option<Vec<u8>> = row.try_get("subject_sealed").map_err(&read)?;
     let legal_hold: bool = row.try_get("legal_hold").map_err(&read)?;
+    let statutory_ground: Option<String> = row.try_get("statutory_ground").map_err(&read)?;
     let sensitive_at: Option<i64> = row.try_get("sensitive_at").map_err(&read)?;
     Ok(ConversationRecord {
         conversation: conversation_from_row(row)?,
@@ -1852,6 +1920,7 @@ fn record_from_row(row: &PgRow) -> Result<ConversationRecord> {
         },
         legal_hold,
         sensitive: sensitive_at.is_some(),
+        statutory_ground,
     })
 }
 

@@ -314,6 +314,13 @@ pub fn migrator() -> Migrator {
             include_str!("../migrations/0007_staff_second_factor.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            8,
+            "statutory retention ground".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0008_statutory_ground.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 
@@ -727,6 +734,29 @@ impl Store for SqliteStore {
         transaction.commit().await.map_err(backend("commit"))
     }
 
+    async fn set_statutory_ground(
+        &self,
+        id: &ConversationId,
+        ground: Option<String>,
+        audit: AuditEvent,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        // Nothing read before this change is served after it.
+        let _ended = self.cache.ending_generation();
+        let mut transaction = self.begin().await?;
+        let updated = sqlx::query("UPDATE conversations SET statutory_ground = ? WHERE id = ?")
+            .bind(ground)
+            .bind(id.as_str())
+            .execute(&mut *transaction)
+            .await
+            .map_err(backend("set statutory ground"))?;
+        if updated.rows_affected() != 1 {
+            return Err(Error::NotFound);
+        }
+        append_audit(&mut transaction, vec![audit], now).await?;
+        transaction.commit().await.map_err(backend("commit"))
+    }
+
     async fn erase_conversations(
         &self,
         ids: &[ConversationId],
@@ -776,12 +806,14 @@ impl Store for SqliteStore {
         let _ended = self.cache.ending_generation();
         let limit = i64::from(limit.max(1));
         let mut transaction = self.begin().await?;
+        let store = expiry.store();
         let removed = match expiry {
             Expiry::Transcripts(before) | Expiry::SensitiveTranscripts(before) => {
                 let sensitive_only = matches!(expiry, Expiry::SensitiveTranscripts(_));
                 let ids: Vec<String> = sqlx::query_scalar(
                     "SELECT id FROM conversations
-                     WHERE last_activity_at < ? AND legal_hold = 0 AND (? = 0 OR sensitive_at IS NOT NULL)
+                     WHERE last_activity_at < ? AND legal_hold = 0 AND statutory_ground IS NULL
+                         AND (? = 0 OR sensitive_at IS NOT NULL)
                      ORDER BY last_activity_at, id LIMIT ?",
                 )
                 .bind(micros(before))
@@ -790,16 +822,46 @@ impl Store for SqliteStore {
                 .fetch_all(&mut *transaction)
                 .await
                 .map_err(backend("find expired conversations"))?;
-                let mut removed = 0;
-                for id in parse_ids(ids)? {
-                    removed += delete_conversation(&mut transaction, &id).await?;
-                }
-                removed
+                delete_conversations(&mut transaction, ids).await?
+            }
+            Expiry::StatutoryTranscripts { ground, before } => {
+                let ids: Vec<String> = sqlx::query_scalar(
+                    "SELECT id FROM conversations
+                     WHERE last_activity_at < ? AND legal_hold = 0 AND statutory_ground = ?
+                     ORDER BY last_activity_at, id LIMIT ?",
+                )
+                .bind(micros(before))
+                .bind(ground)
+                .bind(limit)
+                .fetch_all(&mut *transaction)
+                .await
+                .map_err(backend("find expired conversations"))?;
+                delete_conversations(&mut transaction, ids).await?
+            }
+            Expiry::UnlistedStatutoryTranscripts { listed, before } => {
+                // Grounds are lowercase letters, digits and underscores: a comma-delimited list
+                // is unambiguous.
+                let listed = format!(",{},", listed.join(","));
+                let ids: Vec<String> = sqlx::query_scalar(
+                    "SELECT id FROM conversations
+                     WHERE last_activity_at < ? AND legal_hold = 0 AND statutory_ground IS NOT NULL
+                         AND instr(?, ',' || statutory_ground || ',') = 0
+                     ORDER BY last_activity_at, id LIMIT ?",
+                )
+                .bind(micros(before))
+                .bind(listed)
+                .bind(limit)
+                .fetch_all(&mut *transaction)
+                .await
+                .map_err(backend("find expired conversations"))?;
+                delete_conversations(&mut transaction, ids).await?
             }
             Expiry::Vault(before) => sqlx::query(
                 "DELETE FROM vault WHERE rowid IN (
                      SELECT vault.rowid FROM vault JOIN conversations ON conversations.id = vault.conversation_id
-                     WHERE conversations.last_activity_at < ? AND conversations.legal_hold = 0 LIMIT ?)",
+                     WHERE conversations.last_activity_at < ? AND conversations.legal_hold = 0
+                         AND conversations.statutory_ground IS NULL
+                     LIMIT ?)",
             )
             .bind(micros(before))
             .bind(limit)
@@ -871,7 +933,7 @@ impl Store for SqliteStore {
         let mut audit = audit;
         audit
             .counts
-            .insert(expiry.store().into(), i64::try_from(removed).unwrap_or(i64::MAX));
+            .insert(store.into(), i64::try_from(removed).unwrap_or(i64::MAX));
         append_audit(&mut transaction, vec![audit], now).await?;
         transaction.commit().await.map_err(backend("commit"))?;
         Ok(removed)
@@ -1370,6 +1432,15 @@ fn agent_name(conversation: &Conversation) -> Option<String> {
         .map(|agent| agent.display_name.clone())
 }
 
+/// Deletes the conversations `ids`; the number deleted.
+async fn delete_conversations(transaction: &mut Transaction<'static, Sqlite>, ids: Vec<String>) -> Result<u64> {
+    let mut removed = 0;
+    for id in parse_ids(ids)? {
+        removed += delete_conversation(transaction, &id).await?;
+    }
+    Ok(removed)
+}
+
 /// Deletes a conversation; messages, vault entries and tickets go with it (ON DELETE CASCADE).
 async fn delete_conversation(transaction: &mut Transaction<'static, Sqlite>, id: &ConversationId) -> Result<u64> {
     Ok(sqlx::query("DELETE FROM conversations WHERE id = ?")
@@ -1431,6 +1502,7 @@ fn record_from_row(row: &SqliteRow) -> Result<ConversationRecord> {
     let subject_hash: Option<String> = row.try_get("subject_hash").map_err(&read)?;
     let subject_sealed: Option<Vec<u8>> = row.try_get("subject_sealed").map_err(&read)?;
     let legal_hold: bool = row.try_get("legal_hold").map_err(&read)?;
+    let statutory_ground: Option<String> = row.try_get("statutory_ground").map_err(&read)?;
     let sensitive_at: Option<i64> = row.try_get("sensitive_at").map_err(&read)?;
     Ok(ConversationRecord {
         conversation: conversation_from_row(row)?,
@@ -1441,6 +1513,7 @@ fn record_from_row(row: &SqliteRow) -> Result<ConversationRecord> {
         },
         legal_hold,
         sensitive: sensitive_at.is_some(),
+        statutory_ground,
     })
 }
 

@@ -248,6 +248,7 @@ mod tests {
                 subject: None,
                 legal_hold: false,
                 sensitive: false,
+                statutory_ground: None,
             },
             data_key: b"key".to_vec(),
             vault: Vec::new(),

@@ -59,6 +59,7 @@ macro_rules! contract_tests {
             staff_accounts_are_unique_and_sessions_live_until_deleted,
             second_factor_changes_hold_only_under_their_conditions,
             the_cached_turn_context_is_the_stored_one,
+            a_statutory_ground_keeps_a_conversation_until_its_own_period,
             webhook_deliveries_are_listed_newest_first,
             the_audit_chain_verifies_across_commits,
             the_audit_chain_stays_linear_under_concurrent_writers,
@@ -943,6 +944,73 @@ pub async fn a_legal_hold_stops_erasure_and_retention(store: &dyn Store) {
         store.expire(Expiry::Transcripts(now()), 10, run, now()).await.unwrap(),
         1
     );
+    assert!(verify_chain(store.audit_records(0, 1000).await.unwrap()).is_ok());
+}
+
+/// RET-03: a conversation tagged with a statutory ground is skipped by the ordinary periods,
+/// vault included, and removed by its ground's period (unless held); a ground the configuration
+/// no longer lists falls back to the ordinary period; removing the tag restores the ordinary
+/// periods.
+pub async fn a_statutory_ground_keeps_a_conversation_until_its_own_period(store: &dyn Store) {
+    let old = now() - Duration::days(400);
+    let tagged = seeded_conversation(store, "MIFID", old, true).await;
+    let retired = seeded_conversation(store, "RETIRED", old, false).await;
+    let untagged = seeded_conversation(store, "UNTAGGED", old, false).await;
+    let plain = seeded_conversation(store, "PLAIN", old, false).await;
+    let tag = |id: &ConversationId, ground: Option<&str>| {
+        let event = AuditEvent::new(AuditKind::StatutoryRetention, Some(id), "admin:root")
+            .attribute("ground", ground.unwrap_or("none"));
+        (id.clone(), ground.map(str::to_owned), event)
+    };
+    for (id, ground) in [
+        (&tagged, Some("mifid_ii")),
+        (&retired, Some("retired")),
+        (&untagged, Some("wwft")),
+        (&untagged, None),
+    ] {
+        let (id, ground, event) = tag(id, ground);
+        store.set_statutory_ground(&id, ground, event, now()).await.unwrap();
+    }
+    assert_eq!(
+        store.conversation(&tagged).await.unwrap().statutory_ground.as_deref(),
+        Some("mifid_ii")
+    );
+    assert_eq!(store.conversation(&untagged).await.unwrap().statutory_ground, None);
+    let unknown = ConversationId::from_uuid(uuid::Uuid::new_v4());
+    let (_, ground, event) = tag(&unknown, Some("mifid_ii"));
+    assert!(matches!(
+        store.set_statutory_ground(&unknown, ground, event, now()).await,
+        Err(Error::NotFound)
+    ));
+    let run = AuditEvent::new(AuditKind::RetentionRun, None, "system");
+    let expire = |expiry: Expiry| store.expire(expiry, 10, run.clone(), now());
+    // The ordinary periods take the untagged (and the untagged-again) conversations only.
+    assert_eq!(expire(Expiry::SensitiveTranscripts(now())).await.unwrap(), 0);
+    assert_eq!(expire(Expiry::Transcripts(now())).await.unwrap(), 2);
+    assert_eq!(expire(Expiry::Vault(now())).await.unwrap(), 0);
+    for gone in [&untagged, &plain] {
+        assert!(matches!(store.conversation(gone).await, Err(Error::NotFound)));
+    }
+    assert_eq!(store.vault(&tagged).await.unwrap().len(), 1);
+    // Not yet at the ground's own time; a ground no longer configured gets the ordinary one.
+    let ground = |before| Expiry::StatutoryTranscripts {
+        ground: "mifid_ii".into(),
+        before,
+    };
+    assert_eq!(expire(ground(old - Duration::days(1))).await.unwrap(), 0);
+    let unlisted = Expiry::UnlistedStatutoryTranscripts {
+        listed: vec!["mifid_ii".into(), "wwft".into()],
+        before: now(),
+    };
+    assert_eq!(expire(unlisted).await.unwrap(), 1);
+    assert!(matches!(store.conversation(&retired).await, Err(Error::NotFound)));
+    // A legal hold still wins.
+    let hold = AuditEvent::new(AuditKind::LegalHold, Some(&tagged), "admin:root");
+    store.set_legal_hold(&tagged, true, hold.clone(), now()).await.unwrap();
+    assert_eq!(expire(ground(now())).await.unwrap(), 0);
+    store.set_legal_hold(&tagged, false, hold, now()).await.unwrap();
+    assert_eq!(expire(ground(now())).await.unwrap(), 1);
+    assert!(matches!(store.conversation(&tagged).await, Err(Error::NotFound)));
     assert!(verify_chain(store.audit_records(0, 1000).await.unwrap()).is_ok());
 }
 

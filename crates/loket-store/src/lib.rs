@@ -65,6 +65,9 @@ pub struct ConversationRecord {
     pub legal_hold: bool,
     /// Special-category data was shared in it: the short retention applies (PRIV-06, RET-03).
     pub sensitive: bool,
+    /// The statutory ground it is kept for (RET-03, FIN-06: `mifid_ii`, `wwft`, ...): that
+    /// ground's period applies instead of the ordinary ones.
+    pub statutory_ground: Option<String>,
 }
 
 /// A customer identified by the company's own login, as stored: a keyed hash to find their
@@ -99,14 +102,31 @@ pub struct NewConversation {
 
 /// What a retention batch removes (RET-02). Every variant deletes at most `limit` records per
 /// call, oldest first, skipping conversations under legal hold, so an interrupted run resumes
-/// where it stopped and never counts a record twice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// where it stopped and never counts a record twice. Conversations kept for a statutory ground
+/// (RET-03) are removed only by the two statutory variants: the ordinary ones skip them.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expiry {
     /// Conversations idle since before the time: the conversation with its messages, vault
     /// entries and tickets.
     Transcripts(DateTime<Utc>),
     /// The same for conversations in which special-category data was shared.
     SensitiveTranscripts(DateTime<Utc>),
+    /// The same for conversations kept for `ground`, with its vault entries (the record is kept
+    /// as the customer wrote it).
+    StatutoryTranscripts {
+        /// The ground, as configured.
+        ground: String,
+        /// Idle since before this time.
+        before: DateTime<Utc>,
+    },
+    /// The same for conversations kept for a ground that is not in `listed`, the grounds the
+    /// configuration names: once a ground is no longer configured, the ordinary period applies.
+    UnlistedStatutoryTranscripts {
+        /// The configured grounds.
+        listed: Vec<String>,
+        /// Idle since before this time.
+        before: DateTime<Utc>,
+    },
     /// Vault entries of conversations idle since before the time; placeholders stay in the text.
     Vault(DateTime<Utc>),
     /// Tickets created before the time.
@@ -120,10 +140,13 @@ pub enum Expiry {
 
 impl Expiry {
     /// The store's stable name, used in audit counts and the compliance report.
-    pub fn store(self) -> &'static str {
+    pub fn store(&self) -> &'static str {
         match self {
             Expiry::Transcripts(_) => "transcripts",
             Expiry::SensitiveTranscripts(_) => "sensitive_transcripts",
+            Expiry::StatutoryTranscripts { .. } | Expiry::UnlistedStatutoryTranscripts { .. } => {
+                "statutory_transcripts"
+            }
             Expiry::Vault(_) => "vault",
             Expiry::Tickets(_) => "tickets",
             Expiry::Audit(_) => "audit",
@@ -496,6 +519,16 @@ pub trait Store: Send + Sync + 'static {
         &self,
         id: &ConversationId,
         hold: bool,
+        audit: AuditEvent,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Tags a conversation as kept for a statutory ground (RET-03), or removes the tag (`None`),
+    /// with its audit event. [`Error::NotFound`] for an unknown conversation.
+    async fn set_statutory_ground(
+        &self,
+        id: &ConversationId,
+        ground: Option<String>,
         audit: AuditEvent,
         now: DateTime<Utc>,
     ) -> Result<()>;

@@ -146,6 +146,20 @@ pub async fn hold(loket: &Loket, conversation: &str, release: bool) -> Result<()
     Ok(())
 }
 
+/// `loket gdpr retain`: `ground` `None` removes the tag.
+pub async fn retain(loket: &Loket, conversation: &str, ground: Option<&str>) -> Result<()> {
+    let id = ConversationId::parse(conversation).map_err(|_| anyhow::anyhow!("--conversation is not a valid id"))?;
+    loket
+        .set_statutory_ground(None, &id, ground)
+        .await
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    match ground {
+        Some(ground) => eprintln!("conversation {id} is kept for statutory ground {ground}"),
+        None => eprintln!("conversation {id} has the ordinary retention periods again"),
+    }
+    Ok(())
+}
+
 /// `loket incident record`: prints the incident with the conversations it affects.
 pub async fn incident(loket: &Loket, entry: &str, reference: &str, out: Option<PathBuf>) -> Result<()> {
     let incident = loket

@@ -409,6 +409,21 @@ enum GdprCommand {
         #[arg(long)]
         release: bool,
     },
+    /// Tags a conversation as kept for a statutory ground of `retention.statutory` (RET-03,
+    /// FIN-06: MiFID II, Wwft, tax); with --release the ordinary periods apply again.
+    Retain {
+        #[command(flatten)]
+        place: Place,
+        /// The conversation id.
+        #[arg(long)]
+        conversation: String,
+        /// The ground, as configured (`mifid_ii`).
+        #[arg(long, required_unless_present = "release", conflicts_with = "release")]
+        ground: Option<String>,
+        /// Remove the tag.
+        #[arg(long)]
+        release: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -618,6 +633,12 @@ fn main() -> anyhow::Result<()> {
                     conversation,
                     release,
                 } => evidence_cli::hold(&*open_app(&place).await?, &conversation, release).await,
+                GdprCommand::Retain {
+                    place,
+                    conversation,
+                    ground,
+                    ..
+                } => evidence_cli::retain(&*open_app(&place).await?, &conversation, ground.as_deref()).await,
             }
         }),
         Command::Retention {

@@ -547,3 +547,98 @@ async fn customer_knowledge_is_answered_only_to_the_identified_customer_it_belon
     }
     app.stop().await;
 }
+
+/// RET-03, FIN-06: a conversation an admin tagged with a configured statutory ground outlives the
+/// ordinary periods, vault included, and is removed when the ground's own period has passed; an
+/// agent cannot tag, an unknown ground is refused, and every tag is in the audit log.
+#[tokio::test]
+async fn a_conversation_tagged_with_a_statutory_ground_is_kept_for_that_ground_ret_03() {
+    let app = TestApp::spawn_with(|config| {
+        config.retention.statutory = vec![loket_core::config::StatutoryGround {
+            ground: "mifid_ii".into(),
+            days: 1825,
+            justification: "MiFID II art. 16(7): communications about investment services, 5 years.".into(),
+        }];
+    })
+    .await;
+    let kept = app.open("nl").await;
+    app.say_ok(&kept, "Ik wil beleggen, mijn IBAN is NL91ABNA0417164300")
+        .await;
+    let ordinary = app.open("nl").await;
+    app.say_ok(&ordinary, "Hoe lang duurt de levering?").await;
+    let admin = app.agent("privacy", "Privacy Officer", Role::Admin).await;
+    let agent = app.agent("anna", "Anna", Role::Agent).await;
+    let path = format!("/api/v1/admin/conversations/{}/statutory-retention", kept.id);
+    assert_eq!(
+        agent.post(&path, json!({ "ground": "mifid_ii" })).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let unknown = admin.post(&path, json!({ "ground": "tax" })).await;
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        unknown.json::<Value>().await.unwrap()["code"],
+        "unknown_statutory_ground"
+    );
+    assert_eq!(
+        admin.post(&path, json!({ "ground": "mifid_ii" })).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let stored = app
+        .loket
+        .store()
+        .conversation(&loket_core::ConversationId::parse(&kept.id).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(stored.statutory_ground.as_deref(), Some("mifid_ii"));
+    let records = app.loket.store().audit_records(0, 10_000).await.unwrap();
+    let tags: Vec<&str> = records
+        .iter()
+        .filter(|record| record.event.kind == loket_core::audit::AuditKind::StatutoryRetention)
+        .map(|record| record.event.attributes["ground"].as_str())
+        .collect();
+    assert_eq!(tags, ["mifid_ii"]);
+
+    // Past every ordinary period (transcripts 90 days, vault 30): only the untagged one goes.
+    app.clock.advance(chrono::Duration::days(400));
+    let admin = app.agent("privacy2", "Privacy Officer", Role::Admin).await;
+    let report: Value = admin
+        .post("/api/v1/admin/retention/run", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["removed"]["transcripts"], 1, "{report}");
+    assert_eq!(report["removed"]["statutory_transcripts"], 0, "{report}");
+    assert_eq!(report["removed"]["vault"], 0, "{report}");
+    assert_eq!(
+        as_customer(&app, &ordinary, Method::GET, &ordinary.id).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.messages(&kept).await.len(), 3);
+    assert_eq!(
+        app.loket
+            .store()
+            .vault(&loket_core::ConversationId::parse(&kept.id).unwrap())
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "the record is kept as the customer wrote it"
+    );
+
+    // Past the ground's five years.
+    app.clock.advance(chrono::Duration::days(1500));
+    let admin = app.agent("privacy3", "Privacy Officer", Role::Admin).await;
+    let report: Value = admin
+        .post("/api/v1/admin/retention/run", json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["removed"]["statutory_transcripts"], 1, "{report}");
+    assert_eq!(
+        as_customer(&app, &kept, Method::GET, &kept.id).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    app.stop().await;
+}

@@ -39,6 +39,12 @@ fn retention_summary(config: &ValidConfig) -> String {
     retention_rules(config)
         .into_iter()
         .map(|(store, rule)| format!("{store}: {} days ({})", rule.days, rule.justification))
+        .chain(config.config.retention.statutory.iter().map(|statutory| {
+            format!(
+                "conversations tagged `{}`: {} days ({})",
+                statutory.ground, statutory.days, statutory.justification
+            )
+        }))
         .collect::<Vec<_>>()
         .join("; ")
 }

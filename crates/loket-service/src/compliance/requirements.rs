@@ -614,15 +614,38 @@ pub(super) fn requirement_sections(
             format!("removed per store: {}", listing_signed(&retention.removed_by_store)),
         ],
     );
+    let statutory = &settings.retention.statutory;
+    let mut ret_03_evidence = vec![format!("legal holds placed or lifted: {}", retention.legal_hold_events)];
+    if statutory.is_empty() {
+        ret_03_evidence.push(
+            "no statutory ground configured (retention.statutory): decide whether tax (7 years), Wwft or MiFID II periods apply to some conversations"
+                .into(),
+        );
+    } else {
+        for ground in statutory {
+            ret_03_evidence.push(format!(
+                "ground `{}`: {} days after the last activity; {}",
+                ground.ground, ground.days, ground.justification
+            ));
+        }
+        ret_03_evidence.push(format!(
+            "conversations tagged or untagged by an admin: {} (audit kind statutory_retention)",
+            retention.statutory_events
+        ));
+        ret_03_evidence.push(
+            "only tagged conversations get a ground's period; the ordinary periods skip them, and a ground removed from the configuration falls back to the transcript period"
+                .into(),
+        );
+    }
     let ret_03 = row(
         "RET-03",
         "Longer statutory retention applies only to records tagged with that ground",
-        Status::RequiresHumanInput,
-        vec![
-            format!("legal holds placed or lifted: {}", retention.legal_hold_events),
-            "sector periods (tax 7 years, Wwft, MiFID II) are not configurable per record: decide whether they apply"
-                .into(),
-        ],
+        if statutory.is_empty() {
+            Status::RequiresHumanInput
+        } else {
+            Status::Met
+        },
+        ret_03_evidence,
     );
     let transcripts_days = settings.retention.transcripts.days;
     let ret_04 = row(
@@ -1204,27 +1227,37 @@ fn financial_section(
         }],
     );
     let transcripts_days = settings.retention.transcripts.days;
+    // A ground long enough for MiFID II: conversations tagged with it are kept apart.
+    let mifid_ground = settings
+        .retention
+        .statutory
+        .iter()
+        .filter(|statutory| statutory.days >= MIFID_RETENTION_DAYS)
+        .max_by_key(|statutory| statutory.days);
     let fin_06 = row(
         "FIN-06",
         "Electronic communications about investment services are kept (MiFID II art. 16(7))",
-        match (
-            settings.company.investment_services,
-            transcripts_days >= MIFID_RETENTION_DAYS,
-        ) {
-            (false, _) | (true, true) => Status::Met,
-            (true, false) => Status::NotMet,
+        if !settings.company.investment_services || transcripts_days >= MIFID_RETENTION_DAYS || mifid_ground.is_some() {
+            Status::Met
+        } else {
+            Status::NotMet
         },
         vec![
             format!("company.investment_services: {}", settings.company.investment_services),
             if !settings.company.investment_services {
                 "no investment services: nothing to keep beyond the retention periods".into()
+            } else if let Some(ground) = mifid_ground {
+                format!(
+                    "conversations an admin tags with statutory ground `{}` (`loket gdpr retain` or the admin API) are kept {} days after their last activity, the others {transcripts_days} days (RET-03); tags placed or removed: {}",
+                    ground.ground, ground.days, evidence.retention.statutory_events
+                )
             } else if transcripts_days >= MIFID_RETENTION_DAYS {
                 format!(
-                    "transcripts are kept {transcripts_days} days, at least the five years MiFID II asks; every other conversation is kept as long (GDPR art. 5(1)(e): a reason to keep them apart)"
+                    "transcripts are kept {transcripts_days} days, at least the five years MiFID II asks; every other conversation is kept as long (GDPR art. 5(1)(e): a reason to tag them instead, with a ground in retention.statutory)"
                 )
             } else {
                 format!(
-                    "transcripts are kept {transcripts_days} days, less than the five years MiFID II asks for communications about investment services: Loket does not keep those apart, so the company archives them itself or raises retention.transcripts.days"
+                    "transcripts are kept {transcripts_days} days, less than the five years MiFID II asks for communications about investment services: configure a ground of at least {MIFID_RETENTION_DAYS} days in retention.statutory and tag those conversations"
                 )
             },
         ],
