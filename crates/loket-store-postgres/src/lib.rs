@@ -438,6 +438,30 @@ impl PgStore {
         self.pool.close().await;
     }
 
+    /// Runs `query` (an `UPDATE conversations … WHERE id = $2` with `$1` bound) for conversation
+    /// `id` and appends `audit`, in one transaction; [`Error::NotFound`] for an unknown
+    /// conversation.
+    async fn update_conversation(
+        &self,
+        query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
+        id: &ConversationId,
+        audit: AuditEvent,
+        now: DateTime<Utc>,
+        what: &'static str,
+    ) -> Result<()> {
+        let mut transaction = self.begin().await?;
+        let updated = query
+            .bind(id.as_str())
+            .execute(&mut *transaction)
+            .await
+            .map_err(backend(what))?;
+        if updated.rows_affected() != 1 {
+            return Err(Error::NotFound);
+        }
+        append_audit(&mut transaction, vec![audit], now).await?;
+        transaction.commit().await.map_err(classify("commit"))
+    }
+
     async fn begin(&self) -> Result<Transaction<'static, Postgres>> {
         self.pool.begin().await.map_err(backend("begin"))
     }
@@ -991,18 +1015,20 @@ impl Store for PgStore {
         audit: AuditEvent,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut transaction = self.begin().await?;
-        let updated = sqlx::query("UPDATE conversations SET legal_hold = $1 WHERE id = $2")
-            .bind(hold)
-            .bind(id.as_str())
-            .execute(&mut *transaction)
+        let query = sqlx::query("UPDATE conversations SET legal_hold = $1 WHERE id = $2").bind(hold);
+        self.update_conversation(query, id, audit, now, "set legal hold").await
+    }
+
+    async fn set_statutory_ground(
+        &self,
+        id: &ConversationId,
+        ground: Option<String>,
+        audit: AuditEvent,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let query = sqlx::query("UPDATE conversations SET statutory_ground = $1 WHERE id = $2").bind(ground);
+        self.update_conversation(query, id, audit, now, "set statutory ground")
             .await
-            .map_err(backend("set legal hold"))?;
-        if updated.rows_affected() != 1 {
-            return Err(Error::NotFound);
-        }
-        append_audit(&mut transaction, vec![audit], now).await?;
-        transaction.commit().await.map_err(classify("commit"))
     }
 
     /// Deletes in one transaction, then runs a plain `VACUUM` on the four touched tables.
@@ -1013,27 +1039,6 @@ impl Store for PgStore {
     /// write-ahead log until it is recycled (at checkpoints), and in base backups. `VACUUM FULL`
     /// would rewrite the tables but locks them for its whole run, so it is left to the
     /// operator's maintenance window. A failed `VACUUM` is logged and does not undo the erasure.
-    async fn set_statutory_ground(
-        &self,
-        id: &ConversationId,
-        ground: Option<String>,
-        audit: AuditEvent,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let mut transaction = self.begin().await?;
-        let updated = sqlx::query("UPDATE conversations SET statutory_ground = $1 WHERE id = $2")
-            .bind(ground)
-            .bind(id.as_str())
-            .execute(&mut *transaction)
-            .await
-            .map_err(backend("set statutory ground"))?;
-        if updated.rows_affected() != 1 {
-            return Err(Error::NotFound);
-        }
-        append_audit(&mut transaction, vec![audit], now).await?;
-        transaction.commit().await.map_err(backend("commit"))
-    }
-
     async fn erase_conversations(
         &self,
         ids: &[ConversationId],

@@ -254,6 +254,32 @@ impl SqliteStore {
         self.writer.close().await;
     }
 
+    /// Runs `query` (an `UPDATE conversations … WHERE id = ?` with its other values bound) for
+    /// conversation `id` and appends `audit`, in one transaction; [`Error::NotFound`] for an
+    /// unknown conversation.
+    async fn update_conversation(
+        &self,
+        query: sqlx::query::Query<'_, Sqlite, sqlx::sqlite::SqliteArguments>,
+        id: &ConversationId,
+        audit: AuditEvent,
+        now: DateTime<Utc>,
+        what: &'static str,
+    ) -> Result<()> {
+        // Nothing read before this change is served after it.
+        let _ended = self.cache.ending_generation();
+        let mut transaction = self.begin().await?;
+        let updated = query
+            .bind(id.as_str())
+            .execute(&mut *transaction)
+            .await
+            .map_err(backend(what))?;
+        if updated.rows_affected() != 1 {
+            return Err(Error::NotFound);
+        }
+        append_audit(&mut transaction, vec![audit], now).await?;
+        transaction.commit().await.map_err(backend("commit"))
+    }
+
     async fn begin(&self) -> Result<Transaction<'static, Sqlite>> {
         self.writer
             .begin_with("BEGIN IMMEDIATE")
@@ -718,20 +744,8 @@ impl Store for SqliteStore {
         audit: AuditEvent,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        // Nothing read before this change is served after it.
-        let _ended = self.cache.ending_generation();
-        let mut transaction = self.begin().await?;
-        let updated = sqlx::query("UPDATE conversations SET legal_hold = ? WHERE id = ?")
-            .bind(hold)
-            .bind(id.as_str())
-            .execute(&mut *transaction)
-            .await
-            .map_err(backend("set legal hold"))?;
-        if updated.rows_affected() != 1 {
-            return Err(Error::NotFound);
-        }
-        append_audit(&mut transaction, vec![audit], now).await?;
-        transaction.commit().await.map_err(backend("commit"))
+        let query = sqlx::query("UPDATE conversations SET legal_hold = ? WHERE id = ?").bind(hold);
+        self.update_conversation(query, id, audit, now, "set legal hold").await
     }
 
     async fn set_statutory_ground(
@@ -741,20 +755,9 @@ impl Store for SqliteStore {
         audit: AuditEvent,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        // Nothing read before this change is served after it.
-        let _ended = self.cache.ending_generation();
-        let mut transaction = self.begin().await?;
-        let updated = sqlx::query("UPDATE conversations SET statutory_ground = ? WHERE id = ?")
-            .bind(ground)
-            .bind(id.as_str())
-            .execute(&mut *transaction)
+        let query = sqlx::query("UPDATE conversations SET statutory_ground = ? WHERE id = ?").bind(ground);
+        self.update_conversation(query, id, audit, now, "set statutory ground")
             .await
-            .map_err(backend("set statutory ground"))?;
-        if updated.rows_affected() != 1 {
-            return Err(Error::NotFound);
-        }
-        append_audit(&mut transaction, vec![audit], now).await?;
-        transaction.commit().await.map_err(backend("commit"))
     }
 
     async fn erase_conversations(

@@ -600,13 +600,7 @@ async fn a_conversation_tagged_with_a_statutory_ground_is_kept_for_that_ground_r
 
     // Past every ordinary period (transcripts 90 days, vault 30): only the untagged one goes.
     app.clock.advance(chrono::Duration::days(400));
-    let admin = app.agent("privacy2", "Privacy Officer", Role::Admin).await;
-    let report: Value = admin
-        .post("/api/v1/admin/retention/run", json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let report = retention_run(&app, "privacy2").await;
     assert_eq!(report["removed"]["transcripts"], 1, "{report}");
     assert_eq!(report["removed"]["statutory_transcripts"], 0, "{report}");
     assert_eq!(report["removed"]["vault"], 0, "{report}");
@@ -628,17 +622,23 @@ async fn a_conversation_tagged_with_a_statutory_ground_is_kept_for_that_ground_r
 
     // Past the ground's five years.
     app.clock.advance(chrono::Duration::days(1500));
-    let admin = app.agent("privacy3", "Privacy Officer", Role::Admin).await;
-    let report: Value = admin
-        .post("/api/v1/admin/retention/run", json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let report = retention_run(&app, "privacy3").await;
     assert_eq!(report["removed"]["statutory_transcripts"], 1, "{report}");
     assert_eq!(
         as_customer(&app, &kept, Method::GET, &kept.id).await.status(),
         StatusCode::NOT_FOUND
     );
     app.stop().await;
+}
+
+/// A retention run started by a newly logged-in admin `login` (sessions expire while the test
+/// clock jumps); its report.
+async fn retention_run(app: &TestApp, login: &str) -> Value {
+    let admin = app.agent(login, "Privacy Officer", Role::Admin).await;
+    admin
+        .post("/api/v1/admin/retention/run", json!({}))
+        .await
+        .json()
+        .await
+        .expect("a retention report")
 }
