@@ -60,6 +60,7 @@ macro_rules! contract_tests {
             second_factor_changes_hold_only_under_their_conditions,
             the_cached_turn_context_is_the_stored_one,
             a_statutory_ground_keeps_a_conversation_until_its_own_period,
+            concurrent_turns_leave_the_turn_context_stored,
             webhook_deliveries_are_listed_newest_first,
             the_audit_chain_verifies_across_commits,
             the_audit_chain_stays_linear_under_concurrent_writers,
@@ -1516,6 +1517,47 @@ pub async fn the_cached_turn_context_is_the_stored_one(store: &dyn Store) {
         .await
         .unwrap();
     assert!(matches!(store.turn_context(&id, None).await, Err(Error::NotFound)));
+}
+
+/// Concurrent turns on one conversation, retried on a lost race, with legal holds placed and
+/// lifted between them: afterwards the turn context is still the stored one (a store that keeps
+/// contexts in memory applies commits that finish out of order correctly).
+pub async fn concurrent_turns_leave_the_turn_context_stored(store: &dyn Store) {
+    let id = create(store, now()).await;
+    let worker = |worker: usize| {
+        let id = id.clone();
+        async move {
+            for round in 0..6 {
+                loop {
+                    let mut conversation = store.turn_context(&id, None).await.unwrap().record.conversation;
+                    conversation.consecutive_abstentions = u32::try_from(worker * 10 + round).unwrap();
+                    conversation.last_activity_at = now();
+                    let mut change = commit(&conversation, vec![customer_message("turn")], now());
+                    change.vault = vec![VaultEntry {
+                        placeholder: format!("[NAME_{worker}_{round}]"),
+                        kind: "NAME".into(),
+                        sealed: b"name".to_vec(),
+                    }];
+                    match store.commit(change).await {
+                        Ok(_) => break,
+                        Err(Error::Conflict) => continue,
+                        Err(error) => panic!("{error:?}"),
+                    }
+                }
+            }
+        }
+    };
+    let holds = async {
+        for round in 0..6 {
+            let hold = AuditEvent::new(AuditKind::LegalHold, Some(&id), "admin:root");
+            store.set_legal_hold(&id, round % 2 == 0, hold, now()).await.unwrap();
+        }
+    };
+    futures_util::future::join(join_all((0..5).map(worker)), holds).await;
+    let context = store.turn_context(&id, None).await.unwrap();
+    assert_eq!(context.record, store.conversation(&id).await.unwrap());
+    assert_eq!(context.vault, store.vault(&id).await.unwrap());
+    assert_eq!(context.vault.len(), 30);
 }
 
 // ---- rate counters ----
