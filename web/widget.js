@@ -45,6 +45,7 @@
       erasing: 'Gesprek wordt gewist…',
       erased: 'Uw gesprek is gewist. Met een nieuw bericht begint u een nieuw gesprek.',
       errorErase: 'Het gesprek is niet gewist.',
+      errorEraseKept: 'Dit gesprek moeten wij bewaren, omdat de wet of een lopende zaak dat vraagt. Het is daarom niet gewist. Met vragen hierover kunt u ons bellen of mailen via de contactgegevens bovenaan.',
       logLabel: 'Gesprek',
       inputLabel: 'Uw bericht',
       inputHint: 'Enter verstuurt, Shift+Enter maakt een nieuwe regel.',
@@ -131,6 +132,7 @@
       erasing: 'Deleting the conversation…',
       erased: 'Your conversation was deleted. A new message starts a new conversation.',
       errorErase: 'The conversation was not deleted.',
+      errorEraseKept: 'We have to keep this conversation because the law or an ongoing case requires it, so it was not deleted. If you have questions about this, call or e-mail us using the contact details at the top.',
       logLabel: 'Conversation',
       inputLabel: 'Your message',
       inputHint: 'Enter sends, Shift+Enter starts a new line.',
@@ -541,6 +543,9 @@
   /** The error text key for a failed API call, from its HTTP status and error code. */
   function errorKeyFor(status, code, fallbackKey) {
     if (status === 429 || code === 'rate_limited') return 'errorRateLimited';
+    // A legal hold or a statutory retention period keeps the data (GDPR art. 17(3)): trying again
+    // does not help, so this has its own text and no retry.
+    if (code === 'legal_hold' || code === 'statutory_retention') return 'errorEraseKept';
     if (status === 413 || /too_long|too_large/.test(code || '')) return 'errorTooLong';
     return fallbackKey;
   }
@@ -1360,7 +1365,9 @@
     function showError(key, retry, params) {
       alertBox.textContent = '';
       state.retryAction = retry || null;
-      alertBox.appendChild(element('p', { class: 'loket-alert-text' }, `${t(key, params)} ${t('retryHint')}`));
+      // Kept data: the text itself says whom to ask; "try again" would mislead.
+      const text = key === 'errorEraseKept' ? t(key, params) : `${t(key, params)} ${t('retryHint')}`;
+      alertBox.appendChild(element('p', { class: 'loket-alert-text' }, text));
       if (retry) {
         const retryButton = element('button', { type: 'button', class: 'loket-secondary', 'data-testid': 'loket-retry' }, t('retry'));
         retryButton.addEventListener('click', () => {
@@ -1489,7 +1496,8 @@
       } catch (error) {
         // Already gone (erased elsewhere or expired): the outcome the customer asked for.
         if (!(error instanceof ApiError) || error.status !== 404) {
-          showError(errorKeyFor(error.status, error.code, 'errorErase'), eraseConversation);
+          const key = errorKeyFor(error.status, error.code, 'errorErase');
+          showError(key, key === 'errorEraseKept' ? null : eraseConversation);
           endBusy('erasing');
           return;
         }

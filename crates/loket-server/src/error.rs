@@ -68,6 +68,7 @@ pub const CODES: &[(&str, u16)] = &[
     ("conflict", 409),
     ("staff_exists", 409),
     ("legal_hold", 409),
+    ("statutory_retention", 409),
     ("feedback_given", 409),
     ("payload_too_large", 413),
     ("text_too_long", 413),

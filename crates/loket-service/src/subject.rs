@@ -492,6 +492,15 @@ impl Loket {
         if ids.is_empty() {
             return Err(unknown_subject());
         }
+        // A conversation kept for a statutory ground is exempt (GDPR art. 17(3)(b), RET-03).
+        for id in &ids {
+            if self.store.conversation(id).await?.statutory_ground.is_some() {
+                return Err(Error::Conflict {
+                    code: "statutory_retention",
+                    message: "the law requires this conversation to be kept (GDPR art. 17(3)(b)); an admin can remove its statutory ground if that no longer applies",
+                });
+            }
+        }
         let certificate_id = uuid::Uuid::now_v7().to_string();
         let mut event = AuditEvent::new(AuditKind::SubjectErased, None, actor).id(certificate_id.clone());
         for id in &ids {

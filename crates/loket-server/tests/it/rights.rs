@@ -598,6 +598,32 @@ async fn a_conversation_tagged_with_a_statutory_ground_is_kept_for_that_ground_r
         .collect();
     assert_eq!(tags, ["mifid_ii"]);
 
+    // Erasure is refused while a conversation is kept for a ground (GDPR art. 17(3)(b)), to the
+    // customer and to an admin alike, and works once the tag is removed.
+    let erasable = app.open("nl").await;
+    let erasable_path = format!("/api/v1/admin/conversations/{}/statutory-retention", erasable.id);
+    admin.post(&erasable_path, json!({ "ground": "mifid_ii" })).await;
+    let refused = as_customer(&app, &erasable, Method::DELETE, &erasable.id).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert_eq!(refused.json::<Value>().await.unwrap()["code"], "statutory_retention");
+    let refused = admin
+        .post(
+            "/api/v1/admin/subjects/erase",
+            json!({ "conversation_id": erasable.id }),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        admin.post(&erasable_path, json!({ "ground": null })).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    assert!(
+        as_customer(&app, &erasable, Method::DELETE, &erasable.id)
+            .await
+            .status()
+            .is_success()
+    );
+
     // Past every ordinary period (transcripts 90 days, vault 30): only the untagged one goes.
     app.clock.advance(chrono::Duration::days(400));
     let report = retention_run(&app, "privacy2").await;
