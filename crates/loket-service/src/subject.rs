@@ -87,6 +87,13 @@ pub struct ConversationExport {
     pub last_activity_at: DateTime<Utc>,
     /// Whether a legal hold keeps it from deletion.
     pub legal_hold: bool,
+    /// The statutory ground it is kept for (RET-03), when an admin tagged it.
+    pub statutory_ground: Option<String>,
+    /// When retention deletes it at the latest unless the customer writes again (GDPR art.
+    /// 15(1)(d): the storage period): the last activity plus the period that applies to it (its
+    /// statutory ground's, the special-category one, or the transcripts'). `None` while a legal
+    /// hold keeps it.
+    pub deleted_after: Option<DateTime<Utc>>,
     /// The messages, with personal data restored from the vault.
     pub messages: Vec<ExportedMessage>,
     /// The personal data held in the vault, decrypted for the subject.
@@ -473,6 +480,16 @@ impl Loket {
             })
             .collect();
         let conversation = record.conversation;
+        let retention = &self.config.config.retention;
+        let days = match &record.statutory_ground {
+            Some(ground) => retention
+                .statutory
+                .iter()
+                .find(|statutory| &statutory.ground == ground)
+                .map_or(retention.transcripts.days, |statutory| statutory.days),
+            None if record.sensitive => retention.sensitive_transcripts.days,
+            None => retention.transcripts.days,
+        };
         Ok(ConversationExport {
             id: conversation.id,
             locale: conversation.locale,
@@ -480,6 +497,9 @@ impl Loket {
             created_at: conversation.created_at,
             last_activity_at: conversation.last_activity_at,
             legal_hold: record.legal_hold,
+            deleted_after: (!record.legal_hold)
+                .then(|| conversation.last_activity_at + chrono::Duration::days(i64::from(days))),
+            statutory_ground: record.statutory_ground,
             messages,
             personal_data,
             tickets,
@@ -578,6 +598,26 @@ pub fn export_html(export: &SubjectExport) -> String {
                 .last_activity_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         );
+        // The storage period (GDPR art. 15(1)(d)).
+        let period = match (conversation.deleted_after, &conversation.statutory_ground) {
+            (None, _) => text(
+                "Bewaartermijn: een juridische bewaarplicht houdt dit gesprek vast; het wordt niet gewist zolang die geldt.",
+                "Storage period: a legal hold keeps this conversation; it is not deleted while the hold applies.",
+            )
+            .to_owned(),
+            (Some(after), None) => text(
+                "Bewaartermijn: wij wissen dit gesprek uiterlijk op {date}, tenzij u opnieuw schrijft.",
+                "Storage period: we delete this conversation on {date} at the latest, unless you write again.",
+            )
+            .replace("{date}", &after.format("%Y-%m-%d").to_string()),
+            (Some(after), Some(ground)) => text(
+                "Bewaartermijn: de wet verplicht ons dit gesprek te bewaren ({ground}); wij wissen het uiterlijk op {date}.",
+                "Storage period: the law requires us to keep this conversation ({ground}); we delete it on {date} at the latest.",
+            )
+            .replace("{ground}", &escape(ground))
+            .replace("{date}", &after.format("%Y-%m-%d").to_string()),
+        };
+        let _ = writeln!(html, "<p>{period}</p>");
         let _ = write!(
             html,
             "<table>\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",

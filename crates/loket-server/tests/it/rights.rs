@@ -94,6 +94,15 @@ async fn a_customer_exports_their_own_data_with_originals_restored_gdpr_15_20() 
         "{texts:?}"
     );
     assert_eq!(conversation["personal_data"][0]["kind"], "IBAN");
+    // The storage period (GDPR art. 15(1)(d)): the last activity plus the transcripts' 90 days.
+    let date = |field: &str| {
+        chrono::DateTime::parse_from_rfc3339(conversation[field].as_str().expect("a date")).expect("RFC 3339")
+    };
+    assert_eq!(
+        date("deleted_after") - date("last_activity_at"),
+        chrono::Duration::days(90)
+    );
+    assert_eq!(conversation["statutory_ground"], Value::Null);
     assert!(
         conversation["events"]
             .as_array()
@@ -118,6 +127,10 @@ async fn a_customer_exports_their_own_data_with_originals_restored_gdpr_15_20() 
     );
     let html = page.text().await.unwrap();
     assert!(html.contains("<html lang=\"nl\">") && html.contains("NL91ABNA0417164300"));
+    assert!(
+        html.contains("Bewaartermijn: wij wissen dit gesprek uiterlijk op "),
+        "{html}"
+    );
 
     let other = app.open("nl").await;
     let forbidden = as_customer(&app, &other, Method::GET, &format!("{}/export", customer.id)).await;
@@ -309,6 +322,17 @@ async fn a_legal_hold_stops_erasure_until_it_is_lifted_ret_05() {
         )
         .await;
     assert_eq!(hold.status(), StatusCode::NO_CONTENT);
+    let export: Value = as_customer(&app, &customer, Method::GET, &format!("{}/export", customer.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(export["conversations"][0]["legal_hold"], true);
+    assert_eq!(
+        export["conversations"][0]["deleted_after"],
+        Value::Null,
+        "no deletion date while held"
+    );
     let refused = as_customer(&app, &customer, Method::DELETE, &customer.id).await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
     assert_eq!(refused.json::<Value>().await.unwrap()["code"], "legal_hold");
@@ -582,6 +606,18 @@ async fn a_conversation_tagged_with_a_statutory_ground_is_kept_for_that_ground_r
     assert_eq!(
         admin.post(&path, json!({ "ground": "mifid_ii" })).await.status(),
         StatusCode::NO_CONTENT
+    );
+    let export: Value = as_customer(&app, &kept, Method::GET, &format!("{}/export", kept.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let exported = &export["conversations"][0];
+    assert_eq!(exported["statutory_ground"], "mifid_ii");
+    let date = |field: &str| chrono::DateTime::parse_from_rfc3339(exported[field].as_str().unwrap()).unwrap();
+    assert_eq!(
+        date("deleted_after") - date("last_activity_at"),
+        chrono::Duration::days(1825)
     );
     let stored = app
         .loket
