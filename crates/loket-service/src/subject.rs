@@ -94,6 +94,9 @@ pub struct ConversationExport {
     /// statutory ground's, the special-category one, or the transcripts'). `None` while a legal
     /// hold keeps it.
     pub deleted_after: Option<DateTime<Utc>>,
+    /// The same for the original values of its personal data (the vault), which an untagged
+    /// conversation keeps for a shorter time than its pseudonymised text.
+    pub personal_data_deleted_after: Option<DateTime<Utc>>,
     /// The messages, with personal data restored from the vault.
     pub messages: Vec<ExportedMessage>,
     /// The personal data held in the vault, decrypted for the subject.
@@ -490,6 +493,14 @@ impl Loket {
             None if record.sensitive => retention.sensitive_transcripts.days,
             None => retention.transcripts.days,
         };
+        // A tagged conversation keeps its vault entries with it (RET-03).
+        let vault_days = match record.statutory_ground {
+            Some(_) => days,
+            None => days.min(retention.vault.days),
+        };
+        let after = |days: u32| {
+            (!record.legal_hold).then(|| conversation.last_activity_at + chrono::Duration::days(i64::from(days)))
+        };
         Ok(ConversationExport {
             id: conversation.id,
             locale: conversation.locale,
@@ -497,8 +508,8 @@ impl Loket {
             created_at: conversation.created_at,
             last_activity_at: conversation.last_activity_at,
             legal_hold: record.legal_hold,
-            deleted_after: (!record.legal_hold)
-                .then(|| conversation.last_activity_at + chrono::Duration::days(i64::from(days))),
+            deleted_after: after(days),
+            personal_data_deleted_after: after(vault_days),
             statutory_ground: record.statutory_ground,
             messages,
             personal_data,
@@ -617,7 +628,20 @@ pub fn export_html(export: &SubjectExport) -> String {
             .replace("{ground}", &escape(ground))
             .replace("{date}", &after.format("%Y-%m-%d").to_string()),
         };
-        let _ = writeln!(html, "<p>{period}</p>");
+        let originals = match conversation.personal_data_deleted_after {
+            Some(after) if !conversation.personal_data.is_empty() && Some(after) != conversation.deleted_after => {
+                format!(
+                    " {}",
+                    text(
+                        "De oorspronkelijke waarden van uw persoonsgegevens (hieronder) wissen wij al eerder, uiterlijk op {date}.",
+                        "The original values of your personal data (below) are deleted sooner, on {date} at the latest."
+                    )
+                    .replace("{date}", &after.format("%Y-%m-%d").to_string())
+                )
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(html, "<p>{period}{originals}</p>");
         let _ = write!(
             html,
             "<table>\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",

@@ -102,6 +102,11 @@ async fn a_customer_exports_their_own_data_with_originals_restored_gdpr_15_20() 
         date("deleted_after") - date("last_activity_at"),
         chrono::Duration::days(90)
     );
+    assert_eq!(
+        date("personal_data_deleted_after") - date("last_activity_at"),
+        chrono::Duration::days(30),
+        "the vault's period"
+    );
     assert_eq!(conversation["statutory_ground"], Value::Null);
     assert!(
         conversation["events"]
@@ -128,7 +133,8 @@ async fn a_customer_exports_their_own_data_with_originals_restored_gdpr_15_20() 
     let html = page.text().await.unwrap();
     assert!(html.contains("<html lang=\"nl\">") && html.contains("NL91ABNA0417164300"));
     assert!(
-        html.contains("Bewaartermijn: wij wissen dit gesprek uiterlijk op "),
+        html.contains("Bewaartermijn: wij wissen dit gesprek uiterlijk op ")
+            && html.contains("De oorspronkelijke waarden van uw persoonsgegevens (hieronder) wissen wij al eerder"),
         "{html}"
     );
 
@@ -618,6 +624,11 @@ async fn a_conversation_tagged_with_a_statutory_ground_is_kept_for_that_ground_r
     assert_eq!(
         date("deleted_after") - date("last_activity_at"),
         chrono::Duration::days(1825)
+    );
+    assert_eq!(
+        date("personal_data_deleted_after") - date("last_activity_at"),
+        chrono::Duration::days(1825),
+        "the vault is kept with the record"
     );
     let stored = app
         .loket
