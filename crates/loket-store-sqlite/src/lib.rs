@@ -9,7 +9,14 @@
 //! customers share one fsync and the statements instead of waiting for one each (see
 //! [`loket_store::group`]).
 //!
+//! A turn reads its context (`Store::turn_context`) from memory when this process wrote or
+//! read it recently (module `turn_cache`), instead of through a worker thread.
+//!
 //! Times are stored as microseconds since the Unix epoch.
+//!
+//! # Layout
+//! - this file: the [`SqliteStore`], its migrations and the group committer's writer;
+//! - `turn_cache`: the kept turn contexts and the rule that keeps them equal to the rows.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
