@@ -1603,6 +1603,7 @@ mod tests {
         // Or only the tagged conversations, for a ground of five years (RET-03).
         let mut evidence = Evidence::default();
         evidence.retention.statutory_events = 2;
+        evidence.store.statutory_kept = 3;
         let report = report_for(
             &|config| {
                 config.company.investment_services = true;
@@ -1623,6 +1624,14 @@ mod tests {
         );
         let ret_03 = report.row("RET-03").expect("RET-03 row");
         assert_eq!(ret_03.status, Status::Met);
+        assert!(
+            ret_03
+                .evidence
+                .iter()
+                .any(|line| line.starts_with("conversations kept for a statutory ground now: 3;")),
+            "{:?}",
+            ret_03.evidence
+        );
         assert!(
             ret_03
                 .evidence

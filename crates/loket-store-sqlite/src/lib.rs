@@ -558,6 +558,11 @@ impl Store for SqliteStore {
             .fetch_one(&self.reader)
             .await
             .map_err(backend("count tickets"))?;
+        stats.statutory_kept =
+            sqlx::query_scalar("SELECT COUNT(*) FROM conversations WHERE statutory_ground IS NOT NULL")
+                .fetch_one(&self.reader)
+                .await
+                .map_err(backend("count conversations kept for a statutory ground"))?;
         // Operators are agents and admins; the second factor counts every role.
         let staff = sqlx::query(
             "SELECT COUNT(*) FILTER (WHERE role IN ('agent', 'admin')) AS n,

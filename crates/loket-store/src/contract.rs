@@ -977,6 +977,7 @@ pub async fn a_statutory_ground_keeps_a_conversation_until_its_own_period(store:
         Some("mifid_ii")
     );
     assert_eq!(store.conversation(&untagged).await.unwrap().statutory_ground, None);
+    assert_eq!(store.stats().await.unwrap().statutory_kept, 2);
     let unknown = ConversationId::from_uuid(uuid::Uuid::new_v4());
     let (_, ground, event) = tag(&unknown, Some("mifid_ii"));
     assert!(matches!(

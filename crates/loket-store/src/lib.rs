@@ -469,6 +469,8 @@ pub struct Stats {
     pub operators_without_ai_literacy: i64,
     /// Staff accounts of any role without a second factor in use (SEC-09).
     pub staff_without_second_factor: i64,
+    /// Conversations kept for a statutory ground (RET-03).
+    pub statutory_kept: i64,
 }
 
 /// The storage contract every backend implements.

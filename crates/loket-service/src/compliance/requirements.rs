@@ -629,8 +629,8 @@ pub(super) fn requirement_sections(
             ));
         }
         ret_03_evidence.push(format!(
-            "conversations tagged or untagged by an admin: {} (audit kind statutory_retention)",
-            retention.statutory_events
+            "conversations kept for a statutory ground now: {}; tags placed or removed by an admin: {} (audit kind statutory_retention)",
+            evidence.store.statutory_kept, retention.statutory_events
         ));
         ret_03_evidence.push(
             "only tagged conversations get a ground's period; the ordinary periods skip them, and a ground removed from the configuration falls back to the transcript period"
