@@ -53,10 +53,10 @@ pub(crate) struct ReadStart(u64);
 #[derive(Debug)]
 struct Entry {
     context: TurnContext,
-    generation: u64,
     stored: Instant,
 }
 
+/// Every entry belongs to the current generation: ending one clears them all.
 #[derive(Debug, Default)]
 struct Inner {
     generation: u64,
@@ -83,6 +83,7 @@ impl TurnCache {
     }
 
     /// The cached context of conversation `id`, when it is current.
+    ///
     /// Counted in `loket_turn_cache_total` by `result` (`hit` or `miss`), for sizing
     /// `database.cached_conversations`.
     pub(crate) fn get(&self, id: &str) -> Option<TurnContext> {
@@ -94,7 +95,7 @@ impl TurnCache {
             inner
                 .entries
                 .get(id)
-                .filter(|entry| entry.generation == inner.generation && entry.stored.elapsed() < self.settings.ttl)
+                .filter(|entry| entry.stored.elapsed() < self.settings.ttl)
                 .map(|entry| entry.context.clone())
         };
         let result = if found.is_some() { "hit" } else { "miss" };
@@ -120,20 +121,16 @@ impl TurnCache {
         if inner.entries.len() >= self.settings.entries && !inner.entries.contains_key(id) {
             // Amortised O(1): the expired go first, everything once per `entries` insertions
             // when all are recent (a busier site than the cache was sized for).
-            let (generation, ttl) = (inner.generation, self.settings.ttl);
-            inner
-                .entries
-                .retain(|_, entry| entry.generation == generation && entry.stored.elapsed() < ttl);
+            let ttl = self.settings.ttl;
+            inner.entries.retain(|_, entry| entry.stored.elapsed() < ttl);
             if inner.entries.len() >= self.settings.entries {
                 inner.entries.clear();
             }
         }
-        let generation = inner.generation;
         inner.entries.insert(
             id.to_owned(),
             Entry {
                 context: context.clone(),
-                generation,
                 stored: Instant::now(),
             },
         );
@@ -146,12 +143,11 @@ impl TurnCache {
     /// can finish in another order than they were applied.
     pub(crate) fn committed(&self, commit: &CommitEffect) {
         let mut inner = self.lock();
-        let generation = inner.generation;
         let Some(entry) = inner.entries.get_mut(&commit.id) else {
             return;
         };
         let cached = &mut entry.context.record.conversation;
-        if entry.generation != generation || cached.version != commit.read_version {
+        if cached.version != commit.read_version {
             inner.entries.remove(&commit.id);
             return;
         }
