@@ -328,13 +328,7 @@ impl Loket {
 
     /// Places or lifts a legal hold (RET-05), for an admin or the CLI (`context` `None`).
     pub async fn set_legal_hold(&self, context: Option<&StaffContext>, id: &ConversationId, hold: bool) -> Result<()> {
-        let actor = match context {
-            Some(context) => {
-                require_admin(context)?;
-                format!("agent:{}", context.account.id)
-            }
-            None => "cli".to_string(),
-        };
+        let actor = admin_or_cli(context)?;
         let event = AuditEvent::new(AuditKind::LegalHold, Some(id), actor).attribute("hold", hold.to_string());
         self.store.set_legal_hold(id, hold, event, self.now()).await?;
         Ok(())
@@ -349,13 +343,7 @@ impl Loket {
         id: &ConversationId,
         ground: Option<&str>,
     ) -> Result<()> {
-        let actor = match context {
-            Some(context) => {
-                require_admin(context)?;
-                format!("agent:{}", context.account.id)
-            }
-            None => "cli".to_string(),
-        };
+        let actor = admin_or_cli(context)?;
         let configured = &self.config.config.retention.statutory;
         if let Some(ground) = ground
             && !configured.iter().any(|statutory| statutory.ground == ground)
@@ -735,6 +723,18 @@ fn require_admin(context: &StaffContext) -> Result<()> {
         Ok(())
     } else {
         Err(Error::Forbidden)
+    }
+}
+
+/// The audit actor of a retention decision: `agent:<login>` for an admin (anyone else is
+/// forbidden), `cli` without a staff session.
+fn admin_or_cli(context: Option<&StaffContext>) -> Result<String> {
+    match context {
+        Some(context) => {
+            require_admin(context)?;
+            Ok(format!("agent:{}", context.account.id))
+        }
+        None => Ok("cli".to_string()),
     }
 }
 
