@@ -1114,7 +1114,7 @@ impl Store for PgStore {
                 let sensitive_only = matches!(expiry, Expiry::SensitiveTranscripts(_));
                 // SKIP LOCKED: two instances running retention at once take different batches
                 // instead of waiting for each other.
-                let ids: Vec<String> = sqlx::query_scalar(
+                let expired = sqlx::query_scalar(
                     "SELECT id FROM conversations
                      WHERE last_activity_at < $1 AND NOT legal_hold AND statutory_ground IS NULL
                          AND (NOT $2 OR sensitive_at IS NOT NULL)
@@ -1123,14 +1123,11 @@ impl Store for PgStore {
                 )
                 .bind(micros(before))
                 .bind(sensitive_only)
-                .bind(limit)
-                .fetch_all(&mut *transaction)
-                .await
-                .map_err(backend("find expired conversations"))?;
-                delete_conversations(&mut transaction, ids).await?
+                .bind(limit);
+                delete_expired(&mut transaction, expired).await?
             }
             Expiry::StatutoryTranscripts { ground, before } => {
-                let ids: Vec<String> = sqlx::query_scalar(
+                let expired = sqlx::query_scalar(
                     "SELECT id FROM conversations
                      WHERE last_activity_at < $1 AND NOT legal_hold AND statutory_ground = $2
                      ORDER BY last_activity_at, id LIMIT $3
@@ -1138,14 +1135,11 @@ impl Store for PgStore {
                 )
                 .bind(micros(before))
                 .bind(ground)
-                .bind(limit)
-                .fetch_all(&mut *transaction)
-                .await
-                .map_err(backend("find expired conversations"))?;
-                delete_conversations(&mut transaction, ids).await?
+                .bind(limit);
+                delete_expired(&mut transaction, expired).await?
             }
             Expiry::UnlistedStatutoryTranscripts { listed, before } => {
-                let ids: Vec<String> = sqlx::query_scalar(
+                let expired = sqlx::query_scalar(
                     "SELECT id FROM conversations
                      WHERE last_activity_at < $1 AND NOT legal_hold AND statutory_ground IS NOT NULL
                          AND NOT (statutory_ground = ANY($2))
@@ -1154,11 +1148,8 @@ impl Store for PgStore {
                 )
                 .bind(micros(before))
                 .bind(listed)
-                .bind(limit)
-                .fetch_all(&mut *transaction)
-                .await
-                .map_err(backend("find expired conversations"))?;
-                delete_conversations(&mut transaction, ids).await?
+                .bind(limit);
+                delete_expired(&mut transaction, expired).await?
             }
             Expiry::Vault(before) => sqlx::query(
                 "DELETE FROM vault WHERE position IN (
@@ -1847,8 +1838,16 @@ struct AuditColumns {
 }
 
 /// Deletes a conversation unless it is under legal hold; messages, vault entries and tickets go
-/// Deletes the conversations `ids`; the number deleted.
-async fn delete_conversations(transaction: &mut Transaction<'static, Postgres>, ids: Vec<String>) -> Result<u64> {
+/// Deletes the conversations that `expired` (a `SELECT id` with its values bound) finds; the
+/// number deleted.
+async fn delete_expired(
+    transaction: &mut Transaction<'static, Postgres>,
+    expired: sqlx::query::QueryScalar<'_, Postgres, String, sqlx::postgres::PgArguments>,
+) -> Result<u64> {
+    let ids = expired
+        .fetch_all(&mut **transaction)
+        .await
+        .map_err(backend("find expired conversations"))?;
     let mut removed = 0;
     for id in parse_ids(ids)? {
         removed += delete_conversation(transaction, &id).await?;

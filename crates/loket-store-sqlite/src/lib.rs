@@ -825,7 +825,7 @@ impl Store for SqliteStore {
         let removed = match expiry {
             Expiry::Transcripts(before) | Expiry::SensitiveTranscripts(before) => {
                 let sensitive_only = matches!(expiry, Expiry::SensitiveTranscripts(_));
-                let ids: Vec<String> = sqlx::query_scalar(
+                let expired = sqlx::query_scalar(
                     "SELECT id FROM conversations
                      WHERE last_activity_at < ? AND legal_hold = 0 AND statutory_ground IS NULL
                          AND (? = 0 OR sensitive_at IS NOT NULL)
@@ -833,31 +833,25 @@ impl Store for SqliteStore {
                 )
                 .bind(micros(before))
                 .bind(sensitive_only)
-                .bind(limit)
-                .fetch_all(&mut *transaction)
-                .await
-                .map_err(backend("find expired conversations"))?;
-                delete_conversations(&mut transaction, ids).await?
+                .bind(limit);
+                delete_expired(&mut transaction, expired).await?
             }
             Expiry::StatutoryTranscripts { ground, before } => {
-                let ids: Vec<String> = sqlx::query_scalar(
+                let expired = sqlx::query_scalar(
                     "SELECT id FROM conversations
                      WHERE last_activity_at < ? AND legal_hold = 0 AND statutory_ground = ?
                      ORDER BY last_activity_at, id LIMIT ?",
                 )
                 .bind(micros(before))
                 .bind(ground)
-                .bind(limit)
-                .fetch_all(&mut *transaction)
-                .await
-                .map_err(backend("find expired conversations"))?;
-                delete_conversations(&mut transaction, ids).await?
+                .bind(limit);
+                delete_expired(&mut transaction, expired).await?
             }
             Expiry::UnlistedStatutoryTranscripts { listed, before } => {
                 // Grounds are lowercase letters, digits and underscores: a comma-delimited list
                 // is unambiguous.
                 let listed = format!(",{},", listed.join(","));
-                let ids: Vec<String> = sqlx::query_scalar(
+                let expired = sqlx::query_scalar(
                     "SELECT id FROM conversations
                      WHERE last_activity_at < ? AND legal_hold = 0 AND statutory_ground IS NOT NULL
                          AND instr(?, ',' || statutory_ground || ',') = 0
@@ -865,11 +859,8 @@ impl Store for SqliteStore {
                 )
                 .bind(micros(before))
                 .bind(listed)
-                .bind(limit)
-                .fetch_all(&mut *transaction)
-                .await
-                .map_err(backend("find expired conversations"))?;
-                delete_conversations(&mut transaction, ids).await?
+                .bind(limit);
+                delete_expired(&mut transaction, expired).await?
             }
             Expiry::Vault(before) => sqlx::query(
                 "DELETE FROM vault WHERE rowid IN (
@@ -1447,8 +1438,16 @@ fn agent_name(conversation: &Conversation) -> Option<String> {
         .map(|agent| agent.display_name.clone())
 }
 
-/// Deletes the conversations `ids`; the number deleted.
-async fn delete_conversations(transaction: &mut Transaction<'static, Sqlite>, ids: Vec<String>) -> Result<u64> {
+/// Deletes the conversations that `expired` (a `SELECT id` with its values bound) finds; the
+/// number deleted.
+async fn delete_expired(
+    transaction: &mut Transaction<'static, Sqlite>,
+    expired: sqlx::query::QueryScalar<'_, Sqlite, String, sqlx::sqlite::SqliteArguments>,
+) -> Result<u64> {
+    let ids = expired
+        .fetch_all(&mut **transaction)
+        .await
+        .map_err(backend("find expired conversations"))?;
     let mut removed = 0;
     for id in parse_ids(ids)? {
         removed += delete_conversation(transaction, &id).await?;

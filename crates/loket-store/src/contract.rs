@@ -688,13 +688,7 @@ pub async fn staff_accounts_are_unique_and_sessions_live_until_deleted(store: &d
     let logout = AuditEvent::new(AuditKind::StaffLogout, None, "agent:sanne");
     store.delete_session("session-hash", Some(logout), later).await.unwrap();
     assert!(matches!(store.session("session-hash").await, Err(Error::NotFound)));
-    let kinds: Vec<AuditKind> = store
-        .audit_records(0, 10)
-        .await
-        .unwrap()
-        .iter()
-        .map(|record| record.event.kind)
-        .collect();
+    let kinds = audit_kinds(store).await;
     assert_eq!(
         kinds,
         vec![
@@ -829,13 +823,7 @@ pub async fn second_factor_changes_hold_only_under_their_conditions(store: &dyn 
             .await,
         Err(Error::NotFound)
     ));
-    let kinds: Vec<AuditKind> = store
-        .audit_records(0, 10)
-        .await
-        .unwrap()
-        .iter()
-        .map(|record| record.event.kind)
-        .collect();
+    let kinds = audit_kinds(store).await;
     assert_eq!(
         kinds,
         vec![
@@ -1640,6 +1628,17 @@ pub async fn rate_counters_are_kept_only_by_a_shared_store_and_limit_per_key_and
 
 /// The current time at the precision every backend stores (microseconds), so values written
 /// compare equal to values read.
+/// The kinds of the first ten audit records, in order.
+async fn audit_kinds(store: &dyn Store) -> Vec<AuditKind> {
+    store
+        .audit_records(0, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|record| record.event.kind)
+        .collect()
+}
+
 fn now() -> DateTime<Utc> {
     truncate(Utc::now())
 }
