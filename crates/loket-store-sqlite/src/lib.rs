@@ -5,9 +5,9 @@
 //! serialises them (SQLite allows one writer at a time anyway) and makes the audit chain's
 //! "read the last hash, append the next record" step race-free; reads use a separate pool.
 //! Chat turns (new conversations and commits) go through a group committer that writes all
-//! turns queued at that moment in one transaction with a few multi-row statements, so concurrent
-//! customers share one fsync and the statements instead of waiting for one each (see
-//! [`loket_store::group`]).
+//! turns queued at that moment in one transaction, so concurrent customers share one fsync
+//! instead of waiting for one each (see [`loket_store::group`]). The committer runs on a thread
+//! of its own with its own synchronous connection (module `committer`).
 //!
 //! A turn reads its context (`Store::turn_context`) from memory when this process wrote or
 //! read it recently (module `turn_cache`), instead of through a worker thread.
@@ -15,10 +15,10 @@
 //! Times are stored as microseconds since the Unix epoch.
 //!
 //! # Layout
-//! - this file: the [`SqliteStore`], its migrations and the group committer's writer;
+//! - this file: the [`SqliteStore`], its migrations and every read and write but chat turns;
+//! - `committer`: the group committer's thread and its connection, which write chat turns;
 //! - `turn_cache`: the kept turn contexts and the rule that keeps them equal to the rows.
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -32,7 +32,7 @@ use loket_core::staff::Role;
 use loket_core::{
     AgentId, Author, Conversation, ConversationId, ConversationState, Locale, MessageKind, NewMessage, StoredMessage,
 };
-use loket_store::group::{self, GroupError, Job, Turn, TurnResults};
+use loket_store::group::{self, Job};
 use loket_store::{
     AuditAnchor, Checkpoint, Commit, ConversationRecord, CountRequest, Erased, Error, Expiry, NewConversation,
     QueueEntry, Result, SecondFactor, SecondFactorChange, StaffAccount, StaffSession, Stats, Store, SubjectRef, Ticket,
@@ -44,6 +44,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqlSafeStr, Sqlite, Transaction};
 
+mod committer;
 mod turn_cache;
 
 pub use turn_cache::TurnCacheSettings;
@@ -59,6 +60,8 @@ pub const DATABASE_FILE: &str = "loket.sqlite3";
 const MAX_GROUP: usize = 64;
 /// Chat turns waiting for the group committer before senders wait for room.
 const GROUP_QUEUE: usize = 1024;
+/// How long a statement waits for another connection's write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How often a background connection copies the write-ahead log into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
@@ -95,90 +98,6 @@ pub struct SqliteStore {
     cache: Arc<TurnCache>,
 }
 
-/// Applies `turns` in one transaction and commits it.
-async fn write_turns(writer: &SqlitePool, turns: Vec<Turn>) -> std::result::Result<TurnResults, GroupError> {
-    let mut transaction = writer
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .map_err(|error| GroupError::Failed(backend("begin")(error)))?;
-    match apply_turns(&mut transaction, turns).await {
-        Ok(results) => {
-            transaction
-                .commit()
-                .await
-                .map_err(|error| GroupError::Failed(backend("commit")(error)))?;
-            Ok(results)
-        }
-        Err(error) => match transaction.rollback().await {
-            Ok(()) => Err(GroupError::Refused(error)),
-            Err(_) => Err(GroupError::Failed(error)),
-        },
-    }
-}
-
-/// Writes a group in as few round trips to SQLite's worker thread as its content allows, since
-/// under load these, not the fsync, are what a group costs (about 0.2 ms each with both cores
-/// busy): after `BEGIN`, one for the conversation rows of all its commits (one statement, which
-/// also reserves the seqs of their messages; one per commit when two are for the same
-/// conversation) together with the read of the audit chain's head, one per new conversation,
-/// then one for the multi-row inserts of all messages, vault entries and audit records, then the
-/// commit.
-async fn apply_turns(transaction: &mut Transaction<'static, Sqlite>, turns: Vec<Turn>) -> Result<TurnResults> {
-    let commits: Vec<&Commit> = turns
-        .iter()
-        .filter_map(|turn| match turn {
-            Turn::Commit(commit) => Some(commit.as_ref()),
-            Turn::Create(_) => None,
-        })
-        .collect();
-    let (first_seqs, audit_head) = update_conversations(transaction, &commits).await?;
-    let mut first_seqs = first_seqs.into_iter();
-    let mut results = Vec::with_capacity(turns.len());
-    let mut messages = MessageRows::default();
-    let mut vault = Vec::new();
-    let mut audit = Vec::new();
-    for turn in turns {
-        let (stored, events, now) = match turn {
-            Turn::Create(mut new) => {
-                let (events, now) = (std::mem::take(&mut new.audit), new.now);
-                (apply_create(transaction, *new, &mut messages).await?, events, now)
-            }
-            Turn::Commit(mut commit) => {
-                let (events, now) = (std::mem::take(&mut commit.audit), commit.now);
-                let first_seq = first_seqs.next().flatten();
-                match apply_commit(transaction, *commit, first_seq, &mut messages, &mut vault).await? {
-                    Some(stored) => (stored, events, now),
-                    None => {
-                        results.push(Err(Error::Conflict));
-                        continue;
-                    }
-                }
-            }
-        };
-        audit.extend(events.into_iter().map(|event| (event, now)));
-        results.push(Ok(stored));
-    }
-    if messages.rows.is_empty() && vault.is_empty() && audit.is_empty() {
-        return Ok(results);
-    }
-    let head = match audit_head {
-        Some(head) => head,
-        None if audit.is_empty() => None,
-        None => read_audit_head(transaction).await?,
-    };
-    // One round trip for all of the group's rows.
-    let mut insert = sqlx::QueryBuilder::<Sqlite>::new("");
-    messages.push_inserts(&mut insert);
-    push_vault_inserts(&mut insert, vault);
-    push_audit_inserts(&mut insert, chain(head, audit)?);
-    insert
-        .build()
-        .execute(&mut **transaction)
-        .await
-        .map_err(classify("insert messages, vault entries and audit records"))?;
-    Ok(results)
-}
-
 impl SqliteStore {
     /// Opens (creating if needed) the database in `data_dir` and runs the migrations.
     pub async fn open(data_dir: &Path, read_connections: u32) -> Result<Self> {
@@ -194,8 +113,12 @@ impl SqliteStore {
             .pragma("secure_delete", "ON")
             // No checkpoint inside a commit: `checkpointer` does it beside the writer.
             .pragma("wal_autocheckpoint", "0")
-            .busy_timeout(Duration::from_secs(10));
-        let store = Self::with_options(options, read_connections).await?;
+            .busy_timeout(BUSY_TIMEOUT);
+        let target = committer::Target {
+            filename: path.to_string_lossy().into_owned(),
+            uri: false,
+        };
+        let store = Self::with_options(options, read_connections, target).await?;
         tokio::spawn(checkpointer(store.reader.clone(), store.turns.downgrade()));
         Ok(store)
     }
@@ -205,11 +128,20 @@ impl SqliteStore {
         let name = format!("file:loket-{}?mode=memory&cache=shared", uuid::Uuid::new_v4());
         let options = SqliteConnectOptions::from_str(&name)
             .map_err(backend("open"))?
-            .foreign_keys(true);
-        Self::with_options(options, 1).await
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
+        let target = committer::Target {
+            filename: name,
+            uri: true,
+        };
+        Self::with_options(options, 1, target).await
     }
 
-    async fn with_options(options: SqliteConnectOptions, read_connections: u32) -> Result<Self> {
+    async fn with_options(
+        options: SqliteConnectOptions,
+        read_connections: u32,
+        target: committer::Target,
+    ) -> Result<Self> {
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
@@ -235,11 +167,7 @@ impl SqliteStore {
             .await
             .map_err(backend("open database for reading"))?;
         let (turns, jobs) = tokio::sync::mpsc::channel(GROUP_QUEUE);
-        let committer = writer.clone();
-        tokio::spawn(group::run(jobs, MAX_GROUP, move |group| {
-            let writer = committer.clone();
-            async move { write_turns(&writer, group).await }
-        }));
+        committer::start(target, BUSY_TIMEOUT, jobs, MAX_GROUP)?;
         Ok(Self {
             writer,
             reader,
@@ -255,7 +183,8 @@ impl SqliteStore {
         self
     }
 
-    /// Closes both pools, waiting for connections to finish.
+    /// Closes both pools, waiting for connections to finish. The group committer's connection
+    /// closes when the last handle of the store is dropped.
     pub async fn close(&self) {
         self.reader.close().await;
         self.writer.close().await;
@@ -1067,96 +996,9 @@ impl SqliteStore {
     }
 }
 
-/// Most rows in one multi-row INSERT (SQLite allows 32,766 bound values per statement; a
-/// message row binds 13).
+/// Most rows in one multi-row INSERT (SQLite allows 32,766 bound values per statement; an
+/// audit row binds 10).
 const ROWS_PER_INSERT: usize = 256;
-
-/// Messages of a group, collected for one multi-row INSERT in order: the disclosure trigger of a
-/// later row sees the disclosure of an earlier row of the same statement.
-#[derive(Default)]
-struct MessageRows {
-    rows: Vec<(ConversationId, StoredMessage, String, String)>,
-}
-
-impl MessageRows {
-    /// Adds `messages` with seqs from `first_seq` on and returns them as stored.
-    fn add(
-        &mut self,
-        conversation_id: &ConversationId,
-        first_seq: i64,
-        messages: Vec<NewMessage>,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<StoredMessage>> {
-        // Stored times have microsecond precision; return exactly what a later read returns.
-        let now = from_micros(micros(now));
-        let mut stored = Vec::with_capacity(messages.len());
-        for (offset, message) in messages.into_iter().enumerate() {
-            let citations =
-                serde_json::to_string(&message.citations).map_err(|_| Error::Backend("encode citations".into()))?;
-            let suggestions = loket_store::encode_suggestions(&message.suggestions)?;
-            let message = StoredMessage {
-                id: uuid::Uuid::now_v7().to_string(),
-                conversation_id: conversation_id.clone(),
-                seq: first_seq + offset as i64,
-                created_at: now,
-                message,
-            };
-            stored.push(message.clone());
-            self.rows
-                .push((conversation_id.clone(), message, citations, suggestions));
-        }
-        Ok(stored)
-    }
-
-    /// Appends multi-row inserts of the rows (each statement ended by `;`) to `insert`.
-    fn push_inserts(self, insert: &mut sqlx::QueryBuilder<Sqlite>) {
-        let mut rows = self.rows.into_iter().peekable();
-        while rows.peek().is_some() {
-            insert.push(
-                "INSERT INTO messages (id, conversation_id, seq, author, kind, text, author_label, lang, citations,
-                    offers_human, created_at, suggestions, generated_by) ",
-            );
-            insert.push_values(
-                rows.by_ref().take(ROWS_PER_INSERT),
-                |mut row, (conversation, stored, citations, suggestions)| {
-                    let message = stored.message;
-                    row.push_bind(stored.id)
-                        .push_bind(conversation.as_str().to_string())
-                        .push_bind(stored.seq)
-                        .push_bind(message.author.as_str())
-                        .push_bind(message.kind.as_str())
-                        .push_bind(message.text)
-                        .push_bind(message.author_label)
-                        .push_bind(message.lang.as_str())
-                        .push_bind(citations)
-                        .push_bind(message.offers_human)
-                        .push_bind(micros(stored.created_at))
-                        .push_bind(suggestions)
-                        .push_bind(message.generated_by);
-                },
-            );
-            insert.push(";\n");
-        }
-    }
-}
-
-/// Appends multi-row inserts of vault `entries` (each statement ended by `;`) to `insert`.
-fn push_vault_inserts(insert: &mut sqlx::QueryBuilder<Sqlite>, entries: Vec<(ConversationId, VaultEntry)>) {
-    let mut entries = entries.into_iter().peekable();
-    while entries.peek().is_some() {
-        insert.push("INSERT INTO vault (conversation_id, placeholder, kind, sealed) ");
-        insert.push_values(
-            entries.by_ref().take(ROWS_PER_INSERT),
-            |mut row, (conversation, entry)| {
-                row.push_bind(conversation.as_str().to_string())
-                    .push_bind(entry.placeholder)
-                    .push_bind(entry.kind)
-                    .push_bind(entry.sealed);
-            },
-        );
-        insert.push(";\n");
-    }
-}
 
 async fn append_audit(
     transaction: &mut Transaction<'static, Sqlite>,
@@ -1245,181 +1087,6 @@ fn push_audit_inserts(insert: &mut sqlx::QueryBuilder<Sqlite>, records: Vec<Audi
         );
         insert.push(";\n");
     }
-}
-
-/// Inserts a new conversation (one turn of a group); its messages join the group's rows.
-async fn apply_create(
-    transaction: &mut Transaction<'static, Sqlite>,
-    new: NewConversation,
-    messages: &mut MessageRows,
-) -> Result<Vec<StoredMessage>> {
-    let NewConversation {
-        conversation,
-        token_hash,
-        data_key,
-        subject,
-        messages: new_messages,
-        now,
-        ..
-    } = new;
-    let conversation = &conversation;
-    sqlx::query(
-        "INSERT INTO conversations (id, token_hash, data_key, locale, state, assigned_agent, assigned_agent_name,
-            created_at, last_activity_at, last_disclosure_at, waiting_since, consecutive_abstentions,
-            last_question_fingerprint, subject_hash, subject_sealed, next_seq, version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-    )
-    .bind(conversation.id.as_str())
-    .bind(&token_hash)
-    .bind(&data_key)
-    .bind(conversation.locale.as_str())
-    .bind(conversation.state.as_str())
-    .bind(agent_id(conversation))
-    .bind(agent_name(conversation))
-    .bind(micros(conversation.created_at))
-    .bind(micros(conversation.last_activity_at))
-    .bind(conversation.last_disclosure_at.map(micros))
-    .bind(conversation.waiting_since.map(micros))
-    .bind(i64::from(conversation.consecutive_abstentions))
-    .bind(conversation.last_question_fingerprint.as_deref())
-    .bind(subject.as_ref().map(|subject| subject.hash.clone()))
-    .bind(subject.map(|subject| subject.sealed))
-    .bind(1 + new_messages.len() as i64)
-    .execute(&mut **transaction)
-    .await
-    .map_err(classify("insert conversation"))?;
-    messages.add(&conversation.id, 1, new_messages, now)
-}
-
-/// Updates the conversation row of every commit that still has the version it read, and reserves
-/// the seqs of its messages: the first seq of each commit's messages (`None`: a version conflict),
-/// in the commits' order, and the audit chain's head when it was read on the way (`Some(None)`:
-/// the chain is empty; `None`: not read). When the commits are for different conversations this
-/// is one statement, sent together with the read of the head; the group appends its audit records
-/// last, so the head read here is still the head then. An `UPDATE … FROM` applies only one joined
-/// row per target row, so commits of a group that share a conversation go one statement each, in
-/// order, each checked against the version the one before left. At [`MAX_GROUP`] commits of 13 values each a statement
-/// stays far below SQLite's 32,766 bound values.
-async fn update_conversations(
-    transaction: &mut Transaction<'static, Sqlite>,
-    commits: &[&Commit],
-) -> Result<(Vec<Option<i64>>, Option<Option<(i64, String)>>)> {
-    let first_seq = |next_seqs: &HashMap<String, i64>, commit: &Commit| {
-        next_seqs
-            .get(commit.conversation.id.as_str())
-            .map(|next_seq| next_seq - commit.messages.len() as i64)
-    };
-    if commits.is_empty() {
-        return Ok((Vec::new(), None));
-    }
-    let ids: HashSet<&str> = commits.iter().map(|commit| commit.conversation.id.as_str()).collect();
-    if ids.len() == commits.len() {
-        let (next_seqs, head) = update_rows(transaction, commits, true).await?;
-        let first_seqs = commits.iter().map(|commit| first_seq(&next_seqs, commit)).collect();
-        return Ok((first_seqs, Some(head)));
-    }
-    let mut first_seqs = Vec::with_capacity(commits.len());
-    for commit in commits {
-        let (next_seqs, _) = update_rows(transaction, std::slice::from_ref(commit), false).await?;
-        first_seqs.push(first_seq(&next_seqs, commit));
-    }
-    Ok((first_seqs, None))
-}
-
-/// One `UPDATE … FROM (VALUES …)` for the conversation rows of `commits` (distinct conversations),
-/// followed by the read of [`AUDIT_HEAD`] when `with_head`: the `next_seq` after the update of each
-/// conversation whose row still had the version its commit read, and the head.
-async fn update_rows(
-    transaction: &mut Transaction<'static, Sqlite>,
-    commits: &[&Commit],
-    with_head: bool,
-) -> Result<(HashMap<String, i64>, Option<(i64, String)>)> {
-    // VALUES columns are column1, column2, ... in the order pushed below.
-    let mut update = sqlx::QueryBuilder::<Sqlite>::new(
-        "UPDATE conversations SET state = v.column3, assigned_agent = v.column4, assigned_agent_name = v.column5,
-            last_activity_at = v.column6, last_disclosure_at = v.column7, waiting_since = v.column8,
-            consecutive_abstentions = v.column9, last_question_fingerprint = v.column10,
-            version = version + 1, next_seq = next_seq + v.column11,
-            sensitive_at = CASE WHEN v.column12 THEN COALESCE(sensitive_at, v.column13) ELSE sensitive_at END
-         FROM (",
-    );
-    update.push_values(commits, |mut row, commit| {
-        let conversation = &commit.conversation;
-        row.push_bind(conversation.id.as_str())
-            .push_bind(conversation.version)
-            .push_bind(conversation.state.as_str())
-            .push_bind(agent_id(conversation))
-            .push_bind(agent_name(conversation))
-            .push_bind(micros(conversation.last_activity_at))
-            .push_bind(conversation.last_disclosure_at.map(micros))
-            .push_bind(conversation.waiting_since.map(micros))
-            .push_bind(i64::from(conversation.consecutive_abstentions))
-            .push_bind(conversation.last_question_fingerprint.as_deref())
-            .push_bind(commit.messages.len() as i64)
-            .push_bind(commit.sensitive)
-            .push_bind(micros(commit.now));
-    });
-    update.push(
-        ") AS v WHERE conversations.id = v.column1 AND conversations.version = v.column2 RETURNING id, next_seq;\n",
-    );
-    if with_head {
-        update.push(AUDIT_HEAD);
-    }
-    let rows = update
-        .build()
-        .fetch_all(&mut **transaction)
-        .await
-        .map_err(backend("update conversations"))?;
-    let (mut next_seqs, mut head) = (HashMap::with_capacity(rows.len()), None);
-    for row in &rows {
-        // The head's row is the one with a hash; the others are updated conversations.
-        match row.try_get::<String, _>("hash") {
-            Ok(hash) => head = Some((row.try_get("seq").map_err(backend("read audit head"))?, hash)),
-            Err(_) => {
-                let id: String = row.try_get("id").map_err(backend("update conversations"))?;
-                let next_seq: i64 = row.try_get("next_seq").map_err(backend("update conversations"))?;
-                next_seqs.insert(id, next_seq);
-            }
-        }
-    }
-    Ok((next_seqs, head))
-}
-
-/// Stores the messages, vault entries and ticket of `commit`, whose conversation row was updated
-/// with its messages' seqs from `first_seq` on; `None` (a version conflict) when it was not.
-async fn apply_commit(
-    transaction: &mut Transaction<'static, Sqlite>,
-    commit: Commit,
-    first_seq: Option<i64>,
-    messages: &mut MessageRows,
-    vault: &mut Vec<(ConversationId, VaultEntry)>,
-) -> Result<Option<Vec<StoredMessage>>> {
-    let conversation = &commit.conversation;
-    let Some(first_seq) = first_seq else {
-        return Ok(None);
-    };
-    let stored = messages.add(&conversation.id, first_seq, commit.messages, commit.now)?;
-    vault.extend(commit.vault.into_iter().map(|entry| (conversation.id.clone(), entry)));
-    if let Some(ticket) = commit.ticket {
-        sqlx::query(
-            "INSERT INTO tickets (id, conversation_id, kind, name, phone, email, preferred_time, note, created_at, status)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&ticket.id)
-        .bind(ticket.conversation_id.as_str())
-        .bind(&ticket.kind)
-        .bind(&ticket.name)
-        .bind(&ticket.phone)
-        .bind(&ticket.email)
-        .bind(&ticket.preferred_time)
-        .bind(&ticket.note)
-        .bind(micros(ticket.created_at))
-        .bind(&ticket.status)
-        .execute(&mut **transaction)
-        .await
-        .map_err(classify("insert ticket"))?;
-    }
-    Ok(Some(stored))
 }
 
 /// The assigned agent's login, as stored.
@@ -1758,14 +1425,14 @@ mod tests {
         store.conversation(&id).await.unwrap().conversation
     }
 
-    fn claim(read: &Conversation, number: usize, at: DateTime<Utc>) -> Turn {
+    fn claim(read: &Conversation, number: usize, at: DateTime<Utc>) -> loket_store::group::Turn {
         let mut claimed = read.clone();
         claimed.state = ConversationState::WithAgent;
         claimed.assigned_agent = Some(AgentRef {
             id: loket_core::AgentId::parse(&format!("agent{number}")).unwrap(),
             display_name: format!("Agent {number}"),
         });
-        Turn::Commit(Box::new(Commit {
+        loket_store::group::Turn::Commit(Box::new(Commit {
             conversation: claimed,
             messages: vec![NewMessage {
                 author: Author::System,
@@ -1786,12 +1453,23 @@ mod tests {
         }))
     }
 
-    /// One group written directly, so no timing decides what it holds (its commits' rows take
-    /// the one-statement update with the audit head read): a stale commit among them is a
-    /// conflict, and the others' rows, messages and audit records are stored and chained.
+    /// A store in `dir` and a committer connection of its own to write groups with directly, so
+    /// no timing decides what a group holds.
+    async fn with_committer(dir: &Path) -> (SqliteStore, rusqlite::Connection) {
+        let store = SqliteStore::open(dir, 2).await.unwrap();
+        let target = committer::Target {
+            filename: dir.join(DATABASE_FILE).to_string_lossy().into_owned(),
+            uri: false,
+        };
+        (store, committer::open(&target, BUSY_TIMEOUT).unwrap())
+    }
+
+    /// One group written directly: a stale commit among them is a conflict, and the others'
+    /// rows, messages and audit records are stored and chained.
     #[tokio::test]
     async fn a_group_with_a_stale_commit_stores_the_others_whole_and_chains_their_audit_records() {
-        let store = SqliteStore::in_memory().await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (store, mut committer) = with_committer(dir.path()).await;
         let at = Utc::now();
         let mut reads = Vec::new();
         for _ in 0..3 {
@@ -1801,7 +1479,7 @@ mod tests {
         let mut stale = reads[2].clone();
         stale.version -= 1;
         let turns = vec![claim(&reads[0], 0, at), claim(&reads[1], 1, at), claim(&stale, 2, at)];
-        let Ok(results) = write_turns(&store.writer, turns).await else {
+        let Ok(results) = committer::write_turns(&mut committer, turns) else {
             panic!("the group was not written");
         };
         assert_eq!(results.len(), 3);
@@ -1829,17 +1507,19 @@ mod tests {
         assert_eq!(loket_core::audit::verify_chain(records), Ok((audit_before + 2) as u64));
     }
 
-    /// Two commits of one group for the same conversation go one statement each, in order: a
-    /// stale one first is a conflict, and the current one after it is stored.
+    /// Two commits of one group for the same conversation are applied in order: a stale one
+    /// first is a conflict, the current one after it is stored, and a third that read the same
+    /// version as the second is a conflict.
     #[tokio::test]
     async fn two_commits_of_a_group_for_one_conversation_are_applied_in_order() {
-        let store = SqliteStore::in_memory().await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (store, mut committer) = with_committer(dir.path()).await;
         let at = Utc::now();
         let read = started(&store, at).await;
         let mut stale = read.clone();
         stale.version -= 1;
         let turns = vec![claim(&stale, 0, at), claim(&read, 1, at), claim(&read, 2, at)];
-        let Ok(results) = write_turns(&store.writer, turns).await else {
+        let Ok(results) = committer::write_turns(&mut committer, turns) else {
             panic!("the group was not written");
         };
         assert!(matches!(results[0], Err(Error::Conflict)), "{:?}", results[0]);
