@@ -1533,6 +1533,80 @@ mod tests {
         );
     }
 
+    /// The committer's connection and the sqlx writer write one file: a chat turn waits while the
+    /// other connection holds the write lock; chat turns committed from several tasks while legal
+    /// holds are placed and lifted through the other connection all land (none refused for a busy
+    /// database); and the audit records both append form one chain.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn chat_turns_and_other_writes_share_the_database_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path(), 2).await.unwrap();
+        let at = Utc::now();
+        let held = started(&store, at).await;
+        let mut conversations = Vec::new();
+        for _ in 0..6 {
+            conversations.push(started(&store, at).await);
+        }
+        // A turn waits for the other connection's write transaction rather than fail.
+        let blocking = store.writer.begin_with("BEGIN IMMEDIATE").await.unwrap();
+        let waiting = {
+            let (store, read) = (store.clone(), conversations[0].clone());
+            tokio::spawn(async move {
+                let loket_store::group::Turn::Commit(commit) = claim(&read, 0, at) else {
+                    unreachable!("claim makes a commit")
+                };
+                store.commit(*commit).await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(!waiting.is_finished(), "the turn did not wait for the write lock");
+        blocking.commit().await.unwrap();
+        waiting.await.unwrap().unwrap();
+        conversations[0] = store.conversation(&conversations[0].id).await.unwrap().conversation;
+        let mut tasks = Vec::new();
+        for conversation in conversations.clone() {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut read = conversation;
+                for number in 0..60 {
+                    let loket_store::group::Turn::Commit(commit) = claim(&read, number, at) else {
+                        unreachable!("claim makes a commit")
+                    };
+                    store.commit(*commit).await.unwrap();
+                    read = store.conversation(&read.id).await.unwrap().conversation;
+                }
+            }));
+        }
+        let holds = {
+            let store = store.clone();
+            tokio::spawn(async move {
+                for round in 0..300 {
+                    let audit = AuditEvent::new(AuditKind::LegalHold, Some(&held.id), "admin");
+                    store.set_legal_hold(&held.id, round % 2 == 0, audit, at).await.unwrap();
+                }
+            })
+        };
+        for task in tasks {
+            task.await.unwrap();
+        }
+        holds.await.unwrap();
+        for conversation in &conversations {
+            let record = store.conversation(&conversation.id).await.unwrap();
+            assert_eq!(record.conversation.version, conversation.version + 60);
+            let messages = store.messages(&conversation.id, 0, 1_000).await.unwrap();
+            let seqs: Vec<i64> = messages.iter().map(|message| message.seq).collect();
+            assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
+        }
+        let records = store.audit_records(0, 10_000).await.unwrap();
+        let holds = records
+            .iter()
+            .filter(|record| record.event.kind == AuditKind::LegalHold)
+            .count();
+        assert_eq!(holds, 300);
+        let total = records.len() as u64;
+        assert_eq!(loket_core::audit::verify_chain(records), Ok(total));
+    }
+
     fn files_containing(dir: &Path, needle: &[u8]) -> Vec<String> {
         let mut found = Vec::new();
         for entry in std::fs::read_dir(dir).unwrap() {
