@@ -35,25 +35,12 @@ after(async () => {
   if (server) await server.stop();
 });
 
-async function api(method, path, token, body) {
-  const headers = { Accept: 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(new URL(path, server.baseUrl), {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  assert.ok(response.ok, `${method} ${path}: ${response.status}`);
-  return response.json();
-}
-
 /** One conversation with a question, an answer attempt and a request for a person. */
 async function seedConversation() {
-  const opened = await api('POST', '/api/v1/conversations', null, { locale: 'nl' });
-  await api('POST', `/api/v1/conversations/${opened.id}/messages`, opened.token, { text: CUSTOMER_TEXT });
-  await api('POST', `/api/v1/conversations/${opened.id}/messages`, opened.token, { text: 'Hoeveel dagen bedenktijd heb ik?' });
-  await api('POST', `/api/v1/conversations/${opened.id}/handoff`, opened.token);
+  const opened = await server.api('POST', '/api/v1/conversations', null, { locale: 'nl' });
+  await server.api('POST', `/api/v1/conversations/${opened.id}/messages`, opened.token, { text: CUSTOMER_TEXT });
+  await server.api('POST', `/api/v1/conversations/${opened.id}/messages`, opened.token, { text: 'Hoeveel dagen bedenktijd heb ik?' });
+  await server.api('POST', `/api/v1/conversations/${opened.id}/handoff`, opened.token);
 }
 
 async function newPage() {

@@ -6,6 +6,7 @@
  * Layout:
  *   startServer(options)   creates the agent accounts, starts the server, waits for its
  *                          "Loket serves on http://127.0.0.1:PORT/" line, returns a handle.
+ *   handle.api(...)        a JSON request to the customer API, for seeding conversations.
  *   handle.stop()          SIGTERM (graceful shutdown), then removes the data directory.
  *   amsterdamDate(date)    today's date (YYYY-MM-DD) in the shop's time zone, for holidays.
  *
@@ -118,6 +119,22 @@ async function startServer({ closedToday = false, env: extraEnv = {} } = {}) {
     agents: AGENTS,
     /** Everything the server printed so far, for failure messages. */
     output: () => output,
+    /**
+     * A JSON request to the customer API (`token`: a conversation's bearer token, or null);
+     * throws unless the answer is 2xx, and returns the parsed body.
+     */
+    async api(method, path, token, body) {
+      const headers = { Accept: 'application/json' };
+      if (token) headers.Authorization = `Bearer ${token}`;
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const response = await fetch(new URL(path, baseUrl), {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`);
+      return response.json();
+    },
     /** Graceful shutdown with SIGTERM; resolves with the exit status. */
     async stop() {
       if (stopped) return exited;

@@ -1,7 +1,9 @@
 /*
  * Loket admin dashboard: daily figures from GET /api/v1/admin/dashboard drawn as SVG bar charts
  * by the small code below (no chart library), for admins and auditors. The figures are counts
- * and times from the audit log; no message text ever reaches this page.
+ * and times from the audit log; no message text ever reaches this page. Below them, the privacy
+ * officer's panel for one conversation (GET /api/v1/admin/conversations/{id} and the admin
+ * rights endpoints); an access export is downloaded as a file, never shown on the page.
  *
  * Every chart has a visible one-sentence summary that is also its accessible name, a legend in
  * text, and the full data as a table (WCAG 1.1.1, 1.3.1, 1.4.1: colour is never the only cue).
@@ -10,7 +12,10 @@
  *   1. Strings (nl, en)          the page's texts; the language choice is shared with the console
  *   2. Formatting                numbers, percentages, durations, dates
  *   3. Chart drawing             drawChart(): figure, summary, SVG bars, legend, data table
- *   4. The page                  session check, login, period choice, loading and rendering
+ *   4. The page                  session check, login, period choice, loading and rendering;
+ *                                the retention and rights panel: one conversation's retention
+ *                                status, and for admins its legal hold, statutory ground, access
+ *                                export and erasure
  */
 (function () {
   'use strict';
@@ -86,6 +91,51 @@
       roleAdmin: 'beheerder',
       roleAuditor: 'auditor',
       roleAgent: 'medewerker',
+      rightsTitle: 'Bewaring en rechten van klanten',
+      rightsIntro: 'Zoek een gesprek op om te zien hoe lang het bewaard wordt en wat het vasthoudt. Er staan hier geen berichten.',
+      rightsId: 'Gespreksnummer',
+      rightsLookup: 'Opzoeken',
+      rightsReadOnly: 'Alleen beheerders kunnen een gesprek vasthouden, exporteren of wissen.',
+      rightsGround: 'Wettelijke bewaargrond',
+      rightsGroundSave: 'Bewaargrond opslaan',
+      rightsGroundNone: 'Geen: de gewone bewaartermijnen',
+      rightsGroundOption: '{ground} ({days} dagen)',
+      rightsExportJson: 'Inzage downloaden (JSON)',
+      rightsExportHtml: 'Inzage downloaden (HTML)',
+      rightsEraseLegend: 'Gesprek wissen (AVG art. 17)',
+      rightsEraseConfirm: 'Ik heb het verzoek gecontroleerd. Wissen kan niet ongedaan worden gemaakt.',
+      rightsErase: 'Gesprek wissen',
+      rightsHoldPlace: 'Bewaarplicht (legal hold) plaatsen',
+      rightsHoldLift: 'Bewaarplicht (legal hold) opheffen',
+      rightsState: 'Status',
+      rightsStarted: 'Begonnen',
+      rightsLastActivity: 'Laatste activiteit',
+      rightsHold: 'Bewaarplicht (legal hold)',
+      rightsGroundLabel: 'Wettelijke bewaargrond',
+      rightsSensitive: 'Bijzondere persoonsgegevens gezien',
+      rightsDeletedAfter: 'Uiterlijk gewist op',
+      rightsVaultDeletedAfter: 'Persoonsgegevens uiterlijk gewist op',
+      rightsYes: 'ja',
+      rightsNo: 'nee',
+      rightsNoGround: 'geen',
+      rightsWhileHeld: 'niet zolang de bewaarplicht geldt',
+      stateBot: 'bij de AI-assistent',
+      stateWaiting: 'wacht op een medewerker',
+      stateWithAgent: 'bij een medewerker',
+      stateClosed: 'gesloten',
+      rightsLoading: 'Gesprek wordt opgezocht…',
+      rightsLoaded: 'Gesprek opgezocht.',
+      rightsHoldPlaced: 'Bewaarplicht geplaatst. Het gesprek wordt niet gewist zolang die geldt.',
+      rightsHoldLifted: 'Bewaarplicht opgeheven. De gewone termijnen gelden weer.',
+      rightsGroundSaved: 'Bewaargrond opgeslagen.',
+      rightsExported: 'Inzage-export gedownload ({file}).',
+      rightsErased: 'Gesprek gewist. Verklaring van verwijdering: {certificate}.',
+      errRightsId: 'Vul een gespreksnummer in.',
+      errRightsNotFound: 'Er is geen gesprek met dit nummer (meer).',
+      errLegalHold: 'Dit gesprek heeft een bewaarplicht (legal hold). Hef die eerst op.',
+      errStatutory: 'De wet vereist dat dit gesprek bewaard blijft (AVG art. 17 lid 3 onder b). Verwijder eerst de bewaargrond als die niet meer geldt.',
+      errEraseConfirm: 'Bevestig eerst dat u het verzoek hebt gecontroleerd.',
+      errRightsAdminOnly: 'Alleen beheerders kunnen dit doen.',
       errInvalidCredentials: 'Gebruikersnaam of wachtwoord klopt niet.',
       codeLabel: 'Code uit uw authenticator-app',
       codeNeeded: 'Vul de code uit uw authenticator-app in, of een van uw herstelcodes.',
@@ -164,6 +214,51 @@
       roleAdmin: 'admin',
       roleAuditor: 'auditor',
       roleAgent: 'agent',
+      rightsTitle: 'Retention and customers\' rights',
+      rightsIntro: 'Look up a conversation to see how long it is kept and what keeps it. No messages are shown here.',
+      rightsId: 'Conversation id',
+      rightsLookup: 'Look up',
+      rightsReadOnly: 'Only admins can hold, export or erase a conversation.',
+      rightsGround: 'Statutory retention ground',
+      rightsGroundSave: 'Save ground',
+      rightsGroundNone: 'None: the ordinary retention periods',
+      rightsGroundOption: '{ground} ({days} days)',
+      rightsExportJson: 'Download access export (JSON)',
+      rightsExportHtml: 'Download access export (HTML)',
+      rightsEraseLegend: 'Erase the conversation (GDPR art. 17)',
+      rightsEraseConfirm: 'I have checked the request. Erasure cannot be undone.',
+      rightsErase: 'Erase conversation',
+      rightsHoldPlace: 'Place legal hold',
+      rightsHoldLift: 'Lift legal hold',
+      rightsState: 'State',
+      rightsStarted: 'Started',
+      rightsLastActivity: 'Last activity',
+      rightsHold: 'Legal hold',
+      rightsGroundLabel: 'Statutory retention ground',
+      rightsSensitive: 'Special-category data seen',
+      rightsDeletedAfter: 'Deleted at the latest on',
+      rightsVaultDeletedAfter: 'Personal data deleted at the latest on',
+      rightsYes: 'yes',
+      rightsNo: 'no',
+      rightsNoGround: 'none',
+      rightsWhileHeld: 'not while the legal hold applies',
+      stateBot: 'with the AI assistant',
+      stateWaiting: 'waiting for a person',
+      stateWithAgent: 'with a person',
+      stateClosed: 'closed',
+      rightsLoading: 'Looking up the conversation…',
+      rightsLoaded: 'Conversation found.',
+      rightsHoldPlaced: 'Legal hold placed. The conversation is not deleted while it applies.',
+      rightsHoldLifted: 'Legal hold lifted. The ordinary periods apply again.',
+      rightsGroundSaved: 'Retention ground saved.',
+      rightsExported: 'Access export downloaded ({file}).',
+      rightsErased: 'Conversation erased. Deletion certificate: {certificate}.',
+      errRightsId: 'Enter a conversation id.',
+      errRightsNotFound: 'There is no conversation with this id (any more).',
+      errLegalHold: 'This conversation is under a legal hold. Lift it first.',
+      errStatutory: 'The law requires this conversation to be kept (GDPR art. 17(3)(b)). Remove its retention ground first if it no longer applies.',
+      errEraseConfirm: 'First confirm that you have checked the request.',
+      errRightsAdminOnly: 'Only admins can do this.',
       errInvalidCredentials: 'Wrong username or password.',
       codeLabel: 'Code from your authenticator app',
       codeNeeded: 'Enter the code from your authenticator app, or one of your recovery codes.',
@@ -480,8 +575,22 @@
       period: byId('period'),
       totals: byId('totals'),
       charts: byId('charts'),
+      rightsForm: byId('rights-form'),
+      rightsId: byId('rights-id'),
+      rightsError: byId('rights-error'),
+      rightsResult: byId('rights-result'),
+      rightsStatus: byId('rights-status'),
+      rightsReadOnly: byId('rights-readonly'),
+      rightsActions: byId('rights-actions'),
+      rightsHold: byId('rights-hold'),
+      rightsGroundForm: byId('rights-ground-form'),
+      rightsGround: byId('rights-ground'),
+      rightsExportJson: byId('rights-export-json'),
+      rightsExportHtml: byId('rights-export-html'),
+      rightsEraseConfirm: byId('rights-erase-confirm'),
+      rightsErase: byId('rights-erase'),
     };
-    const state = { lang: readLang(), me: null, dashboard: null };
+    const state = { lang: readLang(), me: null, dashboard: null, retention: null, exportUrl: null };
     const t = (key, params) => translate(state.lang, key, params);
 
     function readLang() {
@@ -578,6 +687,209 @@
       }
     }
 
+    // The retention and rights panel: one conversation's retention status (admins and auditors)
+    // and, for admins, the legal hold, the statutory ground, the access export and erasure.
+
+    function formatMoment(iso) {
+      const date = new Date(iso);
+      if (Number.isNaN(date.getTime())) return iso;
+      return new Intl.DateTimeFormat(state.lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+    }
+
+    function formatDay(iso) {
+      const date = new Date(iso);
+      if (Number.isNaN(date.getTime())) return iso;
+      return new Intl.DateTimeFormat(state.lang === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'long' }).format(date);
+    }
+
+    function stateName(name) {
+      const key = { bot: 'stateBot', waiting_for_agent: 'stateWaiting', with_agent: 'stateWithAgent', closed: 'stateClosed' }[name];
+      return key ? t(key) : name;
+    }
+
+    function rightsErrorKey(error) {
+      if (error instanceof ApiError) {
+        if (error.status === 404) return 'errRightsNotFound';
+        if (error.code === 'legal_hold') return 'errLegalHold';
+        if (error.code === 'statutory_retention') return 'errStatutory';
+        if (error.status === 403) return 'errRightsAdminOnly';
+      }
+      return errorKey(error);
+    }
+
+    /** Shows a failed rights request; false when the session ended (the login form shows why). */
+    function rightsFailed(error) {
+      view.status.textContent = '';
+      if (error instanceof ApiError && error.status === 401) {
+        endSession();
+        view.loginError.textContent = t('errSession');
+        return false;
+      }
+      view.rightsError.textContent = t(rightsErrorKey(error));
+      return true;
+    }
+
+    function renderRetention() {
+      const status = state.retention;
+      view.rightsResult.hidden = !status;
+      if (!status) {
+        view.rightsStatus.replaceChildren();
+        return;
+      }
+      const yesNo = (value) => t(value ? 'rightsYes' : 'rightsNo');
+      const until = (value) => (value ? formatDay(value) : t('rightsWhileHeld'));
+      const entries = [
+        ['rightsState', stateName(status.state), 'state'],
+        ['rightsStarted', formatMoment(status.created_at), 'started'],
+        ['rightsLastActivity', formatMoment(status.last_activity_at), 'last-activity'],
+        ['rightsHold', yesNo(status.legal_hold), 'hold'],
+        ['rightsGroundLabel', status.statutory_ground || t('rightsNoGround'), 'ground'],
+        ['rightsSensitive', yesNo(status.sensitive), 'sensitive'],
+        ['rightsDeletedAfter', until(status.deleted_after), 'deleted-after'],
+        ['rightsVaultDeletedAfter', until(status.personal_data_deleted_after), 'vault-deleted-after'],
+      ];
+      view.rightsStatus.replaceChildren();
+      for (const [key, value, id] of entries) {
+        const group = element('div', { class: 'total' });
+        group.appendChild(element('dt', {}, t(key)));
+        group.appendChild(element('dd', { 'data-testid': `dashboard-rights-status-${id}` }, value));
+        view.rightsStatus.appendChild(group);
+      }
+      const admin = Boolean(state.me && state.me.role === 'admin');
+      view.rightsActions.hidden = !admin;
+      view.rightsReadOnly.hidden = admin;
+      view.rightsHold.textContent = t(status.legal_hold ? 'rightsHoldLift' : 'rightsHoldPlace');
+      view.rightsHold.setAttribute('aria-pressed', status.legal_hold ? 'true' : 'false');
+      const grounds = status.statutory_grounds || [];
+      view.rightsGroundForm.hidden = grounds.length === 0 && !status.statutory_ground;
+      view.rightsGround.replaceChildren(element('option', { value: '' }, t('rightsGroundNone')));
+      for (const ground of grounds) {
+        view.rightsGround.appendChild(element('option', { value: ground.ground }, t('rightsGroundOption', { ground: ground.ground, days: formatNumber(ground.days, state.lang) })));
+      }
+      view.rightsGround.value = status.statutory_ground || '';
+    }
+
+    async function lookUp(id, message) {
+      view.rightsError.textContent = '';
+      view.status.textContent = t('rightsLoading');
+      try {
+        state.retention = await request('GET', `/api/v1/admin/conversations/${encodeURIComponent(id)}`);
+        renderRetention();
+        view.status.textContent = message || t('rightsLoaded');
+      } catch (error) {
+        state.retention = null;
+        renderRetention();
+        rightsFailed(error);
+      }
+    }
+
+    /** Runs an admin action on the conversation shown, then shows its status again. */
+    async function act(action, message) {
+      const id = state.retention && state.retention.id;
+      if (!id) return;
+      view.rightsError.textContent = '';
+      try {
+        await action(id);
+        await lookUp(id, message);
+      } catch (error) {
+        rightsFailed(error);
+      }
+    }
+
+    /** Downloads the access export (GDPR art. 15) of the conversation shown, as a file. */
+    async function downloadExport(format) {
+      const id = state.retention && state.retention.id;
+      if (!id) return;
+      view.rightsError.textContent = '';
+      let response;
+      try {
+        response = await fetch('/api/v1/admin/subjects/export', {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: {
+            'Content-Type': 'application/json',
+            Accept: format === 'html' ? 'text/html' : 'application/json',
+            'X-CSRF-Token': (state.me && state.me.csrf_token) || '',
+          },
+          body: JSON.stringify({ conversation_id: id, format }),
+        });
+      } catch (_error) {
+        rightsFailed(new ApiError(0, null));
+        return;
+      }
+      if (!response.ok) {
+        let code = null;
+        try {
+          code = (await response.json()).code;
+        } catch (_error) {
+          code = null;
+        }
+        rightsFailed(new ApiError(response.status, code));
+        return;
+      }
+      const file = `loket-export-${id}.${format}`;
+      // The previous export's file is released now rather than on a timer (DIS-08).
+      if (state.exportUrl) URL.revokeObjectURL(state.exportUrl);
+      state.exportUrl = URL.createObjectURL(await response.blob());
+      const link = element('a', { href: state.exportUrl, download: file });
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      view.status.textContent = t('rightsExported', { file });
+    }
+
+    view.rightsForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const id = view.rightsId.value.trim();
+      if (!id) {
+        view.rightsError.textContent = t('errRightsId');
+        view.rightsId.focus();
+        return;
+      }
+      lookUp(id);
+    });
+
+    view.rightsHold.addEventListener('click', () => {
+      const hold = !state.retention.legal_hold;
+      act(
+        (id) => request('POST', `/api/v1/admin/conversations/${encodeURIComponent(id)}/legal-hold`, { hold }),
+        t(hold ? 'rightsHoldPlaced' : 'rightsHoldLifted'),
+      );
+    });
+
+    view.rightsGroundForm.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const ground = view.rightsGround.value || null;
+      act(
+        (id) => request('POST', `/api/v1/admin/conversations/${encodeURIComponent(id)}/statutory-retention`, { ground }),
+        t('rightsGroundSaved'),
+      );
+    });
+
+    view.rightsExportJson.addEventListener('click', () => downloadExport('json'));
+    view.rightsExportHtml.addEventListener('click', () => downloadExport('html'));
+
+    view.rightsErase.addEventListener('click', async () => {
+      const id = state.retention && state.retention.id;
+      if (!id) return;
+      if (!view.rightsEraseConfirm.checked) {
+        view.rightsError.textContent = t('errEraseConfirm');
+        view.rightsEraseConfirm.focus();
+        return;
+      }
+      view.rightsError.textContent = '';
+      try {
+        const certificate = await request('POST', '/api/v1/admin/subjects/erase', { conversation_id: id });
+        view.rightsEraseConfirm.checked = false;
+        state.retention = null;
+        renderRetention();
+        view.status.textContent = t('rightsErased', { certificate: certificate.certificate_id });
+        view.rightsId.focus();
+      } catch (error) {
+        rightsFailed(error);
+      }
+    });
+
     function beginSession(me, moveFocus) {
       state.me = me;
       applyStaticStrings();
@@ -611,6 +923,11 @@
       view.whoami.textContent = '';
       view.charts.replaceChildren();
       view.totals.replaceChildren();
+      state.retention = null;
+      renderRetention();
+      view.rightsError.textContent = '';
+      if (state.exportUrl) URL.revokeObjectURL(state.exportUrl);
+      state.exportUrl = null;
     }
 
     view.loginForm.addEventListener('submit', async (event) => {
@@ -675,6 +992,7 @@
       }
       applyStaticStrings();
       render();
+      renderRetention();
     });
 
     applyStaticStrings();

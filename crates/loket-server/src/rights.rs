@@ -3,8 +3,8 @@
 //! Customers export or erase their own conversation with its bearer token. Admins export or
 //! erase by conversation id or by the customer identifier of the company's login; the identifier
 //! travels in a POST body, never in a URL, so it does not end up in access logs. Admins also place
-//! legal holds and start a retention run; admins and auditors read and verify the signed audit
-//! checkpoints.
+//! legal holds and start a retention run; admins and auditors read a conversation's retention
+//! status and read and verify the signed audit checkpoints.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -152,6 +152,20 @@ pub async fn erase_subject(
     let subject = subject(&body)?;
     let certificate = state.loket.erase_subject(&context, &subject).await?;
     Ok(Json(certificate).into_response())
+}
+
+/// How long a conversation is kept and what keeps it (admins and auditors): legal hold,
+/// statutory ground, the deletion dates, and the grounds an admin can tag it with. No content.
+#[utoipa::path(get, path = "/api/v1/admin/conversations/{id}", tag = "admin",
+    params(("id" = String, Path, description = "Conversation id")),
+    responses((status = 200, description = "Retention status"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn retention_status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Staff(context): Staff,
+) -> Result<Response, ApiError> {
+    let id = conversation_id(&id)?;
+    Ok(Json(state.loket.retention_status(&context, &id).await?).into_response())
 }
 
 /// Places or lifts a legal hold on a conversation (admin, RET-05).

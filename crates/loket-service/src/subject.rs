@@ -11,6 +11,8 @@
 //!   and empties its write-ahead log) and issues a deletion certificate signed with the evidence
 //!   key. Both are recorded in the audit log, without content.
 //! - Legal hold: an admin can stop retention and erasure for a conversation.
+//! - Retention status: when a conversation will be deleted and what keeps it, for admins and
+//!   auditors, without content.
 
 use std::fmt::Write as _;
 
@@ -21,7 +23,7 @@ use hmac::{Hmac, Mac};
 use loket_core::audit::{AuditEvent, AuditKind};
 use loket_core::staff::Role;
 use loket_core::{ConversationId, ConversationState, Locale};
-use loket_store::{Erased, SubjectRef, Ticket};
+use loket_store::{ConversationRecord, Erased, SubjectRef, Ticket};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
@@ -72,9 +74,10 @@ pub struct SubjectExport {
     pub conversations: Vec<ConversationExport>,
 }
 
-/// One conversation in an export.
+/// A conversation's facts and storage period (GDPR art. 15(1)(d)), shared by an export and the
+/// privacy officer's retention status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConversationExport {
+pub struct ConversationRetention {
     /// Its id.
     pub id: ConversationId,
     /// Its language.
@@ -83,20 +86,27 @@ pub struct ConversationExport {
     pub state: ConversationState,
     /// When it started.
     pub created_at: DateTime<Utc>,
-    /// The last activity.
+    /// The last activity, from which its retention periods run.
     pub last_activity_at: DateTime<Utc>,
     /// Whether a legal hold keeps it from deletion.
     pub legal_hold: bool,
     /// The statutory ground it is kept for (RET-03), when an admin tagged it.
     pub statutory_ground: Option<String>,
-    /// When retention deletes it at the latest unless the customer writes again (GDPR art.
-    /// 15(1)(d): the storage period): the last activity plus the period that applies to it (its
-    /// statutory ground's, the special-category one, or the transcripts'). `None` while a legal
-    /// hold keeps it.
+    /// When retention deletes it at the latest unless the customer writes again: the last
+    /// activity plus the period that applies to it (its statutory ground's, the special-category
+    /// one, or the transcripts'). `None` while a legal hold keeps it.
     pub deleted_after: Option<DateTime<Utc>>,
     /// The same for the original values of its personal data (the vault), which an untagged
     /// conversation keeps for a shorter time than its pseudonymised text.
     pub personal_data_deleted_after: Option<DateTime<Utc>>,
+}
+
+/// One conversation in an export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationExport {
+    /// Its facts and storage period.
+    #[serde(flatten)]
+    pub retention: ConversationRetention,
     /// The messages, with personal data restored from the vault.
     pub messages: Vec<ExportedMessage>,
     /// The personal data held in the vault, decrypted for the subject.
@@ -105,6 +115,19 @@ pub struct ConversationExport {
     pub tickets: Vec<Ticket>,
     /// What happened, from the audit log (kinds and times; no content is kept there).
     pub events: Vec<ExportedEvent>,
+}
+
+/// How long a conversation is kept and what keeps it, for the privacy officer: no message text,
+/// no personal data (`GET /api/v1/admin/conversations/{id}`; RET-03, RET-05, GDPR art. 15(1)(d)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetentionStatus {
+    /// Its facts and storage period.
+    #[serde(flatten)]
+    pub conversation: ConversationRetention,
+    /// Whether special-category data was seen in it (the shorter period applies).
+    pub sensitive: bool,
+    /// The statutory grounds an admin can tag it with (`retention.statutory`).
+    pub statutory_grounds: Vec<loket_core::config::StatutoryGround>,
 }
 
 /// A message in an export.
@@ -366,6 +389,56 @@ impl Loket {
         Ok(())
     }
 
+    /// How long a conversation is kept and what keeps it, for an admin or an auditor (the
+    /// privacy officer's view before a rights request is answered). Reads no content and so
+    /// records no audit event.
+    pub async fn retention_status(&self, context: &StaffContext, id: &ConversationId) -> Result<RetentionStatus> {
+        crate::compliance::require_evidence_role(context)?;
+        let record = self.store.conversation(id).await?;
+        Ok(RetentionStatus {
+            sensitive: record.sensitive,
+            conversation: self.retention_of(record),
+            statutory_grounds: self.config.config.retention.statutory.clone(),
+        })
+    }
+
+    /// A conversation's facts and when retention deletes it and its vault at the latest: its last
+    /// activity plus the period that applies (its statutory ground's, the special-category one, or
+    /// the transcripts'; the vault's when shorter and the conversation is not tagged). No dates
+    /// while a legal hold keeps it.
+    fn retention_of(&self, record: ConversationRecord) -> ConversationRetention {
+        let retention = &self.config.config.retention;
+        let days = match &record.statutory_ground {
+            Some(ground) => retention
+                .statutory
+                .iter()
+                .find(|statutory| &statutory.ground == ground)
+                .map_or(retention.transcripts.days, |statutory| statutory.days),
+            None if record.sensitive => retention.sensitive_transcripts.days,
+            None => retention.transcripts.days,
+        };
+        // A tagged conversation keeps its vault entries with it (RET-03).
+        let vault_days = match record.statutory_ground {
+            Some(_) => days,
+            None => days.min(retention.vault.days),
+        };
+        let conversation = record.conversation;
+        let after = |days: u32| {
+            (!record.legal_hold).then(|| conversation.last_activity_at + chrono::Duration::days(i64::from(days)))
+        };
+        ConversationRetention {
+            deleted_after: after(days),
+            personal_data_deleted_after: after(vault_days),
+            id: conversation.id,
+            locale: conversation.locale,
+            state: conversation.state,
+            created_at: conversation.created_at,
+            last_activity_at: conversation.last_activity_at,
+            legal_hold: record.legal_hold,
+            statutory_ground: record.statutory_ground,
+        }
+    }
+
     async fn resolve(&self, subject: &Subject) -> Result<(Vec<ConversationId>, Option<String>)> {
         match subject {
             Subject::Conversation(id) => match self.store.conversation(id).await {
@@ -470,35 +543,8 @@ impl Loket {
                 actor: record.event.actor,
             })
             .collect();
-        let conversation = record.conversation;
-        let retention = &self.config.config.retention;
-        let days = match &record.statutory_ground {
-            Some(ground) => retention
-                .statutory
-                .iter()
-                .find(|statutory| &statutory.ground == ground)
-                .map_or(retention.transcripts.days, |statutory| statutory.days),
-            None if record.sensitive => retention.sensitive_transcripts.days,
-            None => retention.transcripts.days,
-        };
-        // A tagged conversation keeps its vault entries with it (RET-03).
-        let vault_days = match record.statutory_ground {
-            Some(_) => days,
-            None => days.min(retention.vault.days),
-        };
-        let after = |days: u32| {
-            (!record.legal_hold).then(|| conversation.last_activity_at + chrono::Duration::days(i64::from(days)))
-        };
         Ok(ConversationExport {
-            id: conversation.id,
-            locale: conversation.locale,
-            state: conversation.state,
-            created_at: conversation.created_at,
-            last_activity_at: conversation.last_activity_at,
-            legal_hold: record.legal_hold,
-            deleted_after: after(days),
-            personal_data_deleted_after: after(vault_days),
-            statutory_ground: record.statutory_ground,
+            retention: self.retention_of(record),
             messages,
             personal_data,
             tickets,
@@ -565,7 +611,7 @@ pub fn export_html(export: &SubjectExport) -> String {
     let dutch = export
         .conversations
         .first()
-        .is_some_and(|conversation| conversation.locale == Locale::Nl);
+        .is_some_and(|conversation| conversation.retention.locale == Locale::Nl);
     let text = |nl: &'static str, en: &'static str| if dutch { nl } else { en };
     let mut html = String::new();
     let _ = write!(
@@ -587,18 +633,21 @@ pub fn export_html(export: &SubjectExport) -> String {
             html,
             "<section>\n<h2>{} {}</h2>\n<p>{} {}; {} {}.</p>\n",
             text("Gesprek", "Conversation"),
-            escape(conversation.id.as_str()),
+            escape(conversation.retention.id.as_str()),
             text("Begonnen", "Started"),
             conversation
+                .retention
                 .created_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             text("laatste activiteit", "last activity"),
             conversation
+                .retention
                 .last_activity_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         );
         // The storage period (GDPR art. 15(1)(d)).
-        let period = match (conversation.deleted_after, &conversation.statutory_ground) {
+        let retention = &conversation.retention;
+        let period = match (retention.deleted_after, &retention.statutory_ground) {
             (None, _) => text(
                 "Bewaartermijn: een juridische bewaarplicht houdt dit gesprek vast; het wordt niet gewist zolang die geldt.",
                 "Storage period: a legal hold keeps this conversation; it is not deleted while the hold applies.",
@@ -616,8 +665,8 @@ pub fn export_html(export: &SubjectExport) -> String {
             .replace("{ground}", &escape(ground))
             .replace("{date}", &after.format("%Y-%m-%d").to_string()),
         };
-        let originals = match conversation.personal_data_deleted_after {
-            Some(after) if !conversation.personal_data.is_empty() && Some(after) != conversation.deleted_after => {
+        let originals = match retention.personal_data_deleted_after {
+            Some(after) if !conversation.personal_data.is_empty() && Some(after) != retention.deleted_after => {
                 format!(
                     " {}",
                     text(

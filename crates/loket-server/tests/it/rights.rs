@@ -358,6 +358,74 @@ async fn a_legal_hold_stops_erasure_until_it_is_lifted_ret_05() {
     app.stop().await;
 }
 
+/// RET-03, RET-05, GDPR art. 15(1)(d): the privacy officer's view of a conversation's retention
+/// (admins and auditors; no content): the deletion dates follow the legal hold and the statutory
+/// ground, the grounds an admin can choose are listed, and agents and unknown ids are refused.
+#[tokio::test]
+async fn admins_and_auditors_read_a_conversations_retention_status_without_its_content() {
+    let app = TestApp::spawn_with(|config| {
+        config.retention.statutory = vec![loket_core::config::StatutoryGround {
+            ground: "wwft".into(),
+            days: 1827,
+            justification: "Wwft art. 33: customer due diligence records, five years.".into(),
+        }];
+    })
+    .await;
+    let customer = app.open("nl").await;
+    app.say_ok(&customer, "Mijn IBAN is NL91ABNA0417164300").await;
+    let admin = app.agent("privacy", "Privacy Officer", Role::Admin).await;
+    let auditor = app.agent("audit", "Auditor", Role::Auditor).await;
+    let agent = app.agent("anna", "Anna", Role::Agent).await;
+    let path = format!("/api/v1/admin/conversations/{}", customer.id);
+    let status = |body: &Value| {
+        let days = |field: &str| {
+            body[field].as_str().map(|date| {
+                (chrono::DateTime::parse_from_rfc3339(date).unwrap()
+                    - chrono::DateTime::parse_from_rfc3339(body["last_activity_at"].as_str().unwrap()).unwrap())
+                .num_days()
+            })
+        };
+        (
+            body["legal_hold"].as_bool().unwrap(),
+            body["statutory_ground"].as_str().map(str::to_owned),
+            days("deleted_after"),
+            days("personal_data_deleted_after"),
+        )
+    };
+
+    let response = auditor.get(&path).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = response.text().await.unwrap();
+    assert!(
+        !text.contains("NL91ABNA0417164300") && !text.contains("IBAN_"),
+        "no content: {text}"
+    );
+    let body: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(status(&body), (false, None, Some(90), Some(30)));
+    assert_eq!(body["statutory_grounds"][0]["ground"], "wwft");
+    assert_eq!(body["statutory_grounds"][0]["days"], 1827);
+
+    admin
+        .post(&format!("{path}/statutory-retention"), json!({ "ground": "wwft" }))
+        .await;
+    let body: Value = admin.get(&path).await.json().await.unwrap();
+    assert_eq!(status(&body), (false, Some("wwft".into()), Some(1827), Some(1827)));
+    admin.post(&format!("{path}/legal-hold"), json!({ "hold": true })).await;
+    let body: Value = admin.get(&path).await.json().await.unwrap();
+    assert_eq!(status(&body), (true, Some("wwft".into()), None, None));
+
+    assert_eq!(agent.get(&path).await.status(), StatusCode::FORBIDDEN);
+    let unknown = admin
+        .get("/api/v1/admin/conversations/019aa0a0-0000-7000-8000-000000000000")
+        .await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        admin.get("/api/v1/admin/conversations/not-an-id").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn retention_removes_expired_conversations_and_the_chain_still_verifies_ret_02() {
     let app = TestApp::spawn().await;

@@ -1,0 +1,176 @@
+'use strict';
+/*
+ * The privacy officer's panel on the dashboard in a real browser against a real `loket serve
+ * --demo` with one statutory retention ground configured (RET-03, RET-05, GDPR art. 15 and 17):
+ * an admin looks up a customer's conversation by its id and sees when it will be deleted; places
+ * a legal hold (erasure is then refused with the reason), lifts it, tags the conversation with
+ * the statutory ground (erasure refused again, with the article), removes the tag, downloads the
+ * access export as a file (with the customer's own data restored), and erases the conversation
+ * after confirming, getting the deletion certificate. An auditor sees the status but no actions.
+ * axe-core finds no serious or critical violation on the panel, in Dutch and in English.
+ */
+
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const { startServer } = require('./support/server');
+const { AUDITOR, addStaff } = require('./support/staff');
+const { launchBrowser, assertNoSeriousAxeViolations, WAIT_MS } = require('./support/browser');
+
+const ADMIN = { username: 'priya', displayName: 'Priya', role: 'admin', password: 'priya-e2e-password-123' };
+const IBAN = 'NL91ABNA0417164300';
+const GROUND = 'wwft';
+
+let server;
+let browser;
+let conversationId;
+const contexts = [];
+
+before(async () => {
+  server = await startServer({
+    env: {
+      LOKET_RETENTION__STATUTORY: `[{ground="${GROUND}",days=1827,justification="Wwft art. 33: customer due diligence records, five years."}]`,
+    },
+  });
+  addStaff(server, ADMIN);
+  addStaff(server, AUDITOR);
+  browser = await launchBrowser();
+  conversationId = await seedConversation();
+});
+
+after(async () => {
+  for (const context of contexts) await context.close().catch(() => {});
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+/** A customer's conversation with an IBAN in it (pseudonymised in storage, kept in the vault). */
+async function seedConversation() {
+  const opened = await server.api('POST', '/api/v1/conversations', null, { locale: 'nl' });
+  await server.api('POST', `/api/v1/conversations/${opened.id}/messages`, opened.token, { text: `Mijn IBAN is ${IBAN}, wanneer krijg ik mijn geld terug?` });
+  return opened.id;
+}
+
+async function loggedIn(account) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(new URL('console/dashboard.html', server.baseUrl).href);
+  await page.getByTestId('dashboard-username').fill(account.username);
+  await page.getByTestId('dashboard-password').fill(account.password);
+  await page.getByTestId('dashboard-login').click();
+  await page.locator('#app-view:not([hidden])').waitFor({ timeout: WAIT_MS });
+  return page;
+}
+
+async function lookUp(page, id) {
+  await page.getByTestId('dashboard-rights-id').fill(id);
+  await page.getByTestId('dashboard-rights-lookup').click();
+}
+
+async function statusText(page, field) {
+  return (await page.getByTestId(`dashboard-rights-status-${field}`).textContent()).trim();
+}
+
+async function waitForStatus(page, field, expected) {
+  await page.getByTestId(`dashboard-rights-status-${field}`).filter({ hasText: expected }).waitFor({ timeout: WAIT_MS });
+}
+
+async function eraseExpectingRefusal(page, message) {
+  await page.getByTestId('dashboard-rights-erase-confirm').check();
+  await page.getByTestId('dashboard-rights-erase').click();
+  await page.getByTestId('dashboard-rights-error').filter({ hasText: message }).waitFor({ timeout: WAIT_MS });
+  await page.getByTestId('dashboard-rights-erase-confirm').uncheck();
+}
+
+describe('the privacy officer handles a rights request on the dashboard', () => {
+  let page;
+
+  before(async () => {
+    page = await loggedIn(ADMIN);
+  });
+
+  test('the status shows the deletion dates and no content', async () => {
+    await page.getByTestId('dashboard-rights-lookup').click();
+    await page.getByTestId('dashboard-rights-error').filter({ hasText: 'Vul een gespreksnummer in' }).waitFor({ timeout: WAIT_MS });
+    await lookUp(page, '019aa0a0-0000-7000-8000-000000000000');
+    await page.getByTestId('dashboard-rights-error').filter({ hasText: 'geen gesprek met dit nummer' }).waitFor({ timeout: WAIT_MS });
+
+    await lookUp(page, conversationId);
+    await waitForStatus(page, 'hold', 'nee');
+    assert.equal(await statusText(page, 'ground'), 'geen');
+    assert.match(await statusText(page, 'deleted-after'), /\d{4}/, 'a deletion date');
+    assert.match(await statusText(page, 'vault-deleted-after'), /\d{4}/);
+    const text = await page.getByTestId('dashboard-rights').innerText();
+    assert.ok(!text.includes(IBAN) && !text.includes('IBAN_'), 'no content on the panel');
+    assert.equal(await page.getByTestId('dashboard-rights-hold').isVisible(), true);
+    await assertNoSeriousAxeViolations(page, 'rights panel');
+  });
+
+  test('a legal hold stops erasure until it is lifted (RET-05)', async () => {
+    await page.getByTestId('dashboard-rights-hold').click();
+    await waitForStatus(page, 'hold', 'ja');
+    assert.equal(await statusText(page, 'deleted-after'), 'niet zolang de bewaarplicht geldt');
+    assert.equal(await page.getByTestId('dashboard-rights-hold').getAttribute('aria-pressed'), 'true');
+    await page.getByTestId('dashboard-status').filter({ hasText: 'Bewaarplicht geplaatst' }).waitFor({ timeout: WAIT_MS });
+    await eraseExpectingRefusal(page, 'bewaarplicht (legal hold)');
+    await page.getByTestId('dashboard-rights-hold').click();
+    await waitForStatus(page, 'hold', 'nee');
+  });
+
+  test('a statutory ground keeps the conversation and stops erasure (RET-03, art. 17(3)(b))', async () => {
+    // Erasing without confirming is not possible.
+    await page.getByTestId('dashboard-rights-erase').click();
+    await page.getByTestId('dashboard-rights-error').filter({ hasText: 'Bevestig eerst' }).waitFor({ timeout: WAIT_MS });
+
+    await page.getByTestId('dashboard-rights-ground').selectOption(GROUND);
+    await page.getByTestId('dashboard-rights-ground-save').click();
+    await waitForStatus(page, 'ground', GROUND);
+    await eraseExpectingRefusal(page, 'art. 17 lid 3 onder b');
+    await page.getByTestId('dashboard-rights-ground').selectOption('');
+    await page.getByTestId('dashboard-rights-ground-save').click();
+    await waitForStatus(page, 'ground', 'geen');
+  });
+
+  test('the access export downloads as a file with the customer\'s own data (art. 15)', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: WAIT_MS }),
+      page.getByTestId('dashboard-rights-export-json').click(),
+    ]);
+    assert.equal(download.suggestedFilename(), `loket-export-${conversationId}.json`);
+    const exported = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+    assert.equal(exported.conversations[0].id, conversationId);
+    assert.ok(JSON.stringify(exported).includes(IBAN), 'the original value is restored for the subject');
+    await page.getByTestId('dashboard-status').filter({ hasText: 'Inzage-export gedownload' }).waitFor({ timeout: WAIT_MS });
+  });
+
+  test('in English the panel is accessible too', async () => {
+    await page.getByTestId('dashboard-lang').click();
+    await page.locator('html[lang=en]').waitFor({ timeout: WAIT_MS });
+    await waitForStatus(page, 'hold', 'no');
+    assert.equal(await page.getByTestId('dashboard-rights-hold').textContent(), 'Place legal hold');
+    await assertNoSeriousAxeViolations(page, 'rights panel (English)');
+    await page.getByTestId('dashboard-lang').click();
+    await page.locator('html[lang=nl]').waitFor({ timeout: WAIT_MS });
+  });
+
+  test('the auditor sees the status but cannot act', async () => {
+    const auditorPage = await loggedIn(AUDITOR);
+    await lookUp(auditorPage, conversationId);
+    await waitForStatus(auditorPage, 'hold', 'nee');
+    assert.equal(await auditorPage.getByTestId('dashboard-rights-hold').isVisible(), false);
+    assert.equal(await auditorPage.getByTestId('dashboard-rights-erase').isVisible(), false);
+    assert.ok((await auditorPage.locator('#rights-readonly').innerText()).includes('Alleen beheerders'));
+  });
+
+  test('erasure after confirming gives the deletion certificate (art. 17)', async () => {
+    await page.getByTestId('dashboard-rights-erase-confirm').check();
+    await page.getByTestId('dashboard-rights-erase').click();
+    const status = page.getByTestId('dashboard-status').filter({ hasText: 'Verklaring van verwijdering' });
+    await status.waitFor({ timeout: WAIT_MS });
+    assert.match(await status.textContent(), /[0-9a-f]{8}-[0-9a-f]{4}-/);
+    assert.equal(await page.locator('#rights-result').isHidden(), true);
+    await lookUp(page, conversationId);
+    await page.getByTestId('dashboard-rights-error').filter({ hasText: 'geen gesprek met dit nummer' }).waitFor({ timeout: WAIT_MS });
+  });
+});
