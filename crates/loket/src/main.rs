@@ -151,7 +151,8 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
-    /// Data-subject rights: export, erasure, legal hold (GDPR art. 15, 17, 20).
+    /// Data-subject rights and retention decisions: export, erasure, legal hold, statutory retention
+    /// (GDPR art. 15, 17, 20).
     Gdpr {
         #[command(subcommand)]
         command: GdprCommand,
@@ -161,12 +162,12 @@ enum Command {
         #[command(subcommand)]
         command: RetentionCommand,
     },
-    /// Wrong-answer incidents (ACC-09).
     /// The register of personal-data breaches (GDPR art. 33(5)).
     Breach {
         #[command(subcommand)]
         command: BreachCommand,
     },
+    /// Wrong-answer incidents (ACC-09).
     Incident {
         #[command(subcommand)]
         command: IncidentCommand,
