@@ -1,7 +1,7 @@
 'use strict';
 /*
  * The privacy officer's panel on the dashboard in a real browser against a real `loket serve
- * --demo` with one statutory retention ground configured (RET-03, RET-05, GDPR art. 15 and 17):
+ * --demo` with one statutory retention ground configured (RET-03, RET-07, GDPR art. 15 and 17):
  * an admin looks up a customer's conversation by its id and sees when it will be deleted; places
  * a legal hold (erasure is then refused with the reason), lifts it, tags the conversation with
  * the statutory ground (erasure refused again, with the article), removes the tag, downloads the
@@ -107,7 +107,7 @@ describe('the privacy officer handles a rights request on the dashboard', () => 
     await assertNoSeriousAxeViolations(page, 'rights panel');
   });
 
-  test('a legal hold stops erasure until it is lifted (RET-05)', async () => {
+  test('a legal hold stops erasure until it is lifted (RET-03, RET-07)', async () => {
     await page.getByTestId('dashboard-rights-hold').click();
     await waitForStatus(page, 'hold', 'ja');
     assert.equal(await statusText(page, 'deleted-after'), 'niet zolang de bewaarplicht geldt');

@@ -254,7 +254,7 @@ test('error keys name rate limiting and too-long messages, else the action that 
   assert.equal(widget.errorKeyFor(400, 'validation', 'errorSend'), 'errorSend');
   assert.equal(widget.errorKeyFor(500, 'internal', 'errorSend'), 'errorSend');
   assert.equal(widget.errorKeyFor(undefined, undefined, 'errorHandoff'), 'errorHandoff');
-  // RET-03, RET-05: kept data is not erased, and trying again would not help.
+  // RET-03, RET-07: kept data is not erased, and trying again would not help.
   assert.equal(widget.errorKeyFor(409, 'legal_hold', 'errorErase'), 'errorEraseKept');
   assert.equal(widget.errorKeyFor(409, 'statutory_retention', 'errorErase'), 'errorEraseKept');
   assert.equal(widget.errorKeyFor(409, 'conflict', 'errorErase'), 'errorErase');

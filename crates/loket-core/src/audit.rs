@@ -79,7 +79,7 @@ pub enum AuditKind {
     SubjectExported,
     /// Everything held about a data subject was erased (GDPR art. 17).
     SubjectErased,
-    /// A legal hold was placed on or lifted from a conversation (RET-05).
+    /// A legal hold was placed on or lifted from a conversation (RET-03).
     LegalHold,
     /// A conversation was tagged as kept for a statutory ground, or the tag was removed (RET-03,
     /// FIN-06); the ground (or `none`) is its attribute.

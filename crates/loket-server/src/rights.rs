@@ -1,4 +1,4 @@
-//! Data-subject rights and evidence over HTTP (GDPR art. 15, 17, 20; RET-05; SEC-09).
+//! Data-subject rights and evidence over HTTP (GDPR art. 15, 17, 20; RET-03, RET-07; SEC-09).
 //!
 //! Customers export or erase their own conversation with its bearer token. Admins export or
 //! erase by conversation id or by the customer identifier of the company's login; the identifier
@@ -168,7 +168,7 @@ pub async fn retention_status(
     Ok(Json(state.loket.retention_status(&context, &id).await?).into_response())
 }
 
-/// Places or lifts a legal hold on a conversation (admin, RET-05).
+/// Places or lifts a legal hold on a conversation (admin, RET-03).
 #[utoipa::path(post, path = "/api/v1/admin/conversations/{id}/legal-hold", tag = "admin",
     params(("id" = String, Path, description = "Conversation id")), request_body = LegalHoldRequest,
     responses((status = 204, description = "Done"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]

@@ -4,7 +4,7 @@
 //! Each batch is one transaction that deletes at most `retention.batch_size` records and appends
 //! a `retention_run` audit record with the count, so a run interrupted halfway has lost nothing
 //! and counted nothing twice: the next run simply finds what is still expired. Conversations
-//! under legal hold are skipped (RET-05). A run ends with a summary record and a signed
+//! under legal hold are skipped (RET-03). A run ends with a summary record and a signed
 //! checkpoint of the audit chain.
 //!
 //! Order matters: special-category conversations first (shortest period), then transcripts

@@ -1,5 +1,5 @@
 //! Data subjects: customers identified by the company's login, and their rights (GDPR art. 15,
-//! 17 and 20; REQUIREMENTS PRIV-07, PRIV-08, RET-05).
+//! 17 and 20; REQUIREMENTS PRIV-07, PRIV-08, RET-03, RET-07).
 //!
 //! - Identity: the company's site signs a short-lived JWT (HS256, claims `sub` and `exp`) with the
 //!   shared secret `identity.secret`; [`Loket::verify_identity`] checks it. The plain identifier
@@ -118,7 +118,7 @@ pub struct ConversationExport {
 }
 
 /// How long a conversation is kept and what keeps it, for the privacy officer: no message text,
-/// no personal data (`GET /api/v1/admin/conversations/{id}`; RET-03, RET-05, GDPR art. 15(1)(d)).
+/// no personal data (`GET /api/v1/admin/conversations/{id}`; RET-03, RET-07, GDPR art. 15(1)(d)).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RetentionStatus {
     /// Its facts and storage period.
@@ -349,7 +349,7 @@ impl Loket {
         self.erase(subject, "cli").await
     }
 
-    /// Places or lifts a legal hold (RET-05), for an admin or the CLI (`context` `None`).
+    /// Places or lifts a legal hold (RET-03), for an admin or the CLI (`context` `None`).
     pub async fn set_legal_hold(&self, context: Option<&StaffContext>, id: &ConversationId, hold: bool) -> Result<()> {
         let actor = admin_or_cli(context)?;
         let event = AuditEvent::new(AuditKind::LegalHold, Some(id), actor).attribute("hold", hold.to_string());

@@ -61,7 +61,7 @@ pub struct ConversationRecord {
     pub token_hash: String,
     /// The customer the company's site identified, when it did.
     pub subject: Option<SubjectRef>,
-    /// Retention and erasure skip the conversation while this is set (RET-05).
+    /// Retention and erasure skip the conversation while this is set (RET-03, RET-07).
     pub legal_hold: bool,
     /// Special-category data was shared in it: the short retention applies (PRIV-06, RET-03).
     pub sensitive: bool,

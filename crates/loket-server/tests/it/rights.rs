@@ -1,5 +1,5 @@
 //! Data-subject rights, retention and audit evidence through the public API (issue 7; GDPR art.
-//! 15, 17, 20; RET-01..RET-05; SEC-09).
+//! 15, 17, 20; RET-01..RET-03, RET-07; SEC-09).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -317,7 +317,7 @@ async fn forged_expired_and_unsigned_identity_tokens_are_refused() {
 }
 
 #[tokio::test]
-async fn a_legal_hold_stops_erasure_until_it_is_lifted_ret_05() {
+async fn a_legal_hold_stops_erasure_until_it_is_lifted_ret_03_ret_07() {
     let app = TestApp::spawn().await;
     let customer = app.open("nl").await;
     let admin = app.agent("privacy", "Privacy Officer", Role::Admin).await;
@@ -358,7 +358,7 @@ async fn a_legal_hold_stops_erasure_until_it_is_lifted_ret_05() {
     app.stop().await;
 }
 
-/// RET-03, RET-05, GDPR art. 15(1)(d): the privacy officer's view of a conversation's retention
+/// RET-03, RET-07, GDPR art. 15(1)(d): the privacy officer's view of a conversation's retention
 /// (admins and auditors; no content): the deletion dates follow the legal hold and the statutory
 /// ground, the grounds an admin can choose are listed, and agents and unknown ids are refused.
 #[tokio::test]

@@ -61,6 +61,10 @@ const MEASURES: &str = "pseudonymisation before storage (PII-01); per-conversati
      prompt-injection detection (SEC-01); output checks (SEC-05); role-based staff access with audited \
      reveals; hash-chained audit log with signed checkpoints; retention per store (RET-01)";
 
+/// The risk of a model vendor keeping or training on chat content; its measures follow
+/// `generation` ([`vendor_measures`]).
+const VENDOR_RISK: &str = "vendor retention or training on chat content";
+
 /// The risk catalogue of REQUIREMENTS §3.1 E with the platform's measures against each (by
 /// requirement id). Likelihood and severity are the controller's judgement.
 const RISKS: [(&str, &str); 16] = [
@@ -72,10 +76,7 @@ const RISKS: [(&str, &str); 16] = [
         "data leaking between customers through retrieval or memory",
         "no memory across conversations; customer knowledge scoped to the identified customer",
     ),
-    (
-        "vendor retention or training on chat content",
-        "no model vendor (RET-05)",
-    ),
+    (VENDOR_RISK, "no model vendor (RET-05)"),
     (
         "transfer to a third country",
         "none by the platform; hosting is the controller's choice",
@@ -292,7 +293,14 @@ pub fn dpia(config: &ValidConfig) -> RecordOfProcessing {
                     .enumerate()
                     .map(|(index, (risk, measures))| RecordField {
                         field: format!("risk {}: {risk}", index + 1),
-                        value: format!("measures: {measures}; likelihood and severity: {REQUIRES_HUMAN_INPUT}"),
+                        value: format!(
+                            "measures: {}; likelihood and severity: {REQUIRES_HUMAN_INPUT}",
+                            if *risk == VENDOR_RISK {
+                                vendor_measures(config)
+                            } else {
+                                measures.to_string()
+                            }
+                        ),
                         source: "REQUIREMENTS §3.1 E".into(),
                         requires_human_input: true,
                     })
@@ -468,6 +476,24 @@ fn webhook_host(url: &str) -> String {
         .to_string()
 }
 
+/// The measures against a model vendor keeping or training on chat content, as configured.
+fn vendor_measures(config: &ValidConfig) -> String {
+    let generation = &config.config.generation;
+    match generation.provider {
+        ModelProvider::None => "no model vendor (RET-05)".into(),
+        ModelProvider::Local => "the model runs in Loket's own process: no vendor (RET-05)".into(),
+        ModelProvider::Openai if generation.self_hosted => {
+            "the model server is the company's own: no vendor (RET-05)".into()
+        }
+        ModelProvider::Openai => format!(
+            "provider {} keeps prompts and answers: {}; no training (PRIV-03); personal data pseudonymised before the call (PRIV-04); agreement {} (RET-05, PRIV-12)",
+            generation.processor,
+            generation.retention,
+            generation.dpa_reference.as_deref().unwrap_or("none"),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -522,5 +548,13 @@ mod tests {
         assert!(!components.contains("/srv/models"), "{components}");
         assert!(value(&dpia(&config), "recipients").contains("model provider Example Models B.V. in EU (Paris)"));
         assert!(value(&processing_record(&config), "(d) recipients").contains("Example Models B.V."));
+        let risk = value(&dpia(&config), &format!("risk 3: {VENDOR_RISK}"));
+        for expected in ["Example Models B.V.", "keeps prompts and answers: none", "DPA-2026-014"] {
+            assert!(risk.contains(expected), "{expected}: {risk}");
+        }
+        assert!(
+            value(&dpia(&plain), &format!("risk 3: {VENDOR_RISK}")).contains("no model vendor"),
+            "without a model"
+        );
     }
 }

@@ -665,12 +665,7 @@ pub(super) fn requirement_sections(
             "over 30 days needs a justification in the DPIA".into(),
         ],
     );
-    let ret_05 = row(
-        "RET-05",
-        "Model-vendor retention is zero or minimal",
-        Status::Met,
-        vec!["no model vendor: nothing is sent to an external AI service".into()],
-    );
+    let ret_05 = ret_05_row(&settings.generation);
     let ret_06 = row(
         "RET-06",
         "Audit logs hold ids, kinds and times, not message content, with their own retention",
@@ -1271,3 +1266,85 @@ fn financial_section(
 
 /// Five years, the keeping period of MiFID II art. 16(7) (leap days included).
 const MIFID_RETENTION_DAYS: u32 = 1_827;
+
+/// RET-05: the model vendor keeps prompts and answers for no time or the minimum, and what it
+/// keeps is in the records of processing. Follows `generation`: no model, a model in this process
+/// or on the company's own server send nothing to a vendor; an external provider is met only with
+/// zero retention (`generation.retention = "none"`), otherwise its retention needs the company's
+/// confirmation that it is the minimum (abuse monitoring, say) and is in the ROPA and the DPIA.
+fn ret_05_row(generation: &loket_core::config::GenerationConfig) -> RequirementRow {
+    let external = generation.enabled()
+        && generation.provider == loket_core::config::ModelProvider::Openai
+        && !generation.self_hosted;
+    let zero = matches!(generation.retention.trim(), "none" | "0" | "zero");
+    let (status, evidence) = if !generation.enabled() {
+        (
+            Status::Met,
+            vec!["no language model: nothing is sent to an AI vendor".to_string()],
+        )
+    } else if !external {
+        (
+            Status::Met,
+            vec![format!(
+                "the model runs on the company's own infrastructure ({}): no vendor keeps prompts or answers",
+                or_none(&generation.processor)
+            )],
+        )
+    } else if zero {
+        (
+            Status::Met,
+            vec![format!(
+                "model provider {} ({}): generation.retention = none, no training (generation.trains_on_data = false)",
+                or_none(&generation.processor),
+                or_none(&generation.region)
+            )],
+        )
+    } else {
+        (
+            Status::RequiresHumanInput,
+            vec![
+                format!(
+                    "model provider {} ({}) keeps prompts and answers: {}",
+                    or_none(&generation.processor),
+                    or_none(&generation.region),
+                    or_none(&generation.retention)
+                ),
+                "confirm this is the provider's minimum (zero-retention options, abuse monitoring); the retention is named in the record of processing and the DPIA this report comes with".into(),
+            ],
+        )
+    };
+    row("RET-05", "Model-vendor retention is zero or minimal", status, evidence)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use loket_core::config::{GenerationConfig, ModelProvider};
+
+    /// RET-05 follows the configured model: met without a model, with one on the company's own
+    /// infrastructure, and with an external provider that keeps nothing; an external provider
+    /// that keeps prompts needs the company's confirmation, and the row names what it keeps.
+    #[test]
+    fn model_vendor_retention_follows_the_configured_model_ret_05() {
+        let mut generation = GenerationConfig::default();
+        assert_eq!(ret_05_row(&generation).status, Status::Met);
+        generation.provider = ModelProvider::Local;
+        generation.model_path = Some("/srv/models/smollm2.gguf".into());
+        assert_eq!(ret_05_row(&generation).status, Status::Met);
+        generation.provider = ModelProvider::Openai;
+        generation.base_url = Some("https://models.example/v1".into());
+        generation.self_hosted = true;
+        generation.retention = "30 days".into();
+        assert_eq!(ret_05_row(&generation).status, Status::Met, "the company's own server");
+        generation.self_hosted = false;
+        generation.processor = "Example Models B.V.".into();
+        let kept = ret_05_row(&generation);
+        assert_eq!(kept.status, Status::RequiresHumanInput);
+        assert!(
+            kept.evidence[0].contains("Example Models B.V.") && kept.evidence[0].contains("30 days"),
+            "{kept:?}"
+        );
+        generation.retention = "none".into();
+        assert_eq!(ret_05_row(&generation).status, Status::Met);
+    }
+}
