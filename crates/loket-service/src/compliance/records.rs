@@ -347,11 +347,7 @@ pub fn processing_record(config: &ValidConfig) -> RecordOfProcessing {
                     field("(f) time limits for erasure", retention_summary(config), "retention"),
                     field("(g) security measures", MEASURES, "platform"),
                     field("lawful basis per purpose", lawful_bases(config), "privacy.lawful_basis"),
-                    field(
-                        "AI components",
-                        "local knowledge-base retrieval; no external model",
-                        "platform",
-                    ),
+                    field("AI components", ai_components(config), "generation"),
                 ],
             ),
             record_section(
@@ -548,6 +544,12 @@ mod tests {
         assert!(!components.contains("/srv/models"), "{components}");
         assert!(value(&dpia(&config), "recipients").contains("model provider Example Models B.V. in EU (Paris)"));
         assert!(value(&processing_record(&config), "(d) recipients").contains("Example Models B.V."));
+        assert_eq!(
+            value(&processing_record(&config), "AI components"),
+            components,
+            "the art. 30 record agrees"
+        );
+        assert!(value(&processing_record(&plain), "AI components").contains("no generative model"));
         let risk = value(&dpia(&config), &format!("risk 3: {VENDOR_RISK}"));
         for expected in ["Example Models B.V.", "keeps prompts and answers: none", "DPA-2026-014"] {
             assert!(risk.contains(expected), "{expected}: {risk}");
