@@ -345,25 +345,61 @@ fn data(context: Context<'_>) -> NoticeSection {
         if nl {
             format!(
                 "Bewaartermijnen: gesprekken {} dagen, gesprekken met gevoelige gegevens {} dagen, \
-                 terugbelverzoeken {} dagen, het logboek {} dagen. Daarna worden ze automatisch verwijderd.",
+                 terugbelverzoeken {} dagen, het logboek {} dagen. Daarna worden ze automatisch verwijderd.{}",
                 retention.transcripts.days,
                 retention.sensitive_transcripts.days,
                 retention.tickets.days,
-                retention.audit.days
+                retention.audit.days,
+                statutory_periods(&retention.statutory, true)
             )
         } else {
             format!(
                 "Retention: conversations {} days, conversations with sensitive data {} days, callback requests {} \
-                 days, the log {} days. After that they are deleted automatically.",
+                 days, the log {} days. After that they are deleted automatically.{}",
                 retention.transcripts.days,
                 retention.sensitive_transcripts.days,
                 retention.tickets.days,
-                retention.audit.days
+                retention.audit.days,
+                statutory_periods(&retention.statutory, false)
             )
         },
         recipients(config, locale),
     ];
     context.section("data", ("Uw gegevens", "Your data"), paragraphs)
+}
+
+/// The longer periods of `retention.statutory`, as a sentence to follow the ordinary periods
+/// (GDPR art. 13(2)(a)): a conversation the company must keep under a law is kept for that law's
+/// period, which the customer is told here rather than surprised by at an erasure request. Empty
+/// without configured grounds.
+fn statutory_periods(grounds: &[loket_core::config::StatutoryGround], nl: bool) -> String {
+    if grounds.is_empty() {
+        return String::new();
+    }
+    let periods: Vec<String> = grounds
+        .iter()
+        .map(|ground| {
+            let justification = ground.justification.trim().trim_end_matches('.');
+            if nl {
+                format!("{} dagen ({justification})", ground.days)
+            } else {
+                format!("{} days ({justification})", ground.days)
+            }
+        })
+        .collect();
+    if nl {
+        format!(
+            " Een gesprek dat we op grond van een wettelijke plicht langer moeten bewaren, bewaren we zo lang als \
+             die plicht vraagt, en zolang kunnen we het niet verwijderen: {}.",
+            periods.join("; ")
+        )
+    } else {
+        format!(
+            " A conversation we must keep longer under a legal obligation is kept for as long as that obligation \
+             requires, and cannot be erased before then: {}.",
+            periods.join("; ")
+        )
+    }
 }
 
 /// The data subject's rights and, where a basis is consent, its withdrawal.
@@ -676,6 +712,38 @@ mod tests {
             .find(|section| section.id == id)
             .map(|section| section.paragraphs.join(" "))
             .unwrap_or_else(|| panic!("no section {id}"))
+    }
+
+    /// GDPR art. 13(2)(a), RET-03: configured statutory grounds are told with their periods and
+    /// why, in both languages; without them the notice says nothing about longer periods.
+    #[test]
+    fn statutory_retention_periods_are_in_the_notice() {
+        for (locale, expected) in [
+            (Locale::Nl, "1827 dagen (Wwft art. 33"),
+            (Locale::En, "1827 days (Wwft art. 33"),
+        ] {
+            let tagged = notice(
+                |config| {
+                    config.retention.statutory = vec![loket_core::config::StatutoryGround {
+                        ground: "wwft".into(),
+                        days: 1827,
+                        justification: "Wwft art. 33: customer due diligence records, five years.".into(),
+                    }];
+                },
+                locale,
+            );
+            let data = text_of(&tagged, "data");
+            assert!(data.contains(expected), "{data}");
+            assert!(
+                !data.contains("years.)"),
+                "the justification's full stop is dropped: {data}"
+            );
+            let plain = text_of(&notice(|_| {}, locale), "data");
+            assert!(
+                !plain.contains("wettelijke plicht") && !plain.contains("legal obligation"),
+                "{plain}"
+            );
+        }
     }
 
     #[test]
