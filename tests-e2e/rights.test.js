@@ -7,11 +7,14 @@
  * the statutory ground (erasure refused again, with the article), removes the tag, downloads the
  * access export as a file (with the customer's own data restored), and erases the conversation
  * after confirming, getting the deletion certificate. An auditor sees the status but no actions.
+ * For a customer the company's login identified, the admin looks up every conversation by the
+ * customer id and downloads one export of them all.
  * axe-core finds no serious or critical violation on the panel, in Dutch and in English.
  */
 
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const { startServer } = require('./support/server');
 const { AUDITOR, addStaff } = require('./support/staff');
@@ -20,6 +23,8 @@ const { launchBrowser, assertNoSeriousAxeViolations, WAIT_MS } = require('./supp
 const ADMIN = { username: 'priya', displayName: 'Priya', role: 'admin', password: 'priya-e2e-password-123' };
 const IBAN = 'NL91ABNA0417164300';
 const GROUND = 'wwft';
+const IDENTITY_SECRET = 'identity-secret-for-e2e-0123456789';
+const CUSTOMER = 'klant-4711';
 
 let server;
 let browser;
@@ -30,6 +35,7 @@ before(async () => {
   server = await startServer({
     env: {
       LOKET_RETENTION__STATUTORY: `[{ground="${GROUND}",days=1827,justification="Wwft art. 33: customer due diligence records, five years."}]`,
+      LOKET_IDENTITY__SECRET: IDENTITY_SECRET,
     },
   });
   addStaff(server, ADMIN);
@@ -43,6 +49,24 @@ after(async () => {
   if (browser) await browser.close();
   if (server) await server.stop();
 });
+
+/** An HS256 identity token as the company's site signs it for a logged-in customer. */
+function identityToken(subject) {
+  const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub: subject, exp: Math.floor(Date.now() / 1000) + 300 })}`;
+  return `${input}.${crypto.createHmac('sha256', IDENTITY_SECRET).update(input).digest('base64url')}`;
+}
+
+/** Two conversations of a customer the company's login identified. */
+async function seedIdentifiedCustomer() {
+  const ids = [];
+  for (const text of ['Waar blijft mijn pakket?', 'Kan ik mijn fiets nog retourneren?']) {
+    const opened = await server.api('POST', '/api/v1/conversations', null, { locale: 'nl', identity: identityToken(CUSTOMER) });
+    await server.api('POST', `/api/v1/conversations/${opened.id}/messages`, opened.token, { text });
+    ids.push(opened.id);
+  }
+  return ids;
+}
 
 /** A customer's conversation with an IBAN in it (pseudonymised in storage, kept in the vault). */
 async function seedConversation() {
@@ -82,6 +106,43 @@ async function eraseExpectingRefusal(page, message) {
   await page.getByTestId('dashboard-rights-error').filter({ hasText: message }).waitFor({ timeout: WAIT_MS });
   await page.getByTestId('dashboard-rights-erase-confirm').uncheck();
 }
+
+describe('a rights request from a customer the login identified', () => {
+  test('the admin finds their conversations by the customer id and downloads one export of all', async () => {
+    const ids = await seedIdentifiedCustomer();
+    const page = await loggedIn(ADMIN);
+    await page.getByTestId('dashboard-rights-by').selectOption('customer');
+    assert.equal(await page.locator('#rights-id-label').textContent(), 'Klantnummer');
+    await page.getByTestId('dashboard-rights-id').fill('klant-0000');
+    await page.getByTestId('dashboard-rights-lookup').click();
+    await page.getByTestId('dashboard-rights-error').filter({ hasText: 'Over dit klantnummer is niets' }).waitFor({ timeout: WAIT_MS });
+
+    await page.getByTestId('dashboard-rights-id').fill(CUSTOMER);
+    await page.getByTestId('dashboard-rights-lookup').click();
+    await page.getByTestId('dashboard-status').filter({ hasText: '2 gesprekken van deze klant gevonden' }).waitFor({ timeout: WAIT_MS });
+    assert.equal(await page.getByTestId('dashboard-rights-subject-list').locator('li').count(), 2);
+    await page.getByTestId(`dashboard-rights-subject-${ids[1]}`).click();
+    await waitForStatus(page, 'hold', 'nee');
+    assert.equal(await page.getByTestId('dashboard-rights-hold').isVisible(), true);
+    await assertNoSeriousAxeViolations(page, 'rights panel with a customer\'s conversations');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: WAIT_MS }),
+      page.getByTestId('dashboard-rights-subject-export').click(),
+    ]);
+    assert.equal(download.suggestedFilename(), 'loket-export-customer.json');
+    const exported = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+    assert.deepEqual(exported.conversations.map((conversation) => conversation.id).sort(), [...ids].sort());
+    const url = page.url();
+    assert.ok(!url.includes(CUSTOMER), 'the customer id never goes into a URL');
+  });
+
+  test('an auditor cannot look customers up', async () => {
+    const page = await loggedIn(AUDITOR);
+    assert.equal(await page.getByTestId('dashboard-rights-by').isVisible(), false);
+    assert.equal(await page.locator('#rights-id-label').textContent(), 'Gespreksnummer');
+  });
+});
 
 describe('the privacy officer handles a rights request on the dashboard', () => {
   let page;

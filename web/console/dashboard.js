@@ -94,6 +94,16 @@
       rightsTitle: 'Bewaring en rechten van klanten',
       rightsIntro: 'Zoek een gesprek op om te zien hoe lang het bewaard wordt en wat het vasthoudt. Er staan hier geen berichten.',
       rightsId: 'Gespreksnummer',
+      rightsCustomerId: 'Klantnummer',
+      rightsBy: 'Zoeken op',
+      rightsByConversation: 'Gespreksnummer',
+      rightsByCustomer: 'Klantnummer van de login',
+      rightsSubjectTitle: 'Gesprekken van deze klant',
+      rightsSubjectExport: 'Inzage van alle gesprekken downloaden (JSON)',
+      rightsSubjectItem: 'Gesprek van {started}, {state}',
+      rightsSubjectLoaded: '{count} gesprekken van deze klant gevonden. Kies er een om te bekijken.',
+      errRightsCustomerId: 'Vul een klantnummer in.',
+      errRightsNoCustomer: 'Over dit klantnummer is niets (meer) opgeslagen.',
       rightsLookup: 'Opzoeken',
       rightsReadOnly: 'Alleen beheerders kunnen een gesprek vasthouden, exporteren of wissen.',
       rightsGround: 'Wettelijke bewaargrond',
@@ -217,6 +227,16 @@
       rightsTitle: 'Retention and customers\' rights',
       rightsIntro: 'Look up a conversation to see how long it is kept and what keeps it. No messages are shown here.',
       rightsId: 'Conversation id',
+      rightsCustomerId: 'Customer id',
+      rightsBy: 'Look up by',
+      rightsByConversation: 'Conversation id',
+      rightsByCustomer: 'Customer id of the login',
+      rightsSubjectTitle: 'This customer\'s conversations',
+      rightsSubjectExport: 'Download access export of all conversations (JSON)',
+      rightsSubjectItem: 'Conversation of {started}, {state}',
+      rightsSubjectLoaded: '{count} conversations of this customer found. Choose one to see it.',
+      errRightsCustomerId: 'Enter a customer id.',
+      errRightsNoCustomer: 'Nothing is held (any more) about this customer id.',
       rightsLookup: 'Look up',
       rightsReadOnly: 'Only admins can hold, export or erase a conversation.',
       rightsGround: 'Statutory retention ground',
@@ -576,7 +596,12 @@
       totals: byId('totals'),
       charts: byId('charts'),
       rightsForm: byId('rights-form'),
+      rightsBy: byId('rights-by'),
       rightsId: byId('rights-id'),
+      rightsIdLabel: byId('rights-id-label'),
+      rightsSubject: byId('rights-subject'),
+      rightsSubjectList: byId('rights-subject-list'),
+      rightsSubjectExport: byId('rights-subject-export'),
       rightsError: byId('rights-error'),
       rightsResult: byId('rights-result'),
       rightsStatus: byId('rights-status'),
@@ -590,7 +615,7 @@
       rightsEraseConfirm: byId('rights-erase-confirm'),
       rightsErase: byId('rights-erase'),
     };
-    const state = { lang: readLang(), me: null, dashboard: null, retention: null, exportUrl: null };
+    const state = { lang: readLang(), me: null, dashboard: null, retention: null, exportUrl: null, subject: null };
     const t = (key, params) => translate(state.lang, key, params);
 
     function readLang() {
@@ -709,6 +734,7 @@
 
     function rightsErrorKey(error) {
       if (error instanceof ApiError) {
+        if (error.code === 'unknown_subject' && state.subject) return 'errRightsNoCustomer';
         if (error.status === 404) return 'errRightsNotFound';
         if (error.code === 'legal_hold') return 'errLegalHold';
         if (error.code === 'statutory_retention') return 'errStatutory';
@@ -769,6 +795,47 @@
       view.rightsGround.value = status.statutory_ground || '';
     }
 
+    function renderSubject() {
+      const subject = state.subject;
+      view.rightsSubject.hidden = !subject || !subject.conversations;
+      view.rightsSubjectList.replaceChildren();
+      if (!subject || !subject.conversations) return;
+      for (const status of subject.conversations) {
+        const item = element('li');
+        const open = element('button', { type: 'button', class: 'button', 'data-testid': `dashboard-rights-subject-${status.id}` },
+          t('rightsSubjectItem', { started: formatMoment(status.created_at), state: stateName(status.state) }));
+        open.addEventListener('click', () => lookUp(status.id));
+        item.appendChild(open);
+        view.rightsSubjectList.appendChild(item);
+      }
+    }
+
+    function renderLookupMode() {
+      const admin = Boolean(state.me && state.me.role === 'admin');
+      for (const node of document.querySelectorAll('[data-admin-only]')) node.hidden = !admin;
+      if (!admin) view.rightsBy.value = 'conversation';
+      view.rightsIdLabel.textContent = t(view.rightsBy.value === 'customer' ? 'rightsCustomerId' : 'rightsId');
+    }
+
+    /** Finds every conversation of a customer the company's login identified (admins). */
+    async function findSubject(customer) {
+      view.rightsError.textContent = '';
+      state.retention = null;
+      renderRetention();
+      state.subject = { customer, conversations: null };
+      view.status.textContent = t('rightsLoading');
+      try {
+        const found = await request('POST', '/api/v1/admin/subjects/retention', { customer });
+        state.subject.conversations = found.conversations;
+        renderSubject();
+        view.status.textContent = t('rightsSubjectLoaded', { count: formatNumber(found.conversations.length, state.lang) });
+      } catch (error) {
+        renderSubject();
+        rightsFailed(error);
+        state.subject = null;
+      }
+    }
+
     async function lookUp(id, message) {
       view.rightsError.textContent = '';
       view.status.textContent = t('rightsLoading');
@@ -797,9 +864,8 @@
     }
 
     /** Downloads the access export (GDPR art. 15) of the conversation shown, as a file. */
-    async function downloadExport(format) {
-      const id = state.retention && state.retention.id;
-      if (!id) return;
+    async function downloadExport(format, subject, name) {
+      if (!subject) return;
       view.rightsError.textContent = '';
       let response;
       try {
@@ -811,7 +877,7 @@
             Accept: format === 'html' ? 'text/html' : 'application/json',
             'X-CSRF-Token': (state.me && state.me.csrf_token) || '',
           },
-          body: JSON.stringify({ conversation_id: id, format }),
+          body: JSON.stringify({ ...subject, format }),
         });
       } catch (_error) {
         rightsFailed(new ApiError(0, null));
@@ -827,7 +893,7 @@
         rightsFailed(new ApiError(response.status, code));
         return;
       }
-      const file = `loket-export-${id}.${format}`;
+      const file = `loket-export-${name}.${format}`;
       // The previous export's file is released now rather than on a timer (DIS-08).
       if (state.exportUrl) URL.revokeObjectURL(state.exportUrl);
       state.exportUrl = URL.createObjectURL(await response.blob());
@@ -840,13 +906,29 @@
 
     view.rightsForm.addEventListener('submit', (event) => {
       event.preventDefault();
-      const id = view.rightsId.value.trim();
-      if (!id) {
-        view.rightsError.textContent = t('errRightsId');
+      const value = view.rightsId.value.trim();
+      const byCustomer = view.rightsBy.value === 'customer';
+      if (!value) {
+        view.rightsError.textContent = t(byCustomer ? 'errRightsCustomerId' : 'errRightsId');
         view.rightsId.focus();
         return;
       }
-      lookUp(id);
+      if (byCustomer) {
+        findSubject(value);
+      } else {
+        state.subject = null;
+        renderSubject();
+        lookUp(value);
+      }
+    });
+
+    view.rightsBy.addEventListener('change', () => {
+      renderLookupMode();
+      view.rightsError.textContent = '';
+    });
+
+    view.rightsSubjectExport.addEventListener('click', () => {
+      if (state.subject) downloadExport('json', { customer: state.subject.customer }, 'customer');
     });
 
     view.rightsHold.addEventListener('click', () => {
@@ -866,8 +948,14 @@
       );
     });
 
-    view.rightsExportJson.addEventListener('click', () => downloadExport('json'));
-    view.rightsExportHtml.addEventListener('click', () => downloadExport('html'));
+    /** The conversation shown, as the body of an export and the name of its file. */
+    function shownConversation() {
+      const id = state.retention && state.retention.id;
+      return id ? [{ conversation_id: id }, id] : [null, ''];
+    }
+
+    view.rightsExportJson.addEventListener('click', () => downloadExport('json', ...shownConversation()));
+    view.rightsExportHtml.addEventListener('click', () => downloadExport('html', ...shownConversation()));
 
     view.rightsErase.addEventListener('click', async () => {
       const id = state.retention && state.retention.id;
@@ -883,6 +971,10 @@
         view.rightsEraseConfirm.checked = false;
         state.retention = null;
         renderRetention();
+        if (state.subject && state.subject.conversations) {
+          state.subject.conversations = state.subject.conversations.filter((status) => status.id !== id);
+          renderSubject();
+        }
         view.status.textContent = t('rightsErased', { certificate: certificate.certificate_id });
         view.rightsId.focus();
       } catch (error) {
@@ -909,6 +1001,7 @@
       }
       view.loginView.hidden = true;
       view.appView.hidden = false;
+      renderLookupMode();
       if (moveFocus) view.title.focus();
       load();
     }
@@ -925,6 +1018,8 @@
       view.totals.replaceChildren();
       state.retention = null;
       renderRetention();
+      state.subject = null;
+      renderSubject();
       view.rightsError.textContent = '';
       if (state.exportUrl) URL.revokeObjectURL(state.exportUrl);
       state.exportUrl = null;
@@ -993,6 +1088,8 @@
       applyStaticStrings();
       render();
       renderRetention();
+      renderSubject();
+      renderLookupMode();
     });
 
     applyStaticStrings();

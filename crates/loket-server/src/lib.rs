@@ -62,7 +62,7 @@ use crate::error::ApiError;
         staff::hand_back, staff::close, staff::reveal, staff::disclosures, staff::stream,
         admin::compliance_report, admin::dashboard,
         ops::healthz, ops::readyz,
-        rights::export_own, rights::erase_own, rights::export_subject, rights::erase_subject, rights::retention_status, rights::legal_hold, rights::statutory_retention,
+        rights::export_own, rights::erase_own, rights::export_subject, rights::erase_subject, rights::retention_status, rights::subject_retention, rights::legal_hold, rights::statutory_retention,
         rights::run_retention, rights::checkpoints, rights::verify,
     ),
     modifiers(&BearerScheme),
@@ -287,6 +287,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/admin/dashboard", get(admin::dashboard))
         .route("/api/v1/admin/subjects/export", post(rights::export_subject))
         .route("/api/v1/admin/subjects/erase", post(rights::erase_subject))
+        .route("/api/v1/admin/subjects/retention", post(rights::subject_retention))
         .route("/api/v1/admin/conversations/{id}", get(rights::retention_status))
         .route("/api/v1/admin/conversations/{id}/legal-hold", post(rights::legal_hold))
         .route(

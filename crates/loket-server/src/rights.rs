@@ -168,6 +168,21 @@ pub async fn retention_status(
     Ok(Json(state.loket.retention_status(&context, &id).await?).into_response())
 }
 
+/// The retention status of every conversation of a conversation id or of a customer the
+/// company's login identified (admin; the identifier travels in the body, never in a URL).
+#[utoipa::path(post, path = "/api/v1/admin/subjects/retention", tag = "admin", request_body = SubjectRequest,
+    responses((status = 200, description = "`{\"conversations\": [retention status, ...]}`, oldest first"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn subject_retention(
+    State(state): State<AppState>,
+    StaffWrite(context): StaffWrite,
+    ApiJson(body): ApiJson<SubjectRequest>,
+) -> Result<Response, ApiError> {
+    let subject = subject(&body)?;
+    let conversations = state.loket.subject_retention(&context, &subject).await?;
+    Ok(Json(serde_json::json!({ "conversations": conversations })).into_response())
+}
+
 /// Places or lifts a legal hold on a conversation (admin, RET-03).
 #[utoipa::path(post, path = "/api/v1/admin/conversations/{id}/legal-hold", tag = "admin",
     params(("id" = String, Path, description = "Conversation id")), request_body = LegalHoldRequest,

@@ -394,6 +394,27 @@ impl Loket {
     /// records no audit event.
     pub async fn retention_status(&self, context: &StaffContext, id: &ConversationId) -> Result<RetentionStatus> {
         crate::compliance::require_evidence_role(context)?;
+        self.status_of(id).await
+    }
+
+    /// The retention status of every conversation of a subject, oldest first, for an admin
+    /// answering a rights request from a customer the company's login identified (who does not
+    /// know their conversation ids). `unknown_subject` when nothing is held.
+    pub async fn subject_retention(&self, context: &StaffContext, subject: &Subject) -> Result<Vec<RetentionStatus>> {
+        require_admin(context)?;
+        let (ids, _) = self.resolve(subject).await?;
+        if ids.is_empty() {
+            return Err(unknown_subject());
+        }
+        let mut statuses = Vec::with_capacity(ids.len());
+        for id in &ids {
+            statuses.push(self.status_of(id).await?);
+        }
+        statuses.sort_by_key(|status| status.conversation.created_at);
+        Ok(statuses)
+    }
+
+    async fn status_of(&self, id: &ConversationId) -> Result<RetentionStatus> {
         let record = self.store.conversation(id).await?;
         Ok(RetentionStatus {
             sensitive: record.sensitive,

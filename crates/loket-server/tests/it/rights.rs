@@ -426,6 +426,79 @@ async fn admins_and_auditors_read_a_conversations_retention_status_without_its_c
     app.stop().await;
 }
 
+/// A rights request from a customer the company's login identified: the admin finds every one
+/// of their conversations by the identifier (in the body), oldest first, and nobody else's;
+/// auditors cannot look customers up; an unknown identifier is `unknown_subject`.
+#[tokio::test]
+async fn an_admin_finds_an_identified_customers_conversations_by_the_identifier() {
+    let app = TestApp::spawn_with(|config| config.identity.secret = Some(IDENTITY_SECRET.into())).await;
+    let token = |app: &TestApp| {
+        identity_token(
+            "klant-4711",
+            app.loket.now().timestamp() + 300,
+            IDENTITY_SECRET,
+            "HS256",
+        )
+    };
+    let first = customer_from(open_identified(&app, &token(&app)).await).await;
+    app.clock.advance(chrono::Duration::minutes(5));
+    let second = customer_from(open_identified(&app, &token(&app)).await).await;
+    let stranger = app.open("nl").await;
+    let admin = app.agent("privacy", "Privacy Officer", Role::Admin).await;
+    let auditor = app.agent("audit", "Auditor", Role::Auditor).await;
+
+    let found: Value = admin
+        .post("/api/v1/admin/subjects/retention", json!({ "customer": "klant-4711" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = found["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|status| status["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [first.id.as_str(), second.id.as_str()],
+        "oldest first, no stranger"
+    );
+    assert!(!found.to_string().contains(&stranger.id));
+
+    let one: Value = admin
+        .post(
+            "/api/v1/admin/subjects/retention",
+            json!({ "conversation_id": stranger.id }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one["conversations"][0]["id"], stranger.id.as_str());
+
+    let unknown = admin
+        .post("/api/v1/admin/subjects/retention", json!({ "customer": "klant-0000" }))
+        .await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(unknown.json::<Value>().await.unwrap()["code"], "unknown_subject");
+    let invalid = admin
+        .post(
+            "/api/v1/admin/subjects/retention",
+            json!({ "customer": "x".repeat(201) }),
+        )
+        .await;
+    assert_eq!(invalid.json::<Value>().await.unwrap()["code"], "invalid_subject");
+    assert_eq!(
+        auditor
+            .post("/api/v1/admin/subjects/retention", json!({ "customer": "klant-4711" }))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn retention_removes_expired_conversations_and_the_chain_still_verifies_ret_02() {
     let app = TestApp::spawn().await;
