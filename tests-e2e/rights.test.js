@@ -8,7 +8,7 @@
  * access export as a file (with the customer's own data restored), and erases the conversation
  * after confirming, getting the deletion certificate. An auditor sees the status but no actions.
  * For a customer the company's login identified, the admin looks up every conversation by the
- * customer id and downloads one export of them all.
+ * customer id, downloads one export of them all, and erases them all at once.
  * axe-core finds no serious or critical violation on the panel, in Dutch and in English.
  */
 
@@ -18,7 +18,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const { startServer } = require('./support/server');
 const { AUDITOR, addStaff } = require('./support/staff');
-const { launchBrowser, assertNoSeriousAxeViolations, WAIT_MS } = require('./support/browser');
+const { launchBrowser, assertNoSeriousAxeViolations, horizontalOverflow, WAIT_MS } = require('./support/browser');
 
 const ADMIN = { username: 'priya', displayName: 'Priya', role: 'admin', password: 'priya-e2e-password-123' };
 const IBAN = 'NL91ABNA0417164300';
@@ -108,7 +108,7 @@ async function eraseExpectingRefusal(page, message) {
 }
 
 describe('a rights request from a customer the login identified', () => {
-  test('the admin finds their conversations by the customer id and downloads one export of all', async () => {
+  test('the admin finds their conversations by the customer id, downloads one export of all and erases all', async () => {
     const ids = await seedIdentifiedCustomer();
     const page = await loggedIn(ADMIN);
     await page.getByTestId('dashboard-rights-by').selectOption('customer');
@@ -125,6 +125,13 @@ describe('a rights request from a customer the login identified', () => {
     await waitForStatus(page, 'hold', 'nee');
     assert.equal(await page.getByTestId('dashboard-rights-hold').isVisible(), true);
     await assertNoSeriousAxeViolations(page, 'rights panel with a customer\'s conversations');
+    // Reflow (WCAG 1.4.10): the list of conversation ids fits a 320 px wide screen.
+    await page.setViewportSize({ width: 320, height: 900 });
+    const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+      .filter((node) => node.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && !node.closest('details'))
+      .map((node) => `${node.tagName}#${node.id}.${node.className}`));
+    assert.equal(await horizontalOverflow(page), 0, `no horizontal scrolling at 320 px: ${wide.slice(0, 8).join(', ')}`);
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     const [download] = await Promise.all([
       page.waitForEvent('download', { timeout: WAIT_MS }),
@@ -135,6 +142,23 @@ describe('a rights request from a customer the login identified', () => {
     assert.deepEqual(exported.conversations.map((conversation) => conversation.id).sort(), [...ids].sort());
     const url = page.url();
     assert.ok(!url.includes(CUSTOMER), 'the customer id never goes into a URL');
+
+    // Erasing all of them at once: refused while one is held, done once the hold is lifted.
+    await page.getByTestId('dashboard-rights-hold').click();
+    await waitForStatus(page, 'hold', 'ja');
+    await page.getByTestId('dashboard-rights-subject-erase').click();
+    await page.getByTestId('dashboard-rights-error').filter({ hasText: 'Bevestig eerst' }).waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('dashboard-rights-subject-erase-confirm').check();
+    await page.getByTestId('dashboard-rights-subject-erase').click();
+    await page.getByTestId('dashboard-rights-error').filter({ hasText: 'bewaarplicht (legal hold)' }).waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('dashboard-rights-hold').click();
+    await waitForStatus(page, 'hold', 'nee');
+    await page.getByTestId('dashboard-rights-subject-erase').click();
+    const erased = page.getByTestId('dashboard-status').filter({ hasText: '2 gesprekken gewist' });
+    await erased.waitFor({ timeout: WAIT_MS });
+    assert.equal(await page.locator('#rights-subject').isHidden(), true);
+    await page.getByTestId('dashboard-rights-lookup').click();
+    await page.getByTestId('dashboard-rights-error').filter({ hasText: 'Over dit klantnummer is niets' }).waitFor({ timeout: WAIT_MS });
   });
 
   test('an auditor cannot look customers up', async () => {

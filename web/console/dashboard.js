@@ -100,7 +100,10 @@
       rightsByCustomer: 'Klantnummer van de login',
       rightsSubjectTitle: 'Gesprekken van deze klant',
       rightsSubjectExport: 'Inzage van alle gesprekken downloaden (JSON)',
-      rightsSubjectItem: 'Gesprek van {started}, {state}',
+      rightsSubjectEraseLegend: 'Alle gesprekken van deze klant wissen (AVG art. 17)',
+      rightsSubjectErase: 'Alle gesprekken wissen',
+      rightsSubjectErased: '{count} gesprekken gewist. Verklaring van verwijdering: {certificate}.',
+      rightsSubjectItem: 'Gesprek {id} van {started}, {state}',
       rightsSubjectLoaded: '{count} gesprekken van deze klant gevonden. Kies er een om te bekijken.',
       errRightsCustomerId: 'Vul een klantnummer in.',
       errRightsNoCustomer: 'Over dit klantnummer is niets (meer) opgeslagen.',
@@ -233,7 +236,10 @@
       rightsByCustomer: 'Customer id of the login',
       rightsSubjectTitle: 'This customer\'s conversations',
       rightsSubjectExport: 'Download access export of all conversations (JSON)',
-      rightsSubjectItem: 'Conversation of {started}, {state}',
+      rightsSubjectEraseLegend: 'Erase all of this customer\'s conversations (GDPR art. 17)',
+      rightsSubjectErase: 'Erase all conversations',
+      rightsSubjectErased: '{count} conversations erased. Deletion certificate: {certificate}.',
+      rightsSubjectItem: 'Conversation {id} of {started}, {state}',
       rightsSubjectLoaded: '{count} conversations of this customer found. Choose one to see it.',
       errRightsCustomerId: 'Enter a customer id.',
       errRightsNoCustomer: 'Nothing is held (any more) about this customer id.',
@@ -602,6 +608,8 @@
       rightsSubject: byId('rights-subject'),
       rightsSubjectList: byId('rights-subject-list'),
       rightsSubjectExport: byId('rights-subject-export'),
+      rightsSubjectEraseConfirm: byId('rights-subject-erase-confirm'),
+      rightsSubjectErase: byId('rights-subject-erase'),
       rightsError: byId('rights-error'),
       rightsResult: byId('rights-result'),
       rightsStatus: byId('rights-status'),
@@ -803,7 +811,7 @@
       for (const status of subject.conversations) {
         const item = element('li');
         const open = element('button', { type: 'button', class: 'button', 'data-testid': `dashboard-rights-subject-${status.id}` },
-          t('rightsSubjectItem', { started: formatMoment(status.created_at), state: stateName(status.state) }));
+          t('rightsSubjectItem', { id: status.id, started: formatMoment(status.created_at), state: stateName(status.state) }));
         open.addEventListener('click', () => lookUp(status.id));
         item.appendChild(open);
         view.rightsSubjectList.appendChild(item);
@@ -956,6 +964,32 @@
 
     view.rightsExportJson.addEventListener('click', () => downloadExport('json', ...shownConversation()));
     view.rightsExportHtml.addEventListener('click', () => downloadExport('html', ...shownConversation()));
+
+    view.rightsSubjectErase.addEventListener('click', async () => {
+      const subject = state.subject;
+      if (!subject || !subject.conversations) return;
+      if (!view.rightsSubjectEraseConfirm.checked) {
+        view.rightsError.textContent = t('errEraseConfirm');
+        view.rightsSubjectEraseConfirm.focus();
+        return;
+      }
+      view.rightsError.textContent = '';
+      try {
+        const certificate = await request('POST', '/api/v1/admin/subjects/erase', { customer: subject.customer });
+        view.rightsSubjectEraseConfirm.checked = false;
+        state.subject = null;
+        state.retention = null;
+        renderSubject();
+        renderRetention();
+        view.status.textContent = t('rightsSubjectErased', {
+          count: formatNumber(certificate.conversations.length, state.lang),
+          certificate: certificate.certificate_id,
+        });
+        view.rightsId.focus();
+      } catch (error) {
+        rightsFailed(error);
+      }
+    });
 
     view.rightsErase.addEventListener('click', async () => {
       const id = state.retention && state.retention.id;
