@@ -27,7 +27,6 @@ use loket_core::audit::AuditEvent;
 use loket_core::{ConversationId, StoredMessage};
 use loket_store::group::{self, GroupError, Job, Turn, TurnResults};
 use loket_store::{Commit, Error, NewConversation, Result};
-
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use crate::{AUDIT_HEAD, agent_id, agent_name, chain, from_micros, micros};
@@ -52,20 +51,19 @@ pub(crate) fn start(
     std::thread::Builder::new()
         .name("sqlite-committer".into())
         .spawn(move || {
-            let connection = match open(&target, busy_timeout) {
-                Ok(connection) => {
+            let started = open(&target, busy_timeout).and_then(|connection| {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .map_err(|error| Error::Backend(format!("start the group committer: {error}")))?;
+                Ok((connection, runtime))
+            });
+            let (connection, runtime) = match started {
+                Ok(started) => {
                     let _ = opened.send(Ok(()));
-                    connection
+                    started
                 }
                 Err(error) => {
                     let _ = opened.send(Err(error));
-                    return;
-                }
-            };
-            let runtime = match tokio::runtime::Builder::new_current_thread().build() {
-                Ok(runtime) => runtime,
-                Err(error) => {
-                    tracing::error!(error = %error, "the SQLite group committer could not start");
                     return;
                 }
             };
@@ -87,7 +85,7 @@ pub(crate) fn open(target: &Target, busy_timeout: Duration) -> Result<Connection
     }
     let connection = Connection::open_with_flags(&target.filename, flags).map_err(failed("open database"))?;
     connection.busy_timeout(busy_timeout).map_err(failed("open database"))?;
-    // Every statement of a group is kept prepared; a group uses eight.
+    // Every statement of a group is kept prepared; a group uses at most seven.
     connection.set_prepared_statement_cache_capacity(16);
     // The same settings as the store's sqlx connections (`SqliteStore::open`); WAL mode is a
     // property of the file, set when the store opened it.
