@@ -571,6 +571,15 @@
     }
   }
 
+  /** A response body as JSON; null when it is empty or not JSON. */
+  function parseJson(text) {
+    try {
+      return text ? JSON.parse(text) : null;
+    } catch (_error) {
+      return null;
+    }
+  }
+
   function errorKey(error) {
     const status = error instanceof ApiError ? error.status : 0;
     if (status === 0) return 'errNetwork';
@@ -636,8 +645,9 @@
       return 'nl';
     }
 
-    async function request(method, path, body) {
-      const headers = { Accept: 'application/json' };
+    /** Sends a request; the response when it is 2xx, else an ApiError with the body's code. */
+    async function send(method, path, body, accept = 'application/json') {
+      const headers = { Accept: accept };
       if (body !== undefined) headers['Content-Type'] = 'application/json';
       if (method !== 'GET' && state.me && state.me.csrf_token) headers['X-CSRF-Token'] = state.me.csrf_token;
       let response;
@@ -648,15 +658,16 @@
       } catch (_error) {
         throw new ApiError(0, null);
       }
-      const text = await response.text();
-      let payload = null;
-      try {
-        payload = text ? JSON.parse(text) : null;
-      } catch (_error) {
-        payload = null;
+      if (!response.ok) {
+        const payload = parseJson(await response.text());
+        throw new ApiError(response.status, payload && payload.code);
       }
-      if (!response.ok) throw new ApiError(response.status, payload && payload.code);
-      return payload;
+      return response;
+    }
+
+    /** The parsed JSON body of a 2xx answer (null when empty or not JSON). */
+    async function request(method, path, body) {
+      return parseJson(await (await send(method, path, body)).text());
     }
 
     function roleName(role) {
@@ -877,28 +888,10 @@
       view.rightsError.textContent = '';
       let response;
       try {
-        response = await fetch('/api/v1/admin/subjects/export', {
-          method: 'POST',
-          credentials: 'same-origin',
-          headers: {
-            'Content-Type': 'application/json',
-            Accept: format === 'html' ? 'text/html' : 'application/json',
-            'X-CSRF-Token': (state.me && state.me.csrf_token) || '',
-          },
-          body: JSON.stringify({ ...subject, format }),
-        });
-      } catch (_error) {
-        rightsFailed(new ApiError(0, null));
-        return;
-      }
-      if (!response.ok) {
-        let code = null;
-        try {
-          code = (await response.json()).code;
-        } catch (_error) {
-          code = null;
-        }
-        rightsFailed(new ApiError(response.status, code));
+        response = await send('POST', '/api/v1/admin/subjects/export', { ...subject, format },
+          format === 'html' ? 'text/html' : 'application/json');
+      } catch (error) {
+        rightsFailed(error);
         return;
       }
       const file = `loket-export-${name}.${format}`;
@@ -965,18 +958,31 @@
     view.rightsExportJson.addEventListener('click', () => downloadExport('json', ...shownConversation()));
     view.rightsExportHtml.addEventListener('click', () => downloadExport('html', ...shownConversation()));
 
-    view.rightsSubjectErase.addEventListener('click', async () => {
-      const subject = state.subject;
-      if (!subject || !subject.conversations) return;
-      if (!view.rightsSubjectEraseConfirm.checked) {
+    /**
+     * Erases what `body` names once `confirm` is ticked (GDPR art. 17); `erased` updates the page
+     * with the deletion certificate.
+     */
+    async function erase(confirm, body, erased) {
+      if (!confirm.checked) {
         view.rightsError.textContent = t('errEraseConfirm');
-        view.rightsSubjectEraseConfirm.focus();
+        confirm.focus();
         return;
       }
       view.rightsError.textContent = '';
       try {
-        const certificate = await request('POST', '/api/v1/admin/subjects/erase', { customer: subject.customer });
-        view.rightsSubjectEraseConfirm.checked = false;
+        const certificate = await request('POST', '/api/v1/admin/subjects/erase', body);
+        confirm.checked = false;
+        erased(certificate);
+        view.rightsId.focus();
+      } catch (error) {
+        rightsFailed(error);
+      }
+    }
+
+    view.rightsSubjectErase.addEventListener('click', () => {
+      const subject = state.subject;
+      if (!subject || !subject.conversations) return;
+      erase(view.rightsSubjectEraseConfirm, { customer: subject.customer }, (certificate) => {
         state.subject = null;
         state.retention = null;
         renderSubject();
@@ -985,24 +991,13 @@
           count: formatNumber(certificate.conversations.length, state.lang),
           certificate: certificate.certificate_id,
         });
-        view.rightsId.focus();
-      } catch (error) {
-        rightsFailed(error);
-      }
+      });
     });
 
-    view.rightsErase.addEventListener('click', async () => {
+    view.rightsErase.addEventListener('click', () => {
       const id = state.retention && state.retention.id;
       if (!id) return;
-      if (!view.rightsEraseConfirm.checked) {
-        view.rightsError.textContent = t('errEraseConfirm');
-        view.rightsEraseConfirm.focus();
-        return;
-      }
-      view.rightsError.textContent = '';
-      try {
-        const certificate = await request('POST', '/api/v1/admin/subjects/erase', { conversation_id: id });
-        view.rightsEraseConfirm.checked = false;
+      erase(view.rightsEraseConfirm, { conversation_id: id }, (certificate) => {
         state.retention = null;
         renderRetention();
         if (state.subject && state.subject.conversations) {
@@ -1010,10 +1005,7 @@
           renderSubject();
         }
         view.status.textContent = t('rightsErased', { certificate: certificate.certificate_id });
-        view.rightsId.focus();
-      } catch (error) {
-        rightsFailed(error);
-      }
+      });
     });
 
     function beginSession(me, moveFocus) {
