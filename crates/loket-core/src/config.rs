@@ -226,6 +226,12 @@ impl GenerationConfig {
     pub fn enabled(&self) -> bool {
         self.provider != ModelProvider::None
     }
+
+    /// True when prompts go to a model server another company runs (an `openai` provider that
+    /// is not `self_hosted`): a processor, which needs an agreement, a location and a retention.
+    pub fn external_provider(&self) -> bool {
+        self.provider == ModelProvider::Openai && !self.self_hosted
+    }
 }
 
 /// The personal-data types the guard recognises, by their wire names (PII-01).

@@ -562,7 +562,7 @@ fn recipients(config: &ValidConfig, locale: Locale) -> String {
         (Some(transfers), true) => format!("Doorgifte buiten de Europese Economische Ruimte: {}", transfers.trim()),
         (Some(transfers), false) => format!("Transfers outside the European Economic Area: {}", transfers.trim()),
     };
-    let external = generation.provider == ModelProvider::Openai && !generation.self_hosted;
+    let external = generation.external_provider();
     if !external {
         return if nl {
             format!(

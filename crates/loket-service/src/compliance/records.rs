@@ -450,7 +450,7 @@ fn recipients(config: &ValidConfig) -> String {
         settings.webhooks.len()
     );
     let generation = &settings.generation;
-    if generation.provider == ModelProvider::Openai && !generation.self_hosted {
+    if generation.external_provider() {
         recipients.push_str(&format!(
             "; model provider {} in {} (pseudonymised question and approved passages)",
             generation.processor, generation.region

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 use loket_core::Locale;
-use loket_core::config::{ModelProvider, SecondFactorPolicy, Sector, ValidConfig};
+use loket_core::config::{SecondFactorPolicy, Sector, ValidConfig};
 
 use super::{
     AccessibilityStatus, Evidence, RETENTION_RUN_OVERDUE_HOURS, RecordOfProcessing, RequirementRow, RequirementSection,
@@ -428,9 +428,7 @@ pub(super) fn requirement_sections(
         "the assistant's own wording never asks for them; a customer who shares them gets the privacy warning and the values are pseudonymised",
     );
     let generation = &settings.generation;
-    let external_model = generation.enabled()
-        && generation.provider == loket_core::config::ModelProvider::Openai
-        && !generation.self_hosted;
+    let external_model = generation.external_provider();
     let priv_12 = row(
         "PRIV-12",
         "Every sub-processor is listed with its art. 28 agreement and location; non-EEA transfers record their mechanism",
@@ -1203,7 +1201,7 @@ fn financial_section(
             )
         }],
     );
-    let external = generation.provider == ModelProvider::Openai && !generation.self_hosted;
+    let external = generation.external_provider();
     let fin_05 = row(
         "FIN-05",
         "An external model vendor is in the DORA register of information (DORA art. 28)",
@@ -1273,9 +1271,7 @@ const MIFID_RETENTION_DAYS: u32 = 1_827;
 /// zero retention (`generation.retention = "none"`), otherwise its retention needs the company's
 /// confirmation that it is the minimum (abuse monitoring, say) and is in the ROPA and the DPIA.
 fn ret_05_row(generation: &loket_core::config::GenerationConfig) -> RequirementRow {
-    let external = generation.enabled()
-        && generation.provider == loket_core::config::ModelProvider::Openai
-        && !generation.self_hosted;
+    let external = generation.external_provider();
     let zero = matches!(generation.retention.trim(), "none" | "0" | "zero");
     let (status, evidence) = if !generation.enabled() {
         (
