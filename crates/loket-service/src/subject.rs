@@ -650,24 +650,20 @@ pub fn export_html(export: &SubjectExport) -> String {
         export.generated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     );
     for conversation in &export.conversations {
+        let retention = &conversation.retention;
         let _ = write!(
             html,
             "<section>\n<h2>{} {}</h2>\n<p>{} {}; {} {}.</p>\n",
             text("Gesprek", "Conversation"),
-            escape(conversation.retention.id.as_str()),
+            escape(retention.id.as_str()),
             text("Begonnen", "Started"),
-            conversation
-                .retention
-                .created_at
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            retention.created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             text("laatste activiteit", "last activity"),
-            conversation
-                .retention
+            retention
                 .last_activity_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         );
         // The storage period (GDPR art. 15(1)(d)).
-        let retention = &conversation.retention;
         let period = match (retention.deleted_after, &retention.statutory_ground) {
             (None, _) => text(
                 "Bewaartermijn: een juridische bewaarplicht houdt dit gesprek vast; het wordt niet gewist zolang die geldt.",

@@ -38,6 +38,16 @@ pub(crate) struct Target {
     pub(crate) uri: bool,
 }
 
+impl Target {
+    /// A database file.
+    pub(crate) fn file(path: &std::path::Path) -> Self {
+        Self {
+            filename: path.to_string_lossy().into_owned(),
+            uri: false,
+        }
+    }
+}
+
 /// Starts the committer thread on `target` with the pragmas every connection of the store has,
 /// writing groups of at most `max_group` turns from `jobs` until every sender is gone. Returns
 /// once the connection is open, or the reason it did not open.

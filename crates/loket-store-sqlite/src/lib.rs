@@ -1,9 +1,10 @@
 //! The SQLite backend of the [`Store`] contract: Loket's embedded default.
 //!
 //! One database file in the data directory, in WAL mode with `synchronous = FULL`, so a commit
-//! that returned is on disk. Writes go through a pool of exactly one connection, which
-//! serialises them (SQLite allows one writer at a time anyway) and makes the audit chain's
-//! "read the last hash, append the next record" step race-free; reads use a separate pool.
+//! that returned is on disk. Two connections write: a pool of exactly one sqlx connection for
+//! everything but chat turns, and the group committer's. SQLite lets one transaction write at a
+//! time and each begins `IMMEDIATE`, which makes the audit chain's "read the last hash, append
+//! the next record" step race-free; reads use a separate pool.
 //! Chat turns (new conversations and commits) go through a group committer that writes all
 //! turns queued at that moment in one transaction, so concurrent customers share one fsync
 //! instead of waiting for one each (see [`loket_store::group`]). The committer runs on a thread
@@ -114,11 +115,7 @@ impl SqliteStore {
             // No checkpoint inside a commit: `checkpointer` does it beside the writer.
             .pragma("wal_autocheckpoint", "0")
             .busy_timeout(BUSY_TIMEOUT);
-        let target = committer::Target {
-            filename: path.to_string_lossy().into_owned(),
-            uri: false,
-        };
-        let store = Self::with_options(options, read_connections, target).await?;
+        let store = Self::with_options(options, read_connections, committer::Target::file(&path)).await?;
         tokio::spawn(checkpointer(store.reader.clone(), store.turns.downgrade()));
         Ok(store)
     }
@@ -1457,10 +1454,7 @@ mod tests {
     /// no timing decides what a group holds.
     async fn with_committer(dir: &Path) -> (SqliteStore, rusqlite::Connection) {
         let store = SqliteStore::open(dir, 2).await.unwrap();
-        let target = committer::Target {
-            filename: dir.join(DATABASE_FILE).to_string_lossy().into_owned(),
-            uri: false,
-        };
+        let target = committer::Target::file(&dir.join(DATABASE_FILE));
         (store, committer::open(&target, BUSY_TIMEOUT).unwrap())
     }
 

@@ -143,15 +143,15 @@ impl TurnCache {
     /// can finish in another order than they were applied.
     pub(crate) fn committed(&self, commit: &CommitEffect) {
         let mut inner = self.lock();
-        let Some(entry) = inner.entries.get_mut(&commit.id) else {
+        let after = &commit.conversation;
+        let Some(entry) = inner.entries.get_mut(after.id.as_str()) else {
             return;
         };
         let cached = &mut entry.context.record.conversation;
-        if cached.version != commit.read_version {
-            inner.entries.remove(&commit.id);
+        if cached.version != after.version {
+            inner.entries.remove(after.id.as_str());
             return;
         }
-        let after = &commit.conversation;
         cached.state = after.state;
         cached.assigned_agent.clone_from(&after.assigned_agent);
         cached.last_activity_at = stored_time(after.last_activity_at);
@@ -161,7 +161,7 @@ impl TurnCache {
         cached
             .last_question_fingerprint
             .clone_from(&after.last_question_fingerprint);
-        cached.version = commit.read_version + 1;
+        cached.version = after.version + 1;
         entry.context.record.sensitive |= commit.sensitive;
         entry.context.vault.extend(commit.vault.iter().cloned());
         entry.stored = Instant::now();
@@ -196,8 +196,7 @@ impl Drop for GenerationEnd<'_> {
 /// What a commit changes in a cached context, taken before the commit goes to the group
 /// committer.
 pub(crate) struct CommitEffect {
-    id: String,
-    read_version: i64,
+    /// The conversation as the commit writes it, with the version the turn read.
     conversation: loket_core::Conversation,
     sensitive: bool,
     vault: Vec<loket_store::VaultEntry>,
@@ -206,8 +205,6 @@ pub(crate) struct CommitEffect {
 impl CommitEffect {
     pub(crate) fn of(commit: &Commit) -> Self {
         Self {
-            id: commit.conversation.id.as_str().to_owned(),
-            read_version: commit.conversation.version,
             conversation: commit.conversation.clone(),
             sensitive: commit.sensitive,
             vault: commit.vault.clone(),
@@ -215,7 +212,7 @@ impl CommitEffect {
     }
 
     pub(crate) fn id(&self) -> &str {
-        &self.id
+        self.conversation.id.as_str()
     }
 }
 
