@@ -259,3 +259,74 @@ describe('the privacy officer handles a rights request on the dashboard', () => 
     await page.getByTestId('dashboard-rights-error').filter({ hasText: 'geen gesprek met dit nummer' }).waitFor({ timeout: WAIT_MS });
   });
 });
+
+/*
+ * The register of data subjects' requests (PRIV-07, GDPR art. 12(3)): the admin registers a
+ * request under the company's reference and sees its deadline one month on; a request received
+ * 40 days ago shows as late and cannot be extended any more; the admin records the extension told
+ * within the first month (deadline three months on) and the answer; the auditor reads the
+ * register without actions; the table reflows at 320 px and passes axe-core.
+ */
+describe('the register of data subjects\' requests', () => {
+  test('the admin registers, extends and answers requests against the one-month deadline', async () => {
+    const page = await loggedIn(ADMIN);
+    await page.getByTestId('dashboard-requests-summary').filter({ hasText: 'Nog geen verzoeken' }).waitFor({ timeout: WAIT_MS });
+
+    await page.getByTestId('dashboard-requests-reference').fill('AVG 41');
+    await page.getByTestId('dashboard-requests-register').click();
+    await page.getByTestId('dashboard-requests-error').filter({ hasText: 'Vul een kenmerk in' }).waitFor({ timeout: WAIT_MS });
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'requests-reference');
+
+    await page.getByTestId('dashboard-requests-reference').fill('AVG-2026-41');
+    await page.getByTestId('dashboard-requests-right').selectOption('erasure');
+    await page.getByTestId('dashboard-requests-register').click();
+    await page.getByTestId('dashboard-status').filter({ hasText: 'Verzoek AVG-2026-41 geregistreerd' }).waitFor({ timeout: WAIT_MS });
+    assert.equal(await page.getByTestId('dashboard-requests-error').textContent(), '');
+
+    // Received 40 days ago: past its month, no extension possible.
+    const received = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+    const local = new Date(received.getTime() - received.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+    await page.getByTestId('dashboard-requests-reference').fill('AVG-2026-07');
+    await page.getByTestId('dashboard-requests-right').selectOption('access');
+    await page.getByTestId('dashboard-requests-received').fill(local);
+    await page.getByTestId('dashboard-requests-register').click();
+    await page.getByTestId('dashboard-request-standing-AVG-2026-07').filter({ hasText: 'Te laat: open na de termijn' }).waitFor({ timeout: WAIT_MS });
+    assert.equal(await page.getByTestId('dashboard-request-extend-AVG-2026-07').count(), 0);
+    await page.getByTestId('dashboard-requests-summary').filter({ hasText: '2 open, 1 te laat' }).waitFor({ timeout: WAIT_MS });
+    const order = await page.getByTestId('dashboard-requests-rows').locator('th').allTextContents();
+    assert.deepEqual(order, ['AVG-2026-07', 'AVG-2026-41'], 'the nearest deadline first');
+
+    await page.getByTestId('dashboard-requests-reference').fill('AVG-2026-41');
+    await page.getByTestId('dashboard-requests-register').click();
+    await page.getByTestId('dashboard-requests-error').filter({ hasText: 'al een verzoek met dit kenmerk' }).waitFor({ timeout: WAIT_MS });
+
+    await page.getByTestId('dashboard-request-extend-AVG-2026-41').click();
+    await page.getByTestId('dashboard-status').filter({ hasText: 'Verlenging van AVG-2026-41 vastgelegd' }).waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('dashboard-request-standing-AVG-2026-41').filter({ hasText: 'Verlengd, gemeld op' }).waitFor({ timeout: WAIT_MS });
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'request-AVG-2026-41', 'focus stays on the request');
+    assert.equal(await page.getByTestId('dashboard-request-extend-AVG-2026-41').count(), 0);
+
+    await assertNoSeriousAxeViolations(page, 'register of requests');
+    await page.setViewportSize({ width: 320, height: 900 });
+    assert.equal(await horizontalOverflow(page), 0, 'no horizontal scrolling at 320 px');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    await page.getByTestId('dashboard-request-outcome-AVG-2026-41').selectOption('partly_fulfilled');
+    await page.getByTestId('dashboard-request-answer-AVG-2026-41').click();
+    await page.getByTestId('dashboard-status').filter({ hasText: 'Antwoord op AVG-2026-41 vastgelegd. Op tijd beantwoord' }).waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('dashboard-request-standing-AVG-2026-41').filter({ hasText: 'Deels uitgevoerd op' }).waitFor({ timeout: WAIT_MS });
+    assert.equal(await page.getByTestId('dashboard-request-answer-AVG-2026-41').count(), 0);
+    await page.getByTestId('dashboard-requests-summary').filter({ hasText: '2 in totaal' }).waitFor({ timeout: WAIT_MS });
+
+    await page.getByTestId('dashboard-lang').click();
+    await page.getByTestId('dashboard-request-standing-AVG-2026-07').filter({ hasText: 'Late: open past the deadline' }).waitFor({ timeout: WAIT_MS });
+    await assertNoSeriousAxeViolations(page, 'register of requests (English)');
+    await page.getByTestId('dashboard-lang').click();
+    await page.locator('html[lang=nl]').waitFor({ timeout: WAIT_MS });
+
+    const auditorPage = await loggedIn(AUDITOR);
+    await auditorPage.getByTestId('dashboard-request-standing-AVG-2026-07').waitFor({ timeout: WAIT_MS });
+    assert.equal(await auditorPage.getByTestId('dashboard-requests-form').isVisible(), false);
+    assert.equal(await auditorPage.getByTestId('dashboard-request-answer-AVG-2026-07').count(), 0);
+  });
+});

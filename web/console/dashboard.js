@@ -91,6 +91,49 @@
       roleAdmin: 'beheerder',
       roleAuditor: 'auditor',
       roleAgent: 'medewerker',
+      requestsTitle: 'Verzoeken van betrokkenen',
+      requestsIntro: 'Elk verzoek wordt binnen een maand beantwoord. Twee maanden verlengen mag alleen als de klant dat binnen de eerste maand met de redenen hoort (AVG art. 12(3)). Wie het verzoek deed, staat onder het kenmerk in uw eigen dossier, niet hier.',
+      requestsCaption: 'Geregistreerde verzoeken, openstaande eerst, de eerste termijn bovenaan',
+      requestsReference: 'Kenmerk',
+      requestsReferenceHint: 'Letters, cijfers, \'-\', \'_\' of \'.\', zoals AVG-2026-41.',
+      requestsRight: 'Recht',
+      requestsReceived: 'Ontvangen',
+      requestsReceivedLabel: 'Ontvangen op (leeg: nu)',
+      requestsDeadline: 'Uiterlijk beantwoorden',
+      requestsStanding: 'Stand',
+      requestsActions: 'Acties',
+      requestsRegister: 'Verzoek registreren',
+      requestsRegisterButton: 'Registreren',
+      requestsSummary: '{open} open, {late} te laat (open na de termijn of te laat beantwoord), {total} in totaal.',
+      requestsEmpty: 'Nog geen verzoeken geregistreerd.',
+      requestsExtend: 'Verlenging gemeld aan de klant',
+      requestsExtendUntil: 'Verlengen kan tot {date}',
+      requestsExtended: 'Verlengd, gemeld op {date}',
+      requestsOutcome: 'Uitkomst van {reference}',
+      requestsAnswer: 'Beantwoord',
+      requestsAnsweredOn: '{outcome} op {date}',
+      requestsRegistered: 'Verzoek {reference} geregistreerd; uiterlijk beantwoorden op {date}.',
+      requestsExtendedDone: 'Verlenging van {reference} vastgelegd; nieuwe termijn {date}.',
+      requestsAnsweredDone: 'Antwoord op {reference} vastgelegd. {standing}.',
+      rightAccess: 'Inzage (art. 15)',
+      rightRectification: 'Rectificatie (art. 16)',
+      rightErasure: 'Wissen (art. 17)',
+      rightRestriction: 'Beperking (art. 18)',
+      rightPortability: 'Overdraagbaarheid (art. 20)',
+      rightObjection: 'Bezwaar (art. 21)',
+      outcomeFulfilled: 'Uitgevoerd',
+      outcomePartlyFulfilled: 'Deels uitgevoerd',
+      outcomeRefused: 'Geweigerd',
+      standingOpen: 'Open',
+      standingDueSoon: 'Open, termijn binnen een week',
+      standingOverdue: 'Te laat: open na de termijn',
+      standingAnsweredInTime: 'Op tijd beantwoord',
+      standingAnsweredLate: 'Te laat beantwoord',
+      errRequestsReference: 'Vul een kenmerk in van letters, cijfers, \'-\', \'_\' of \'.\' (hoogstens 64 tekens).',
+      errRequestsTaken: 'Er is al een verzoek met dit kenmerk.',
+      errRequestsFuture: 'Een verzoek kan niet in de toekomst ontvangen zijn.',
+      errRequestsTooLate: 'Verlengen kan alleen binnen een maand na ontvangst (AVG art. 12(3)).',
+      errRequestsAnswered: 'Dit verzoek is al beantwoord.',
       rightsTitle: 'Bewaring en rechten van klanten',
       rightsIntro: 'Zoek een gesprek op om te zien hoe lang het bewaard wordt en wat het vasthoudt. Er staan hier geen berichten.',
       rightsId: 'Gespreksnummer',
@@ -227,6 +270,49 @@
       roleAdmin: 'admin',
       roleAuditor: 'auditor',
       roleAgent: 'agent',
+      requestsTitle: 'Requests from data subjects',
+      requestsIntro: 'Every request is answered within one month. Extending by two months is only allowed when the customer is told so, with the reasons, within the first month (GDPR art. 12(3)). Who made the request is in your own case file under the reference, not here.',
+      requestsCaption: 'Registered requests, open ones first, the nearest deadline at the top',
+      requestsReference: 'Reference',
+      requestsReferenceHint: 'Letters, digits, \'-\', \'_\' or \'.\', such as GDPR-2026-41.',
+      requestsRight: 'Right',
+      requestsReceived: 'Received',
+      requestsReceivedLabel: 'Received on (empty: now)',
+      requestsDeadline: 'Answer by',
+      requestsStanding: 'Standing',
+      requestsActions: 'Actions',
+      requestsRegister: 'Register a request',
+      requestsRegisterButton: 'Register',
+      requestsSummary: '{open} open, {late} late (open past the deadline or answered after it), {total} in total.',
+      requestsEmpty: 'No requests registered yet.',
+      requestsExtend: 'Extension told to the customer',
+      requestsExtendUntil: 'Can be extended until {date}',
+      requestsExtended: 'Extended, told on {date}',
+      requestsOutcome: 'Outcome of {reference}',
+      requestsAnswer: 'Answered',
+      requestsAnsweredOn: '{outcome} on {date}',
+      requestsRegistered: 'Request {reference} registered; answer by {date}.',
+      requestsExtendedDone: 'Extension of {reference} recorded; new deadline {date}.',
+      requestsAnsweredDone: 'Answer to {reference} recorded. {standing}.',
+      rightAccess: 'Access (art. 15)',
+      rightRectification: 'Rectification (art. 16)',
+      rightErasure: 'Erasure (art. 17)',
+      rightRestriction: 'Restriction (art. 18)',
+      rightPortability: 'Portability (art. 20)',
+      rightObjection: 'Objection (art. 21)',
+      outcomeFulfilled: 'Fulfilled',
+      outcomePartlyFulfilled: 'Partly fulfilled',
+      outcomeRefused: 'Refused',
+      standingOpen: 'Open',
+      standingDueSoon: 'Open, due within a week',
+      standingOverdue: 'Late: open past the deadline',
+      standingAnsweredInTime: 'Answered in time',
+      standingAnsweredLate: 'Answered late',
+      errRequestsReference: 'Enter a reference of letters, digits, \'-\', \'_\' or \'.\' (at most 64 characters).',
+      errRequestsTaken: 'A request with this reference already exists.',
+      errRequestsFuture: 'A request cannot have been received in the future.',
+      errRequestsTooLate: 'An extension is only possible within one month of receipt (GDPR art. 12(3)).',
+      errRequestsAnswered: 'This request has already been answered.',
       rightsTitle: 'Retention and customers\' rights',
       rightsIntro: 'Look up a conversation to see how long it is kept and what keeps it. No messages are shown here.',
       rightsId: 'Conversation id',
@@ -631,8 +717,17 @@
       rightsExportHtml: byId('rights-export-html'),
       rightsEraseConfirm: byId('rights-erase-confirm'),
       rightsErase: byId('rights-erase'),
+      requestsSummary: byId('requests-summary'),
+      requestsRows: byId('requests-rows'),
+      requestsForm: byId('requests-form'),
+      requestsReference: byId('requests-reference'),
+      requestsRight: byId('requests-right'),
+      requestsReceived: byId('requests-received'),
+      requestsError: byId('requests-error'),
     };
-    const state = { lang: readLang(), me: null, dashboard: null, retention: null, exportUrl: null, subject: null };
+    const state = {
+      lang: readLang(), me: null, dashboard: null, retention: null, exportUrl: null, subject: null, requests: null,
+    };
     const t = (key, params) => translate(state.lang, key, params);
 
     function readLang() {
@@ -1008,6 +1103,172 @@
       });
     });
 
+    // The register of data subjects' requests (GDPR art. 12(3)): each request with its deadline
+    // and standing, open ones first; admins register a request, record the extension told to the
+    // customer and the answer. Only references, rights and times: no names, no messages.
+
+    const RIGHT_KEYS = {
+      access: 'rightAccess', rectification: 'rightRectification', erasure: 'rightErasure',
+      restriction: 'rightRestriction', portability: 'rightPortability', objection: 'rightObjection',
+    };
+    const OUTCOME_KEYS = { fulfilled: 'outcomeFulfilled', partly_fulfilled: 'outcomePartlyFulfilled', refused: 'outcomeRefused' };
+    const STANDING_KEYS = {
+      open: 'standingOpen', due_soon: 'standingDueSoon', overdue: 'standingOverdue',
+      answered_in_time: 'standingAnsweredInTime', answered_late: 'standingAnsweredLate',
+    };
+    const REFERENCE_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+    const keyed = (keys, name) => (keys[name] ? t(keys[name]) : name);
+
+    function requestsErrorKey(error) {
+      if (error instanceof ApiError) {
+        const key = {
+          invalid_reference: 'errRequestsReference',
+          reference_taken: 'errRequestsTaken',
+          invalid_time: 'errRequestsFuture',
+          extension_too_late: 'errRequestsTooLate',
+          already_answered: 'errRequestsAnswered',
+        }[error.code];
+        if (key) return key;
+        if (error.status === 403) return 'errRightsAdminOnly';
+      }
+      return errorKey(error);
+    }
+
+    function requestsFailed(error) {
+      view.status.textContent = '';
+      if (error instanceof ApiError && error.status === 401) {
+        endSession();
+        view.loginError.textContent = t('errSession');
+        return;
+      }
+      view.requestsError.textContent = t(requestsErrorKey(error));
+    }
+
+    /** The standing cell's text: where the request stands, its extension and its answer. */
+    function standingText(entry) {
+      const parts = [keyed(STANDING_KEYS, entry.standing)];
+      if (entry.extended_at) parts.push(t('requestsExtended', { date: formatMoment(entry.extended_at) }));
+      if (entry.answered_at) {
+        parts.push(t('requestsAnsweredOn', { outcome: keyed(OUTCOME_KEYS, entry.outcome), date: formatMoment(entry.answered_at) }));
+      }
+      return parts.join('. ');
+    }
+
+    function requestActions(entry) {
+      const actions = element('div', { class: 'request-actions' });
+      if (entry.extension_possible_until) {
+        const extend = element('button', { type: 'button', class: 'button', 'data-testid': `dashboard-request-extend-${entry.reference}` }, t('requestsExtend'));
+        extend.setAttribute('aria-describedby', `request-extend-until-${entry.reference}`);
+        extend.addEventListener('click', () => changeRequest(entry.reference, 'extend', {}, (changed) => t('requestsExtendedDone', {
+          reference: changed.reference, date: formatDay(changed.deadline),
+        })));
+        actions.appendChild(extend);
+        actions.appendChild(element('span', { id: `request-extend-until-${entry.reference}`, class: 'muted' },
+          t('requestsExtendUntil', { date: formatMoment(entry.extension_possible_until) })));
+      }
+      const selectId = `request-outcome-${entry.reference}`;
+      actions.appendChild(element('label', { for: selectId, class: 'visually-hidden' }, t('requestsOutcome', { reference: entry.reference })));
+      const outcome = element('select', { id: selectId, 'data-testid': `dashboard-request-outcome-${entry.reference}` });
+      for (const [value, key] of Object.entries(OUTCOME_KEYS)) outcome.appendChild(element('option', { value }, t(key)));
+      actions.appendChild(outcome);
+      const answer = element('button', { type: 'button', class: 'button', 'data-testid': `dashboard-request-answer-${entry.reference}` }, t('requestsAnswer'));
+      answer.addEventListener('click', () => changeRequest(entry.reference, 'answer', { outcome: outcome.value }, (changed) => t('requestsAnsweredDone', {
+        reference: changed.reference, standing: keyed(STANDING_KEYS, changed.standing),
+      })));
+      actions.appendChild(answer);
+      return actions;
+    }
+
+    function renderRequests() {
+      const register = state.requests;
+      view.requestsRows.replaceChildren();
+      if (!register) {
+        view.requestsSummary.textContent = '';
+        return;
+      }
+      view.requestsSummary.textContent = register.requests.length === 0
+        ? t('requestsEmpty')
+        : t('requestsSummary', {
+          open: formatNumber(register.open, state.lang),
+          late: formatNumber(register.late, state.lang),
+          total: formatNumber(register.requests.length, state.lang),
+        });
+      const admin = Boolean(state.me && state.me.role === 'admin');
+      for (const entry of register.requests) {
+        const row = element('tr', { 'data-testid': `dashboard-request-${entry.reference}` });
+        row.appendChild(element('th', { scope: 'row', tabindex: '-1', id: `request-${entry.reference}`, 'data-label': t('requestsReference') }, entry.reference));
+        row.appendChild(element('td', { 'data-label': t('requestsRight') }, keyed(RIGHT_KEYS, entry.right)));
+        row.appendChild(element('td', { 'data-label': t('requestsReceived') }, formatMoment(entry.received_at)));
+        row.appendChild(element('td', { 'data-label': t('requestsDeadline') }, formatMoment(entry.deadline)));
+        const late = entry.standing === 'overdue' || entry.standing === 'answered_late';
+        row.appendChild(element('td', {
+          'data-label': t('requestsStanding'), 'data-testid': `dashboard-request-standing-${entry.reference}`, class: late ? 'late' : '',
+        }, standingText(entry)));
+        if (admin) {
+          const cell = element('td', { 'data-label': t('requestsActions') });
+          if (!entry.answered_at) cell.appendChild(requestActions(entry));
+          row.appendChild(cell);
+        }
+        view.requestsRows.appendChild(row);
+      }
+    }
+
+    async function loadRequests() {
+      try {
+        state.requests = await request('GET', '/api/v1/admin/rights-requests');
+        renderRequests();
+      } catch (error) {
+        requestsFailed(error);
+      }
+    }
+
+    /** Records the extension or the answer of `reference`, then shows the register again. */
+    async function changeRequest(reference, action, body, message) {
+      view.requestsError.textContent = '';
+      try {
+        const changed = await request('POST', `/api/v1/admin/rights-requests/${encodeURIComponent(reference)}/${action}`, body);
+        await loadRequests();
+        view.status.textContent = message(changed);
+        const header = document.getElementById(`request-${reference}`);
+        if (header) header.focus();
+      } catch (error) {
+        requestsFailed(error);
+      }
+    }
+
+    view.requestsForm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const reference = view.requestsReference.value.trim();
+      if (!REFERENCE_PATTERN.test(reference)) {
+        view.requestsError.textContent = t('errRequestsReference');
+        view.requestsReference.focus();
+        return;
+      }
+      const body = { reference, right: view.requestsRight.value };
+      if (view.requestsReceived.value) {
+        // A datetime-local value is the admin's local time.
+        const received = new Date(view.requestsReceived.value);
+        if (Number.isNaN(received.getTime())) {
+          view.requestsError.textContent = t('errRequestsFuture');
+          view.requestsReceived.focus();
+          return;
+        }
+        body.received_at = received.toISOString();
+      }
+      view.requestsError.textContent = '';
+      try {
+        const registered = await request('POST', '/api/v1/admin/rights-requests', body);
+        view.requestsReference.value = '';
+        view.requestsReceived.value = '';
+        await loadRequests();
+        view.status.textContent = t('requestsRegistered', { reference: registered.reference, date: formatMoment(registered.deadline) });
+        view.requestsReference.focus();
+      } catch (error) {
+        requestsFailed(error);
+        view.requestsReference.focus();
+      }
+    });
+
     function beginSession(me, moveFocus) {
       state.me = me;
       applyStaticStrings();
@@ -1030,6 +1291,7 @@
       renderLookupMode();
       if (moveFocus) view.title.focus();
       load();
+      loadRequests();
     }
 
     function endSession() {
@@ -1047,6 +1309,9 @@
       state.subject = null;
       renderSubject();
       view.rightsError.textContent = '';
+      state.requests = null;
+      renderRequests();
+      view.requestsError.textContent = '';
       if (state.exportUrl) URL.revokeObjectURL(state.exportUrl);
       state.exportUrl = null;
     }
@@ -1116,6 +1381,7 @@
       renderRetention();
       renderSubject();
       renderLookupMode();
+      renderRequests();
     });
 
     applyStaticStrings();

@@ -106,6 +106,10 @@ pub enum AuditKind {
     /// through the chat, and the assistant declined with a person offered (ACC-10): the topic
     /// (`investment`, `insurance`, `credit`, `tax`, `legal`, `medical`) as attribute.
     AdviceDeclined,
+    /// A data subject's request to exercise a right was registered, or a later state of it
+    /// (PRIV-07 to PRIV-10; GDPR art. 12(3)): the company's reference, the right, the receipt,
+    /// extension and answer times and the outcome as attributes, the conversations as ids.
+    RightsRequestRecorded,
 }
 
 impl AuditKind {
@@ -150,6 +154,7 @@ impl AuditKind {
             AuditKind::WithdrawalStatement => "withdrawal_statement",
             AuditKind::BreachRecorded => "breach_recorded",
             AuditKind::AdviceDeclined => "advice_declined",
+            AuditKind::RightsRequestRecorded => "rights_request_recorded",
         }
     }
 }

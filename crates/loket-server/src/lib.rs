@@ -64,6 +64,7 @@ use crate::error::ApiError;
         ops::healthz, ops::readyz,
         rights::export_own, rights::erase_own, rights::export_subject, rights::erase_subject, rights::retention_status, rights::subject_retention, rights::legal_hold, rights::statutory_retention,
         rights::run_retention, rights::checkpoints, rights::verify,
+        rights::rights_requests, rights::register_rights_request, rights::extend_rights_request, rights::answer_rights_request,
     ),
     modifiers(&BearerScheme),
     tags((name = "customer", description = "The chat widget"), (name = "console", description = "The agent console"),
@@ -297,6 +298,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/admin/retention/run", post(rights::run_retention))
         .route("/api/v1/admin/audit/checkpoints", get(rights::checkpoints))
         .route("/api/v1/admin/audit/verify", get(rights::verify))
+        .route(
+            "/api/v1/admin/rights-requests",
+            get(rights::rights_requests).post(rights::register_rights_request),
+        )
+        .route(
+            "/api/v1/admin/rights-requests/{reference}/extend",
+            post(rights::extend_rights_request),
+        )
+        .route(
+            "/api/v1/admin/rights-requests/{reference}/answer",
+            post(rights::answer_rights_request),
+        )
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             timeout,

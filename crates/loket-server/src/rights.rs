@@ -4,7 +4,9 @@
 //! erase by conversation id or by the customer identifier of the company's login; the identifier
 //! travels in a POST body, never in a URL, so it does not end up in access logs. Admins also place
 //! legal holds and start a retention run; admins and auditors read a conversation's retention
-//! status and read and verify the signed audit checkpoints.
+//! status and read and verify the signed audit checkpoints. The register of data subjects'
+//! requests (GDPR art. 12(3)) is kept here too: admins register a request, record the extension
+//! told and the answer; admins and auditors read it with each request's deadline and standing.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -12,6 +14,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use loket_core::ConversationId;
 use loket_core::staff::Role;
+use loket_service::rights_request::{Change, Outcome, Right};
 use loket_service::subject::{Subject, SubjectExport, export_html};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -54,6 +57,30 @@ pub struct LegalHoldRequest {
 pub struct StatutoryRetentionRequest {
     /// A ground of `retention.statutory` (`mifid_ii`), or null for the ordinary periods.
     pub ground: Option<String>,
+}
+
+/// Registers a data subject's request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RightsRequestBody {
+    /// The company's reference for the request (1 to 64 letters, digits, `-`, `_`, `.`); who
+    /// asked stays in the company's case file under it.
+    pub reference: String,
+    /// `access`, `rectification`, `erasure`, `restriction`, `portability` or `objection`.
+    pub right: String,
+    /// When the request reached the company (RFC 3339); now when absent.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Conversations concerned, if known.
+    #[serde(default)]
+    pub conversation_ids: Vec<String>,
+}
+
+/// How a request was answered.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RightsAnswerBody {
+    /// `fulfilled`, `partly_fulfilled` or `refused`.
+    pub outcome: String,
 }
 
 fn conversation_id(text: &str) -> Result<ConversationId, ApiError> {
@@ -260,4 +287,90 @@ fn require_evidence_role(role: Role) -> Result<(), ApiError> {
             "only admins and auditors read the audit evidence",
         ))
     }
+}
+
+/// The register of data subjects' requests with each one's deadline and standing (admins and
+/// auditors; GDPR art. 12(3)). Open requests first, the nearest deadline first.
+#[utoipa::path(get, path = "/api/v1/admin/rights-requests", tag = "admin",
+    responses((status = 200, description = "`{generated_at, open, late, requests: [...]}`"), (status = 403, body = ErrorBody)))]
+pub async fn rights_requests(State(state): State<AppState>, Staff(context): Staff) -> Result<Response, ApiError> {
+    Ok(Json(state.loket.rights_requests(&context).await?).into_response())
+}
+
+/// Registers a data subject's request under the company's reference (admin). Its deadline is one
+/// month after receipt.
+#[utoipa::path(post, path = "/api/v1/admin/rights-requests", tag = "admin", request_body = RightsRequestBody,
+    responses((status = 201, description = "The registered request with its deadline"), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn register_rights_request(
+    State(state): State<AppState>,
+    StaffWrite(context): StaffWrite,
+    ApiJson(body): ApiJson<RightsRequestBody>,
+) -> Result<Response, ApiError> {
+    let right = Right::parse(body.right.trim()).ok_or_else(|| {
+        ApiError::new(
+            "invalid_right",
+            "right must be access, rectification, erasure, restriction, portability or objection",
+        )
+    })?;
+    let conversations = body
+        .conversation_ids
+        .iter()
+        .map(|id| {
+            ConversationId::parse(id.trim())
+                .map_err(|_| ApiError::new("invalid_conversation_id", "a conversation id is not valid"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let change = Change::Register {
+        right,
+        received_at: body.received_at,
+        conversations,
+    };
+    let request = state
+        .loket
+        .record_rights_request(Some(&context), &body.reference, change)
+        .await?;
+    Ok((StatusCode::CREATED, Json(request)).into_response())
+}
+
+/// Records that the person was told, now, that the deadline is extended by two months with the
+/// reasons (admin). Only within the first month, once, before the answer.
+#[utoipa::path(post, path = "/api/v1/admin/rights-requests/{reference}/extend", tag = "admin",
+    params(("reference" = String, Path, description = "The company's reference")),
+    responses((status = 200, description = "The request with its new deadline"), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn extend_rights_request(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    StaffWrite(context): StaffWrite,
+) -> Result<Response, ApiError> {
+    let request = state
+        .loket
+        .record_rights_request(Some(&context), &reference, Change::Extend)
+        .await?;
+    Ok(Json(request).into_response())
+}
+
+/// Records that the request was answered, now, and how (admin).
+#[utoipa::path(post, path = "/api/v1/admin/rights-requests/{reference}/answer", tag = "admin",
+    params(("reference" = String, Path, description = "The company's reference")), request_body = RightsAnswerBody,
+    responses((status = 200, description = "The answered request and whether it was in time"), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn answer_rights_request(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    StaffWrite(context): StaffWrite,
+    ApiJson(body): ApiJson<RightsAnswerBody>,
+) -> Result<Response, ApiError> {
+    let outcome = Outcome::parse(body.outcome.trim()).ok_or_else(|| {
+        ApiError::new(
+            "invalid_outcome",
+            "outcome must be fulfilled, partly_fulfilled or refused",
+        )
+    })?;
+    let request = state
+        .loket
+        .record_rights_request(Some(&context), &reference, Change::Answer(outcome))
+        .await?;
+    Ok(Json(request).into_response())
 }

@@ -80,6 +80,9 @@ pub struct Evidence {
     pub handoff: HandoffEvidence,
     /// Registered personal-data breaches, the newest state of each reference (SEC-10).
     pub breaches: BTreeMap<String, crate::breach::Breach>,
+    /// Registered data subjects' requests, the newest state of each reference (PRIV-07, art.
+    /// 12(3)).
+    pub rights_requests: BTreeMap<String, crate::rights_request::RightsRequest>,
     /// What the content policy lint found in the served knowledge's customer-visible text
     /// (PRIV-11, ACC-06, ACC-07); set by [`generate`] from the knowledge base, not the store.
     pub content_policy: Vec<loket_kb::policy::PolicyFinding>,
@@ -532,6 +535,11 @@ impl AuditTally {
             AuditKind::BreachRecorded => {
                 if let Some(breach) = crate::breach::Breach::read(event) {
                     evidence.breaches.insert(breach.reference.clone(), breach);
+                }
+            }
+            AuditKind::RightsRequestRecorded => {
+                if let Some(request) = crate::rights_request::RightsRequest::read(event) {
+                    evidence.rights_requests.insert(request.reference.clone(), request);
                 }
             }
             AuditKind::PiiRedacted => {
@@ -1342,6 +1350,54 @@ mod tests {
             report.row("SEC-10").map(|row| row.status),
             Some(Status::RequiresHumanInput)
         );
+    }
+
+    #[test]
+    fn a_request_open_past_its_month_makes_priv_07_not_met() {
+        use crate::rights_request::{Outcome, Right, RightsRequest};
+        let now = report_time();
+        let request = |reference: &str, days_ago: i64, answered: bool| RightsRequest {
+            reference: reference.into(),
+            right: Right::Access,
+            received_at: now - chrono::Duration::days(days_ago),
+            extended_at: None,
+            answered_at: answered.then_some(now - chrono::Duration::days(1)),
+            outcome: answered.then_some(Outcome::Fulfilled),
+            conversations: Vec::new(),
+        };
+        let mut evidence = Evidence::default();
+        evidence.subject_requests.exports = 1;
+        evidence
+            .rights_requests
+            .insert("AVG-1".into(), request("AVG-1", 10, false));
+        let report = report_with(evidence.clone(), AccessibilityStatus::NotRecorded);
+        let row = report.row("PRIV-07").expect("PRIV-07 row");
+        assert_eq!(row.status, Status::Met);
+        assert!(
+            row.evidence
+                .iter()
+                .any(|line| line.contains("registered") && line.contains("open: 1")),
+            "{:?}",
+            row.evidence
+        );
+        evidence
+            .rights_requests
+            .insert("AVG-2".into(), request("AVG-2", 40, false));
+        let report = report_with(evidence.clone(), AccessibilityStatus::NotRecorded);
+        let row = report.row("PRIV-07").expect("PRIV-07 row");
+        assert_eq!(row.status, Status::NotMet);
+        assert!(
+            row.evidence
+                .iter()
+                .any(|line| line.starts_with("AVG-2: access") && line.contains("past its deadline")),
+            "{:?}",
+            row.evidence
+        );
+        evidence
+            .rights_requests
+            .insert("AVG-2".into(), request("AVG-2", 20, true));
+        let report = report_with(evidence, AccessibilityStatus::NotRecorded);
+        assert_eq!(report.row("PRIV-07").map(|row| row.status), Some(Status::Met));
     }
 
     #[test]

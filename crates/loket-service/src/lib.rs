@@ -37,6 +37,7 @@ pub mod notice;
 pub mod presence;
 pub mod rate;
 pub mod retention;
+pub mod rights_request;
 pub mod second_factor;
 pub mod secrets;
 pub mod staff;

@@ -794,7 +794,7 @@ fn require_admin(context: &StaffContext) -> Result<()> {
 
 /// The audit actor of a retention decision: `agent:<login>` for an admin (anyone else is
 /// forbidden), `cli` without a staff session.
-fn admin_or_cli(context: Option<&StaffContext>) -> Result<String> {
+pub(crate) fn admin_or_cli(context: Option<&StaffContext>) -> Result<String> {
     match context {
         Some(context) => {
             require_admin(context)?;

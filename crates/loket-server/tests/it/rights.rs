@@ -856,3 +856,153 @@ async fn retention_run(app: &TestApp, login: &str) -> Value {
         .await
         .expect("a retention report")
 }
+
+/// The register of data subjects' requests (PRIV-07, GDPR art. 12(3)): an admin registers a
+/// request under the company's reference, records the extension told within the first month and
+/// the answer; each state is judged against its deadline; auditors read the register, agents do
+/// not; a request open past its month makes PRIV-07 "not met" in the compliance report.
+#[tokio::test]
+async fn the_register_of_requests_keeps_the_one_month_deadline_of_art_12_3_priv_07() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("nl").await;
+    let admin = app.agent("privacy", "Privacy Officer", Role::Admin).await;
+    let auditor = app.agent("audit", "Auditor", Role::Auditor).await;
+    let agent = app.agent("anna", "Anna", Role::Agent).await;
+    let path = "/api/v1/admin/rights-requests";
+    let empty: Value = auditor.get(path).await.json().await.unwrap();
+    assert_eq!((empty["open"].as_u64(), empty["late"].as_u64()), (Some(0), Some(0)));
+    let now = chrono::DateTime::parse_from_rfc3339(empty["generated_at"].as_str().unwrap()).unwrap();
+    let time = |value: &Value| chrono::DateTime::parse_from_rfc3339(value.as_str().unwrap()).unwrap();
+
+    let response = admin
+        .post(
+            path,
+            json!({ "reference": "AVG-2026-41", "right": "erasure", "conversation_ids": [customer.id] }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let erasure: Value = response.json().await.unwrap();
+    assert_eq!(erasure["standing"], "open");
+    assert_eq!(erasure["conversations"][0], customer.id.as_str());
+    let received = time(&erasure["received_at"]);
+    let month = time(&erasure["deadline"]) - received;
+    assert!((28..=31).contains(&month.num_days()), "one calendar month: {erasure}");
+    assert_eq!(erasure["extension_possible_until"], erasure["deadline"]);
+
+    let old = (now - chrono::Duration::days(40)).to_rfc3339();
+    let response = admin
+        .post(
+            path,
+            json!({ "reference": "AVG-2026-07", "right": "access", "received_at": old }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let overdue: Value = response.json().await.unwrap();
+    assert_eq!(overdue["standing"], "overdue");
+    assert!(overdue["extension_possible_until"].is_null());
+
+    let refusals = [
+        (
+            json!({ "reference": "AVG-2026-41", "right": "access" }),
+            StatusCode::CONFLICT,
+            "reference_taken",
+        ),
+        (
+            json!({ "reference": "AVG 41", "right": "access" }),
+            StatusCode::BAD_REQUEST,
+            "invalid_reference",
+        ),
+        (
+            json!({ "reference": "AVG-9", "right": "forget" }),
+            StatusCode::BAD_REQUEST,
+            "invalid_right",
+        ),
+        (
+            json!({ "reference": "AVG-9", "right": "access", "received_at": (now + chrono::Duration::days(2)).to_rfc3339() }),
+            StatusCode::BAD_REQUEST,
+            "invalid_time",
+        ),
+        (
+            json!({ "reference": "AVG-9", "right": "access", "conversation_ids": ["nope"] }),
+            StatusCode::BAD_REQUEST,
+            "invalid_conversation_id",
+        ),
+    ];
+    for (body, status, code) in refusals {
+        let response = admin.post(path, body.clone()).await;
+        assert_eq!(response.status(), status, "{body}");
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["code"], code, "{body}: {error}");
+    }
+
+    let extended: Value = admin
+        .post(&format!("{path}/AVG-2026-41/extend"), json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let months = time(&extended["deadline"]) - received;
+    assert!((89..=92).contains(&months.num_days()), "three months: {extended}");
+    assert!(extended["extension_possible_until"].is_null());
+    for (reference, code) in [
+        ("AVG-2026-41", "already_extended"),
+        ("AVG-2026-07", "extension_too_late"),
+    ] {
+        let response = admin.post(&format!("{path}/{reference}/extend"), json!({})).await;
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["code"], code);
+    }
+    let unknown = admin.post(&format!("{path}/AVG-404/extend"), json!({})).await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+
+    let answer = format!("{path}/AVG-2026-41/answer");
+    let bad = admin.post(&answer, json!({ "outcome": "maybe" })).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let answered: Value = admin
+        .post(&answer, json!({ "outcome": "fulfilled" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (answered["standing"].as_str(), answered["outcome"].as_str()),
+        (Some("answered_in_time"), Some("fulfilled"))
+    );
+    let again = admin.post(&answer, json!({ "outcome": "refused" })).await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+
+    let register: Value = auditor.get(path).await.json().await.unwrap();
+    let order: Vec<&str> = register["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry["reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["AVG-2026-07", "AVG-2026-41"], "open first: {register}");
+    assert_eq!(
+        (register["open"].as_u64(), register["late"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        auditor
+            .post(path, json!({ "reference": "AVG-10", "right": "access" }))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(agent.get(path).await.status(), StatusCode::FORBIDDEN);
+
+    let report = app.compliance_report().await;
+    let row = report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|section| section["rows"].as_array().unwrap().iter())
+        .find(|row| row["id"] == "PRIV-07")
+        .cloned()
+        .unwrap();
+    assert_eq!(row["status"], "not_met", "{row}");
+    assert!(row.to_string().contains("AVG-2026-07: access"), "{row}");
+    app.stop().await;
+}

@@ -99,7 +99,7 @@ const RISKS: [(&str, &str); 16] = [
     ),
     (
         "rights cannot be exercised",
-        "export and erasure per conversation and per identified customer (PRIV-07, PRIV-08)",
+        "export and erasure per conversation and per identified customer (PRIV-07, PRIV-08); a register of requests with the one-month deadline of art. 12(3) and its extension (PRIV-07)",
     ),
     (
         "users misled about the AI nature",

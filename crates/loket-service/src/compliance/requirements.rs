@@ -548,15 +548,40 @@ pub(super) fn requirement_sections(
         ],
     );
     let subjects = &evidence.subject_requests;
+    let register = crate::rights_request::Register::new(evidence.rights_requests.values().cloned(), now);
     let priv_07 = row(
         "PRIV-07",
-        "A data subject gets everything held about them",
-        evidenced(subjects.exports),
-        vec![format!(
-            "exports: {} (last: {})",
-            subjects.exports,
-            date(subjects.last_export_at)
-        )],
+        "A data subject gets everything held about them, within one month of the request (two more when told in time)",
+        if register.late > 0 {
+            Status::NotMet
+        } else {
+            evidenced(subjects.exports)
+        },
+        vec![
+            format!(
+                "exports: {} (last: {})",
+                subjects.exports,
+                date(subjects.last_export_at)
+            ),
+            format!(
+                "requests registered (privacy officer's panel or `POST /api/v1/admin/rights-requests`): {}; open: {}; open past the deadline or answered after it: {}",
+                register.requests.len(),
+                register.open,
+                register.late
+            ),
+        ]
+        .into_iter()
+        .chain(register.requests.iter().filter(|entry| entry.standing.late()).map(|entry| {
+            format!(
+                "{}: {} received {}, deadline {}: {}",
+                entry.request.reference,
+                entry.request.right.as_str(),
+                entry.request.received_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                entry.deadline.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                entry.standing.describe()
+            )
+        }))
+        .collect(),
     );
     let priv_08 = row(
         "PRIV-08",
