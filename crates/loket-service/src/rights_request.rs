@@ -330,12 +330,15 @@ impl Register {
     }
 }
 
-/// The newest state of every registered request, from the audit log.
+/// The newest state of every registered request, from the audit log (its requests' records
+/// only, through their index).
 pub async fn collect_requests(store: &dyn Store) -> Result<BTreeMap<String, RightsRequest>> {
     let mut requests = BTreeMap::new();
     let mut after = store.audit_anchor().await?.map(|anchor| anchor.seq).unwrap_or(0);
     loop {
-        let page = store.audit_records(after, AUDIT_PAGE).await?;
+        let page = store
+            .audit_records_of_kind(AuditKind::RightsRequestRecorded, after, AUDIT_PAGE)
+            .await?;
         let Some(last) = page.last() else { break };
         after = last.seq;
         for request in page.iter().filter_map(|record| RightsRequest::read(&record.event)) {

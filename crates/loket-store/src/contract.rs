@@ -64,6 +64,7 @@ macro_rules! contract_tests {
             webhook_deliveries_are_listed_newest_first,
             the_audit_chain_verifies_across_commits,
             the_audit_chain_stays_linear_under_concurrent_writers,
+            audit_records_of_one_kind_page_in_order_and_leave_out_the_others,
             a_legal_hold_stops_erasure_and_retention,
             retention_in_small_batches_removes_each_expired_record_once_and_counts_it,
             audit_retention_keeps_an_anchor_from_which_the_rest_still_verifies,
@@ -882,6 +883,55 @@ pub async fn the_audit_chain_verifies_across_commits(store: &dyn Store) {
     assert_eq!(store.audit_head().await.unwrap().as_ref(), records.last());
     let paged = store.audit_records(2, 3).await.unwrap();
     assert_eq!(paged, records[2..5].to_vec());
+}
+
+/// The registers read their own kinds of record: indexed kinds and any other kind alike come
+/// back in seq order, paged by `after` and `limit`, without the records of other kinds.
+pub async fn audit_records_of_one_kind_page_in_order_and_leave_out_the_others(store: &dyn Store) {
+    let now = now();
+    let kinds = [
+        AuditKind::ConfigLoaded,
+        AuditKind::RightsRequestRecorded,
+        AuditKind::BreachRecorded,
+        AuditKind::RightsRequestRecorded,
+        AuditKind::ReportGenerated,
+        AuditKind::RightsRequestRecorded,
+        AuditKind::ConfigLoaded,
+    ];
+    for (index, kind) in kinds.iter().enumerate() {
+        let event = AuditEvent::new(*kind, None, "cli").attribute("reference", format!("R-{index}"));
+        store.append_audit(vec![event], now).await.unwrap();
+    }
+    let all = store.audit_records(0, 100).await.unwrap();
+    for kind in [
+        AuditKind::RightsRequestRecorded,
+        AuditKind::BreachRecorded,
+        AuditKind::ConfigLoaded,
+    ] {
+        let expected: Vec<_> = all.iter().filter(|record| record.event.kind == kind).cloned().collect();
+        assert_eq!(
+            store.audit_records_of_kind(kind, 0, 100).await.unwrap(),
+            expected,
+            "{kind:?}"
+        );
+    }
+    let requests = store
+        .audit_records_of_kind(AuditKind::RightsRequestRecorded, 0, 100)
+        .await
+        .unwrap();
+    assert_eq!(requests.len(), 3);
+    let second_page = store
+        .audit_records_of_kind(AuditKind::RightsRequestRecorded, requests[0].seq, 1)
+        .await
+        .unwrap();
+    assert_eq!(second_page, requests[1..2].to_vec());
+    assert!(
+        store
+            .audit_records_of_kind(AuditKind::AdviceDeclined, 0, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// Writers appending at the same time (other instances, on PostgreSQL) never fork the chain.

@@ -14,7 +14,7 @@ pub mod group;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use loket_core::audit::{AuditEvent, AuditRecord};
+use loket_core::audit::{AuditEvent, AuditKind, AuditRecord};
 use loket_core::staff::Role;
 use loket_core::{AgentId, Conversation, ConversationId, NewMessage, StoredMessage, Suggestion};
 use serde::{Deserialize, Serialize};
@@ -581,6 +581,13 @@ pub trait Store: Send + Sync + 'static {
 
     /// Audit records with `seq > after`, in order, at most `limit`.
     async fn audit_records(&self, after: i64, limit: u32) -> Result<Vec<AuditRecord>>;
+
+    /// Audit records of `kind` with `seq > after`, in order, at most `limit`. The kinds the
+    /// registers read ([`AuditKind::RightsRequestRecorded`], [`AuditKind::BreachRecorded`]) have
+    /// partial indexes, so reading them costs in proportion to the register, not to the audit log
+    /// (the chat's own kinds are not indexed and cost no more to write); any other kind is found
+    /// by reading the log.
+    async fn audit_records_of_kind(&self, kind: AuditKind, after: i64, limit: u32) -> Result<Vec<AuditRecord>>;
 
     /// Audit records of one conversation, in order.
     async fn conversation_audit(&self, id: &ConversationId) -> Result<Vec<AuditRecord>>;
