@@ -6,12 +6,14 @@
 //! A conversation counts on the day it started; it counts as "handed to a person" when an agent
 //! took it over at any time since, otherwise as "handled by the bot". Time to a person is
 //! measured from `handoff_requested` to the next `handoff_accepted` of the same conversation
-//! and counts on the day of the acceptance.
+//! and counts on the day of the acceptance, for requests made at most [`LOOKBACK_HOURS`] before
+//! the first day.
 //!
 //! # Layout
 //! - [`Dashboard`], [`DayFigures`]: the serialisable result.
 //! - [`DashboardBuilder`]: the pure fold over audit records (unit-tested without a store).
-//! - [`collect_dashboard`], [`Loket::dashboard`]: paging through the store, the role check.
+//! - [`collect_dashboard`], [`Loket::dashboard`]: paging through the store from the window's start
+//!   (found by [`last_seq_before`], so the cost follows the window, not the log), the role check.
 
 use std::collections::{HashMap, HashSet};
 
@@ -33,6 +35,9 @@ pub const MAX_DASHBOARD_DAYS: u32 = 366;
 pub const DEFAULT_DASHBOARD_DAYS: u32 = 30;
 /// Audit records read per page.
 const AUDIT_PAGE: u32 = 1000;
+/// Reading starts this long before the window (which begins at most `days` days ago), so a
+/// takeover on its first day is measured from a request made up to then.
+pub const LOOKBACK_HOURS: i64 = 48;
 
 /// The figures of one day.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -271,7 +276,8 @@ pub async fn collect_dashboard(
 ) -> Result<Dashboard> {
     let days = validate_days(days)?;
     let mut builder = DashboardBuilder::new(config.hours.zone, days, now);
-    let mut after = store.audit_anchor().await?.map(|anchor| anchor.seq).unwrap_or(0);
+    let earliest = now - Duration::days(i64::from(days)) - Duration::hours(LOOKBACK_HOURS);
+    let mut after = last_seq_before(store, earliest).await?;
     loop {
         let page = store.audit_records(after, AUDIT_PAGE).await?;
         let Some(last) = page.last() else { break };
@@ -286,6 +292,39 @@ pub async fn collect_dashboard(
     let mut dashboard = builder.finish();
     dashboard.timezone = config.config.hours.timezone.clone();
     Ok(dashboard)
+}
+
+/// The seq of the last record before `time`, from which reading the log gives every record at or
+/// after `time`: a binary search of point reads over the log, which is appended in time order
+/// (concurrent commits may be out of order by milliseconds; [`LOOKBACK_HOURS`] covers that many
+/// times over). Seqs may have gaps. The anchor's seq when every record is at or after `time`.
+pub async fn last_seq_before(store: &dyn Store, time: DateTime<Utc>) -> Result<i64> {
+    let mut low = store.audit_anchor().await?.map(|anchor| anchor.seq).unwrap_or(0);
+    let Some(head) = store.audit_head().await? else {
+        return Ok(low);
+    };
+    if head.at < time {
+        return Ok(head.seq);
+    }
+    // Every record up to `low` is before `time`; `high` is a record at or after it; no record
+    // lies in `end..high`. The search ends when no seq lies between `low` and `end`.
+    let (mut high, mut end) = (head.seq, head.seq);
+    while end - low > 1 {
+        let middle = low + (end - low) / 2;
+        match store.audit_records(middle - 1, 1).await?.first() {
+            Some(record) if record.seq < end => {
+                if record.at < time {
+                    low = record.seq;
+                } else {
+                    high = record.seq;
+                    end = record.seq;
+                }
+            }
+            _ => end = middle,
+        }
+    }
+    debug_assert!(low < high);
+    Ok(low)
 }
 
 impl Loket {

@@ -280,3 +280,79 @@ async fn the_notice_page_is_generated_from_the_configuration_in_both_languages_p
     assert!(unknown.text().await.unwrap_or_default().contains("<html lang=\"nl\">"));
     app.stop().await;
 }
+
+/// The dashboard reads the log from its window's start, found by a binary search of point reads
+/// (HUM-12): records from before the window are neither read nor counted, and the search finds
+/// the last record before any moment, the anchor before all of them and the head after all.
+#[tokio::test]
+async fn the_dashboard_reads_the_log_from_its_window_found_by_binary_search_hum_12() {
+    use loket_core::audit::{AuditEvent, AuditKind};
+    use loket_service::dashboard::last_seq_before;
+    let app = TestApp::spawn().await;
+    let store = app.loket.store().clone();
+    let start = app.loket.now();
+    let answer = || vec![AuditEvent::new(AuditKind::AiAnswer, None, "system")];
+    for minute in 1..=100 {
+        store
+            .append_audit(answer(), start + chrono::Duration::minutes(minute))
+            .await
+            .unwrap();
+    }
+    let old_head = store.audit_head().await.unwrap().unwrap();
+    app.clock.advance(chrono::Duration::days(30));
+    let now = app.loket.now();
+    for second in 1..=7 {
+        store
+            .append_audit(answer(), now - chrono::Duration::seconds(60 - second))
+            .await
+            .unwrap();
+    }
+    let head = store.audit_head().await.unwrap().unwrap();
+    let records = store.audit_records(0, 10_000).await.unwrap();
+    assert_eq!(
+        last_seq_before(&*store, start - chrono::Duration::days(1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(last_seq_before(&*store, now).await.unwrap(), head.seq);
+    assert_eq!(
+        last_seq_before(&*store, now - chrono::Duration::days(9)).await.unwrap(),
+        old_head.seq
+    );
+    for probe in [3, 17, 50, 99] {
+        let time = start + chrono::Duration::minutes(probe) + chrono::Duration::seconds(30);
+        let expected = records
+            .iter()
+            .filter(|record| record.at < time)
+            .map(|record| record.seq)
+            .max()
+            .unwrap();
+        assert_eq!(
+            last_seq_before(&*store, time).await.unwrap(),
+            expected,
+            "minute {probe}"
+        );
+    }
+
+    let auditor = app.agent("oog", "Oog", Role::Auditor).await;
+    let dashboard: Value = auditor
+        .get("/api/v1/admin/dashboard?days=7")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        dashboard["totals"]["answers"], 7,
+        "only the window's answers: {}",
+        dashboard["totals"]
+    );
+    let month: Value = auditor
+        .get("/api/v1/admin/dashboard?days=31")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(month["totals"]["answers"], 107);
+    app.stop().await;
+}
