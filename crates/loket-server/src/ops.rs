@@ -40,8 +40,10 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<HealthDto>, Ap
     }))
 }
 
-/// Prometheus metrics: requests, latencies, conversations, messages by author, handover KPIs.
-/// Labels are routes, statuses, authors and event kinds: never content.
+/// Prometheus metrics: requests, latencies, conversations, messages by author, handover KPIs,
+/// and the data subjects' requests still open per standing (`open`, `due_soon`, `overdue`), to
+/// alert on a GDPR art. 12(3) deadline. Labels are routes, statuses, authors and event kinds:
+/// never content.
 pub async fn metrics(State(state): State<AppState>) -> Response {
     if let Ok(stats) = state.loket.store().stats().await {
         for (name, value) in [
@@ -53,6 +55,11 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
             metrics::gauge!("loket_conversations", "state" => name).set(value as f64);
         }
         metrics::gauge!("loket_open_tickets").set(stats.open_tickets as f64);
+    }
+    if let Ok(requests) = state.loket.open_rights_requests().await {
+        for (standing, count) in requests {
+            metrics::gauge!("loket_rights_requests_open", "standing" => standing.as_str()).set(count as f64);
+        }
     }
     metrics::gauge!("loket_agents_online").set(state.loket.agents_online() as f64);
     metrics::gauge!("loket_live_streams").set(state.streams.open() as f64);

@@ -153,6 +153,17 @@ pub enum Standing {
 }
 
 impl Standing {
+    /// The stable name (as serialised).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::Open => "open",
+            Standing::DueSoon => "due_soon",
+            Standing::Overdue => "overdue",
+            Standing::AnsweredInTime => "answered_in_time",
+            Standing::AnsweredLate => "answered_late",
+        }
+    }
+
     /// What it means, as the report and the panel say it.
     pub fn describe(self) -> &'static str {
         match self {
@@ -379,6 +390,20 @@ impl Loket {
         crate::compliance::require_evidence_role(context)?;
         let requests = collect_requests(self.store.as_ref()).await?;
         Ok(Register::new(requests.into_values(), self.now()))
+    }
+
+    /// How many requests are open, per standing (`open`, `due_soon`, `overdue`), for the metrics:
+    /// counts only.
+    pub async fn open_rights_requests(&self) -> Result<[(Standing, u64); 3]> {
+        let now = self.now();
+        let mut counts = [(Standing::Open, 0), (Standing::DueSoon, 0), (Standing::Overdue, 0)];
+        for request in collect_requests(self.store.as_ref()).await?.values() {
+            let standing = request.standing(now);
+            if let Some((_, count)) = counts.iter_mut().find(|(kind, _)| *kind == standing) {
+                *count += 1;
+            }
+        }
+        Ok(counts)
     }
 
     /// Records `change` to the request `reference`, for an admin or the CLI (`context` `None`),

@@ -1004,5 +1004,32 @@ async fn the_register_of_requests_keeps_the_one_month_deadline_of_art_12_3_priv_
         .unwrap();
     assert_eq!(row["status"], "not_met", "{row}");
     assert!(row.to_string().contains("AVG-2026-07: access"), "{row}");
+
+    // Alerting on the deadline: the open requests per standing, counts only. The test binary
+    // shares one metrics recorder, so another test's scrape may set the gauges between this
+    // scrape's setting and rendering them: a few scrapes are allowed.
+    let expected: Vec<String> = [("open", "0"), ("due_soon", "0"), ("overdue", "1")]
+        .iter()
+        .map(|(standing, count)| format!("loket_rights_requests_open{{standing=\"{standing}\"}} {count}"))
+        .collect();
+    let mut metrics = String::new();
+    for _ in 0..5 {
+        metrics = app
+            .client
+            .get(format!("{}/metrics", app.address))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if expected.iter().all(|line| metrics.lines().any(|metric| metric == line)) {
+            break;
+        }
+    }
+    for line in &expected {
+        assert!(metrics.lines().any(|metric| metric == line), "{line} in\n{metrics}");
+    }
+    assert!(!metrics.contains("AVG-2026"), "no references in the metrics");
     app.stop().await;
 }
