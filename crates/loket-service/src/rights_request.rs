@@ -388,6 +388,12 @@ impl Loket {
     /// The register of requests, for admins and auditors.
     pub async fn rights_requests(&self, context: &StaffContext) -> Result<Register> {
         crate::compliance::require_evidence_role(context)?;
+        self.rights_register().await
+    }
+
+    /// The register of requests, for the command line (which runs with the data directory's
+    /// rights, like the breach register's command).
+    pub async fn rights_register(&self) -> Result<Register> {
         let requests = collect_requests(self.store.as_ref()).await?;
         Ok(Register::new(requests.into_values(), self.now()))
     }

@@ -70,6 +70,47 @@ pub async fn erase(loket: &Loket, args: &SubjectArgs) -> Result<()> {
     )
 }
 
+/// An RFC 3339 time given as `--NAME`.
+pub fn rfc3339(name: &str, text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(text.trim())
+        .map(|time| time.with_timezone(&chrono::Utc))
+        .map_err(|_| anyhow::anyhow!("--{name} is not an RFC 3339 time such as 2026-12-07T09:30:00+01:00"))
+}
+
+/// Conversation ids given as `--conversation`.
+pub fn conversation_ids(ids: &[String]) -> Result<Vec<ConversationId>> {
+    ids.iter()
+        .map(|id| {
+            ConversationId::parse(id.trim())
+                .map_err(|_| anyhow::anyhow!("--conversation {id:?} is not a conversation id"))
+        })
+        .collect()
+}
+
+/// `loket gdpr request`: records `change` to the request `reference` and prints it, or (`None`)
+/// prints the register, as JSON.
+pub async fn rights_request(
+    loket: &Loket,
+    change: Option<(String, loket_service::rights_request::Change)>,
+) -> Result<()> {
+    let json = match change {
+        Some((reference, change)) => serde_json::to_string_pretty(
+            &loket
+                .record_rights_request(None, &reference, change)
+                .await
+                .map_err(|error| anyhow::anyhow!("{error}"))?,
+        )?,
+        None => serde_json::to_string_pretty(
+            &loket
+                .rights_register()
+                .await
+                .map_err(|error| anyhow::anyhow!("{error}"))?,
+        )?,
+    };
+    println!("{json}");
+    Ok(())
+}
+
 /// The breach `loket breach record` describes, checked before anything is opened.
 pub fn breach(
     reference: &str,
@@ -81,11 +122,7 @@ pub fn breach(
     conversations: &[String],
 ) -> Result<loket_service::breach::Breach> {
     use loket_service::breach::{Breach, BreachKind, BreachRisk};
-    let time = |name: &str, text: &str| {
-        chrono::DateTime::parse_from_rfc3339(text.trim())
-            .map(|time| time.with_timezone(&chrono::Utc))
-            .map_err(|_| anyhow::anyhow!("--{name} is not an RFC 3339 time such as 2026-12-07T09:30:00+01:00"))
-    };
+    let time = rfc3339;
     let kinds: Vec<&str> = BreachKind::ALL.iter().map(|kind| kind.as_str()).collect();
     Ok(Breach {
         reference: reference.trim().to_owned(),
@@ -95,13 +132,7 @@ pub fn breach(
         detected_at: time("detected-at", detected_at)?,
         ap_notified_at: ap_notified_at.map(|text| time("ap-notified-at", text)).transpose()?,
         subjects_informed,
-        conversations: conversations
-            .iter()
-            .map(|id| {
-                ConversationId::parse(id.trim())
-                    .map_err(|_| anyhow::anyhow!("--conversation {id:?} is not a conversation id"))
-            })
-            .collect::<Result<_>>()?,
+        conversations: conversation_ids(conversations)?,
     })
 }
 

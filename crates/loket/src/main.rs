@@ -410,6 +410,12 @@ enum GdprCommand {
         #[arg(long)]
         release: bool,
     },
+    /// The register of data subjects' requests (GDPR art. 12(3)): each answered within one month
+    /// of receipt, or three when the person is told of an extension within the first.
+    Request {
+        #[command(subcommand)]
+        command: RequestCommand,
+    },
     /// Tags a conversation as kept for a statutory ground of `retention.statutory` (RET-03,
     /// FIN-06: MiFID II, Wwft, tax); with --release the ordinary periods apply again.
     Retain {
@@ -425,6 +431,101 @@ enum GdprCommand {
         #[arg(long)]
         release: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum RequestCommand {
+    /// Registers a request under the company's reference; prints it with its deadline as JSON.
+    Register {
+        #[command(flatten)]
+        place: Place,
+        /// The company's own reference (letters, digits, '-', '_', '.'); who asked stays in the
+        /// company's case file under it.
+        #[arg(long)]
+        reference: String,
+        /// access, rectification, erasure, restriction, portability or objection.
+        #[arg(long)]
+        right: String,
+        /// When the request reached the company (RFC 3339); now when absent.
+        #[arg(long)]
+        received_at: Option<String>,
+        /// A conversation concerned (repeatable).
+        #[arg(long = "conversation")]
+        conversations: Vec<String>,
+    },
+    /// Records that the person was told now, with the reasons, that the deadline is extended by
+    /// two months (only within the first month).
+    Extend {
+        #[command(flatten)]
+        place: Place,
+        /// The request's reference.
+        #[arg(long)]
+        reference: String,
+    },
+    /// Records that the request was answered now.
+    Answer {
+        #[command(flatten)]
+        place: Place,
+        /// The request's reference.
+        #[arg(long)]
+        reference: String,
+        /// fulfilled, partly_fulfilled or refused.
+        #[arg(long)]
+        outcome: String,
+    },
+    /// Prints the register as JSON: open requests first by deadline, each with its standing.
+    List {
+        #[command(flatten)]
+        place: Place,
+    },
+}
+
+impl RequestCommand {
+    /// The place, and the reference and change to record (`None` lists the register), checked
+    /// before the data directory is opened.
+    fn into_change(self) -> anyhow::Result<(Place, Option<(String, loket_service::rights_request::Change)>)> {
+        use loket_service::rights_request::{Change, Outcome, Right};
+        let rights: Vec<&str> = Right::ALL.iter().map(|right| right.as_str()).collect();
+        let outcomes: Vec<&str> = Outcome::ALL.iter().map(|outcome| outcome.as_str()).collect();
+        Ok(match self {
+            RequestCommand::Register {
+                place,
+                reference,
+                right,
+                received_at,
+                conversations,
+            } => (
+                place,
+                Some((
+                    reference,
+                    Change::Register {
+                        right: Right::parse(right.trim())
+                            .ok_or_else(|| anyhow::anyhow!("--right must be one of {}", rights.join(", ")))?,
+                        received_at: received_at
+                            .map(|text| evidence_cli::rfc3339("received-at", &text))
+                            .transpose()?,
+                        conversations: evidence_cli::conversation_ids(&conversations)?,
+                    },
+                )),
+            ),
+            RequestCommand::Extend { place, reference } => (place, Some((reference, Change::Extend))),
+            RequestCommand::Answer {
+                place,
+                reference,
+                outcome,
+            } => (
+                place,
+                Some((
+                    reference,
+                    Change::Answer(
+                        Outcome::parse(outcome.trim())
+                            .ok_or_else(|| anyhow::anyhow!("--outcome must be one of {}", outcomes.join(", ")))?,
+                    ),
+                )),
+            ),
+            RequestCommand::List { place } => (place, None),
+        })
+    }
 }
 
 #[derive(Subcommand)]
@@ -640,6 +741,10 @@ fn main() -> anyhow::Result<()> {
                     ground,
                     ..
                 } => evidence_cli::retain(&*open_app(&place).await?, &conversation, ground.as_deref()).await,
+                GdprCommand::Request { command } => {
+                    let (place, change) = command.into_change()?;
+                    evidence_cli::rights_request(&*open_app(&place).await?, change).await
+                }
             }
         }),
         Command::Retention {

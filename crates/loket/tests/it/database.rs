@@ -175,3 +175,83 @@ fn a_breach_not_notified_within_72_hours_shows_in_the_compliance_report_sec_10()
     assert_eq!(row["status"], "not_met", "{row}");
     assert!(row.to_string().contains("DL-2026-07"), "{row}");
 }
+
+/// `loket gdpr request` keeps the register of data subjects' requests from the command line
+/// (PRIV-07, GDPR art. 12(3)): registering, extending within the first month, answering, and the
+/// register as JSON, with the same refusals as the API.
+#[test]
+fn the_register_of_requests_works_from_the_command_line_priv_07() {
+    let dir = tempfile::tempdir().unwrap();
+    let request = |args: &[&str]| {
+        let mut command = loket();
+        command
+            .args(["gdpr", "request"])
+            .arg(args[0])
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(&args[1..]);
+        command.output().unwrap()
+    };
+    let json = |output: &std::process::Output| -> serde_json::Value {
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let old = (chrono::Utc::now() - chrono::Duration::days(45)).to_rfc3339();
+    let registered = json(&request(&["register", "--reference", "AVG-1", "--right", "objection"]));
+    assert_eq!(registered["standing"], "open");
+    assert_eq!(registered["right"], "objection");
+    let late = json(&request(&[
+        "register",
+        "--reference",
+        "AVG-2",
+        "--right",
+        "access",
+        "--received-at",
+        &old,
+    ]));
+    assert_eq!(late["standing"], "overdue");
+    for (args, why) in [
+        (
+            vec!["register", "--reference", "AVG-1", "--right", "access"],
+            "reference_taken",
+        ),
+        (
+            vec!["register", "--reference", "AVG-3", "--right", "forget"],
+            "unknown right",
+        ),
+        (
+            vec![
+                "register",
+                "--reference",
+                "AVG-3",
+                "--right",
+                "access",
+                "--received-at",
+                "gisteren",
+            ],
+            "not a time",
+        ),
+        (vec!["extend", "--reference", "AVG-2"], "extension too late"),
+        (
+            vec!["answer", "--reference", "AVG-9", "--outcome", "fulfilled"],
+            "unknown reference",
+        ),
+        (
+            vec!["answer", "--reference", "AVG-1", "--outcome", "maybe"],
+            "unknown outcome",
+        ),
+    ] {
+        assert!(!request(&args).status.success(), "{why}");
+    }
+    let extended = json(&request(&["extend", "--reference", "AVG-1"]));
+    assert!(extended["extension_possible_until"].is_null());
+    let answered = json(&request(&["answer", "--reference", "AVG-1", "--outcome", "refused"]));
+    assert_eq!(answered["standing"], "answered_in_time");
+    let register = json(&request(&["list"]));
+    assert_eq!(
+        (register["open"].as_u64(), register["late"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(register["requests"][0]["reference"], "AVG-2");
+    assert_eq!(register["requests"][1]["outcome"], "refused");
+}
