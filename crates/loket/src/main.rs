@@ -151,8 +151,8 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
-    /// Data-subject rights and retention decisions: export, erasure, legal hold, statutory retention
-    /// (GDPR art. 15, 17, 20).
+    /// Data-subject rights and retention decisions: export, erasure, legal hold, statutory retention,
+    /// the register of requests (GDPR art. 12(3), 15, 17, 20).
     Gdpr {
         #[command(subcommand)]
         command: GdprCommand,
