@@ -765,6 +765,21 @@
       return parseJson(await (await send(method, path, body)).text());
     }
 
+    /**
+     * Shows a failed request in `target`, in the words `keyFor(error)` names; a 401 ends the
+     * session instead and the login form says why. False when the session ended.
+     */
+    function showFailure(error, target, keyFor) {
+      view.status.textContent = '';
+      if (error instanceof ApiError && error.status === 401) {
+        endSession();
+        view.loginError.textContent = t('errSession');
+        return false;
+      }
+      target.textContent = t(keyFor(error));
+      return true;
+    }
+
     function roleName(role) {
       if (role === 'admin') return t('roleAdmin');
       if (role === 'auditor') return t('roleAuditor');
@@ -816,13 +831,7 @@
           to: formatDate(state.dashboard.to, state.lang),
         });
       } catch (error) {
-        view.status.textContent = '';
-        if (error instanceof ApiError && error.status === 401) {
-          endSession();
-          view.loginError.textContent = t('errSession');
-          return;
-        }
-        view.alert.textContent = t(errorKey(error));
+        showFailure(error, view.alert, errorKey);
       }
     }
 
@@ -859,14 +868,7 @@
 
     /** Shows a failed rights request; false when the session ended (the login form shows why). */
     function rightsFailed(error) {
-      view.status.textContent = '';
-      if (error instanceof ApiError && error.status === 401) {
-        endSession();
-        view.loginError.textContent = t('errSession');
-        return false;
-      }
-      view.rightsError.textContent = t(rightsErrorKey(error));
-      return true;
+      return showFailure(error, view.rightsError, rightsErrorKey);
     }
 
     function renderRetention() {
@@ -1135,13 +1137,7 @@
     }
 
     function requestsFailed(error) {
-      view.status.textContent = '';
-      if (error instanceof ApiError && error.status === 401) {
-        endSession();
-        view.loginError.textContent = t('errSession');
-        return;
-      }
-      view.requestsError.textContent = t(requestsErrorKey(error));
+      showFailure(error, view.requestsError, requestsErrorKey);
     }
 
     /** The standing cell's text: where the request stands, its extension and its answer. */

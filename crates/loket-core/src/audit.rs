@@ -206,6 +206,27 @@ impl AuditEvent {
         self.attributes.insert(name.into(), value.into());
         self
     }
+
+    /// The attribute `name`, if the event has it.
+    pub fn attribute_text(&self, name: &str) -> Option<&str> {
+        self.attributes.get(name).map(String::as_str)
+    }
+
+    /// The attribute `name` read as an RFC 3339 time (as the registers write theirs).
+    pub fn attribute_time(&self, name: &str) -> Option<DateTime<Utc>> {
+        self.attribute_text(name)
+            .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
+            .map(|time| time.with_timezone(&Utc))
+    }
+
+    /// The ids that are conversation ids, in order (the registers list the conversations
+    /// concerned as ids).
+    pub fn conversation_ids(&self) -> Vec<ConversationId> {
+        self.ids
+            .iter()
+            .filter_map(|id| ConversationId::parse(id).ok())
+            .collect()
+    }
 }
 
 /// The customer's verdict on one AI answer ("Klopte dit antwoord?", ACC-09) as an

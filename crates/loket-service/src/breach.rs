@@ -167,24 +167,15 @@ impl Breach {
         if event.kind != AuditKind::BreachRecorded {
             return None;
         }
-        let attribute = |name: &str| event.attributes.get(name).map(String::as_str);
-        let time = |name: &str| {
-            attribute(name)
-                .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
-                .map(|time| time.with_timezone(&Utc))
-        };
+        let attribute = |name: &str| event.attribute_text(name);
         Some(Breach {
             reference: attribute("reference")?.to_owned(),
             kind: BreachKind::parse(attribute("kind")?)?,
             risk: BreachRisk::parse(attribute("risk")?)?,
-            detected_at: time("detected_at")?,
-            ap_notified_at: time("ap_notified_at"),
+            detected_at: event.attribute_time("detected_at")?,
+            ap_notified_at: event.attribute_time("ap_notified_at"),
             subjects_informed: attribute("subjects_informed") == Some("yes"),
-            conversations: event
-                .ids
-                .iter()
-                .filter_map(|id| ConversationId::parse(id).ok())
-                .collect(),
+            conversations: event.conversation_ids(),
         })
     }
 

@@ -242,26 +242,16 @@ impl RightsRequest {
         if event.kind != AuditKind::RightsRequestRecorded {
             return None;
         }
-        let attribute = |name: &str| event.attributes.get(name).map(String::as_str);
-        let time = |name: &str| {
-            attribute(name)
-                .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
-                .map(|time| time.with_timezone(&Utc))
-        };
-        let outcome = attribute("outcome").and_then(Outcome::parse);
-        let answered_at = time("answered_at").filter(|_| outcome.is_some());
+        let outcome = event.attribute_text("outcome").and_then(Outcome::parse);
+        let answered_at = event.attribute_time("answered_at").filter(|_| outcome.is_some());
         Some(RightsRequest {
-            reference: attribute("reference")?.to_owned(),
-            right: Right::parse(attribute("right")?)?,
-            received_at: time("received_at")?,
-            extended_at: time("extended_at"),
+            reference: event.attribute_text("reference")?.to_owned(),
+            right: Right::parse(event.attribute_text("right")?)?,
+            received_at: event.attribute_time("received_at")?,
+            extended_at: event.attribute_time("extended_at"),
             answered_at,
             outcome: outcome.filter(|_| answered_at.is_some()),
-            conversations: event
-                .ids
-                .iter()
-                .filter_map(|id| ConversationId::parse(id).ok())
-                .collect(),
+            conversations: event.conversation_ids(),
         })
     }
 }

@@ -100,20 +100,7 @@ fn declined_counter(metrics: &str, topic: &str) -> f64 {
 async fn the_decline_metric_counts_only_requests_the_assistant_declined_acc_10() {
     // Tax requests appear in no other test of this binary, which shares one metrics recorder.
     let app = TestApp::spawn().await;
-    let metrics = || {
-        let client = app.client.clone();
-        let url = format!("{}/metrics", app.address);
-        async move {
-            client
-                .get(url)
-                .send()
-                .await
-                .expect("request")
-                .text()
-                .await
-                .expect("text")
-        }
-    };
+    let metrics = || app.metrics();
     let before = declined_counter(&metrics().await, "tax");
     // A request for a person goes to a person: the advice is not declined, nor counted.
     let customer = app.open("nl").await;

@@ -188,6 +188,18 @@ impl TestApp {
         response.json().await.expect("json")
     }
 
+    /// The Prometheus text of `/metrics`. The test binary shares one metrics recorder.
+    pub async fn metrics(&self) -> String {
+        self.client
+            .get(format!("{}/metrics", self.address))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("text")
+    }
+
     /// The compliance report as JSON, read by a new auditor account `oog`.
     pub async fn compliance_report(&self) -> Value {
         let auditor = self.agent("oog", "Oog", loket_core::staff::Role::Auditor).await;

@@ -29,15 +29,7 @@ async fn health_readiness_and_metrics_answer() {
     app.say_ok(&customer, "Hoe lang duurt de levering?").await;
     // The second turn finds the context the first one left (SQLite's turn cache).
     app.say_ok(&customer, "Hoe lang duurt de levering naar België?").await;
-    let metrics = app
-        .client
-        .get(format!("{}/metrics", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     assert!(metrics.contains("loket_http_requests_total"), "{metrics}");
     assert!(
         metrics.contains("loket_messages_total{author=\"customer\"}"),

@@ -1014,15 +1014,7 @@ async fn the_register_of_requests_keeps_the_one_month_deadline_of_art_12_3_priv_
         .collect();
     let mut metrics = String::new();
     for _ in 0..5 {
-        metrics = app
-            .client
-            .get(format!("{}/metrics", app.address))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        metrics = app.metrics().await;
         if expected.iter().all(|line| metrics.lines().any(|metric| metric == line)) {
             break;
         }
