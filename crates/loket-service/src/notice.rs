@@ -409,14 +409,18 @@ fn rights(context: Context<'_>) -> NoticeSection {
     let mut paragraphs = vec![if nl {
         format!(
             "U heeft recht op inzage, correctie, verwijdering, beperking van de verwerking, overdraagbaarheid en \
-             bezwaar (artikelen 15 tot en met 21 AVG). Stuur uw verzoek naar {contact}. U kunt dit gesprek ook zelf \
-             downloaden of laten wissen in de chat."
+             bezwaar (artikelen 15 tot en met 21 AVG). Stuur uw verzoek naar {contact}. U krijgt binnen een maand \
+             antwoord. Is uw verzoek ingewikkeld, of krijgen we er veel, dan kan het twee maanden langer duren. Dat laten \
+             we u dan binnen die eerste maand weten, met de reden. U kunt dit gesprek ook zelf downloaden of laten \
+             wissen in de chat."
         )
     } else {
         format!(
             "You have the right of access, rectification, erasure, restriction of processing, portability and \
-             objection (GDPR articles 15 to 21). Send your request to {contact}. You can also download this \
-             conversation, or have it erased, in the chat itself."
+             objection (GDPR articles 15 to 21). Send your request to {contact}. You get an answer within one \
+             month. If your request is complex, or we get many, it can take two months longer. We then tell you so \
+             within that first month, with the reason. You can also download this conversation, or have it erased, \
+             in the chat itself."
         )
     }];
     let consent = settings.privacy.lawful_basis.uses(LawfulBasis::Consent);
@@ -801,6 +805,25 @@ mod tests {
         }
         let dutch = text_of(&notice(|_| {}, Locale::Nl), "complaints");
         assert!(dutch.contains("behandelt een mens, geen AI"), "{dutch}");
+    }
+
+    #[test]
+    fn the_rights_say_the_answer_comes_within_a_month_and_how_an_extension_is_told_priv_07() {
+        for (locale, month, extension) in [
+            (
+                Locale::Nl,
+                "binnen een maand",
+                "binnen die eerste maand weten, met de reden",
+            ),
+            (
+                Locale::En,
+                "within one month",
+                "within that first month, with the reason",
+            ),
+        ] {
+            let rights = text_of(&notice(|_| {}, locale), "rights");
+            assert!(rights.contains(month) && rights.contains(extension), "{rights}");
+        }
     }
 
     #[test]
