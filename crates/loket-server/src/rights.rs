@@ -307,12 +307,7 @@ pub async fn register_rights_request(
     StaffWrite(context): StaffWrite,
     ApiJson(body): ApiJson<RightsRequestBody>,
 ) -> Result<Response, ApiError> {
-    let right = Right::parse(body.right.trim()).ok_or_else(|| {
-        ApiError::new(
-            "invalid_right",
-            "right must be access, rectification, erasure, restriction, portability or objection",
-        )
-    })?;
+    let right = Right::named(&body.right)?;
     let conversations = body
         .conversation_ids
         .iter()
@@ -362,12 +357,7 @@ pub async fn answer_rights_request(
     StaffWrite(context): StaffWrite,
     ApiJson(body): ApiJson<RightsAnswerBody>,
 ) -> Result<Response, ApiError> {
-    let outcome = Outcome::parse(body.outcome.trim()).ok_or_else(|| {
-        ApiError::new(
-            "invalid_outcome",
-            "outcome must be fulfilled, partly_fulfilled or refused",
-        )
-    })?;
+    let outcome = Outcome::named(&body.outcome)?;
     let request = state
         .loket
         .record_rights_request(Some(&context), &reference, Change::Answer(outcome))

@@ -82,6 +82,15 @@ impl Right {
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|right| right.as_str() == text)
     }
+
+    /// Parses the stable name given by a person (surrounding spaces ignored); `invalid_right`
+    /// names the choices.
+    pub fn named(text: &str) -> Result<Self> {
+        Self::parse(text.trim()).ok_or_else(|| Error::Invalid {
+            code: "invalid_right",
+            message: format!("right must be one of {}", Self::ALL.map(Self::as_str).join(", ")),
+        })
+    }
 }
 
 /// How a request was answered.
@@ -114,6 +123,15 @@ impl Outcome {
     /// Parses the stable name.
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|outcome| outcome.as_str() == text)
+    }
+
+    /// Parses the stable name given by a person (surrounding spaces ignored); `invalid_outcome`
+    /// names the choices.
+    pub fn named(text: &str) -> Result<Self> {
+        Self::parse(text.trim()).ok_or_else(|| Error::Invalid {
+            code: "invalid_outcome",
+            message: format!("outcome must be one of {}", Self::ALL.map(Self::as_str).join(", ")),
+        })
     }
 }
 

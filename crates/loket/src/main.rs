@@ -485,8 +485,6 @@ impl RequestCommand {
     /// before the data directory is opened.
     fn into_change(self) -> anyhow::Result<(Place, Option<(String, loket_service::rights_request::Change)>)> {
         use loket_service::rights_request::{Change, Outcome, Right};
-        let rights: Vec<&str> = Right::ALL.iter().map(|right| right.as_str()).collect();
-        let outcomes: Vec<&str> = Outcome::ALL.iter().map(|outcome| outcome.as_str()).collect();
         Ok(match self {
             RequestCommand::Register {
                 place,
@@ -499,8 +497,7 @@ impl RequestCommand {
                 Some((
                     reference,
                     Change::Register {
-                        right: Right::parse(right.trim())
-                            .ok_or_else(|| anyhow::anyhow!("--right must be one of {}", rights.join(", ")))?,
+                        right: Right::named(&right).map_err(|error| anyhow::anyhow!("--right: {error}"))?,
                         received_at: received_at
                             .map(|text| evidence_cli::rfc3339("received-at", &text))
                             .transpose()?,
@@ -517,10 +514,7 @@ impl RequestCommand {
                 place,
                 Some((
                     reference,
-                    Change::Answer(
-                        Outcome::parse(outcome.trim())
-                            .ok_or_else(|| anyhow::anyhow!("--outcome must be one of {}", outcomes.join(", ")))?,
-                    ),
+                    Change::Answer(Outcome::named(&outcome).map_err(|error| anyhow::anyhow!("--outcome: {error}"))?),
                 )),
             ),
             RequestCommand::List { place } => (place, None),

@@ -994,14 +994,7 @@ async fn the_register_of_requests_keeps_the_one_month_deadline_of_art_12_3_priv_
     assert_eq!(agent.get(path).await.status(), StatusCode::FORBIDDEN);
 
     let report = app.compliance_report().await;
-    let row = report["sections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|section| section["rows"].as_array().unwrap().iter())
-        .find(|row| row["id"] == "PRIV-07")
-        .cloned()
-        .unwrap();
+    let row = crate::compliance::row(&report, "PRIV-07");
     assert_eq!(row["status"], "not_met", "{row}");
     assert!(row.to_string().contains("AVG-2026-07: access"), "{row}");
 
