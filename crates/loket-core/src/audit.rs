@@ -67,6 +67,8 @@ pub enum AuditKind {
     StaffSecondFactorEnabled,
     /// An admin removed a staff member's second factor and ended their sessions (SEC-09).
     StaffSecondFactorReset,
+    /// The languages a staff member serves customers in were changed (HUM-08).
+    StaffLanguagesChanged,
     /// A vault value was revealed to a staff member.
     VaultReveal,
     /// The server started with a configuration (its fingerprint is an attribute).
@@ -139,6 +141,7 @@ impl AuditKind {
             AuditKind::StaffCreated => "staff_created",
             AuditKind::StaffSecondFactorEnabled => "staff_second_factor_enabled",
             AuditKind::StaffSecondFactorReset => "staff_second_factor_reset",
+            AuditKind::StaffLanguagesChanged => "staff_languages_changed",
             AuditKind::VaultReveal => "vault_reveal",
             AuditKind::ConfigLoaded => "config_loaded",
             AuditKind::KnowledgeImported => "knowledge_imported",

@@ -208,6 +208,8 @@ pub enum ClosedReason {
     OutsideHours,
     /// Within hours, but no agent is online.
     NoAgentOnline,
+    /// Agents are online, but none serves customers in the conversation's language (HUM-08).
+    NoAgentInLanguage,
     /// The customer waited longer than the configured waiting timeout.
     WaitTimedOut,
 }
@@ -218,6 +220,7 @@ impl ClosedReason {
         match self {
             ClosedReason::OutsideHours => "outside_hours",
             ClosedReason::NoAgentOnline => "no_agent_online",
+            ClosedReason::NoAgentInLanguage => "no_agent_in_language",
             ClosedReason::WaitTimedOut => "wait_timed_out",
         }
     }

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::advice::AdviceTopic;
 use crate::audit::{AuditEvent, AuditKind};
-use crate::availability::{Availability, ClosedReason};
+use crate::availability::Availability;
 use crate::ids::{AgentId, ConversationId};
 use crate::locale::Locale;
 use crate::message::{Author, Citation, MessageKind, NewMessage, Suggestion};
@@ -729,9 +729,7 @@ impl<'w> Outbox<'w> {
         };
         self.conversation.state = ConversationState::Bot;
         self.conversation.waiting_since = None;
-        let text = self
-            .wording
-            .unavailable(self.locale(), next_open, reason == ClosedReason::WaitTimedOut);
+        let text = self.wording.unavailable(self.locale(), next_open, reason);
         self.system(MessageKind::Unavailable, text, true)?;
         self.audit(AuditKind::HandoffUnavailable, "system", |event| {
             event.attribute("reason", reason.as_str()).attribute("trigger", trigger)
@@ -771,7 +769,7 @@ impl<'w> Outbox<'w> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::availability::NextOpen;
+    use crate::availability::{ClosedReason, NextOpen};
     use crate::config::Config;
     use proptest::prelude::*;
 

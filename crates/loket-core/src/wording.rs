@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDateTime;
 
 use crate::advice::AdviceTopic;
-use crate::availability::NextOpen;
+use crate::availability::{ClosedReason, NextOpen};
 use crate::config::Config;
 use crate::locale::Locale;
 use crate::readability::reading_ease;
@@ -348,17 +348,20 @@ impl Wording {
         }
     }
 
-    /// Nobody can take over: when people are back and the alternatives (HUM-04).
-    pub fn unavailable(&self, locale: Locale, next_open: Option<NextOpen>, timed_out: bool) -> String {
+    /// Nobody can take over: why, when people are back and the alternatives (HUM-04), and that
+    /// nobody who speaks the customer's language is online when that is the reason (HUM-08).
+    pub fn unavailable(&self, locale: Locale, next_open: Option<NextOpen>, reason: ClosedReason) -> String {
         let phone_hours = self.phone_hours.get(&locale).map(String::as_str).unwrap_or("");
         let email_response = self.email_response.get(&locale).map(String::as_str).unwrap_or("");
         let mut text = String::new();
         match locale {
             Locale::Nl => {
-                text.push_str(if timed_out {
-                    "Het duurt langer dan verwacht voordat een medewerker vrij is. "
-                } else {
-                    "Onze medewerkers zijn nu niet bereikbaar. "
+                text.push_str(match reason {
+                    ClosedReason::WaitTimedOut => "Het duurt langer dan verwacht voordat een medewerker vrij is. ",
+                    ClosedReason::NoAgentInLanguage => "Er is nu geen medewerker bereikbaar die Nederlands spreekt. ",
+                    ClosedReason::OutsideHours | ClosedReason::NoAgentOnline => {
+                        "Onze medewerkers zijn nu niet bereikbaar. "
+                    }
                 });
                 if let Some(next) = next_open {
                     text.push_str(&format!(
@@ -380,10 +383,12 @@ impl Wording {
                 text.push_str("Of laat uw gegevens achter, dan nemen wij contact met u op.");
             }
             Locale::En => {
-                text.push_str(if timed_out {
-                    "It is taking longer than expected for someone to become available. "
-                } else {
-                    "Our staff are not available right now. "
+                text.push_str(match reason {
+                    ClosedReason::WaitTimedOut => "It is taking longer than expected for someone to become available. ",
+                    ClosedReason::NoAgentInLanguage => "Nobody who speaks English is available right now. ",
+                    ClosedReason::OutsideHours | ClosedReason::NoAgentOnline => {
+                        "Our staff are not available right now. "
+                    }
                 });
                 if let Some(next) = next_open {
                     text.push_str(&format!(
@@ -465,7 +470,11 @@ impl Wording {
             ("agent_left", self.agent_left(locale, 1)),
             (
                 "unavailable",
-                self.unavailable(locale, Some(NextOpen { at: monday }), false),
+                self.unavailable(locale, Some(NextOpen { at: monday }), ClosedReason::OutsideHours),
+            ),
+            (
+                "unavailable_in_language",
+                self.unavailable(locale, None, ClosedReason::NoAgentInLanguage),
             ),
             ("ticket_created", self.ticket_created(locale)),
             ("privacy_warning", self.privacy_warning(locale)),
@@ -781,14 +790,34 @@ mod tests {
                 .and_hms_opt(9, 0, 0)
                 .unwrap(),
         };
-        let text = wording.unavailable(Locale::Nl, Some(next), false);
+        let text = wording.unavailable(Locale::Nl, Some(next), ClosedReason::OutsideHours);
         assert!(text.contains("maandag 30-11 vanaf 09:00"), "{text}");
         assert!(
             text.contains("020-123 4567") && text.contains("klantenservice@despaak.example"),
             "{text}"
         );
-        let text = wording.unavailable(Locale::En, Some(next), false);
+        let text = wording.unavailable(Locale::En, Some(next), ClosedReason::OutsideHours);
         assert!(text.contains("Monday 30 November from 09:00"), "{text}");
+    }
+
+    #[test]
+    fn unavailable_in_the_customers_language_says_so_and_still_gives_the_alternatives_hum_08() {
+        let wording = Wording::new(&Config::default()).unwrap();
+        let text = wording.unavailable(Locale::Nl, None, ClosedReason::NoAgentInLanguage);
+        assert!(
+            text.starts_with("Er is nu geen medewerker bereikbaar die Nederlands spreekt."),
+            "{text}"
+        );
+        assert!(
+            text.contains("020-123 4567") && text.contains("laat uw gegevens achter"),
+            "{text}"
+        );
+        let text = wording.unavailable(Locale::En, None, ClosedReason::NoAgentInLanguage);
+        assert!(
+            text.starts_with("Nobody who speaks English is available right now."),
+            "{text}"
+        );
+        assert!(text.contains("klantenservice@despaak.example"), "{text}");
     }
 
     #[test]

@@ -375,7 +375,8 @@ pub async fn widget_config(State(state): State<AppState>, Query(query): Query<Lo
             contact_url: contact.contact_url.clone(),
         },
         privacy_url: contact.privacy_url.clone(),
-        agents_available: state.loket.config().hours.is_open(state.loket.now()) && state.loket.agents_online() > 0,
+        agents_available: state.loket.config().hours.is_open(state.loket.now())
+            && state.loket.agents_online_in(locale) > 0,
         theme: crate::dto::ThemeDto {
             primary: valid.config.theme.primary.clone(),
             on_primary: valid.config.theme.on_primary.clone(),

@@ -335,7 +335,7 @@ pub struct WidgetConfigDto {
     pub contact: ContactDto,
     /// Privacy statement.
     pub privacy_url: String,
-    /// Agents online now.
+    /// Within business hours, with someone online who serves customers in `locale` (HUM-08).
     pub agents_available: bool,
     /// Colours, validated for contrast at startup: `primary`, `on_primary`, `surface`, `text`,
     /// `link` as `#rrggbb`.

@@ -62,6 +62,10 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
         }
     }
     metrics::gauge!("loket_agents_online").set(state.loket.agents_online() as f64);
+    for language in loket_core::Locale::ALL {
+        metrics::gauge!("loket_agents_online_speaking", "language" => language.as_str())
+            .set(state.loket.agents_online_in(language) as f64);
+    }
     metrics::gauge!("loket_live_streams").set(state.streams.open() as f64);
     (
         StatusCode::OK,

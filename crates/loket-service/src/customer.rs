@@ -181,7 +181,7 @@ impl Loket {
                     reply
                 }
             };
-            let availability = self.availability(id, now).await?;
+            let availability = self.availability(id, conversation.locale, now).await?;
             // The model that wrote the answer, recorded with it (AI Act art. 50(2), DIS-10).
             let generated_by = matches!(
                 &reply,
@@ -310,9 +310,9 @@ impl Loket {
 
     /// The "talk to a person" control (HUM-01): accepted in every state.
     pub async fn request_person(&self, id: &ConversationId, token: &str) -> Result<TurnOutcome> {
-        self.authorize(id, token).await?;
+        let language = self.authorize(id, token).await?.conversation.locale;
         self.apply_with_retry(id, |loket, now| async move {
-            let availability = loket.availability(id, now).await?;
+            let availability = loket.availability(id, language, now).await?;
             Ok(Event::PersonRequested { availability })
         })
         .await

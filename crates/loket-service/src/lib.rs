@@ -54,7 +54,7 @@ use loket_core::audit::AuditKind;
 use loket_core::availability::{Availability, ClosedReason};
 use loket_core::config::ValidConfig;
 use loket_core::conversation::Rules;
-use loket_core::{Conversation, ConversationId};
+use loket_core::{Conversation, ConversationId, Locale};
 use loket_guard::pii::{Assignment, EntityKind, Placeholders};
 use loket_store::{Store, VaultEntry};
 
@@ -206,8 +206,19 @@ impl Loket {
         Duration::seconds(i64::from(self.config.config.handoff.agent_presence_timeout_seconds))
     }
 
-    /// Whether a person can take over now, and the queue position `conversation` has or gets.
-    async fn availability(&self, conversation: &ConversationId, now: DateTime<Utc>) -> Result<Availability> {
+    /// Agents online now who serve customers in `language` (HUM-08).
+    pub fn agents_online_in(&self, language: Locale) -> usize {
+        self.presence.online_in(language, self.now(), self.presence_grace())
+    }
+
+    /// Whether a person who speaks `language` can take over now, and the queue position
+    /// `conversation` has or gets.
+    async fn availability(
+        &self,
+        conversation: &ConversationId,
+        language: Locale,
+        now: DateTime<Utc>,
+    ) -> Result<Availability> {
         let hours = &self.config.hours;
         if !hours.is_open(now) {
             return Ok(Availability::Closed {
@@ -215,11 +226,19 @@ impl Loket {
                 reason: ClosedReason::OutsideHours,
             });
         }
-        let online = self.presence.online(now, self.presence_grace());
-        if online == 0 {
+        if self.presence.online(now, self.presence_grace()) == 0 {
             return Ok(Availability::Closed {
                 next_open: None,
                 reason: ClosedReason::NoAgentOnline,
+            });
+        }
+        // Someone is online, but a handover to a person the customer cannot talk with is none
+        // (HUM-08): the customer gets the alternatives instead, and why.
+        let online = self.presence.online_in(language, now, self.presence_grace());
+        if online == 0 {
+            return Ok(Availability::Closed {
+                next_open: None,
+                reason: ClosedReason::NoAgentInLanguage,
             });
         }
         let queue = self.store.queue().await?;

@@ -62,13 +62,14 @@ impl Loket {
         for agent in self.presence.take_gone(now, self.presence_grace()) {
             for conversation in self.store.held_by(&agent).await? {
                 let id = conversation.id.clone();
+                let language = conversation.locale;
                 let agent = agent.clone();
                 let result = self
                     .apply_with_retry(&id, |loket, now| {
                         let agent = agent.clone();
                         let id = id.clone();
                         async move {
-                            let position = match loket.availability(&id, now).await? {
+                            let position = match loket.availability(&id, language, now).await? {
                                 Availability::Open { position, .. } => position,
                                 Availability::Closed { .. } => 1,
                             };

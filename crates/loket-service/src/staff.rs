@@ -12,7 +12,7 @@ use chrono::Duration;
 use loket_core::audit::{AnswerRating, AuditEvent, AuditKind};
 use loket_core::conversation::{AgentRef, Event};
 use loket_core::staff::Role;
-use loket_core::{AgentId, Conversation, ConversationId, StoredMessage};
+use loket_core::{AgentId, Conversation, ConversationId, Locale, StoredMessage};
 use loket_store::{QueueEntry, StaffAccount, StaffSession, Ticket};
 use tracing::info;
 
@@ -70,10 +70,26 @@ pub struct AgentConversationView {
     pub ratings: std::collections::BTreeMap<i64, bool>,
 }
 
+/// The languages a staff member serves customers in, in [`Locale::ALL`] order; at least one.
+fn served_languages(languages: &[Locale]) -> Result<Vec<Locale>> {
+    let mut languages = languages.to_vec();
+    languages.sort();
+    languages.dedup();
+    if languages.is_empty() {
+        return Err(Error::Invalid {
+            code: "invalid_languages",
+            message: "a staff member serves customers in at least one language (nl, en)".into(),
+        });
+    }
+    Ok(languages)
+}
+
 impl Loket {
     /// Creates a staff account (CLI `loket user add`). `ai_literacy` references the staff
     /// member's recorded AI-literacy training (AI Act art. 4, GOV-03); an agent or admin without
-    /// one is created but counted as untrained in the compliance report.
+    /// one is created but counted as untrained in the compliance report. `languages` are those
+    /// the person serves customers in (HUM-08): a customer is offered a handover only while
+    /// someone who speaks the conversation's language is online.
     pub async fn create_staff(
         &self,
         id: &AgentId,
@@ -81,6 +97,7 @@ impl Loket {
         role: Role,
         password: &str,
         ai_literacy: Option<&str>,
+        languages: &[Locale],
     ) -> Result<()> {
         if password.chars().count() < MIN_PASSWORD_CHARS {
             return Err(Error::Invalid {
@@ -108,6 +125,7 @@ impl Loket {
                 ),
             });
         }
+        let languages = served_languages(languages)?;
         let password_hash = Argon2::default()
             .hash_password(password.as_bytes())
             .map_err(|_| Error::Unavailable("password hashing failed".into()))?
@@ -120,10 +138,12 @@ impl Loket {
             password_hash,
             created_at: now,
             ai_literacy: ai_literacy.map(str::to_owned),
+            languages,
             second_factor: loket_store::SecondFactor::default(),
         };
         let audit = AuditEvent::new(AuditKind::StaffCreated, None, "cli")
             .attribute("role", role.as_str())
+            .attribute("languages", loket_store::languages_column(&account.languages))
             .attribute("ai_literacy", if ai_literacy.is_some() { "recorded" } else { "none" });
         self.store
             .create_staff(&account, audit)
@@ -135,6 +155,19 @@ impl Loket {
                 },
                 other => other.into(),
             })
+    }
+
+    /// Sets the languages staff member `id` serves customers in (CLI `loket user languages`,
+    /// HUM-08); their console counts with them from its next connection.
+    pub async fn set_staff_languages(&self, id: &AgentId, languages: &[Locale], actor: &str) -> Result<Vec<Locale>> {
+        let languages = served_languages(languages)?;
+        let audit = AuditEvent::new(AuditKind::StaffLanguagesChanged, None, actor.to_owned())
+            .attribute("staff", format!("agent:{id}"))
+            .attribute("languages", loket_store::languages_column(&languages));
+        self.store
+            .set_staff_languages(id, &languages, audit, self.now())
+            .await?;
+        Ok(languages)
     }
 
     /// Logs a staff member in (rate-limited per client address).
@@ -239,7 +272,7 @@ impl Loket {
     /// An agent's console stream opened or closed: presence for availability (HUM-04).
     pub fn agent_connected(&self, context: &StaffContext) {
         if context.account.role.handles_conversations() {
-            self.presence.connected(&context.account.id);
+            self.presence.connected(&context.account.id, &context.account.languages);
             self.hub.notify_staff(crate::StaffEvent::QueueChanged);
         }
     }

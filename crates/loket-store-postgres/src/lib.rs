@@ -594,6 +594,13 @@ pub fn migrator() -> Migrator {
             include_str!("../migrations/0009_audit_registers.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            10,
+            "languages staff serve customers in".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0010_staff_languages.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 
@@ -856,7 +863,9 @@ impl Store for PgStore {
         let staff = sqlx::query(
             "SELECT COUNT(*) FILTER (WHERE role IN ('agent', 'admin')) AS n,
                     COUNT(*) FILTER (WHERE role IN ('agent', 'admin') AND ai_literacy IS NULL) AS untrained,
-                    COUNT(*) FILTER (WHERE totp_secret IS NULL) AS without_second_factor
+                    COUNT(*) FILTER (WHERE totp_secret IS NULL) AS without_second_factor,
+                    COUNT(*) FILTER (WHERE role IN ('agent', 'admin') AND ',' || languages || ',' LIKE '%,nl,%') AS dutch,
+                    COUNT(*) FILTER (WHERE role IN ('agent', 'admin') AND ',' || languages || ',' LIKE '%,en,%') AS english
              FROM staff",
         )
         .fetch_one(&self.pool)
@@ -865,14 +874,16 @@ impl Store for PgStore {
         stats.operators = staff.try_get("n").map_err(backend("count staff"))?;
         stats.operators_without_ai_literacy = staff.try_get("untrained").map_err(backend("count staff"))?;
         stats.staff_without_second_factor = staff.try_get("without_second_factor").map_err(backend("count staff"))?;
+        stats.operators_serving_dutch = staff.try_get("dutch").map_err(backend("count staff"))?;
+        stats.operators_serving_english = staff.try_get("english").map_err(backend("count staff"))?;
         Ok(stats)
     }
 
     async fn create_staff(&self, account: &StaffAccount, audit: AuditEvent) -> Result<()> {
         let mut transaction = self.begin().await?;
         sqlx::query(
-            "INSERT INTO staff (id, display_name, role, password_hash, created_at, ai_literacy)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO staff (id, display_name, role, password_hash, created_at, ai_literacy, languages)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(account.id.as_str())
         .bind(&account.display_name)
@@ -880,6 +891,7 @@ impl Store for PgStore {
         .bind(&account.password_hash)
         .bind(micros(account.created_at))
         .bind(&account.ai_literacy)
+        .bind(loket_store::languages_column(&account.languages))
         .execute(&mut *transaction)
         .await
         .map_err(classify("insert staff"))?;
@@ -903,6 +915,7 @@ impl Store for PgStore {
             password_hash: row.try_get("password_hash").map_err(&read)?,
             created_at: from_micros(row.try_get("created_at").map_err(&read)?),
             ai_literacy: row.try_get("ai_literacy").map_err(&read)?,
+            languages: loket_store::parse_languages_column(&row.try_get::<String, _>("languages").map_err(&read)?)?,
             second_factor: second_factor_from_row(&row)?,
         })
     }
@@ -947,6 +960,28 @@ impl Store for PgStore {
         append_audit(&mut transaction, audit, now).await?;
         transaction.commit().await.map_err(backend("commit"))?;
         Ok(true)
+    }
+
+    async fn set_staff_languages(
+        &self,
+        id: &AgentId,
+        languages: &[Locale],
+        audit: AuditEvent,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut transaction = self.begin().await?;
+        let changed = sqlx::query("UPDATE staff SET languages = $1 WHERE id = $2")
+            .bind(loket_store::languages_column(languages))
+            .bind(id.as_str())
+            .execute(&mut *transaction)
+            .await
+            .map_err(backend("write staff languages"))?
+            .rows_affected();
+        if changed == 0 {
+            return Err(Error::NotFound);
+        }
+        append_audit(&mut transaction, vec![audit], now).await?;
+        transaction.commit().await.map_err(classify("commit"))
     }
 
     async fn create_session(&self, session: &StaffSession, audit: AuditEvent) -> Result<()> {

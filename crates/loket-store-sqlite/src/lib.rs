@@ -287,6 +287,13 @@ pub fn migrator() -> Migrator {
             include_str!("../migrations/0009_audit_registers.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            10,
+            "languages staff serve customers in".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0010_staff_languages.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 
@@ -523,7 +530,9 @@ impl Store for SqliteStore {
         let staff = sqlx::query(
             "SELECT COUNT(*) FILTER (WHERE role IN ('agent', 'admin')) AS n,
                     COUNT(*) FILTER (WHERE role IN ('agent', 'admin') AND ai_literacy IS NULL) AS untrained,
-                    COUNT(*) FILTER (WHERE totp_secret IS NULL) AS without_second_factor
+                    COUNT(*) FILTER (WHERE totp_secret IS NULL) AS without_second_factor,
+                    COUNT(*) FILTER (WHERE role IN ('agent', 'admin') AND ',' || languages || ',' LIKE '%,nl,%') AS dutch,
+                    COUNT(*) FILTER (WHERE role IN ('agent', 'admin') AND ',' || languages || ',' LIKE '%,en,%') AS english
              FROM staff",
         )
         .fetch_one(&self.reader)
@@ -532,13 +541,15 @@ impl Store for SqliteStore {
         stats.operators = staff.try_get("n").map_err(backend("count staff"))?;
         stats.operators_without_ai_literacy = staff.try_get("untrained").map_err(backend("count staff"))?;
         stats.staff_without_second_factor = staff.try_get("without_second_factor").map_err(backend("count staff"))?;
+        stats.operators_serving_dutch = staff.try_get("dutch").map_err(backend("count staff"))?;
+        stats.operators_serving_english = staff.try_get("english").map_err(backend("count staff"))?;
         Ok(stats)
     }
 
     async fn create_staff(&self, account: &StaffAccount, audit: AuditEvent) -> Result<()> {
         let mut transaction = self.begin().await?;
         sqlx::query(
-            "INSERT INTO staff (id, display_name, role, password_hash, created_at, ai_literacy) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO staff (id, display_name, role, password_hash, created_at, ai_literacy, languages) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(account.id.as_str())
         .bind(&account.display_name)
@@ -546,6 +557,7 @@ impl Store for SqliteStore {
         .bind(&account.password_hash)
         .bind(micros(account.created_at))
         .bind(&account.ai_literacy)
+        .bind(loket_store::languages_column(&account.languages))
             .execute(&mut *transaction)
             .await
             .map_err(classify("insert staff"))?;
@@ -568,6 +580,9 @@ impl Store for SqliteStore {
             password_hash: row.try_get("password_hash").map_err(backend("read staff"))?,
             created_at: from_micros(row.try_get("created_at").map_err(backend("read staff"))?),
             ai_literacy: row.try_get("ai_literacy").map_err(backend("read staff"))?,
+            languages: loket_store::parse_languages_column(
+                &row.try_get::<String, _>("languages").map_err(backend("read staff"))?,
+            )?,
             second_factor: second_factor_from_row(&row)?,
         })
     }
@@ -611,6 +626,28 @@ impl Store for SqliteStore {
         append_audit(&mut transaction, audit, now).await?;
         transaction.commit().await.map_err(backend("commit"))?;
         Ok(true)
+    }
+
+    async fn set_staff_languages(
+        &self,
+        id: &AgentId,
+        languages: &[Locale],
+        audit: AuditEvent,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut transaction = self.begin().await?;
+        let changed = sqlx::query("UPDATE staff SET languages = ? WHERE id = ?")
+            .bind(loket_store::languages_column(languages))
+            .bind(id.as_str())
+            .execute(&mut *transaction)
+            .await
+            .map_err(backend("write staff languages"))?
+            .rows_affected();
+        if changed == 0 {
+            return Err(Error::NotFound);
+        }
+        append_audit(&mut transaction, vec![audit], now).await?;
+        transaction.commit().await.map_err(backend("commit"))
     }
 
     async fn create_session(&self, session: &StaffSession, audit: AuditEvent) -> Result<()> {

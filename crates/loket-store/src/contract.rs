@@ -639,6 +639,7 @@ pub async fn staff_accounts_are_unique_and_sessions_live_until_deleted(store: &d
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
         created_at: now,
         ai_literacy: Some("LMS-2026-0142".into()),
+        languages: vec![Locale::Nl, Locale::En],
         second_factor: SecondFactor::default(),
     };
     let created = AuditEvent::new(AuditKind::StaffCreated, None, "cli");
@@ -646,15 +647,17 @@ pub async fn staff_accounts_are_unique_and_sessions_live_until_deleted(store: &d
     assert_eq!(store.staff(&account.id).await.unwrap(), account);
     // Operators (agents and admins) are counted, and those without a recorded AI-literacy
     // training apart (GOV-03); an auditor operates nothing.
-    for (login, role, training) in [
-        ("piet", Role::Agent, None),
-        ("oog", Role::Auditor, None),
-        ("kees", Role::Agent, Some("certificaat 7")),
+    // Each reads back with the languages it serves customers in (HUM-08).
+    for (login, role, training, languages) in [
+        ("piet", Role::Agent, None, vec![Locale::En]),
+        ("oog", Role::Auditor, None, vec![Locale::Nl, Locale::En]),
+        ("kees", Role::Agent, Some("certificaat 7"), vec![Locale::Nl]),
     ] {
         let other = StaffAccount {
             id: AgentId::parse(login).unwrap(),
             role,
             ai_literacy: training.map(str::to_owned),
+            languages,
             ..account.clone()
         };
         store
@@ -663,8 +666,29 @@ pub async fn staff_accounts_are_unique_and_sessions_live_until_deleted(store: &d
             .unwrap();
         assert_eq!(store.staff(&other.id).await.unwrap(), other);
     }
+    // Languages change with an audit record in the same transaction, and only for an account
+    // that exists.
+    let kees = AgentId::parse("kees").unwrap();
+    let changed = AuditEvent::new(AuditKind::StaffLanguagesChanged, None, "cli");
+    store
+        .set_staff_languages(&kees, &[Locale::Nl, Locale::En], changed.clone(), now)
+        .await
+        .unwrap();
+    assert_eq!(store.staff(&kees).await.unwrap().languages, [Locale::Nl, Locale::En]);
+    store
+        .set_staff_languages(&kees, &[Locale::Nl], changed.clone(), now)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .set_staff_languages(&AgentId::parse("nobody").unwrap(), &[Locale::Nl], changed, now)
+            .await,
+        Err(Error::NotFound)
+    ));
     let stats = store.stats().await.unwrap();
     assert_eq!((stats.operators, stats.operators_without_ai_literacy), (3, 1));
+    // Sanne (admin) serves both languages, Piet English, Kees Dutch; the auditor serves nobody.
+    assert_eq!((stats.operators_serving_dutch, stats.operators_serving_english), (2, 2));
     assert!(matches!(
         store.create_staff(&account, created).await,
         Err(Error::Conflict)
@@ -697,6 +721,8 @@ pub async fn staff_accounts_are_unique_and_sessions_live_until_deleted(store: &d
             AuditKind::StaffCreated,
             AuditKind::StaffCreated,
             AuditKind::StaffCreated,
+            AuditKind::StaffLanguagesChanged,
+            AuditKind::StaffLanguagesChanged,
             AuditKind::StaffLogin,
             AuditKind::StaffLogout
         ]
@@ -716,6 +742,7 @@ pub async fn second_factor_changes_hold_only_under_their_conditions(store: &dyn 
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
         created_at: now,
         ai_literacy: None,
+        languages: vec![Locale::En],
         second_factor: SecondFactor::default(),
     };
     store

@@ -16,7 +16,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use loket_core::audit::{AuditEvent, AuditKind, AuditRecord};
 use loket_core::staff::Role;
-use loket_core::{AgentId, Conversation, ConversationId, NewMessage, StoredMessage, Suggestion};
+use loket_core::{AgentId, Conversation, ConversationId, Locale, NewMessage, StoredMessage, Suggestion};
 use serde::{Deserialize, Serialize};
 
 /// A storage failure.
@@ -323,8 +323,40 @@ pub struct StaffAccount {
     /// The recorded AI-literacy training (AI Act art. 4, GOV-03): a reference to a certificate
     /// or course record; `None` when none was recorded.
     pub ai_literacy: Option<String>,
+    /// The languages this person serves customers in (HUM-08), in [`Locale::ALL`] order, never
+    /// empty: a handover is offered to a customer only while someone who speaks their language
+    /// is online.
+    pub languages: Vec<Locale>,
     /// The second factor (SEC-09).
     pub second_factor: SecondFactor,
+}
+
+/// The `languages` column of a staff account: two-letter codes, comma-separated.
+pub fn languages_column(languages: &[Locale]) -> String {
+    languages
+        .iter()
+        .map(|language| language.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Reads the `languages` column; [`Error::Backend`] for a code Loket does not know or an empty
+/// list, which only a hand-edited database holds.
+pub fn parse_languages_column(column: &str) -> Result<Vec<Locale>> {
+    let mut languages = Vec::new();
+    for code in column.split(',') {
+        let language = Locale::parse(code.trim())
+            .filter(|language| language.as_str() == code.trim())
+            .ok_or_else(|| Error::Backend("unknown staff language".into()))?;
+        if !languages.contains(&language) {
+            languages.push(language);
+        }
+    }
+    languages.sort();
+    if languages.is_empty() {
+        return Err(Error::Backend("staff account without a language".into()));
+    }
+    Ok(languages)
 }
 
 /// A staff member's second factor as stored (SEC-09). Secrets are sealed by the service before
@@ -469,6 +501,10 @@ pub struct Stats {
     pub operators_without_ai_literacy: i64,
     /// Staff accounts of any role without a second factor in use (SEC-09).
     pub staff_without_second_factor: i64,
+    /// Operators who serve customers in Dutch (HUM-08).
+    pub operators_serving_dutch: i64,
+    /// Operators who serve customers in English (HUM-08).
+    pub operators_serving_english: i64,
     /// Conversations kept for a statutory ground (RET-03).
     pub statutory_kept: i64,
 }
@@ -618,6 +654,16 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> Result<bool>;
 
+    /// Sets the languages `id` serves customers in, with `audit`, in one transaction.
+    /// [`Error::NotFound`] when there is no such account (nothing is written then).
+    async fn set_staff_languages(
+        &self,
+        id: &AgentId,
+        languages: &[Locale],
+        audit: AuditEvent,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
     /// Stores a new session and its login audit event.
     async fn create_session(&self, session: &StaffSession, audit: AuditEvent) -> Result<()>;
 
@@ -654,5 +700,24 @@ pub trait Store: Send + Sync + 'static {
     async fn count_event(&self, key: &str, limit: u32, window_seconds: u32, now: DateTime<Utc>) -> Result<bool> {
         let _ = (key, limit, window_seconds, now);
         Err(Error::Backend("this store keeps no shared counters".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_languages_column_round_trips_and_refuses_what_loket_does_not_know() {
+        assert_eq!(languages_column(&[Locale::Nl, Locale::En]), "nl,en");
+        assert_eq!(parse_languages_column("nl,en").unwrap(), vec![Locale::Nl, Locale::En]);
+        assert_eq!(
+            parse_languages_column("en, nl,en").unwrap(),
+            vec![Locale::Nl, Locale::En]
+        );
+        assert_eq!(parse_languages_column("en").unwrap(), vec![Locale::En]);
+        for bad in ["", "de", "nl,", "nl-NL", "NL"] {
+            assert!(parse_languages_column(bad).is_err(), "{bad:?}");
+        }
     }
 }

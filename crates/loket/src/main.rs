@@ -276,6 +276,21 @@ enum UserCommand {
         /// course record reference. Required for agents and admins, who operate the chat.
         #[arg(long)]
         ai_literacy: Option<String>,
+        /// The languages the staff member serves customers in, comma-separated (nl, en): a
+        /// customer is offered a handover only while someone who speaks their language is online.
+        #[arg(long, default_value = "nl,en")]
+        languages: String,
+        /// Login name.
+        name: String,
+    },
+    /// Sets the languages a staff member serves customers in (HUM-08); their console counts
+    /// with them from its next connection.
+    Languages {
+        #[command(flatten)]
+        place: Place,
+        /// Comma-separated: nl, en or nl,en.
+        #[arg(long)]
+        languages: String,
         /// Login name.
         name: String,
     },
@@ -657,6 +672,7 @@ fn main() -> anyhow::Result<()> {
                     display_name,
                     password_stdin,
                     ai_literacy,
+                    languages,
                     name,
                 },
         } => runtime()?.block_on(add_user(
@@ -664,12 +680,16 @@ fn main() -> anyhow::Result<()> {
             &role,
             display_name,
             password_stdin,
+            &languages,
             ai_literacy.as_deref(),
             &name,
         )),
         Command::User {
             command: UserCommand::ResetSecondFactor { place, name },
         } => runtime()?.block_on(reset_second_factor(place, &name)),
+        Command::User {
+            command: UserCommand::Languages { place, languages, name },
+        } => runtime()?.block_on(set_languages(place, &languages, &name)),
         Command::Pii {
             command: PiiCommand::Scan { lang },
         } => pii_scan(&lang),
@@ -1229,7 +1249,7 @@ async fn create_demo_agent(loket: &Loket) -> anyhow::Result<()> {
     }
     let password = generated_password()?;
     loket
-        .create_staff(&id, "Demo", Role::Agent, &password, None)
+        .create_staff(&id, "Demo", Role::Agent, &password, None, &Locale::ALL)
         .await
         .map_err(|error| anyhow::anyhow!("creating the demo agent: {error}"))?;
     eprintln!("demo agent account created: login `demo`, password `{password}` (shown once)");
@@ -1263,15 +1283,46 @@ async fn reset_second_factor(place: Place, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `--languages`: comma-separated two-letter codes Loket serves customers in.
+fn parse_languages(languages: &str) -> anyhow::Result<Vec<Locale>> {
+    languages
+        .split(',')
+        .map(|code| {
+            Locale::parse(code.trim())
+                .filter(|language| language.as_str() == code.trim().to_ascii_lowercase())
+                .with_context(|| format!("unknown language `{}`: give nl, en or nl,en", code.trim()))
+        })
+        .collect()
+}
+
+async fn set_languages(place: Place, languages: &str, name: &str) -> anyhow::Result<()> {
+    let languages = parse_languages(languages)?;
+    let id = AgentId::parse(name).map_err(|_| anyhow::anyhow!("a login name has 1-64 of a-z, 0-9, '.', '-', '_'"))?;
+    let config = load_config(&place, None)?;
+    let (loket, _) = compose(config).await?;
+    let languages = loket
+        .set_staff_languages(&id, &languages, "cli")
+        .await
+        .map_err(|error| match error {
+            loket_service::Error::NotFound => anyhow::anyhow!("no staff account `{id}`"),
+            other => anyhow::anyhow!("{other}"),
+        })?;
+    let codes: Vec<&str> = languages.iter().map(|language| language.as_str()).collect();
+    println!("`{id}` serves customers in {}", codes.join(", "));
+    Ok(())
+}
+
 async fn add_user(
     place: Place,
     role: &str,
     display_name: Option<String>,
     password_stdin: bool,
+    languages: &str,
     ai_literacy: Option<&str>,
     name: &str,
 ) -> anyhow::Result<()> {
     let role = Role::parse(role).context("role must be agent, admin or auditor")?;
+    let languages = parse_languages(languages)?;
     if ai_literacy.is_none() && matches!(role, Role::Agent | Role::Admin) {
         anyhow::bail!(
             "an {} operates the chat and needs a recorded AI-literacy training first (AI Act art. 4): \
@@ -1293,7 +1344,7 @@ async fn add_user(
     let (loket, _) = compose(config).await?;
     let display_name = display_name.unwrap_or_else(|| name.to_string());
     loket
-        .create_staff(&id, &display_name, role, &password, ai_literacy)
+        .create_staff(&id, &display_name, role, &password, ai_literacy, &languages)
         .await
         .map_err(|error| anyhow::anyhow!("{error}"))?;
     if generated {

@@ -17,6 +17,7 @@ async fn login_sets_a_strict_http_only_cookie_and_wrong_passwords_fail() {
             Role::Agent,
             "correct-horse-battery",
             Some("training-2026"),
+            &loket_core::Locale::ALL,
         )
         .await
         .unwrap();

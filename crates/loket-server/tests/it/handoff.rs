@@ -341,3 +341,72 @@ async fn a_customer_who_stops_following_a_waiting_conversation_counts_as_abandon
     assert_eq!(app.loket.maintain().await.unwrap().abandoned, 0, "counted once");
     app.stop().await;
 }
+
+/// HUM-08: a handover goes to someone who speaks the customer's language. With only an
+/// English-speaking agent online, a Dutch customer is told that nobody who speaks Dutch is
+/// available and gets the alternatives instead of a queue that no one would answer in Dutch;
+/// an English customer is queued as usual. The widget, the metrics and the compliance report
+/// see the same.
+#[tokio::test]
+async fn a_handover_is_offered_only_while_someone_who_speaks_the_customers_language_is_online_hum_08() {
+    let app = TestApp::spawn().await;
+    let john = app
+        .agent_speaking("john", "John", Role::Agent, &[loket_core::Locale::En])
+        .await;
+    let _online = john.go_online().await;
+
+    let dutch = app.open("nl").await;
+    let turn = app.say_ok(&dutch, "Ik wil een medewerker spreken").await;
+    assert_eq!(turn["state"], "bot");
+    let reply = turn["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|message| message["kind"] == "unavailable")
+        .expect("the alternatives");
+    let text = reply["text"].as_str().unwrap_or_default();
+    assert!(
+        text.starts_with("Er is nu geen medewerker bereikbaar die Nederlands spreekt."),
+        "{text}"
+    );
+    assert!(text.contains("laat uw gegevens achter"), "{text}");
+    // The control gives the same answer, and the Dutch customer can still leave a callback.
+    assert_eq!(app.ask_person(&dutch).await["messages"][0]["kind"], "unavailable");
+
+    let english = app.open("en").await;
+    let turn = app.say_ok(&english, "I want to talk to a person").await;
+    assert_eq!(turn["state"], "waiting_for_agent");
+
+    let records = app.loket.store().audit_records(0, 1000).await.unwrap();
+    let reasons: Vec<&str> = records
+        .iter()
+        .filter(|record| record.event.kind == loket_core::audit::AuditKind::HandoffUnavailable)
+        .filter_map(|record| record.event.attribute_text("reason"))
+        .collect();
+    assert_eq!(reasons, ["no_agent_in_language", "no_agent_in_language"]);
+
+    // The widget's hint, within hours (the test clock starts on a Monday morning).
+    let widget = app.get_json("/api/v1/widget/config?locale=en").await;
+    assert_eq!(widget["agents_available"], true);
+    let widget = app.get_json("/api/v1/widget/config?locale=nl").await;
+    assert_eq!(widget["agents_available"], false);
+
+    let metrics = app.metrics().await;
+    assert!(metrics.contains("loket_agents_online 1"), "{metrics}");
+    assert!(
+        metrics.contains("loket_agents_online_speaking{language=\"en\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("loket_agents_online_speaking{language=\"nl\"} 0"),
+        "{metrics}"
+    );
+
+    let report = app.compliance_report().await;
+    let hum_04 = crate::compliance::row(&report, "HUM-04").to_string();
+    assert!(
+        hum_04.contains("operators serving customers in Dutch: 0, in English: 1"),
+        "{hum_04}"
+    );
+    app.stop().await;
+}

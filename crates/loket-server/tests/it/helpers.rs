@@ -188,6 +188,18 @@ impl TestApp {
         response.json().await.expect("json")
     }
 
+    /// `GET path` without credentials, as JSON.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        response.json().await.expect("json")
+    }
+
     /// The Prometheus text of `/metrics`. The test binary shares one metrics recorder.
     pub async fn metrics(&self) -> String {
         self.client
@@ -265,11 +277,29 @@ impl TestApp {
         body["messages"].as_array().cloned().unwrap_or_default()
     }
 
-    /// Creates a staff account and logs it in.
+    /// Creates a staff account serving customers in Dutch and English and logs it in.
     pub async fn agent(&self, login: &str, name: &str, role: loket_core::staff::Role) -> Agent {
+        self.agent_speaking(login, name, role, &loket_core::Locale::ALL).await
+    }
+
+    /// Creates a staff account serving customers in `languages` and logs it in.
+    pub async fn agent_speaking(
+        &self,
+        login: &str,
+        name: &str,
+        role: loket_core::staff::Role,
+        languages: &[loket_core::Locale],
+    ) -> Agent {
         let id = loket_core::AgentId::parse(login).expect("login");
         self.loket
-            .create_staff(&id, name, role, "correct-horse-battery", Some("training-2026"))
+            .create_staff(
+                &id,
+                name,
+                role,
+                "correct-horse-battery",
+                Some("training-2026"),
+                languages,
+            )
             .await
             .expect("create staff");
         let client = Client::builder().cookie_store(true).build().expect("client");

@@ -17,7 +17,14 @@ const PASSWORD: &str = "correct-horse-battery";
 async fn log_in_without_setup(app: &TestApp, login: &str) -> (Agent, Value) {
     let id = loket_core::AgentId::parse(login).expect("login name");
     app.loket
-        .create_staff(&id, login, Role::Agent, PASSWORD, Some("training-2026"))
+        .create_staff(
+            &id,
+            login,
+            Role::Agent,
+            PASSWORD,
+            Some("training-2026"),
+            &loket_core::Locale::ALL,
+        )
         .await
         .expect("create staff");
     let client = Client::builder().cookie_store(true).build().expect("client");

@@ -237,6 +237,10 @@ pub(super) fn requirement_sections(
                     .unwrap_or("not given")
             ),
             format!("callback and e-mail tickets created: {}", handoff.tickets),
+            format!(
+                "operators serving customers in Dutch: {}, in English: {}; while nobody who speaks the conversation's language is online, the customer is told so and given these alternatives instead of a queue (HUM-08)",
+                evidence.store.operators_serving_dutch, evidence.store.operators_serving_english
+            ),
         ],
     );
     let hum_06 = row(
@@ -1177,7 +1181,10 @@ fn financial_section(
                 "requests: {}, taken over: {}, alternatives given: {}",
                 handoff.requested, handoff.accepted, handoff.unavailable
             ),
-            "the conversation keeps the customer's language (Dutch or English) through the handover, and the agent sees it; that the agents can serve in the language of the pre-contractual information is the company's to staff".into(),
+            format!(
+                "the conversation keeps the customer's language (Dutch or English) through the handover, and a handover is offered only while someone who serves customers in that language is online; operators serving in Dutch: {}, in English: {} (`loket user add --languages`); staffing the language of the pre-contractual information is the company's",
+                evidence.store.operators_serving_dutch, evidence.store.operators_serving_english
+            ),
         ],
     );
     let fin_02 = row(

@@ -1,5 +1,6 @@
 //! Backend choice (`--database-url`, `LOKET_DATABASE_URL`) and `loket migrate`.
 
+use std::path::Path;
 use std::process::Command;
 
 use crate::server;
@@ -110,6 +111,74 @@ fn user_add_needs_a_recorded_ai_literacy_training_for_operators_gov_03() {
     assert!(auditor.status.success(), "{}", String::from_utf8_lossy(&auditor.stderr));
 }
 
+/// `loket compliance report --format json` for the data directory `dir`.
+fn compliance_report(dir: &Path) -> serde_json::Value {
+    let report = loket()
+        .args(["compliance", "report", "--format", "json", "--data-dir"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
+    serde_json::from_slice(&report.stdout).unwrap()
+}
+
+/// HUM-08: each operator serves customers in the languages given at creation (both by
+/// default); an unknown language is refused, and the compliance report counts operators per
+/// language.
+#[test]
+fn user_add_records_the_languages_an_operator_serves_in_hum_08() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = |name: &str, languages: Option<&str>| {
+        let mut command = loket();
+        command.args(["user", "add", "--data-dir"]).arg(dir.path()).args([
+            "--role",
+            "agent",
+            "--ai-literacy",
+            "LMS-2026-0142",
+        ]);
+        if let Some(languages) = languages {
+            command.args(["--languages", languages]);
+        }
+        command.arg(name).output().unwrap()
+    };
+    for bad in ["de", "nl,fr", "", "nl-NL"] {
+        let refused = add("piet", Some(bad));
+        assert!(!refused.status.success(), "{bad:?}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains("nl, en or nl,en"), "{bad:?}: {stderr}");
+    }
+    for (name, languages) in [("john", Some("en")), ("sanne", None), ("kees", Some("nl, en"))] {
+        let created = add(name, languages);
+        assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    }
+    let counted = || {
+        let report = compliance_report(dir.path()).to_string();
+        ["Dutch: 2, in English: 3", "Dutch: 3, in English: 2"]
+            .into_iter()
+            .find(|counts| report.contains(&format!("operators serving customers in {counts}")))
+            .map(str::to_owned)
+    };
+    assert_eq!(counted().as_deref(), Some("Dutch: 2, in English: 3"));
+    // Languages change later: John learnt Dutch and Kees serves in Dutch only.
+    let set = |name: &str, languages: &str| {
+        loket()
+            .args(["user", "languages", "--data-dir"])
+            .arg(dir.path())
+            .args(["--languages", languages, name])
+            .output()
+            .unwrap()
+    };
+    let changed = set("john", "nl,en");
+    assert!(changed.status.success(), "{}", String::from_utf8_lossy(&changed.stderr));
+    assert!(String::from_utf8_lossy(&changed.stdout).contains("`john` serves customers in nl, en"));
+    assert!(set("kees", "nl").status.success());
+    assert_eq!(counted().as_deref(), Some("Dutch: 3, in English: 2"));
+    let unknown = set("nobody", "nl");
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no staff account `nobody`"));
+    assert!(!set("john", "fr").status.success());
+}
+
 #[test]
 fn a_breach_not_notified_within_72_hours_shows_in_the_compliance_report_sec_10() {
     let dir = tempfile::tempdir().unwrap();
@@ -157,13 +226,7 @@ fn a_breach_not_notified_within_72_hours_shows_in_the_compliance_report_sec_10()
     );
     assert!(String::from_utf8_lossy(&recorded.stderr).contains("not notified within 72 hours"));
 
-    let report = loket()
-        .args(["compliance", "report", "--format", "json", "--data-dir"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    let report = compliance_report(dir.path());
     let row = report["sections"]
         .as_array()
         .unwrap()
