@@ -21,13 +21,37 @@ pub struct MaintenanceReport {
     pub abandoned: usize,
 }
 
+/// Another instance's agents count until their instance has not published for this long, or the
+/// presence grace period when that is longer. The server publishes at every maintenance pass,
+/// every 5 seconds.
+const PUBLISHED_PRESENCE_SECONDS: i64 = 15;
+
 impl Loket {
+    /// With several instances on one database: publishes the agents online here and takes those
+    /// online elsewhere, so a customer served by this instance is handed over to an agent whose
+    /// console is connected to another (HUM-01, HUM-04). A store only one process uses has no
+    /// others, and nothing is published.
+    async fn share_presence(&self, now: chrono::DateTime<chrono::Utc>, grace: Duration) -> Result<()> {
+        if !self.store.shared() {
+            return Ok(());
+        }
+        let here = self.presence.here(now, grace);
+        let since = now - grace.max(Duration::seconds(PUBLISHED_PRESENCE_SECONDS));
+        let elsewhere = self
+            .store
+            .share_presence(self.presence.instance(), &here, now, since)
+            .await?;
+        self.presence.set_elsewhere(elsewhere);
+        Ok(())
+    }
+
     /// Runs one maintenance pass at the clock's current time.
     pub async fn maintain(&self) -> Result<MaintenanceReport> {
         let mut report = MaintenanceReport::default();
         let now = self.now();
         let timeout = Duration::minutes(i64::from(self.config.config.handoff.wait_timeout_minutes));
         let grace = self.presence_grace();
+        self.share_presence(now, grace).await?;
         for entry in self.store.queue().await? {
             let Some(since) = entry.conversation.waiting_since else {
                 continue;

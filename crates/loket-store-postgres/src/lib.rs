@@ -601,6 +601,13 @@ pub fn migrator() -> Migrator {
             include_str!("../migrations/0010_staff_languages.sql").into_sql_str(),
             false,
         ),
+        Migration::new(
+            11,
+            "agents online per instance".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0011_staff_presence.sql").into_sql_str(),
+            false,
+        ),
     ])
 }
 
@@ -1418,6 +1425,60 @@ impl Store for PgStore {
         .await
         .map_err(backend("count a rate-limited event"))?;
         Ok(limit > 0 && counted.is_some())
+    }
+
+    async fn share_presence(
+        &self,
+        instance: &str,
+        agents: &[(AgentId, Vec<Locale>)],
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(AgentId, Vec<Locale>)>> {
+        let mut transaction = self.begin().await?;
+        sqlx::query("DELETE FROM staff_presence WHERE instance = $1 OR seen_at < $2")
+            .bind(instance)
+            .bind(micros(since))
+            .execute(&mut *transaction)
+            .await
+            .map_err(backend("publish presence"))?;
+        let (ids, languages): (Vec<&str>, Vec<String>) = agents
+            .iter()
+            .map(|(agent, languages)| (agent.as_str(), loket_store::languages_column(languages)))
+            .unzip();
+        sqlx::query(
+            "INSERT INTO staff_presence (instance, agent_id, languages, seen_at)
+             SELECT $1, agent, languages, $4 FROM UNNEST($2::text[], $3::text[]) AS published (agent, languages)",
+        )
+        .bind(instance)
+        .bind(&ids)
+        .bind(&languages)
+        .bind(micros(now))
+        .execute(&mut *transaction)
+        .await
+        .map_err(backend("publish presence"))?;
+        let rows = sqlx::query("SELECT agent_id, languages FROM staff_presence WHERE instance <> $1 ORDER BY agent_id")
+            .bind(instance)
+            .fetch_all(&mut *transaction)
+            .await
+            .map_err(backend("read presence"))?;
+        transaction.commit().await.map_err(classify("commit"))?;
+        let mut online: Vec<(AgentId, Vec<Locale>)> = Vec::new();
+        for row in rows {
+            let read = backend("read presence");
+            let agent: String = row.try_get("agent_id").map_err(&read)?;
+            let agent = AgentId::parse(&agent).map_err(|_| Error::Backend("invalid agent id in presence".into()))?;
+            let languages =
+                loket_store::parse_languages_column(&row.try_get::<String, _>("languages").map_err(&read)?)?;
+            match online.last_mut() {
+                Some((last, known)) if *last == agent => {
+                    known.extend(languages);
+                    known.sort();
+                    known.dedup();
+                }
+                _ => online.push((agent, languages)),
+            }
+        }
+        Ok(online)
     }
 }
 

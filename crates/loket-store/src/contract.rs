@@ -75,6 +75,7 @@ macro_rules! contract_tests {
             a_failing_turn_among_concurrent_turns_leaves_the_others_stored,
             a_turn_context_is_the_conversation_its_data_key_and_its_vault,
             rate_counters_are_kept_only_by_a_shared_store_and_limit_per_key_and_window,
+            each_instance_sees_the_agents_the_others_published_recently,
         );
     };
     (@cases $fresh:path; $($case:ident),* $(,)?) => {
@@ -1881,4 +1882,64 @@ async fn seeded_conversation(store: &dyn Store, seed: &str, at: DateTime<Utc>, s
     change.sensitive = sensitive;
     store.commit(change).await.unwrap();
     id
+}
+
+/// HUM-01, HUM-04: with several instances, each publishes the agents connected to it and sees
+/// those of the others (not its own), each agent once with all their languages, until an
+/// instance's publication is older than `since`; a new publication replaces the previous one.
+/// A store only one process uses has no others.
+pub async fn each_instance_sees_the_agents_the_others_published_recently(store: &dyn Store) {
+    let now = now();
+    let (sanne, john) = (AgentId::parse("sanne").unwrap(), AgentId::parse("john").unwrap());
+    let a = vec![(sanne.clone(), vec![Locale::Nl, Locale::En])];
+    let seen = store
+        .share_presence("a", &a, now, now - Duration::seconds(15))
+        .await
+        .unwrap();
+    if !store.shared() {
+        assert!(seen.is_empty());
+        return;
+    }
+    assert!(seen.is_empty(), "only instance a has published");
+    let b = vec![(john.clone(), vec![Locale::En]), (sanne.clone(), vec![Locale::Nl])];
+    let later = now + Duration::seconds(5);
+    let seen = store
+        .share_presence("b", &b, later, later - Duration::seconds(15))
+        .await
+        .unwrap();
+    assert_eq!(seen, a, "b sees a's agents");
+    let seen = store
+        .share_presence("a", &a, later, later - Duration::seconds(15))
+        .await
+        .unwrap();
+    assert_eq!(seen, b, "a sees b's agents, sorted");
+    // c sees Sanne once, with the languages of both publications.
+    let seen = store
+        .share_presence("c", &[], later, later - Duration::seconds(15))
+        .await
+        .unwrap();
+    assert_eq!(
+        seen,
+        vec![
+            (john.clone(), vec![Locale::En]),
+            (sanne.clone(), vec![Locale::Nl, Locale::En])
+        ]
+    );
+    // b publishes that John left; a stops publishing and is forgotten after 15 seconds.
+    let much_later = now + Duration::seconds(21);
+    let seen = store
+        .share_presence(
+            "b",
+            &[(sanne.clone(), vec![Locale::Nl])],
+            much_later,
+            much_later - Duration::seconds(15),
+        )
+        .await
+        .unwrap();
+    assert!(seen.is_empty(), "a published at +5 s: {seen:?}");
+    let seen = store
+        .share_presence("c", &[], much_later, much_later - Duration::seconds(15))
+        .await
+        .unwrap();
+    assert_eq!(seen, vec![(sanne, vec![Locale::Nl])]);
 }

@@ -701,6 +701,23 @@ pub trait Store: Send + Sync + 'static {
         let _ = (key, limit, window_seconds, now);
         Err(Error::Backend("this store keeps no shared counters".into()))
     }
+
+    /// Publishes `agents`, those online at instance `instance` with the languages they serve
+    /// customers in, as of `now` (replacing what the instance published before), and returns the
+    /// agents the other instances published at `since` or later, each once, with the union of
+    /// their languages. An agent is online wherever their console is connected, so a customer
+    /// served by one instance is handed over to an agent connected to another. A store that is
+    /// not [`Store::shared`] has one process: there are no others.
+    async fn share_presence(
+        &self,
+        instance: &str,
+        agents: &[(AgentId, Vec<Locale>)],
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(AgentId, Vec<Locale>)>> {
+        let _ = (instance, agents, now, since);
+        Ok(Vec::new())
+    }
 }
 
 #[cfg(test)]
