@@ -2,20 +2,14 @@
 //! and for a grace period after it drops (a page reload or a network blip must not throw their
 //! customers back into the queue). Each agent is counted with the languages they serve customers
 //! in (HUM-08), so a customer is offered a handover only while someone who speaks their language
-//! is online.
+//! is online. With several instances on one database, the agents connected to the others count
+//! too, as those instances last published them (`Loket::maintain`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Duration, Utc};
 use loket_core::{AgentId, Locale};
-
-impl Seen {
-    /// With a stream, or disconnected less than `grace` ago.
-    fn is_online(&self, now: DateTime<Utc>, grace: Duration) -> bool {
-        self.streams > 0 || self.left_at.is_some_and(|left| now - left < grace)
-    }
-}
 
 #[derive(Debug, Clone)]
 struct Seen {
@@ -25,6 +19,13 @@ struct Seen {
     streams: u32,
     /// When the last stream closed.
     left_at: Option<DateTime<Utc>>,
+}
+
+impl Seen {
+    /// With a stream, or disconnected less than `grace` ago.
+    fn is_online(&self, now: DateTime<Utc>, grace: Duration) -> bool {
+        self.streams > 0 || self.left_at.is_some_and(|left| now - left < grace)
+    }
 }
 
 /// Agent presence: the consoles connected to this process, and the agents other instances on
