@@ -408,5 +408,11 @@ async fn a_handover_is_offered_only_while_someone_who_speaks_the_customers_langu
         hum_04.contains("operators serving customers in Dutch: 0, in English: 1"),
         "{hum_04}"
     );
+    // The requests not honoured, with why: a regulator sees a language gap in the staffing.
+    let hum_02 = crate::compliance::row(&report, "HUM-02").to_string();
+    assert!(
+        hum_02.contains("nobody available, alternatives given: 2 (no_agent_in_language: 2)"),
+        "{hum_02}"
+    );
     app.stop().await;
 }
