@@ -22,6 +22,8 @@ from safetensors.numpy import load_file
 from scipy.special import erf
 from tokenizers import Tokenizer
 
+from numpy_encoder import embed_stdin, pad
+
 HEADS, HIDDEN, HEAD_SIZE, EPSILON, MAX_TOKENS, BATCH = 12, 768, 64, 1e-5, 128, 64
 
 
@@ -52,12 +54,8 @@ def main():
         return x @ weights[name + ".weight"].T + weights[name + ".bias"]
 
     def encode(batch):
-        rows, length = len(batch), max(len(ids) for ids in batch)
-        ids = np.ones((rows, length), dtype=np.int64)
-        mask = np.zeros((rows, length), dtype=np.float32)
-        for row, tokens in enumerate(batch):
-            ids[row, : len(tokens)] = tokens
-            mask[row, : len(tokens)] = 1
+        ids, mask = pad(batch, 1)
+        rows, length = ids.shape
         positions = (np.cumsum(mask, 1) * mask).astype(np.int64) + 1
         x = weights["embeddings.word_embeddings.weight"][ids] + weights["embeddings.position_embeddings.weight"][positions]
         x = norm(x, "embeddings.LayerNorm")
@@ -78,16 +76,7 @@ def main():
         pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
         return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
 
-    lines = sys.stdin.read().split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    tokens = [tokenizer.encode(line).ids[:MAX_TOKENS] for line in lines]
-    order = sorted(range(len(tokens)), key=lambda index: len(tokens[index]))
-    vectors = np.zeros((len(tokens), HIDDEN), dtype=np.float32)
-    for start in range(0, len(order), BATCH):
-        chosen = order[start : start + BATCH]
-        vectors[chosen] = encode([tokens[index] for index in chosen])
-    sys.stdout.buffer.write(vectors.astype("<f4").tobytes())
+    embed_stdin(lambda line: tokenizer.encode(line).ids[:MAX_TOKENS], encode, HIDDEN, BATCH)
 
 
 if __name__ == "__main__":

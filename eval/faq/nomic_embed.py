@@ -39,6 +39,8 @@ import numpy as np
 from gguf import GGUFReader
 from tokenizers import Tokenizer
 
+from numpy_encoder import embed_stdin, pad
+
 # Where the member starts in the whole archive, and the size of every part but the last.
 MEMBER_OFFSET, PART_SIZE, FIRST_PART, MEMBER_CRC = 787_093_759, 94_371_840, 9, 0xC2895549
 HEADS, HIDDEN, HEAD_SIZE, EPSILON, MAX_TOKENS, BATCH, ROPE_BASE = 12, 768, 64, 1e-12, 128, 64, 1000.0
@@ -82,12 +84,8 @@ def main():
         return np.concatenate([first * cos - second * sin, second * cos + first * sin], axis=-1)
 
     def encode(batch):
-        rows, length = len(batch), max(len(ids) for ids in batch)
-        ids = np.zeros((rows, length), dtype=np.int64)
-        mask = np.zeros((rows, length), dtype=np.float32)
-        for row, tokens in enumerate(batch):
-            ids[row, : len(tokens)] = tokens
-            mask[row, : len(tokens)] = 1
+        ids, mask = pad(batch, 0)
+        rows, length = ids.shape
         x = norm(weights["token_embd.weight"][ids] + weights["token_types.weight"][0], "token_embd_norm")
         angles = np.arange(length)[:, None] * ROPE_BASE ** (-np.arange(0, HEAD_SIZE, 2) / HEAD_SIZE)[None, :]
         cos, sin = np.cos(angles)[None, None], np.sin(angles)[None, None]
@@ -107,16 +105,7 @@ def main():
         pooled = norm((x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True))
         return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
 
-    lines = sys.stdin.read().split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    tokens = [tokenizer.encode(prefix + line).ids[:MAX_TOKENS] for line in lines]
-    order = sorted(range(len(tokens)), key=lambda index: len(tokens[index]))
-    vectors = np.zeros((len(tokens), HIDDEN), dtype=np.float32)
-    for start in range(0, len(order), BATCH):
-        chosen = order[start : start + BATCH]
-        vectors[chosen] = encode([tokens[index] for index in chosen])
-    sys.stdout.buffer.write(vectors.astype("<f4").tobytes())
+    embed_stdin(lambda line: tokenizer.encode(prefix + line).ids[:MAX_TOKENS], encode, HIDDEN, BATCH)
 
 
 if __name__ == "__main__":
