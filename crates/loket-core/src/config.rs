@@ -519,6 +519,10 @@ pub struct ServerConfig {
     pub data_dir: String,
     /// Set when Loket is served over TLS (directly or behind a proxy): cookies get `Secure`.
     pub behind_tls: bool,
+    /// The reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client,
+    /// so the per-address limits count customers, not the proxy. Empty: the peer is the client,
+    /// and the header, which anyone can send, is ignored.
+    pub trusted_proxies: Vec<String>,
     /// Seconds allowed for in-flight requests to finish on shutdown.
     pub shutdown_grace_seconds: u64,
     /// Seconds after which a request is cut off with 408/503.
@@ -531,6 +535,7 @@ impl Default for ServerConfig {
             listen: "127.0.0.1:8080".into(),
             data_dir: "./loket-data".into(),
             behind_tls: false,
+            trusted_proxies: Vec::new(),
             shutdown_grace_seconds: 10,
             request_timeout_seconds: 30,
         }
@@ -990,6 +995,10 @@ impl Config {
                 None
             }
         };
+
+        if let Err(problem) = crate::proxy::TrustedProxies::parse(&self.server.trusted_proxies) {
+            fail("server.trusted_proxies", problem);
+        }
 
         if self.auth.totp_skew_steps > 2 {
             fail(
@@ -1851,5 +1860,18 @@ mod tests {
         let mut config = Config::default();
         config.limits.messages_per_conversation_per_minute = 0;
         assert!(!problems(config).is_empty());
+    }
+
+    #[test]
+    fn a_trusted_proxy_that_is_not_an_address_or_range_is_refused() {
+        let mut config = Config::default();
+        config.server.trusted_proxies = vec!["10.0.0.0/8".into(), "::1".into()];
+        assert!(problems(config.clone()).is_empty());
+        config.server.trusted_proxies.push("proxy.internal".into());
+        let found = problems(config);
+        assert!(
+            found.iter().any(|problem| problem.contains("server.trusted_proxies") && problem.contains("proxy.internal")),
+            "{found:?}"
+        );
     }
 }

@@ -19,6 +19,7 @@
 //! - [`audit`]: audit events and the hash chain over them.
 //! - [`config`]: the typed configuration tree and its validation.
 //! - [`staff`]: staff roles.
+//! - [`proxy`]: the customer's address behind the company's reverse proxies.
 
 pub mod advice;
 pub mod audit;
@@ -28,6 +29,7 @@ pub mod conversation;
 pub mod ids;
 pub mod locale;
 pub mod message;
+pub mod proxy;
 pub mod readability;
 pub mod staff;
 pub mod wording;

@@ -1,10 +1,9 @@
 //! The widget's routes: `/api/v1/conversations...` and `/api/v1/widget/config`.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -17,7 +16,7 @@ use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
 use utoipa::IntoParams;
 
-use crate::AppState;
+use crate::{AppState, ClientAddress};
 use crate::dto::{
     CallbackDto, ConversationCreated, ConversationDto, CreateConversation, FeedbackDto, MessageDto, MessagesDto,
     SendMessage, TicketCreatedDto, TurnDto, WidgetConfigDto, WithdrawalReceiptDto,
@@ -51,7 +50,7 @@ fn conversation_id(text: &str) -> Result<ConversationId, ApiError> {
     responses((status = 201, body = ConversationCreated), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     ApiJson(body): ApiJson<CreateConversation>,
 ) -> Result<Response, ApiError> {
     let locale = Locale::parse(&body.locale)
@@ -59,7 +58,7 @@ pub async fn create(
         .ok_or_else(|| ApiError::new("invalid_locale", "locale must be nl or en"))?;
     let opened = state
         .loket
-        .open_conversation(locale, &client.ip().to_string(), body.identity.as_deref())
+        .open_conversation(locale, &client.to_string(), body.identity.as_deref())
         .await?;
     let view = ConversationDto::from(opened.view);
     let created = ConversationCreated {

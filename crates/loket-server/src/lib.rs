@@ -24,18 +24,20 @@ pub mod staff;
 
 use std::collections::HashMap;
 use std::future::IntoFuture;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, MatchedPath, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use loket_core::ConversationId;
+use loket_core::proxy::TrustedProxies;
 use loket_service::Loket;
 use loket_service::rate::RateLimiter;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -98,6 +100,34 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     /// Requests per client address.
     ip_limiter: Arc<RateLimiter>,
+    /// The company's reverse proxies, whose `X-Forwarded-For` names the client.
+    proxies: Arc<TrustedProxies>,
+}
+
+/// The client's address: the peer, or behind a trusted proxy the client it names
+/// (`server.trusted_proxies`). Every per-address limit counts by it.
+pub struct ClientAddress(pub IpAddr);
+
+impl ClientAddress {
+    fn of(parts_extensions: &axum::http::Extensions, headers: &HeaderMap, state: &AppState) -> Option<IpAddr> {
+        let peer = parts_extensions.get::<ConnectInfo<SocketAddr>>()?.0.ip();
+        let forwarded: Vec<&str> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .collect();
+        Some(state.proxies.client(peer, &forwarded))
+    }
+}
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        ClientAddress::of(&parts.extensions, &parts.headers, state)
+            .map(ClientAddress)
+            .ok_or_else(|| ApiError::new("internal", "the client's address is unknown"))
+    }
 }
 
 impl AppState {
@@ -118,6 +148,11 @@ impl AppState {
                 chrono::Duration::minutes(1),
             )),
             metrics: metrics_handle(),
+            // Validated at startup (`Config::validate`); an entry that does not parse never
+            // reaches here, so the fallback (trust nobody) is the safe side, not a silent loss.
+            proxies: Arc::new(
+                TrustedProxies::parse(&loket.config().config.server.trusted_proxies).unwrap_or_default(),
+            ),
             loket,
             shutdown,
         }
@@ -335,10 +370,8 @@ pub fn router(state: AppState) -> Router {
 
 /// Refuses clients over `limits.requests_per_ip_per_minute` with 429.
 async fn per_ip_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let client = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string());
+    let client =
+        ClientAddress::of(request.extensions(), request.headers(), &state).map(|address| address.to_string());
     // An in-memory limiter cannot fail to count.
     if let Some(client) = client
         && let Ok(false) = state.ip_limiter.allow(&client, state.loket.now()).await

@@ -2,11 +2,10 @@
 //! every state-changing request also carries `X-CSRF-Token`. A customer's bearer token never
 //! opens these routes, and a session cookie never opens the customer routes.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Json;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -17,7 +16,7 @@ use loket_service::staff::StaffContext;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_stream::wrappers::ReceiverStream;
 
-use crate::AppState;
+use crate::{AppState, ClientAddress};
 use crate::dto::{
     AgentConversationDto, LoginRequest, MessageDto, QueueDto, RecoveryCodesDto, RevealDto, RevealRequest,
     SecondFactorCode, SendMessage, StaffDto, TotpSetupDto, TurnDto,
@@ -118,7 +117,7 @@ fn conversation_id(text: &str) -> Result<ConversationId, ApiError> {
     responses((status = 200, body = StaffDto), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     if body.username.len() > 64 || body.password.len() > 1024 {
@@ -136,7 +135,7 @@ pub async fn login(
             &body.username,
             &body.password,
             body.code.as_deref(),
-            &client.ip().to_string(),
+            &client.to_string(),
         )
         .await
         .map_err(|error| match error {

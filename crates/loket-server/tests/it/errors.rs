@@ -279,6 +279,40 @@ async fn per_address_limits_apply_to_requests_and_new_conversations() {
     app.stop().await;
 }
 
+/// Behind the company's reverse proxy every request comes from the proxy's address. With the proxy
+/// listed in `server.trusted_proxies`, the limits count each customer it names in
+/// `X-Forwarded-For`; without it, the header (which any client can send) changes nothing.
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_limits_count_customers_not_the_proxy() {
+    let open_from = |app: &TestApp, forwarded_for: &'static str| {
+        app.client
+            .post(format!("{}/api/v1/conversations", app.address))
+            .header("x-forwarded-for", forwarded_for)
+            .json(&serde_json::json!({"locale":"nl"}))
+            .send()
+    };
+    let app = TestApp::spawn_with(|config| {
+        config.limits.conversations_per_ip_per_hour = 1;
+        config.server.trusted_proxies = vec!["127.0.0.0/8".into()];
+    })
+    .await;
+    for customer in ["198.51.100.1", "198.51.100.2", "203.0.113.9, 198.51.100.3"] {
+        let response = open_from(&app, customer).await.unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED, "{customer}");
+    }
+    // The same customer again, with a made-up first hop in front of what the proxy appended.
+    let again = open_from(&app, "192.0.2.77, 198.51.100.1").await.unwrap();
+    check(again, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    app.stop().await;
+
+    let app = TestApp::spawn_with(|config| config.limits.conversations_per_ip_per_hour = 1).await;
+    let first = open_from(&app, "198.51.100.1").await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let spoofed = open_from(&app, "198.51.100.2").await.unwrap();
+    check(spoofed, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn too_many_streams_for_one_conversation_are_refused() {
     let app = TestApp::spawn_with(|config| config.limits.streams_per_conversation = 1).await;
