@@ -213,7 +213,7 @@ describe('widget on the demo shop', () => {
     });
   }
 
-  test('ACC-05 HUM-01 A11Y-10: an abstention offers approved questions as a named group of buttons; picking one gets its cited answer', async () => {
+  test('ACC-01 HUM-01 A11Y-10: an abstention offers approved questions as a named group of buttons; picking one gets its cited answer', async () => {
     const { context, page } = await shopPage('nl');
     try {
       await openWidget(page);

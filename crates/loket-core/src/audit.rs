@@ -47,7 +47,8 @@ pub enum AuditKind {
     IdentityAnswered,
     /// A just-in-time privacy warning was shown.
     PrivacyWarning,
-    /// Personal data was pseudonymised in a customer message (counts per type).
+    /// Personal data was pseudonymised in a customer message (counts per type), or special-category
+    /// words were found in it (`sensitive_<category>` attributes; then possibly without counts).
     PiiRedacted,
     /// A message was flagged as a prompt-injection attempt.
     InjectionFlagged,

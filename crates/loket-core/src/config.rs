@@ -252,16 +252,17 @@ pub const PII_TYPES: [&str; 14] = [
     "LICENSE_PLATE",
 ];
 
-/// What can happen to a personal-data value (PII-03).
+/// What can happen to a personal-data value (PII-02).
 pub const PII_ACTIONS: [&str; 4] = ["pseudonymise", "mask", "drop", "keep"];
 
-/// What happens to each type of personal data found in customer text (PII-03, PRIV-04), and
+/// What happens to each type of personal data found in customer text (PII-02, PRIV-04), and
 /// what the chat's privacy notice tells customers (GDPR art. 13, PRIV-02).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PrivacyConfig {
     /// Per type (`IBAN = "mask"`): `pseudonymise` (the default: a placeholder, the original
-    /// sealed in the vault), `mask`, `drop` or `keep`. A BSN can never be kept.
+    /// sealed in the vault), `mask`, `drop` or `keep`. A BSN can never be kept; a payment card
+    /// number is dropped by default and can only be dropped or masked (PII-08).
     pub policy: BTreeMap<String, String>,
     /// The statutory basis that lets agents reveal a BSN from the vault (UAVG art. 46); without
     /// it a BSN is never revealed.
@@ -1378,7 +1379,14 @@ impl Config {
             if kind == "BSN" && action == "keep" {
                 fail(
                     &setting,
-                    "a BSN is never kept in the clear (UAVG art. 46, PII-03)".into(),
+                    "a BSN is never kept in the clear (UAVG art. 46, PII-01)".into(),
+                );
+            }
+            if kind == "CREDIT_CARD" && !matches!(action.as_str(), "drop" | "mask") {
+                fail(
+                    &setting,
+                    "a payment card number is never stored, not even in the vault: drop (the default) or mask (PII-08)"
+                        .into(),
                 );
             }
         }
@@ -1700,18 +1708,23 @@ mod tests {
     }
 
     #[test]
-    fn a_privacy_policy_names_known_types_and_actions_and_never_keeps_a_bsn_pii_03() {
+    fn a_privacy_policy_names_known_types_and_actions_and_never_keeps_a_bsn_or_a_card_number_pii_02_pii_08() {
         let mut config = Config::default();
         config.privacy.policy.insert("IBAN".into(), "mask".into());
         config.privacy.policy.insert("BSN".into(), "keep".into());
         config.privacy.policy.insert("SHOE_SIZE".into(), "drop".into());
         config.privacy.policy.insert("EMAIL".into(), "publish".into());
+        config
+            .privacy
+            .policy
+            .insert("CREDIT_CARD".into(), "pseudonymise".into());
         config.privacy.bsn_legal_basis = Some("wet".into());
         let found = problems(config);
         for setting in [
             "privacy.policy.BSN",
             "privacy.policy.SHOE_SIZE",
             "privacy.policy.EMAIL",
+            "privacy.policy.CREDIT_CARD",
             "privacy.bsn_legal_basis",
         ] {
             assert!(
@@ -1870,7 +1883,9 @@ mod tests {
         config.server.trusted_proxies.push("proxy.internal".into());
         let found = problems(config);
         assert!(
-            found.iter().any(|problem| problem.contains("server.trusted_proxies") && problem.contains("proxy.internal")),
+            found
+                .iter()
+                .any(|problem| problem.contains("server.trusted_proxies") && problem.contains("proxy.internal")),
             "{found:?}"
         );
     }

@@ -532,7 +532,9 @@ impl<'w> Outbox<'w> {
             TurnIntent::HumanRequest => return self.request_person(turn.availability, "text"),
             TurnIntent::Complaint if bot_talking => return self.request_person(turn.availability, "complaint"),
             TurnIntent::Crisis => {
-                let text = self.wording.crisis(locale);
+                let connecting = matches!(turn.availability, Availability::Open { .. })
+                    && self.conversation.state != ConversationState::WithAgent;
+                let text = self.wording.crisis(locale, connecting);
                 self.system(MessageKind::Notice, text, true)?;
                 return self.request_person(turn.availability, "crisis");
             }
@@ -1189,7 +1191,7 @@ mod tests {
     }
 
     #[test]
-    fn an_abstention_carries_its_suggested_questions_and_still_offers_a_person_acc_05() {
+    fn an_abstention_carries_its_suggested_questions_and_still_offers_a_person_acc_01() {
         let suggestions = vec![Suggestion {
             entry_id: "retour-nl".into(),
             question: "Hoe kan ik mijn bestelling retourneren?".into(),

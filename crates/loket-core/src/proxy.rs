@@ -160,10 +160,26 @@ mod tests {
 
     #[test]
     fn ranges_parse_addresses_and_prefixes_and_refuse_the_rest() {
-        for good in ["10.0.0.0/8", "127.0.0.1", "2001:db8::/32", "::1", "0.0.0.0/0", " 192.168.1.0/24 "] {
+        for good in [
+            "10.0.0.0/8",
+            "127.0.0.1",
+            "2001:db8::/32",
+            "::1",
+            "0.0.0.0/0",
+            " 192.168.1.0/24 ",
+        ] {
             assert!(ProxyRange::parse(good).is_some(), "{good}");
         }
-        for bad in ["", "10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/+8", "proxy.example", "10.0.0/8", "1.2.3.4/8/8"] {
+        for bad in [
+            "",
+            "10.0.0.0/33",
+            "::/129",
+            "10.0.0.0/",
+            "10.0.0.0/+8",
+            "proxy.example",
+            "10.0.0/8",
+            "1.2.3.4/8/8",
+        ] {
             assert!(ProxyRange::parse(bad).is_none(), "{bad}");
         }
         let error = TrustedProxies::parse(&["10.0.0.1", "nonsense"]).expect_err("refused");
@@ -177,7 +193,10 @@ mod tests {
         let range = ProxyRange::parse("10.1.0.0/16").expect("range");
         assert!(range.contains(ip("10.1.255.3")));
         assert!(!range.contains(ip("10.2.0.1")));
-        assert!(range.contains(ip("::ffff:10.1.2.3")), "an IPv4-mapped address is the IPv4 address");
+        assert!(
+            range.contains(ip("::ffff:10.1.2.3")),
+            "an IPv4-mapped address is the IPv4 address"
+        );
         assert!(!range.contains(ip("2001:db8::1")));
         let v6 = ProxyRange::parse("2001:db8::/32").expect("range");
         assert!(v6.contains(ip("2001:db8:ffff::1")));
@@ -188,11 +207,22 @@ mod tests {
     #[test]
     fn the_peer_is_the_client_unless_it_is_a_trusted_proxy() {
         let none = TrustedProxies::default();
-        assert_eq!(none.client(ip("203.0.113.9"), &["198.51.100.1"]), ip("203.0.113.9"), "a header from anyone is ignored");
+        assert_eq!(
+            none.client(ip("203.0.113.9"), &["198.51.100.1"]),
+            ip("203.0.113.9"),
+            "a header from anyone is ignored"
+        );
         let proxies = TrustedProxies::parse(&["127.0.0.1", "10.0.0.0/8"]).expect("valid");
-        assert_eq!(proxies.client(ip("203.0.113.9"), &["198.51.100.1"]), ip("203.0.113.9"), "not a proxy");
+        assert_eq!(
+            proxies.client(ip("203.0.113.9"), &["198.51.100.1"]),
+            ip("203.0.113.9"),
+            "not a proxy"
+        );
         assert_eq!(proxies.client(ip("127.0.0.1"), &["198.51.100.1"]), ip("198.51.100.1"));
-        assert_eq!(proxies.client(ip("::ffff:127.0.0.1"), &["198.51.100.1"]), ip("198.51.100.1"));
+        assert_eq!(
+            proxies.client(ip("::ffff:127.0.0.1"), &["198.51.100.1"]),
+            ip("198.51.100.1")
+        );
     }
 
     #[test]
@@ -208,8 +238,14 @@ mod tests {
             proxies.client(ip("127.0.0.1"), &["1.1.1.1", "198.51.100.7", "10.0.0.5"]),
             ip("198.51.100.7")
         );
-        assert_eq!(proxies.client(ip("127.0.0.1"), &["[2001:db8::7]:443"]), ip("2001:db8::7"));
-        assert_eq!(proxies.client(ip("127.0.0.1"), &["198.51.100.7:5123"]), ip("198.51.100.7"));
+        assert_eq!(
+            proxies.client(ip("127.0.0.1"), &["[2001:db8::7]:443"]),
+            ip("2001:db8::7")
+        );
+        assert_eq!(
+            proxies.client(ip("127.0.0.1"), &["198.51.100.7:5123"]),
+            ip("198.51.100.7")
+        );
         // Only proxies in the header: the leftmost of them is as far as anything is known.
         assert_eq!(proxies.client(ip("127.0.0.1"), &["10.0.0.9, 10.0.0.5"]), ip("10.0.0.9"));
         // No header: the proxy itself.
@@ -220,7 +256,11 @@ mod tests {
     fn a_garbled_header_never_lets_the_client_choose_its_address() {
         let proxies = TrustedProxies::parse(&["127.0.0.1", "10.0.0.0/8"]).expect("valid");
         for header in ["garbage", "", "198.51.100.7 junk", "unknown", "1.2.3.4:port", "[::1"] {
-            assert_eq!(proxies.client(ip("127.0.0.1"), &[header]), ip("127.0.0.1"), "{header:?}");
+            assert_eq!(
+                proxies.client(ip("127.0.0.1"), &[header]),
+                ip("127.0.0.1"),
+                "{header:?}"
+            );
         }
         // Garbage behind a real hop ends the walk at the last trusted address.
         assert_eq!(

@@ -479,7 +479,7 @@ impl Wording {
             ("ticket_created", self.ticket_created(locale)),
             ("privacy_warning", self.privacy_warning(locale)),
             ("refusal", self.refusal(locale)),
-            ("crisis", self.crisis(locale)),
+            ("crisis", self.crisis(locale, true)),
             ("withdrawal_receipt", self.withdrawal_receipt(locale, monday, false)),
             ("closed", self.closed(locale)),
         ];
@@ -522,16 +522,26 @@ impl Wording {
     }
 
     /// Expressed crisis or vulnerability (HUM-07): help numbers first, then a person.
-    pub fn crisis(&self, locale: Locale) -> String {
+    /// `connecting` says a person is being asked for now; when nobody can take over, or one
+    /// already has, the text promises no connection (HUM-04: never suggest a person who is not
+    /// coming) and the next message gives the other ways to reach one.
+    pub fn crisis(&self, locale: Locale, connecting: bool) -> String {
+        let help = match locale {
+            Locale::Nl => {
+                "Wat vervelend dat het zo met u gaat. Praat erover: bel 113 Zelfmoordpreventie via \
+                           0800-0113 (gratis, dag en nacht) of bij direct gevaar 112."
+            }
+            Locale::En => {
+                "I'm sorry you're going through this. Please talk to someone: in the Netherlands call \
+                           113 Suicide Prevention on 0800-0113 (free, day and night), or 112 in an emergency."
+            }
+        };
+        if !connecting {
+            return help.into();
+        }
         match locale {
-            Locale::Nl => "Wat vervelend dat het zo met u gaat. Praat erover: bel 113 Zelfmoordpreventie via \
-                           0800-0113 (gratis, dag en nacht) of bij direct gevaar 112. Ik verbind u ook door met \
-                           een medewerker."
-                .into(),
-            Locale::En => "I'm sorry you're going through this. Please talk to someone: in the Netherlands call \
-                           113 Suicide Prevention on 0800-0113 (free, day and night), or 112 in an emergency. I'm \
-                           also connecting you to a person."
-                .into(),
+            Locale::Nl => format!("{help} Ik verbind u ook door met een medewerker."),
+            Locale::En => format!("{help} I'm also connecting you to a person."),
         }
     }
 

@@ -16,13 +16,13 @@ use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
 use utoipa::IntoParams;
 
-use crate::{AppState, ClientAddress};
 use crate::dto::{
     CallbackDto, ConversationCreated, ConversationDto, CreateConversation, FeedbackDto, MessageDto, MessagesDto,
     SendMessage, TicketCreatedDto, TurnDto, WidgetConfigDto, WithdrawalReceiptDto,
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, Bearer};
+use crate::{AppState, ClientAddress};
 
 /// Seconds between keep-alive comments on a stream.
 const KEEPALIVE_SECONDS: u64 = 15;

@@ -150,9 +150,7 @@ impl AppState {
             metrics: metrics_handle(),
             // Validated at startup (`Config::validate`); an entry that does not parse never
             // reaches here, so the fallback (trust nobody) is the safe side, not a silent loss.
-            proxies: Arc::new(
-                TrustedProxies::parse(&loket.config().config.server.trusted_proxies).unwrap_or_default(),
-            ),
+            proxies: Arc::new(TrustedProxies::parse(&loket.config().config.server.trusted_proxies).unwrap_or_default()),
             loket,
             shutdown,
         }
@@ -370,8 +368,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Refuses clients over `limits.requests_per_ip_per_minute` with 429.
 async fn per_ip_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let client =
-        ClientAddress::of(request.extensions(), request.headers(), &state).map(|address| address.to_string());
+    let client = ClientAddress::of(request.extensions(), request.headers(), &state).map(|address| address.to_string());
     // An in-memory limiter cannot fail to count.
     if let Some(client) = client
         && let Ok(false) = state.ip_limiter.allow(&client, state.loket.now()).await

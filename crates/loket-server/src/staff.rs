@@ -16,13 +16,13 @@ use loket_service::staff::StaffContext;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_stream::wrappers::ReceiverStream;
 
-use crate::{AppState, ClientAddress};
 use crate::dto::{
     AgentConversationDto, LoginRequest, MessageDto, QueueDto, RecoveryCodesDto, RevealDto, RevealRequest,
     SecondFactorCode, SendMessage, StaffDto, TotpSetupDto, TurnDto,
 };
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiJson;
+use crate::{AppState, ClientAddress};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "loket_session";

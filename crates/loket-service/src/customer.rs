@@ -223,7 +223,10 @@ impl Loket {
                 }
             }
             let mut audit = transition.audit;
-            if !inspection.pii_counts.is_empty() {
+            // Also for a message with special-category words but no identifier ("ik heb
+            // diabetes"), so the compliance report counts every signal (PII-04, PRIV-06); such a
+            // record has no counts.
+            if !inspection.pii_counts.is_empty() || !inspection.sensitive.is_empty() {
                 let mut event = AuditEvent::new(AuditKind::PiiRedacted, Some(id), "system");
                 event.counts = inspection.pii_counts.clone();
                 for category in &inspection.sensitive {

@@ -198,7 +198,8 @@ impl DashboardBuilder {
             AuditKind::HandoffUnavailable => figures.handoff_unavailable += 1,
             AuditKind::AiAnswer => figures.answers += 1,
             AuditKind::Abstention => figures.abstentions += 1,
-            AuditKind::PiiRedacted => figures.pii_redacted += 1,
+            // A message with only special-category words carries the record without counts.
+            AuditKind::PiiRedacted if !record.event.counts.is_empty() => figures.pii_redacted += 1,
             AuditKind::PrivacyWarning => figures.privacy_warnings += 1,
             AuditKind::InjectionFlagged => figures.injection_flagged += 1,
             AuditKind::OutputBlocked => figures.output_blocked += 1,

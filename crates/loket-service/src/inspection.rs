@@ -44,7 +44,7 @@ pub const CANARY_FILE: &str = "canaries";
 pub const GUARD_UNAVAILABLE: &str = "guard_unavailable";
 
 /// Entity types whose presence triggers the just-in-time privacy warning: identifiers a chat
-/// should not carry (REQUIREMENTS §2.1 "Privacy just-in-time", PII-05).
+/// should not carry (REQUIREMENTS §2.1 "Privacy just-in-time", PRIV-06).
 const WARN_ON: &[EntityKind] = &[EntityKind::Bsn, EntityKind::IdDocument, EntityKind::CreditCard];
 
 /// The compiled guards, built once at startup.

@@ -13,6 +13,7 @@ mod evidence_cli;
 mod kb_cli;
 mod model_cli;
 mod redteam;
+mod sbom;
 mod settings;
 
 use std::io::{BufRead, Read, Write};
@@ -179,6 +180,8 @@ enum Command {
     },
     /// Prints the OpenAPI document.
     Openapi,
+    /// Prints the software bill of materials of this build (CycloneDX 1.5 JSON; SEC-12).
+    Sbom,
     /// Language-model commands.
     Model {
         #[command(subcommand)]
@@ -845,6 +848,10 @@ fn main() -> anyhow::Result<()> {
         } => compliance_cli::notice(&load_config(&place, None)?, &lang, format, out),
         Command::Openapi => {
             println!("{}", loket_server::ops::openapi_json());
+            Ok(())
+        }
+        Command::Sbom => {
+            println!("{}", serde_json::to_string_pretty(&sbom::cyclonedx()?)?);
             Ok(())
         }
         Command::Model {

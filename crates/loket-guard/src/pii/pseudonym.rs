@@ -42,24 +42,37 @@ pub enum PolicyError {
     /// keeps it in the clear.
     #[error("a BSN can not be kept unredacted")]
     BsnCannotBeKept,
+    /// PII-08 (PCI DSS): a payment card number is never stored, neither in the clear nor in the
+    /// vault; it can only be dropped or masked.
+    #[error("a payment card number can only be dropped or masked")]
+    CardCannotBeStored,
 }
 
 impl Default for Policy {
+    /// Every kind pseudonymised, except payment card numbers: those are dropped (PII-08). No
+    /// agent needs a card number from a chat, so none is kept, not even sealed in the vault.
     fn default() -> Self {
         Policy {
             actions: EntityKind::ALL
                 .into_iter()
-                .map(|kind| (kind, Action::Pseudonymise))
+                .map(|kind| match kind {
+                    EntityKind::CreditCard => (kind, Action::Drop),
+                    _ => (kind, Action::Pseudonymise),
+                })
                 .collect(),
         }
     }
 }
 
 impl Policy {
-    /// Sets the action for `kind`; refuses [`Action::Keep`] for a BSN.
+    /// Sets the action for `kind`; refuses [`Action::Keep`] for a BSN, and storing a payment
+    /// card number in any form.
     pub fn set(&mut self, kind: EntityKind, action: Action) -> Result<(), PolicyError> {
         if kind == EntityKind::Bsn && action == Action::Keep {
             return Err(PolicyError::BsnCannotBeKept);
+        }
+        if kind == EntityKind::CreditCard && matches!(action, Action::Keep | Action::Pseudonymise) {
+            return Err(PolicyError::CardCannotBeStored);
         }
         self.actions.insert(kind, action);
         Ok(())
@@ -309,6 +322,21 @@ mod tests {
             end,
             score: 1.0,
         }
+    }
+
+    #[test]
+    fn card_numbers_are_dropped_by_default_and_can_never_be_stored_pii_08() {
+        let mut policy = Policy::default();
+        assert_eq!(policy.action(EntityKind::CreditCard), Action::Drop);
+        assert_eq!(policy.action(EntityKind::Iban), Action::Pseudonymise);
+        for stored in [Action::Keep, Action::Pseudonymise] {
+            assert_eq!(
+                policy.set(EntityKind::CreditCard, stored),
+                Err(PolicyError::CardCannotBeStored)
+            );
+        }
+        assert_eq!(policy.set(EntityKind::CreditCard, Action::Mask), Ok(()));
+        assert_eq!(policy.action(EntityKind::CreditCard), Action::Mask);
     }
 
     #[test]

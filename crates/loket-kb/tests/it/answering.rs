@@ -264,7 +264,7 @@ fn priv_16_a_verbatim_question_of_a_customer_entry_is_not_answered_for_anyone_el
 }
 
 #[test]
-fn acc_05_an_abstention_offers_nearby_approved_questions_that_each_answer_verbatim() {
+fn acc_01_an_abstention_offers_nearby_approved_questions_that_each_answer_verbatim() {
     let (_dir, kb) = shop();
     let scope = CustomerScope::anonymous();
     // Shares words with the returns entry but is not confident enough to answer.

@@ -166,7 +166,7 @@ fn answered_without_mistakes(kb: &KnowledgeBase) -> usize {
 
 /// With the multilingual encoder (multilingual-e5-small, when `LOKET_TEST_E5_DIR` names it) Dutch
 /// rephrasings are answered far more often than by words alone, still never wrongly, and questions
-/// outside the shop's knowledge are still declined (ACC-01, ACC-05).
+/// outside the shop's knowledge are still declined (ACC-01).
 #[test]
 fn the_multilingual_encoder_answers_dutch_rephrasings_that_words_alone_miss_acc_01() {
     let Some(directory) = std::env::var_os("LOKET_TEST_E5_DIR") else {

@@ -230,11 +230,11 @@ async fn auditors_can_list_the_disclosures_shown_in_a_conversation_but_agents_ca
     app.stop().await;
 }
 
-/// PII-03: the configured policy per type applies to what is stored (a masked IBAN keeps only its
+/// PII-02: the configured policy per type applies to what is stored (a masked IBAN keeps only its
 /// last two characters and nothing goes to the vault), and a BSN is revealed only with a
 /// configured legal basis, which the reveal's audit record names.
 #[tokio::test]
-async fn the_configured_policy_masks_ibans_and_a_legal_basis_allows_a_bsn_reveal_pii_03() {
+async fn the_configured_policy_masks_ibans_and_a_legal_basis_allows_a_bsn_reveal_pii_02() {
     let app = TestApp::spawn_with(|config| {
         config.privacy.policy.insert("IBAN".into(), "mask".into());
         config.privacy.bsn_legal_basis = Some("Wet algemene bepalingen burgerservicenummer, art. 10".into());

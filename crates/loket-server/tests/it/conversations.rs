@@ -73,7 +73,7 @@ async fn an_unknown_question_is_declined_and_a_person_offered() {
 }
 
 #[tokio::test]
-async fn an_abstention_offers_approved_questions_that_answer_when_sent_and_are_stored_acc_05() {
+async fn an_abstention_offers_approved_questions_that_answer_when_sent_and_are_stored_acc_01() {
     let app = TestApp::spawn().await;
     let customer = app.open("nl").await;
     let turn = app.say_ok(&customer, "bestelling pakket kwijt onderweg").await;

@@ -169,7 +169,7 @@ async fn the_model_sees_placeholders_never_the_customers_data_priv_04() {
 }
 
 #[tokio::test]
-async fn questions_the_knowledge_base_cannot_answer_never_reach_the_model_acc_05() {
+async fn questions_the_knowledge_base_cannot_answer_never_reach_the_model_acc_01() {
     let (app, model) = app_with("Ja hoor, dat kan [1].").await;
     let customer = app.open("nl").await;
     let turn = app.say_ok(&customer, "Hoe laat vertrekt de trein naar Parijs?").await;

@@ -416,3 +416,78 @@ async fn a_handover_is_offered_only_while_someone_who_speaks_the_customers_langu
     );
     app.stop().await;
 }
+
+/// HUM-07: a complaint and a crisis go to a person on the customer's own words. A crisis gets the
+/// help numbers first; they promise a connection only when a person is coming (HUM-04), and with
+/// nobody online the alternatives follow instead. A message with special-category words but no
+/// identifier is counted too (PII-04). The compliance report shows all of it.
+#[tokio::test]
+async fn complaints_and_crises_reach_a_person_and_a_crisis_promises_no_one_who_is_not_coming_hum_07() {
+    let texts = |turn: &serde_json::Value| -> Vec<(String, String)> {
+        turn["messages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|message| {
+                (
+                    message["kind"].as_str().unwrap_or_default().to_string(),
+                    message["text"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    let crisis = "Ik zie het niet meer zitten en wil er een eind aan maken";
+    let app = TestApp::spawn().await;
+
+    // Nobody online: the help numbers, no promise, then the alternatives.
+    let alone = app.open("nl").await;
+    let turn = app.say_ok(&alone, crisis).await;
+    let messages = texts(&turn);
+    let notice = messages
+        .iter()
+        .find(|(_, text)| text.contains("0800-0113"))
+        .expect("the help numbers");
+    assert!(!notice.1.contains("verbind u ook door"), "{notice:?}");
+    assert!(messages.iter().any(|(kind, _)| kind == "unavailable"), "{messages:?}");
+    assert_eq!(turn["state"], "bot");
+
+    // Someone online: the same numbers, the promise, and the queue.
+    let sanne = app.agent("sanne", "Sanne", Role::Agent).await;
+    let _online = sanne.go_online().await;
+    let helped = app.open("nl").await;
+    let turn = app.say_ok(&helped, crisis).await;
+    let messages = texts(&turn);
+    assert!(
+        messages
+            .iter()
+            .any(|(_, text)| text.contains("0800-0113") && text.contains("verbind u ook door")),
+        "{messages:?}"
+    );
+    assert_eq!(turn["state"], "waiting_for_agent");
+
+    let complaint = app.open("nl").await;
+    let turn = app
+        .say_ok(&complaint, "Ik wil een klacht indienen over mijn bestelling")
+        .await;
+    assert_eq!(turn["state"], "waiting_for_agent", "{:?}", texts(&turn));
+
+    let sensitive = app.open("nl").await;
+    app.say_ok(&sensitive, "Ik heb diabetes, kan ik de fiets toch gebruiken?")
+        .await;
+
+    let report = app.compliance_report().await;
+    let hum_07 = crate::compliance::row(&report, "HUM-07").to_string();
+    assert!(
+        hum_07.contains("complaints (legal claims and disputes included) 1, crises 2"),
+        "{hum_07}"
+    );
+    assert_eq!(crate::compliance::row(&report, "HUM-07")["status"], "met");
+    let pii_04 = crate::compliance::row(&report, "PII-04").to_string();
+    assert!(pii_04.contains("special-category signals: health: 1"), "{pii_04}");
+    let pii_01 = crate::compliance::row(&report, "PII-01").to_string();
+    assert!(
+        pii_01.contains("messages with personal data pseudonymised: 0"),
+        "{pii_01}"
+    );
+    app.stop().await;
+}

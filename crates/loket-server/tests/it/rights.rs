@@ -73,6 +73,36 @@ fn files_containing(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
     found
 }
 
+/// PII-08: a payment card number is dropped, not pseudonymised: the message keeps only the bare
+/// label, nothing is sealed in the vault, so not even the customer's own export or an agent can
+/// bring it back, and no file in the data directory holds it.
+#[tokio::test]
+async fn a_card_number_is_never_stored_not_even_in_the_vault_pii_08() {
+    let app = TestApp::spawn().await;
+    let customer = app.open("nl").await;
+    let turn = app
+        .say_ok(&customer, "Mijn kaart is 4111 1111 1111 1111, kunt u die gebruiken?")
+        .await;
+    let stored = turn["messages"][0]["text"].as_str().unwrap_or_default().to_string();
+    assert!(
+        stored.contains("[CREDIT_CARD]") && !stored.contains("[CREDIT_CARD_1]") && !stored.contains("4111"),
+        "{stored}"
+    );
+    let export: Value = as_customer(&app, &customer, Method::GET, &format!("{}/export", customer.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let text = export.to_string();
+    assert!(!text.contains("4111"), "{text}");
+    assert_eq!(
+        export["conversations"][0]["personal_data"],
+        json!([]),
+        "nothing in the vault"
+    );
+    app.stop_and_scan_for("4111111111111111").await;
+}
+
 #[tokio::test]
 async fn a_customer_exports_their_own_data_with_originals_restored_gdpr_15_20() {
     let app = TestApp::spawn().await;

@@ -1151,10 +1151,32 @@ pub(super) fn requirement_sections(
             vec![a11y_01, a11y_09],
         ),
     ];
+    for extra in super::coverage::rows(config, evidence) {
+        let index = match extra.id.split('-').next() {
+            Some("DIS") => 0,
+            Some("HUM") => 1,
+            Some("ACC") => 2,
+            Some("PRIV" | "PII") => 3,
+            Some("RET") => 4,
+            Some("SEC") => 5,
+            Some("GOV") => 6,
+            _ => 7,
+        };
+        sections[index].rows.push(extra);
+    }
+    for section in &mut sections {
+        section.rows.sort_by_key(|row| requirement_order(&row.id));
+    }
     if settings.company.sector == Sector::Financial {
         sections.push(financial_section(config, evidence, &high_risk, acc_06_status));
     }
     sections
+}
+
+/// A requirement id's place in its section: by prefix, then by number (DIS-02 before DIS-10).
+fn requirement_order(id: &str) -> (String, u32) {
+    let (prefix, number) = id.split_once('-').unwrap_or((id, ""));
+    (prefix.to_string(), number.parse().unwrap_or(u32::MAX))
 }
 
 /// The add-ons of REQUIREMENTS 1J for a bank, insurer, lender or investment firm
