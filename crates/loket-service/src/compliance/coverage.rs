@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use loket_core::Locale;
 use loket_core::config::{LawfulBasis, SecondFactorPolicy, Sector, ValidConfig};
 
+use super::requirements::row;
 use super::{Evidence, RequirementRow, Status, listing, or_none};
 use crate::rights_request::Right;
 
@@ -46,15 +47,6 @@ const HUMAN_CLAIMS: [&str; 5] = [
     "says_customer_talks_to_human",
     "claims_to_work_there",
 ];
-
-fn row(id: &str, title: &str, status: Status, evidence: Vec<String>) -> RequirementRow {
-    RequirementRow {
-        id: id.into(),
-        title: title.into(),
-        status,
-        evidence,
-    }
-}
 
 fn count(map: &BTreeMap<String, u64>, key: &str) -> u64 {
     map.get(key).copied().unwrap_or(0)

@@ -14,7 +14,7 @@ use super::{
     Status, date, listing, listing_signed, or_none, percent, retention_rules, seconds, week_hours,
 };
 
-fn row(id: &str, title: &str, status: Status, evidence: Vec<String>) -> RequirementRow {
+pub(super) fn row(id: &str, title: &str, status: Status, evidence: Vec<String>) -> RequirementRow {
     RequirementRow {
         id: id.into(),
         title: title.into(),
