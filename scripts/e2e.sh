@@ -28,4 +28,10 @@ if [[ ! -d tests-e2e/node_modules ]]; then
   (cd tests-e2e && npm ci --no-audit --no-fund)
 fi
 
-exec node --test tests-e2e/
+# The usual report (spec on a terminal, TAP otherwise), plus the requirements each browser test
+# checked and how it ended, added to the accessibility summary for the compliance report.
+if [[ -t 1 ]]; then reporter=spec; else reporter=tap; fi
+exec node --test \
+  --test-reporter="$reporter" --test-reporter-destination=stdout \
+  --test-reporter=./tests-e2e/support/requirements-reporter.js --test-reporter-destination=stdout \
+  tests-e2e/

@@ -45,7 +45,7 @@ describe('closed hours: the truth, the alternatives and a callback request', () 
   let customer;
   const journey = { agent: null };
 
-  test('HUM-04 A11Y-03: by keyboard the customer asks for a person and is told when people are back, with alternatives', async () => {
+  test('HUM-04 A11Y-03 A11Y-16: by keyboard the customer asks for a person and is told when people are back, with alternatives', async () => {
     const config = await (await fetch(new URL('api/v1/widget/config?locale=nl', server.baseUrl))).json();
     assert.equal(config.agents_available, false, 'precondition: the server must consider nobody available');
 

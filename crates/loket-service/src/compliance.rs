@@ -63,6 +63,22 @@ const FIRST_MESSAGES: u32 = 8;
 const LISTED_VIOLATIONS: usize = 200;
 /// The largest accessibility summary read, in bytes.
 const MAX_ACCESSIBILITY_BYTES: u64 = 256 * 1024;
+/// At most this many requirement ids are read from a browser run's summary (REQUIREMENTS.md has
+/// about 120).
+const MAX_BROWSER_REQUIREMENTS: usize = 300;
+
+/// `DIS-01`, `A11Y-12`: two to four capitals and digits, a dash, two digits.
+fn is_requirement_id(id: &str) -> bool {
+    let Some((prefix, number)) = id.split_once('-') else {
+        return false;
+    };
+    (2..=4).contains(&prefix.len())
+        && prefix
+            .bytes()
+            .all(|byte| byte.is_ascii_uppercase() || byte.is_ascii_digit())
+        && number.len() == 2
+        && number.bytes().all(|byte| byte.is_ascii_digit())
+}
 /// A last retention run older than this breaks the "at least daily" rule of RET-02 (a day plus
 /// slack for a restart).
 const RETENTION_RUN_OVERDUE_HOURS: i64 = 36;
@@ -750,6 +766,19 @@ pub struct AccessibilityRun {
     pub violations: BTreeMap<String, u32>,
     /// Wall time of the scans, in milliseconds.
     pub duration_ms: u64,
+    /// Per requirement id, the browser tests (and suites) whose title names it, and how they
+    /// ended in this run; absent in summaries of runs before it was recorded.
+    #[serde(default)]
+    pub requirements: BTreeMap<String, BrowserTests>,
+}
+
+/// The browser tests of one run that name a requirement.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BrowserTests {
+    /// Passed.
+    pub passed: u32,
+    /// Failed.
+    pub failed: u32,
 }
 
 impl AccessibilityRun {
@@ -790,6 +819,10 @@ impl AccessibilityStatus {
                 }
                 run.violations
                     .retain(|impact, _| matches!(impact.as_str(), "critical" | "serious" | "moderate" | "minor"));
+                run.requirements.retain(|id, _| is_requirement_id(id));
+                while run.requirements.len() > MAX_BROWSER_REQUIREMENTS {
+                    run.requirements.pop_last();
+                }
                 AccessibilityStatus::Recorded(run)
             }
             Err(_) => AccessibilityStatus::Unreadable {
@@ -1787,6 +1820,7 @@ mod tests {
             states: Vec::new(),
             violations: BTreeMap::from([("serious".to_string(), 1)]),
             duration_ms: 10,
+            requirements: BTreeMap::new(),
         };
         let report = report_with(Evidence::default(), AccessibilityStatus::Recorded(run.clone()));
         assert_eq!(report.row("A11Y-01").map(|row| row.status), Some(Status::NotMet));

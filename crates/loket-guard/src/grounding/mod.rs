@@ -264,12 +264,13 @@ impl Evidence {
         }
     }
 
-    /// Every number in `text` occurs in the passages (thousands separators and decimal marks
-    /// ignored, so "1.472" matches "1472" and "1,472").
+    /// Every number in `text` occurs in the passages as a whole number (thousands separators
+    /// and decimal marks ignored, so "1.472" matches "1472" and "1,472"; but "4" is not backed
+    /// by "14" or "2024").
     fn numbers_backed(&self, text: &str) -> bool {
         NUMBER.find_iter(text).all(|found| {
             let number = without_separators(found.as_str());
-            self.numbers.contains(&number) || self.flat.contains(&number)
+            self.numbers.contains(&number) || contains_whole_number(&self.flat, &number)
         })
     }
 
@@ -310,6 +311,16 @@ fn probability(values: &[f64; features::COUNT]) -> f64 {
             .map(|(value, weight)| value * weight)
             .sum::<f64>();
     1.0 / (1.0 + (-score).exp())
+}
+
+/// Whether `number` stands in `flat` with no digit right before or after it.
+fn contains_whole_number(flat: &str, number: &str) -> bool {
+    flat.match_indices(number).any(|(at, _)| {
+        let before = flat[..at].chars().next_back();
+        let after = flat[at + number.len()..].chars().next();
+        !before.is_some_and(|character| character.is_numeric())
+            && !after.is_some_and(|character| character.is_numeric())
+    })
 }
 
 fn without_separators(text: &str) -> String {
@@ -388,6 +399,8 @@ mod tests {
             None,
         );
         check("Je hebt 30 dagen bedenktijd.", Some(reason::NUMBER));
+        // A number inside a longer one in the passages is not there: "4" is not "14".
+        check("Je hebt 4 dagen bedenktijd.", Some(reason::NUMBER));
         check(
             "Je hebt 14 dagen bedenktijd en je krijgt 10% korting.",
             Some(reason::COMMITMENT),

@@ -1,13 +1,13 @@
 //! The rows of the requirements that are mostly true by how Loket is built, so that the report
 //! has a row for every requirement of REQUIREMENTS.md, not only for those with counters of their
 //! own. A regulator who looks for HUM-01 or PII-08 finds what makes it true, the configuration
-//! around it, the counts that show it working, and what the company still has to do.
+//! around it, the counts that show it working, and what the company still has to do. The
+//! accessibility rows take their status from the browser tests of the recorded run: each test
+//! names the requirements it checks, and the run's summary counts how those tests ended.
 //!
 //! The status rules are those of `requirements`: "met" where Loket itself makes it true and no
 //! setting can undo it; "not met" where a setting undoes it; "requires human input" where part of
-//! it is the company's (its infrastructure, its staff, its content, a legal judgement). The
-//! accessibility requirements other than A11Y-01 and A11Y-09 are checked by the browser tests,
-//! whose run the report reads as a whole (A11Y-01).
+//! it is the company's (its infrastructure, its staff, its content, a legal judgement).
 
 use std::collections::BTreeMap;
 
@@ -15,21 +15,22 @@ use loket_core::Locale;
 use loket_core::config::{LawfulBasis, SecondFactorPolicy, Sector, ValidConfig};
 
 use super::requirements::row;
-use super::{Evidence, RequirementRow, Status, listing, or_none};
+use super::{AccessibilityStatus, BrowserTests, Evidence, RequirementRow, Status, listing, or_none};
 use crate::rights_request::Right;
 
-/// The requirements of REQUIREMENTS.md that every report has a row for: all of sections 1A to
-/// 1H except the accessibility ones the browser run stands for (A11Y-01).
-pub const REPORTED_REQUIREMENTS: [&str; 94] = [
+/// The requirements of REQUIREMENTS.md that every report has a row for: all of sections 1A to 1H.
+pub const REPORTED_REQUIREMENTS: [&str; 112] = [
     "DIS-01", "DIS-02", "DIS-03", "DIS-04", "DIS-05", "DIS-06", "DIS-07", "DIS-08", "DIS-09", "DIS-10", "DIS-11",
     "DIS-12", "DIS-13", "HUM-01", "HUM-02", "HUM-03", "HUM-04", "HUM-05", "HUM-06", "HUM-07", "HUM-08", "HUM-09",
     "HUM-10", "HUM-11", "HUM-12", "ACC-01", "ACC-02", "ACC-03", "ACC-04", "ACC-05", "ACC-06", "ACC-07", "ACC-08",
-    "ACC-09", "ACC-10", "A11Y-01", "A11Y-09", "PRIV-01", "PRIV-02", "PRIV-03", "PRIV-04", "PRIV-05", "PRIV-06",
-    "PRIV-07", "PRIV-08", "PRIV-09", "PRIV-10", "PRIV-11", "PRIV-12", "PRIV-13", "PRIV-14", "PRIV-15", "PRIV-16",
-    "PRIV-17", "PII-01", "PII-02", "PII-03", "PII-04", "PII-05", "PII-06", "PII-07", "PII-08", "RET-01", "RET-02",
-    "RET-03", "RET-04", "RET-05", "RET-06", "RET-07", "RET-08", "SEC-01", "SEC-02", "SEC-03", "SEC-04", "SEC-05",
-    "SEC-06", "SEC-07", "SEC-08", "SEC-09", "SEC-10", "SEC-11", "SEC-12", "SEC-13", "SEC-14", "GOV-01", "GOV-02",
-    "GOV-03", "GOV-04", "GOV-05", "GOV-06", "GOV-07", "GOV-08", "GOV-09", "GOV-10",
+    "ACC-09", "ACC-10", "A11Y-01", "A11Y-02", "A11Y-03", "A11Y-04", "A11Y-05", "A11Y-06", "A11Y-07", "A11Y-08",
+    "A11Y-09", "A11Y-10", "A11Y-11", "A11Y-12", "A11Y-13", "A11Y-14", "A11Y-15", "A11Y-16", "A11Y-17", "A11Y-18",
+    "A11Y-19", "A11Y-20", "PRIV-01", "PRIV-02", "PRIV-03", "PRIV-04", "PRIV-05", "PRIV-06", "PRIV-07", "PRIV-08",
+    "PRIV-09", "PRIV-10", "PRIV-11", "PRIV-12", "PRIV-13", "PRIV-14", "PRIV-15", "PRIV-16", "PRIV-17", "PII-01",
+    "PII-02", "PII-03", "PII-04", "PII-05", "PII-06", "PII-07", "PII-08", "RET-01", "RET-02", "RET-03", "RET-04",
+    "RET-05", "RET-06", "RET-07", "RET-08", "SEC-01", "SEC-02", "SEC-03", "SEC-04", "SEC-05", "SEC-06", "SEC-07",
+    "SEC-08", "SEC-09", "SEC-10", "SEC-11", "SEC-12", "SEC-13", "SEC-14", "GOV-01", "GOV-02", "GOV-03", "GOV-04",
+    "GOV-05", "GOV-06", "GOV-07", "GOV-08", "GOV-09", "GOV-10",
 ];
 
 /// The add-ons of section 1J, reported with `company.sector = "financial"`.
@@ -48,13 +49,64 @@ const HUMAN_CLAIMS: [&str; 5] = [
     "claims_to_work_there",
 ];
 
+/// The accessibility requirements the browser tests check, with the row's title.
+const BROWSER_CHECKED: [(&str, &str); 12] = [
+    (
+        "A11Y-02",
+        "New messages, status and errors are announced by screen readers without moving focus",
+    ),
+    (
+        "A11Y-03",
+        "Everything works by keyboard; Esc minimises and returns focus; no keyboard trap",
+    ),
+    (
+        "A11Y-04",
+        "Opening moves focus into the chat, closing returns it to the launcher",
+    ),
+    (
+        "A11Y-05",
+        "The focus indicator is visible, and the widget never hides the page's focused element",
+    ),
+    (
+        "A11Y-06",
+        "Text and controls have enough contrast; authors are told apart by a label, not colour alone",
+    ),
+    (
+        "A11Y-07",
+        "Usable at 200% zoom, at 320 CSS px width and with text-spacing overrides",
+    ),
+    (
+        "A11Y-08",
+        "Launcher, send, close, person and suggestion targets are at least 24 by 24 CSS px",
+    ),
+    ("A11Y-10", "Names, roles and states are correct"),
+    (
+        "A11Y-11",
+        "Messages in another language than the page's carry a lang attribute",
+    ),
+    ("A11Y-12", "No auto-open, focus stealing or autoplay; no animation"),
+    (
+        "A11Y-13",
+        "The launcher and the contact links keep the same relative order on every page",
+    ),
+    (
+        "A11Y-16",
+        "Chat is never the only channel; the alternatives are easy to find",
+    ),
+];
+
 fn count(map: &BTreeMap<String, u64>, key: &str) -> u64 {
     map.get(key).copied().unwrap_or(0)
 }
 
 /// The rows of this module, in no particular order; `requirements` files them in their sections.
-pub(super) fn rows(config: &ValidConfig, evidence: &Evidence) -> Vec<RequirementRow> {
+pub(super) fn rows(
+    config: &ValidConfig,
+    evidence: &Evidence,
+    accessibility: &AccessibilityStatus,
+) -> Vec<RequirementRow> {
     let mut rows = disclosure_and_contact_rows(config, evidence);
+    rows.extend(accessibility_rows(config, accessibility));
     rows.extend(answer_rows(config, evidence));
     rows.extend(privacy_rows(config, evidence));
     rows.extend(security_rows(config, evidence));
@@ -256,6 +308,102 @@ fn hum_08_row(config: &ValidConfig, evidence: &Evidence) -> RequirementRow {
         status,
         lines,
     )
+}
+
+/// The browser tests' outcome for `id` in the recorded run, if any test named it.
+fn browser_tests<'a>(accessibility: &'a AccessibilityStatus, id: &str) -> Option<&'a BrowserTests> {
+    match accessibility {
+        AccessibilityStatus::Recorded(run) => run.requirements.get(id),
+        _ => None,
+    }
+}
+
+/// Adds to every row the browser tests of the recorded run that name its requirement; a failed
+/// one makes the row not met, whatever else shows: the build the run tested does not do it.
+pub(super) fn add_browser_tests(rows: &mut [RequirementRow], accessibility: &AccessibilityStatus) {
+    let AccessibilityStatus::Recorded(run) = accessibility else {
+        return;
+    };
+    for row in rows {
+        if let Some(tests) = run.requirements.get(&row.id) {
+            row.evidence.push(format!(
+                "browser tests naming it in the run of {}: {} passed, {} failed",
+                run.generated_at.format("%Y-%m-%d"),
+                tests.passed,
+                tests.failed
+            ));
+            if tests.failed > 0 {
+                row.status = Status::NotMet;
+            }
+        }
+    }
+}
+
+fn accessibility_rows(config: &ValidConfig, accessibility: &AccessibilityStatus) -> Vec<RequirementRow> {
+    let recorded = matches!(accessibility, AccessibilityStatus::Recorded(_));
+    let mut rows: Vec<RequirementRow> = BROWSER_CHECKED
+        .iter()
+        .map(|(id, title)| {
+            let (status, line) = match browser_tests(accessibility, id) {
+                Some(tests) if tests.failed == 0 && tests.passed > 0 => (Status::Met, None),
+                Some(_) => (Status::NotMet, None),
+                None if recorded => (
+                    Status::NoEvidenceYet,
+                    Some("no browser test of the recorded run names it".to_string()),
+                ),
+                None => (Status::NoEvidenceYet, Some("no browser run recorded".to_string())),
+            };
+            let mut evidence: Vec<String> = line.into_iter().collect();
+            if *id == "A11Y-02" {
+                evidence.push("the live regions are checked in the browser; a walkthrough with NVDA or VoiceOver is manual: keep its record with this report".into());
+            }
+            row(id, title, status, evidence)
+        })
+        .collect();
+    let financial = config.config.company.sector == Sector::Financial;
+    rows.extend([
+        row(
+            "A11Y-14",
+            "Starting a chat or logging in needs no cognitive test",
+            Status::Met,
+            vec!["the chat opens without a login or CAPTCHA; a logged-in customer's identity comes from the company's own site; staff codes can be pasted".into()],
+        ),
+        row(
+            "A11Y-15",
+            "Images and icons have text alternatives; answers are semantic",
+            Status::Met,
+            vec!["messages are shown as text with their links written out; the widget shows no images, and every icon button has a text name".into()],
+        ),
+        row(
+            "A11Y-17",
+            "The bot can give the service's accessibility information when asked",
+            Status::RequiresHumanInput,
+            vec!["the notice at /about has a section on accessibility (GOV-08); put that information in the knowledge base too, so the bot answers questions about it".into()],
+        ),
+        row(
+            "A11Y-18",
+            "Banking: information is no more complex than CEFR B2",
+            if financial { Status::RequiresHumanInput } else { Status::Met },
+            vec![if financial {
+                "the texts Loket writes are checked for reading ease at every start (DIS-11); the knowledge base's banking information needs a person's check at B2".into()
+            } else {
+                "applies to banking (company.sector = \"general\")".into()
+            }],
+        ),
+        row(
+            "A11Y-19",
+            "The native mobile SDK meets EN 301 549 §11",
+            Status::Met,
+            vec!["no native SDK: the widget runs in the browser, also on phones".into()],
+        ),
+        row(
+            "A11Y-20",
+            "Voice: a text alternative, captions and a keypad alternative",
+            Status::Met,
+            vec!["no voice channel".into()],
+        ),
+    ]);
+    rows
 }
 
 fn answer_rows(config: &ValidConfig, evidence: &Evidence) -> Vec<RequirementRow> {
@@ -791,6 +939,53 @@ mod tests {
         assert!(hum_08.contains("in English"), "{hum_08}");
         evidence.store.operators_serving_english = 1;
         assert_eq!(status(&report_of(settings, evidence), "HUM-08"), Some(Status::Met));
+    }
+
+    /// The browser run's summary says which requirements its tests named and how they ended: the
+    /// accessibility rows take their status from it, and a failed test makes any row not met.
+    #[test]
+    fn browser_tests_of_the_recorded_run_set_the_accessibility_rows_and_a_failure_any_row_a11y() {
+        let run = AccessibilityStatus::parse(
+            r#"{"tool":"axe-core 4.14.1","generated_at":"2026-12-07T10:00:00Z","test_files":9,"scans":20,
+               "states":[],"violations":{"critical":0,"serious":0},"duration_ms":900,
+               "requirements":{"A11Y-03":{"passed":3,"failed":0},"A11Y-07":{"passed":1,"failed":1},
+                               "HUM-01":{"passed":2,"failed":1},"bogus":{"passed":1,"failed":0}}}"#,
+        );
+        let AccessibilityStatus::Recorded(parsed) = &run else {
+            panic!("a recorded run");
+        };
+        assert!(
+            !parsed.requirements.contains_key("bogus"),
+            "only requirement ids are read"
+        );
+        let config = Config::default().validate().expect("valid");
+        let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let report = ComplianceReport::build(&config, Evidence::default(), run, now);
+        let status = |id: &str| report.row(id).map(|row| row.status);
+        assert_eq!(status("A11Y-03"), Some(Status::Met));
+        assert_eq!(status("A11Y-07"), Some(Status::NotMet));
+        assert_eq!(
+            status("HUM-01"),
+            Some(Status::NotMet),
+            "a failed browser test of HUM-01"
+        );
+        let hum_01 = report
+            .row("HUM-01")
+            .map(|row| row.evidence.join(" | "))
+            .unwrap_or_default();
+        assert!(
+            hum_01.contains("browser tests naming it in the run of 2026-12-07: 2 passed, 1 failed"),
+            "{hum_01}"
+        );
+        assert_eq!(status("A11Y-04"), Some(Status::NoEvidenceYet), "no test named it");
+        assert_eq!(status("A11Y-19"), Some(Status::Met), "no native SDK");
+
+        let unrecorded = report_of(Config::default(), Evidence::default());
+        assert_eq!(
+            unrecorded.row("A11Y-03").map(|row| row.status),
+            Some(Status::NoEvidenceYet)
+        );
+        assert_eq!(unrecorded.row("HUM-01").map(|row| row.status), Some(Status::Met));
     }
 
     #[test]

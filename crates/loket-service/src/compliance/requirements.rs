@@ -1151,7 +1151,7 @@ pub(super) fn requirement_sections(
             vec![a11y_01, a11y_09],
         ),
     ];
-    for extra in super::coverage::rows(config, evidence) {
+    for extra in super::coverage::rows(config, evidence, accessibility) {
         let index = match extra.id.split('-').next() {
             Some("DIS") => 0,
             Some("HUM") => 1,
@@ -1169,6 +1169,9 @@ pub(super) fn requirement_sections(
     }
     if settings.company.sector == Sector::Financial {
         sections.push(financial_section(config, evidence, &high_risk, acc_06_status));
+    }
+    for section in &mut sections {
+        super::coverage::add_browser_tests(&mut section.rows, accessibility);
     }
     sections
 }
