@@ -47,6 +47,9 @@
       mineEmpty: 'U hebt geen open gesprekken.',
       ticketsEmpty: 'Er zijn geen verzoeken.',
       waitingItem: 'Positie {position} · {language} · wacht {waiting}',
+      reason_withdrawal: 'Herroeping of annulering',
+      reason_complaint: 'Klacht',
+      reason_crisis: 'Crisis: hulpnummers gegeven',
       mineItem: 'Gesprek {id} · {language} · {state}',
       unread: 'nieuw bericht',
       claim: 'Overnemen',
@@ -147,6 +150,9 @@
       mineEmpty: 'You have no open conversations.',
       ticketsEmpty: 'There are no requests.',
       waitingItem: 'Position {position} · {language} · waiting {waiting}',
+      reason_withdrawal: 'Withdrawal or cancellation',
+      reason_complaint: 'Complaint',
+      reason_crisis: 'Crisis: help numbers given',
       mineItem: 'Conversation {id} · {language} · {state}',
       unread: 'new message',
       claim: 'Claim',
@@ -778,6 +784,16 @@
       else if (state.me) view.queueTitle.focus();
     }
 
+    /**
+     * Why the customer wants a person, as a text label in the queue row (not colour alone): a
+     * crisis, a complaint or a withdrawal is seen before the conversation is opened (HUM-03,
+     * HUM-07). A plain request gets no label.
+     */
+    function appendReason(row, reason) {
+      if (!['crisis', 'complaint', 'withdrawal'].includes(reason)) return;
+      row.appendChild(element('span', { class: `queue-reason queue-reason--${reason}`, 'data-testid': 'console-reason' }, t(`reason_${reason}`)));
+    }
+
     function renderQueueLists() {
       const now = Date.now();
       view.agentsOnline.textContent = state.me ? t('agentsOnline', { count: state.queue.agents_online }) : '';
@@ -792,6 +808,7 @@
           language: languageName(state.lang, item.locale),
           waiting: formatWaiting(item.waiting_since, now, state.lang),
         })));
+        appendReason(row, item.reason);
         const claim = element('button', {
           type: 'button',
           class: 'button primary',
@@ -814,6 +831,7 @@
           state: t(`state_${item.state}`),
         });
         row.appendChild(element('span', { class: 'queue-text' }, text));
+        appendReason(row, item.reason);
         if (state.unread.has(item.id)) row.appendChild(element('span', { class: 'unread', 'data-testid': 'console-unread' }, t('unread')));
         const openButton = element('button', {
           type: 'button',

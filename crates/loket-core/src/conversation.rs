@@ -62,6 +62,58 @@ impl ConversationState {
     }
 }
 
+/// Why a customer is waiting for, or talking with, a person: what the agents' queue shows next
+/// to the conversation, so a crisis or a complaint is seen before it is opened (HUM-03, HUM-07).
+/// Ordered by urgency: a later, more urgent reason replaces an earlier one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandoverReason {
+    /// The customer asked (the control, their own words, or the bot's offer).
+    Request,
+    /// A withdrawal or cancellation statement, acknowledged in the chat (ACC-04).
+    Withdrawal,
+    /// A complaint, a dispute or a legal claim.
+    Complaint,
+    /// Expressed crisis or vulnerability: the help numbers were given.
+    Crisis,
+}
+
+impl HandoverReason {
+    /// Every reason, least urgent first.
+    pub const ALL: [HandoverReason; 4] = [
+        HandoverReason::Request,
+        HandoverReason::Withdrawal,
+        HandoverReason::Complaint,
+        HandoverReason::Crisis,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HandoverReason::Request => "request",
+            HandoverReason::Withdrawal => "withdrawal",
+            HandoverReason::Complaint => "complaint",
+            HandoverReason::Crisis => "crisis",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|reason| reason.as_str() == text)
+    }
+
+    /// The reason of an audited handover trigger (`button`, `text`, `complaint`, `crisis`,
+    /// `withdrawal`, ...); any other trigger is the customer's request.
+    fn of_trigger(trigger: &str) -> Self {
+        match trigger {
+            "complaint" => HandoverReason::Complaint,
+            "crisis" => HandoverReason::Crisis,
+            "withdrawal" => HandoverReason::Withdrawal,
+            _ => HandoverReason::Request,
+        }
+    }
+}
+
 /// The agent holding a conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgentRef {
@@ -90,6 +142,10 @@ pub struct Conversation {
     pub last_disclosure_at: Option<DateTime<Utc>>,
     /// When the customer joined the queue, in `waiting_for_agent`.
     pub waiting_since: Option<DateTime<Utc>>,
+    /// Why a person was asked for, while waiting or with an agent; cleared when the bot takes
+    /// over again or the conversation closes.
+    #[serde(default)]
+    pub handover_reason: Option<HandoverReason>,
     /// Abstentions in a row, reset by an answer (HUM-06).
     pub consecutive_abstentions: u32,
     /// Fingerprint of the last question the bot handled, to notice a repeated question.
@@ -295,6 +351,7 @@ impl Conversation {
             last_activity_at: now,
             last_disclosure_at: None,
             waiting_since: None,
+            handover_reason: None,
             consecutive_abstentions: 0,
             last_question_fingerprint: None,
             version: 0,
@@ -342,6 +399,7 @@ impl Conversation {
                 outbox.holding_agent(&agent)?;
                 outbox.conversation.state = ConversationState::Bot;
                 outbox.conversation.assigned_agent = None;
+                outbox.conversation.handover_reason = None;
                 outbox.conversation.consecutive_abstentions = 0;
                 let text = wording.back_to_bot(outbox.locale());
                 outbox.system(MessageKind::Handoff, text, false)?;
@@ -375,6 +433,7 @@ impl Conversation {
                 outbox.conversation.state = ConversationState::Closed;
                 outbox.conversation.assigned_agent = None;
                 outbox.conversation.waiting_since = None;
+                outbox.conversation.handover_reason = None;
                 let text = wording.closed(outbox.locale());
                 outbox.system(MessageKind::Notice, text, false)?;
                 outbox.audit(AuditKind::ConversationClosed, format!("agent:{agent}"), |event| event);
@@ -683,6 +742,15 @@ impl<'w> Outbox<'w> {
     /// that nobody is available with the alternatives (HUM-04).
     fn request_person(&mut self, availability: Availability, trigger: &str) -> Result<(), TransitionError> {
         let locale = self.locale();
+        let reason = HandoverReason::of_trigger(trigger);
+        if matches!(
+            self.conversation.state,
+            ConversationState::WithAgent | ConversationState::WaitingForAgent
+        ) && self.conversation.handover_reason.is_none_or(|current| current < reason)
+        {
+            // A crisis after a plain request, say: the person must see the more urgent reason.
+            self.conversation.handover_reason = Some(reason);
+        }
         match self.conversation.state {
             ConversationState::WithAgent => {
                 let name = self
@@ -718,6 +786,7 @@ impl<'w> Outbox<'w> {
             } => {
                 self.conversation.state = ConversationState::WaitingForAgent;
                 self.conversation.waiting_since = Some(self.now);
+                self.conversation.handover_reason = Some(reason);
                 let text = self.wording.handoff_requested(locale, position, estimated_wait_minutes);
                 self.system(MessageKind::Handoff, text, false)
             }
@@ -731,6 +800,7 @@ impl<'w> Outbox<'w> {
         };
         self.conversation.state = ConversationState::Bot;
         self.conversation.waiting_since = None;
+        self.conversation.handover_reason = None;
         let text = self.wording.unavailable(self.locale(), next_open, reason);
         self.system(MessageKind::Unavailable, text, true)?;
         self.audit(AuditKind::HandoffUnavailable, "system", |event| {
@@ -1127,6 +1197,69 @@ mod tests {
             )
             .unwrap();
         assert_eq!(kinds(&customer), vec![(Author::Customer, MessageKind::Text)]);
+    }
+
+    /// The queue's reason: set on joining it, raised by a more urgent one (a crisis after a plain
+    /// request), kept by the person who takes over, gone once the bot has the conversation again;
+    /// a crisis when nobody can come sets none, and its text promises no connection.
+    #[test]
+    fn the_handover_reason_follows_the_most_urgent_request_until_the_bot_takes_over_hum_07() {
+        let waiting = waiting();
+        assert_eq!(waiting.handover_reason, Some(HandoverReason::Request));
+        let crisis = waiting
+            .apply(
+                turn(TurnIntent::Crisis, BotReply::NotAsked, open()),
+                at(2),
+                &wording(),
+                RULES,
+            )
+            .unwrap();
+        assert_eq!(crisis.conversation.handover_reason, Some(HandoverReason::Crisis));
+        let complaint = crisis
+            .conversation
+            .clone()
+            .apply(
+                turn(TurnIntent::Complaint, BotReply::NotAsked, open()),
+                at(3),
+                &wording(),
+                RULES,
+            )
+            .unwrap();
+        assert_eq!(
+            complaint.conversation.handover_reason,
+            Some(HandoverReason::Crisis),
+            "a less urgent reason does not replace it"
+        );
+        let held = complaint
+            .conversation
+            .apply(Event::AgentClaimed { agent: sanne() }, at(4), &wording(), RULES)
+            .unwrap()
+            .conversation;
+        assert_eq!(held.handover_reason, Some(HandoverReason::Crisis));
+        let back = held
+            .apply(Event::HandBack { agent: sanne().id }, at(5), &wording(), RULES)
+            .unwrap();
+        assert_eq!(back.conversation.handover_reason, None);
+
+        let alone = started(Locale::Nl)
+            .apply(
+                turn(TurnIntent::Crisis, BotReply::NotAsked, closed()),
+                at(1),
+                &wording(),
+                RULES,
+            )
+            .unwrap();
+        assert_eq!(alone.conversation.handover_reason, None);
+        assert!(
+            !alone
+                .messages
+                .iter()
+                .any(|message| message.text.contains("verbind u ook door"))
+        );
+        assert!(alone.messages.iter().any(|message| message.text.contains("0800-0113")));
+        for reason in HandoverReason::ALL {
+            assert_eq!(HandoverReason::parse(reason.as_str()), Some(reason));
+        }
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub mod readability;
 pub mod staff;
 pub mod wording;
 
-pub use conversation::{Conversation, ConversationState, Event, Transition, TransitionError};
+pub use conversation::{Conversation, ConversationState, Event, HandoverReason, Transition, TransitionError};
 pub use ids::{AgentId, ConversationId};
 pub use locale::Locale;
 pub use message::{Author, Citation, MessageKind, NewMessage, StoredMessage, Suggestion};

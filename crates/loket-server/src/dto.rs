@@ -2,7 +2,7 @@
 //! types. Every type here is described in the OpenAPI document.
 
 use chrono::{DateTime, Utc};
-use loket_core::{ConversationState, StoredMessage};
+use loket_core::{ConversationState, HandoverReason, StoredMessage};
 use loket_service::customer::{ConversationView, TurnOutcome};
 use loket_service::second_factor::SecondFactorState;
 use loket_service::staff::{AgentConversationView, QueueView, StaffContext};
@@ -436,6 +436,8 @@ pub struct QueueItemDto {
     pub waiting_since: Option<DateTime<Utc>>,
     /// 1 = next.
     pub position: u32,
+    /// Why the customer wants a person: `request`, `withdrawal`, `complaint` or `crisis`.
+    pub reason: Option<&'static str>,
 }
 
 /// A conversation held by the agent.
@@ -447,6 +449,8 @@ pub struct HeldDto {
     pub locale: &'static str,
     /// State.
     pub state: &'static str,
+    /// Why the customer asked for a person, as in the queue.
+    pub reason: Option<&'static str>,
 }
 
 /// A ticket.
@@ -515,6 +519,7 @@ impl From<QueueView> for QueueDto {
                     locale: entry.conversation.locale.as_str(),
                     waiting_since: entry.conversation.waiting_since,
                     position: entry.position,
+                    reason: entry.conversation.handover_reason.map(HandoverReason::as_str),
                 })
                 .collect(),
             mine: view
@@ -524,6 +529,7 @@ impl From<QueueView> for QueueDto {
                     id: conversation.id.to_string(),
                     locale: conversation.locale.as_str(),
                     state: conversation.state.as_str(),
+                    reason: conversation.handover_reason.map(HandoverReason::as_str),
                 })
                 .collect(),
             tickets: view.tickets.into_iter().map(TicketDto::from).collect(),

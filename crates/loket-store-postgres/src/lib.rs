@@ -49,7 +49,8 @@ use loket_core::audit::{AuditEvent, AuditKind, AuditRecord, GENESIS_HASH};
 use loket_core::conversation::AgentRef;
 use loket_core::staff::Role;
 use loket_core::{
-    AgentId, Author, Conversation, ConversationId, ConversationState, Locale, MessageKind, NewMessage, StoredMessage,
+    AgentId, Author, Conversation, ConversationId, ConversationState, HandoverReason, Locale, MessageKind, NewMessage,
+    StoredMessage,
 };
 use loket_store::group::{self, GroupError, Job, Turn, TurnResults};
 use loket_store::{
@@ -606,6 +607,13 @@ pub fn migrator() -> Migrator {
             "agents online per instance".into(),
             MigrationType::Simple,
             include_str!("../migrations/0011_staff_presence.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            12,
+            "why a customer waits for a person".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0012_handover_reason.sql").into_sql_str(),
             false,
         ),
     ])
@@ -1528,6 +1536,9 @@ async fn update_conversations(
         columns.count.push(seq_count(&commit.messages));
         columns.sensitive.push(commit.sensitive);
         columns.now.push(micros(commit.now));
+        columns
+            .handover_reason
+            .push(conversation.handover_reason.map(|reason| reason.as_str().to_string()));
     }
     let rows: Vec<(i64, String, i64)> = sqlx::query_as(
         "UPDATE conversations AS target SET state = batch.state, assigned_agent = batch.agent,
@@ -1536,12 +1547,15 @@ async fn update_conversations(
              consecutive_abstentions = batch.abstentions, last_question_fingerprint = batch.fingerprint,
              version = target.version + 1, next_seq = target.next_seq + batch.count,
              sensitive_at = CASE WHEN batch.sensitive THEN COALESCE(target.sensitive_at, batch.now)
-                 ELSE target.sensitive_at END
+                 ELSE target.sensitive_at END,
+             handover_reason = batch.handover_reason
          FROM conversations AS previous,
              UNNEST($1::TEXT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::BIGINT[], $7::BIGINT[],
-                 $8::BIGINT[], $9::BIGINT[], $10::TEXT[], $11::BIGINT[], $12::BOOLEAN[], $13::BIGINT[])
+                 $8::BIGINT[], $9::BIGINT[], $10::TEXT[], $11::BIGINT[], $12::BOOLEAN[], $13::BIGINT[],
+                 $14::TEXT[])
                  WITH ORDINALITY AS batch (id, version, state, agent, agent_name, last_activity_at,
-                     last_disclosure_at, waiting_since, abstentions, fingerprint, count, sensitive, now, n)
+                     last_disclosure_at, waiting_since, abstentions, fingerprint, count, sensitive, now,
+                     handover_reason, n)
          WHERE target.id = batch.id AND target.version = batch.version
              AND previous.id = target.id AND previous.version = batch.version
          RETURNING batch.n, previous.state, target.next_seq - batch.count",
@@ -1559,6 +1573,7 @@ async fn update_conversations(
     .bind(columns.count)
     .bind(columns.sensitive)
     .bind(columns.now)
+    .bind(columns.handover_reason)
     .fetch_all(&mut **transaction)
     .await
     .map_err(classify("update conversations"))?;
@@ -1588,6 +1603,7 @@ struct UpdateColumns {
     count: Vec<i64>,
     sensitive: Vec<bool>,
     now: Vec<i64>,
+    handover_reason: Vec<Option<String>>,
 }
 
 /// Inserts a new conversation with its first messages (one turn of a group).
@@ -2090,6 +2106,10 @@ fn conversation_from_row(row: &PgRow) -> Result<Conversation> {
             .try_get::<Option<i64>, _>("waiting_since")
             .map_err(&read)?
             .map(from_micros),
+        handover_reason: row
+            .try_get::<Option<String>, _>("handover_reason")
+            .map_err(&read)?
+            .and_then(|reason| HandoverReason::parse(&reason)),
         consecutive_abstentions: u32::try_from(abstentions).unwrap_or(u32::MAX),
         last_question_fingerprint: row.try_get("last_question_fingerprint").map_err(&read)?,
         version: row.try_get("version").map_err(&read)?,

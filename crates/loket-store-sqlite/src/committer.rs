@@ -234,7 +234,8 @@ fn apply_commit(db: &Connection, commit: Commit) -> Result<Option<Vec<StoredMess
                     last_activity_at = ?6, last_disclosure_at = ?7, waiting_since = ?8,
                     consecutive_abstentions = ?9, last_question_fingerprint = ?10,
                     version = version + 1, next_seq = next_seq + ?11,
-                    sensitive_at = CASE WHEN ?12 THEN COALESCE(sensitive_at, ?13) ELSE sensitive_at END
+                    sensitive_at = CASE WHEN ?12 THEN COALESCE(sensitive_at, ?13) ELSE sensitive_at END,
+                    handover_reason = ?14
                  WHERE id = ?1 AND version = ?2 RETURNING next_seq",
         )
         .and_then(|mut update| {
@@ -254,6 +255,7 @@ fn apply_commit(db: &Connection, commit: Commit) -> Result<Option<Vec<StoredMess
                         (commit.messages.len() as i64),
                         commit.sensitive,
                         micros(commit.now),
+                        conversation.handover_reason.map(|reason| reason.as_str()),
                     ],
                     |row| row.get(0),
                 )

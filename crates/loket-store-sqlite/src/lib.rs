@@ -31,7 +31,8 @@ use loket_core::audit::{AuditEvent, AuditKind, AuditRecord, GENESIS_HASH};
 use loket_core::conversation::AgentRef;
 use loket_core::staff::Role;
 use loket_core::{
-    AgentId, Author, Conversation, ConversationId, ConversationState, Locale, MessageKind, NewMessage, StoredMessage,
+    AgentId, Author, Conversation, ConversationId, ConversationState, HandoverReason, Locale, MessageKind, NewMessage,
+    StoredMessage,
 };
 use loket_store::group::{self, Job};
 use loket_store::{
@@ -292,6 +293,13 @@ pub fn migrator() -> Migrator {
             "languages staff serve customers in".into(),
             MigrationType::Simple,
             include_str!("../migrations/0010_staff_languages.sql").into_sql_str(),
+            false,
+        ),
+        Migration::new(
+            11,
+            "why a customer waits for a person".into(),
+            MigrationType::Simple,
+            include_str!("../migrations/0011_handover_reason.sql").into_sql_str(),
             false,
         ),
     ])
@@ -1293,6 +1301,10 @@ fn conversation_from_row(row: &SqliteRow) -> Result<Conversation> {
             .try_get::<Option<i64>, _>("waiting_since")
             .map_err(&read)?
             .map(from_micros),
+        handover_reason: row
+            .try_get::<Option<String>, _>("handover_reason")
+            .map_err(&read)?
+            .and_then(|reason| HandoverReason::parse(&reason)),
         consecutive_abstentions: u32::try_from(abstentions).unwrap_or(u32::MAX),
         last_question_fingerprint: row.try_get("last_question_fingerprint").map_err(&read)?,
         version: row.try_get("version").map_err(&read)?,

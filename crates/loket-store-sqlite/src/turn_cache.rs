@@ -157,6 +157,7 @@ impl TurnCache {
         cached.last_activity_at = stored_time(after.last_activity_at);
         cached.last_disclosure_at = after.last_disclosure_at.map(stored_time);
         cached.waiting_since = after.waiting_since.map(stored_time);
+        cached.handover_reason = after.handover_reason;
         cached.consecutive_abstentions = after.consecutive_abstentions;
         cached
             .last_question_fingerprint

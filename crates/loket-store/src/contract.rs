@@ -1519,6 +1519,7 @@ pub async fn the_cached_turn_context_is_the_stored_one(store: &dyn Store) {
             Box::new(|change: &mut Commit| {
                 change.conversation.state = ConversationState::WaitingForAgent;
                 change.conversation.waiting_since = Some(later);
+                change.conversation.handover_reason = Some(loket_core::HandoverReason::Crisis);
                 change.conversation.last_activity_at = later;
             }),
         ),

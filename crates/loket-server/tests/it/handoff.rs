@@ -471,6 +471,36 @@ async fn complaints_and_crises_reach_a_person_and_a_crisis_promises_no_one_who_i
         .await;
     assert_eq!(turn["state"], "waiting_for_agent", "{:?}", texts(&turn));
 
+    // The agents' queue says why each customer waits, so the crisis is seen before it is opened;
+    // a crisis after a plain request raises the reason, and the person who takes over keeps it.
+    let plain = app.open("nl").await;
+    assert_eq!(app.ask_person(&plain).await["state"], "waiting_for_agent");
+    let queue: serde_json::Value = sanne.get("/api/v1/agent/queue").await.json().await.unwrap();
+    let reason_of = |queue: &serde_json::Value, id: &str| {
+        queue["waiting"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|item| item["id"] == id)
+            .map(|item| item["reason"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(reason_of(&queue, helped.id.as_str()), "crisis");
+    assert_eq!(reason_of(&queue, complaint.id.as_str()), "complaint");
+    assert_eq!(reason_of(&queue, plain.id.as_str()), "request");
+    app.say_ok(&plain, crisis).await;
+    let queue: serde_json::Value = sanne.get("/api/v1/agent/queue").await.json().await.unwrap();
+    assert_eq!(reason_of(&queue, plain.id.as_str()), "crisis");
+    let claimed = sanne
+        .post(
+            &format!("/api/v1/agent/conversations/{}/claim", plain.id),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(claimed.status(), reqwest::StatusCode::OK);
+    let queue: serde_json::Value = sanne.get("/api/v1/agent/queue").await.json().await.unwrap();
+    assert_eq!(queue["mine"][0]["reason"], "crisis", "{queue}");
+
     let sensitive = app.open("nl").await;
     app.say_ok(&sensitive, "Ik heb diabetes, kan ik de fiets toch gebruiken?")
         .await;
