@@ -737,6 +737,8 @@ pub struct Limits {
     pub message_chars: usize,
     /// Maximum bytes of a request body.
     pub body_bytes: usize,
+    /// Maximum bytes of a knowledge import through the admin API (files base64-encoded in JSON).
+    pub import_body_bytes: usize,
     /// Messages a conversation may send per minute.
     pub messages_per_conversation_per_minute: u32,
     /// Requests one IP address may make per minute.
@@ -767,6 +769,7 @@ impl Default for Limits {
         Self {
             message_chars: 2000,
             body_bytes: 16 * 1024,
+            import_body_bytes: 32 * 1024 * 1024,
             messages_per_conversation_per_minute: 20,
             requests_per_ip_per_minute: 600,
             conversations_per_ip_per_hour: 60,
@@ -1067,6 +1070,7 @@ impl Config {
         for (setting, value, minimum) in [
             ("limits.message_chars", limits.message_chars, 1),
             ("limits.body_bytes", limits.body_bytes, 256),
+            ("limits.import_body_bytes", limits.import_body_bytes, 1024),
             ("limits.stream_connections", limits.stream_connections, 1),
             ("limits.streams_per_conversation", limits.streams_per_conversation, 1),
         ] {

@@ -319,6 +319,28 @@ impl KnowledgeBase {
         Ok(true)
     }
 
+    /// Imports `sources` as a new generation, with this knowledge base's encoder (so the new
+    /// generation retrieves densely exactly when this one can), and serves it once complete: the
+    /// import of a running server (the admin API). A failed import leaves the served generation
+    /// as it was.
+    pub fn import(
+        &self,
+        sources: Vec<crate::SourceFile>,
+        limits: &crate::ImportLimits,
+        screen: &dyn crate::Screen,
+    ) -> Result<crate::ImportReport> {
+        let report = crate::import_embedded(
+            &self.inner.data_dir,
+            sources,
+            limits,
+            screen,
+            self.inner.encoder.as_deref(),
+            &mut |_| {},
+        )?;
+        self.reload()?;
+        Ok(report)
+    }
+
     /// The generation being served, `None` before the first import.
     pub fn generation(&self) -> Option<String> {
         self.snapshot().generation.clone()

@@ -17,14 +17,17 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
+use loket_core::staff::Role;
 use loket_service::compliance::{AccessibilityStatus, ReportFormat};
 use loket_service::dashboard::{DEFAULT_DASHBOARD_DAYS, Dashboard, DayFigures, MAX_DASHBOARD_DAYS};
-use serde::Serialize;
+use loket_service::knowledge::SourceFile;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
-use crate::staff::Staff;
+use crate::extract::ApiJson;
+use crate::staff::{Staff, StaffWrite};
 
 /// The file in the data directory that holds the last browser accessibility run.
 pub const ACCESSIBILITY_FILE: &str = "accessibility.json";
@@ -234,4 +237,130 @@ mod tests {
         check(Some("xdays=7"), "days", None);
         check(None, "days", None);
     }
+}
+
+/// One file of a knowledge import.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct KnowledgeFileDto {
+    /// The file's path within the import; its extension picks the format (`.md`, `.html`,
+    /// `.jsonl`), and reports name it.
+    pub path: String,
+    /// The file's bytes, base64 (so a file that is not UTF-8 is reported, not refused whole).
+    pub content_base64: String,
+}
+
+/// A knowledge import: every file of the new knowledge base (entries not in it disappear).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct KnowledgeImportDto {
+    /// The files.
+    pub files: Vec<KnowledgeFileDto>,
+}
+
+/// A file or JSONL line that was not imported.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RejectedDto {
+    /// The path, with `:line` for one line of a JSONL file.
+    pub source: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// An entry held back because it carries instructions (SEC-13).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuarantinedDto {
+    /// The path, with `:line` for one line of a JSONL file.
+    pub source: String,
+    /// The entry's id.
+    pub entry_id: String,
+    /// The detector's reasons.
+    pub reasons: Vec<String>,
+}
+
+/// What an import did; the new generation is served.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KnowledgeImportedDto {
+    /// The generation now served.
+    pub generation: String,
+    /// Files read.
+    pub files: usize,
+    /// Entries customers can be answered from (public and customer).
+    pub public_entries: usize,
+    /// Internal and confidential entries, stored apart from what customers can reach.
+    pub restricted_entries: usize,
+    /// Files and lines not imported, with the reason.
+    pub rejected: Vec<RejectedDto>,
+    /// Entries quarantined for embedded instructions.
+    pub quarantined: Vec<QuarantinedDto>,
+    /// Findings of the content policy lint (imported; see the compliance report).
+    pub policy_findings: usize,
+}
+
+/// Most files one import through the API may hold.
+const MAX_IMPORT_FILES: usize = 10_000;
+/// Longest path accepted for one file.
+const MAX_IMPORT_PATH_CHARS: usize = 300;
+
+/// Imports the knowledge base (admins): the new generation is built beside the served one and
+/// served once complete; on failure the previous one keeps serving. Audited with counts only.
+#[utoipa::path(post, path = "/api/v1/admin/knowledge/import", tag = "admin", request_body = KnowledgeImportDto,
+    responses((status = 200, body = KnowledgeImportedDto), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, body = ErrorBody)))]
+pub async fn import_knowledge(
+    State(state): State<AppState>,
+    StaffWrite(context): StaffWrite,
+    ApiJson(body): ApiJson<KnowledgeImportDto>,
+) -> Result<Response, ApiError> {
+    use base64::Engine as _;
+    if context.account.role != Role::Admin {
+        return Err(ApiError::new("forbidden", "only admins import the knowledge base"));
+    }
+    if body.files.is_empty() || body.files.len() > MAX_IMPORT_FILES {
+        return Err(ApiError::new(
+            "invalid_import",
+            format!("an import holds 1 to {MAX_IMPORT_FILES} files"),
+        ));
+    }
+    let mut sources = Vec::with_capacity(body.files.len());
+    for (index, file) in body.files.into_iter().enumerate() {
+        let path = file.path.trim();
+        if path.is_empty() || path.chars().count() > MAX_IMPORT_PATH_CHARS || path.chars().any(char::is_control) {
+            return Err(ApiError::new(
+                "invalid_import",
+                format!("file {index}: a path of 1 to {MAX_IMPORT_PATH_CHARS} characters without control characters"),
+            ));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(file.content_base64.as_bytes())
+            .map_err(|_| ApiError::new("invalid_import", format!("file {index}: content_base64 is not base64")))?;
+        sources.push(SourceFile {
+            path: path.to_string(),
+            bytes,
+        });
+    }
+    let report = state.loket.import_knowledge(&context, sources).await?;
+    Ok(Json(KnowledgeImportedDto {
+        generation: report.generation,
+        files: report.files,
+        public_entries: report.public_entries,
+        restricted_entries: report.restricted_entries,
+        rejected: report
+            .rejections
+            .iter()
+            .map(|rejection| RejectedDto {
+                source: rejection.source.clone(),
+                reason: rejection.reason.to_string(),
+            })
+            .collect(),
+        quarantined: report
+            .quarantined
+            .iter()
+            .map(|entry| QuarantinedDto {
+                source: entry.source.clone(),
+                entry_id: entry.entry_id.clone(),
+                reasons: entry.reasons.clone(),
+            })
+            .collect(),
+        policy_findings: report.policy_findings.len(),
+    })
+    .into_response())
 }

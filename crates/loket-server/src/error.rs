@@ -56,6 +56,8 @@ pub const CODES: &[(&str, u16)] = &[
     ("missing_token", 401),
     ("invalid_token", 401),
     ("invalid_credentials", 401),
+    ("invalid_import", 400),
+    ("nothing_imported", 422),
     ("second_factor_required", 401),
     ("invalid_second_factor", 401),
     ("not_logged_in", 401),

@@ -62,7 +62,7 @@ use crate::error::ApiError;
         staff::login, staff::logout, staff::me, staff::begin_second_factor, staff::confirm_second_factor,
         staff::queue, staff::claim, staff::conversation, staff::send,
         staff::hand_back, staff::close, staff::reveal, staff::disclosures, staff::stream,
-        admin::compliance_report, admin::dashboard,
+        admin::compliance_report, admin::dashboard, admin::import_knowledge,
         ops::healthz, ops::readyz,
         rights::export_own, rights::erase_own, rights::export_subject, rights::erase_subject, rights::retention_status, rights::subject_retention, rights::legal_hold, rights::statutory_retention,
         rights::run_retention, rights::checkpoints, rights::verify,
@@ -262,6 +262,7 @@ impl StreamLimits {
 pub fn router(state: AppState) -> Router {
     let limits = &state.loket.config().config.limits;
     let body_limit = limits.body_bytes;
+    let import_body_limit = limits.import_body_bytes;
     let timeout = Duration::from_secs(state.loket.config().config.server.request_timeout_seconds);
     // The widget may be embedded on the company's own site; the customer API allows any origin
     // but never credentials (it authenticates with a bearer token, not cookies).
@@ -319,6 +320,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/agent/conversations/{id}/disclosures", get(staff::disclosures))
         .route("/api/v1/admin/compliance-report", get(admin::compliance_report))
         .route("/api/v1/admin/dashboard", get(admin::dashboard))
+        .route(
+            "/api/v1/admin/knowledge/import",
+            // Files travel base64-encoded in JSON: this route alone gets the larger limit.
+            post(admin::import_knowledge).layer(DefaultBodyLimit::max(import_body_limit)),
+        )
         .route("/api/v1/admin/subjects/export", post(rights::export_subject))
         .route("/api/v1/admin/subjects/erase", post(rights::erase_subject))
         .route("/api/v1/admin/subjects/retention", post(rights::subject_retention))

@@ -118,6 +118,21 @@ pub struct Evidence {
     pub staff: StaffEvidence,
     /// Counters from the store.
     pub store: loket_store::Stats,
+    /// Changes of the served knowledge (GOV-06, SEC-13).
+    pub knowledge: KnowledgeEvidence,
+}
+
+/// Imports and rollbacks of the knowledge base, from their audit records.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct KnowledgeEvidence {
+    /// Imports (command line or admin API).
+    pub imports: u64,
+    /// Rollbacks to the generation before.
+    pub rollbacks: u64,
+    /// The generation the newest record made the served one.
+    pub served_generation: Option<String>,
+    /// When.
+    pub changed_at: Option<DateTime<Utc>>,
 }
 
 /// The audit chain check.
@@ -654,8 +669,16 @@ impl AuditTally {
             | AuditKind::ConversationClosed
             | AuditKind::StaffLogout
             | AuditKind::StaffCreated
-            | AuditKind::StaffLanguagesChanged
-            | AuditKind::KnowledgeImported => {}
+            | AuditKind::StaffLanguagesChanged => {}
+            AuditKind::KnowledgeImported => {
+                let knowledge = &mut evidence.knowledge;
+                match event.attribute_text("action") {
+                    Some("rollback") => knowledge.rollbacks += 1,
+                    _ => knowledge.imports += 1,
+                }
+                knowledge.served_generation = event.attribute_text("generation").map(str::to_string);
+                knowledge.changed_at = Some(record.at);
+            }
         }
     }
 

@@ -7,7 +7,6 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use loket_guard::injection::InjectionDetector;
 use loket_kb::{ImportLimits, ImportProgress, ImportStage, Quarantined, SourceFile};
 
 /// Extensions picked up when walking a folder; other files there are skipped silently. Files
@@ -18,14 +17,14 @@ const BAR_WIDTH: usize = 30;
 /// Imports `paths` (files or folders, walked recursively in name order) into `data_dir`, drawing
 /// a progress bar on `progress_out` and writing the report to `out`. Fails when nothing could be
 /// imported; the previous knowledge base then keeps serving. With an `encoder` every phrasing is
-/// also embedded for dense retrieval.
+/// also embedded for dense retrieval. Returns the report, for the audit record.
 pub fn import(
     data_dir: &Path,
     paths: &[PathBuf],
     encoder: Option<&dyn loket_kb::Embedder>,
     out: &mut dyn Write,
     progress_out: &mut dyn Write,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<loket_kb::ImportReport> {
     let limits = ImportLimits::default();
     let mut files = Vec::new();
     for path in paths {
@@ -38,7 +37,7 @@ pub fn import(
             bytes: read_capped(file, limits.max_file_bytes).with_context(|| format!("reading {}", file.display()))?,
         });
     }
-    let screen = import_screen();
+    let screen = loket_service::knowledge::import_screen();
     let result = loket_kb::import_embedded(data_dir, sources, &limits, &screen, encoder, &mut |progress| {
         draw(progress_out, progress);
     });
@@ -60,7 +59,7 @@ pub fn import(
     print_rejections(out, &report.rejections)?;
     print_quarantined(out, &report.quarantined)?;
     print_policy_findings(out, &report.policy_findings)?;
-    Ok(())
+    Ok(report)
 }
 
 /// The content policy lint's findings: imported, but shown as not met in the compliance report.
@@ -81,36 +80,6 @@ fn print_policy_findings(out: &mut dyn Write, findings: &[loket_kb::policy::Poli
         )?;
     }
     Ok(())
-}
-
-/// The detector's threshold for imported content: 1.0, which only a strong rule reaches on its
-/// own (instruction override, prompt extraction, role-play escape, fake role delimiters). The
-/// learned classifier was trained on chat messages and reads the imperatives of ordinary help
-/// texts ("Register your return with the form") as commands: at the chat threshold it
-/// quarantined 15 of the demo knowledge base's 81 approved entries.
-const IMPORT_THRESHOLD: f32 = 1.0;
-
-/// The screen every import uses (the CLI and the demo knowledge base): embedded instructions
-/// quarantine an entry (SEC-04, indirect injection).
-pub fn import_screen() -> impl Fn(&str) -> Vec<String> {
-    let detector = InjectionDetector::with_threshold(IMPORT_THRESHOLD);
-    move |text: &str| injection_reasons(&detector, text)
-}
-
-/// The screen handed to the import: the injection detector's reasons when a strong rule
-/// flags `text` (a saturated classifier score alone does not quarantine an entry).
-fn injection_reasons(detector: &InjectionDetector, text: &str) -> Vec<String> {
-    let verdict = detector.inspect(text);
-    let rule_reasons: Vec<String> = verdict
-        .reasons
-        .iter()
-        .filter(|reason| **reason != "classifier")
-        .map(|reason| (*reason).to_owned())
-        .collect();
-    if !verdict.flagged || rule_reasons.is_empty() {
-        return Vec::new();
-    }
-    rule_reasons
 }
 
 fn print_quarantined(out: &mut dyn Write, quarantined: &[Quarantined]) -> anyhow::Result<()> {

@@ -639,12 +639,20 @@ fn main() -> anyhow::Result<()> {
             command: KbCommand::Rollback { place },
         } => {
             let config = load_config(&place, None)?;
-            let rollback = loket_kb::rollback(&data_dir(&config)?).context("rolling the knowledge base back")?;
+            let data_dir = data_dir(&config)?;
+            let rollback = loket_kb::rollback(&data_dir).context("rolling the knowledge base back")?;
             println!(
                 "serving knowledge base generation {} again (was {})",
                 rollback.to, rollback.from
             );
-            Ok(())
+            let event = loket_service::knowledge::knowledge_event(
+                loket_service::knowledge::KnowledgeChange::RolledBack {
+                    from: &rollback.from,
+                    to: &rollback.to,
+                },
+                "cli",
+            );
+            runtime()?.block_on(audit_knowledge_change(&config, &data_dir, event))
         }
         Command::Kb {
             command: KbCommand::Import { place, paths, encoder },
@@ -653,13 +661,18 @@ fn main() -> anyhow::Result<()> {
             let data_dir = data_dir(&config)?;
             let encoder = load_encoder(encoder.as_deref().or(config.config.answer.encoder_dir.as_deref()))?;
             let encoder = encoder.as_deref();
-            kb_cli::import(
+            let report = kb_cli::import(
                 &data_dir,
                 &paths,
                 encoder,
                 &mut std::io::stdout(),
                 &mut std::io::stderr(),
-            )
+            )?;
+            let event = loket_service::knowledge::knowledge_event(
+                loket_service::knowledge::KnowledgeChange::Imported(&report),
+                "cli",
+            );
+            runtime()?.block_on(audit_knowledge_change(&config, &data_dir, event))
         }
         Command::Ask { place, jsonl } => {
             if !jsonl {
@@ -889,6 +902,20 @@ fn load_config(place: &Place, listen: Option<&str>) -> anyhow::Result<ValidConfi
 /// `postgres://` URL, else SQLite (the file in the data directory unless a `sqlite://` URL
 /// names another). Errors never include the URL, which may carry a password. The PostgreSQL
 /// store is also returned as such, for its live-event listener.
+/// Records a change of the served knowledge made from the command line in the audit log
+/// (GOV-06): the import or rollback is done; the record says when, what and by whom.
+async fn audit_knowledge_change(
+    config: &ValidConfig,
+    data_dir: &Path,
+    event: loket_core::audit::AuditEvent,
+) -> anyhow::Result<()> {
+    let (store, _) = open_store(config, data_dir).await?;
+    store
+        .append_audit(vec![event], chrono::Utc::now())
+        .await
+        .map_err(|error| anyhow::anyhow!("recording the change in the audit log: {error}"))
+}
+
 async fn open_store(config: &ValidConfig, data_dir: &Path) -> anyhow::Result<(Arc<dyn Store>, Option<PgStore>)> {
     let database = &config.config.database;
     match database.url.as_deref() {
@@ -1227,7 +1254,7 @@ fn prepare_demo(config: &ValidConfig) -> anyhow::Result<()> {
             })
         })
         .collect();
-    let screen = kb_cli::import_screen();
+    let screen = loket_service::knowledge::import_screen();
     let encoder = load_encoder(config.config.answer.encoder_dir.as_deref())?;
     let report = loket_kb::import_embedded(
         &data_dir,

@@ -10,6 +10,7 @@ mod errors;
 mod generation;
 mod handoff;
 mod helpers;
+mod knowledge;
 mod observability;
 mod rights;
 mod second_factor;

@@ -833,7 +833,14 @@ fn security_rows(config: &ValidConfig, evidence: &Evidence) -> Vec<RequirementRo
                     "disclosure template version: {}",
                     or_none(&settings.bot.disclosure_version)
                 ),
-                "each knowledge import is a new generation; `loket kb rollback` serves the previous one again".into(),
+                format!(
+                    "knowledge imports audited: {}, rollbacks: {}; served since {}: {}",
+                    evidence.knowledge.imports,
+                    evidence.knowledge.rollbacks,
+                    super::date(evidence.knowledge.changed_at),
+                    evidence.knowledge.served_generation.as_deref().unwrap_or("none recorded")
+                ),
+                "each knowledge import (`loket kb import` or the admin API) is a new generation; `loket kb rollback` serves the previous one again".into(),
                 "keep the configuration file in version control, and review it before a start".into(),
             ],
         ),

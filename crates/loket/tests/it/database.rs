@@ -318,3 +318,38 @@ fn the_register_of_requests_works_from_the_command_line_priv_07() {
     assert_eq!(register["requests"][0]["reference"], "AVG-2");
     assert_eq!(register["requests"][1]["outcome"], "refused");
 }
+
+/// GOV-06: imports and rollbacks of the knowledge base from the command line are audited with
+/// the generation they serve, and the compliance report counts them.
+#[test]
+fn knowledge_imports_and_rollbacks_are_audited_gov_06() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::server::import_demo(dir.path());
+    crate::server::import_demo(dir.path());
+    let rolled = loket()
+        .args(["kb", "rollback", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(rolled.status.success(), "{}", String::from_utf8_lossy(&rolled.stderr));
+    let served = String::from_utf8_lossy(&rolled.stdout).to_string();
+    let report = compliance_report(dir.path());
+    let gov_06 = report["sections"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|section| section["rows"].as_array().into_iter().flatten())
+        .find(|row| row["id"] == "GOV-06")
+        .map(|row| row.to_string())
+        .unwrap_or_default();
+    assert!(
+        gov_06.contains("knowledge imports audited: 2, rollbacks: 1"),
+        "{gov_06}"
+    );
+    // The generation the rollback serves is the one the report names.
+    let generation = served
+        .split_whitespace()
+        .find(|word| word.starts_with("gen-"))
+        .expect("the rollback names the generation it serves");
+    assert!(gov_06.contains(generation), "{gov_06} / {served}");
+}
