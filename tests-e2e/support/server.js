@@ -47,7 +47,7 @@ function amsterdamDate(date = new Date()) {
  */
 function hoursEnvironment({ closedToday }) {
   const env = {};
-  for (const day of WEEKDAYS) env[`LOKET_HOURS__${day}`] = '00:00-23:59';
+  for (const day of WEEKDAYS) env[`LOKET_HOURS__${day}`] = '00:00-24:00';
   env.LOKET_HOURS__HOLIDAYS = closedToday ? JSON.stringify([amsterdamDate()]) : '[]';
   return env;
 }

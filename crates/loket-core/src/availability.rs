@@ -104,12 +104,19 @@ fn is_eu_summer_time(instant: DateTime<Utc>) -> bool {
 pub struct DayHours {
     /// Opening time.
     pub open: NaiveTime,
-    /// Closing time, after `open`.
+    /// Closing time, after `open`. `24:00` (open until midnight, as round-the-clock service
+    /// needs) is kept as the day's last instant.
     pub close: NaiveTime,
 }
 
+/// `24:00` as a closing time: the last representable instant of the day.
+fn end_of_day() -> NaiveTime {
+    NaiveTime::from_hms_nano_opt(23, 59, 59, 999_999_999).unwrap_or(NaiveTime::MIN)
+}
+
 impl DayHours {
-    /// Parses `"09:00-17:00"`; `"closed"` or `"gesloten"` gives `Ok(None)`.
+    /// Parses `"09:00-17:00"` (`"00:00-24:00"`: the whole day); `"closed"` or `"gesloten"` gives
+    /// `Ok(None)`.
     pub fn parse(text: &str) -> Result<Option<Self>, String> {
         let trimmed = text.trim();
         if trimmed.eq_ignore_ascii_case("closed") || trimmed.eq_ignore_ascii_case("gesloten") {
@@ -122,7 +129,12 @@ impl DayHours {
             NaiveTime::parse_from_str(part.trim(), "%H:%M")
                 .map_err(|_| format!("`{}` is not a time of the form 09:00", part.trim()))
         };
-        let (open, close) = (parse_time(open)?, parse_time(close)?);
+        let close = if close.trim() == "24:00" {
+            end_of_day()
+        } else {
+            parse_time(close)?
+        };
+        let open = parse_time(open)?;
         if close <= open {
             return Err(format!("closing time {close} is not after opening time {open}"));
         }
@@ -283,7 +295,34 @@ mod tests {
     fn day_hours_reject_malformed_and_inverted_ranges() {
         assert!(DayHours::parse("9-17").is_err());
         assert!(DayHours::parse("17:00-09:00").is_err());
+        assert!(DayHours::parse("24:00-24:00").is_err(), "24:00 only closes a day");
         assert_eq!(DayHours::parse("gesloten"), Ok(None));
+    }
+
+    /// Round-the-clock service: `00:00-24:00` every day is open at every instant, the last
+    /// minute before midnight included (with `00:00-23:59` that minute was closed).
+    #[test]
+    fn open_until_24_00_leaves_no_gap_at_midnight() {
+        let all_day = DayHours::parse("00:00-24:00").unwrap();
+        let hours = BusinessHours {
+            zone: EuTimeZone::parse("UTC").unwrap(),
+            week: [all_day; 7],
+            holidays: Vec::new(),
+        };
+        for instant in [
+            "2026-12-07T23:59:30Z",
+            "2026-12-07T23:59:59.999Z",
+            "2026-12-08T00:00:00Z",
+            "2026-12-08T12:00:00Z",
+        ] {
+            assert!(hours.is_open(utc(instant)), "{instant}");
+        }
+        let shorter = DayHours::parse("00:00-23:59").unwrap();
+        let gap = BusinessHours {
+            week: [shorter; 7],
+            ..hours
+        };
+        assert!(!gap.is_open(utc("2026-12-07T23:59:30Z")));
     }
 
     #[test]

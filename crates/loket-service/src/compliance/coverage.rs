@@ -769,7 +769,7 @@ fn security_rows(config: &ValidConfig, evidence: &Evidence) -> Vec<RequirementRo
             "Adversarial testing (Dutch, English, encodings) before each release and periodically",
             Status::RequiresHumanInput,
             vec![
-                "`loket redteam URL` sends 68 attacks (31 Dutch, 37 English; direct, encoded, indirect, other customers', multi-turn, human claims, exfiltration) to a running instance and fails on any leak; Loket's own tests run it on the demo".into(),
+                "`loket redteam URL` sends 68 attacks (31 Dutch, 37 English; direct, encoded, indirect, other customers', multi-turn, human claims, exfiltration) to a running instance and fails on any leak or any message of the assistant that claims to be a person; Loket's own tests run it on the demo".into(),
                 "run it against this deployment, with its knowledge and model, before each release and periodically, and keep the results".into(),
             ],
         ),

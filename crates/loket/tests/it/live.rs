@@ -140,7 +140,7 @@ async fn a_customer_on_one_instance_is_handed_over_to_an_agent_connected_to_anot
         ("LOKET_AUTH__SECOND_FACTOR", "optional"),
         ("LOKET_HOURS__TIMEZONE", "UTC"),
     ];
-    settings.extend(days.iter().map(|day| (day.as_str(), "00:00-23:59")));
+    settings.extend(days.iter().map(|day| (day.as_str(), "00:00-24:00")));
     let a = Instance::start_with(dir_a.path(), &backend, &settings).await;
     let b = Instance::start_with(dir_b.path(), &backend, &settings).await;
     let client = reqwest::Client::builder()
