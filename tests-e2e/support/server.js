@@ -42,13 +42,16 @@ function amsterdamDate(date = new Date()) {
 }
 
 /**
- * Business hours that make people available all day every day, optionally with today as a
- * holiday so that nobody is (the closed-hours state).
+ * Business hours that make people available all day every day, optionally with today and
+ * tomorrow as holidays so that nobody is (the closed-hours state), also when the run crosses
+ * midnight in Amsterdam.
  */
 function hoursEnvironment({ closedToday }) {
   const env = {};
   for (const day of WEEKDAYS) env[`LOKET_HOURS__${day}`] = '00:00-24:00';
-  env.LOKET_HOURS__HOLIDAYS = closedToday ? JSON.stringify([amsterdamDate()]) : '[]';
+  const now = new Date();
+  const tomorrow = new Date(now.getTime() + 24 * 60 * 60 * 1000);
+  env.LOKET_HOURS__HOLIDAYS = closedToday ? JSON.stringify([amsterdamDate(now), amsterdamDate(tomorrow)]) : '[]';
   return env;
 }
 
