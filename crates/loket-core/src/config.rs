@@ -350,9 +350,18 @@ pub struct LawfulBasisConfig {
 }
 
 impl LawfulBasisConfig {
+    /// The chat's purposes, by their setting's name, each with its basis.
+    pub fn purposes(&self) -> [(&'static str, LawfulBasis); 3] {
+        [
+            ("answering", self.answering),
+            ("handover", self.handover),
+            ("logging", self.logging),
+        ]
+    }
+
     /// True when any purpose rests on `basis`.
     pub fn uses(&self, basis: LawfulBasis) -> bool {
-        [self.answering, self.handover, self.logging].contains(&basis)
+        self.purposes().iter().any(|(_, purpose_basis)| *purpose_basis == basis)
     }
 }
 

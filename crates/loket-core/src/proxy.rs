@@ -47,7 +47,7 @@ impl ProxyRange {
     /// Whether `address` lies in the range. An IPv4 address mapped into IPv6 (`::ffff:a.b.c.d`,
     /// as a dual-stack listener reports it) counts as the IPv4 address.
     pub fn contains(&self, address: IpAddr) -> bool {
-        match (self.network, canonical(address)) {
+        match (self.network, address.to_canonical()) {
             (IpAddr::V4(network), IpAddr::V4(address)) => {
                 same_prefix(u32::from(network).into(), u32::from(address).into(), self.prefix, 32)
             }
@@ -97,7 +97,7 @@ impl TrustedProxies {
     /// proxy. A malformed entry ends the walk at the last trusted address, so a garbled header
     /// can neither crash the request nor let a client choose its address.
     pub fn client(&self, peer: IpAddr, forwarded_for: &[&str]) -> IpAddr {
-        let peer = canonical(peer);
+        let peer = peer.to_canonical();
         if !self.trusts(peer) {
             return peer;
         }
@@ -122,24 +122,17 @@ impl TrustedProxies {
 fn parse_hop(hop: &str) -> Option<IpAddr> {
     let hop = hop.trim();
     if let Ok(address) = hop.parse::<IpAddr>() {
-        return Some(canonical(address));
+        return Some(address.to_canonical());
     }
     if let Some(rest) = hop.strip_prefix('[') {
         let (address, _) = rest.split_once(']')?;
-        return address.parse::<IpAddr>().ok().map(canonical);
+        return address.parse::<IpAddr>().ok().map(|address| address.to_canonical());
     }
     let (address, port) = hop.rsplit_once(':')?;
     if port.is_empty() || !port.bytes().all(|byte| byte.is_ascii_digit()) {
         return None;
     }
     address.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4)
-}
-
-fn canonical(address: IpAddr) -> IpAddr {
-    match address {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(address),
-        IpAddr::V4(_) => address,
-    }
 }
 
 fn same_prefix(network: u128, address: u128, prefix: u8, width: u32) -> bool {

@@ -217,6 +217,11 @@ impl HumanClaimFilter {
     }
 }
 
+/// The kinds of claim the filter tells apart, as [`ClaimVerdict::ClaimsHuman`] names them.
+pub fn claim_kinds() -> [&'static str; 5] {
+    rule_templates().map(|(kind, _, _)| kind)
+}
+
 type Templates = &'static [&'static str];
 
 fn rule_templates() -> [(&'static str, Templates, Templates); 5] {

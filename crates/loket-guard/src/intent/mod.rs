@@ -30,7 +30,7 @@ mod request;
 mod vocabulary;
 mod withdrawal;
 
-pub use claim::{ClaimVerdict, HumanClaimFilter};
+pub use claim::{ClaimVerdict, HumanClaimFilter, claim_kinds};
 pub use loket_core::advice::AdviceTopic;
 
 use advice::AdviceRules;

@@ -40,15 +40,6 @@ pub const FINANCIAL_REQUIREMENTS: [&str; 6] = ["FIN-01", "FIN-02", "FIN-03", "FI
 pub const REQUIREMENTS_BASELINE: &str = "REQUIREMENTS.md of November 2026: AI Act art. 50 (applicable since \
     2 August 2026), AP/ACM letter of 2 October 2025 and call for input of April 2026, EAA, GDPR/UAVG";
 
-/// Types of the human-claim filter (DIS-06), as `output_blocked` reasons.
-const HUMAN_CLAIMS: [&str; 5] = [
-    "self_identifies_as_human",
-    "denies_being_ai",
-    "speaks_as_human",
-    "says_customer_talks_to_human",
-    "claims_to_work_there",
-];
-
 /// The accessibility requirements the browser tests check, with the row's title.
 const BROWSER_CHECKED: [(&str, &str); 12] = [
     (
@@ -118,7 +109,11 @@ fn disclosure_and_contact_rows(config: &ValidConfig, evidence: &Evidence) -> Vec
     let handoff = &evidence.handoff;
     let store = &evidence.store;
     let blocked = &evidence.guards.output_blocked_by_reason;
-    let claims_blocked: u64 = HUMAN_CLAIMS.iter().map(|claim| count(blocked, claim)).sum();
+    // The human-claim filter's kinds are its `output_blocked` reasons (DIS-06).
+    let claims_blocked: u64 = loket_guard::intent::claim_kinds()
+        .iter()
+        .map(|claim| count(blocked, claim))
+        .sum();
     vec![
         row(
             "DIS-02",
@@ -651,16 +646,15 @@ fn privacy_rows(config: &ValidConfig, evidence: &Evidence) -> Vec<RequirementRow
 }
 
 fn legitimate_interest_purposes(config: &ValidConfig) -> String {
-    let basis = &config.config.privacy.lawful_basis;
-    let purposes: Vec<&str> = [
-        ("answering", &basis.answering),
-        ("handover", &basis.handover),
-        ("logging", &basis.logging),
-    ]
-    .into_iter()
-    .filter(|(_, basis)| **basis == LawfulBasis::LegitimateInterests)
-    .map(|(purpose, _)| purpose)
-    .collect();
+    let purposes: Vec<&str> = config
+        .config
+        .privacy
+        .lawful_basis
+        .purposes()
+        .into_iter()
+        .filter(|(_, basis)| *basis == LawfulBasis::LegitimateInterests)
+        .map(|(purpose, _)| purpose)
+        .collect();
     if purposes.is_empty() {
         "none".into()
     } else {
