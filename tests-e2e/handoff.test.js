@@ -124,6 +124,8 @@ describe('handoff to a person and back, keyboard only for the customer', () => {
     const answer = await waitForMessage(page, '[data-author=ai]');
     assert.equal(await answer.getAttribute('data-kind'), 'answer');
     assert.equal(await page.getByTestId('loket-badge').textContent(), 'AI-assistent · geen medewerker');
+    journey.title = await page.getByTestId('loket-title').textContent();
+    await page.getByRole('dialog', { name: journey.title }).waitFor({ timeout: WAIT_MS });
     await page.keyboard.type(NEAR_MISS);
     await page.keyboard.press('Enter');
     await waitForMessage(page, '[data-kind=abstention]', SUGGESTED);
@@ -189,6 +191,8 @@ describe('handoff to a person and back, keyboard only for the customer', () => {
     // DIS-02: the header label tells the truth about who writes now.
     assert.equal(await customer.getByTestId('loket-badge').textContent(), 'Medewerker · een mens, geen AI');
     assert.ok(await customer.getByTestId('loket-badge').isVisible());
+    // The heading names the dialog for screen readers: a person's chat is not called the assistant.
+    await customer.getByRole('dialog', { name: 'Chat met een medewerker' }).waitFor({ timeout: WAIT_MS });
   });
 
   test('a second agent\'s claim of the same conversation is refused with a clear message', async () => {
@@ -272,6 +276,8 @@ describe('handoff to a person and back, keyboard only for the customer', () => {
     assert.ok(switchNotice, 'the switch back is announced');
     assert.equal(await customer.getByTestId('loket-badge').textContent(), 'AI-assistent · geen medewerker');
     assert.ok(await customer.getByTestId('loket-badge').isVisible());
+    assert.equal(await customer.getByRole('dialog', { name: 'Chat met een medewerker' }).count(), 0);
+    assert.equal(await customer.getByTestId('loket-title').textContent(), journey.title);
 
     // And the assistant answers again.
     await tabUntil(customer, 'loket-input', 'the message input');

@@ -329,4 +329,30 @@ describe('the register of data subjects\' requests', () => {
     assert.equal(await auditorPage.getByTestId('dashboard-requests-form').isVisible(), false);
     assert.equal(await auditorPage.getByTestId('dashboard-request-answer-AVG-2026-07').count(), 0);
   });
+
+  test('HUM-07 PRIV-07: a request typed in the chat waits in the panel until the admin registers it with its conversation', async () => {
+    const opened = await server.api('POST', '/api/v1/conversations', null, { locale: 'nl' });
+    await server.api('POST', `/api/v1/conversations/${opened.id}/messages`, opened.token, { text: 'Verwijder al mijn gegevens alstublieft' });
+    const page = await loggedIn(ADMIN);
+    const item = page.getByTestId(`dashboard-request-chat-${opened.id}`);
+    await item.filter({ hasText: `Wissen (art. 17): gesprek ${opened.id}, ontvangen` }).waitFor({ timeout: WAIT_MS });
+    await assertNoSeriousAxeViolations(page, 'register with a request from the chat');
+
+    await page.getByTestId(`dashboard-request-chat-register-${opened.id}`).click();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'requests-reference', 'focus goes to the reference');
+    assert.equal(await page.getByTestId('dashboard-requests-right').inputValue(), 'erasure');
+    assert.notEqual(await page.getByTestId('dashboard-requests-received').inputValue(), '');
+    await page.getByTestId('dashboard-requests-conversation').filter({ hasText: `Gesprek: ${opened.id}` }).waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('dashboard-requests-reference').fill('AVG-2026-90');
+    await page.getByTestId('dashboard-requests-register').click();
+    await page.getByTestId('dashboard-status').filter({ hasText: 'Verzoek AVG-2026-90 geregistreerd' }).waitFor({ timeout: WAIT_MS });
+    await page.getByTestId('dashboard-requests-chat').waitFor({ state: 'hidden', timeout: WAIT_MS });
+    assert.equal(await page.getByTestId('dashboard-requests-conversation').isVisible(), false);
+
+    const register = await page.evaluate(async () => (await fetch('/api/v1/admin/rights-requests', { credentials: 'same-origin' })).json());
+    const registered = register.requests.find((entry) => entry.reference === 'AVG-2026-90');
+    assert.deepEqual(registered.conversations, [opened.id]);
+    assert.equal(registered.right, 'erasure');
+    assert.deepEqual(register.from_chat, []);
+  });
 });

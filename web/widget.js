@@ -34,6 +34,7 @@
       title: 'AI-assistent',
       badge: 'AI-assistent · geen medewerker',
       badgeAgent: 'Medewerker · een mens, geen AI',
+      titleAgent: 'Chat met een medewerker',
       close: 'Chat sluiten',
       human: 'Praat met een medewerker',
       download: 'Download gesprek',
@@ -121,6 +122,7 @@
       title: 'AI assistant',
       badge: 'AI assistant · not a person',
       badgeAgent: 'Person · a human, not the AI',
+      titleAgent: 'Chat with a person',
       close: 'Close chat',
       human: 'Talk to a person',
       download: 'Download transcript',
@@ -535,6 +537,16 @@
     return state === 'with_agent' ? 'badgeAgent' : 'badge';
   }
 
+  /**
+   * The panel's heading, which is also the dialog's accessible name: the AI assistant's name, and
+   * "Chat met een medewerker" while a person has taken over, so a screen reader entering the chat
+   * never hears the assistant's name for a person's conversation (DIS-02, A11Y-02). `null` keeps
+   * the configured name.
+   */
+  function titleKeyFor(state) {
+    return state === 'with_agent' ? 'titleAgent' : null;
+  }
+
   /** Reconnection delay for the live stream: 1 s, 2 s, 4 s … capped at 30 s. */
   function reconnectDelayMs(attempt) {
     return Math.min(30000, 1000 * 2 ** Math.max(0, attempt));
@@ -573,6 +585,7 @@
     validateCallback,
     statusFor,
     badgeKeyFor,
+    titleKeyFor,
     reconnectDelayMs,
     errorKeyFor,
   };
@@ -871,9 +884,7 @@
       state.configRequested = true;
       try {
         state.config = await request('GET', `api/v1/widget/config?locale=${encodeURIComponent(locale)}`);
-        if (state.config && typeof state.config.bot_name === 'string' && state.config.bot_name) {
-          title.textContent = state.config.bot_name;
-        }
+        renderTitle();
         applyTheme(root, state.config && state.config.theme);
         renderContact();
       } catch (_error) {
@@ -982,11 +993,18 @@
       if (typeof answer.state === 'string') setConversationState(answer.state);
     }
 
+    function renderTitle() {
+      const key = titleKeyFor(state.conversation && state.conversation.state);
+      const name = state.config && typeof state.config.bot_name === 'string' && state.config.bot_name;
+      title.textContent = key ? t(key) : name || t('title');
+    }
+
     function setConversationState(next) {
       if (!state.conversation) return;
       state.conversation.state = next;
       root.setAttribute('data-state', next);
       badge.textContent = t(badgeKeyFor(next));
+      renderTitle();
       renderClosedNotice();
       renderStatus();
       if (next === 'closed') stopLive();

@@ -48,6 +48,7 @@
       ticketsEmpty: 'Er zijn geen verzoeken.',
       waitingItem: 'Positie {position} · {language} · wacht {waiting}',
       reason_withdrawal: 'Herroeping of annulering',
+      reason_privacy: 'Privacyverzoek (AVG)',
       reason_complaint: 'Klacht',
       reason_crisis: 'Crisis: hulpnummers gegeven',
       mineItem: 'Gesprek {id} · {language} · {state}',
@@ -151,6 +152,7 @@
       ticketsEmpty: 'There are no requests.',
       waitingItem: 'Position {position} · {language} · waiting {waiting}',
       reason_withdrawal: 'Withdrawal or cancellation',
+      reason_privacy: 'Data protection request (GDPR)',
       reason_complaint: 'Complaint',
       reason_crisis: 'Crisis: help numbers given',
       mineItem: 'Conversation {id} · {language} · {state}',
@@ -790,7 +792,7 @@
      * HUM-07). A plain request gets no label.
      */
     function appendReason(row, reason) {
-      if (!['crisis', 'complaint', 'withdrawal'].includes(reason)) return;
+      if (!['crisis', 'complaint', 'withdrawal', 'privacy'].includes(reason)) return;
       row.appendChild(element('span', { class: `queue-reason queue-reason--${reason}`, 'data-testid': 'console-reason' }, t(`reason_${reason}`)));
     }
 

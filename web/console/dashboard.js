@@ -121,6 +121,14 @@
       rightRestriction: 'Beperking (art. 18)',
       rightPortability: 'Overdraagbaarheid (art. 20)',
       rightObjection: 'Bezwaar (art. 21)',
+      rightUnspecified: 'Niet genoemd',
+      requestsChatTitle: 'In de chat gedaan, nog niet geregistreerd',
+      requestsChatIntro: 'De klant vroeg dit in de chat; de termijn van een maand loopt vanaf dat bericht. Registreer elk verzoek onder een kenmerk, met het gesprek erbij.',
+      requestsChatItem: '{right}: gesprek {id}, ontvangen {received}, uiterlijk beantwoorden {deadline}.',
+      requestsChatOverdue: 'De termijn is verstreken.',
+      requestsChatRegister: 'Registreren',
+      requestsChatPicked: 'Vul een kenmerk in om het verzoek uit gesprek {id} te registreren.',
+      requestsConversation: 'Gesprek: {id}',
       outcomeFulfilled: 'Uitgevoerd',
       outcomePartlyFulfilled: 'Deels uitgevoerd',
       outcomeRefused: 'Geweigerd',
@@ -300,6 +308,14 @@
       rightRestriction: 'Restriction (art. 18)',
       rightPortability: 'Portability (art. 20)',
       rightObjection: 'Objection (art. 21)',
+      rightUnspecified: 'Not named',
+      requestsChatTitle: 'Made in the chat, not registered yet',
+      requestsChatIntro: 'The customer asked in the chat; the one-month deadline runs from that message. Register each request under a reference, with its conversation.',
+      requestsChatItem: '{right}: conversation {id}, received {received}, answer by {deadline}.',
+      requestsChatOverdue: 'The deadline has passed.',
+      requestsChatRegister: 'Register',
+      requestsChatPicked: 'Enter a reference to register the request from conversation {id}.',
+      requestsConversation: 'Conversation: {id}',
       outcomeFulfilled: 'Fulfilled',
       outcomePartlyFulfilled: 'Partly fulfilled',
       outcomeRefused: 'Refused',
@@ -724,9 +740,14 @@
       requestsRight: byId('requests-right'),
       requestsReceived: byId('requests-received'),
       requestsError: byId('requests-error'),
+      requestsChat: byId('requests-chat'),
+      requestsChatList: byId('requests-chat-list'),
+      requestsConversation: byId('requests-conversation'),
     };
     const state = {
       lang: readLang(), me: null, dashboard: null, retention: null, exportUrl: null, subject: null, requests: null,
+      // The conversation of a request typed in the chat that the admin is registering.
+      requestConversation: null,
     };
     const t = (key, params) => translate(state.lang, key, params);
 
@@ -1112,6 +1133,7 @@
     const RIGHT_KEYS = {
       access: 'rightAccess', rectification: 'rightRectification', erasure: 'rightErasure',
       restriction: 'rightRestriction', portability: 'rightPortability', objection: 'rightObjection',
+      unspecified: 'rightUnspecified',
     };
     const OUTCOME_KEYS = { fulfilled: 'outcomeFulfilled', partly_fulfilled: 'outcomePartlyFulfilled', refused: 'outcomeRefused' };
     const STANDING_KEYS = {
@@ -1178,6 +1200,7 @@
     function renderRequests() {
       const register = state.requests;
       view.requestsRows.replaceChildren();
+      renderChatRequests();
       if (!register) {
         view.requestsSummary.textContent = '';
         return;
@@ -1206,6 +1229,56 @@
           row.appendChild(cell);
         }
         view.requestsRows.appendChild(row);
+      }
+    }
+
+    /** A `datetime-local` value (the admin's local time, to the minute) for an ISO time. */
+    function localInputValue(iso) {
+      const moment = new Date(iso);
+      if (Number.isNaN(moment.getTime())) return '';
+      const pad = (number) => String(number).padStart(2, '0');
+      return `${moment.getFullYear()}-${pad(moment.getMonth() + 1)}-${pad(moment.getDate())}T${pad(moment.getHours())}:${pad(moment.getMinutes())}`;
+    }
+
+    function renderPickedConversation() {
+      const id = state.requestConversation;
+      view.requestsConversation.hidden = !id;
+      view.requestsConversation.textContent = id ? t('requestsConversation', { id }) : '';
+    }
+
+    /** Fills the register form from a request typed in the chat; the admin adds the reference. */
+    function pickChatRequest(typed) {
+      state.requestConversation = typed.conversation_id;
+      if (RIGHT_KEYS[typed.right] && typed.right !== 'unspecified') view.requestsRight.value = typed.right;
+      view.requestsReceived.value = localInputValue(typed.received_at);
+      renderPickedConversation();
+      view.status.textContent = t('requestsChatPicked', { id: typed.conversation_id });
+      view.requestsReference.focus();
+    }
+
+    function renderChatRequests() {
+      const typed = (state.requests && state.requests.from_chat) || [];
+      view.requestsChatList.replaceChildren();
+      view.requestsChat.hidden = typed.length === 0;
+      const admin = Boolean(state.me && state.me.role === 'admin');
+      for (const entry of typed) {
+        const textId = `request-chat-${entry.conversation_id}`;
+        const item = element('li', { 'data-testid': `dashboard-request-chat-${entry.conversation_id}`, class: entry.overdue ? 'late' : '' });
+        item.appendChild(element('span', { id: textId }, t('requestsChatItem', {
+          right: keyed(RIGHT_KEYS, entry.right),
+          id: entry.conversation_id,
+          received: formatMoment(entry.received_at),
+          deadline: formatMoment(entry.deadline),
+        })));
+        if (entry.overdue) item.appendChild(element('strong', {}, ` ${t('requestsChatOverdue')}`));
+        if (admin) {
+          const pick = element('button', {
+            type: 'button', class: 'button', 'aria-describedby': textId, 'data-testid': `dashboard-request-chat-register-${entry.conversation_id}`,
+          }, t('requestsChatRegister'));
+          pick.addEventListener('click', () => pickChatRequest(entry));
+          item.appendChild(pick);
+        }
+        view.requestsChatList.appendChild(item);
       }
     }
 
@@ -1241,6 +1314,7 @@
         return;
       }
       const body = { reference, right: view.requestsRight.value };
+      if (state.requestConversation) body.conversation_ids = [state.requestConversation];
       if (view.requestsReceived.value) {
         // A datetime-local value is the admin's local time.
         const received = new Date(view.requestsReceived.value);
@@ -1256,6 +1330,8 @@
         const registered = await request('POST', '/api/v1/admin/rights-requests', body);
         view.requestsReference.value = '';
         view.requestsReceived.value = '';
+        state.requestConversation = null;
+        renderPickedConversation();
         await loadRequests();
         view.status.textContent = t('requestsRegistered', { reference: registered.reference, date: formatMoment(registered.deadline) });
         view.requestsReference.focus();
@@ -1306,6 +1382,8 @@
       renderSubject();
       view.rightsError.textContent = '';
       state.requests = null;
+      state.requestConversation = null;
+      renderPickedConversation();
       renderRequests();
       view.requestsError.textContent = '';
       if (state.exportUrl) URL.revokeObjectURL(state.exportUrl);

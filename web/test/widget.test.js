@@ -274,6 +274,13 @@ test('the header label says AI in every state except while a person has taken ov
   check(undefined, 'badge');
 });
 
+test('the heading, the dialog\'s accessible name, names a person only while one has taken over (DIS-02)', () => {
+  for (const state of ['bot', 'waiting_for_agent', 'closed', undefined]) {
+    assert.equal(widget.titleKeyFor(state), null, String(state));
+  }
+  assert.equal(widget.titleKeyFor('with_agent'), 'titleAgent');
+});
+
 test('suggested questions: only non-empty question strings, at most five, and in the transcript', () => {
   assert.deepEqual(widget.suggestionsOf({}), []);
   assert.deepEqual(widget.suggestionsOf({ suggestions: 'no list' }), []);

@@ -113,6 +113,10 @@ pub enum AuditKind {
     /// (PRIV-07 to PRIV-10; GDPR art. 12(3)): the company's reference, the right, the receipt,
     /// extension and answer times and the outcome as attributes, the conversations as ids.
     RightsRequestRecorded,
+    /// The customer made a data subject's request in the chat and was told that a person
+    /// handles it (HUM-07): the right (or `unspecified`) and the conversation state as
+    /// attributes. The company registers it under its own reference (PRIV-07).
+    RightsRequestReceived,
 }
 
 impl AuditKind {
@@ -159,6 +163,7 @@ impl AuditKind {
             AuditKind::BreachRecorded => "breach_recorded",
             AuditKind::AdviceDeclined => "advice_declined",
             AuditKind::RightsRequestRecorded => "rights_request_recorded",
+            AuditKind::RightsRequestReceived => "rights_request_received",
         }
     }
 }

@@ -444,12 +444,13 @@ impl Default for AuditConfig {
 }
 
 /// The events a webhook can subscribe to.
-pub const WEBHOOK_EVENTS: [&str; 5] = [
+pub const WEBHOOK_EVENTS: [&str; 6] = [
     "handoff.requested",
     "handoff.accepted",
     "handoff.unavailable",
     "ticket.created",
     "withdrawal.received",
+    "rights_request.received",
 ];
 
 /// One webhook endpoint.

@@ -23,6 +23,7 @@ use crate::availability::Availability;
 use crate::ids::{AgentId, ConversationId};
 use crate::locale::Locale;
 use crate::message::{Author, Citation, MessageKind, NewMessage, Suggestion};
+use crate::rights::RequestedRight;
 use crate::wording::Wording;
 
 /// Who is talking to the customer.
@@ -70,6 +71,8 @@ impl ConversationState {
 pub enum HandoverReason {
     /// The customer asked (the control, their own words, or the bot's offer).
     Request,
+    /// A data subject's request about their personal data (HUM-07, PRIV-07).
+    Privacy,
     /// A withdrawal or cancellation statement, acknowledged in the chat (ACC-04).
     Withdrawal,
     /// A complaint, a dispute or a legal claim.
@@ -80,8 +83,9 @@ pub enum HandoverReason {
 
 impl HandoverReason {
     /// Every reason, least urgent first.
-    pub const ALL: [HandoverReason; 4] = [
+    pub const ALL: [HandoverReason; 5] = [
         HandoverReason::Request,
+        HandoverReason::Privacy,
         HandoverReason::Withdrawal,
         HandoverReason::Complaint,
         HandoverReason::Crisis,
@@ -91,6 +95,7 @@ impl HandoverReason {
     pub fn as_str(self) -> &'static str {
         match self {
             HandoverReason::Request => "request",
+            HandoverReason::Privacy => "privacy",
             HandoverReason::Withdrawal => "withdrawal",
             HandoverReason::Complaint => "complaint",
             HandoverReason::Crisis => "crisis",
@@ -103,12 +108,13 @@ impl HandoverReason {
     }
 
     /// The reason of an audited handover trigger (`button`, `text`, `complaint`, `crisis`,
-    /// `withdrawal`, ...); any other trigger is the customer's request.
+    /// `withdrawal`, `privacy`, ...); any other trigger is the customer's request.
     fn of_trigger(trigger: &str) -> Self {
         match trigger {
             "complaint" => HandoverReason::Complaint,
             "crisis" => HandoverReason::Crisis,
             "withdrawal" => HandoverReason::Withdrawal,
+            "privacy" => HandoverReason::Privacy,
             _ => HandoverReason::Request,
         }
     }
@@ -253,6 +259,9 @@ pub struct CustomerTurn {
     /// The customer asks for personal advice on a topic the company does not advise on
     /// through the chat (ACC-10): declined with a person offered, never answered.
     pub advice_declined: Option<AdviceTopic>,
+    /// The customer made a data subject's request (HUM-07): told that a person handles it, and
+    /// handed to one.
+    pub rights_request: Option<RequestedRight>,
     /// Fingerprint of the normalised question (no text), to notice repetition.
     pub fingerprint: String,
     /// The knowledge base's reply, if it was asked.
@@ -558,9 +567,14 @@ impl<'w> Outbox<'w> {
         }
     }
 
-    fn customer_turn(&mut self, turn: CustomerTurn, idle: bool, rules: Rules) -> Result<(), TransitionError> {
+    fn customer_turn(&mut self, mut turn: CustomerTurn, idle: bool, rules: Rules) -> Result<(), TransitionError> {
         let label = self.wording.customer_label(self.locale()).to_string();
-        self.push(Author::Customer, MessageKind::Text, turn.text, label)?;
+        self.push(
+            Author::Customer,
+            MessageKind::Text,
+            std::mem::take(&mut turn.text),
+            label,
+        )?;
         if let Some(message) = self.messages.last_mut() {
             message.lang = turn.lang;
         }
@@ -586,6 +600,38 @@ impl<'w> Outbox<'w> {
             });
         }
 
+        // A data subject's request is acknowledged in every state and never answered by the
+        // bot: a person handles it (HUM-07, PRIV-07).
+        if let Some(requested) = turn.rights_request {
+            let state = self.conversation.state;
+            let connecting = state == ConversationState::Bot
+                && matches!(turn.availability, Availability::Open { .. })
+                && !matches!(turn.intent, TurnIntent::Crisis);
+            let text = self.wording.rights_request(locale, requested, connecting);
+            self.system(MessageKind::Notice, text, false)?;
+            self.audit(AuditKind::RightsRequestReceived, "customer", |event| {
+                event
+                    .attribute("right", requested.as_str())
+                    .attribute("state", state.as_str())
+            });
+        }
+
+        let raised = [
+            turn.rights_request.map(|_| HandoverReason::Privacy),
+            turn.withdrawal_received.map(|_| HandoverReason::Withdrawal),
+        ];
+        self.route_turn(turn, locale, rules)?;
+        // Whatever the turn did, the queue shows a person why: "I want a person to delete my
+        // data" waits as a privacy request, not as a plain one.
+        for reason in raised.into_iter().flatten() {
+            self.raise_handover_reason(reason);
+        }
+        Ok(())
+    }
+
+    /// Routes a customer message after its acknowledgements: to a person, to a fixed answer,
+    /// or to the knowledge base's reply.
+    fn route_turn(&mut self, turn: CustomerTurn, locale: Locale, rules: Rules) -> Result<(), TransitionError> {
         let bot_talking = self.conversation.state == ConversationState::Bot;
         match turn.intent {
             TurnIntent::HumanRequest => return self.request_person(turn.availability, "text"),
@@ -599,6 +645,9 @@ impl<'w> Outbox<'w> {
             }
             _ if bot_talking && turn.withdrawal_received.is_some() => {
                 return self.request_person(turn.availability, "withdrawal");
+            }
+            _ if bot_talking && turn.rights_request.is_some() => {
+                return self.request_person(turn.availability, "privacy");
             }
             TurnIntent::BotIdentityQuestion if bot_talking => {
                 let text = self.wording.identity_answer(locale);
@@ -738,19 +787,25 @@ impl<'w> Outbox<'w> {
         Ok(())
     }
 
-    /// A request for a person, in any state (HUM-02): handed over at once, or told truthfully
-    /// that nobody is available with the alternatives (HUM-04).
-    fn request_person(&mut self, availability: Availability, trigger: &str) -> Result<(), TransitionError> {
-        let locale = self.locale();
-        let reason = HandoverReason::of_trigger(trigger);
+    /// While a person holds the conversation or is awaited, a more urgent reason replaces the
+    /// one the queue shows (a withdrawal statement typed while waiting, say).
+    fn raise_handover_reason(&mut self, reason: HandoverReason) {
         if matches!(
             self.conversation.state,
             ConversationState::WithAgent | ConversationState::WaitingForAgent
         ) && self.conversation.handover_reason.is_none_or(|current| current < reason)
         {
-            // A crisis after a plain request, say: the person must see the more urgent reason.
             self.conversation.handover_reason = Some(reason);
         }
+    }
+
+    /// A request for a person, in any state (HUM-02): handed over at once, or told truthfully
+    /// that nobody is available with the alternatives (HUM-04).
+    fn request_person(&mut self, availability: Availability, trigger: &str) -> Result<(), TransitionError> {
+        let locale = self.locale();
+        let reason = HandoverReason::of_trigger(trigger);
+        // A crisis after a plain request, say: the person must see the more urgent reason.
+        self.raise_handover_reason(reason);
         match self.conversation.state {
             ConversationState::WithAgent => {
                 let name = self
@@ -889,6 +944,7 @@ mod tests {
             privacy_warning: false,
             injection_flagged: false,
             withdrawal_received: None,
+            rights_request: None,
             advice_declined: None,
             fingerprint: format!("{intent:?}{reply:?}"),
             reply,
@@ -1003,6 +1059,138 @@ mod tests {
                 .unwrap(),
         );
         Event::Customer(customer)
+    }
+
+    fn rights_request(intent: TurnIntent, right: crate::rights::Right, availability: Availability) -> Event {
+        let Event::Customer(mut customer) = turn(intent, BotReply::NotAsked, availability) else {
+            unreachable!("turn() makes a customer event")
+        };
+        customer.rights_request = Some(RequestedRight::Named(right));
+        Event::Customer(customer)
+    }
+
+    /// HUM-07: a data subject's request typed in the chat gets a fixed acknowledgement (a person
+    /// handles it, the month, the widget's controls) and goes to a person; it waits in the queue
+    /// as a privacy request, also when the customer asked for a person in the same words; a
+    /// person is promised only when one is coming; a person holding the conversation is told by
+    /// the queue label, without a second handover.
+    #[test]
+    fn a_data_subjects_request_is_acknowledged_and_goes_to_a_person_hum_07() {
+        use crate::rights::Right;
+        let transition = started(Locale::Nl)
+            .apply(
+                rights_request(TurnIntent::Other, Right::Erasure, open()),
+                at(1),
+                &wording(),
+                RULES,
+            )
+            .unwrap();
+        assert_eq!(
+            kinds(&transition),
+            vec![
+                (Author::Customer, MessageKind::Text),
+                (Author::System, MessageKind::Notice),
+                (Author::System, MessageKind::Handoff),
+            ]
+        );
+        let receipt = &transition.messages[1].text;
+        for part in [
+            "Uw verzoek om verwijdering van uw gegevens behandelt een medewerker, niet de AI-assistent.",
+            "een maand",
+            "'Gesprek wissen'",
+            "Wij brengen u in contact met een medewerker.",
+        ] {
+            assert!(receipt.contains(part), "{part:?} in {receipt}");
+        }
+        assert_eq!(transition.conversation.state, ConversationState::WaitingForAgent);
+        assert_eq!(transition.conversation.handover_reason, Some(HandoverReason::Privacy));
+        let received = transition
+            .audit
+            .iter()
+            .find(|event| event.kind == AuditKind::RightsRequestReceived)
+            .unwrap();
+        assert_eq!(received.attribute_text("right"), Some("erasure"));
+        assert_eq!(received.attribute_text("state"), Some("bot"));
+        let requested = transition
+            .audit
+            .iter()
+            .find(|event| event.kind == AuditKind::HandoffRequested)
+            .unwrap();
+        assert_eq!(requested.attribute_text("trigger"), Some("privacy"));
+
+        // "Ik wil een medewerker spreken over het wissen van mijn gegevens": a privacy request.
+        let asked = started(Locale::En)
+            .apply(
+                rights_request(TurnIntent::HumanRequest, Right::Access, open()),
+                at(1),
+                &wording(),
+                RULES,
+            )
+            .unwrap();
+        assert_eq!(asked.conversation.handover_reason, Some(HandoverReason::Privacy));
+        assert!(
+            asked.messages[1]
+                .text
+                .starts_with("Your request for access to your data is handled by a member of staff")
+        );
+
+        // Nobody available: no promise, the alternatives follow.
+        let closed = started(Locale::Nl)
+            .apply(
+                rights_request(TurnIntent::Other, Right::Objection, closed()),
+                at(1),
+                &wording(),
+                RULES,
+            )
+            .unwrap();
+        assert!(
+            !closed.messages[1].text.contains("Wij brengen u in contact"),
+            "{}",
+            closed.messages[1].text
+        );
+        assert_eq!(closed.messages.last().unwrap().kind, MessageKind::Unavailable);
+        assert_eq!(closed.conversation.state, ConversationState::Bot);
+
+        // Held by a person: acknowledged, the label raised, no handover message.
+        let held = held_by_sanne()
+            .apply(
+                rights_request(TurnIntent::Other, Right::Access, open()),
+                at(5),
+                &wording(),
+                RULES,
+            )
+            .unwrap();
+        assert_eq!(
+            kinds(&held),
+            vec![
+                (Author::Customer, MessageKind::Text),
+                (Author::System, MessageKind::Notice)
+            ]
+        );
+        assert!(!held.messages[1].text.contains("Wij brengen u in contact"));
+        assert_eq!(held.conversation.handover_reason, Some(HandoverReason::Privacy));
+        assert_eq!(held.conversation.state, ConversationState::WithAgent);
+    }
+
+    #[test]
+    fn the_data_protection_officer_is_named_when_the_company_has_one_hum_07() {
+        let mut config = Config::default();
+        config.privacy.dpo_contact = Some("fg@despaak.example".into());
+        let wording = Wording::new(&config).unwrap();
+        let text = wording.rights_request(Locale::Nl, RequestedRight::Unnamed, false);
+        assert!(
+            text.starts_with("Uw verzoek over uw persoonsgegevens behandelt een medewerker"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("functionaris gegevensbescherming: fg@despaak.example."),
+            "{text}"
+        );
+        assert!(
+            !self::wording()
+                .rights_request(Locale::En, RequestedRight::Unnamed, false)
+                .contains("data protection officer")
+        );
     }
 
     #[test]
@@ -1492,22 +1680,26 @@ mod tests {
                 any::<bool>(),
                 any::<bool>(),
                 any::<bool>(),
-                proptest::option::of(proptest::sample::select(AdviceTopic::ALL.to_vec()))
+                proptest::option::of(proptest::sample::select(AdviceTopic::ALL.to_vec())),
+                any::<bool>()
             )
-                .prop_map(|(intent, reply, availability, warn, flagged, withdrawal, advice)| {
-                    Event::Customer(CustomerTurn {
-                        text: "x".into(),
-                        lang: Locale::Nl,
-                        intent,
-                        privacy_warning: warn,
-                        injection_flagged: flagged,
-                        withdrawal_received: withdrawal.then(|| at(5).naive_utc()),
-                        advice_declined: advice,
-                        fingerprint: "f".into(),
-                        reply,
-                        availability,
-                    })
-                }),
+                .prop_map(
+                    |(intent, reply, availability, warn, flagged, withdrawal, advice, rights)| {
+                        Event::Customer(CustomerTurn {
+                            text: "x".into(),
+                            lang: Locale::Nl,
+                            intent,
+                            privacy_warning: warn,
+                            injection_flagged: flagged,
+                            withdrawal_received: withdrawal.then(|| at(5).naive_utc()),
+                            rights_request: rights.then_some(RequestedRight::Named(crate::rights::Right::Erasure)),
+                            advice_declined: advice,
+                            fingerprint: "f".into(),
+                            reply,
+                            availability,
+                        })
+                    }
+                ),
             availability
                 .clone()
                 .prop_map(|availability| Event::PersonRequested { availability }),
@@ -1532,7 +1724,8 @@ mod tests {
         /// Over any sequence of events: no AI message before a disclosure, every change of who is
         /// talking comes with a system message, a person request always gets a reply, and the
         /// bot never speaks while a person is expected (DIS-01, HUM-02, HUM-11); a withdrawal
-        /// statement is acknowledged once in every state and never answered by the bot (ACC-04).
+        /// statement is acknowledged once in every state and never answered by the bot (ACC-04);
+        /// nor is a data subject's request, which the queue shows as one (HUM-07).
         #[test]
         fn invariants_hold_over_any_event_sequence(events in proptest::collection::vec((arbitrary_event(), 0i64..90), 1..40)) {
             let mut conversation = started(Locale::Nl);
@@ -1543,6 +1736,7 @@ mod tests {
                 let asked_person = matches!(&event, Event::PersonRequested { .. })
                     || matches!(&event, Event::Customer(turn) if turn.intent == TurnIntent::HumanRequest);
                 let withdrawal = matches!(&event, Event::Customer(turn) if turn.withdrawal_received.is_some());
+                let rights = matches!(&event, Event::Customer(turn) if turn.rights_request.is_some());
                 let Ok(transition) = conversation.clone().apply(event, at(minute), &wording(), RULES) else {
                     continue;
                 };
@@ -1562,6 +1756,14 @@ mod tests {
                 prop_assert_eq!((receipts, statements), if withdrawal { (1, 1) } else { (0, 0) });
                 if withdrawal {
                     prop_assert!(transition.messages.iter().all(|message| message.kind != MessageKind::Answer), "the bot answered a withdrawal statement");
+                }
+                let received = transition.audit.iter().filter(|event| event.kind == AuditKind::RightsRequestReceived).count();
+                prop_assert_eq!(received, usize::from(rights));
+                if rights {
+                    prop_assert!(transition.messages.iter().all(|message| message.author != Author::Ai), "the bot answered a data subject's request");
+                    if matches!(after, ConversationState::WithAgent | ConversationState::WaitingForAgent) {
+                        prop_assert!(transition.conversation.handover_reason >= Some(HandoverReason::Privacy), "the queue does not show the request");
+                    }
                 }
                 prop_assert!(transition.conversation.last_disclosure_at.is_some());
                 conversation = transition.conversation;

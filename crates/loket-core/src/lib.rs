@@ -31,6 +31,7 @@ pub mod locale;
 pub mod message;
 pub mod proxy;
 pub mod readability;
+pub mod rights;
 pub mod staff;
 pub mod wording;
 

@@ -14,6 +14,7 @@ use crate::availability::{ClosedReason, NextOpen};
 use crate::config::Config;
 use crate::locale::Locale;
 use crate::readability::reading_ease;
+use crate::rights::{RequestedRight, Right};
 
 /// Terms of which at least one must appear in a disclosure: it is an AI.
 const AI_TERMS: &[&str] = &[
@@ -123,6 +124,7 @@ pub struct Wording {
     email: String,
     email_response: BTreeMap<Locale, String>,
     privacy_url: String,
+    dpo_contact: Option<String>,
 }
 
 impl Wording {
@@ -188,6 +190,7 @@ impl Wording {
             email: config.contact.email.clone(),
             email_response: config.contact.email_response.clone(),
             privacy_url: config.contact.privacy_url.clone(),
+            dpo_contact: config.privacy.dpo_contact.clone(),
         })
     }
 
@@ -481,6 +484,10 @@ impl Wording {
             ("refusal", self.refusal(locale)),
             ("crisis", self.crisis(locale, true)),
             ("withdrawal_receipt", self.withdrawal_receipt(locale, monday, false)),
+            (
+                "rights_request",
+                self.rights_request(locale, RequestedRight::Named(Right::Erasure), true),
+            ),
             ("closed", self.closed(locale)),
         ];
         texts.extend(
@@ -580,6 +587,63 @@ impl Wording {
                 }
             ),
         }
+    }
+
+    /// A data subject's request typed in the chat (HUM-07, PRIV-07): a person handles it, not the
+    /// AI assistant; the law's month; what the customer can do at once in the widget; and the
+    /// data protection officer when the company has one. `connecting` when the customer is now
+    /// put in the queue for a person; the wording never promises one who is not coming.
+    pub fn rights_request(&self, locale: Locale, requested: RequestedRight, connecting: bool) -> String {
+        let mut text = match (locale, requested) {
+            (Locale::Nl, RequestedRight::Named(right)) => {
+                format!(
+                    "Uw verzoek om {} behandelt een medewerker, niet de AI-assistent.",
+                    right.description(locale)
+                )
+            }
+            (Locale::Nl, RequestedRight::Unnamed) => {
+                "Uw verzoek over uw persoonsgegevens behandelt een medewerker, niet de AI-assistent.".to_owned()
+            }
+            (Locale::En, RequestedRight::Named(right)) => format!(
+                "Your request for {} is handled by a member of staff, not by the AI assistant.",
+                right.description(locale)
+            ),
+            (Locale::En, RequestedRight::Unnamed) => {
+                "Your request about your personal data is handled by a member of staff, not by the AI assistant."
+                    .to_owned()
+            }
+        };
+        match locale {
+            Locale::Nl => {
+                text.push_str(&format!(
+                    " De AVG geeft {} een maand om te antwoorden. Dit gesprek kunt u nu al zelf bewaren of wissen met \
+                     de knoppen 'Download gesprek' en 'Gesprek wissen'.",
+                    self.company
+                ));
+                if connecting {
+                    text.push_str(" Wij brengen u in contact met een medewerker.");
+                }
+                if let Some(dpo) = &self.dpo_contact {
+                    text.push_str(&format!(
+                        " U kunt ook schrijven aan onze functionaris gegevensbescherming: {dpo}."
+                    ));
+                }
+            }
+            Locale::En => {
+                text.push_str(&format!(
+                    " The GDPR gives {} one month to answer. You can already keep or delete this conversation \
+                     yourself with the buttons 'Download transcript' and 'Delete conversation'.",
+                    self.company
+                ));
+                if connecting {
+                    text.push_str(" We are putting you in touch with a member of staff.");
+                }
+                if let Some(dpo) = &self.dpo_contact {
+                    text.push_str(&format!(" You can also write to our data protection officer: {dpo}."));
+                }
+            }
+        }
+        text
     }
 
     /// The conversation was closed.

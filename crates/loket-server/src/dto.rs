@@ -436,7 +436,7 @@ pub struct QueueItemDto {
     pub waiting_since: Option<DateTime<Utc>>,
     /// 1 = next.
     pub position: u32,
-    /// Why the customer wants a person: `request`, `withdrawal`, `complaint` or `crisis`.
+    /// Why the customer wants a person: `request`, `privacy`, `withdrawal`, `complaint` or `crisis`.
     pub reason: Option<&'static str>,
 }
 

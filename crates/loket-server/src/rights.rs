@@ -14,7 +14,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use loket_core::ConversationId;
 use loket_core::staff::Role;
-use loket_service::rights_request::{Change, Outcome, Right};
+use loket_service::rights_request::{Change, Outcome, right_named};
 use loket_service::subject::{Subject, SubjectExport, export_html};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -307,7 +307,7 @@ pub async fn register_rights_request(
     StaffWrite(context): StaffWrite,
     ApiJson(body): ApiJson<RightsRequestBody>,
 ) -> Result<Response, ApiError> {
-    let right = Right::named(&body.right)?;
+    let right = right_named(&body.right)?;
     let conversations = body
         .conversation_ids
         .iter()

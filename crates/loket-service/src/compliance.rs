@@ -103,6 +103,10 @@ pub struct Evidence {
     /// Registered data subjects' requests, the newest state of each reference (PRIV-07, art.
     /// 12(3)).
     pub rights_requests: BTreeMap<String, crate::rights_request::RightsRequest>,
+    /// Data subjects' requests typed in the chat (HUM-07): conversation, right and time, to find
+    /// those the register does not list yet (PRIV-07). Not part of the report's JSON.
+    #[serde(skip)]
+    pub chat_rights_requests: Vec<(ConversationId, loket_core::rights::RequestedRight, DateTime<Utc>)>,
     /// What the content policy lint found in the served knowledge's customer-visible text
     /// (PRIV-11, ACC-06, ACC-07); set by [`generate`] from the knowledge base, not the store.
     pub content_policy: Vec<loket_kb::policy::PolicyFinding>,
@@ -255,6 +259,8 @@ pub struct HandoffEvidence {
     pub withdrawal_statements: u64,
     /// Requests for personal advice declined in the chat, per topic (ACC-10).
     pub advice_declined: BTreeMap<String, u64>,
+    /// Data subjects' requests made in the chat and handed to a person, per right (HUM-07).
+    pub rights_requests: BTreeMap<String, u64>,
     /// Request → acceptance pairs measured.
     pub measured: u64,
     /// Median seconds from `handoff_requested` to `handoff_accepted`.
@@ -567,6 +573,17 @@ impl AuditTally {
             AuditKind::TicketCreated => evidence.handoff.tickets += 1,
             AuditKind::WithdrawalStatement => evidence.handoff.withdrawal_statements += 1,
             AuditKind::AdviceDeclined => bump(&mut evidence.handoff.advice_declined, attribute("topic")),
+            AuditKind::RightsRequestReceived => {
+                bump(&mut evidence.handoff.rights_requests, attribute("right"));
+                if let (Some(id), Some(right)) = (
+                    &event.conversation,
+                    event
+                        .attribute_text("right")
+                        .and_then(loket_core::rights::RequestedRight::parse),
+                ) {
+                    evidence.chat_rights_requests.push((id.clone(), right, record.at));
+                }
+            }
             AuditKind::BreachRecorded => {
                 if let Some(breach) = crate::breach::Breach::read(event) {
                     evidence.breaches.insert(breach.reference.clone(), breach);
@@ -1606,7 +1623,7 @@ mod tests {
         for (locale, scale) in [("nl", "Flesch-Douma"), ("en", "Flesch")] {
             assert!(
                 row.evidence.iter().any(|line| line.starts_with(&format!(
-                    "{locale} ({scale}): 23 texts the customer reads, reading ease"
+                    "{locale} ({scale}): 24 texts the customer reads, reading ease"
                 ))),
                 "{:?}",
                 row.evidence

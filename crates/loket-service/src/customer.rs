@@ -208,6 +208,7 @@ impl Loket {
                     .withdrawal_statement
                     .then(|| self.config.hours.zone.local(now)),
                 advice_declined,
+                rights_request: inspection.rights_request,
                 fingerprint: inspection.fingerprint.clone(),
                 reply,
                 availability,
@@ -543,6 +544,9 @@ impl Loket {
         if let Some(topic) = advice_declined {
             metrics::counter!("loket_advice_declined_total", "topic" => topic.as_str()).increment(1);
         }
+        if let Some(requested) = inspection.rights_request {
+            metrics::counter!("loket_rights_requests_received_total", "right" => requested.as_str()).increment(1);
+        }
         for (kind, count) in &inspection.pii_counts {
             metrics::counter!("loket_pii_redacted_total", "type" => kind.clone()).increment(*count as u64);
         }
@@ -618,12 +622,14 @@ pub struct AskOutcome {
 
 impl Loket {
     /// Whether the knowledge base may answer a message in state `bot`: an ordinary question,
-    /// not an attack, not a withdrawal statement (acknowledged and handed to a person, ACC-04)
-    /// and not a request for advice the company does not give (declined, ACC-10).
+    /// not an attack, not a withdrawal statement (acknowledged and handed to a person, ACC-04),
+    /// not a data subject's request (the same, HUM-07) and not a request for advice the company
+    /// does not give (declined, ACC-10).
     fn knowledge_may_answer(&self, inspection: &crate::inspection::Inspection) -> bool {
         inspection.intent == TurnIntent::Other
             && !inspection.injection_flagged
             && !inspection.withdrawal_statement
+            && inspection.rights_request.is_none()
             && self.declined_advice(inspection).is_none()
     }
 
@@ -637,8 +643,8 @@ impl Loket {
 
     /// Runs a question through steps 2, 4 and 5 of the chat pipeline exactly as a customer
     /// message in state `bot` would go, without a conversation: guards, then (for an ordinary
-    /// question) the knowledge base and the outbound check. A withdrawal statement and a
-    /// declined request for advice are not asked, as in the chat.
+    /// question) the knowledge base and the outbound check. A withdrawal statement, a data
+    /// subject's request and a declined request for advice are not asked, as in the chat.
     pub fn ask(&self, text: &str, locale: Locale) -> Result<AskOutcome> {
         let text = validate_text(text, self.config.config.limits.message_chars)?;
         let mut placeholders = loket_guard::pii::Placeholders::new();

@@ -24,6 +24,7 @@ use std::sync::{Arc, RwLock};
 
 use loket_core::advice::AdviceTopic;
 use loket_core::conversation::TurnIntent;
+use loket_core::rights::RequestedRight;
 use loket_core::{Locale, Suggestion};
 use loket_guard::injection::InjectionDetector;
 use loket_guard::intent::{Intent, IntentDetector};
@@ -152,6 +153,9 @@ pub struct Inspection {
     /// The message asks for personal advice of this topic (ACC-10); whether it is declined
     /// depends on `answer.licensed_advice`.
     pub advice: Option<AdviceTopic>,
+    /// The message makes a data subject's request (HUM-07): handed to a person, never answered
+    /// by the bot.
+    pub rights_request: Option<RequestedRight>,
     /// A hash of the normalised pseudonymised text, to notice a repeated question.
     pub fingerprint: String,
 }
@@ -233,6 +237,7 @@ impl Guards {
                 intent,
                 withdrawal_statement: classification.withdrawal_statement,
                 advice: classification.advice,
+                rights_request: classification.rights_request,
             }
         })
     }

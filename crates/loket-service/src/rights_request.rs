@@ -19,7 +19,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Months, Utc};
 use loket_core::ConversationId;
-use loket_core::audit::{AuditEvent, AuditKind};
+use loket_core::audit::{AuditEvent, AuditKind, AuditRecord};
+pub use loket_core::rights::{RequestedRight, Right};
 use loket_store::Store;
 use serde::Serialize;
 
@@ -37,60 +38,13 @@ pub const MAX_CONVERSATIONS: usize = 1_000;
 /// Audit records read per page when the register is read.
 const AUDIT_PAGE: u32 = 1000;
 
-/// Which right the data subject exercises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Right {
-    /// Access (art. 15).
-    Access,
-    /// Rectification (art. 16).
-    Rectification,
-    /// Erasure (art. 17).
-    Erasure,
-    /// Restriction of processing (art. 18).
-    Restriction,
-    /// Data portability (art. 20).
-    Portability,
-    /// Objection (art. 21).
-    Objection,
-}
-
-impl Right {
-    /// Every right, in article order.
-    pub const ALL: [Right; 6] = [
-        Right::Access,
-        Right::Rectification,
-        Right::Erasure,
-        Right::Restriction,
-        Right::Portability,
-        Right::Objection,
-    ];
-
-    /// The stable name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Right::Access => "access",
-            Right::Rectification => "rectification",
-            Right::Erasure => "erasure",
-            Right::Restriction => "restriction",
-            Right::Portability => "portability",
-            Right::Objection => "objection",
-        }
-    }
-
-    /// Parses the stable name.
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|right| right.as_str() == text)
-    }
-
-    /// Parses the stable name given by a person (surrounding spaces ignored); `invalid_right`
-    /// names the choices.
-    pub fn named(text: &str) -> Result<Self> {
-        Self::parse(text.trim()).ok_or_else(|| Error::Invalid {
-            code: "invalid_right",
-            message: format!("right must be one of {}", Self::ALL.map(Self::as_str).join(", ")),
-        })
-    }
+/// Parses the stable name of a right given by a person (surrounding spaces ignored);
+/// `invalid_right` names the choices.
+pub fn right_named(text: &str) -> Result<Right> {
+    Right::parse(text.trim()).ok_or_else(|| Error::Invalid {
+        code: "invalid_right",
+        message: format!("right must be one of {}", Right::ALL.map(Right::as_str).join(", ")),
+    })
 }
 
 /// How a request was answered.
@@ -303,6 +257,23 @@ impl RegisteredRequest {
     }
 }
 
+/// A data subject's request typed in the chat (HUM-07) that no registered request lists yet: the
+/// month runs from the message, so the privacy officer registers it under a reference with its
+/// conversation. The first request of a conversation counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChatRequest {
+    /// The conversation it was typed in.
+    pub conversation_id: ConversationId,
+    /// The right the customer named, or `unspecified`.
+    pub right: &'static str,
+    /// When the message arrived.
+    pub received_at: DateTime<Utc>,
+    /// One month later, as for a registered request.
+    pub deadline: DateTime<Utc>,
+    /// The deadline has passed.
+    pub overdue: bool,
+}
+
 /// The register: open requests first, the nearest deadline first; answered ones after, the most
 /// recently received first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -315,6 +286,8 @@ pub struct Register {
     pub late: u64,
     /// The requests.
     pub requests: Vec<RegisteredRequest>,
+    /// Requests typed in the chat that no registered request lists, oldest first.
+    pub from_chat: Vec<ChatRequest>,
 }
 
 impl Register {
@@ -345,29 +318,93 @@ impl Register {
                 .count() as u64,
             late: requests.iter().filter(|entry| entry.standing.late()).count() as u64,
             requests,
+            from_chat: Vec::new(),
         }
     }
+
+    /// Adds the requests typed in the chat (`conversation`, right, time of the message) that no
+    /// registered request lists; of several in one conversation, the first.
+    pub fn with_chat_requests(
+        mut self,
+        typed: impl IntoIterator<Item = (ConversationId, RequestedRight, DateTime<Utc>)>,
+    ) -> Self {
+        let registered: std::collections::BTreeSet<&ConversationId> = self
+            .requests
+            .iter()
+            .flat_map(|entry| entry.request.conversations.iter())
+            .collect();
+        let mut first: BTreeMap<ConversationId, (RequestedRight, DateTime<Utc>)> = BTreeMap::new();
+        for (conversation, right, at) in typed {
+            if registered.contains(&conversation) {
+                continue;
+            }
+            let entry = first.entry(conversation).or_insert((right, at));
+            if at < entry.1 {
+                *entry = (right, at);
+            }
+        }
+        let mut from_chat: Vec<ChatRequest> = first
+            .into_iter()
+            .map(|(conversation_id, (right, received_at))| {
+                let deadline = add_months(received_at, ANSWER_MONTHS);
+                ChatRequest {
+                    conversation_id,
+                    right: right.as_str(),
+                    received_at,
+                    deadline,
+                    overdue: self.generated_at > deadline,
+                }
+            })
+            .collect();
+        from_chat.sort_by_key(|typed| typed.received_at);
+        self.from_chat = from_chat;
+        self
+    }
+}
+
+/// The requests typed in the chat, from the audit log (their records only, through their index):
+/// conversation, right and time.
+pub async fn collect_chat_requests(store: &dyn Store) -> Result<Vec<(ConversationId, RequestedRight, DateTime<Utc>)>> {
+    Ok(records_of_kind(store, AuditKind::RightsRequestReceived)
+        .await?
+        .into_iter()
+        .filter_map(|record| {
+            let right = RequestedRight::parse(record.event.attribute_text("right")?)?;
+            Some((record.event.conversation?, right, record.at))
+        })
+        .collect())
 }
 
 /// The newest state of every registered request, from the audit log (its requests' records
 /// only, through their index).
 pub async fn collect_requests(store: &dyn Store) -> Result<BTreeMap<String, RightsRequest>> {
     let mut requests = BTreeMap::new();
+    for request in records_of_kind(store, AuditKind::RightsRequestRecorded)
+        .await?
+        .iter()
+        .filter_map(|record| RightsRequest::read(&record.event))
+    {
+        requests.insert(request.reference.clone(), request);
+    }
+    Ok(requests)
+}
+
+/// Every record of `kind` after the retention anchor, oldest first, read page by page through
+/// the kind's index.
+async fn records_of_kind(store: &dyn Store, kind: AuditKind) -> Result<Vec<AuditRecord>> {
+    let mut records = Vec::new();
     let mut after = store.audit_anchor().await?.map(|anchor| anchor.seq).unwrap_or(0);
     loop {
-        let page = store
-            .audit_records_of_kind(AuditKind::RightsRequestRecorded, after, AUDIT_PAGE)
-            .await?;
+        let page = store.audit_records_of_kind(kind, after, AUDIT_PAGE).await?;
         let Some(last) = page.last() else { break };
         after = last.seq;
-        for request in page.iter().filter_map(|record| RightsRequest::read(&record.event)) {
-            requests.insert(request.reference.clone(), request);
-        }
-        if page.len() < AUDIT_PAGE as usize {
+        let full = page.len() == AUDIT_PAGE as usize;
+        records.extend(page);
+        if !full {
             break;
         }
     }
-    Ok(requests)
+    Ok(records)
 }
 
 /// What the panel or the command records: a new request, the extension told, or the answer.
@@ -403,7 +440,8 @@ impl Loket {
     /// rights, like the breach register's command).
     pub async fn rights_register(&self) -> Result<Register> {
         let requests = collect_requests(self.store.as_ref()).await?;
-        Ok(Register::new(requests.into_values(), self.now()))
+        let typed = collect_chat_requests(self.store.as_ref()).await?;
+        Ok(Register::new(requests.into_values(), self.now()).with_chat_requests(typed))
     }
 
     /// How many requests are open, per standing (`open`, `due_soon`, `overdue`), for the metrics:
@@ -533,6 +571,38 @@ mod tests {
         assert_eq!(deadline("2027-01-31T10:00:00Z"), at("2027-02-28T10:00:00Z"));
         assert_eq!(deadline("2028-01-31T10:00:00Z"), at("2028-02-29T10:00:00Z"));
         assert_eq!(deadline("2026-12-15T10:00:00Z"), at("2027-01-15T10:00:00Z"));
+    }
+
+    /// HUM-07, PRIV-07: requests typed in the chat that no registered request lists, the first
+    /// of each conversation, oldest first, with the month from the message.
+    #[test]
+    fn requests_typed_in_the_chat_are_listed_until_a_registered_request_names_their_conversation_priv_07() {
+        let id = |n: u8| ConversationId::parse(&format!("01900000-0000-7000-8000-00000000000{n}")).unwrap();
+        let registered = request("2026-03-03T10:00:00Z", None, None);
+        let typed = vec![
+            (id(1), RequestedRight::Named(Right::Erasure), at("2026-03-01T09:00:00Z")),
+            (
+                id(2),
+                RequestedRight::Named(Right::Objection),
+                at("2026-03-05T09:00:00Z"),
+            ),
+            (id(2), RequestedRight::Unnamed, at("2026-03-02T09:00:00Z")),
+            (id(3), RequestedRight::Named(Right::Access), at("2026-02-01T09:00:00Z")),
+        ];
+        let register = Register::new([registered], at("2026-03-10T00:00:00Z")).with_chat_requests(typed);
+        let listed: Vec<(&str, &str, bool)> = register
+            .from_chat
+            .iter()
+            .map(|typed| (typed.conversation_id.as_str(), typed.right, typed.overdue))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("01900000-0000-7000-8000-000000000003", "access", true),
+                ("01900000-0000-7000-8000-000000000002", "unspecified", false),
+            ]
+        );
+        assert_eq!(register.from_chat[1].deadline, at("2026-04-02T09:00:00Z"));
     }
 
     #[test]

@@ -28,6 +28,7 @@ pub fn event_name(kind: AuditKind) -> Option<&'static str> {
         AuditKind::HandoffUnavailable => Some("handoff.unavailable"),
         AuditKind::TicketCreated => Some("ticket.created"),
         AuditKind::WithdrawalStatement => Some("withdrawal.received"),
+        AuditKind::RightsRequestReceived => Some("rights_request.received"),
         _ => None,
     }
 }

@@ -1,6 +1,6 @@
-//! `loket eval withdrawal` and `loket eval advice`: how often the withdrawal-statement rules
-//! (REQUIREMENTS ACC-04) and the advice-request rules (ACC-10) fire on messages customers wrote
-//! for other purposes.
+//! `loket eval withdrawal`, `loket eval advice` and `loket eval rights`: how often the
+//! withdrawal-statement rules (REQUIREMENTS ACC-04), the advice-request rules (ACC-10) and the
+//! data-subject-request rules (HUM-07) fire on messages customers wrote for other purposes.
 //!
 //! The rules were written against the committed corpora in `crates/loket-guard/corpus`; this
 //! evaluation looks at data they were not written on: every banking77 and CLINC150 question
@@ -30,6 +30,23 @@ pub fn withdrawal(shared_data: &Path, out: &mut dyn Write) -> Result<()> {
         "taken for statements",
         CANCELLATION_INTENTS,
         |text| detector.is_withdrawal_statement(text).then_some("statement"),
+        out,
+    )
+}
+
+/// Intents whose questions include data subjects' requests: closing a bank account ("I want to
+/// delete my account") asks for erasure too, and changing one's details is rectification.
+const RIGHTS_INTENTS: &[&str] = &["banking77/terminate_account", "banking77/edit_personal_details"];
+
+/// Runs the data-subject-request evaluation and prints its report, by right.
+pub fn rights(shared_data: &Path, out: &mut dyn Write) -> Result<()> {
+    let detector = IntentDetector::new();
+    report(
+        shared_data,
+        "data subjects' requests (HUM-07) on messages written for other purposes",
+        "taken for requests",
+        RIGHTS_INTENTS,
+        |text| detector.rights_request(text).map(|requested| requested.as_str()),
         out,
     )
 }

@@ -502,7 +502,7 @@ impl RequestCommand {
     /// The place, and the reference and change to record (`None` lists the register), checked
     /// before the data directory is opened.
     fn into_change(self) -> anyhow::Result<(Place, Option<(String, loket_service::rights_request::Change)>)> {
-        use loket_service::rights_request::{Change, Outcome, Right};
+        use loket_service::rights_request::{Change, Outcome, right_named};
         Ok(match self {
             RequestCommand::Register {
                 place,
@@ -515,7 +515,7 @@ impl RequestCommand {
                 Some((
                     reference,
                     Change::Register {
-                        right: Right::named(&right).map_err(|error| anyhow::anyhow!("--right: {error}"))?,
+                        right: right_named(&right).map_err(|error| anyhow::anyhow!("--right: {error}"))?,
                         received_at: received_at
                             .map(|text| evidence_cli::rfc3339("received-at", &text))
                             .transpose()?,
@@ -614,6 +614,8 @@ enum EvalTarget {
     Withdrawal,
     /// Advice-request recognition (ACC-10) on messages written for other purposes.
     Advice,
+    /// Data-subject-request recognition (HUM-07) on messages written for other purposes.
+    Rights,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -732,6 +734,7 @@ fn main() -> anyhow::Result<()> {
                 EvalTarget::Grounding => eval_grounding::run(&shared_data, &mut out),
                 EvalTarget::Withdrawal => eval_intents::withdrawal(&shared_data, &mut out),
                 EvalTarget::Advice => eval_intents::advice(&shared_data, &mut out),
+                EvalTarget::Rights => eval_intents::rights(&shared_data, &mut out),
             }
         }
         Command::Grounding {
@@ -1158,9 +1161,7 @@ fn serve(place: Place, listen: Option<String>, demo: bool) -> anyhow::Result<()>
     let address = config.config.server.listen.clone();
     let runtime = runtime()?;
     runtime.block_on(async move {
-        if demo {
-            prepare_demo(&config)?;
-        }
+        let demo_import = if demo { prepare_demo(&config)? } else { None };
         let (loket, _) = compose(config).await?;
         if demo {
             create_demo_agent(&loket).await?;
@@ -1168,9 +1169,16 @@ fn serve(place: Place, listen: Option<String>, demo: bool) -> anyhow::Result<()>
         let fingerprint =
             loket_core::audit::AuditEvent::new(loket_core::audit::AuditKind::ConfigLoaded, None, "system")
                 .attribute("disclosure_version", loket.config().wording.disclosure_version());
+        // The demo's own import is a change of the served knowledge like any other (GOV-06).
+        let imported = demo_import.as_ref().map(|report| {
+            loket_service::knowledge::knowledge_event(
+                loket_service::knowledge::KnowledgeChange::Imported(report),
+                "demo",
+            )
+        });
         loket
             .store()
-            .append_audit(vec![fingerprint], loket.now())
+            .append_audit(imported.into_iter().chain([fingerprint]).collect(), loket.now())
             .await
             .map_err(|error| anyhow::anyhow!("{error}"))?;
         let listener = tokio::net::TcpListener::bind(&address)
@@ -1238,12 +1246,13 @@ fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + S
     }
 }
 
-/// Imports the embedded demo knowledge base when the data directory has none yet.
-fn prepare_demo(config: &ValidConfig) -> anyhow::Result<()> {
+/// Imports the embedded demo knowledge base when the data directory has none yet; the report of
+/// the import, if there was one.
+fn prepare_demo(config: &ValidConfig) -> anyhow::Result<Option<loket_kb::ImportReport>> {
     let data_dir = data_dir(config)?;
     let existing = KnowledgeBase::open(&data_dir).context("opening the knowledge base")?;
     if existing.generation().is_some() {
-        return Ok(());
+        return Ok(None);
     }
     let sources: Vec<loket_kb::SourceFile> = DemoKnowledge::iter()
         .filter(|path| !path.ends_with("README.md"))
@@ -1271,7 +1280,7 @@ fn prepare_demo(config: &ValidConfig) -> anyhow::Result<()> {
         report.restricted_entries,
         report.quarantined.len()
     );
-    Ok(())
+    Ok(Some(report))
 }
 
 /// Creates the demo agent `demo` with a generated password, printed once.

@@ -16,6 +16,7 @@
 //! - `withdrawal`: statements that withdraw from or cancel a purchase or contract (ACC-04).
 //! - `advice`: requests for personal investment, insurance, credit, tax, legal or medical
 //!   advice (ACC-10).
+//! - `rights`: data subjects' requests (access, erasure, objection...; HUM-07, PRIV-07).
 //! - `claim`: [`HumanClaimFilter`] for the assistant's outgoing text (DIS-06).
 //!
 //! # Key types
@@ -27,17 +28,20 @@ mod escalation;
 mod identity;
 pub(crate) mod lexicon;
 mod request;
+mod rights;
 mod vocabulary;
 mod withdrawal;
 
 pub use claim::{ClaimVerdict, HumanClaimFilter, claim_kinds};
 pub use loket_core::advice::AdviceTopic;
+pub use loket_core::rights::{RequestedRight, Right};
 
 use advice::AdviceRules;
 use escalation::{ComplaintRules, CrisisRules};
 use identity::{IdentityRules, identity_classes};
 use lexicon::Lexicon;
 use request::{HumanRequestRules, NEUTRAL_PHRASES};
+use rights::RightsRules;
 use withdrawal::WithdrawalRules;
 
 /// What a customer message asks for, as far as routing is concerned.
@@ -94,6 +98,8 @@ pub struct Classification {
     pub withdrawal_statement: bool,
     /// The message asks for personal advice of this topic (ACC-10), whatever else it says.
     pub advice: Option<AdviceTopic>,
+    /// The message makes a data subject's request (HUM-07, PRIV-07), whatever else it says.
+    pub rights_request: Option<RequestedRight>,
 }
 
 /// Typo correction applies to words of at least this many letters (shorter words have too
@@ -145,6 +151,9 @@ pub(crate) const NEVER_CORRECTED: &[&str] = &[
     "broken",
     "braked",
     "infested",
+    "gegeven",
+    "inzake",
+    "depleted",
 ];
 
 /// Classifies customer messages. Build once with [`IntentDetector::new`] and share it: it is
@@ -158,6 +167,7 @@ pub struct IntentDetector {
     crisis: CrisisRules,
     withdrawal: WithdrawalRules,
     advice: AdviceRules,
+    rights: RightsRules,
 }
 
 impl Default for IntentDetector {
@@ -177,6 +187,7 @@ impl IntentDetector {
             .chain(CrisisRules::templates())
             .chain(WithdrawalRules::templates())
             .chain(AdviceRules::templates())
+            .chain(RightsRules::templates())
             .map(|template| lexicon::expand(&template, &classes))
             .collect();
         IntentDetector {
@@ -188,6 +199,7 @@ impl IntentDetector {
             crisis: CrisisRules::new(),
             withdrawal: WithdrawalRules::new(),
             advice: AdviceRules::new(),
+            rights: RightsRules::new(),
         }
     }
 
@@ -196,8 +208,8 @@ impl IntentDetector {
         self.route(&self.lexicon.canonical(text))
     }
 
-    /// [`IntentDetector::classify`], [`IntentDetector::is_withdrawal_statement`] and
-    /// [`IntentDetector::advice_topic`] over one canonical copy of `text`: what the chat needs
+    /// [`IntentDetector::classify`], [`IntentDetector::is_withdrawal_statement`],
+    /// [`IntentDetector::advice_topic`] and [`IntentDetector::rights_request`] over one canonical copy of `text`: what the chat needs
     /// of every customer message.
     pub fn classify_message(&self, text: &str) -> Classification {
         let canonical = self.lexicon.canonical(text);
@@ -205,6 +217,7 @@ impl IntentDetector {
             intent: self.route(&canonical),
             withdrawal_statement: self.withdrawal.matches(&canonical),
             advice: self.advice.topic(&canonical),
+            rights_request: self.rights.request(&canonical),
         }
     }
 
@@ -239,6 +252,13 @@ impl IntentDetector {
     /// the company's products and terms is not a request for advice (ACC-10).
     pub fn advice_topic(&self, text: &str) -> Option<AdviceTopic> {
         self.advice.topic(&self.lexicon.canonical(text))
+    }
+
+    /// The right when `text` makes a data subject's request ("ik wil inzage in mijn gegevens",
+    /// "delete all my personal data", "ik maak bezwaar tegen de verwerking"); a question about
+    /// how to make one is not a request (HUM-07).
+    pub fn rights_request(&self, text: &str) -> Option<RequestedRight> {
+        self.rights.request(&self.lexicon.canonical(text))
     }
 
     /// True when `text` asks whether the assistant is a bot or a human, whatever else it also

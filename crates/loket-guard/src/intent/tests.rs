@@ -20,6 +20,8 @@ const WITHDRAWAL_STATEMENTS: &str = include_str!("../../corpus/withdrawal-statem
 const NOT_WITHDRAWAL_STATEMENTS: &str = include_str!("../../corpus/not-withdrawal-statements.txt");
 const ADVICE_REQUESTS: &str = include_str!("../../corpus/advice-requests.txt");
 const NOT_ADVICE_REQUESTS: &str = include_str!("../../corpus/not-advice-requests.txt");
+const RIGHTS_REQUESTS: &str = include_str!("../../corpus/rights-requests.txt");
+const NOT_RIGHTS_REQUESTS: &str = include_str!("../../corpus/not-rights-requests.txt");
 
 /// The corpus lines: one message per line, `#` starts the header comment.
 fn corpus(text: &str) -> Vec<&str> {
@@ -57,6 +59,84 @@ fn every_constant_pattern_compiles() {
         RuleGroup::compile(&positive, &veto, &[]).expect("advice patterns compile");
     }
     super::advice::AdviceRules::compile_situation().expect("own-situation rule compiles");
+    for (positive, veto) in super::rights::RightsRules::template_groups() {
+        let positive: Vec<&str> = positive.iter().map(String::as_str).collect();
+        let veto: Vec<&str> = veto.iter().map(String::as_str).collect();
+        RuleGroup::compile(&positive, &veto, &[]).expect("rights patterns compile");
+    }
+}
+
+#[test]
+fn corpus_data_subjects_requests_are_recognised_with_their_right_hum_07() {
+    let lines = corpus(RIGHTS_REQUESTS);
+    assert!(lines.len() >= 60, "corpus has {} lines", lines.len());
+    let mut wrong = Vec::new();
+    for line in &lines {
+        let (right, text) = line.split_once('\t').expect("right<TAB>message");
+        let found = DETECTOR.rights_request(text).map(RequestedRight::as_str);
+        if found != Some(right) {
+            wrong.push((text, right, found));
+        }
+    }
+    assert!(wrong.is_empty(), "missed or wrong right: {wrong:#?}");
+    // Every right has examples.
+    for right in Right::ALL.map(Right::as_str).into_iter().chain(["unspecified"]) {
+        assert!(
+            lines.iter().any(|line| line.starts_with(&format!("{right}\t"))),
+            "{right}"
+        );
+    }
+}
+
+#[test]
+fn questions_conditionals_negations_and_shop_matters_are_not_data_subjects_requests_hum_07() {
+    let lines = corpus(NOT_RIGHTS_REQUESTS);
+    assert!(lines.len() >= 40, "corpus has {} lines", lines.len());
+    let (_, triggered) = rate(&lines, |line| DETECTOR.rights_request(line).is_some());
+    assert!(triggered.is_empty(), "taken for requests: {triggered:#?}");
+    // The person-request corpus's ordinary messages hold exactly one: an objection to direct
+    // marketing (art. 21(3)), which the bot cannot act on either.
+    let ordinary = corpus(NOT_HUMAN_REQUESTS);
+    let (_, triggered) = rate(&ordinary, |line| DETECTOR.rights_request(line).is_some());
+    assert_eq!(triggered, ["Ik wil geen nieuwsbrief meer ontvangen"]);
+    for ordinary in [
+        HUMAN_REQUESTS,
+        BOT_IDENTITY_QUESTIONS,
+        NOT_WITHDRAWAL_STATEMENTS,
+        NOT_ADVICE_REQUESTS,
+        WITHDRAWAL_STATEMENTS,
+        ADVICE_REQUESTS,
+    ] {
+        let lines = corpus(ordinary);
+        let (_, triggered) = rate(&lines, |line| DETECTOR.rights_request(line).is_some());
+        assert!(
+            triggered.is_empty(),
+            "ordinary messages taken for requests: {triggered:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_data_subjects_request_with_typos_and_other_words_is_still_recognised_hum_07() {
+    for (text, right) in [
+        ("verwijder al mijn persoonsgegevns", "erasure"),
+        (
+            "Goedemiddag. Ik wil graag inzage in mijn gegevens, mijn klantnummer is 1234.",
+            "access",
+        ),
+        ("please delete my personal data!!", "erasure"),
+        (
+            "Ik ben boos. Ik maak bezwaar tegen de verwerking van mijn gegevens.",
+            "objection",
+        ),
+    ] {
+        let classification = DETECTOR.classify_message(text);
+        assert_eq!(
+            classification.rights_request.map(RequestedRight::as_str),
+            Some(right),
+            "{text:?}"
+        );
+    }
 }
 
 #[test]

@@ -1048,3 +1048,118 @@ async fn the_register_of_requests_keeps_the_one_month_deadline_of_art_12_3_priv_
     assert!(!metrics.contains("AVG-2026"), "no references in the metrics");
     app.stop().await;
 }
+
+/// HUM-07, PRIV-07: a data subject's request typed in the chat is not answered by the bot. The
+/// customer reads that a person handles it, within the law's month, and that this conversation
+/// can already be downloaded or erased; the conversation waits in the queue labelled as a privacy
+/// request. A question about how to make a request is still answered from the knowledge base.
+/// The compliance report counts the request and lists its conversation until a registered
+/// request names it; the audit record holds the right, never the text.
+#[tokio::test]
+async fn a_data_subjects_request_typed_in_the_chat_reaches_a_person_and_the_register_hum_07_priv_07() {
+    let app = TestApp::spawn().await;
+    let sanne = app.agent("sanne", "Sanne", Role::Agent).await;
+    let _online = sanne.go_online().await;
+    let customer = app.open("nl").await;
+    let turn = app
+        .say_ok(&customer, "Verwijder al mijn gegevens alstublieft, ook mijn account.")
+        .await;
+    assert_eq!(turn["state"], "waiting_for_agent", "{turn}");
+    let messages = turn["messages"].as_array().cloned().unwrap_or_default();
+    let kinds: Vec<String> = messages
+        .iter()
+        .map(|message| {
+            format!(
+                "{}:{}",
+                message["author"].as_str().unwrap_or_default(),
+                message["kind"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    assert_eq!(kinds, ["customer:text", "system:notice", "system:handoff"], "{turn}");
+    let receipt = messages[1]["text"].as_str().unwrap_or_default();
+    assert!(
+        receipt
+            .starts_with("Uw verzoek om verwijdering van uw gegevens behandelt een medewerker, niet de AI-assistent."),
+        "{receipt}"
+    );
+    assert!(
+        receipt.contains("'Download gesprek'") && receipt.contains("een maand"),
+        "{receipt}"
+    );
+
+    let queue: Value = sanne.get("/api/v1/agent/queue").await.json().await.unwrap();
+    let waiting = queue["waiting"].as_array().cloned().unwrap_or_default();
+    let item = waiting
+        .iter()
+        .find(|item| item["id"] == customer.id.as_str())
+        .expect("queued");
+    assert_eq!(item["reason"], "privacy", "{queue}");
+
+    // A question about how is not a request: the knowledge base answers or abstains.
+    let asking = app.open("nl").await;
+    let turn = app.say_ok(&asking, "Hoe kan ik mijn gegevens laten verwijderen?").await;
+    assert_eq!(turn["state"], "bot", "{turn}");
+    let asked = app
+        .loket
+        .ask("Ik wil inzage in mijn persoonsgegevens", loket_core::Locale::Nl)
+        .expect("ask");
+    assert_eq!(asked.reply, loket_core::conversation::BotReply::NotAsked);
+
+    let records = app.loket.store().audit_records(0, 1000).await.unwrap_or_default();
+    let received: Vec<&loket_core::audit::AuditEvent> = records
+        .iter()
+        .map(|record| &record.event)
+        .filter(|event| event.kind == loket_core::audit::AuditKind::RightsRequestReceived)
+        .collect();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].attribute_text("right"), Some("erasure"));
+    let logged = serde_json::to_string(&received).unwrap_or_default();
+    assert!(!logged.contains("gegevens") && !logged.contains("account"), "{logged}");
+
+    let report = app.compliance_report().await;
+    let row = crate::compliance::row(&report, "PRIV-07");
+    assert_eq!(row["status"], "requires_human_input", "{row}");
+    assert!(
+        row.to_string()
+            .contains("erasure: 1; conversations no registered request lists: 1 (past the month: 0)"),
+        "{row}"
+    );
+    assert!(row.to_string().contains(customer.id.as_str()), "{row}");
+    let hum_07 = crate::compliance::row(&report, "HUM-07").to_string();
+    assert!(
+        hum_07.contains("non-AI acknowledgement") && hum_07.contains("erasure: 1"),
+        "{hum_07}"
+    );
+
+    // The privacy officer's register lists it with its month, until a request names it.
+    let admin = app.agent("privacy", "Privacy Officer", Role::Admin).await;
+    let register: Value = admin.get("/api/v1/admin/rights-requests").await.json().await.unwrap();
+    let typed = register["from_chat"].as_array().cloned().unwrap_or_default();
+    assert_eq!(typed.len(), 1, "{register}");
+    assert_eq!(typed[0]["conversation_id"], customer.id.as_str());
+    assert_eq!(typed[0]["right"], "erasure");
+    assert_eq!(typed[0]["overdue"], false);
+    let response = admin
+        .post(
+            "/api/v1/admin/rights-requests",
+            json!({ "reference": "AVG-2026-88", "right": "erasure", "conversation_ids": [customer.id], "received_at": typed[0]["received_at"] }),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let register: Value = admin.get("/api/v1/admin/rights-requests").await.json().await.unwrap();
+    assert_eq!(register["from_chat"], json!([]), "{register}");
+    let report: Value = admin
+        .get("/api/v1/admin/compliance-report?format=json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let row = crate::compliance::row(&report, "PRIV-07");
+    assert_ne!(row["status"], "requires_human_input", "{row}");
+    assert!(
+        row.to_string().contains("conversations no registered request lists: 0"),
+        "{row}"
+    );
+    app.stop().await;
+}

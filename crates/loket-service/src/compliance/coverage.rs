@@ -233,7 +233,12 @@ fn disclosure_and_contact_rows(config: &ValidConfig, evidence: &Evidence) -> Vec
                     count(&handoff.requested_by_trigger, "withdrawal")
                 ),
                 "a crisis first gets 113 Zelfmoordpreventie and 112, then a person or, when nobody is online, the other ways to reach one".into(),
-                "data subjects' requests are handled outside the bot: the customer downloads or erases the conversation in the widget, the privacy officer registers and answers requests (PRIV-07)".into(),
+                format!(
+                    "data subjects' requests typed in the chat go to a person with a fixed, non-AI acknowledgement (the month of art. 12(3), the widget's download and erase controls{}): {}",
+                    if settings.privacy.dpo_contact.is_some() { ", the DPO's contact" } else { "" },
+                    listing(&handoff.rights_requests)
+                ),
+                "the customer downloads or erases the conversation in the widget; the privacy officer registers and answers requests (PRIV-07)".into(),
                 "the chat makes no decisions about the customer (HUM-09); the rules are code and cannot be switched off".into(),
             ],
         ),

@@ -552,12 +552,17 @@ pub(super) fn requirement_sections(
         ],
     );
     let subjects = &evidence.subject_requests;
-    let register = crate::rights_request::Register::new(evidence.rights_requests.values().cloned(), now);
+    // A request typed in the chat starts the month too: each must reach the register.
+    let register = crate::rights_request::Register::new(evidence.rights_requests.values().cloned(), now)
+        .with_chat_requests(evidence.chat_rights_requests.iter().cloned());
+    let chat_overdue = register.from_chat.iter().filter(|typed| typed.overdue).count();
     let priv_07 = row(
         "PRIV-07",
         "A data subject gets everything held about them, within one month of the request (two more when told in time)",
-        if register.late > 0 {
+        if register.late > 0 || chat_overdue > 0 {
             Status::NotMet
+        } else if !register.from_chat.is_empty() {
+            Status::RequiresHumanInput
         } else {
             evidenced(subjects.exports)
         },
@@ -572,6 +577,31 @@ pub(super) fn requirement_sections(
                 register.requests.len(),
                 register.open,
                 register.late
+            ),
+            format!(
+                "requests made in the chat and handed to a person (HUM-07): {}; conversations no registered request lists: {} (past the month: {}){}",
+                listing(&evidence.handoff.rights_requests),
+                register.from_chat.len(),
+                chat_overdue,
+                if register.from_chat.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ": {}; register each with its conversation in the privacy officer's panel, the month runs from the message",
+                        register
+                            .from_chat
+                            .iter()
+                            .take(20)
+                            .map(|typed| format!(
+                                "{} ({}, due {})",
+                                typed.conversation_id.as_str(),
+                                typed.right,
+                                typed.deadline.format("%Y-%m-%d")
+                            ))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
             ),
         ]
         .into_iter()

@@ -1,0 +1,184 @@
+//! Data subjects' requests typed in the chat (REQUIREMENTS HUM-07, PRIV-07): "ik wil inzage in
+//! mijn persoonsgegevens", "verwijder al mijn gegevens", "I object to the processing of my data",
+//! "stop sending me newsletters", "ik wil een AVG-verzoek indienen".
+//!
+//! A request may come in any form and through any channel (GDPR art. 12), and the company must
+//! answer it within a month; the AI assistant cannot, since it neither sees nor changes customer
+//! records. So a recognised request goes to a person. A question about how to make one ("hoe kan
+//! ik mijn gegevens laten verwijderen?", "can I see my data?") is not one, and the knowledge
+//! base answers it from the privacy page; neither is a conditional or a negation. The rules lean
+//! towards recognising a request: one taken for a request in error costs a person's minute, a
+//! missed one is a deadline the company does not know it has.
+
+use loket_core::rights::{RequestedRight, Right};
+
+use super::lexicon::RuleGroup;
+
+/// The customer's personal data, in canonical form.
+const DATA_NL: &str = "(?:al |alle )?(?:mijn|mn|m'n) (?:persoons|persoonlijke |klant|prive )?(?:gegevens|data)|(?:al |alle )?(?:de |mijn )?persoonsgegevens|(?:de |alle )?gegevens (?:die|welke) (?:jullie|u|je) (?:van|over) (?:mij|me)|(?:alles|wat) (?:jullie|u|je) (?:van|over) (?:mij|me) (?:weten|weet|hebben|heeft|bewaren|bewaart|opslaan|vastleggen)";
+const DATA_EN: &str = "(?:all )?(?:of )?my (?:personal )?(?:data|information|info)|my personal details|(?:all )?(?:of )?(?:the )?personal (?:data|information)|(?:all )?(?:of )?(?:the )?(?:data|information|info) (?:that )?(?:you|your company) (?:have|hold|keep|store|collected|process) (?:on|about|of) me|everything you (?:have|hold|keep|store|know) (?:on|about) me";
+
+fn data() -> String {
+    format!("(?:{DATA_NL}|{DATA_EN})")
+}
+
+/// The templates of one right, tried in [`PRECEDENCE`] order.
+fn positive(requested: RequestedRight) -> Vec<String> {
+    let data = data();
+    let w = |max: u8| format!("(?:[a-z0-9]+ ){{0,{max}}}");
+    match requested {
+        RequestedRight::Named(Right::Erasure) => vec![
+            // "verwijder al mijn gegevens", "wis mijn account", "delete my personal data"
+            format!(
+                " (?:verwijder|verwijdert|wis|wist|vernietig|schrap|delete|erase|remove|wipe|destroy|purge) (?:nu |direct |meteen |please |graag |alstublieft |aub |pls )?(?:{data}|mijn (?:klant)?account|my (?:customer )?account) "
+            ),
+            // "ik wil dat jullie mijn gegevens verwijderen", "ik wil mijn account laten verwijderen"
+            format!(
+                " (?:{data}|mijn (?:klant)?account) {w}(?:verwijderen|verwijderd|wissen|gewist|vernietigen|vernietigd|schrappen|geschrapt|opheffen|opgeheven) ",
+                w = w(4)
+            ),
+            // "I want my data deleted"
+            format!(" (?:{data}|my (?:customer )?account) {w}(?:deleted|erased|removed|wiped|destroyed) ", w = w(3)),
+            " recht op (?:vergetelheid|verwijdering|gegevenswissing) | recht om vergeten te worden | (?:verwijderverzoek|verwijderingsverzoek) | verzoek (?:tot|om) (?:verwijdering|gegevensverwijdering) | right to (?:be forgotten|erasure) | (?:erasure|deletion) request | forget (?:about )?me ".to_string(),
+        ],
+        RequestedRight::Named(Right::Objection) => vec![
+            // "ik maak bezwaar tegen de verwerking van mijn gegevens"
+            " (?:ik|wij) (?:maak|maken|teken|wil|wens) (?:hierbij |bij deze |graag )?(?:formeel )?bezwaar (?:maken |aantekenen |aan )?tegen (?:het gebruik|de verwerking|het verwerken|het opslaan|het delen|het profileren|profilering|direct marketing|marketing|reclame) ".to_string(),
+            format!(" bezwaar {w}(?:tegen|op) {w}(?:gebruik|verwerking|verwerken) (?:van )?{data} ", w = w(3)),
+            " recht (?:van|op) bezwaar | i (?:hereby |formally |strongly )?object to | (?:right to object|objection to (?:the )?processing) ".to_string(),
+            // "gebruik mijn gegevens niet meer voor marketing", "stop using my data"
+            format!(" (?:stop|stoppen|stopt) (?:met )?(?:het )?(?:gebruiken|gebruik|verwerken|using|processing) (?:van )?{data} "),
+            format!(" (?:gebruik|verwerk|deel) {data} niet (?:meer )?(?:voor|om|met) "),
+            // Direct marketing (absolute, art. 21(3)): "ik wil geen nieuwsbrief meer"
+            " ik wil (?:graag )?geen (?:[a-z]+ ){0,2}(?:reclame|nieuwsbrief|nieuwsbrieven|marketing|marketingmails|aanbiedingen|reclamemails|commerciele e?mails|mailings) (?:[a-z]+ ){0,3}(?:meer|ontvangen|krijgen) ".to_string(),
+            " (?:stop|stopt|stoppen) (?:met )?(?:het )?(?:sturen|mailen|bellen|sending|emailing|calling) (?:me |mij )?(?:van |with |of )?(?:[a-z]+ ){0,2}(?:reclame|nieuwsbrief|nieuwsbrieven|marketing|aanbiedingen|mailings|newsletters|newsletter|promotions|promotional|advertising|adverts|ads|offers) ".to_string(),
+            " (?:stuur|mail|bel|stuurt|mailt|belt) (?:mij|me) (?:geen|niet langer|nooit meer) (?:[a-z]+ ){0,2}(?:reclame|nieuwsbrief|nieuwsbrieven|marketing|aanbiedingen|mailings|reclamemails) ".to_string(),
+            " (?:dont|do not|never) (?:send|email|call) me (?:any )?(?:more )?(?:[a-z]+ ){0,2}(?:marketing|newsletters|newsletter|promotions|promotional|advertising|adverts|ads|offers) ".to_string(),
+            " (?:schrijf me uit|schrijf mij uit|uitschrijven|afmelden|unsubscribe me|opt me out|take me off) (?:[a-z]+ ){0,3}(?:nieuwsbrief|nieuwsbrieven|mailing|mailinglijst|marketing|reclame|newsletter|newsletters|mailing list|marketing list|marketing emails|promotions) ".to_string(),
+        ],
+        RequestedRight::Named(Right::Rectification) => vec![
+            format!(
+                " {data} (?:kloppen|klopt|kloppen echt|zijn|is|staan|staat|are|is) (?:niet (?:juist|correct|goed|meer actueel)|niet|onjuist|fout|verkeerd|incorrect|wrong|inaccurate|out of date|outdated) "
+            ),
+            format!(
+                " (?:corrigeer|verbeter|wijzig|rectificeer|correct|rectify|fix|update) (?:graag |please |alstublieft |aub )?{data} "
+            ),
+            format!(
+                " {data} {w}(?:laten corrigeren|corrigeren|verbeteren|rectificeren|gecorrigeerd|verbeterd|corrected|rectified|fixed) ",
+                w = w(3)
+            ),
+            " recht op (?:rectificatie|correctie|verbetering) | rectificatieverzoek | right to rectification | rectification request ".to_string(),
+        ],
+        RequestedRight::Named(Right::Restriction) => vec![
+            " (?:beperk|beperken|beperking van) (?:[a-z]+ ){0,2}(?:de |het )?(?:verwerking|verwerken|gebruik) | recht op beperking | (?:restrict|restricting|restriction of) (?:[a-z]+ ){0,2}(?:the )?(?:processing|use) | right to restriction ".to_string(),
+        ],
+        RequestedRight::Named(Right::Portability) => vec![
+            " (?:dataportabiliteit|gegevensoverdraagbaarheid|overdraagbaarheid van (?:mijn |de )?gegevens|recht op overdraagbaarheid|data portability|right to portability) ".to_string(),
+            format!(
+                " {data} {w}(?:overdragen|overzetten|overgedragen|meenemen|transfer|transferred|ported|moved) (?:naar|aan|to) ",
+                w = w(3)
+            ),
+            format!(" (?:transfer|port|move|export|exporteer|download) {data} (?:to|naar|in|als) "),
+        ],
+        RequestedRight::Named(Right::Access) => vec![
+            " (?:inzageverzoek|inzagerecht|recht (?:op|van) inzage|verzoek (?:om|tot) inzage) | (?:data )?subject access request | dsar | right (?:of|to) access ".to_string(),
+            format!(" inzage (?:in )?{data} "),
+            format!(
+                " (?:welke|wat voor|wat voor een) (?:persoons)?gegevens (?:hebben|heeft|bewaren|bewaart|verwerken|verwerkt|kennen|weten|staan) (?:jullie|u|je|er) {w}(?:van|over|bij) (?:mij|me) ",
+                w = w(2)
+            ),
+            " (?:what|which) (?:personal )?(?:data|information|info) (?:do|does) (?:you|your company) (?:have|hold|keep|store|process|collect) (?:on|about|of) me ".to_string(),
+            // "stuur mij een kopie van al mijn gegevens", "send me a copy of my data"
+            format!(
+                " (?:stuur|geef|mail|send|give|email) (?:mij|me) (?:graag |please )?(?:een |a )?(?:kopie|overzicht|copy|overview|export)? ?(?:van |of )?{data} "
+            ),
+            format!(
+                " (?:ik wil|ik wens|ik verzoek|i would like|id like|i want|i wish|i need|i request|i am requesting|im requesting|i demand) {w}(?:kopie|overzicht|copy|overview|access|toegang|see|receive|get|obtain|have) (?:van |of |in |to |tot )?{data} ",
+                w = w(4)
+            ),
+            format!(
+                " (?:ik|i) (?:wil|wens) (?:graag )?{data} {w}(?:inzien|zien|ontvangen|krijgen|opvragen|bekijken) ",
+                w = w(2)
+            ),
+        ],
+        RequestedRight::Unnamed => vec![
+            " (?:avg verzoek|avgverzoek|privacyverzoek|gdpr request|privacy request) | (?:verzoek|request) (?:op grond van|onder|volgens|under|pursuant to) (?:de |the )?(?:avg|gdpr) ".to_string(),
+        ],
+    }
+}
+
+/// A request with a positive match is still not one when the sentence is conditional, negated
+/// or a question about how or whether the customer can.
+fn veto(requested: RequestedRight) -> Vec<String> {
+    let conditional = " (?:als|indien|wanneer|mocht|stel|stel dat|if|when|whenever|suppose|in case|unless|tenzij|whether|zodra|once) (?:[a-z0-9]+ ){0,6}(?:ik|i|jullie|you) ".to_string();
+    let question = " (?:hoe|waar|waarom|hoelang|hoe lang|kan ik|kun ik|mag ik|moet ik|hoef ik|is het mogelijk|of ik|of jullie|how|where|why|can i|could i|may i|do i|should i|must i|am i allowed|is it possible|is there a way|whether) ".to_string();
+    match requested {
+        RequestedRight::Named(Right::Objection) => vec![
+            conditional,
+            question,
+            " (?:geen|niet) (?:[a-z]+ ){0,2}bezwaar | (?:no|not) (?:[a-z]+ ){0,2}objection | (?:dont|do not|dont really|never) object ".to_string(),
+        ],
+        _ => vec![
+            conditional,
+            question,
+            " (?:niet|geen|nooit|not|dont|never|wont|didnt|doesnt|no need to) (?:[a-z0-9]+ ){0,4}(?:verwijder|verwijderen|wis|wissen|delete|erase|remove|inzien|zien|see|access|overdragen|transfer|corrigeren|correct|beperken|restrict|sturen|send) ".to_string(),
+        ],
+    }
+}
+
+/// The order in which rights are tried: a message that names two gets the first ("stuur me mijn
+/// gegevens en verwijder ze daarna" asks for erasure too, the weightier request).
+const PRECEDENCE: [RequestedRight; 7] = [
+    RequestedRight::Named(Right::Erasure),
+    RequestedRight::Named(Right::Objection),
+    RequestedRight::Named(Right::Rectification),
+    RequestedRight::Named(Right::Restriction),
+    RequestedRight::Named(Right::Portability),
+    RequestedRight::Named(Right::Access),
+    RequestedRight::Unnamed,
+];
+
+/// The compiled request rules, one group per right.
+#[derive(Debug)]
+pub(crate) struct RightsRules {
+    groups: Vec<(RequestedRight, RuleGroup)>,
+}
+
+impl RightsRules {
+    pub(crate) fn new() -> Self {
+        let groups = PRECEDENCE
+            .iter()
+            .map(|requested| {
+                let (positive, veto) = (positive(*requested), veto(*requested));
+                let positive: Vec<&str> = positive.iter().map(String::as_str).collect();
+                let veto: Vec<&str> = veto.iter().map(String::as_str).collect();
+                (*requested, RuleGroup::new(&positive, &veto, &[]))
+            })
+            .collect();
+        RightsRules { groups }
+    }
+
+    /// The right a canonical message asks to exercise, if it makes a request.
+    pub(crate) fn request(&self, canonical: &str) -> Option<RequestedRight> {
+        self.groups
+            .iter()
+            .find(|(_, group)| group.matches(canonical))
+            .map(|(requested, _)| *requested)
+    }
+
+    /// Every template, for the lexicon's typo tolerance.
+    pub(crate) fn templates() -> impl Iterator<Item = String> {
+        PRECEDENCE
+            .into_iter()
+            .flat_map(|requested| positive(requested).into_iter().chain(veto(requested)))
+    }
+
+    /// The positive and veto templates of each right, for the compile test.
+    #[cfg(test)]
+    pub(crate) fn template_groups() -> Vec<(Vec<String>, Vec<String>)> {
+        PRECEDENCE
+            .into_iter()
+            .map(|requested| (positive(requested), veto(requested)))
+            .collect()
+    }
+}
