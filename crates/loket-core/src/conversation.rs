@@ -1172,6 +1172,30 @@ mod tests {
         assert_eq!(held.conversation.state, ConversationState::WithAgent);
     }
 
+    /// A withdrawal statement typed while waiting for a person raises the queue's label, as a
+    /// crisis does: the person sees it before opening the conversation (ACC-04, HUM-07).
+    #[test]
+    fn a_withdrawal_statement_typed_while_waiting_raises_the_queue_label_acc_04() {
+        let waiting = waiting();
+        assert_eq!(waiting.handover_reason, Some(HandoverReason::Request));
+        let raised = waiting
+            .apply(withdrawal(TurnIntent::Other, open()), at(3), &wording(), RULES)
+            .unwrap();
+        assert_eq!(raised.conversation.state, ConversationState::WaitingForAgent);
+        assert_eq!(raised.conversation.handover_reason, Some(HandoverReason::Withdrawal));
+        // A later data subject's request does not lower it.
+        let kept = raised
+            .conversation
+            .apply(
+                rights_request(TurnIntent::Other, crate::rights::Right::Access, open()),
+                at(4),
+                &wording(),
+                RULES,
+            )
+            .unwrap();
+        assert_eq!(kept.conversation.handover_reason, Some(HandoverReason::Withdrawal));
+    }
+
     #[test]
     fn the_data_protection_officer_is_named_when_the_company_has_one_hum_07() {
         let mut config = Config::default();
