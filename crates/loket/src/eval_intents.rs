@@ -38,9 +38,31 @@ pub fn withdrawal(shared_data: &Path, out: &mut dyn Write) -> Result<()> {
 /// delete my account") asks for erasure too, and changing one's details is rectification.
 const RIGHTS_INTENTS: &[&str] = &["banking77/terminate_account", "banking77/edit_personal_details"];
 
-/// Runs the data-subject-request evaluation and prints its report, by right.
+/// Data subjects' requests and hard negatives written by an author who had not seen the rules
+/// (eval/rights/README.md).
+const RIGHTS_SETS: [(&str, &str); 1] = [(
+    "held-out set eval/rights/heldout.tsv",
+    include_str!("../../../eval/rights/heldout.tsv"),
+)];
+
+/// Runs the data-subject-request evaluation and prints its report: the labelled set (recall per
+/// right, the right right, negatives taken for requests), then the public data sets.
 pub fn rights(shared_data: &Path, out: &mut dyn Write) -> Result<()> {
     let detector = IntentDetector::new();
+    for (name, lines) in RIGHTS_SETS {
+        let set = LabelledSet {
+            title: format!("data subjects' requests (HUM-07), {name}"),
+            requests: "requests",
+            negatives: "questions about privacy, conditionals, negations and shop matters",
+            label: "right",
+        };
+        labelled(
+            &set,
+            lines,
+            |text| detector.rights_request(text).map(|requested| requested.as_str()),
+            out,
+        )?;
+    }
     report(
         shared_data,
         "data subjects' requests (HUM-07) on messages written for other purposes",
@@ -86,8 +108,19 @@ const ADVICE_SETS: [(&str, &str); 6] = [
 /// where no intent is about personal advice, so every hit is listed for a person to judge.
 pub fn advice(shared_data: &Path, out: &mut dyn Write) -> Result<()> {
     let detector = IntentDetector::new();
-    for (name, set) in ADVICE_SETS {
-        labelled(&detector, name, set, out)?;
+    for (name, lines) in ADVICE_SETS {
+        let set = LabelledSet {
+            title: format!("requests for personal advice (ACC-10), {name}"),
+            requests: "advice requests",
+            negatives: "questions about products and terms",
+            label: "topic",
+        };
+        labelled(
+            &set,
+            lines,
+            |text| detector.advice_topic(text).map(|topic| topic.as_str()),
+            out,
+        )?;
     }
     report(
         shared_data,
@@ -99,20 +132,35 @@ pub fn advice(shared_data: &Path, out: &mut dyn Write) -> Result<()> {
     )
 }
 
-/// Scores one `label<TAB>message` set and prints recall per topic and the misses.
-fn labelled(detector: &IntentDetector, name: &str, set: &str, out: &mut dyn Write) -> Result<()> {
-    writeln!(out, "requests for personal advice (ACC-10), {name}")?;
-    // Per label: messages, recognised as some advice, recognised with the right topic.
+/// What a labelled set measures, for its report: a title, the kind of request (in "taken for
+/// …"), what its negatives are, and what a request's label is (topic, right).
+struct LabelledSet<'a> {
+    title: String,
+    requests: &'a str,
+    negatives: &'a str,
+    label: &'a str,
+}
+
+/// Scores one `label<TAB>message` set (label `none` for a negative) with `detect` and prints the
+/// recall per label, the right label, the negatives taken for requests, and the misses.
+fn labelled(
+    set: &LabelledSet<'_>,
+    lines: &str,
+    detect: impl Fn(&str) -> Option<&'static str>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    writeln!(out, "{}", set.title)?;
+    // Per label: messages, recognised as some request, recognised with the right label.
     let mut counts: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
     let mut misses = Vec::new();
-    for line in set
+    for line in lines
         .lines()
         .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
     {
         let (label, text) = line
             .split_once('\t')
             .context("a labelled line without label<TAB>message")?;
-        let found = detector.advice_topic(text).map(|topic| topic.as_str());
+        let found = detect(text);
         let entry = counts.entry(label).or_default();
         entry.0 += 1;
         entry.1 += usize::from(found.is_some());
@@ -121,29 +169,33 @@ fn labelled(detector: &IntentDetector, name: &str, set: &str, out: &mut dyn Writ
             misses.push((label, found.unwrap_or("none"), text));
         }
     }
-    let (mut requests, mut recognised, mut right_topic) = (0, 0, 0);
+    let (mut requests, mut recognised, mut right_label) = (0, 0, 0);
     for (label, (total, detected, right)) in &counts {
         if *label == "none" {
             writeln!(
                 out,
-                "  none (questions about products and terms): {total} messages, {detected} taken for advice requests ({:.1}%)",
+                "  none ({}): {total} messages, {detected} taken for {} ({:.1}%)",
+                set.negatives,
+                set.requests,
                 100.0 * *detected as f64 / (*total).max(1) as f64
             )?;
         } else {
             requests += total;
             recognised += detected;
-            right_topic += right;
+            right_label += right;
             writeln!(
                 out,
-                "  {label}: {detected} of {total} recognised, {right} with this topic"
+                "  {label}: {detected} of {total} recognised, {right} with this {}",
+                set.label
             )?;
         }
     }
     writeln!(
         out,
-        "  all requests: {recognised} of {requests} recognised ({:.1}%), {right_topic} with the right topic ({:.1}%)",
+        "  all requests: {recognised} of {requests} recognised ({:.1}%), {right_label} with the right {} ({:.1}%)",
         100.0 * recognised as f64 / requests.max(1) as f64,
-        100.0 * right_topic as f64 / requests.max(1) as f64
+        set.label,
+        100.0 * right_label as f64 / requests.max(1) as f64
     )?;
     for (label, found, text) in &misses {
         writeln!(out, "  [{label} → {found}]: {text}")?;
