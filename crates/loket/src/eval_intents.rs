@@ -40,10 +40,16 @@ const RIGHTS_INTENTS: &[&str] = &["banking77/terminate_account", "banking77/edit
 
 /// Data subjects' requests and hard negatives written by an author who had not seen the rules
 /// (eval/rights/README.md).
-const RIGHTS_SETS: [(&str, &str); 1] = [(
-    "held-out set eval/rights/heldout.tsv",
-    include_str!("../../../eval/rights/heldout.tsv"),
-)];
+const RIGHTS_SETS: [(&str, &str); 2] = [
+    (
+        "tuning set eval/rights/heldout.tsv (held out when first measured)",
+        include_str!("../../../eval/rights/heldout.tsv"),
+    ),
+    (
+        "held-out set eval/rights/heldout-2.tsv",
+        include_str!("../../../eval/rights/heldout-2.tsv"),
+    ),
+];
 
 /// Runs the data-subject-request evaluation and prints its report: the labelled set (recall per
 /// right, the right right, negatives taken for requests), then the public data sets.
