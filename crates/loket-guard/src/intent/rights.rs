@@ -184,7 +184,7 @@ fn veto(requested: RequestedRight) -> Vec<String> {
         _ => vec![
             conditional,
             question,
-            " (?:niet|geen|nooit|not|dont|never|wont|didnt|doesnt|no need to) (?:[a-z0-9]+ ){0,4}(?:verwijder|verwijderen|wis|wissen|delete|erase|remove|inzien|zien|see|access|overdragen|transfer|corrigeren|correct|beperken|restrict|sturen|send) ".to_string(),
+            " (?:niet|geen|nooit|not|dont|never|wont|didnt|doesnt|no need to) (?:[a-z0-9]+ ){0,4}(?:verwijder|verwijderen|verwijderd|wis|wissen|gewist|delete|deleted|erase|erased|remove|removed|inzien|zien|see|access|overdragen|transfer|corrigeren|correct|beperken|restrict|sturen|send) ".to_string(),
             " (?:verwijder|wis|delete|erase|remove) (?:[a-z0-9]+ ){0,3}(?:nog niet|niet|not yet) ".to_string(),
         ],
     }
