@@ -28,8 +28,27 @@ fn data() -> String {
     format!("(?:{DATA_NL}|{DATA_EN})")
 }
 
-/// The templates of one right, tried in [`PRECEDENCE`] order.
+/// A citation of the right's GDPR article ("op grond van artikel 17 AVG", "under article 15 of
+/// the GDPR").
+fn article_citation(right: Right) -> String {
+    let article = right.article();
+    format!(
+        " (?:artikel|article|art) {article} (?:[a-z]+ ){{0,3}}(?:avg|gdpr) | (?:avg|gdpr) (?:[a-z]+ ){{0,2}}(?:artikel|article|art) {article} "
+    )
+}
+
+/// The templates of one right, tried in [`PRECEDENCE`] order: its own, and for a named right the
+/// citation of its article.
 fn positive(requested: RequestedRight) -> Vec<String> {
+    let mut templates = own_templates(requested);
+    if let RequestedRight::Named(right) = requested {
+        templates.push(article_citation(right));
+    }
+    templates
+}
+
+/// The templates that recognise a request for one right in the customer's own words.
+fn own_templates(requested: RequestedRight) -> Vec<String> {
     let data = data();
     let w = |max: u8| format!("(?:[a-z0-9]+ ){{0,{max}}}");
     match requested {
@@ -61,7 +80,6 @@ fn positive(requested: RequestedRight) -> Vec<String> {
                 w = w(4)
             ),
             " (?:verwijder|wis) (?:die|deze) (?:gegevens|data) | (?:get rid of|delete|erase|remove) my (?:profile|customer profile) | erasure of (?:all )?(?:of )?my ".to_string(),
-            " (?:artikel|article|art) 17 (?:[a-z]+ ){0,3}(?:avg|gdpr) | (?:avg|gdpr) (?:[a-z]+ ){0,2}(?:artikel|article|art) 17 ".to_string(),
             " recht op (?:vergetelheid|verwijdering|gegevenswissing) | recht om vergeten te worden | (?:verwijderverzoek|verwijderingsverzoek) | verzoek (?:tot|om) (?:verwijdering|gegevensverwijdering) | right to (?:be forgotten|erasure) | (?:erasure|deletion) request | forget (?:about )?me ".to_string(),
         ],
         RequestedRight::Named(Right::Objection) => vec![
@@ -69,7 +87,6 @@ fn positive(requested: RequestedRight) -> Vec<String> {
             " (?:ik|wij) (?:maak|maken|teken|wil|wens) (?:hierbij |bij deze |graag )?(?:formeel )?bezwaar (?:maken |aantekenen |aan )?tegen (?:het gebruik|de verwerking|het verwerken|het opslaan|het delen|het profileren|profilering|direct marketing|marketing|reclame) ".to_string(),
             format!(" bezwaar {w}(?:tegen|op) {w}(?:gebruik|verwerking|verwerken) (?:van )?{data} ", w = w(3)),
             " bezwaar tegen (?:het |de )?(?:gebruik|verwerking|verwerken|profilering|profileren|direct marketing|marketing|reclame|doorgeven|delen) ".to_string(),
-            " (?:artikel|article|art) 21 (?:[a-z]+ ){0,3}(?:avg|gdpr) | (?:avg|gdpr) (?:[a-z]+ ){0,2}(?:artikel|article|art) 21 ".to_string(),
             // Lists and channels: "haal me van jullie bellijst", "take me off your call list"
             " (?:haal|zet) (?:me|mij) (?:van|uit|af) (?:jullie |de |uw )?(?:bellijst|mailinglijst|verzendlijst|adressenlijst|mailinglist) | (?:take|remove) me (?:off|from) (?:your |the )?(?:call|calling|mailing|marketing|phone|sales) list ".to_string(),
             " (?:ophouden|stoppen|stop|stopt) met {w}(?:reclame|reclamefolders|folders|nieuwsbrief|nieuwsbrieven|mailings|aanbiedingen|marketing|reclamebellen|sms jes) ".replace("{w}", &w(3)),
@@ -100,7 +117,6 @@ fn positive(requested: RequestedRight) -> Vec<String> {
                 w = w(3)
             ),
             " recht op (?:rectificatie|correctie|verbetering) | rectificatieverzoek | right to rectification | rectification request | rectification of | rectificeren | rectify ".to_string(),
-            " (?:artikel|article|art) 16 (?:[a-z]+ ){0,3}(?:avg|gdpr) | (?:avg|gdpr) (?:[a-z]+ ){0,2}(?:artikel|article|art) 16 ".to_string(),
             format!(
                 " (?:{ITEM}) (?:[a-z0-9,]+ ){{0,8}}(?:{WRONG}) (?:[a-z0-9,]+ ){{0,12}}(?:{FIX}) | (?:{WRONG}) (?:[a-z0-9]+ ){{0,3}}(?:{ITEM}) (?:[a-z0-9,]+ ){{0,12}}(?:{FIX}) "
             ),
@@ -108,7 +124,6 @@ fn positive(requested: RequestedRight) -> Vec<String> {
         RequestedRight::Named(Right::Restriction) => vec![
             " (?:beperk|beperken|beperking van) (?:[a-z]+ ){0,2}(?:de |het )?(?:verwerking|verwerken|gebruik) | recht op beperking | (?:restrict|restricting|restriction of|limit|limiting) (?:[a-z]+ ){0,2}(?:the )?(?:processing|use) | right to restriction ".to_string(),
             " (?:gebruik|verwerking|verwerken) (?:ervan |daarvan |van mijn gegevens )?(?:stopzetten|stoppen|opschorten|pauzeren|bevriezen) (?:totdat|tot|zolang) | (?:put a hold on|pause|suspend|freeze) (?:using|processing|the processing of|the use of) ".to_string(),
-            " (?:artikel|article|art) 18 (?:[a-z]+ ){0,3}(?:avg|gdpr) | (?:avg|gdpr) (?:[a-z]+ ){0,2}(?:artikel|article|art) 18 ".to_string(),
         ],
         RequestedRight::Named(Right::Portability) => vec![
             " (?:dataportabiliteit|gegevensoverdraagbaarheid|overdraagbaarheid van (?:mijn |de )?gegevens|recht op overdraagbaarheid|data portability|right to portability) ".to_string(),
@@ -126,7 +141,6 @@ fn positive(requested: RequestedRight) -> Vec<String> {
                 w = w(4)
             ),
             " (?:export|exporteer|download) {w}(?:as|in|als) (?:a |an |een )?(?:json|csv|machine readable|machineleesbaar) ".replace("{w}", &w(5)),
-            " (?:artikel|article|art) 20 (?:[a-z]+ ){0,3}(?:avg|gdpr) | (?:avg|gdpr) (?:[a-z]+ ){0,2}(?:artikel|article|art) 20 ".to_string(),
         ],
         RequestedRight::Named(Right::Access) => vec![
             " (?:inzageverzoek|inzagerecht|recht (?:op|van) inzage|verzoek (?:om|tot) inzage) | (?:data )?subject access request | dsar | right (?:of|to) access ".to_string(),
@@ -143,7 +157,6 @@ fn positive(requested: RequestedRight) -> Vec<String> {
             ),
             format!(" (?:kopie|overzicht|uitdraai|export) van {w}(?:gegevens|persoonsgegevens|klantgegevens|data) (?:over|van) (?:mij|me) ", w = w(3)),
             " inzage (?:in )?(?:mijn|mn) (?:klant)?(?:dossier|profiel) | (?:request|requesting|requested) (?:[a-z]+ )?access to | (?:email|send|mail) me (?:a copy of )?my customer (?:file|record) ".to_string(),
-            " (?:artikel|article|art) 15 (?:[a-z]+ ){0,3}(?:avg|gdpr) | (?:avg|gdpr) (?:[a-z]+ ){0,2}(?:artikel|article|art) 15 ".to_string(),
             // "stuur mij een kopie van al mijn gegevens", "send me a copy of my data"
             format!(
                 " (?:stuur|geef|mail|send|give|email) (?:mij|me) (?:graag |please )?(?:een |a )?(?:kopie|overzicht|copy|overview|export)? ?(?:van |of )?{data} "
