@@ -106,7 +106,7 @@ pub struct Evidence {
     /// Data subjects' requests typed in the chat (HUM-07): conversation, right and time, to find
     /// those the register does not list yet (PRIV-07). Not part of the report's JSON.
     #[serde(skip)]
-    pub chat_rights_requests: Vec<(ConversationId, loket_core::rights::RequestedRight, DateTime<Utc>)>,
+    pub chat_rights_requests: Vec<crate::rights_request::TypedRequest>,
     /// What the content policy lint found in the served knowledge's customer-visible text
     /// (PRIV-11, ACC-06, ACC-07); set by [`generate`] from the knowledge base, not the store.
     pub content_policy: Vec<loket_kb::policy::PolicyFinding>,
@@ -575,14 +575,9 @@ impl AuditTally {
             AuditKind::AdviceDeclined => bump(&mut evidence.handoff.advice_declined, attribute("topic")),
             AuditKind::RightsRequestReceived => {
                 bump(&mut evidence.handoff.rights_requests, attribute("right"));
-                if let (Some(id), Some(right)) = (
-                    &event.conversation,
-                    event
-                        .attribute_text("right")
-                        .and_then(loket_core::rights::RequestedRight::parse),
-                ) {
-                    evidence.chat_rights_requests.push((id.clone(), right, record.at));
-                }
+                evidence
+                    .chat_rights_requests
+                    .extend(crate::rights_request::typed_request(record));
             }
             AuditKind::BreachRecorded => {
                 if let Some(breach) = crate::breach::Breach::read(event) {

@@ -324,10 +324,7 @@ impl Register {
 
     /// Adds the requests typed in the chat (`conversation`, right, time of the message) that no
     /// registered request lists; of several in one conversation, the first.
-    pub fn with_chat_requests(
-        mut self,
-        typed: impl IntoIterator<Item = (ConversationId, RequestedRight, DateTime<Utc>)>,
-    ) -> Self {
+    pub fn with_chat_requests(mut self, typed: impl IntoIterator<Item = TypedRequest>) -> Self {
         let registered: std::collections::BTreeSet<&ConversationId> = self
             .requests
             .iter()
@@ -362,16 +359,23 @@ impl Register {
     }
 }
 
-/// The requests typed in the chat, from the audit log (their records only, through their index):
-/// conversation, right and time.
-pub async fn collect_chat_requests(store: &dyn Store) -> Result<Vec<(ConversationId, RequestedRight, DateTime<Utc>)>> {
+/// A data subject's request typed in the chat, as its audit record holds it: the conversation,
+/// the right and the time.
+pub type TypedRequest = (ConversationId, RequestedRight, DateTime<Utc>);
+
+/// The request of a `rights_request_received` record; `None` for a record without a
+/// conversation or with an unknown right.
+pub fn typed_request(record: &AuditRecord) -> Option<TypedRequest> {
+    let right = RequestedRight::parse(record.event.attribute_text("right")?)?;
+    Some((record.event.conversation.clone()?, right, record.at))
+}
+
+/// The requests typed in the chat, from the audit log (their records only, through their index).
+pub async fn collect_chat_requests(store: &dyn Store) -> Result<Vec<TypedRequest>> {
     Ok(records_of_kind(store, AuditKind::RightsRequestReceived)
         .await?
-        .into_iter()
-        .filter_map(|record| {
-            let right = RequestedRight::parse(record.event.attribute_text("right")?)?;
-            Some((record.event.conversation?, right, record.at))
-        })
+        .iter()
+        .filter_map(typed_request)
         .collect())
 }
 
